@@ -1,0 +1,60 @@
+import type { ZodType } from 'zod';
+import type { BusConfig } from '../config/board-schema.js';
+import type { Clock } from '../time/clock.js';
+import type { Device, DeviceKind } from './device-api.js';
+import type { GpioBackend } from './transport/gpio/api.js';
+import type { I2cBackend } from './transport/i2c/api.js';
+import type { SerialBackend } from './transport/serial/api.js';
+
+/** The transports a device can be bound to; real or simulated, the device cannot tell. */
+export interface TransportBackends {
+  serial: SerialBackend;
+  i2c: I2cBackend;
+  gpio: GpioBackend;
+}
+
+/** Everything a model's `create` gets: its node from the board config (params already validated). */
+export interface DeviceCreateContext<TParams> {
+  id: string;
+  bus: BusConfig;
+  address: number | undefined;
+  pins: Record<string, number>;
+  params: TParams;
+  clock: Clock;
+  backends: TransportBackends;
+}
+
+/** One device model (one chip or product), joined to the board config by its `compatible` string. */
+export interface DeviceModel<TParams = unknown, TDevice extends Device = Device> {
+  compatible: string;
+  kind: DeviceKind;
+  /** One line for docs and `spinal doctor`. */
+  description: string;
+  busKind: BusConfig['kind'];
+  /** Validates and defaults the device node's `params`. */
+  paramsSchema: ZodType<TParams>;
+  create(context: DeviceCreateContext<TParams>): TDevice;
+}
+
+/** Compatible string -> model. Models register themselves when their module is imported. */
+export class DeviceRegistry {
+  private readonly models = new Map<string, DeviceModel<unknown>>();
+
+  register<TParams, TDevice extends Device>(model: DeviceModel<TParams, TDevice>): void {
+    if (typeof model.create !== 'function') {
+      throw new Error(`device model "${model.compatible}" has no create()`);
+    }
+    if (this.models.has(model.compatible)) {
+      throw new Error(`device model "${model.compatible}" is registered twice`);
+    }
+    this.models.set(model.compatible, model as unknown as DeviceModel<unknown>);
+  }
+
+  get(compatible: string): DeviceModel<unknown> | undefined {
+    return this.models.get(compatible);
+  }
+
+  list(): DeviceModel<unknown>[] {
+    return [...this.models.values()].sort((a, b) => a.compatible.localeCompare(b.compatible));
+  }
+}

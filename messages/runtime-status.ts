@@ -1,0 +1,53 @@
+import type { Pose2D } from './geometry.js';
+import type { MissionState } from './mission.js';
+
+/** One device as the debug port shows it. */
+export interface DeviceStatus {
+  id: string;
+  compatible: string;
+  kind: string;
+  health: { state: string; reason: string; sinceUs: number };
+  counters: Record<string, number>;
+}
+
+/** The reflex's view: what it lets through and why. */
+export interface ReflexStatus {
+  /** `clear`: commands pass; `limited`/`slow`: speed capped; `stopped`: held at zero; `estop`: latched. */
+  state: 'clear' | 'limited' | 'slow' | 'stopped' | 'estop';
+  /** The rule that decides now, with its explanation (empty when clear). */
+  rule: string;
+  reason: string;
+  lastTrip: { rule: string; reason: string; atUs: number } | null;
+  trips: number;
+}
+
+/** Timing of the reflex loop. */
+export interface LoopTiming {
+  rateHz: number;
+  ticks: number;
+  /** Time spent in the last iteration, microseconds. */
+  lastDurationUs: number;
+  maxDurationUs: number;
+  /** How late iterations started relative to schedule, microseconds, over the recent window. */
+  latenessP99Us: number;
+  deadlineMisses: number;
+}
+
+/** A snapshot of the whole runtime, published by the main thread a few times a second. */
+export interface RuntimeStatus {
+  robotId: string;
+  board: string;
+  /** `sim` under the simulator, `run` on hardware. */
+  mode: 'sim' | 'run';
+  /** Runtime clock, seconds (sim time under the simulator). */
+  clockS: number;
+  uptimeS: number;
+  pose: Pose2D | null;
+  speed: { vMps: number; wRadps: number };
+  mission: { kind: string; state: MissionState };
+  /** Nearest lidar return in the robot frame, metres (null before any data). */
+  nearestObstacleM: number | null;
+  reflex: ReflexStatus;
+  loop: LoopTiming;
+  devices: DeviceStatus[];
+}
