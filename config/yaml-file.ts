@@ -1,14 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
-import type { ZodType } from 'zod';
+import { LineCounter, parseDocument } from 'yaml';
+import type { ZodType, ZodTypeDef } from 'zod';
 import { ConfigError, formatFieldPath } from './config-error.js';
 
 /** Parses YAML text; a syntax error becomes a ConfigError naming the file, line and column. */
 export function parseYamlText(text: string, file: string): unknown {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
   const first = doc.errors[0];
   if (first) {
-    const where = first.linePos?.[0];
+    const where = first.linePos?.[0] ?? lineCounter.linePos(first.pos[0]);
     const at = where ? `line ${where.line}, column ${where.col}` : 'syntax';
     throw new ConfigError(file, at, `invalid YAML: ${first.message.split('\n')[0]}`);
   }
@@ -34,7 +35,7 @@ export function readYamlFile(file: string): unknown {
  * Validates `value` against `schema`; the first problem becomes a ConfigError naming the field,
  * e.g. `board-configs/x.yaml: devices[2].bus: Required`.
  */
-export function validateConfig<T>(schema: ZodType<T>, value: unknown, file: string, basePath: ReadonlyArray<string | number> = []): T {
+export function validateConfig<T>(schema: ZodType<T, ZodTypeDef, unknown>, value: unknown, file: string, basePath: ReadonlyArray<string | number> = []): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0];

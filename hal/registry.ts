@@ -1,4 +1,4 @@
-import type { ZodType } from 'zod';
+import type { ZodType, ZodTypeDef } from 'zod';
 import type { BusConfig } from '../config/board-schema.js';
 import type { Clock } from '../time/clock.js';
 import type { Device, DeviceKind } from './device-api.js';
@@ -32,7 +32,7 @@ export interface DeviceModel<TParams = unknown, TDevice extends Device = Device>
   description: string;
   busKind: BusConfig['kind'];
   /** Validates and defaults the device node's `params`. */
-  paramsSchema: ZodType<TParams>;
+  paramsSchema: ZodType<TParams, ZodTypeDef, unknown>;
   create(context: DeviceCreateContext<TParams>): TDevice;
 }
 

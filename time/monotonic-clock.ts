@@ -1,9 +1,12 @@
 import type { Cancel, Clock } from './clock.js';
 
-/** Real time: `performance.now()` and Node timers. Used by `spinal run` on a robot. */
+/**
+ * Real time and Node timers. Used by `spinal run` on a robot. The origin is the process-wide
+ * `performance.timeOrigin`, so every thread's clock reads the same time.
+ */
 export class MonotonicClock implements Clock {
   nowUs(): number {
-    return Math.round(performance.now() * 1_000);
+    return Math.round((performance.timeOrigin + performance.now()) * 1_000);
   }
 
   every(periodUs: number, fn: () => void): Cancel {

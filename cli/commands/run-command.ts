@@ -1,0 +1,39 @@
+import { OnoffGpioBackend } from '../../hal/transport/gpio/onoff-backend.js';
+import { I2cBusBackend } from '../../hal/transport/i2c/i2c-bus-backend.js';
+import { SerialportBackend } from '../../hal/transport/serial/serialport-backend.js';
+import { MonotonicClock } from '../../time/monotonic-clock.js';
+import { loadBoard, loadParams } from '../config-sources.js';
+import { RobotRuntime } from '../robot-runtime.js';
+import { EXIT_OK } from '../usage-error.js';
+
+export interface RunOptions {
+  board: string;
+  config?: string;
+  out: NodeJS.WriteStream;
+}
+
+/**
+ * `spinal run`: the runtime on real hardware, with the real transports and the monotonic clock,
+ * until SIGINT/SIGTERM. Devices that are missing or fail are reported as health and retried.
+ */
+export async function runRunCommand(options: RunOptions): Promise<number> {
+  const board = loadBoard(options.board);
+  const params = loadParams(board, options.config);
+  const runtime = await RobotRuntime.start({
+    mode: 'run',
+    board: board.board,
+    boardFile: board.file,
+    params,
+    clock: new MonotonicClock(),
+    backends: { serial: new SerialportBackend(), i2c: new I2cBusBackend(), gpio: new OnoffGpioBackend() },
+    assignment: null,
+  });
+  options.out.write(`spinal run: robot ${params['robot.id']} on board ${board.board.board} (${board.file}); Ctrl-C to stop\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  options.out.write('spinal run: stopping (motors braked)\n');
+  await runtime.stop();
+  return EXIT_OK;
+}

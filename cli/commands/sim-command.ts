@@ -1,0 +1,137 @@
+import { writeFileSync } from 'node:fs';
+import { MessageChannel } from 'node:worker_threads';
+import createDebug from 'debug';
+import { ConfigError } from '../../config/config-error.js';
+import { SimGpioBackend } from '../../hal/transport/gpio/sim-gpio-backend.js';
+import { SimI2cBackend } from '../../hal/transport/i2c/sim-i2c-backend.js';
+import { SimSerialBackend } from '../../hal/transport/serial/sim-serial-backend.js';
+import type { LinkPort, RobotToWorld, WorldToRobot } from '../../hal/transport/sim-link/protocol.js';
+import { SimLinkClient } from '../../hal/transport/sim-link/sim-link-client.js';
+import type { SimReport } from '../../simulator/report.js';
+import { scenarioMissionOf, scenarioStartPose } from '../../simulator/scenario.js';
+import type { MainToWorld, WorldToMain, WorldWorkerData } from '../../simulator/world-thread-protocol.js';
+import { VirtualClock } from '../../time/virtual-clock.js';
+import { loadBoard, loadParams, loadScenario } from '../config-sources.js';
+import { RobotRuntime } from '../robot-runtime.js';
+import { buildSimReport } from '../sim-report.js';
+import { formatStatusLine } from '../status-line.js';
+import { startThread } from '../thread-launcher.js';
+import { EXIT_OK, EXIT_RUNTIME_FAILURE, UsageError } from '../usage-error.js';
+
+const log = createDebug('spinal:cli:sim');
+
+export interface SimOptions {
+  scenario?: string;
+  board?: string;
+  config?: string;
+  headless: boolean;
+  /** Sim seconds to run; default: the scenario's duration headless, until Ctrl-C otherwise. */
+  durationS?: number;
+  /** Sim seconds per wall second; 0 = as fast as possible. Default: 1, or 0 when headless. */
+  speed?: number;
+  report?: string;
+  /** Where progress goes (stderr). */
+  out: NodeJS.WriteStream;
+}
+
+/**
+ * `spinal sim`: the world in its own thread, the robot runtime on this thread with simulated
+ * transports, in lock step. Writes the report when asked and returns the exit code.
+ */
+export async function runSimCommand(options: SimOptions): Promise<number> {
+  const { scenario, file: scenarioFile } = loadScenario(options.scenario);
+  if (scenario.robots.length !== 1) {
+    throw new ConfigError(scenarioFile, 'robots', `this version runs one robot per scenario (found ${scenario.robots.length})`);
+  }
+  const spec = scenario.robots[0]!;
+  const board = loadBoard(options.board ?? spec.board);
+  const params = loadParams(board, options.config);
+  const speed = options.speed ?? (options.headless ? 0 : 1);
+  const durationS = options.durationS ?? (options.headless ? scenario.durationS : Infinity);
+  if (!(durationS > 0)) throw new UsageError('--duration must be a positive number of seconds');
+
+  const channel = new MessageChannel();
+  const clock = new VirtualClock(0);
+  const link = new SimLinkClient(channel.port1 as unknown as LinkPort<WorldToRobot, RobotToWorld>, clock);
+  const workerData: WorldWorkerData = {
+    scenario,
+    boards: { [spec.id]: board },
+    speed,
+    durationS,
+    quantumMs: params['sim.quantumMs'],
+  };
+  const world = startThread('world', { world: workerData, ports: { [spec.id]: channel.port2 } }, [channel.port2]);
+
+  const runtime = await RobotRuntime.start({
+    mode: 'sim',
+    board: board.board,
+    boardFile: board.file,
+    params: { ...params, 'robot.id': spec.id },
+    clock,
+    backends: { serial: new SimSerialBackend(link), i2c: new SimI2cBackend(link), gpio: new SimGpioBackend(link) },
+    lockstep: link,
+    assignment: { mission: scenarioMissionOf(spec), initialPose: scenarioStartPose(spec) },
+  });
+
+  const live = !options.headless;
+  const speedText = speed === 0 ? 'as fast as possible' : `${speed}x real time`;
+  const lengthText = Number.isFinite(durationS) ? `${durationS} s` : 'Ctrl-C to stop';
+  options.out.write(
+    `spinal sim: scenario "${scenario.name}" (${scenarioFile}), board ${board.board.board}, ${speedText}, ${lengthText}\n`,
+  );
+
+  const stopWorld = (): void => world.postMessage({ t: 'stop' } satisfies MainToWorld);
+  process.once('SIGINT', stopWorld);
+  process.once('SIGTERM', stopWorld);
+
+  let announcedDebugPort = false;
+  let lastLineMs = 0;
+  const outcome = await new Promise<WorldToMain>((resolve) => {
+    world.on('message', (message: WorldToMain) => {
+      if (message.t !== 'progress') {
+        resolve(message);
+        return;
+      }
+      const address = runtime.debugPortAddress();
+      if (address && !announcedDebugPort && live) {
+        announcedDebugPort = true;
+        options.out.write(`debug port: http://${address}/api/v1/status\n`);
+      }
+      const nowMs = performance.now();
+      if (live && nowMs - lastLineMs >= (options.out.isTTY ? 200 : 1_000)) {
+        lastLineMs = nowMs;
+        const line = formatStatusLine(message.simTimeS, runtime.status());
+        options.out.write(options.out.isTTY ? `\r\x1b[2K${line}` : `${line}\n`);
+      }
+    });
+    world.on('error', (error) => resolve({ t: 'failed', message: error.message }));
+    world.on('exit', (code) => resolve({ t: 'failed', message: `the world thread exited (code ${code})` }));
+  });
+  process.removeListener('SIGINT', stopWorld);
+  process.removeListener('SIGTERM', stopWorld);
+  if (live && options.out.isTTY) options.out.write('\n');
+
+  const missionState = runtime.missionState();
+  await runtime.stop();
+  await world.terminate();
+  if (outcome.t === 'failed') {
+    options.out.write(`spinal sim: the simulation failed: ${outcome.message}\n`);
+    return EXIT_RUNTIME_FAILURE;
+  }
+  const report: SimReport = buildSimReport(scenario.name, outcome, [{ id: spec.id, missionState, trips: runtime.trips }], 0);
+  log('report %O', report);
+  if (options.report) writeFileSync(options.report, `${JSON.stringify(report, null, 2)}\n`);
+  for (const robot of report.robots) {
+    options.out.write(
+      `${robot.id}: goal ${robot.goalReached ? 'reached' : 'not reached'}, mission ${robot.missionState}, ` +
+        `${robot.distanceM} m driven, ${robot.collisions} collision(s), min clearance ${robot.minClearanceM} m, ` +
+        `${robot.reflexTrips.length} reflex trip(s)\n`,
+    );
+    for (const trip of robot.reflexTrips.slice(0, 5)) options.out.write(`  trip at ${trip.simTimeS} s: ${trip.reason}\n`);
+  }
+  const reportText = options.report ? `, report: ${options.report}` : '';
+  options.out.write(
+    `sim ${report.simTimeS} s in ${report.wallTimeS} s wall (${report.realTimeFactor}x real time)${reportText}\n`,
+  );
+  return EXIT_OK;
+}

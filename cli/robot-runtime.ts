@@ -1,0 +1,246 @@
+import type { Worker } from 'node:worker_threads';
+import createDebug from 'debug';
+import type { CommsToMain, MainToComms } from '../comms/comms-thread-protocol.js';
+import type { BoardConfig } from '../config/board-schema.js';
+import { ConfigError } from '../config/config-error.js';
+import type { ParamValues } from '../config/params.js';
+import type { CortexStatus, CortexToMain, MainToCortex } from '../cortex/cortex-thread-protocol.js';
+import { createBuiltinRegistry } from '../hal/builtin-models.js';
+import type { Device } from '../hal/device-api.js';
+import { bindDevices } from '../hal/device-binding.js';
+import { isLidar, type LidarDevice } from '../hal/lidar/api.js';
+import { isMotorDriver, type MotorChannel } from '../hal/motor/api.js';
+import type { TransportBackends } from '../hal/registry.js';
+import type { SimLinkClient } from '../hal/transport/sim-link/sim-link-client.js';
+import type { MissionAssignment } from '../messages/mission.js';
+import type { RuntimeStatus } from '../messages/runtime-status.js';
+import { ReflexLoop, type ReflexTrip } from '../reflex/reflex-loop.js';
+import type { Clock } from '../time/clock.js';
+import { startThread } from './thread-launcher.js';
+
+const log = createDebug('spinal:runtime');
+
+/** How long the main thread waits for the cortex's lock-step answer before going on without it, ms (real time). */
+const CORTEX_LOCKSTEP_GRACE_MS = 200;
+/** How often the status snapshot goes to the comms thread, ms (real time). */
+const STATUS_PERIOD_MS = 200;
+
+export interface RobotRuntimeOptions {
+  mode: 'sim' | 'run';
+  board: BoardConfig;
+  boardFile: string;
+  params: ParamValues;
+  clock: Clock;
+  backends: TransportBackends;
+  /** Under the simulator: the link whose ticks the runtime answers (lock step). */
+  lockstep?: SimLinkClient;
+  assignment: MissionAssignment | null;
+  /** Serve the HTTP debug port (default true). */
+  debugPort?: boolean;
+}
+
+/**
+ * One robot's runtime: devices from the board config, the reflex on this (main) thread, the cortex
+ * and comms in worker threads, joined only by typed messages.
+ */
+export class RobotRuntime {
+  readonly trips: ReflexTrip[] = [];
+  private cortexStatus: CortexStatus = { pose: null, missionKind: 'none', missionState: 'idle', goalDistanceM: null };
+  private debugAddress: string | null = null;
+  private statusTimer: NodeJS.Timeout | null = null;
+  private cortexNextDueUs = 0;
+  private cortexLagging = false;
+  private cortexTickWaiter: ((nowUs: number) => void) | null = null;
+  private readonly startedAtMs = performance.now();
+
+  private constructor(
+    private readonly o: RobotRuntimeOptions,
+    private readonly devices: Device[],
+    private readonly lidar: LidarDevice,
+    readonly reflex: ReflexLoop,
+    private readonly cortex: Worker,
+    private readonly comms: Worker | null,
+  ) {}
+
+  /** Binds the devices, starts them, the reflex and the worker threads. ConfigErrors for a bad board. */
+  static async start(o: RobotRuntimeOptions): Promise<RobotRuntime> {
+    const { board, boardFile, params, clock } = o;
+    const devices = bindDevices(board, boardFile, createBuiltinRegistry(), clock, o.backends);
+    const lidar = devices.find((d) => d.id === board.robot.lidar);
+    if (!lidar || !isLidar(lidar)) throw new ConfigError(boardFile, 'robot.lidar', `"${board.robot.lidar}" is not a lidar`);
+    const left = motorChannel(devices, board.robot.drive.left, boardFile, 'robot.drive.left');
+    const right = motorChannel(devices, board.robot.drive.right, boardFile, 'robot.drive.right');
+
+    const reflex = new ReflexLoop({
+      clock,
+      loopRateHz: params['reflex.loopRateHz'],
+      settings: {
+        deadmanTimeoutUs: params['reflex.deadmanTimeoutMs'] * 1e3,
+        lidarStaleTimeoutUs: params['reflex.lidarStaleTimeoutMs'] * 1e3,
+        brakingDecelMps2: params['reflex.brakingDecelMps2'],
+        reactionLatencyS: params['reflex.reactionLatencyMs'] / 1e3,
+        stopMarginM: params['reflex.stopMarginM'],
+        slowZoneM: params['reflex.slowZoneM'],
+        maxSpeedMps: params['reflex.maxSpeedMps'],
+        maxTurnRateRadps: params['reflex.maxTurnRateRadps'],
+        clearHoldUs: params['reflex.clearHoldMs'] * 1e3,
+      },
+      footprint: board.robot.footprint,
+      sideMarginM: params['reflex.sideMarginM'],
+      geometry: {
+        wheelBaseM: board.robot.wheelBaseM,
+        maxWheelSpeedMps: board.robot.maxWheelSpeedMps,
+        invertLeft: board.robot.drive.invertLeft,
+        invertRight: board.robot.drive.invertRight,
+      },
+      lidar,
+      left,
+      right,
+    });
+
+    const cortex = startThread('cortex');
+    const comms = o.debugPort === false ? null : startThread('comms', { listen: params['debug.listen'], token: params['debug.token'] });
+    const runtime = new RobotRuntime(o, devices, lidar, reflex, cortex, comms);
+    runtime.wire();
+    await Promise.all(devices.map((d) => d.start()));
+    reflex.start();
+    const init: MainToCortex = {
+      t: 'init',
+      clock: o.lockstep ? 'virtual' : 'real',
+      startUs: clock.nowUs(),
+      assignment: o.assignment,
+      settings: {
+        rateHz: params['cortex.rateHz'],
+        cruiseSpeedMps: params['cortex.cruiseSpeedMps'],
+        headingGain: params['cortex.headingGain'],
+        maxTurnRateRadps: params['reflex.maxTurnRateRadps'],
+        goalToleranceM: params['cortex.goalToleranceM'],
+      },
+    };
+    cortex.postMessage(init);
+    runtime.joinLockstep();
+    return runtime;
+  }
+
+  /** The address the debug port is bound to, once it is (null before, or when it failed). */
+  debugPortAddress(): string | null {
+    return this.debugAddress;
+  }
+
+  missionState(): CortexStatus['missionState'] {
+    return this.cortexStatus.missionState;
+  }
+
+  status(): RuntimeStatus {
+    const applied = this.reflex.appliedDrive();
+    return {
+      robotId: this.o.params['robot.id'],
+      board: this.o.board.board,
+      mode: this.o.mode,
+      clockS: this.o.clock.nowUs() / 1e6,
+      uptimeS: (performance.now() - this.startedAtMs) / 1e3,
+      pose: this.cortexStatus.pose,
+      speed: { vMps: applied.vMps, wRadps: applied.wRadps },
+      mission: { kind: this.cortexStatus.missionKind, state: this.cortexStatus.missionState },
+      nearestObstacleM: this.reflex.nearestObstacleM(),
+      reflex: this.reflex.status(),
+      loop: this.reflex.loopTiming(),
+      devices: this.devices.map((d) => ({ id: d.id, compatible: d.compatible, kind: d.kind, health: d.health(), counters: d.counters() })),
+    };
+  }
+
+  async stop(): Promise<void> {
+    if (this.statusTimer) clearInterval(this.statusTimer);
+    this.reflex.stop();
+    this.cortex.postMessage({ t: 'shutdown' } satisfies MainToCortex);
+    this.comms?.postMessage({ t: 'shutdown' } satisfies MainToComms);
+    await Promise.allSettled(this.devices.map((d) => d.stop()));
+    await Promise.allSettled([this.cortex.terminate(), this.comms ? waitForStopped(this.comms) : Promise.resolve()]);
+  }
+
+  private wire(): void {
+    const { reflex, cortex, comms, lidar } = this;
+    cortex.on('message', (message: CortexToMain) => {
+      if (message.t === 'drive') reflex.submit(message.command);
+      else if (message.t === 'status') this.cortexStatus = message.status;
+      else if (message.t === 'tick-done') {
+        this.cortexNextDueUs = message.nowUs < message.nextDueUs ? message.nextDueUs : message.nowUs;
+        if (this.cortexLagging) log('cortex answers the lock step again');
+        this.cortexLagging = false;
+        this.cortexTickWaiter?.(message.nowUs);
+      }
+    });
+    cortex.on('error', (error) => log('cortex thread failed: %O', error));
+    reflex.onApplied((applied) => cortex.postMessage({ t: 'applied', applied } satisfies MainToCortex));
+    reflex.onTrip((trip) => this.trips.push(trip));
+    lidar.onHealthChange((health, previous) => log('%s: %s -> %s %s', lidar.id, previous.state, health.state, health.reason));
+
+    if (comms) {
+      comms.on('message', (message: CommsToMain) => {
+        if (message.t === 'listening') {
+          this.debugAddress = message.address;
+          log('debug port on http://%s', message.address);
+        } else if (message.t === 'listen-failed') {
+          process.stderr.write(`spinal: debug port not available: ${message.message}\n`);
+        }
+      });
+      comms.on('error', (error) => log('comms thread failed: %O', error));
+      this.statusTimer = setInterval(() => this.publishStatus(), STATUS_PERIOD_MS);
+      this.statusTimer.unref();
+    }
+
+  }
+
+  /** Under the simulator: the cortex takes part in the lock step (once it has been initialised). */
+  private joinLockstep(): void {
+    const { cortex } = this;
+    this.o.lockstep?.onTick(async (tick) => {
+      if (this.cortexLagging || tick.simTimeUs < this.cortexNextDueUs) return;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          this.cortexLagging = true;
+          log('cortex missed the lock step at %d us; going on without it', tick.simTimeUs);
+          resolve();
+        }, CORTEX_LOCKSTEP_GRACE_MS);
+        this.cortexTickWaiter = () => {
+          clearTimeout(timer);
+          this.cortexTickWaiter = null;
+          resolve();
+        };
+        cortex.postMessage({ t: 'tick', nowUs: tick.simTimeUs } satisfies MainToCortex);
+      });
+    });
+  }
+
+  private publishStatus(): void {
+    const status = this.status();
+    const notOk = status.devices.filter((d) => d.health.state !== 'ok');
+    const reason = notOk.map((d) => `${d.id} ${d.health.state}${d.health.reason ? `: ${d.health.reason}` : ''}`).join('; ');
+    this.comms?.postMessage({ t: 'status', status } satisfies MainToComms);
+    this.comms?.postMessage({ t: 'ready', ready: notOk.length === 0, reason } satisfies MainToComms);
+  }
+}
+
+function motorChannel(devices: Device[], ref: string, file: string, path: string): MotorChannel {
+  const [deviceId = '', channelName = ''] = ref.split('.');
+  const device = devices.find((d) => d.id === deviceId);
+  if (!device || !isMotorDriver(device)) throw new ConfigError(file, path, `"${deviceId}" is not a motor driver`);
+  if (!device.channelNames().includes(channelName)) {
+    throw new ConfigError(file, path, `"${deviceId}" has no channel "${channelName}" (it has ${device.channelNames().join(', ')})`);
+  }
+  return device.channel(channelName);
+}
+
+function waitForStopped(worker: Worker): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => void worker.terminate().then(done, done), 1_000);
+    worker.on('message', (message: CommsToMain) => {
+      if (message.t === 'stopped') void worker.terminate().then(done, done);
+    });
+    worker.on('exit', done);
+  });
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { isCommsToMain, isMainToComms } from './comms-thread-protocol.js';
+
+describe('isMainToComms', () => {
+  it('accepts the well-formed messages', () => {
+    expect(isMainToComms({ t: 'status', status: { robotId: 'r1', devices: [] } })).toBe(true);
+    expect(isMainToComms({ t: 'ready', ready: false, reason: 'lidar starting' })).toBe(true);
+    expect(isMainToComms({ t: 'shutdown' })).toBe(true);
+  });
+
+  it.each([
+    null,
+    'shutdown',
+    { t: 'status' },
+    { t: 'status', status: { robotId: 'r1' } },
+    { t: 'ready', ready: 'yes', reason: '' },
+    { t: 'ready', ready: true },
+    { t: 'listening', address: '127.0.0.1:8080' },
+    { t: 'estop' },
+  ])('refuses %j', (value) => expect(isMainToComms(value)).toBe(false));
+});
+
+describe('isCommsToMain', () => {
+  it('accepts the well-formed messages', () => {
+    expect(isCommsToMain({ t: 'listening', address: '127.0.0.1:8080' })).toBe(true);
+    expect(isCommsToMain({ t: 'listen-failed', code: 'EADDRINUSE', message: 'in use' })).toBe(true);
+    expect(isCommsToMain({ t: 'stopped' })).toBe(true);
+  });
+
+  it.each([undefined, { t: 'listening' }, { t: 'listen-failed', code: 98, message: '' }, { t: 'status', status: {} }])(
+    'refuses %j',
+    (value) => expect(isCommsToMain(value)).toBe(false),
+  );
+});

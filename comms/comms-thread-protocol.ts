@@ -1,0 +1,104 @@
+import type { RuntimeStatus } from '../messages/runtime-status.js';
+
+/**
+ * Messages between the main thread (reflex + HAL) and the comms worker thread. Every message is a
+ * plain object tagged by `t`, so it survives structured cloning and can be switched on exhaustively.
+ * New kinds are added as new members of the unions below and a case in the matching guard; a side
+ * that receives a kind it does not know counts and drops it. A request that needs an answer carries
+ * an `id` that the answer repeats.
+ */
+
+/** The main thread's latest runtime snapshot, posted a few times a second. */
+export interface StatusMessage {
+  t: 'status';
+  status: RuntimeStatus;
+}
+
+/** The main thread's readiness (devices started, first status posted); `reason` explains `false`. */
+export interface ReadyMessage {
+  t: 'ready';
+  ready: boolean;
+  reason: string;
+}
+
+/** Stop serving and answer `stopped`. */
+export interface ShutdownMessage {
+  t: 'shutdown';
+}
+
+/** Main thread to comms. */
+export type MainToComms = StatusMessage | ReadyMessage | ShutdownMessage;
+
+/** The debug port is bound; `address` is `host:port` actually bound (the real port when 0 was asked). */
+export interface ListeningMessage {
+  t: 'listening';
+  address: string;
+}
+
+/**
+ * The debug port could not be bound. `code` is the system code (`EADDRINUSE`, `EACCES`, ...) or
+ * `EINVAL` for a malformed address; `message` names the address and the parameter to change.
+ */
+export interface ListenFailedMessage {
+  t: 'listen-failed';
+  code: string;
+  message: string;
+}
+
+/** The comms thread has closed everything after a `shutdown`; it holds no more resources. */
+export interface StoppedMessage {
+  t: 'stopped';
+}
+
+/** Comms to main thread. */
+export type CommsToMain = ListeningMessage | ListenFailedMessage | StoppedMessage;
+
+/** The `role` under which the thread launcher starts the comms worker. */
+export const COMMS_ROLE = 'comms';
+
+/** What the launcher passes as `workerData` to the comms worker. */
+export interface CommsWorkerData {
+  role?: typeof COMMS_ROLE;
+  /** Debug port address, `host:port` (BRIEF §5 default `127.0.0.1:8080`). */
+  listen: string;
+  /** Bearer token for mutating debug-port routes; empty: none configured. */
+  token: string;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+function looksLikeStatus(value: unknown): value is RuntimeStatus {
+  return isRecord(value) && typeof value.robotId === 'string' && Array.isArray(value.devices);
+}
+
+/** True when `value` is a well-formed {@link MainToComms} message. */
+export function isMainToComms(value: unknown): value is MainToComms {
+  if (!isRecord(value)) return false;
+  switch (value.t) {
+    case 'status':
+      return looksLikeStatus(value.status);
+    case 'ready':
+      return typeof value.ready === 'boolean' && typeof value.reason === 'string';
+    case 'shutdown':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** True when `value` is a well-formed {@link CommsToMain} message. */
+export function isCommsToMain(value: unknown): value is CommsToMain {
+  if (!isRecord(value)) return false;
+  switch (value.t) {
+    case 'listening':
+      return typeof value.address === 'string';
+    case 'listen-failed':
+      return typeof value.code === 'string' && typeof value.message === 'string';
+    case 'stopped':
+      return true;
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,116 @@
+import { EventEmitter } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import type { RuntimeStatus } from '../messages/runtime-status.js';
+import { VirtualClock } from '../time/virtual-clock.js';
+import type { CommsToMain, MainToComms } from './comms-thread-protocol.js';
+import { runCommsWorker } from './comms-worker.js';
+
+/** A snapshot as the main thread publishes it: a simulated robot idle at the origin with one lidar. */
+function sampleStatus(): RuntimeStatus {
+  return {
+    robotId: 'r1',
+    board: 'sim',
+    mode: 'sim',
+    clockS: 3,
+    uptimeS: 3,
+    pose: { xM: 0, yM: 0, yawRad: 0 },
+    speed: { vMps: 0, wRadps: 0 },
+    mission: { kind: 'goto', state: 'idle' },
+    nearestObstacleM: 2.4,
+    reflex: { state: 'clear', rule: '', reason: '', lastTrip: null, trips: 0 },
+    loop: { rateHz: 100, ticks: 300, lastDurationUs: 75, maxDurationUs: 500, latenessP99Us: 800, deadlineMisses: 0 },
+    devices: [
+      {
+        id: 'lidar0',
+        compatible: 'ldrobot,ld06',
+        kind: 'lidar',
+        health: { state: 'ok', reason: '', sinceUs: 100_000 },
+        counters: { frames: 300 },
+      },
+    ],
+  };
+}
+
+/** Stands in for `parentPort`: the test sends with `send`, and reads what the worker posted. */
+class FakePort extends EventEmitter {
+  readonly posted: CommsToMain[] = [];
+  private waiters: Array<() => void> = [];
+
+  postMessage(message: CommsToMain): void {
+    this.posted.push(message);
+    for (const wake of this.waiters.splice(0)) wake();
+  }
+
+  send(message: MainToComms | unknown): void {
+    this.emit('message', message);
+  }
+
+  async next<T extends CommsToMain['t']>(t: T): Promise<Extract<CommsToMain, { t: T }>> {
+    for (;;) {
+      const found = this.posted.find((m) => m.t === t);
+      if (found) return found as Extract<CommsToMain, { t: T }>;
+      await new Promise<void>((wake) => this.waiters.push(wake));
+    }
+  }
+}
+
+describe('runCommsWorker', () => {
+  it('serves the debug port from the messages the main thread posts, and stops on shutdown', async () => {
+    const port = new FakePort();
+    const clock = new VirtualClock();
+    runCommsWorker(port, { listen: '127.0.0.1:0', token: '' }, clock);
+    const { address } = await port.next('listening');
+    expect(address).toMatch(/^127\.0\.0\.1:\d+$/);
+    const url = (path: string) => `http://${address}${path}`;
+
+    expect((await fetch(url('/readyz'))).status).toBe(503);
+    port.send({ t: 'status', status: sampleStatus() });
+    port.send({ t: 'ready', ready: true, reason: '' });
+    expect((await fetch(url('/readyz'))).status).toBe(200);
+
+    port.send({ t: 'status', status: { nonsense: true } });
+    port.send('garbage');
+    port.send({ t: 'launch-rockets' });
+    clock.advanceBy(3_000_000);
+    const status = await (await fetch(url('/api/v1/status'))).json();
+    expect(status).toMatchObject({ robotId: 'r1', nearestObstacleM: 2.4, statusAgeMs: 3_000, stale: true });
+
+    port.send({ t: 'shutdown' });
+    await port.next('stopped');
+    expect(port.listenerCount('message')).toBe(0);
+    expect(port.posted.map((m) => m.t)).toEqual(['listening', 'stopped']);
+    await expect(fetch(url('/healthz'))).rejects.toThrow();
+  });
+
+  it('posts listen-failed naming the address and the parameter when the port is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen({ host: '127.0.0.1', port: 0 }, resolve));
+    const taken = `127.0.0.1:${(blocker.address() as AddressInfo).port}`;
+    try {
+      const port = new FakePort();
+      runCommsWorker(port, { listen: taken, token: 't' }, new VirtualClock());
+      const failed = await port.next('listen-failed');
+      expect(failed).toEqual({
+        t: 'listen-failed',
+        code: 'EADDRINUSE',
+        message: `${taken} is in use by another process; set debug.listen (SPINAL_DEBUG_LISTEN) to another port`,
+      });
+      port.send({ t: 'shutdown' });
+      await port.next('stopped');
+      expect(port.listenerCount('message')).toBe(0);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+
+  it('answers a shutdown that arrives before the bind settles', async () => {
+    const port = new FakePort();
+    runCommsWorker(port, { listen: '127.0.0.1:0', token: '' }, new VirtualClock());
+    port.send({ t: 'shutdown' });
+    port.send({ t: 'shutdown' });
+    await port.next('stopped');
+    expect(port.posted.map((m) => m.t)).toEqual(['listening', 'stopped']);
+  });
+});

@@ -1,0 +1,80 @@
+import createDebug from 'debug';
+import type { Clock } from '../time/clock.js';
+import { MonotonicClock } from '../time/monotonic-clock.js';
+import { isMainToComms } from './comms-thread-protocol.js';
+import type { CommsToMain, CommsWorkerData } from './comms-thread-protocol.js';
+import { DebugListenError, startDebugServer } from './debug-port/http-server.js';
+import type { DebugServer } from './debug-port/http-server.js';
+import { StatusStore } from './debug-port/status-store.js';
+
+const log = createDebug('spinal:comms:worker');
+
+/** The side of a message channel the comms thread talks through: `parentPort` in the worker, a fake in tests. */
+export interface CommsPort {
+  on(event: 'message', listener: (message: unknown) => void): unknown;
+  off(event: 'message', listener: (message: unknown) => void): unknown;
+  postMessage(message: CommsToMain): void;
+}
+
+/**
+ * The comms thread's body: starts the debug port on `data.listen`, keeps its status store fed from
+ * the main thread's `status`/`ready` messages, and answers `listening` or `listen-failed` once the
+ * bind settles. On `shutdown` it closes the port, answers `stopped` and stops listening to `port`,
+ * so the thread can exit. Malformed messages are counted and dropped. `clock` (default: a
+ * {@link MonotonicClock}) measures snapshot ages.
+ */
+export function runCommsWorker(
+  port: CommsPort,
+  data: Pick<CommsWorkerData, 'listen' | 'token'>,
+  clock: Pick<Clock, 'nowUs'> = new MonotonicClock(),
+): void {
+  const store = new StatusStore(clock);
+  let droppedMessages = 0;
+  let stopping = false;
+
+  const server: Promise<DebugServer | null> = startDebugServer({
+    listen: data.listen,
+    store,
+    token: data.token === '' ? undefined : data.token,
+  }).then(
+    (started) => {
+      port.postMessage({ t: 'listening', address: started.address });
+      return started;
+    },
+    (error: unknown) => {
+      const code = error instanceof DebugListenError ? error.code : 'EUNKNOWN';
+      const message = error instanceof Error ? error.message : String(error);
+      port.postMessage({ t: 'listen-failed', code, message });
+      return null;
+    },
+  );
+
+  const onMessage = (message: unknown): void => {
+    if (!isMainToComms(message)) {
+      droppedMessages += 1;
+      log('dropped a malformed message (%d so far)', droppedMessages);
+      return;
+    }
+    switch (message.t) {
+      case 'status':
+        store.setStatus(message.status);
+        break;
+      case 'ready':
+        store.setReady(message.ready, message.reason);
+        break;
+      case 'shutdown':
+        if (stopping) return;
+        stopping = true;
+        log('shutting down');
+        void server
+          .then((started) => started?.close())
+          .catch((error: unknown) => log('close failed: %s', String(error)))
+          .finally(() => {
+            port.postMessage({ t: 'stopped' });
+            port.off('message', onMessage);
+          });
+        break;
+    }
+  };
+  port.on('message', onMessage);
+}

@@ -1,0 +1,240 @@
+import { createServer, STATUS_CODES } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import createDebug from 'debug';
+import { formatListenAddress, parseListenAddress } from './listen-address.js';
+import {
+  MALFORMED_ROUTE,
+  RequestCounts,
+  UNMATCHED_ROUTE,
+  matchRoute,
+  methodNotAllowed,
+  notFound,
+  requireToken,
+  statusRoutes,
+} from './routes.js';
+import type { JsonResponse, Route } from './routes.js';
+import type { StatusStore } from './status-store.js';
+
+const log = createDebug('spinal:comms:debug-port');
+
+/** The configuration parameter that sets the debug port's address, as errors name it. */
+export const LISTEN_PARAMETER = 'debug.listen';
+/** The environment variable that overrides {@link LISTEN_PARAMETER}. */
+export const LISTEN_ENV = 'SPINAL_DEBUG_LISTEN';
+
+/** Time a client has to send the request headers, milliseconds. */
+const HEADERS_TIMEOUT_MS = 10_000;
+/** Time a client has to send the whole request, milliseconds. */
+const REQUEST_TIMEOUT_MS = 30_000;
+
+export interface DebugServerOptions {
+  /** `host:port` to bind (`[::1]:8080` for IPv6); port 0 binds an ephemeral port. */
+  listen: string;
+  /** Where the read-only routes take the runtime's status from. */
+  store: StatusStore;
+  /** Bearer token for mutating routes when bound beyond loopback; none (default): they are refused there. */
+  token?: string;
+  /** Routes served after the built-in status routes (a path and method defined twice: the first wins). */
+  extraRoutes?: readonly Route[];
+  /** Counters to count requests into; default: a fresh set, exposed on the returned server. */
+  requests?: RequestCounts;
+}
+
+/** A running debug port. */
+export interface DebugServer {
+  /** `host:port` actually bound (the real port when 0 was asked for). */
+  address: string;
+  /** Requests answered, by route and status. */
+  requests: RequestCounts;
+  /** Stops listening and drops open connections; resolves once the socket is closed. */
+  close(): Promise<void>;
+}
+
+/**
+ * The debug port could not be bound. `code` is the system error code (`EADDRINUSE`, `EACCES`,
+ * `EADDRNOTAVAIL`, ...) or `EINVAL` for an unparseable address; the message names the address and
+ * the parameter to change.
+ */
+export class DebugListenError extends Error {
+  override readonly name = 'DebugListenError';
+  constructor(
+    readonly code: string,
+    /** The address as configured. */
+    readonly address: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Plain-words explanation of a failed bind of `address`, naming the parameter to change. */
+export function listenFailureMessage(code: string, address: string, detail = ''): string {
+  const change = `set ${LISTEN_PARAMETER} (${LISTEN_ENV})`;
+  switch (code) {
+    case 'EADDRINUSE':
+      return `${address} is in use by another process; ${change} to another port`;
+    case 'EACCES':
+      return `${address} may not be bound by this user (ports below 1024 need privileges); ${change} to a port above 1023`;
+    case 'EADDRNOTAVAIL':
+      return `${address} is not an address of this machine; ${change} to a local address`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `the host in ${address} cannot be resolved; ${change} to an IP address`;
+    default:
+      return `cannot listen on ${address}${detail ? `: ${detail}` : ''}; check ${LISTEN_PARAMETER} (${LISTEN_ENV})`;
+  }
+}
+
+/**
+ * Starts the HTTP debug port (BRIEF §5) on `options.listen`. Resolves once bound; rejects with a
+ * {@link DebugListenError} when the address is malformed or cannot be bound. Requests are answered
+ * from the store alone; a malformed or failing request gets a JSON error and never stops the server.
+ */
+export async function startDebugServer(options: DebugServerOptions): Promise<DebugServer> {
+  let host: string;
+  let port: number;
+  try {
+    ({ host, port } = parseListenAddress(options.listen, `${LISTEN_PARAMETER} (${LISTEN_ENV})`));
+  } catch (error) {
+    throw new DebugListenError('EINVAL', options.listen, (error as Error).message);
+  }
+  const requests = options.requests ?? new RequestCounts();
+  const routes = [...statusRoutes(options.store), ...(options.extraRoutes ?? [])];
+  const bound = { host, address: options.listen };
+
+  const server = createServer(
+    { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
+    (req, res) => {
+      void answer(req, res, { routes, requests, token: options.token, boundHost: () => bound.host });
+    },
+  );
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => refuseBadRequest(error, socket, requests));
+
+  await listen(server, host, port, options.listen);
+  const info = server.address() as AddressInfo;
+  bound.host = info.address;
+  bound.address = formatListenAddress(info.address, info.port);
+  server.on('error', (error) => log('server error: %s', error.message));
+  log('listening on %s', bound.address);
+
+  return {
+    address: bound.address,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => {
+          log('closed %s', bound.address);
+          resolve();
+        });
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function listen(server: Server, host: string, port: number, address: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException): void => {
+      server.off('listening', onListening);
+      const code = error.code ?? 'EUNKNOWN';
+      const message = listenFailureMessage(code, address, error.message);
+      log('listen failed: %s', message);
+      reject(new DebugListenError(code, address, message));
+    };
+    const onListening = (): void => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen({ host, port, exclusive: true });
+  });
+}
+
+interface AnswerContext {
+  routes: readonly Route[];
+  requests: RequestCounts;
+  token: string | undefined;
+  boundHost: () => string;
+}
+
+async function answer(req: IncomingMessage, res: ServerResponse, ctx: AnswerContext): Promise<void> {
+  req.on('error', (error) => log('request error: %s', error.message));
+  const method = req.method ?? 'GET';
+  let label = MALFORMED_ROUTE;
+  let response: JsonResponse;
+  try {
+    const target = splitTarget(req.url ?? '');
+    if (!target) {
+      response = { status: 400, body: { error: 'bad request', reason: 'the request target is not a path' } };
+    } else {
+      const match = matchRoute(ctx.routes, method, target.path);
+      if (match.kind === 'not-found') {
+        label = UNMATCHED_ROUTE;
+        response = notFound(target.path);
+      } else if (match.kind === 'method-not-allowed') {
+        label = target.path;
+        response = methodNotAllowed(method, match.allow);
+      } else {
+        label = match.route.path;
+        const refusal = match.route.mutating ? requireToken(req, ctx.token, ctx.boundHost()) : null;
+        response =
+          refusal ??
+          (await match.route.handle({ method, path: target.path, query: target.query, headers: req.headers }));
+      }
+    }
+  } catch (error) {
+    log('%s %s failed: %s', method, req.url, error instanceof Error ? (error.stack ?? error.message) : String(error));
+    response = { status: 500, body: { error: 'internal error' } };
+  }
+  ctx.requests.add(label, response.status);
+  log('%s %s -> %d', method, req.url, response.status);
+  send(res, method, response);
+}
+
+/** Splits an origin-form request target (`/path?query`); anything else is refused. */
+function splitTarget(url: string): { path: string; query: URLSearchParams } | null {
+  if (!url.startsWith('/')) return null;
+  const q = url.indexOf('?');
+  const path = q < 0 ? url : url.slice(0, q);
+  return { path, query: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)) };
+}
+
+function send(res: ServerResponse, method: string, response: JsonResponse): void {
+  if (res.headersSent || res.destroyed) return;
+  let text: string;
+  try {
+    text = `${JSON.stringify(response.body)}\n`;
+  } catch (error) {
+    log('cannot serialize response: %s', (error as Error).message);
+    response = { status: 500, body: { error: 'internal error' } };
+    text = `${JSON.stringify(response.body)}\n`;
+  }
+  const body = Buffer.from(text, 'utf8');
+  res.writeHead(response.status, {
+    ...response.headers,
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    'content-length': body.length,
+  });
+  res.end(method === 'HEAD' ? undefined : body);
+}
+
+/** Answers what the HTTP parser rejected (bad syntax, oversized headers, timeouts) and closes. */
+function refuseBadRequest(error: NodeJS.ErrnoException, socket: Duplex, requests: RequestCounts): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  requests.add(MALFORMED_ROUTE, status);
+  log('refused a request (%s): %d', error.code, status);
+  const body = `${JSON.stringify({ error: (STATUS_CODES[status] ?? 'bad request').toLowerCase() })}\n`;
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n` +
+      'content-type: application/json; charset=utf-8\r\ncache-control: no-store\r\nconnection: close\r\n' +
+      `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}

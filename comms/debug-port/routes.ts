@@ -1,0 +1,184 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { StatusStore } from './status-store.js';
+import { isLoopback } from './listen-address.js';
+
+/** A JSON answer; the server serializes `body` and adds the common headers. */
+export interface JsonResponse {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+/** What a handler sees of a request. */
+export interface RouteRequest {
+  method: string;
+  /** Path without the query, as sent (not percent-decoded). */
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+}
+
+export type RouteHandler = (request: RouteRequest) => JsonResponse | Promise<JsonResponse>;
+
+/** One method on one path. A GET route answers HEAD as well. */
+export interface Route {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  path: string;
+  /** Changes robot state: needs the bearer token whenever the port is bound beyond loopback. */
+  mutating: boolean;
+  handle: RouteHandler;
+}
+
+/** Outcome of looking a request up in the route table. */
+export type RouteMatch =
+  { kind: 'found'; route: Route } | { kind: 'method-not-allowed'; allow: string[] } | { kind: 'not-found' };
+
+/** Longest path echoed back in a 404 body, characters. */
+const MAX_ECHOED_PATH = 256;
+
+/** The read-only routes of the debug port (BRIEF §5), answering from `store`. */
+export function statusRoutes(store: StatusStore): Route[] {
+  const unavailable = (): JsonResponse => ({
+    status: 503,
+    body: { error: 'status unavailable', reason: 'the runtime has not published a status yet' },
+  });
+  return [
+    { method: 'GET', path: '/healthz', mutating: false, handle: () => ({ status: 200, body: { status: 'ok' } }) },
+    {
+      method: 'GET',
+      path: '/readyz',
+      mutating: false,
+      handle: () => {
+        const readiness = store.readiness();
+        if (readiness.ready) return { status: 200, body: { ready: true } };
+        return { status: 503, body: { ready: false, reason: readiness.reason } };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/v1/status',
+      mutating: false,
+      handle: () => {
+        const snapshot = store.latest();
+        if (!snapshot) return unavailable();
+        return { status: 200, body: { ...snapshot.status, statusAgeMs: snapshot.ageMs, stale: snapshot.stale } };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/v1/devices',
+      mutating: false,
+      handle: () => {
+        const snapshot = store.latest();
+        if (!snapshot) return unavailable();
+        return {
+          status: 200,
+          body: { devices: snapshot.status.devices, statusAgeMs: snapshot.ageMs, stale: snapshot.stale },
+        };
+      },
+    },
+  ];
+}
+
+/**
+ * Finds the route for `method` and `path`. HEAD matches a GET route. A known path asked with another
+ * method yields the methods it allows (for the `allow` header).
+ */
+export function matchRoute(routes: readonly Route[], method: string, path: string): RouteMatch {
+  const onPath = routes.filter((r) => r.path === path);
+  if (onPath.length === 0) return { kind: 'not-found' };
+  const wanted = method === 'HEAD' ? 'GET' : method;
+  const route = onPath.find((r) => r.method === wanted);
+  if (route) return { kind: 'found', route };
+  const allow = new Set<string>();
+  for (const r of onPath) {
+    allow.add(r.method);
+    if (r.method === 'GET') allow.add('HEAD');
+  }
+  return { kind: 'method-not-allowed', allow: [...allow] };
+}
+
+/** The 404 answer; the path is echoed back, cut to a bounded length. */
+export function notFound(path: string): JsonResponse {
+  const echoed = path.length > MAX_ECHOED_PATH ? `${path.slice(0, MAX_ECHOED_PATH)}...` : path;
+  return { status: 404, body: { error: 'not found', path: echoed } };
+}
+
+/** The 405 answer, with the `allow` header. */
+export function methodNotAllowed(method: string, allow: readonly string[]): JsonResponse {
+  return {
+    status: 405,
+    body: { error: 'method not allowed', method, allow },
+    headers: { allow: allow.join(', ') },
+  };
+}
+
+/**
+ * Guards a mutating route. On a loopback-bound port every request passes. Bound beyond loopback, the
+ * request must carry `Authorization: Bearer <token>`; without a configured token (undefined or empty)
+ * nothing passes. Returns null when the request may proceed, otherwise the 401 answer. The token is
+ * compared in constant time and never echoed.
+ */
+export function requireToken(
+  request: { headers: IncomingHttpHeaders },
+  token: string | undefined,
+  boundHost: string,
+): JsonResponse | null {
+  if (isLoopback(boundHost)) return null;
+  const refuse = (reason: string): JsonResponse => ({
+    status: 401,
+    body: { error: 'unauthorized', reason },
+    headers: { 'www-authenticate': 'Bearer realm="spinal"' },
+  });
+  if (!token) return refuse('this port is reachable beyond this machine and no token is configured');
+  const header = request.headers.authorization;
+  const match = header === undefined ? null : /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
+  if (!match?.[1]) return refuse('missing "Authorization: Bearer <token>" header');
+  if (!sameSecret(match[1], token)) return refuse('wrong token');
+  return null;
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+/** Label under which requests for no known path are counted (keeps the label set bounded). */
+export const UNMATCHED_ROUTE = '(unmatched)';
+/** Label under which requests whose URL cannot be parsed are counted. */
+export const MALFORMED_ROUTE = '(malformed)';
+
+/** One counter row: requests for `route` answered with `status`. */
+export interface RequestCount {
+  route: string;
+  status: number;
+  count: number;
+}
+
+/**
+ * Requests answered, by route path and status code (unknown paths under {@link UNMATCHED_ROUTE}),
+ * for the `/metrics` endpoint.
+ */
+export class RequestCounts {
+  private readonly counts = new Map<string, RequestCount>();
+
+  add(route: string, status: number): void {
+    const key = `${status} ${route}`;
+    const row = this.counts.get(key);
+    if (row) row.count += 1;
+    else this.counts.set(key, { route, status, count: 1 });
+  }
+
+  /** Requests for `route`, all statuses together. */
+  total(route: string): number {
+    let sum = 0;
+    for (const row of this.counts.values()) if (row.route === route) sum += row.count;
+    return sum;
+  }
+
+  /** Every row, copied. */
+  rows(): RequestCount[] {
+    return [...this.counts.values()].map((row) => ({ ...row }));
+  }
+}

@@ -1,0 +1,179 @@
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { checkParamValue, envNameOf } from './param-values.js';
+import {
+  isLoopbackHost,
+  isParamName,
+  paramDefinition,
+  paramList,
+  paramSpecs,
+  parseHostPort,
+  type ParamValues,
+} from './params.js';
+
+describe('parameter definitions', () => {
+  it('lists every parameter once, in definition order', () => {
+    expect(paramList.map((definition) => definition.name)).toEqual(Object.keys(paramSpecs));
+    expect(paramList.map((definition) => definition.name)).toEqual([
+      'robot.id',
+      'reflex.loopRateHz',
+      'reflex.deadmanTimeoutMs',
+      'reflex.lidarStaleTimeoutMs',
+      'reflex.brakingDecelMps2',
+      'reflex.reactionLatencyMs',
+      'reflex.stopMarginM',
+      'reflex.slowZoneM',
+      'reflex.sideMarginM',
+      'reflex.maxSpeedMps',
+      'reflex.maxTurnRateRadps',
+      'reflex.clearHoldMs',
+      'cortex.rateHz',
+      'cortex.cruiseSpeedMps',
+      'cortex.headingGain',
+      'cortex.goalToleranceM',
+      'debug.listen',
+      'debug.token',
+      'sim.quantumMs',
+    ]);
+  });
+
+  it.each(paramList.map((definition) => [definition.name, definition] as const))(
+    '%s: is dotted camelCase and documented',
+    (name, definition) => {
+      expect(name).toMatch(/^[a-z][a-zA-Z0-9]*\.[a-z][a-zA-Z0-9]*$/);
+      expect(definition.description.length).toBeGreaterThan(10);
+      expect(definition.description).toMatch(/\.$/);
+    },
+  );
+
+  it.each(paramList.map((definition) => [definition.name, definition] as const))(
+    '%s: its default passes its own checks',
+    (_name, definition) => {
+      expect(checkParamValue(definition, definition.default)).toEqual({ value: definition.default });
+    },
+  );
+
+  it('gives every numeric parameter a unit-bearing, ordered range', () => {
+    for (const definition of paramList) {
+      if (definition.type !== 'number' && definition.type !== 'integer') continue;
+      expect(definition.min, definition.name).toBeLessThan(definition.max);
+      if (definition.type === 'integer') {
+        expect(Number.isInteger(definition.min) && Number.isInteger(definition.max), definition.name).toBe(true);
+      }
+    }
+  });
+
+  it('maps every parameter to a distinct environment variable', () => {
+    const names = paramList.map((definition) => envNameOf(definition.name));
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it('marks only debug.token as secret', () => {
+    expect(paramList.filter((definition) => definition.secret).map((definition) => definition.name)).toEqual([
+      'debug.token',
+    ]);
+  });
+
+  it('holds the specified units, ranges and defaults', () => {
+    expect(paramDefinition('reflex.deadmanTimeoutMs')).toMatchObject({
+      type: 'number',
+      unit: 'ms',
+      min: 20,
+      max: 5000,
+      default: 500,
+    });
+    expect(paramDefinition('reflex.loopRateHz')).toMatchObject({
+      type: 'integer',
+      unit: 'Hz',
+      min: 10,
+      max: 1000,
+      default: 100,
+    });
+    expect(paramDefinition('reflex.brakingDecelMps2')).toMatchObject({ unit: 'm/s²', min: 0.1, max: 10, default: 1 });
+    expect(paramDefinition('cortex.headingGain')).toMatchObject({ unit: '1/s', min: 0.1, max: 20, default: 2 });
+    expect(paramDefinition('sim.quantumMs')).toMatchObject({
+      type: 'integer',
+      unit: 'ms',
+      min: 1,
+      max: 50,
+      default: 5,
+    });
+    expect(paramDefinition('debug.listen').default).toBe('127.0.0.1:8080');
+    expect(paramDefinition('robot.id').default).toBe('robot-1');
+  });
+
+  it('types each resolved value by its definition', () => {
+    expectTypeOf<ParamValues['reflex.deadmanTimeoutMs']>().toEqualTypeOf<number>();
+    expectTypeOf<ParamValues['robot.id']>().toEqualTypeOf<string>();
+    expectTypeOf<ParamValues['sim.quantumMs']>().toEqualTypeOf<number>();
+    expect(isParamName('reflex.deadmanTimeoutMs')).toBe(true);
+    expect(isParamName('reflex.deadman')).toBe(false);
+    expect(isParamName('toString')).toBe(false);
+  });
+});
+
+describe('robot.id format', () => {
+  const definition = paramDefinition('robot.id');
+
+  it.each(['robot-1', 'r', '7', 'a'.repeat(63)])('accepts %s', (id) => {
+    expect(checkParamValue(definition, id)).toEqual({ value: id });
+  });
+
+  it.each(['Robot-1', '-robot', '', 'robot_1', 'a'.repeat(64)])('rejects %j', (id) => {
+    expect(checkParamValue(definition, id)).toEqual({
+      problem: `${JSON.stringify(id)} must be 1 to 63 lower-case letters, digits or dashes, not starting with a dash`,
+    });
+  });
+});
+
+describe('parseHostPort', () => {
+  it.each([
+    ['127.0.0.1:8080', { host: '127.0.0.1', port: 8080 }],
+    ['0.0.0.0:0', { host: '0.0.0.0', port: 0 }],
+    ['localhost:65535', { host: 'localhost', port: 65535 }],
+    ['robot-1.local:8080', { host: 'robot-1.local', port: 8080 }],
+    ['[::1]:8080', { host: '::1', port: 8080 }],
+  ])('%s', (text, expected) => {
+    expect(parseHostPort(text)).toEqual(expected);
+  });
+
+  it.each([
+    '8080',
+    '127.0.0.1',
+    ':8080',
+    '127.0.0.1:',
+    '256.0.0.1:80',
+    '1.2.3:80',
+    '::1:8080',
+    'host name:80',
+    'h:80:80',
+    '-bad:80',
+    '[fe80::1%eth0]:8080',
+    '[1.2.3.4]:80',
+  ])('rejects %j as not host:port', (text) => {
+    expect(parseHostPort(text)).toEqual({
+      problem: `${JSON.stringify(text)} is not host:port (e.g. 127.0.0.1:8080 or [::1]:8080)`,
+    });
+  });
+
+  it('names the port when it is out of range', () => {
+    expect(parseHostPort('127.0.0.1:70000')).toEqual({
+      problem: '"127.0.0.1:70000": port 70000 is out of range 0..65535',
+    });
+  });
+});
+
+describe('isLoopbackHost', () => {
+  it.each([
+    ['127.0.0.1', true],
+    ['127.10.0.3', true],
+    ['localhost', true],
+    ['LOCALHOST', true],
+    ['::1', true],
+    ['0.0.0.0', false],
+    ['192.168.1.20', false],
+    ['::', false],
+    ['robot-1.local', false],
+  ])('%s -> %s', (host, loopback) => {
+    expect(isLoopbackHost(host)).toBe(loopback);
+  });
+});

@@ -1,0 +1,303 @@
+/**
+ * Every runtime parameter of spinal, defined once: type, unit, range, default and description.
+ * Values are resolved from these definitions by `param-values.ts` (default < board file <
+ * `--config` file < `SPINAL_*` environment), and `docs/configuration.md` is generated from them.
+ */
+
+/** How a parameter's value is typed; `integer` is a number that must be whole. */
+export type ParamType = 'number' | 'integer' | 'string' | 'boolean';
+
+/** A rule a string value must follow, beyond being a string. */
+export interface ParamFormat {
+  /** Short form for the docs' range column, e.g. `host:port`. */
+  readonly summary: string;
+  /** The problem with `value` in plain words, or `undefined` when it is fine. */
+  problemWith(value: string): string | undefined;
+}
+
+interface ParamSpecBase {
+  /** Unit of the value (`ms`, `m/s`, `Hz`, ...), or `''` for none. */
+  readonly unit: string;
+  /** One or two sentences for the docs and `--help`. */
+  readonly description: string;
+  /** Never printed or logged: shown as `***`. */
+  readonly secret?: true;
+}
+
+/** A `number` or `integer` parameter; `min` and `max` are inclusive, in `unit`. */
+export interface NumberParamSpec extends ParamSpecBase {
+  readonly type: 'number' | 'integer';
+  readonly min: number;
+  readonly max: number;
+  readonly default: number;
+}
+
+export interface StringParamSpec extends ParamSpecBase {
+  readonly type: 'string';
+  readonly default: string;
+  readonly format?: ParamFormat;
+}
+
+export interface BooleanParamSpec extends ParamSpecBase {
+  readonly type: 'boolean';
+  readonly default: boolean;
+}
+
+/** One parameter's definition, without its name (the name is its key in `paramSpecs`). */
+export type ParamSpec = NumberParamSpec | StringParamSpec | BooleanParamSpec;
+
+/** A string format given by a regular expression, with the rule in words for error messages. */
+export function patternFormat(pattern: RegExp, rule: string): ParamFormat {
+  return {
+    summary: `pattern \`${pattern.source}\``,
+    problemWith: (value) => (pattern.test(value) ? undefined : `${JSON.stringify(value)} ${rule}`),
+  };
+}
+
+/** A TCP listen address split into its parts; `host` has no brackets (`::1`, not `[::1]`). */
+export interface HostPort {
+  host: string;
+  port: number;
+}
+
+const ipv4Pattern = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+const hostnamePattern =
+  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const ipv6Pattern = /^[0-9A-Fa-f:.]+$/;
+
+/**
+ * Parses `host:port` (`127.0.0.1:8080`, `robot-1.local:8080`, `[::1]:8080`); port 0..65535,
+ * where 0 lets the system pick a free port. Returns a problem in plain words when malformed.
+ */
+export function parseHostPort(text: string): HostPort | { problem: string } {
+  const bad = { problem: `${JSON.stringify(text)} is not host:port (e.g. 127.0.0.1:8080 or [::1]:8080)` };
+  const bracketed = /^\[([^\]]+)\]:(\d{1,5})$/.exec(text);
+  const plain = /^([^:[\]]+):(\d{1,5})$/.exec(text);
+  const match = bracketed ?? plain;
+  if (!match) return bad;
+  const host = match[1] ?? '';
+  const port = Number(match[2]);
+  if (port > 65_535) return { problem: `${JSON.stringify(text)}: port ${port} is out of range 0..65535` };
+  if (bracketed) {
+    if (!ipv6Pattern.test(host) || !host.includes(':')) return bad;
+    return { host, port };
+  }
+  const ipv4 = ipv4Pattern.exec(host);
+  if (ipv4) {
+    if (ipv4.slice(1).some((octet) => Number(octet) > 255)) return bad;
+    return { host, port };
+  }
+  if (/^[\d.]+$/.test(host) || !hostnamePattern.test(host)) return bad;
+  return { host, port };
+}
+
+/** True for `localhost`, `127.0.0.0/8` and `::1`: addresses no other machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  const lower = host.toLowerCase();
+  if (lower === 'localhost' || lower === '::1' || lower === '0:0:0:0:0:0:0:1') return true;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(lower);
+}
+
+const hostPortFormat: ParamFormat = {
+  summary: 'host:port',
+  problemWith: (value) => {
+    const parsed = parseHostPort(value);
+    return 'problem' in parsed ? parsed.problem : undefined;
+  },
+};
+
+/**
+ * The parameter definitions, keyed by name (dotted camelCase: `<section>.<name>`). Add a
+ * parameter here and it is resolvable, typed in `ParamValues`, settable by `SPINAL_*` and documented.
+ */
+export const paramSpecs = {
+  'robot.id': {
+    type: 'string',
+    unit: '',
+    default: 'robot-1',
+    format: patternFormat(
+      /^[a-z0-9][a-z0-9-]{0,62}$/,
+      'must be 1 to 63 lower-case letters, digits or dashes, not starting with a dash',
+    ),
+    description: "The robot's id in the fleet: used in mesh topics and in the uplink hello.",
+  },
+
+  'reflex.loopRateHz': {
+    type: 'integer',
+    unit: 'Hz',
+    min: 10,
+    max: 1000,
+    default: 100,
+    description: 'Rate of the reflex safety loop.',
+  },
+  'reflex.deadmanTimeoutMs': {
+    type: 'number',
+    unit: 'ms',
+    min: 20,
+    max: 5000,
+    default: 500,
+    description: 'The reflex stops the motors when no fresh drive command has arrived for this long.',
+  },
+  'reflex.lidarStaleTimeoutMs': {
+    type: 'number',
+    unit: 'ms',
+    min: 20,
+    max: 5000,
+    default: 300,
+    description: 'The reflex stops the motors when the newest lidar scan is older than this.',
+  },
+  'reflex.brakingDecelMps2': {
+    type: 'number',
+    unit: 'm/s²',
+    min: 0.1,
+    max: 10,
+    default: 1.0,
+    description: 'Deceleration the stopping distance assumes.',
+  },
+  'reflex.reactionLatencyMs': {
+    type: 'number',
+    unit: 'ms',
+    min: 0,
+    max: 1000,
+    default: 50,
+    description: 'Time from an obstacle appearing to the motors starting to brake; added to the stopping distance.',
+  },
+  'reflex.stopMarginM': {
+    type: 'number',
+    unit: 'm',
+    min: 0,
+    max: 2,
+    default: 0.1,
+    description: 'Distance kept free beyond the stopping distance.',
+  },
+  'reflex.slowZoneM': {
+    type: 'number',
+    unit: 'm',
+    min: 0,
+    max: 5,
+    default: 0.5,
+    description: 'Extra distance beyond the stopping distance where speed is scaled down.',
+  },
+  'reflex.sideMarginM': {
+    type: 'number',
+    unit: 'm',
+    min: 0,
+    max: 1,
+    default: 0.05,
+    description: "Clearance added to each side of the robot's footprint when checking the path ahead.",
+  },
+  'reflex.maxSpeedMps': {
+    type: 'number',
+    unit: 'm/s',
+    min: 0,
+    max: 5,
+    default: 0.5,
+    description: 'Forward or backward speed limit the reflex enforces, whatever is commanded.',
+  },
+  'reflex.maxTurnRateRadps': {
+    type: 'number',
+    unit: 'rad/s',
+    min: 0,
+    max: 10,
+    default: 2.0,
+    description: 'Turn rate limit the reflex enforces, whatever is commanded.',
+  },
+  'reflex.clearHoldMs': {
+    type: 'number',
+    unit: 'ms',
+    min: 0,
+    max: 10000,
+    default: 300,
+    description: 'How long an obstacle stop must stay clear before motion resumes.',
+  },
+
+  'cortex.rateHz': {
+    type: 'integer',
+    unit: 'Hz',
+    min: 1,
+    max: 200,
+    default: 20,
+    description: 'Rate of the planner and mission executor.',
+  },
+  'cortex.cruiseSpeedMps': {
+    type: 'number',
+    unit: 'm/s',
+    min: 0,
+    max: 5,
+    default: 0.4,
+    description: 'Speed the planner asks for on open ground (the reflex may lower it).',
+  },
+  'cortex.headingGain': {
+    type: 'number',
+    unit: '1/s',
+    min: 0.1,
+    max: 20,
+    default: 2.0,
+    description: 'Turn rate commanded per radian of heading error when following a path.',
+  },
+  'cortex.goalToleranceM': {
+    type: 'number',
+    unit: 'm',
+    min: 0.01,
+    max: 5,
+    default: 0.15,
+    description: 'A goal counts as reached within this distance.',
+  },
+
+  'debug.listen': {
+    type: 'string',
+    unit: '',
+    default: '127.0.0.1:8080',
+    format: hostPortFormat,
+    description: 'Address of the local HTTP debug port (host:port; port 0 picks a free port).',
+  },
+  'debug.token': {
+    type: 'string',
+    unit: '',
+    default: '',
+    secret: true,
+    description:
+      'Bearer token for the mutating debug endpoints (e-stop, reset, override); required when debug.listen is beyond loopback.',
+  },
+
+  'sim.quantumMs': {
+    type: 'integer',
+    unit: 'ms',
+    min: 1,
+    max: 50,
+    default: 5,
+    description: 'Lock-step quantum of the simulator: virtual time advances by this much per step.',
+  },
+} as const satisfies Record<string, ParamSpec>;
+
+/** The name of a parameter, e.g. `reflex.deadmanTimeoutMs`. */
+export type ParamName = keyof typeof paramSpecs;
+
+type ValueOfType<T extends ParamType> = T extends 'string' ? string : T extends 'boolean' ? boolean : number;
+
+/** Resolved values of every parameter, typed per parameter: `values['reflex.deadmanTimeoutMs']` is a number. */
+export type ParamValues = { readonly [K in ParamName]: ValueOfType<(typeof paramSpecs)[K]['type']> };
+
+/** A parameter's definition with its name. */
+export type ParamDefinition = ParamSpec & { readonly name: ParamName };
+
+/** Every parameter, in definition order (for docs, `--help` and validation). */
+export const paramList: readonly ParamDefinition[] = Object.freeze(
+  (Object.keys(paramSpecs) as ParamName[]).map((name): ParamDefinition => Object.freeze({ name, ...paramSpecs[name] })),
+);
+
+const definitionsByName = new Map<string, ParamDefinition>(
+  paramList.map((definition) => [definition.name, definition]),
+);
+
+/** True when `name` is a defined parameter. */
+export function isParamName(name: string): name is ParamName {
+  return definitionsByName.has(name);
+}
+
+/** The definition of one parameter. */
+export function paramDefinition(name: ParamName): ParamDefinition {
+  const found = definitionsByName.get(name);
+  if (!found) throw new Error(`no parameter "${name}"`);
+  return found;
+}

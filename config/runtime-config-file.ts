@@ -1,0 +1,47 @@
+import createDebug from 'debug';
+import { z } from 'zod';
+import type { ParamFileValues } from './param-values.js';
+import { parseYamlText, readYamlFile, validateConfig } from './yaml-file.js';
+
+const log = createDebug('spinal:config:runtime-config-file');
+
+/**
+ * The `--config FILE` YAML: parameter overrides by dotted name, applied over the board file's
+ * `params:` and under `SPINAL_*` environment variables.
+ *
+ * ```yaml
+ * params:
+ *   reflex.deadmanTimeoutMs: 400
+ *   debug.listen: 0.0.0.0:8080
+ * ```
+ *
+ * Names and values are checked by `resolveParams`, which names this file in its errors.
+ */
+export const runtimeConfigSchema = z
+  .object({
+    /** `params:` with every entry commented out reads as null: that sets nothing too. */
+    params: z
+      .record(z.string(), z.unknown())
+      .nullish()
+      .transform((params) => params ?? {}),
+  })
+  .strict();
+
+export type RuntimeConfig = z.infer<typeof runtimeConfigSchema>;
+
+/** Reads and checks a `--config` file; any problem is a ConfigError naming the file and field. */
+export function loadRuntimeConfigFile(file: string): ParamFileValues {
+  return toParamFileValues(readYamlFile(file), file);
+}
+
+/** Like `loadRuntimeConfigFile`, from text already read; `file` is named in errors. */
+export function parseRuntimeConfigText(text: string, file: string): ParamFileValues {
+  return toParamFileValues(parseYamlText(text, file), file);
+}
+
+function toParamFileValues(document: unknown, file: string): ParamFileValues {
+  // An empty file (or one holding only comments) sets nothing.
+  const config = validateConfig(runtimeConfigSchema, document ?? {}, file);
+  log('%s: %d parameter(s)', file, Object.keys(config.params).length);
+  return { file, values: config.params };
+}

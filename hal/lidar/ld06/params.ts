@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+/**
+ * The `params` of an `ldrobot,ld06` device node in a board config. The driver and the simulator
+ * model read the same definitions, so a mount or range change applies to both.
+ */
+
+const mountSchema = z
+  .object({
+    xM: z.number().min(-5).max(5).default(0).describe('Sensor origin, robot frame x (forward), metres. Default 0.'),
+    yM: z.number().min(-5).max(5).default(0).describe('Sensor origin, robot frame y (left), metres. Default 0.'),
+    yawDeg: z
+      .number()
+      .min(-360)
+      .max(360)
+      .default(0)
+      .describe("Robot-frame direction of the sensor's 0° mark, degrees, CCW positive. Default 0 (facing forward)."),
+  })
+  .strict();
+
+export const ld06ParamsSchema = z
+  .object({
+    baudRate: z
+      .number()
+      .int()
+      .positive()
+      .default(230_400)
+      .describe('UART line speed, baud. Default 230400, the only rate the LD06 speaks.'),
+    mount: mountSchema.default({}).describe('Where the sensor sits on the robot and which way its 0° mark points.'),
+    minRangeM: z
+      .number()
+      .min(0)
+      .max(12)
+      .default(0.02)
+      .describe('Returns nearer than this are dropped, metres, 0..12. Default 0.02.'),
+    maxRangeM: z
+      .number()
+      .positive()
+      .max(12)
+      .default(12)
+      .describe('Returns farther than this are dropped, metres, up to 12. Default 12.'),
+    minIntensity: z
+      .number()
+      .int()
+      .min(0)
+      .max(255)
+      .default(0)
+      .describe('Returns weaker than this are dropped, 0..255. Default 0 (keep all).'),
+  })
+  .strict()
+  .refine((params) => params.minRangeM < params.maxRangeM, {
+    message: 'minRangeM must be smaller than maxRangeM',
+    path: ['minRangeM'],
+  });
+
+/** Validated LD06 parameters, every default filled in. */
+export type Ld06Params = z.infer<typeof ld06ParamsSchema>;

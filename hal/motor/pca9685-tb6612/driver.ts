@@ -1,0 +1,419 @@
+import createDebug from 'debug';
+import type { Cancel, Clock } from '../../../time/clock.js';
+import { US_PER_MS } from '../../../time/clock.js';
+import { Backoff } from '../../../time/backoff.js';
+import type { DeviceHealth } from '../../device-health.js';
+import { HealthTracker } from '../../device-health.js';
+import type { DeviceCreateContext, DeviceModel } from '../../registry.js';
+import { checkI2cAddress } from '../../transport/i2c/api.js';
+import type { I2cBus } from '../../transport/i2c/api.js';
+import { TransportError } from '../../transport/transport-error.js';
+import { checkDuty } from '../api.js';
+import type { MotorChannel, MotorDriverDevice } from '../api.js';
+import {
+  ADAFRUIT_DC_MOTOR_HAT_PINS,
+  MODE1_AI,
+  MODE1_SLEEP,
+  REG_MODE1,
+  REG_PRE_SCALE,
+  WAVESHARE_MOTOR_DRIVER_HAT_PINS,
+  pointerWrite,
+  prescaleForFrequency,
+  restartSequence,
+  tb6612Writes,
+} from './codec.js';
+import type { Tb6612Command, Tb6612PinMap } from './codec.js';
+import { motorHatParamsSchema } from './params.js';
+import type { MotorHatParams } from './params.js';
+
+const log = createDebug('spinal:hal:pca9685-tb6612');
+
+/** Attempts per bus write: the first and at most 2 immediate retries on EREMOTEIO / EIO. */
+const WRITE_ATTEMPTS = 3;
+/** Consecutive failed motor commands after which the device is `failed` rather than `degraded`. */
+const FAILED_AFTER_COMMANDS = 3;
+const RETRYABLE: ReadonlySet<string> = new Set(['EREMOTEIO', 'EIO']);
+/** Errors after which the bus handle itself is suspect and is reopened. */
+const REOPEN_ON: ReadonlySet<string> = new Set(['ENXIO', 'EBADF', 'ECLOSED']);
+
+interface Waiter {
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+/** One unit of bus work; jobs run one at a time, in order, so writes never interleave. */
+type Job =
+  | {
+      kind: 'motors';
+      motors: string[];
+      command: Tb6612Command;
+      /** A queued `setDuty` may be overwritten by a newer one for the same motor; brake, coast and stops never are. */
+      replaceable: boolean;
+      waiters: Waiter[];
+    }
+  | { kind: 'init'; waiters: Waiter[] }
+  | { kind: 'verify'; waiters: Waiter[] };
+
+/**
+ * A TB6612 motor HAT driven through a PCA9685. `start()` runs the datasheet restart sequence and
+ * puts every motor in `stopMode`; a failed start is retried with {@link Backoff} on the clock.
+ * Motor commands are queued and written one transaction at a time; a write that is not
+ * acknowledged is retried twice at once, then the command fails, the device turns `degraded`
+ * (`failed` after three commands in a row) and, once failed, it checks the chip with a backoff
+ * and re-runs the start sequence if the chip has lost its setup (a power cycle puts it to sleep).
+ */
+export class Pca9685MotorHat implements MotorDriverDevice {
+  readonly kind = 'motor-driver' as const;
+  readonly id: string;
+  readonly compatible: string;
+
+  private readonly clock: Clock;
+  private readonly context: DeviceCreateContext<MotorHatParams>;
+  private readonly busPath: string;
+  private readonly address: number;
+  private readonly pinMap: Tb6612PinMap;
+  private readonly motors: string[];
+  private readonly prescale: number;
+  private readonly stopCommand: Tb6612Command;
+  private readonly tracker: HealthTracker;
+  private readonly backoff = new Backoff();
+  private readonly channels = new Map<string, MotorChannel>();
+  private readonly queue: Job[] = [];
+  private readonly count = { writes: 0, writeErrors: 0, retries: 0, initAttempts: 0 };
+
+  private bus: I2cBus | undefined;
+  private draining = false;
+  private initialized = false;
+  private consecutiveFailures = 0;
+  private lastError: TransportError | undefined;
+  private retryTimer: Cancel | undefined;
+  private started: Promise<void> | undefined;
+  private closing = false;
+
+  constructor(context: DeviceCreateContext<MotorHatParams>, compatible: string, pinMap: Tb6612PinMap) {
+    if (context.address === undefined) {
+      throw new Error(`device "${context.id}" (${compatible}): an I2C address is required (the HAT's jumpers set it)`);
+    }
+    checkI2cAddress(context.address);
+    const bus = context.bus;
+    if (bus.kind !== 'i2c') {
+      throw new Error(`device "${context.id}" (${compatible}): needs an i2c bus, "${bus.id}" is ${bus.kind}`);
+    }
+    this.busPath = bus.path;
+    this.id = context.id;
+    this.compatible = compatible;
+    this.context = context;
+    this.clock = context.clock;
+    this.address = context.address;
+    this.pinMap = pinMap;
+    this.motors = Object.keys(pinMap);
+    this.prescale = prescaleForFrequency(context.params.pwmFrequencyHz);
+    this.stopCommand = { mode: context.params.stopMode };
+    this.tracker = new HealthTracker(this.clock.nowUs());
+    this.tracker.onChange((health, previous) => {
+      log('%s: %s -> %s %s', this.id, previous.state, health.state, health.reason);
+    });
+  }
+
+  health(): DeviceHealth {
+    return this.tracker.get();
+  }
+
+  onHealthChange(listener: (health: DeviceHealth, previous: DeviceHealth) => void): void {
+    this.tracker.onChange(listener);
+  }
+
+  /** `writes` (bus writes acknowledged), `writeErrors` (commands failed after retries), `retries`, `initAttempts`. */
+  counters(): Record<string, number> {
+    return { ...this.count };
+  }
+
+  channelNames(): string[] {
+    return [...this.motors];
+  }
+
+  channel(name: string): MotorChannel {
+    const existing = this.channels.get(name);
+    if (existing) return existing;
+    if (!this.motors.includes(name)) {
+      throw new RangeError(`${this.id}: unknown motor channel "${name}"; this HAT has ${this.motors.join(', ')}`);
+    }
+    const channel: MotorChannel = {
+      name,
+      setDuty: async (duty) => {
+        checkDuty(duty);
+        return this.enqueueMotors([name], { mode: 'drive', duty }, true);
+      },
+      brake: () => this.enqueueMotors([name], { mode: 'brake' }, false),
+      coast: () => this.enqueueMotors([name], { mode: 'coast' }, false),
+    };
+    this.channels.set(name, channel);
+    return channel;
+  }
+
+  /** Puts every motor in `stopMode` (brake by default); one motor's failure does not keep the others from stopping. */
+  stopAll(): Promise<void> {
+    return this.enqueueMotors(this.motors, this.stopCommand, false);
+  }
+
+  /** Resolves once the first start attempt is over, whatever its outcome: see `health()`. Never rejects. */
+  start(): Promise<void> {
+    if (!this.started) {
+      this.closing = false;
+      this.started = this.enqueue({ kind: 'init', waiters: [] }).catch(() => undefined);
+    }
+    return this.started;
+  }
+
+  /** Stops the motors (best effort), closes the bus and stops retrying. */
+  async stop(): Promise<void> {
+    this.retryTimer?.();
+    this.retryTimer = undefined;
+    if (this.bus) await this.stopAll().catch(() => undefined);
+    this.closing = true;
+    const bus = this.bus;
+    this.bus = undefined;
+    this.initialized = false;
+    this.started = undefined;
+    if (bus) await bus.close().catch((error: unknown) => log('%s: close: %o', this.id, error));
+    this.tracker.set('stopped', '', this.clock.nowUs());
+  }
+
+  private enqueueMotors(motors: string[], command: Tb6612Command, replaceable: boolean): Promise<void> {
+    if (replaceable && motors.length === 1) {
+      const queued = this.latestQueuedFor(motors[0] ?? '');
+      if (queued?.kind === 'motors' && queued.replaceable) {
+        queued.command = command;
+        return new Promise((resolve, reject) => queued.waiters.push({ resolve, reject }));
+      }
+    }
+    return this.enqueue({ kind: 'motors', motors, command, replaceable, waiters: [] });
+  }
+
+  /** The last queued (not yet running) job that would set this motor, if any. */
+  private latestQueuedFor(motor: string): Job | undefined {
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      const job = this.queue[i];
+      if (job && (job.kind !== 'motors' || job.motors.includes(motor))) return job;
+    }
+    return undefined;
+  }
+
+  private enqueue(job: Job): Promise<void> {
+    const done = new Promise<void>((resolve, reject) => job.waiters.push({ resolve, reject }));
+    this.queue.push(job);
+    void this.drain();
+    return done;
+  }
+
+  private async drain(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      for (let job = this.queue.shift(); job; job = this.queue.shift()) {
+        const error = await this.run(job);
+        for (const waiter of job.waiters) {
+          if (error) waiter.reject(error);
+          else waiter.resolve();
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /** Runs one job; returns the error its waiters get, never throws. */
+  private async run(job: Job): Promise<TransportError | undefined> {
+    switch (job.kind) {
+      case 'init':
+        return this.runInit();
+      case 'verify':
+        return this.runVerify();
+      case 'motors':
+        return this.runMotors(job.motors, job.command);
+    }
+  }
+
+  /** Datasheet restart sequence at the configured frequency, then every motor in `stopMode`. */
+  private async runInit(): Promise<TransportError | undefined> {
+    if (this.closing) return new TransportError('ECLOSED', `${this.id} is stopped`);
+    this.count.initAttempts++;
+    this.initialized = false;
+    try {
+      const bus = await this.openBus();
+      const mode1 = await this.readRegister(bus, REG_MODE1);
+      const sequence = restartSequence(mode1, this.prescale);
+      log('%s: init, MODE1 was 0x%s, prescale %d', this.id, mode1.toString(16), this.prescale);
+      for (const bytes of sequence.beforeSettle) await this.write(bus, bytes);
+      await this.wait(sequence.settleUs);
+      if (this.closing) return new TransportError('ECLOSED', `${this.id} was stopped during init`);
+      for (const bytes of sequence.afterSettle) await this.write(bus, bytes);
+      for (const motor of this.motors) {
+        for (const bytes of tb6612Writes(this.pinMap, motor, this.stopCommand)) await this.write(bus, bytes);
+      }
+    } catch (cause) {
+      const error = TransportError.from(cause, `${this.id} init`);
+      this.lastError = error;
+      this.dropBusIfBroken(error);
+      this.tracker.set('failed', `init failed: ${error.message}`, this.clock.nowUs());
+      this.scheduleRecovery('init');
+      return error;
+    }
+    this.initialized = true;
+    this.consecutiveFailures = 0;
+    this.lastError = undefined;
+    this.backoff.reset();
+    this.tracker.set('ok', '', this.clock.nowUs());
+    return undefined;
+  }
+
+  /**
+   * After failed commands: asks the chip whether it still holds its setup (awake, auto-increment,
+   * our prescale). A chip that lost power wakes up asleep; then the start sequence runs again.
+   */
+  private async runVerify(): Promise<TransportError | undefined> {
+    if (this.closing) return undefined;
+    try {
+      const bus = await this.openBus();
+      const mode1 = await this.readRegister(bus, REG_MODE1);
+      const prescale = await this.readRegister(bus, REG_PRE_SCALE);
+      const intact = (mode1 & MODE1_SLEEP) === 0 && (mode1 & MODE1_AI) !== 0 && prescale === this.prescale;
+      if (!intact) {
+        log('%s: chip lost its setup (MODE1 0x%s, PRE_SCALE %d): restarting it', this.id, mode1.toString(16), prescale);
+        return this.runInit();
+      }
+    } catch (cause) {
+      const error = TransportError.from(cause, `${this.id} check`);
+      this.lastError = error;
+      this.dropBusIfBroken(error);
+      if (this.tracker.get().state === 'failed') {
+        this.tracker.set('failed', `not answering: ${error.message}`, this.clock.nowUs());
+      }
+      this.scheduleRecovery('verify');
+      return error;
+    }
+    this.consecutiveFailures = 0;
+    this.backoff.reset();
+    if (this.initialized) this.tracker.set('ok', '', this.clock.nowUs());
+    return undefined;
+  }
+
+  private async runMotors(motors: string[], command: Tb6612Command): Promise<TransportError | undefined> {
+    const bus = this.bus;
+    if (!bus || this.closing) {
+      return this.lastError ?? new TransportError('ECLOSED', `${this.id} is not started`);
+    }
+    let firstError: TransportError | undefined;
+    for (const motor of motors) {
+      try {
+        for (const bytes of tb6612Writes(this.pinMap, motor, command)) await this.write(bus, bytes);
+      } catch (cause) {
+        firstError ??= TransportError.from(cause, `${this.id} ${motor}`);
+      }
+    }
+    if (firstError) this.noteCommandFailure(firstError);
+    else this.noteCommandSuccess();
+    return firstError;
+  }
+
+  private noteCommandFailure(error: TransportError): void {
+    this.count.writeErrors++;
+    this.consecutiveFailures++;
+    this.lastError = error;
+    this.dropBusIfBroken(error);
+    const nowUs = this.clock.nowUs();
+    if (this.consecutiveFailures >= FAILED_AFTER_COMMANDS) {
+      this.tracker.set('failed', `${this.consecutiveFailures} motor commands failed in a row: ${error.message}`, nowUs);
+      this.scheduleRecovery('verify');
+    } else {
+      this.tracker.set('degraded', `motor command failed: ${error.message}`, nowUs);
+    }
+  }
+
+  private noteCommandSuccess(): void {
+    this.consecutiveFailures = 0;
+    if (this.initialized && this.tracker.get().state !== 'ok') this.tracker.set('ok', '', this.clock.nowUs());
+  }
+
+  /** One bus write, retried at once (at most twice) while the chip does not acknowledge. */
+  private async write(bus: I2cBus, bytes: Uint8Array): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await bus.write(this.address, bytes);
+        this.count.writes++;
+        return;
+      } catch (cause) {
+        const error = TransportError.from(cause, `write 0x${(bytes[0] ?? 0).toString(16)}`);
+        if (attempt >= WRITE_ATTEMPTS || !RETRYABLE.has(error.code)) throw error;
+        this.count.retries++;
+      }
+    }
+  }
+
+  private async readRegister(bus: I2cBus, register: number): Promise<number> {
+    const bytes = await bus.writeRead(this.address, pointerWrite(register), 1);
+    const value = bytes[0];
+    if (value === undefined)
+      throw new TransportError('EIO', `read of register 0x${register.toString(16)} returned no data`);
+    return value;
+  }
+
+  private async openBus(): Promise<I2cBus> {
+    if (this.closing) throw new TransportError('ECLOSED', `${this.id} is stopped`);
+    if (!this.bus) this.bus = await this.context.backends.i2c.open(this.busPath);
+    return this.bus;
+  }
+
+  private dropBusIfBroken(error: TransportError): void {
+    if (!REOPEN_ON.has(error.code) || !this.bus) return;
+    const bus = this.bus;
+    this.bus = undefined;
+    this.initialized = false;
+    bus.close().catch((closeError: unknown) => log('%s: close: %o', this.id, closeError));
+  }
+
+  private wait(delayUs: number): Promise<void> {
+    return new Promise((resolve) => this.clock.after(delayUs, resolve));
+  }
+
+  /** Schedules the next init (or check) on the clock, after a growing delay; one at a time. */
+  private scheduleRecovery(kind: 'init' | 'verify'): void {
+    if (this.closing || this.retryTimer) return;
+    const delayMs = this.backoff.nextDelayMs();
+    const what = kind === 'init' || !this.initialized || !this.bus ? 'init' : 'verify';
+    log('%s: %s again in %d ms', this.id, what, Math.round(delayMs));
+    this.retryTimer = this.clock.after(delayMs * US_PER_MS, () => {
+      this.retryTimer = undefined;
+      this.enqueue({ kind: what, waiters: [] }).catch(() => undefined);
+    });
+  }
+}
+
+function motorHatModel(
+  compatible: string,
+  description: string,
+  pinMap: Tb6612PinMap,
+): DeviceModel<MotorHatParams, MotorDriverDevice> {
+  return {
+    compatible,
+    kind: 'motor-driver',
+    description,
+    busKind: 'i2c',
+    paramsSchema: motorHatParamsSchema,
+    create: (context) => new Pca9685MotorHat(context, compatible, pinMap),
+  };
+}
+
+/** Adafruit DC & Stepper Motor HAT: PCA9685 + two TB6612, motors M1..M4, I2C address 0x60 by default. */
+export const adafruitMotorHatModel = motorHatModel(
+  'adafruit,dc-motor-hat',
+  'Adafruit DC & Stepper Motor HAT (PCA9685 PWM + TB6612, 4 DC motors M1..M4, I2C, default address 0x60)',
+  ADAFRUIT_DC_MOTOR_HAT_PINS,
+);
+
+/** Waveshare Motor Driver HAT: PCA9685 + one TB6612, motors MA and MB, I2C address 0x40 by default. */
+export const waveshareMotorHatModel = motorHatModel(
+  'waveshare,motor-driver-hat',
+  'Waveshare Motor Driver HAT (PCA9685 PWM + TB6612, 2 DC motors MA, MB, I2C, default address 0x40)',
+  WAVESHARE_MOTOR_DRIVER_HAT_PINS,
+);

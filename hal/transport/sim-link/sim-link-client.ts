@@ -1,0 +1,120 @@
+import createDebug from 'debug';
+import type { VirtualClock } from '../../../time/virtual-clock.js';
+import { TransportError, type TransportErrorCode } from '../transport-error.js';
+import type {
+  GpioEdgeEvent,
+  LinkPort,
+  ReplyOk,
+  RobotToWorld,
+  SerialClosed,
+  SerialData,
+  Tick,
+  WorldToRobot,
+} from './protocol.js';
+
+const log = createDebug('spinal:hal:sim-link');
+
+type WithoutReqId<T> = T extends { reqId: number } ? Omit<T, 'reqId'> : never;
+export type SimRequest = WithoutReqId<RobotToWorld>;
+
+/**
+ * The robot's end of the simulator link. It moves the robot's virtual clock to the stamp of
+ * every message before handing the message on, so device drivers see the sim time at which the
+ * bytes left the simulated wire; and it answers the world's `tick` once the robot is idle.
+ */
+export class SimLinkClient {
+  private nextReqId = 1;
+  private readonly pending = new Map<number, { resolve: (r: ReplyOk) => void; reject: (e: TransportError) => void }>();
+  private readonly serialData = new Map<string, (msg: SerialData) => void>();
+  private readonly serialClosed = new Map<string, (msg: SerialClosed) => void>();
+  private readonly gpioEdges = new Map<string, (msg: GpioEdgeEvent) => void>();
+  private tickHandler: (tick: Tick) => Promise<void> = async () => undefined;
+
+  constructor(
+    private readonly port: LinkPort<WorldToRobot, RobotToWorld>,
+    private readonly clock: VirtualClock,
+  ) {
+    port.on('message', (message) => this.receive(message));
+  }
+
+  /** What runs at every tick before `tick-done` goes back (the robot's lock-step work). */
+  onTick(handler: (tick: Tick) => Promise<void>): void {
+    this.tickHandler = handler;
+  }
+
+  /** Sends a request that the world answers with `reply`; rejects with a TransportError. */
+  request(message: SimRequest): Promise<ReplyOk> {
+    const reqId = this.nextReqId++;
+    return new Promise<ReplyOk>((resolve, reject) => {
+      this.pending.set(reqId, { resolve, reject });
+      this.port.postMessage({ ...message, reqId } as RobotToWorld);
+    });
+  }
+
+  /** Sends a message that has no answer (serial bytes, GPIO writes). */
+  send(message: RobotToWorld): void {
+    this.port.postMessage(message);
+  }
+
+  listenSerial(path: string, onData: (msg: SerialData) => void, onClosed: (msg: SerialClosed) => void): void {
+    this.serialData.set(path, onData);
+    this.serialClosed.set(path, onClosed);
+  }
+
+  unlistenSerial(path: string): void {
+    this.serialData.delete(path);
+    this.serialClosed.delete(path);
+  }
+
+  listenGpio(chipLabel: string, line: number, onEdge: (msg: GpioEdgeEvent) => void): void {
+    this.gpioEdges.set(`${chipLabel}:${line}`, onEdge);
+  }
+
+  /** Requests still waiting for the world's answer. */
+  inFlight(): number {
+    return this.pending.size;
+  }
+
+  /** Resolves once no request is in flight and the callbacks they triggered have run. */
+  async settled(): Promise<void> {
+    for (let rounds = 0; rounds < 1_000; rounds++) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (this.pending.size === 0) return;
+    }
+    log('still %d requests in flight after 1000 rounds; answering the tick anyway', this.pending.size);
+  }
+
+  private receive(message: WorldToRobot): void {
+    switch (message.t) {
+      case 'reply': {
+        const waiter = this.pending.get(message.reqId);
+        if (!waiter) return;
+        this.pending.delete(message.reqId);
+        if (message.ok) waiter.resolve(message);
+        else waiter.reject(new TransportError(message.code as TransportErrorCode, message.message));
+        return;
+      }
+      case 'serial-data':
+        this.clock.advanceTo(message.simTimeUs);
+        this.serialData.get(message.path)?.(message);
+        return;
+      case 'serial-closed':
+        this.clock.advanceTo(message.simTimeUs);
+        this.serialClosed.get(message.path)?.(message);
+        return;
+      case 'gpio-edge':
+        this.clock.advanceTo(message.simTimeUs);
+        this.gpioEdges.get(`${message.chipLabel}:${message.line}`)?.(message);
+        return;
+      case 'tick':
+        this.clock.advanceTo(message.simTimeUs);
+        void this.tickHandler(message)
+          .catch((error: unknown) => log('tick handler failed: %O', error))
+          .then(() => this.settled())
+          .then(() => this.port.postMessage({ t: 'tick-done', seq: message.seq }));
+        return;
+      default:
+        log('dropped an unknown message from the world: %O', message);
+    }
+  }
+}

@@ -1,0 +1,184 @@
+/**
+ * Writes `docs/configuration.md` from the parameter definitions in `config/params.ts`, so the page
+ * cannot drift from the code. Runs from the build output:
+ *
+ *     node dist/scripts/gen-config-docs.js [--check] [--out FILE]
+ *
+ * `--check` writes nothing and exits 1 when the file differs from what would be written (for CI);
+ * `--out` writes elsewhere (default: `docs/configuration.md` in the package root).
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { envNameOf, rangeText } from '../config/param-values.js';
+import { paramList, type ParamDefinition } from '../config/params.js';
+
+/** Path of the generated page inside the package. */
+export const CONFIGURATION_DOC_PATH = 'docs/configuration.md';
+
+/** The whole `docs/configuration.md` page: how values are resolved, then one table row per parameter. */
+export function renderConfigurationDoc(): string {
+  const example = paramList.find((definition) => definition.name === 'reflex.deadmanTimeoutMs') ?? paramList[0];
+  const exampleName = example?.name ?? 'reflex.deadmanTimeoutMs';
+  const lines = [
+    '# Configuration',
+    '',
+    '<!-- Generated from config/params.ts by scripts/gen-config-docs.ts: change the definitions there and',
+    '     regenerate this page; CI fails when it differs (`--check`). -->',
+    '',
+    'Every runtime parameter is defined once, with its type, unit, range and default. Values are checked',
+    'when spinal starts: an unknown name or a bad value stops it with exit code 2 and a message that names',
+    'the file (or `environment`) and the field, for example:',
+    '',
+    '```text',
+    'board-configs/x.yaml: params.reflex.deadmanTimeoutMs: 9000 ms is out of range 20..5000 ms',
+    '```',
+    '',
+    '## How a value is chosen',
+    '',
+    'Each parameter takes the value from the highest of these that sets it:',
+    '',
+    '1. its environment variable, `SPINAL_<NAME>`;',
+    '2. the `--config FILE` given to `spinal run`;',
+    "3. the board file's `params:` (`spinal run --board board-configs/<board>.yaml`);",
+    '4. its default (below).',
+    '',
+    '### Environment variables',
+    '',
+    `The variable is \`SPINAL_\` followed by the name in upper snake case: \`${exampleName}\` is`,
+    `\`${envNameOf(exampleName)}\`. Values are text, read according to the parameter's type: numbers in`,
+    'decimal (`500`, `0.25`, `1e3`), integers without a fraction, booleans as `true` / `false` (`1` / `0`,',
+    '`yes` / `no` and `on` / `off` work too), strings as written. A `SPINAL_` variable shaped like a',
+    'parameter but naming none is ignored, with a warning that suggests the closest name.',
+    '',
+    '### The `--config` file',
+    '',
+    'A YAML file holding only `params:`, a mapping from dotted parameter names to values:',
+    '',
+    '```yaml',
+    'params:',
+    '  reflex.deadmanTimeoutMs: 400',
+    '  robot.id: scout-7',
+    '```',
+    '',
+    'Write names in full (`reflex.deadmanTimeoutMs: 400`), not as nested mappings. An empty file sets',
+    'nothing.',
+    '',
+    '### Board files',
+    '',
+    'A board file (`board-configs/*.yaml`) may carry the same `params:` mapping, for values that belong to',
+    'that robot build:',
+    '',
+    '```yaml',
+    'params:',
+    '  reflex.maxSpeedMps: 0.4',
+    '```',
+    '',
+    '### Secrets',
+    '',
+    'Secret parameters are never printed or logged: wherever values are listed they show as `***`. Set',
+    'them through the environment rather than a file where you can. `debug.token` is required whenever',
+    '`debug.listen` is reachable from other machines (anything but `localhost`, `127.x.x.x` or `[::1]`).',
+    '',
+    '## Parameters',
+    '',
+    ...renderTable(
+      ['Name', 'Environment variable', 'Type', 'Unit', 'Range', 'Default', 'Description'],
+      paramList.map(rowCells),
+    ),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+function rowCells(definition: ParamDefinition): string[] {
+  return [
+    code(definition.name),
+    code(envNameOf(definition.name)),
+    definition.type,
+    definition.unit || '—',
+    rangeCell(definition),
+    typeof definition.default === 'string'
+      ? code(JSON.stringify(definition.default))
+      : code(String(definition.default)),
+    definition.secret ? `**Secret**, shown as \`***\`. ${definition.description}` : definition.description,
+  ];
+}
+
+/** A Markdown table with its columns padded to equal width, the way Prettier formats it. */
+function renderTable(header: string[], rows: string[][]): string[] {
+  const escaped = [header, ...rows].map((cells) => cells.map(escapeCell));
+  const widths = header.map((_, column) => Math.max(3, ...escaped.map((cells) => (cells[column] ?? '').length)));
+  const line = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ')} |`;
+  const [head = [], ...body] = escaped;
+  return [line(head), line(widths.map((width) => '-'.repeat(width))), ...body.map(line)];
+}
+
+function rangeCell(definition: ParamDefinition): string {
+  switch (definition.type) {
+    case 'number':
+    case 'integer':
+      return rangeText({ ...definition, unit: '' });
+    case 'string':
+      return definition.format?.summary ?? '—';
+    case 'boolean':
+      return '`true` / `false`';
+  }
+}
+
+function code(text: string): string {
+  return `\`${text}\``;
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+/** The package root: the nearest folder above this module holding a `package.json`. */
+function packageRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return process.cwd();
+    dir = parent;
+  }
+}
+
+/** Runs the generator with command-line `args`; returns the exit code. */
+export function runGenerator(args: string[]): number {
+  let options: { check: boolean; out: string | undefined };
+  try {
+    const { values } = parseArgs({
+      args,
+      options: { check: { type: 'boolean', default: false }, out: { type: 'string' } },
+      strict: true,
+    });
+    options = { check: values.check ?? false, out: values.out };
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\nusage: gen-config-docs [--check] [--out FILE]\n`);
+    return 2;
+  }
+  const file = options.out ?? path.join(packageRoot(), CONFIGURATION_DOC_PATH);
+  const rendered = renderConfigurationDoc();
+  if (options.check) {
+    const current = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+    if (current === rendered) {
+      process.stdout.write(`${file} is up to date\n`);
+      return 0;
+    }
+    process.stderr.write(
+      `${file} ${current === undefined ? 'is missing' : 'is out of date'}: run gen-config-docs to regenerate it\n`,
+    );
+    return 1;
+  }
+  writeFileSync(file, rendered);
+  process.stdout.write(`wrote ${file}\n`);
+  return 0;
+}
+
+const entry = process.argv[1];
+if (entry && import.meta.url === pathToFileURL(path.resolve(entry)).href) {
+  process.exitCode = runGenerator(process.argv.slice(2));
+}

@@ -1,0 +1,101 @@
+import type { Pose2D } from '../messages/geometry.js';
+import type { Mission } from '../messages/mission.js';
+
+/**
+ * The simulator's run report (`spinal sim --report FILE`, JSON), exactly as BRIEF §5 fixes it.
+ * Collisions and clearances come from the simulator's physics, never from the robot.
+ */
+
+/** A reflex trip the robot reported: its rule's reason and when it fired. */
+export interface SimReflexTrip {
+  reason: string;
+  /** Sim time of the trip, seconds. */
+  simTimeS: number;
+}
+
+/** One robot's outcome. */
+export interface SimRobotReport {
+  id: string;
+  /** True when a `goto` mission's goal was reached by the true pose (see {@link goalReachedByPose}). */
+  goalReached: boolean;
+  /** The robot's own mission state at the end (`idle`, `active`, `succeeded`, `failed`, `aborted`). */
+  missionState: string;
+  /** Path length of the robot's centre over the run, metres. */
+  distanceM: number;
+  /** Contacts of the footprint with a wall, obstacle or another robot. */
+  collisions: number;
+  /** Smallest distance between the footprint and any wall, obstacle or robot over the run, metres. */
+  minClearanceM: number;
+  reflexTrips: SimReflexTrip[];
+}
+
+/** A fault the scenario injected (or the world caused) on a device. */
+export interface SimFaultReport {
+  device: string;
+  kind: string;
+  /** Sim time the fault began, seconds. */
+  atS: number;
+  /** Sim time it cleared, seconds; null when it never did. */
+  clearedAtS: number | null;
+}
+
+export interface SimReport {
+  scenario: string;
+  /** Sim time covered, seconds. */
+  simTimeS: number;
+  /** Wall-clock time the run took, seconds. */
+  wallTimeS: number;
+  /** simTimeS / wallTimeS. */
+  realTimeFactor: number;
+  robots: SimRobotReport[];
+  faults: SimFaultReport[];
+  /** Events the robot could not record (its ledger's loss counter); 0 in a good run. */
+  eventsLost: number;
+}
+
+/**
+ * Whether a robot's true pose has reached its mission's goal. Only `goto` missions have a goal:
+ * true when the pose is within `toleranceM` (default: the mission's own tolerance) of it. A `drive`
+ * mission is a scripted motion with no goal, so it is always false; whether it ran its course is
+ * told by `missionState`.
+ */
+export function goalReachedByPose(pose: Pose2D, mission: Mission, toleranceM?: number): boolean {
+  if (mission.kind !== 'goto') return false;
+  const tolerance = toleranceM ?? mission.toleranceM;
+  return Math.hypot(pose.xM - mission.goal.xM, pose.yM - mission.goal.yM) <= tolerance;
+}
+
+/** Rounds to 3 decimals (millimetres, milliseconds); non-finite values pass through. */
+function round3(value: number): number {
+  return Number.isFinite(value) ? Math.round(value * 1000) / 1000 : value;
+}
+
+/**
+ * A copy of the report with every time, distance and the real-time factor rounded to 3 decimals.
+ * Counts are left alone. A `minClearanceM` of `Infinity` (nothing in the world) stays so; JSON
+ * writes it as null.
+ */
+export function roundReport(report: SimReport): SimReport {
+  return {
+    scenario: report.scenario,
+    simTimeS: round3(report.simTimeS),
+    wallTimeS: round3(report.wallTimeS),
+    realTimeFactor: round3(report.realTimeFactor),
+    robots: report.robots.map((r) => ({
+      id: r.id,
+      goalReached: r.goalReached,
+      missionState: r.missionState,
+      distanceM: round3(r.distanceM),
+      collisions: r.collisions,
+      minClearanceM: round3(r.minClearanceM),
+      reflexTrips: r.reflexTrips.map((t) => ({ reason: t.reason, simTimeS: round3(t.simTimeS) })),
+    })),
+    faults: report.faults.map((f) => ({
+      device: f.device,
+      kind: f.kind,
+      atS: round3(f.atS),
+      clearedAtS: f.clearedAtS === null ? null : round3(f.clearedAtS),
+    })),
+    eventsLost: report.eventsLost,
+  };
+}

@@ -1,0 +1,234 @@
+import createDebug from 'debug';
+import { z } from 'zod';
+import { ConfigError, formatFieldPath } from '../config/config-error.js';
+import { parseYamlText, readYamlFile, validateConfig } from '../config/yaml-file.js';
+import type { Pose2D } from '../messages/geometry.js';
+import type { Mission } from '../messages/mission.js';
+import {
+  boundsOf,
+  pointInBounds,
+  pointInShape,
+  rectanglePolygon,
+  type Bounds,
+  type Circle,
+  type Segment,
+  type Shape,
+} from './world/geometry.js';
+
+/**
+ * A simulator scenario (`simulator/scenarios/*.yaml`): the world (walls and obstacles), the robots
+ * in it, where they start and what each is asked to do. World frame: x east, y north, metres;
+ * headings in degrees counter-clockwise from east in the file, radians everywhere else.
+ */
+
+const log = createDebug('spinal:sim:scenario');
+
+/** Default goal tolerance of a `goto` mission, metres. */
+export const DEFAULT_GOTO_TOLERANCE_M = 0.15;
+/** Default run length when `--duration` is not given, seconds. */
+export const DEFAULT_SCENARIO_DURATION_S = 60;
+/** Default noise seed. */
+export const DEFAULT_SCENARIO_SEED = 1;
+/** Board config used when a robot names none (`board-configs/<name>.yaml`). */
+export const DEFAULT_SCENARIO_BOARD = 'sim-diffdrive';
+
+const metres = z.number().finite();
+const positiveMetres = z.number().finite().positive();
+const degrees = z.number().finite();
+const idSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes, starting with a letter');
+
+const wallSchema = z
+  .tuple([metres, metres, metres, metres])
+  .refine(([x1, y1, x2, y2]) => x1 !== x2 || y1 !== y2, 'a wall needs two distinct end points');
+
+const boxSchema = z
+  .object({ xM: metres, yM: metres, widthM: positiveMetres, heightM: positiveMetres, yawDeg: degrees.default(0) })
+  .strict();
+const circleSchema = z.object({ xM: metres, yM: metres, radiusM: positiveMetres }).strict();
+const polygonSchema = z.array(z.tuple([metres, metres])).min(3, 'a polygon needs at least 3 corners');
+
+/** Exactly one of `keys` must be present on `value`; the issue is raised on the enclosing object. */
+function exactlyOne(value: Record<string, unknown>, keys: readonly string[], ctx: z.RefinementCtx): string | null {
+  const present = keys.filter((k) => value[k] !== undefined);
+  if (present.length === 1) return present[0] ?? null;
+  const list = keys.map((k) => `"${k}"`).join(', ');
+  ctx.addIssue({
+    code: z.ZodIssueCode.custom,
+    message:
+      present.length === 0
+        ? `needs one of ${list}`
+        : `has ${present.map((k) => `"${k}"`).join(' and ')}; give exactly one of ${list}`,
+  });
+  return null;
+}
+
+/** A rectangle centred at (xM, yM): `widthM` along x and `heightM` along y before turning by `yawDeg`. */
+export type ScenarioBox = z.output<typeof boxSchema>;
+export type ScenarioCircle = z.output<typeof circleSchema>;
+
+/** One obstacle: a box, a circle, or a polygon (corners `[x, y]`, closed automatically). */
+export type ScenarioObstacle = { box: ScenarioBox } | { circle: ScenarioCircle } | { polygon: Array<[number, number]> };
+
+const obstacleSchema = z
+  .object({ box: boxSchema.optional(), circle: circleSchema.optional(), polygon: polygonSchema.optional() })
+  .strict()
+  .transform((o, ctx): ScenarioObstacle => {
+    const which = exactlyOne(o, ['box', 'circle', 'polygon'], ctx);
+    if (which === 'box' && o.box) return { box: o.box };
+    if (which === 'circle' && o.circle) return { circle: o.circle };
+    if (which === 'polygon' && o.polygon) return { polygon: o.polygon };
+    return z.NEVER;
+  });
+
+const gotoSchema = z
+  .object({ xM: metres, yM: metres, toleranceM: positiveMetres.default(DEFAULT_GOTO_TOLERANCE_M) })
+  .strict();
+const driveSchema = z
+  .object({
+    vMps: z.number().finite(),
+    wRadps: z.number().finite().default(0),
+    durationS: z.number().finite().positive(),
+  })
+  .strict();
+
+/** What a robot is asked to do: reach a point, or drive a scripted body motion for a time. */
+export type ScenarioMission = { goto: z.output<typeof gotoSchema> } | { drive: z.output<typeof driveSchema> };
+
+const missionSchema = z
+  .object({ goto: gotoSchema.optional(), drive: driveSchema.optional() })
+  .strict()
+  .transform((m, ctx): ScenarioMission => {
+    const which = exactlyOne(m, ['goto', 'drive'], ctx);
+    if (which === 'goto' && m.goto) return { goto: m.goto };
+    if (which === 'drive' && m.drive) return { drive: m.drive };
+    return z.NEVER;
+  });
+
+const robotSchema = z
+  .object({
+    id: idSchema,
+    board: idSchema.default(DEFAULT_SCENARIO_BOARD),
+    start: z.object({ xM: metres, yM: metres, yawDeg: degrees.default(0) }).strict(),
+    mission: missionSchema,
+  })
+  .strict();
+
+const worldSchema = z
+  .object({
+    walls: z.array(wallSchema).min(1, 'a world needs at least one wall'),
+    obstacles: z.array(obstacleSchema).default([]),
+  })
+  .strict();
+
+/** The schema of a scenario file. */
+export const scenarioSchema = z
+  .object({
+    name: z.string().min(1),
+    description: z.string().default(''),
+    /** Run length when `--duration` is not given, seconds. */
+    durationS: z.number().finite().positive().default(DEFAULT_SCENARIO_DURATION_S),
+    /** Seed of the world's noise. */
+    seed: z.number().int().default(DEFAULT_SCENARIO_SEED),
+    world: worldSchema,
+    robots: z.array(robotSchema).min(1, 'a scenario needs at least one robot'),
+  })
+  .strict();
+
+export type Scenario = z.output<typeof scenarioSchema>;
+export type ScenarioWorld = Scenario['world'];
+export type ScenarioRobot = Scenario['robots'][number];
+
+/** A wall `[x1, y1, x2, y2]` as a segment. */
+export function wallSegment(wall: readonly [number, number, number, number]): Segment {
+  return { a: { xM: wall[0], yM: wall[1] }, b: { xM: wall[2], yM: wall[3] } };
+}
+
+/** An obstacle's outline: boxes and polygons become polygons, circles stay exact circles. */
+export function obstacleShape(obstacle: ScenarioObstacle): Shape {
+  if ('box' in obstacle) {
+    const { xM, yM, widthM, heightM, yawDeg } = obstacle.box;
+    return { kind: 'polygon', points: rectanglePolygon({ xM, yM }, widthM, heightM, (yawDeg * Math.PI) / 180) };
+  }
+  if ('circle' in obstacle) return { kind: 'circle', circle: obstacle.circle };
+  return { kind: 'polygon', points: obstacle.polygon.map(([xM, yM]) => ({ xM, yM })) };
+}
+
+/** The smallest axis-aligned box holding every wall and obstacle, metres. */
+export function worldBounds(world: ScenarioWorld): Bounds {
+  const points = world.walls.flatMap((w) => {
+    const s = wallSegment(w);
+    return [s.a, s.b];
+  });
+  const circles: Circle[] = [];
+  for (const shape of world.obstacles.map(obstacleShape)) {
+    if (shape.kind === 'circle') circles.push(shape.circle);
+    else points.push(...shape.points);
+  }
+  const box = boundsOf(points, circles);
+  if (!box) throw new RangeError('worldBounds(): a world needs at least one wall');
+  return box;
+}
+
+/** A robot's start pose in the world frame (yaw in radians). */
+export function scenarioStartPose(robot: ScenarioRobot): Pose2D {
+  return { xM: robot.start.xM, yM: robot.start.yM, yawRad: (robot.start.yawDeg * Math.PI) / 180 };
+}
+
+/** The mission message for a scenario robot's `mission` entry. */
+export function scenarioMissionOf(robot: ScenarioRobot): Mission {
+  const m = robot.mission;
+  if ('goto' in m) return { kind: 'goto', goal: { xM: m.goto.xM, yM: m.goto.yM }, toleranceM: m.goto.toleranceM };
+  return { kind: 'drive', vMps: m.drive.vMps, wRadps: m.drive.wRadps, durationS: m.drive.durationS };
+}
+
+/** Checks what the schema alone cannot: unique ids, starts clear of obstacles, goals inside the world. */
+function crossCheck(scenario: Scenario, file: string): void {
+  const bounds = worldBounds(scenario.world);
+  const shapes = scenario.world.obstacles.map(obstacleShape);
+  const where = (...path: Array<string | number>): string => formatFieldPath(path);
+  const seen = new Set<string>();
+  scenario.robots.forEach((robot, i) => {
+    if (seen.has(robot.id)) throw new ConfigError(file, where('robots', i, 'id'), `duplicate robot id "${robot.id}"`);
+    seen.add(robot.id);
+    const start = robot.start;
+    if (!pointInBounds(start, bounds)) {
+      throw new ConfigError(file, where('robots', i, 'start'), `(${start.xM}, ${start.yM}) is outside the world`);
+    }
+    const hit = shapes.findIndex((shape) => pointInShape(start, shape));
+    if (hit >= 0) {
+      throw new ConfigError(
+        file,
+        where('robots', i, 'start'),
+        `(${start.xM}, ${start.yM}) is inside world.obstacles[${hit}]`,
+      );
+    }
+    if ('goto' in robot.mission && !pointInBounds(robot.mission.goto, bounds)) {
+      const { xM, yM } = robot.mission.goto;
+      throw new ConfigError(
+        file,
+        where('robots', i, 'mission', 'goto'),
+        `goal (${xM}, ${yM}) is outside the world (x ${bounds.minXM}..${bounds.maxXM}, y ${bounds.minYM}..${bounds.maxYM})`,
+      );
+    }
+  });
+}
+
+/** Validates parsed YAML as a scenario; every problem is a ConfigError naming `file` and the field. */
+export function validateScenario(value: unknown, file: string): Scenario {
+  const scenario = validateConfig(scenarioSchema, value, file);
+  crossCheck(scenario, file);
+  log('%s: scenario "%s", %d robot(s)', file, scenario.name, scenario.robots.length);
+  return scenario;
+}
+
+/** Parses scenario YAML text; `file` names it in errors. Throws ConfigError. */
+export function parseScenarioText(text: string, file: string): Scenario {
+  return validateScenario(parseYamlText(text, file), file);
+}
+
+/** Reads and validates a scenario file. Throws ConfigError (missing file, bad YAML, bad field). */
+export function loadScenarioFile(path: string): Scenario {
+  return validateScenario(readYamlFile(path), path);
+}

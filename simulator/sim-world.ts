@@ -1,0 +1,161 @@
+import createDebug from 'debug';
+import type { BoardConfig } from '../config/board-schema.js';
+import type { LinkPort, RobotToWorld, WorldToRobot } from '../hal/transport/sim-link/protocol.js';
+import type { Mission } from '../messages/mission.js';
+import { createSimHardware, type SimHardware } from './devices/builtin-sim-devices.js';
+import type { SimMotorOutputs, SimWorldView } from './devices/sim-device.js';
+import { goalReachedByPose } from './report.js';
+import { RobotLinkServer } from './robot-link-server.js';
+import { scenarioMissionOf, scenarioStartPose, type Scenario, type ScenarioRobot } from './scenario.js';
+import { CollisionMonitor } from './world/collision-monitor.js';
+import { DiffDrivePhysics, type WheelCommand } from './world/diff-drive-physics.js';
+import { footprintPolygon, type Polygon } from './world/geometry.js';
+import { seededRandom } from './world/seeded-random.js';
+import { WorldMap } from './world/world-map.js';
+import type { WorldRobotState } from './world-thread-protocol.js';
+
+const log = createDebug('spinal:sim:world');
+
+/** Physics sub-step, microseconds of sim time. */
+const PHYSICS_STEP_US = 1_000;
+const LIDAR_MAX_RANGE_M = 12;
+
+interface WheelRef {
+  motors: SimMotorOutputs;
+  channel: string;
+  invert: boolean;
+}
+
+/** One robot's body in the world: physics, simulated hardware and its link. */
+class SimRobot {
+  readonly physics: DiffDrivePhysics;
+  readonly collisions: CollisionMonitor;
+  readonly mission: Mission;
+  goalReached = false;
+  private readonly left: WheelRef;
+  private readonly right: WheelRef;
+
+  constructor(
+    readonly spec: ScenarioRobot,
+    readonly board: BoardConfig,
+    readonly hardware: SimHardware,
+    readonly link: RobotLinkServer,
+    map: WorldMap,
+  ) {
+    this.physics = new DiffDrivePhysics(
+      { wheelBaseM: board.robot.wheelBaseM, maxWheelSpeedMps: board.robot.maxWheelSpeedMps },
+      scenarioStartPose(spec),
+    );
+    this.collisions = new CollisionMonitor(map, { robotId: spec.id });
+    this.mission = scenarioMissionOf(spec);
+    this.left = this.wheel(board.robot.drive.left, board.robot.drive.invertLeft);
+    this.right = this.wheel(board.robot.drive.right, board.robot.drive.invertRight);
+  }
+
+  footprint(): Polygon {
+    const { lengthM, widthM } = this.board.robot.footprint;
+    return footprintPolygon(this.physics.pose(), lengthM, widthM);
+  }
+
+  /** Reads what the motor driver model outputs now and hands it to the wheels. */
+  applyMotorOutputs(): void {
+    this.physics.setWheelCommands(wheelCommand(this.left), wheelCommand(this.right));
+  }
+
+  private wheel(ref: string, invert: boolean): WheelRef {
+    const [deviceId = '', channel = ''] = ref.split('.');
+    const motors = this.hardware.motorOutputs.get(deviceId);
+    if (!motors) throw new Error(`robot ${this.spec.id}: "${ref}" is not a simulated motor driver`);
+    return { motors, channel, invert };
+  }
+}
+
+function wheelCommand(ref: WheelRef): WheelCommand {
+  const out = ref.motors.output(ref.channel);
+  return { duty: ref.invert ? -out.duty : out.duty, mode: out.mode };
+}
+
+/**
+ * The simulated world: the map, each robot's physics and hardware, and the lock step with the
+ * robots' runtimes. It reaches a robot only through its link (bytes and bus transactions).
+ */
+export class SimWorld {
+  private readonly map: WorldMap;
+  private readonly robots: SimRobot[] = [];
+  private readonly random: () => number;
+  private simTimeUs = 0;
+  private seq = 0;
+
+  constructor(
+    readonly scenario: Scenario,
+    boards: Record<string, { board: BoardConfig; file: string }>,
+    ports: Map<string, LinkPort<RobotToWorld, WorldToRobot>>,
+  ) {
+    this.map = new WorldMap(scenario.world);
+    this.random = seededRandom(scenario.seed);
+    for (const spec of scenario.robots) {
+      const entry = boards[spec.id];
+      const port = ports.get(spec.id);
+      if (!entry || !port) throw new Error(`robot ${spec.id} has no board or link`);
+      const hardware = createSimHardware(entry.board, entry.file);
+      const link = new RobotLinkServer(spec.id, port, hardware.devices);
+      this.robots.push(new SimRobot(spec, entry.board, hardware, link, this.map));
+    }
+    log('world "%s": %d robot(s)', scenario.name, this.robots.length);
+  }
+
+  nowUs(): number {
+    return this.simTimeUs;
+  }
+
+  /** Advances the world by `quantumUs`, streams device output, then waits for every robot's tick-done. */
+  async runQuantum(quantumUs: number): Promise<void> {
+    const endUs = this.simTimeUs + quantumUs;
+    while (this.simTimeUs < endUs) {
+      const stepUs = Math.min(PHYSICS_STEP_US, endUs - this.simTimeUs);
+      this.simTimeUs += stepUs;
+      for (const robot of this.robots) {
+        robot.applyMotorOutputs();
+        robot.physics.step(stepUs / 1e6);
+      }
+      for (const robot of this.robots) this.observe(robot);
+      for (const robot of this.robots) robot.link.streamDeviceOutput(this.simTimeUs, this.viewFor(robot));
+    }
+    const seq = ++this.seq;
+    await Promise.all(this.robots.map((robot) => robot.link.tick(seq, this.simTimeUs)));
+  }
+
+  robotStates(): WorldRobotState[] {
+    return this.robots.map((robot) => ({
+      id: robot.spec.id,
+      pose: robot.physics.pose(),
+      vMps: robot.physics.bodyVelocity().vMps,
+      distanceM: robot.physics.distanceTravelledM(),
+      collisions: robot.collisions.collisions,
+      minClearanceM: robot.collisions.minClearanceM,
+      clearanceM: robot.collisions.lastClearanceM,
+      goalReached: robot.goalReached,
+    }));
+  }
+
+  linkErrors(): number {
+    return this.robots.reduce((sum, robot) => sum + robot.link.malformed, 0);
+  }
+
+  private observe(robot: SimRobot): void {
+    const others = this.robots.filter((r) => r !== robot).map((r) => ({ id: r.spec.id, polygon: r.footprint() }));
+    robot.collisions.update(this.simTimeUs / 1e6, robot.footprint(), others);
+    if (!robot.goalReached && robot.mission.kind === 'goto') {
+      robot.goalReached = goalReachedByPose(robot.physics.pose(), robot.mission);
+    }
+  }
+
+  private viewFor(robot: SimRobot): SimWorldView {
+    const others = (): Polygon[] => this.robots.filter((r) => r !== robot).map((r) => r.footprint());
+    return {
+      robotPose: () => robot.physics.pose(),
+      raycast: (xM, yM, angleRad, maxRangeM) => this.map.raycast(xM, yM, angleRad, Math.min(maxRangeM, LIDAR_MAX_RANGE_M), others()),
+      random: this.random,
+    };
+  }
+}

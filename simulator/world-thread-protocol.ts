@@ -1,0 +1,37 @@
+import type { BoardConfig } from '../config/board-schema.js';
+import type { Pose2D } from '../messages/geometry.js';
+import type { Scenario } from './scenario.js';
+
+/** What the world thread is started with (`workerData`); robot link ports are transferred alongside. */
+export interface WorldWorkerData {
+  scenario: Scenario;
+  /** Board config of each robot, by robot id, with the file it came from (for error messages). */
+  boards: Record<string, { board: BoardConfig; file: string }>;
+  /** Sim seconds per wall second; 0 runs as fast as the robots keep up. */
+  speed: number;
+  /** Sim seconds to run. */
+  durationS: number;
+  /** Lock-step quantum, milliseconds of sim time. */
+  quantumMs: number;
+}
+
+/** Main → world. */
+export type MainToWorld = { t: 'stop' };
+
+/** One robot's truth, as only the simulator knows it. */
+export interface WorldRobotState {
+  id: string;
+  pose: Pose2D;
+  vMps: number;
+  distanceM: number;
+  collisions: number;
+  minClearanceM: number;
+  clearanceM: number;
+  goalReached: boolean;
+}
+
+/** World → main. */
+export type WorldToMain =
+  | { t: 'progress'; simTimeS: number; wallTimeS: number; robots: WorldRobotState[] }
+  | { t: 'finished'; simTimeS: number; wallTimeS: number; robots: WorldRobotState[]; linkErrors: number }
+  | { t: 'failed'; message: string };

@@ -1,0 +1,66 @@
+import type { MessagePort } from 'node:worker_threads';
+import createDebug from 'debug';
+import type { LinkPort, RobotToWorld, WorldToRobot } from '../hal/transport/sim-link/protocol.js';
+import { SimWorld } from './sim-world.js';
+import type { MainToWorld, WorldToMain, WorldWorkerData } from './world-thread-protocol.js';
+
+const log = createDebug('spinal:sim:worker');
+
+/** How often progress goes to the main thread, ms of wall time. */
+const PROGRESS_PERIOD_MS = 100;
+
+/** The part of the worker's parent port the world needs. */
+export interface WorldParentPort {
+  postMessage(message: WorldToMain): void;
+  on(event: 'message', listener: (message: MainToWorld) => void): unknown;
+}
+
+/**
+ * Entry of the world thread: builds the world and runs the lock-step loop until the duration is
+ * reached or the main thread says stop, pacing sim time against wall time at `speed` (0: no pacing).
+ */
+export async function runWorldWorker(parent: WorldParentPort, data: WorldWorkerData, robotPorts: Record<string, MessagePort>): Promise<void> {
+  let stopRequested = false;
+  parent.on('message', (message) => {
+    if (message.t === 'stop') stopRequested = true;
+  });
+  let world: SimWorld;
+  try {
+    const ports = new Map<string, LinkPort<RobotToWorld, WorldToRobot>>();
+    for (const [id, port] of Object.entries(robotPorts)) ports.set(id, port as unknown as LinkPort<RobotToWorld, WorldToRobot>);
+    world = new SimWorld(data.scenario, data.boards, ports);
+  } catch (error) {
+    parent.postMessage({ t: 'failed', message: error instanceof Error ? error.message : String(error) });
+    return;
+  }
+
+  const quantumUs = data.quantumMs * 1_000;
+  const endUs = data.durationS * 1e6;
+  const startMs = performance.now();
+  let lastProgressMs = startMs;
+  const wallTimeS = (): number => (performance.now() - startMs) / 1e3;
+
+  while (world.nowUs() < endUs && !stopRequested) {
+    await world.runQuantum(Math.min(quantumUs, endUs - world.nowUs()));
+    const nowMs = performance.now();
+    if (nowMs - lastProgressMs >= PROGRESS_PERIOD_MS) {
+      lastProgressMs = nowMs;
+      parent.postMessage({ t: 'progress', simTimeS: world.nowUs() / 1e6, wallTimeS: wallTimeS(), robots: world.robotStates() });
+    }
+    if (data.speed > 0) {
+      const aheadMs = world.nowUs() / 1e3 / data.speed - (performance.now() - startMs);
+      if (aheadMs > 1) await new Promise((resolve) => setTimeout(resolve, aheadMs));
+    } else {
+      // Let the stop message and other events in between quanta.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+  log('world finished at %d us', world.nowUs());
+  parent.postMessage({
+    t: 'finished',
+    simTimeS: world.nowUs() / 1e6,
+    wallTimeS: wallTimeS(),
+    robots: world.robotStates(),
+    linkErrors: world.linkErrors(),
+  });
+}
