@@ -240,8 +240,9 @@ export const paramSpecs = {
     unit: 'm',
     min: 0.01,
     max: 5,
-    default: 0.15,
-    description: 'A goal counts as reached within this distance.',
+    default: 0.1,
+    description:
+      "The planner stops within this distance of a goal, or within half the mission's own tolerance when that is smaller (so odometry drift stays inside the tolerance).",
   },
 
   'debug.listen': {

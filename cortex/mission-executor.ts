@@ -77,12 +77,12 @@ export class MissionExecutor {
       cruiseSpeedMps: this.settings.cruiseSpeedMps,
       headingGain: this.settings.headingGain,
       maxTurnRateRadps: this.settings.maxTurnRateRadps,
-      toleranceM: mission.toleranceM,
+      toleranceM: Math.min(this.settings.goalToleranceM, mission.toleranceM / 2),
     });
     this.goalDistanceM = seek.distanceM;
     if (seek.reached) {
       this.state = 'succeeded';
-      log('goal reached (%.2f m from it by dead reckoning)', seek.distanceM);
+      log('goal reached (%s m from it by dead reckoning)', seek.distanceM.toFixed(3));
     }
     return seek;
   }

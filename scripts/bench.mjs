@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// Benchmarks: `npm run bench -- <name>`. Each prints its progress, then ends with one JSON line of
+// its figures, e.g. {"bench":"sim","realTimeFactor":29.1}. Run `npm run build` first (npm test does).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const cli = join(root, 'dist', 'cli', 'main.js');
+
+/** Runs one headless scenario as fast as it can and returns the report. */
+function runScenario(scenario, durationS) {
+  const report = join(mkdtempSync(join(tmpdir(), 'spinal-bench-')), 'report.json');
+  const result = spawnSync(
+    process.execPath,
+    [cli, 'sim', '--headless', '--speed', '0', '--scenario', scenario, '--duration', String(durationS), '--report', report],
+    { cwd: root, env: { ...process.env, SPINAL_DEBUG_LISTEN: '127.0.0.1:0' }, encoding: 'utf8' },
+  );
+  if (result.status !== 0) throw new Error(`sim exited ${result.status}: ${result.stderr}`);
+  return JSON.parse(readFileSync(report, 'utf8'));
+}
+
+const benches = {
+  /** The default scenario (60 s of sim time) as fast as it runs: the real-time factor is sim time over wall time (baseline: real time = 1). */
+  sim() {
+    const runs = 3;
+    const factors = [];
+    for (let i = 0; i < runs; i++) {
+      const report = runScenario('default', 60);
+      const robot = report.robots[0];
+      console.error(
+        `run ${i + 1}/${runs}: ${report.simTimeS} s sim in ${report.wallTimeS} s wall = ${report.realTimeFactor}x, goal ${robot.goalReached ? 'reached' : 'NOT reached'}, ${robot.collisions} collisions`,
+      );
+      if (!robot.goalReached || robot.collisions !== 0) throw new Error('the default scenario did not succeed; the figure would mean nothing');
+      factors.push(report.realTimeFactor);
+    }
+    factors.sort((a, b) => a - b);
+    return { realTimeFactor: factors[Math.floor(runs / 2)], realTimeFactorMin: factors[0], realTimeFactorMax: factors[runs - 1] };
+  },
+};
+
+const name = process.argv[2];
+if (!name || !(name in benches)) {
+  console.error(`usage: npm run bench -- <${Object.keys(benches).join('|')}>`);
+  process.exit(2);
+}
+if (!existsSync(cli)) {
+  console.error('dist/cli/main.js is missing: run "npm run build" first');
+  process.exit(2);
+}
+try {
+  const figures = benches[name]();
+  console.log(JSON.stringify({ bench: name, ...figures }));
+} catch (error) {
+  console.error(`bench ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}

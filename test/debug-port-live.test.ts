@@ -1,0 +1,55 @@
+import { once } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { startCli } from './harness/run-cli.js';
+
+async function getJson(url: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(url);
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+describe('debug port while `spinal sim` runs', () => {
+  it('GIVEN an interactive sim WHEN the status is fetched THEN it names mode, pose, speed, reflex state, device health and loop timing', async () => {
+    const child = startCli(['sim', '--speed', '2']);
+    let stderr = '';
+    const address = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no debug port announced: ${stderr}`)), 30_000);
+      child.stderr?.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        const match = /debug port: http:\/\/([^/\s]+)\//.exec(stderr);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]!);
+        }
+      });
+    });
+    try {
+      expect((await getJson(`http://${address}/healthz`)).status).toBe(200);
+      let status = await getJson(`http://${address}/api/v1/status`);
+      for (let i = 0; i < 50 && (status.status !== 200 || (status.body.speed as { vMps: number }).vMps === 0); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        status = await getJson(`http://${address}/api/v1/status`);
+      }
+      expect(status.status).toBe(200);
+      const body = status.body as Record<string, any>;
+      expect(body.mode).toBe('sim');
+      expect(body.pose).toEqual({ xM: expect.any(Number), yM: expect.any(Number), yawRad: expect.any(Number) });
+      expect(body.speed.vMps).toBeGreaterThan(0);
+      expect(body.reflex).toMatchObject({ state: expect.any(String), lastTrip: null, trips: expect.any(Number) });
+      expect(body.loop).toMatchObject({ rateHz: 100, ticks: expect.any(Number), deadlineMisses: expect.any(Number) });
+      expect(body.loop.ticks).toBeGreaterThan(0);
+      const lidar = body.devices.find((d: { id: string }) => d.id === 'lidar');
+      expect(lidar).toMatchObject({ compatible: 'ldrobot,ld06', kind: 'lidar', health: { state: 'ok' } });
+      expect(lidar.counters.packets).toBeGreaterThan(0);
+      const devices = await getJson(`http://${address}/api/v1/devices`);
+      expect((devices.body.devices as unknown[]).length).toBe(2);
+      expect((await getJson(`http://${address}/readyz`)).status).toBe(200);
+      const statusLine = /t \d+\.\d s \| goto active \| x \d+\.\d\d y \d+\.\d\d θ -?\d+° \| \d\.\d\d m\/s \| nearest \d+\.\d\d m \| reflex /;
+      for (let i = 0; i < 50 && !statusLine.test(stderr); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(stderr).toMatch(statusLine);
+    } finally {
+      child.kill('SIGINT');
+      const [code] = await once(child, 'exit');
+      expect(code).toBe(0);
+    }
+  }, 60_000);
+});

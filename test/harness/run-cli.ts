@@ -1,0 +1,43 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root. */
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The built CLI (`npm run build`); the scenario tests run the real executable, threads and all. */
+export const CLI = join(ROOT, 'dist', 'cli', 'main.js');
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Environment for a CLI run: an ephemeral debug port so parallel runs never collide. */
+export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, SPINAL_DEBUG_LISTEN: '127.0.0.1:0', DEBUG: '', ...extra };
+}
+
+/** Starts `node <script> ...args` and returns the child. */
+export function startCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; script?: string } = {}): ChildProcess {
+  const script = options.script ?? CLI;
+  if (!existsSync(script)) throw new Error(`${script} is missing: run "npm run build" first (npm test does)`);
+  return spawn(process.execPath, [script, ...args], { cwd: options.cwd ?? ROOT, env: options.env ?? cliEnv(), stdio: 'pipe' });
+}
+
+/** Runs the CLI to completion (killed after `timeoutMs`). */
+export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; script?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+  const child = startCli(args, options);
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}

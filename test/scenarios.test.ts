@@ -1,0 +1,60 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { SimReport } from '../simulator/report.js';
+import { runCli } from './harness/run-cli.js';
+
+const REPORT_KEYS = ['scenario', 'simTimeS', 'wallTimeS', 'realTimeFactor', 'robots', 'faults', 'eventsLost'];
+const ROBOT_KEYS = ['id', 'goalReached', 'missionState', 'distanceM', 'collisions', 'minClearanceM', 'reflexTrips'];
+
+async function simulate(args: string[]): Promise<SimReport> {
+  const report = join(mkdtempSync(join(tmpdir(), 'spinal-scenario-')), 'report.json');
+  const result = await runCli(['sim', '--headless', '--report', report, ...args], { timeoutMs: 90_000 });
+  expect(result.stderr).not.toContain('Error');
+  expect(result.code).toBe(0);
+  return JSON.parse(readFileSync(report, 'utf8')) as SimReport;
+}
+
+describe('scenario: default (open room, reach a goal)', () => {
+  it('GIVEN the default scenario WHEN run headless for 60 s THEN the goal is reached without a collision, faster than real time', async () => {
+    const report = await simulate(['--duration', '60']);
+    expect(Object.keys(report).sort()).toEqual([...REPORT_KEYS].sort());
+    expect(report.scenario).toBe('default');
+    expect(report.simTimeS).toBe(60);
+    expect(report.realTimeFactor).toBeGreaterThan(1);
+    const [robot] = report.robots;
+    expect(Object.keys(robot!).sort()).toEqual([...ROBOT_KEYS].sort());
+    expect(robot!.goalReached).toBe(true);
+    expect(robot!.missionState).toBe('succeeded');
+    expect(robot!.collisions).toBe(0);
+    expect(robot!.distanceM).toBeGreaterThan(4.5);
+    expect(report.eventsLost).toBe(0);
+  }, 120_000);
+});
+
+describe('scenario: wall-ahead (driven at the wall at top speed)', () => {
+  it('GIVEN a scripted drive at 0.5 m/s towards a wall WHEN run headless THEN the reflex stops the robot before contact and says why', async () => {
+    const report = await simulate(['--scenario', 'simulator/scenarios/wall-ahead.yaml', '--duration', '30']);
+    const [robot] = report.robots;
+    expect(robot!.collisions).toBe(0);
+    expect(robot!.minClearanceM).toBeGreaterThanOrEqual(0.05);
+    expect(robot!.distanceM).toBeGreaterThan(2);
+    const trip = robot!.reflexTrips.find((t) => t.reason.includes('obstacle'));
+    expect(trip, JSON.stringify(robot!.reflexTrips)).toBeDefined();
+    expect(trip!.reason).toMatch(/obstacle \d+\.\d+ m ahead/);
+    expect(report.realTimeFactor).toBeGreaterThan(1);
+  }, 120_000);
+
+  it('GIVEN the same scenario WHEN the reflex is given no stopping margin and a tiny braking assumption THEN it still must not crash, and the report shows what happened', async () => {
+    // The robot's parameters are the robot's: a badly tuned reflex is visible in the report's physics.
+    const report = join(mkdtempSync(join(tmpdir(), 'spinal-scenario-')), 'report.json');
+    const result = await runCli(['sim', '--headless', '--scenario', 'wall-ahead', '--duration', '15', '--report', report], {
+      env: { ...process.env, SPINAL_DEBUG_LISTEN: '127.0.0.1:0', SPINAL_REFLEX_STOP_MARGIN_M: '0', SPINAL_REFLEX_BRAKING_DECEL_MPS2: '10', SPINAL_REFLEX_REACTION_LATENCY_MS: '0' },
+      timeoutMs: 90_000,
+    });
+    expect(result.code).toBe(0);
+    const robot = (JSON.parse(readFileSync(report, 'utf8')) as SimReport).robots[0]!;
+    expect(robot.minClearanceM).toBeLessThan(0.05);
+  }, 120_000);
+});
