@@ -31,7 +31,8 @@ export function loadBoard(pathOrName: string): LoadedBoard {
 /** A scenario by path, or by the name of a shipped scenario; `undefined` gives the default one. */
 export function loadScenario(pathOrName: string | undefined): { scenario: Scenario; file: string } {
   const name = pathOrName ?? 'default';
-  if (pathOrName !== undefined && existsSync(pathOrName)) return { scenario: loadScenarioFile(pathOrName), file: pathOrName };
+  if (pathOrName !== undefined && existsSync(pathOrName))
+    return { scenario: loadScenarioFile(pathOrName), file: pathOrName };
   const embedded = EMBEDDED_SCENARIOS[name];
   if (embedded !== undefined) {
     const file = `simulator/scenarios/${name}.yaml`;

@@ -67,7 +67,8 @@ export class RobotRuntime {
     const { board, boardFile, params, clock } = o;
     const devices = bindDevices(board, boardFile, createBuiltinRegistry(), clock, o.backends);
     const lidar = devices.find((d) => d.id === board.robot.lidar);
-    if (!lidar || !isLidar(lidar)) throw new ConfigError(boardFile, 'robot.lidar', `"${board.robot.lidar}" is not a lidar`);
+    if (!lidar || !isLidar(lidar))
+      throw new ConfigError(boardFile, 'robot.lidar', `"${board.robot.lidar}" is not a lidar`);
     const left = motorChannel(devices, board.robot.drive.left, boardFile, 'robot.drive.left');
     const right = motorChannel(devices, board.robot.drive.right, boardFile, 'robot.drive.right');
 
@@ -99,7 +100,10 @@ export class RobotRuntime {
     });
 
     const cortex = startThread('cortex');
-    const comms = o.debugPort === false ? null : startThread('comms', { listen: params['debug.listen'], token: params['debug.token'] });
+    const comms =
+      o.debugPort === false
+        ? null
+        : startThread('comms', { listen: params['debug.listen'], token: params['debug.token'] });
     const runtime = new RobotRuntime(o, devices, lidar, reflex, cortex, comms);
     runtime.wire();
     await Promise.all(devices.map((d) => d.start()));
@@ -145,7 +149,13 @@ export class RobotRuntime {
       nearestObstacleM: this.reflex.nearestObstacleM(),
       reflex: this.reflex.status(),
       loop: this.reflex.loopTiming(),
-      devices: this.devices.map((d) => ({ id: d.id, compatible: d.compatible, kind: d.kind, health: d.health(), counters: d.counters() })),
+      devices: this.devices.map((d) => ({
+        id: d.id,
+        compatible: d.compatible,
+        kind: d.kind,
+        health: d.health(),
+        counters: d.counters(),
+      })),
     };
   }
 
@@ -173,7 +183,9 @@ export class RobotRuntime {
     cortex.on('error', (error) => log('cortex thread failed: %O', error));
     reflex.onApplied((applied) => cortex.postMessage({ t: 'applied', applied } satisfies MainToCortex));
     reflex.onTrip((trip) => this.trips.push(trip));
-    lidar.onHealthChange((health, previous) => log('%s: %s -> %s %s', lidar.id, previous.state, health.state, health.reason));
+    lidar.onHealthChange((health, previous) =>
+      log('%s: %s -> %s %s', lidar.id, previous.state, health.state, health.reason),
+    );
 
     if (comms) {
       comms.on('message', (message: CommsToMain) => {
@@ -188,7 +200,6 @@ export class RobotRuntime {
       this.statusTimer = setInterval(() => this.publishStatus(), STATUS_PERIOD_MS);
       this.statusTimer.unref();
     }
-
   }
 
   /** Under the simulator: the cortex takes part in the lock step (once it has been initialised). */
@@ -215,7 +226,9 @@ export class RobotRuntime {
   private publishStatus(): void {
     const status = this.status();
     const notOk = status.devices.filter((d) => d.health.state !== 'ok');
-    const reason = notOk.map((d) => `${d.id} ${d.health.state}${d.health.reason ? `: ${d.health.reason}` : ''}`).join('; ');
+    const reason = notOk
+      .map((d) => `${d.id} ${d.health.state}${d.health.reason ? `: ${d.health.reason}` : ''}`)
+      .join('; ');
     this.comms?.postMessage({ t: 'status', status } satisfies MainToComms);
     this.comms?.postMessage({ t: 'ready', ready: notOk.length === 0, reason } satisfies MainToComms);
   }
@@ -226,7 +239,11 @@ function motorChannel(devices: Device[], ref: string, file: string, path: string
   const device = devices.find((d) => d.id === deviceId);
   if (!device || !isMotorDriver(device)) throw new ConfigError(file, path, `"${deviceId}" is not a motor driver`);
   if (!device.channelNames().includes(channelName)) {
-    throw new ConfigError(file, path, `"${deviceId}" has no channel "${channelName}" (it has ${device.channelNames().join(', ')})`);
+    throw new ConfigError(
+      file,
+      path,
+      `"${deviceId}" has no channel "${channelName}" (it has ${device.channelNames().join(', ')})`,
+    );
   }
   return device.channel(channelName);
 }

@@ -33,7 +33,10 @@ export function buildSimReport(
         distanceM: truth.distanceM,
         collisions: truth.collisions,
         minClearanceM: Number.isFinite(truth.minClearanceM) ? truth.minClearanceM : -1,
-        reflexTrips: (robot?.trips ?? []).map((trip) => ({ reason: `${trip.rule}: ${trip.reason}`, simTimeS: trip.atUs / 1e6 })),
+        reflexTrips: (robot?.trips ?? []).map((trip) => ({
+          reason: `${trip.rule}: ${trip.reason}`,
+          simTimeS: trip.atUs / 1e6,
+        })),
       };
     }),
     faults: [],

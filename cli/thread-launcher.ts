@@ -14,7 +14,11 @@ export function setThreadEntry(file: string | URL): void {
 }
 
 /** Starts a worker thread in `role`; its data arrives as `workerData`. */
-export function startThread(role: ThreadRole, data: Record<string, unknown> = {}, transferList: TransferListItem[] = []): Worker {
+export function startThread(
+  role: ThreadRole,
+  data: Record<string, unknown> = {},
+  transferList: TransferListItem[] = [],
+): Worker {
   if (!entry) throw new Error('startThread(): the thread entry was not set');
   return new Worker(entry, { workerData: { ...data, role }, transferList, stdout: false, stderr: false });
 }

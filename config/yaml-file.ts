@@ -35,7 +35,12 @@ export function readYamlFile(file: string): unknown {
  * Validates `value` against `schema`; the first problem becomes a ConfigError naming the field,
  * e.g. `board-configs/x.yaml: devices[2].bus: Required`.
  */
-export function validateConfig<T>(schema: ZodType<T, ZodTypeDef, unknown>, value: unknown, file: string, basePath: ReadonlyArray<string | number> = []): T {
+export function validateConfig<T>(
+  schema: ZodType<T, ZodTypeDef, unknown>,
+  value: unknown,
+  file: string,
+  basePath: ReadonlyArray<string | number> = [],
+): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0];

@@ -22,7 +22,8 @@ export function runCortexWorker(port: CortexPort): void {
   port.on('message', (message: MainToCortex) => {
     switch (message.t) {
       case 'init': {
-        const clock = message.clock === 'virtual' ? (virtualClock = new VirtualClock(message.startUs)) : new MonotonicClock();
+        const clock =
+          message.clock === 'virtual' ? (virtualClock = new VirtualClock(message.startUs)) : new MonotonicClock();
         executor = new MissionExecutor(clock, message.settings, send);
         executor.start(message.assignment);
         log('cortex started (%s clock)', message.clock);

@@ -17,7 +17,11 @@ const ARRIVAL_RADIUS_M = 0.6;
  * The minimal local planner: turn towards the goal and drive a straight line to it, slowing on
  * arrival. Pure: pose and goal in, body motion out.
  */
-export function seekGoal(pose: Pose2D, goal: Point2D, s: GoalSeekerSettings): { vMps: number; wRadps: number; distanceM: number; reached: boolean } {
+export function seekGoal(
+  pose: Pose2D,
+  goal: Point2D,
+  s: GoalSeekerSettings,
+): { vMps: number; wRadps: number; distanceM: number; reached: boolean } {
   const dx = goal.xM - pose.xM;
   const dy = goal.yM - pose.yM;
   const distanceM = Math.hypot(dx, dy);

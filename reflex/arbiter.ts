@@ -110,7 +110,8 @@ export const REFLEX_RULES: readonly ReflexRule[] = [
     clears: 'fresh lidar data from a healthy device',
     clearHoldUs: () => 0,
     evaluate({ nowUs, inputs, settings }) {
-      if (!inputs.lidarHealthy) return { action: 'stop', reason: `lidar not ok: ${inputs.lidarHealthReason || 'no data yet'}` };
+      if (!inputs.lidarHealthy)
+        return { action: 'stop', reason: `lidar not ok: ${inputs.lidarHealthReason || 'no data yet'}` };
       const ageUs = nowUs - inputs.lidarLastDataUs;
       if (ageUs > settings.lidarStaleTimeoutUs) {
         const age = Number.isFinite(ageUs) ? `${Math.round(ageUs / 1000)} ms old` : 'never received';
@@ -130,14 +131,18 @@ export const REFLEX_RULES: readonly ReflexRule[] = [
       if (!cmd) return { action: 'stop', reason: 'no drive command received yet' };
       const ageUs = nowUs - cmd.stampUs;
       if (ageUs > settings.deadmanTimeoutUs) {
-        return { action: 'stop', reason: `planner silent: last command ${Math.round(ageUs / 1000)} ms ago (limit ${settings.deadmanTimeoutUs / 1000} ms)` };
+        return {
+          action: 'stop',
+          reason: `planner silent: last command ${Math.round(ageUs / 1000)} ms ago (limit ${settings.deadmanTimeoutUs / 1000} ms)`,
+        };
       }
       return null;
     },
   },
   {
     id: 'obstacle',
-    trigger: 'an obstacle in the corridor swept by the footprint closer than the stopping distance v²/2a + latency·v + margin; speed capped inside the slow zone beyond it',
+    trigger:
+      'an obstacle in the corridor swept by the footprint closer than the stopping distance v²/2a + latency·v + margin; speed capped inside the slow zone beyond it',
     action: 'stop',
     clears: 'path clear for reflex.clearHoldMs',
     clearHoldUs: (s) => s.clearHoldUs,
@@ -176,7 +181,11 @@ export const REFLEX_RULES: readonly ReflexRule[] = [
       const cmd = inputs.command;
       if (!cmd) return null;
       if (Math.abs(cmd.vMps) > settings.maxSpeedMps || Math.abs(cmd.wRadps) > settings.maxTurnRateRadps) {
-        return { action: 'limit', reason: `command above the speed limit (${settings.maxSpeedMps} m/s, ${settings.maxTurnRateRadps} rad/s)`, capMps: settings.maxSpeedMps };
+        return {
+          action: 'limit',
+          reason: `command above the speed limit (${settings.maxSpeedMps} m/s, ${settings.maxTurnRateRadps} rad/s)`,
+          capMps: settings.maxSpeedMps,
+        };
       }
       return null;
     },
@@ -235,7 +244,8 @@ export class ReflexArbiter {
     }
 
     const cmd = inputs.command;
-    if (!worst) return { action: 'none', vMps: cmd?.vMps ?? 0, wRadps: cmd?.wRadps ?? 0, rule: '', reason: '', trip: null };
+    if (!worst)
+      return { action: 'none', vMps: cmd?.vMps ?? 0, wRadps: cmd?.wRadps ?? 0, rule: '', reason: '', trip: null };
     const { rule, verdict } = worst;
     if (ACTION_SEVERITY[verdict.action] >= ACTION_SEVERITY.stop) {
       // Turning in place stays allowed under an obstacle stop so the robot is never trapped facing it.

@@ -53,7 +53,14 @@ export class ReflexLoop {
   private readonly appliedListeners: Array<(applied: AppliedDrive) => void> = [];
   private readonly elapsedMs: () => number;
   private command: DriveCommand | null = null;
-  private decision: ReflexDecision = { action: 'stop', vMps: 0, wRadps: 0, rule: 'deadman', reason: 'starting', trip: null };
+  private decision: ReflexDecision = {
+    action: 'stop',
+    vMps: 0,
+    wRadps: 0,
+    rule: 'deadman',
+    reason: 'starting',
+    trip: null,
+  };
   private applied: AppliedDrive;
   private lastTrip: ReflexTrip | null = null;
   private tripCount = 0;
@@ -200,7 +207,13 @@ export class ReflexLoop {
     if (this.writing) return;
     const want = this.wanted;
     const had = this.written;
-    if (had && had.stop === want.stop && Math.abs(had.left - want.left) < 1e-3 && Math.abs(had.right - want.right) < 1e-3) return;
+    if (
+      had &&
+      had.stop === want.stop &&
+      Math.abs(had.left - want.left) < 1e-3 &&
+      Math.abs(had.right - want.right) < 1e-3
+    )
+      return;
     this.writing = true;
     const { left, right } = this.o;
     const writes = want.stop ? [left.brake(), right.brake()] : [left.setDuty(want.left), right.setDuty(want.right)];

@@ -15,7 +15,19 @@ function runScenario(scenario, durationS) {
   const report = join(mkdtempSync(join(tmpdir(), 'spinal-bench-')), 'report.json');
   const result = spawnSync(
     process.execPath,
-    [cli, 'sim', '--headless', '--speed', '0', '--scenario', scenario, '--duration', String(durationS), '--report', report],
+    [
+      cli,
+      'sim',
+      '--headless',
+      '--speed',
+      '0',
+      '--scenario',
+      scenario,
+      '--duration',
+      String(durationS),
+      '--report',
+      report,
+    ],
     { cwd: root, env: { ...process.env, SPINAL_DEBUG_LISTEN: '127.0.0.1:0' }, encoding: 'utf8' },
   );
   if (result.status !== 0) throw new Error(`sim exited ${result.status}: ${result.stderr}`);
@@ -33,11 +45,16 @@ const benches = {
       console.error(
         `run ${i + 1}/${runs}: ${report.simTimeS} s sim in ${report.wallTimeS} s wall = ${report.realTimeFactor}x, goal ${robot.goalReached ? 'reached' : 'NOT reached'}, ${robot.collisions} collisions`,
       );
-      if (!robot.goalReached || robot.collisions !== 0) throw new Error('the default scenario did not succeed; the figure would mean nothing');
+      if (!robot.goalReached || robot.collisions !== 0)
+        throw new Error('the default scenario did not succeed; the figure would mean nothing');
       factors.push(report.realTimeFactor);
     }
     factors.sort((a, b) => a - b);
-    return { realTimeFactor: factors[Math.floor(runs / 2)], realTimeFactorMin: factors[0], realTimeFactorMax: factors[runs - 1] };
+    return {
+      realTimeFactor: factors[Math.floor(runs / 2)],
+      realTimeFactorMin: factors[0],
+      realTimeFactorMax: factors[runs - 1],
+    };
   },
 };
 

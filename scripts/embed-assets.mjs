@@ -10,7 +10,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const target = join(root, 'cli', 'embedded-assets.generated.ts');
 
 function yamlFiles(dir) {
-  const entries = readdirSync(join(root, dir)).filter((f) => f.endsWith('.yaml')).sort();
+  const entries = readdirSync(join(root, dir))
+    .filter((f) => f.endsWith('.yaml'))
+    .sort();
   return Object.fromEntries(entries.map((f) => [f.replace(/\.yaml$/, ''), readFileSync(join(root, dir, f), 'utf8')]));
 }
 

@@ -71,7 +71,8 @@ export class RobotLinkServer {
       case 'serial-open': {
         const device = this.serialByPath.get(message.path);
         if (!device) return this.fail(message.reqId, 'ENOENT', `no such device: ${message.path}`);
-        if (this.openSerial.has(message.path)) return this.fail(message.reqId, 'EBUSY', `${message.path} is already open`);
+        if (this.openSerial.has(message.path))
+          return this.fail(message.reqId, 'EBUSY', `${message.path} is already open`);
         device.open(message.baudRate, this.simTimeUs);
         this.openSerial.add(message.path);
         return this.ok(message.reqId);
@@ -80,7 +81,8 @@ export class RobotLinkServer {
         if (this.openSerial.delete(message.path)) this.serialByPath.get(message.path)?.close();
         return;
       case 'serial-write':
-        if (this.openSerial.has(message.path)) this.serialByPath.get(message.path)?.write(message.bytes, this.simTimeUs);
+        if (this.openSerial.has(message.path))
+          this.serialByPath.get(message.path)?.write(message.bytes, this.simTimeUs);
         return;
       case 'serial-signals':
         if (this.openSerial.has(message.path)) this.serialByPath.get(message.path)?.setSignals(message, this.simTimeUs);

@@ -154,7 +154,8 @@ export class SimWorld {
     const others = (): Polygon[] => this.robots.filter((r) => r !== robot).map((r) => r.footprint());
     return {
       robotPose: () => robot.physics.pose(),
-      raycast: (xM, yM, angleRad, maxRangeM) => this.map.raycast(xM, yM, angleRad, Math.min(maxRangeM, LIDAR_MAX_RANGE_M), others()),
+      raycast: (xM, yM, angleRad, maxRangeM) =>
+        this.map.raycast(xM, yM, angleRad, Math.min(maxRangeM, LIDAR_MAX_RANGE_M), others()),
       random: this.random,
     };
   }

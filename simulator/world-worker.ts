@@ -19,7 +19,11 @@ export interface WorldParentPort {
  * Entry of the world thread: builds the world and runs the lock-step loop until the duration is
  * reached or the main thread says stop, pacing sim time against wall time at `speed` (0: no pacing).
  */
-export async function runWorldWorker(parent: WorldParentPort, data: WorldWorkerData, robotPorts: Record<string, MessagePort>): Promise<void> {
+export async function runWorldWorker(
+  parent: WorldParentPort,
+  data: WorldWorkerData,
+  robotPorts: Record<string, MessagePort>,
+): Promise<void> {
   let stopRequested = false;
   parent.on('message', (message) => {
     if (message.t === 'stop') stopRequested = true;
@@ -27,7 +31,8 @@ export async function runWorldWorker(parent: WorldParentPort, data: WorldWorkerD
   let world: SimWorld;
   try {
     const ports = new Map<string, LinkPort<RobotToWorld, WorldToRobot>>();
-    for (const [id, port] of Object.entries(robotPorts)) ports.set(id, port as unknown as LinkPort<RobotToWorld, WorldToRobot>);
+    for (const [id, port] of Object.entries(robotPorts))
+      ports.set(id, port as unknown as LinkPort<RobotToWorld, WorldToRobot>);
     world = new SimWorld(data.scenario, data.boards, ports);
   } catch (error) {
     parent.postMessage({ t: 'failed', message: error instanceof Error ? error.message : String(error) });
@@ -45,7 +50,12 @@ export async function runWorldWorker(parent: WorldParentPort, data: WorldWorkerD
     const nowMs = performance.now();
     if (nowMs - lastProgressMs >= PROGRESS_PERIOD_MS) {
       lastProgressMs = nowMs;
-      parent.postMessage({ t: 'progress', simTimeS: world.nowUs() / 1e6, wallTimeS: wallTimeS(), robots: world.robotStates() });
+      parent.postMessage({
+        t: 'progress',
+        simTimeS: world.nowUs() / 1e6,
+        wallTimeS: wallTimeS(),
+        robots: world.robotStates(),
+      });
     }
     if (data.speed > 0) {
       const aheadMs = world.nowUs() / 1e3 / data.speed - (performance.now() - startMs);

@@ -43,7 +43,9 @@ describe('spinal CLI contract (BRIEF §5)', () => {
 
   it('exits 2 naming the field when a device param is out of range', async () => {
     const file = 'test/fixtures/boards/valid-minimal.yaml';
-    const result = await runCli(['run', '--board', file], { env: { ...process.env, SPINAL_REFLEX_DEADMAN_TIMEOUT_MS: '9000' } });
+    const result = await runCli(['run', '--board', file], {
+      env: { ...process.env, SPINAL_REFLEX_DEADMAN_TIMEOUT_MS: '9000' },
+    });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('SPINAL_REFLEX_DEADMAN_TIMEOUT_MS');
   });

@@ -43,7 +43,8 @@ describe('debug port while `spinal sim` runs', () => {
       const devices = await getJson(`http://${address}/api/v1/devices`);
       expect((devices.body.devices as unknown[]).length).toBe(2);
       expect((await getJson(`http://${address}/readyz`)).status).toBe(200);
-      const statusLine = /t \d+\.\d s \| goto active \| x \d+\.\d\d y \d+\.\d\d θ -?\d+° \| \d\.\d\d m\/s \| nearest \d+\.\d\d m \| reflex /;
+      const statusLine =
+        /t \d+\.\d s \| goto active \| x \d+\.\d\d y \d+\.\d\d θ -?\d+° \| \d\.\d\d m\/s \| nearest \d+\.\d\d m \| reflex /;
       for (let i = 0; i < 50 && !statusLine.test(stderr); i++) await new Promise((r) => setTimeout(r, 100));
       expect(stderr).toMatch(statusLine);
     } finally {

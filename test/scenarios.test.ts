@@ -49,10 +49,19 @@ describe('scenario: wall-ahead (driven at the wall at top speed)', () => {
   it('GIVEN the same scenario WHEN the reflex is given no stopping margin and a tiny braking assumption THEN it still must not crash, and the report shows what happened', async () => {
     // The robot's parameters are the robot's: a badly tuned reflex is visible in the report's physics.
     const report = join(mkdtempSync(join(tmpdir(), 'spinal-scenario-')), 'report.json');
-    const result = await runCli(['sim', '--headless', '--scenario', 'wall-ahead', '--duration', '15', '--report', report], {
-      env: { ...process.env, SPINAL_DEBUG_LISTEN: '127.0.0.1:0', SPINAL_REFLEX_STOP_MARGIN_M: '0', SPINAL_REFLEX_BRAKING_DECEL_MPS2: '10', SPINAL_REFLEX_REACTION_LATENCY_MS: '0' },
-      timeoutMs: 90_000,
-    });
+    const result = await runCli(
+      ['sim', '--headless', '--scenario', 'wall-ahead', '--duration', '15', '--report', report],
+      {
+        env: {
+          ...process.env,
+          SPINAL_DEBUG_LISTEN: '127.0.0.1:0',
+          SPINAL_REFLEX_STOP_MARGIN_M: '0',
+          SPINAL_REFLEX_BRAKING_DECEL_MPS2: '10',
+          SPINAL_REFLEX_REACTION_LATENCY_MS: '0',
+        },
+        timeoutMs: 90_000,
+      },
+    );
     expect(result.code).toBe(0);
     const robot = (JSON.parse(readFileSync(report, 'utf8')) as SimReport).robots[0]!;
     expect(robot.minClearanceM).toBeLessThan(0.05);

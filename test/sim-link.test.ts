@@ -71,14 +71,17 @@ function setUp(devices: SimDevice[]): SimLinkPair {
   return pair;
 }
 
-function recordingHandlers(pair: SimLinkPair) {
+/** Serial handlers that keep every chunk with the robot clock at its delivery, and log `data@<us>` to `events`. */
+function recordingHandlers(pair: SimLinkPair, events: string[] = []) {
   const received: Array<{ bytes: number[]; nowUs: number }> = [];
-  const closed: Array<TransportError | undefined> = [];
   const handlers: SerialHandlers = {
-    onData: (bytes) => received.push({ bytes: [...bytes], nowUs: pair.clock.nowUs() }),
-    onClose: (error) => closed.push(error),
+    onData: (bytes) => {
+      events.push(`data@${pair.clock.nowUs()}`);
+      received.push({ bytes: [...bytes], nowUs: pair.clock.nowUs() });
+    },
+    onClose: () => undefined,
   };
-  return { handlers, received, closed };
+  return { handlers, received };
 }
 
 describe('sim link: requests and their errors', () => {
@@ -154,15 +157,10 @@ describe('sim link: serial bytes', () => {
   it('delivers device bytes with the robot clock at their stamp, timers due in between firing in order', async () => {
     const device = new FakeSerialDevice(UART);
     const pair = setUp([device]);
-    const { handlers, received } = recordingHandlers(pair);
-    await pair.backends.serial.open({ path: UART, baudRate: 230_400 }, handlers);
     const events: string[] = [];
+    const { handlers, received } = recordingHandlers(pair, events);
+    await pair.backends.serial.open({ path: UART, baudRate: 230_400 }, handlers);
     pair.clock.after(5_000, () => events.push(`timer@${pair.clock.nowUs()}`));
-    const originalOnData = handlers.onData;
-    handlers.onData = (bytes) => {
-      events.push(`data@${pair.clock.nowUs()}`);
-      originalOnData(bytes);
-    };
     device.queue(2_500, [1, 2]);
     device.queue(7_000, [3]);
     device.queue(9_999, [4, 5, 6]);

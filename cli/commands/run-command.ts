@@ -28,7 +28,9 @@ export async function runRunCommand(options: RunOptions): Promise<number> {
     backends: { serial: new SerialportBackend(), i2c: new I2cBusBackend(), gpio: new OnoffGpioBackend() },
     assignment: null,
   });
-  options.out.write(`spinal run: robot ${params['robot.id']} on board ${board.board.board} (${board.file}); Ctrl-C to stop\n`);
+  options.out.write(
+    `spinal run: robot ${params['robot.id']} on board ${board.board.board} (${board.file}); Ctrl-C to stop\n`,
+  );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

@@ -41,7 +41,11 @@ export interface SimOptions {
 export async function runSimCommand(options: SimOptions): Promise<number> {
   const { scenario, file: scenarioFile } = loadScenario(options.scenario);
   if (scenario.robots.length !== 1) {
-    throw new ConfigError(scenarioFile, 'robots', `this version runs one robot per scenario (found ${scenario.robots.length})`);
+    throw new ConfigError(
+      scenarioFile,
+      'robots',
+      `this version runs one robot per scenario (found ${scenario.robots.length})`,
+    );
   }
   const spec = scenario.robots[0]!;
   const board = loadBoard(options.board ?? spec.board);
@@ -118,7 +122,12 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
     options.out.write(`spinal sim: the simulation failed: ${outcome.message}\n`);
     return EXIT_RUNTIME_FAILURE;
   }
-  const report: SimReport = buildSimReport(scenario.name, outcome, [{ id: spec.id, missionState, trips: runtime.trips }], 0);
+  const report: SimReport = buildSimReport(
+    scenario.name,
+    outcome,
+    [{ id: spec.id, missionState, trips: runtime.trips }],
+    0,
+  );
   log('report %O', report);
   if (options.report) writeFileSync(options.report, `${JSON.stringify(report, null, 2)}\n`);
   for (const robot of report.robots) {
@@ -127,7 +136,8 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
         `${robot.distanceM} m driven, ${robot.collisions} collision(s), min clearance ${robot.minClearanceM} m, ` +
         `${robot.reflexTrips.length} reflex trip(s)\n`,
     );
-    for (const trip of robot.reflexTrips.slice(0, 5)) options.out.write(`  trip at ${trip.simTimeS} s: ${trip.reason}\n`);
+    for (const trip of robot.reflexTrips.slice(0, 5))
+      options.out.write(`  trip at ${trip.simTimeS} s: ${trip.reason}\n`);
   }
   const reportText = options.report ? `, report: ${options.report}` : '';
   options.out.write(

@@ -30,7 +30,15 @@ export class TransportError extends Error {
     const err = cause as { code?: unknown; message?: unknown } | undefined;
     const raw = typeof err?.code === 'string' ? err.code : '';
     const known: readonly TransportErrorCode[] = [
-      'ENOENT', 'EACCES', 'EBUSY', 'ENXIO', 'EBADF', 'EIO', 'EREMOTEIO', 'ETIMEDOUT', 'EINVAL',
+      'ENOENT',
+      'EACCES',
+      'EBUSY',
+      'ENXIO',
+      'EBADF',
+      'EIO',
+      'EREMOTEIO',
+      'ETIMEDOUT',
+      'EINVAL',
     ];
     const code = (known as readonly string[]).includes(raw) ? (raw as TransportErrorCode) : 'EUNKNOWN';
     const message = typeof err?.message === 'string' ? err.message : String(cause);

@@ -36,13 +36,21 @@ export function createSimHardware(board: BoardConfig, file: string): SimHardware
         if (bus.kind !== 'i2c' || node.address === undefined) {
           throw new ConfigError(file, `devices[${index}]`, 'a motor HAT needs an I2C bus and an address');
         }
-        const hat = createMotorHatSimDevice(bus.path, node.address, node.compatible.startsWith('adafruit') ? 'adafruit' : 'waveshare');
+        const hat = createMotorHatSimDevice(
+          bus.path,
+          node.address,
+          node.compatible.startsWith('adafruit') ? 'adafruit' : 'waveshare',
+        );
         devices.push(hat);
         motorOutputs.set(node.id, hat);
         return;
       }
       default:
-        throw new ConfigError(file, `devices[${index}].compatible`, `the simulator has no model of "${node.compatible}"`);
+        throw new ConfigError(
+          file,
+          `devices[${index}].compatible`,
+          `the simulator has no model of "${node.compatible}"`,
+        );
     }
   });
   return { devices, motorOutputs };

@@ -20,14 +20,24 @@ export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 }
 
 /** Starts `node <script> ...args` and returns the child. */
-export function startCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; script?: string } = {}): ChildProcess {
+export function startCli(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; script?: string } = {},
+): ChildProcess {
   const script = options.script ?? CLI;
   if (!existsSync(script)) throw new Error(`${script} is missing: run "npm run build" first (npm test does)`);
-  return spawn(process.execPath, [script, ...args], { cwd: options.cwd ?? ROOT, env: options.env ?? cliEnv(), stdio: 'pipe' });
+  return spawn(process.execPath, [script, ...args], {
+    cwd: options.cwd ?? ROOT,
+    env: options.env ?? cliEnv(),
+    stdio: 'pipe',
+  });
 }
 
 /** Runs the CLI to completion (killed after `timeoutMs`). */
-export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; script?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; script?: string; timeoutMs?: number } = {},
+): Promise<CliResult> {
   const child = startCli(args, options);
   let stdout = '';
   let stderr = '';
