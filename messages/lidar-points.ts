@@ -5,7 +5,7 @@
  */
 export interface LidarPoints {
   deviceId: string;
-  /** Clock time of the packet's first point, microseconds. */
+  /** Clock time at which the packet was received (its last byte), microseconds. */
   stampUs: number;
   count: number;
   xM: Float32Array;

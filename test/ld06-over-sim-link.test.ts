@@ -65,7 +65,12 @@ function setUp(driverParams: Record<string, unknown>, simMount: Record<string, n
     backends: pair.backends,
   });
   const messages: LidarPoints[] = [];
-  lidar.onPoints((points) => messages.push(points));
+  /** Robot clock when each packet's points were handed out, microseconds. */
+  const deliveredUs: number[] = [];
+  lidar.onPoints((points) => {
+    messages.push(points);
+    deliveredUs.push(pair.clock.nowUs());
+  });
   const points = (): Point[] =>
     messages.flatMap((message) =>
       Array.from({ length: message.count }, (_, i) => {
@@ -74,7 +79,7 @@ function setUp(driverParams: Record<string, unknown>, simMount: Record<string, n
         return { xM, yM, rangeM: message.rangeM[i] as number, bearingDeg: Math.atan2(yM, xM) * RAD_TO_DEG };
       }),
     );
-  return { pair, lidar, messages, points };
+  return { pair, lidar, messages, deliveredUs, points };
 }
 
 function mean(values: number[]): number {
@@ -83,7 +88,7 @@ function mean(values: number[]): number {
 
 describe('LD06 driver over the sim link, against the simulated LD06', () => {
   it('is ok after one simulated second, with 375 good packets, and sees the wall 1 m ahead', async () => {
-    const { pair, lidar, messages, points } = setUp({});
+    const { pair, lidar, messages, deliveredUs, points } = setUp({});
     const world = wallAheadWorld(1);
 
     await lidar.start();
@@ -97,9 +102,12 @@ describe('LD06 driver over the sim link, against the simulated LD06', () => {
     expect(counters.bytesReceived).toBe(PACKETS_PER_SECOND * 47);
     expect(lidar.speedDegPerS()).toBe(3_600);
     expect(messages).toHaveLength(PACKETS_PER_SECOND);
-    // Each packet is stamped with the sim time its last byte left the wire.
-    expect(messages[0]?.stampUs).toBe(Math.round(PACKET_PERIOD_US));
+    // The robot clock stands at each packet's wire time (its last byte) when the driver handles it.
+    expect(deliveredUs).toEqual(
+      Array.from({ length: PACKETS_PER_SECOND }, (_, n) => Math.round((n + 1) * PACKET_PERIOD_US)),
+    );
     expect(lidar.lastDataUs()).toBe(ONE_SECOND_US);
+    messages.forEach((message, n) => expect(message.stampUs).toBeLessThanOrEqual(deliveredUs[n] as number));
 
     const all = points();
     const ahead = all.filter((point) => Math.abs(point.bearingDeg) < 1);
@@ -128,7 +136,7 @@ describe('LD06 driver over the sim link, against the simulated LD06', () => {
     for (const point of all) expect(Math.abs(point.xM - 1.0)).toBeLessThanOrEqual(NOISE_BOUND_M);
   });
 
-  it('mounted at yawDeg 90 but configured as 0, shows the wall 1 m to the robot\'s right', async () => {
+  it("mounted at yawDeg 90 but configured as 0, shows the wall 1 m to the robot's right", async () => {
     // Sensor angle 90° (where the wall really is) read with a 0° mount gives bearing −90°: the
     // right-hand side (y is left). The whole wall becomes the line y = −1 m.
     const { pair, lidar, points } = setUp({}, { yawDeg: 90 });
@@ -144,6 +152,31 @@ describe('LD06 driver over the sim link, against the simulated LD06', () => {
     expect(Math.abs(mean(right.map((point) => point.rangeM)) - 1.0)).toBeLessThan(0.005);
     expect(all.some((point) => point.xM > 2)).toBe(true);
     expect(all.some((point) => point.xM < -2)).toBe(true);
+  });
+
+  it('on a port the world does not have, is failed with ENOENT and reopens on the virtual clock', async () => {
+    const pair = new SimLinkPair([]);
+    pairs.push(pair);
+    const lidar = ld06Model.create({
+      id: 'lidar',
+      bus: BUS,
+      address: undefined,
+      pins: {},
+      params: ld06Model.paramsSchema.parse({}),
+      clock: pair.clock,
+      backends: pair.backends,
+    });
+
+    await lidar.start();
+
+    expect(lidar.health().state).toBe('failed');
+    expect(lidar.health().reason).toMatch(/ENOENT/);
+    // The first reopen comes 500 ms ± 20 % later, on robot time.
+    await pair.runUntil(390_000);
+    expect(lidar.counters().reopenAttempts).toBe(0);
+    await pair.runUntil(610_000);
+    expect(lidar.counters().reopenAttempts).toBe(1);
+    expect(lidar.health().state).toBe('failed');
   });
 
   it('opened at 115200 baud, is not ok, says the baud rate may be wrong, and counts the dropped bytes', async () => {

@@ -63,7 +63,11 @@ export class SimLinkPair {
     this.simTimeUs = options.startUs ?? 0;
     this.clock = new VirtualClock(this.simTimeUs);
     this.client = new SimLinkClient(port1 as LinkPort<WorldToRobot, RobotToWorld>, this.clock);
-    this.server = new RobotLinkServer(options.robotId ?? 'robot-1', port2 as LinkPort<RobotToWorld, WorldToRobot>, devices);
+    this.server = new RobotLinkServer(
+      options.robotId ?? 'robot-1',
+      port2 as LinkPort<RobotToWorld, WorldToRobot>,
+      devices,
+    );
     this.backends = {
       serial: new SimSerialBackend(this.client),
       i2c: new SimI2cBackend(this.client),
