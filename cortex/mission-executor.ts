@@ -29,6 +29,7 @@ export class MissionExecutor {
   start(assignment: MissionAssignment | null): void {
     if (assignment) this.assign(assignment);
     this.cancel = this.clock.every(1e6 / this.settings.rateHz, () => this.step());
+    this.step();
   }
 
   stop(): void {

@@ -5,6 +5,7 @@ import {
   ACTION_SEVERITY,
   REFLEX_RULES,
   ReflexArbiter,
+  slowZoneCapMps,
   speedAllowedM,
   stoppingDistanceM,
   type ReflexInputs,
@@ -68,7 +69,9 @@ describe('stopping distance', () => {
     // Standing still: only the margin.
     expect(stoppingDistanceM(0, SETTINGS)).toBe(0.1);
     // 2 m/s with a = 2 m/s², 100 ms latency, no margin: 4/4 + 0.2 = 1.2 m
-    expect(stoppingDistanceM(2, { ...SETTINGS, brakingDecelMps2: 2, reactionLatencyS: 0.1, stopMarginM: 0 })).toBeCloseTo(1.2, 12);
+    expect(
+      stoppingDistanceM(2, { ...SETTINGS, brakingDecelMps2: 2, reactionLatencyS: 0.1, stopMarginM: 0 }),
+    ).toBeCloseTo(1.2, 12);
   });
 
   it('is the same backwards as forwards', () => {
@@ -318,20 +321,55 @@ describe('rule obstacle', () => {
     expect(decision).toMatchObject({ action: 'none', vMps: 0.5 });
   });
 
-  it('caps the speed at speedAllowedM when it can still stop in time', () => {
+  it('caps the speed at the slow-zone cap, never above speedAllowedM, when it can still stop in time', () => {
     // GIVEN a robot at 0.3 m/s asked for 0.5 m/s
     const arbiter = runningArbiter();
     const now = T0 + 10_000;
 
     // WHEN an obstacle is 0.2 m ahead (it allows 0.4 m/s: the robot can stop, but not from 0.5 m/s)
-    const decision = arbiter.update(now, inputsAt(now, 0.5, 0.3, { appliedVMps: 0.3, pathAhead: obstacle(0.2, 0.4, 0) }));
+    const decision = arbiter.update(
+      now,
+      inputsAt(now, 0.5, 0.3, { appliedVMps: 0.3, pathAhead: obstacle(0.2, 0.4, 0) }),
+    );
 
-    // THEN the speed is capped to what still stops in time; the turn passes; no trip
-    const cap = speedAllowedM(0.2, SETTINGS);
-    expect(cap).toBeCloseTo(0.4, 9);
+    // THEN the speed is capped by the slow zone (0.5 m/s x 0.1 m / 0.65 m), below what still stops in time;
+    // the turn passes; no trip
+    expect(speedAllowedM(0.2, SETTINGS)).toBeCloseTo(0.4, 9);
+    const cap = slowZoneCapMps(0.2, SETTINGS);
+    expect(cap).toBeCloseTo((0.5 * 0.1) / 0.65, 9);
     expect(decision).toMatchObject({ action: 'slow', rule: 'obstacle', wRadps: 0.3, trip: null });
     expect(decision.vMps).toBe(cap);
-    expect(decision.reason).toBe('obstacle 0.20 m ahead (lidar return at bearing 0°): speed capped at 0.40 m/s');
+    expect(decision.reason).toBe('obstacle 0.20 m ahead (lidar return at bearing 0°): speed capped at 0.08 m/s');
+  });
+
+  it('does not release an obstacle stop for sensor noise around the margin (release hysteresis)', () => {
+    // GIVEN a robot stopped at the stop margin, commanded forward
+    const arbiter = runningArbiter();
+    let now = T0 + 10_000;
+    const stopped = arbiter.update(now, inputsAt(now, 0.5, 0, { appliedVMps: 0, pathAhead: obstacle(0.11, 0.3, 0) }));
+    expect(stopped).toMatchObject({ action: 'stop', rule: 'obstacle' });
+    expect(stopped.trip).not.toBeNull();
+
+    // WHEN the measured free distance reads 3 cm more for longer than clearHold (a creep would be allowed)
+    expect(slowZoneCapMps(0.14, SETTINGS)).toBeGreaterThan(0.02);
+    for (let i = 0; i < 50; i++) {
+      now += 10_000;
+      const decision = arbiter.update(
+        now,
+        inputsAt(now, 0.5, 0, { appliedVMps: 0, pathAhead: obstacle(0.14, 0.3, 0) }),
+      );
+      // THEN it stays stopped and trips no more
+      expect(decision).toMatchObject({ action: 'stop', rule: 'obstacle', trip: null });
+    }
+
+    // WHEN the obstacle really moves away, THEN motion resumes after clearHold
+    for (let i = 0; i < 31; i++) {
+      now += 10_000;
+      arbiter.update(now, inputsAt(now, 0.5, 0, { appliedVMps: 0, pathAhead: obstacle(0.4, 0.6, 0) }));
+    }
+    expect(
+      arbiter.update(now, inputsAt(now, 0.5, 0, { appliedVMps: 0, pathAhead: obstacle(0.4, 0.6, 0) })).action,
+    ).toBe('slow');
   });
 
   it('stops outright with less room than the margin', () => {
@@ -477,8 +515,9 @@ describe('severity ordering', () => {
     const decision = arbiter.update(now, inputsAt(now, 0.8, 0, { appliedVMps: 0.3, pathAhead: obstacle(0.3, 0.5, 0) }));
 
     // THEN the obstacle's slow wins over the speed limit; the speed is the smaller of both caps
-    expect(speedAllowedM(0.3, SETTINGS)).toBeGreaterThan(SETTINGS.maxSpeedMps);
-    expect(decision).toMatchObject({ action: 'slow', rule: 'obstacle', vMps: SETTINGS.maxSpeedMps });
+    expect(slowZoneCapMps(0.3, SETTINGS)).toBeLessThan(SETTINGS.maxSpeedMps);
+    expect(decision).toMatchObject({ action: 'slow', rule: 'obstacle' });
+    expect(decision.vMps).toBeCloseTo(slowZoneCapMps(0.3, SETTINGS), 12);
   });
 
   it('a slow beats a limit, and its lower cap wins too', () => {
@@ -486,7 +525,27 @@ describe('severity ordering', () => {
     const now = T0 + 10_000;
     const decision = arbiter.update(now, inputsAt(now, 0.8, 0, { appliedVMps: 0.2, pathAhead: obstacle(0.2, 0.4, 0) }));
     expect(decision).toMatchObject({ action: 'slow', rule: 'obstacle' });
-    expect(decision.vMps).toBeCloseTo(speedAllowedM(0.2, SETTINGS), 12);
+    expect(decision.vMps).toBeCloseTo(Math.min(speedAllowedM(0.2, SETTINGS), slowZoneCapMps(0.2, SETTINGS)), 12);
+  });
+
+  it('slows inside the slow zone although the obstacle is beyond the stopping distance', () => {
+    // GIVEN a robot at top speed (stopping distance 0.25 m, slow zone out to 0.75 m)
+    const arbiter = runningArbiter();
+    const now = T0 + 10_000;
+
+    // WHEN an obstacle is 0.5 m ahead: no need to brake yet, but inside the slow zone
+    const decision = arbiter.update(now, inputsAt(now, 0.5, 0, { appliedVMps: 0.5, pathAhead: obstacle(0.5, 0.7, 0) }));
+
+    // THEN speed falls in proportion to the free distance: 0.5 m/s x (0.5 - 0.1) / (0.75 - 0.1)
+    expect(decision).toMatchObject({ action: 'slow', rule: 'obstacle', trip: null });
+    expect(decision.vMps).toBeCloseTo((0.5 * 0.4) / 0.65, 9);
+  });
+
+  it('leaves speed alone beyond the slow zone, whatever slowZoneM is', () => {
+    const wide = runningArbiter({ ...SETTINGS, slowZoneM: 0 });
+    const now = T0 + 10_000;
+    const decision = wide.update(now, inputsAt(now, 0.5, 0, { appliedVMps: 0.5, pathAhead: obstacle(0.5, 0.7, 0) }));
+    expect(decision).toMatchObject({ action: 'none', vMps: 0.5 });
   });
 
   it('a stop beats a slow', () => {
@@ -505,7 +564,10 @@ describe('severity ordering', () => {
   it('a stop beats a limit', () => {
     const arbiter = runningArbiter();
     const now = T0 + 10_000;
-    const decision = arbiter.update(now, inputsAt(now, 1.5, 4, { lidarHealthy: false, lidarHealthReason: 'unplugged' }));
+    const decision = arbiter.update(
+      now,
+      inputsAt(now, 1.5, 4, { lidarHealthy: false, lidarHealthReason: 'unplugged' }),
+    );
     expect(decision).toMatchObject({ action: 'stop', rule: 'lidar-stale', vMps: 0, wRadps: 0 });
   });
 
@@ -514,7 +576,11 @@ describe('severity ordering', () => {
     const now = T0 + 10_000;
     const decision = arbiter.update(
       now,
-      inputsAt(now, 0.5, 0, { lidarHealthy: false, lidarHealthReason: 'unplugged', pathAhead: obstacle(0.05, 0.25, 0) }),
+      inputsAt(now, 0.5, 0, {
+        lidarHealthy: false,
+        lidarHealthReason: 'unplugged',
+        pathAhead: obstacle(0.05, 0.25, 0),
+      }),
     );
     expect(decision.rule).toBe('lidar-stale');
     expect(decision.wRadps).toBe(0);
@@ -570,7 +636,10 @@ describe('trip reporting', () => {
     const silent = command(0.4, 0, T0);
     const late = T0 + 600_000;
     expect(arbiter.update(late, inputsAt(late, 0.4, 0, { command: silent })).trip?.rule).toBe('deadman');
-    const decision = arbiter.update(late + 10_000, inputsAt(late + 10_000, 0.4, 0, { command: silent, lidarHealthy: false }));
+    const decision = arbiter.update(
+      late + 10_000,
+      inputsAt(late + 10_000, 0.4, 0, { command: silent, lidarHealthy: false }),
+    );
     expect(decision.trip?.rule).toBe('lidar-stale');
     expect(arbiter.holding().sort()).toEqual(['deadman', 'lidar-stale']);
   });

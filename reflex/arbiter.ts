@@ -64,6 +64,8 @@ interface Verdict {
 }
 
 interface RuleContext {
+  /** Whether this rule's stop is holding now (for release hysteresis). */
+  held: boolean;
   nowUs: number;
   inputs: ReflexInputs;
   settings: ReflexSettings;
@@ -94,6 +96,24 @@ export function speedAllowedM(freeM: number, s: ReflexSettings): number {
   const a = s.brakingDecelMps2;
   const l = s.reactionLatencyS;
   return a * (-l + Math.sqrt(l * l + (2 * room) / a));
+}
+
+/** Below this allowed speed the robot is stopped rather than crept forward, m/s. */
+const CREEP_SPEED_MPS = 0.02;
+/** An obstacle stop releases only once this speed would be allowed again (hysteresis against sensor noise), m/s. */
+const RELEASE_SPEED_MPS = 0.05;
+/** How far the applied speed may exceed what can still stop in time before it is a trip, m/s. */
+const OVERSPEED_TOLERANCE_MPS = 0.05;
+
+/**
+ * The slow zone starts at the stopping distance from top speed plus `slowZoneM`; inside it the
+ * speed cap falls in proportion to the free distance, from top speed at its edge to zero at the
+ * stop margin, so the robot approaches an obstacle gently instead of braking hard at the last moment.
+ */
+export function slowZoneCapMps(freeM: number, s: ReflexSettings): number {
+  const zoneEndM = stoppingDistanceM(s.maxSpeedMps, s) + s.slowZoneM;
+  if (freeM >= zoneEndM) return Infinity;
+  return (s.maxSpeedMps * Math.max(0, freeM - s.stopMarginM)) / (zoneEndM - s.stopMarginM);
 }
 
 function describeObstacle(o: PathObstacle, direction: string): string {
@@ -142,30 +162,38 @@ export const REFLEX_RULES: readonly ReflexRule[] = [
   {
     id: 'obstacle',
     trigger:
-      'an obstacle in the corridor swept by the footprint closer than the stopping distance v²/2a + latency·v + margin; speed capped inside the slow zone beyond it',
+      'an obstacle in the corridor swept by the footprint closer than the stopping distance v²/2a + latency·v + margin, or at the stop margin; inside the slow zone (reflex.slowZoneM beyond the stopping distance from top speed) speed is capped in proportion to the free distance',
     action: 'stop',
     clears: 'path clear for reflex.clearHoldMs',
     clearHoldUs: (s) => s.clearHoldUs,
-    evaluate({ inputs, settings }) {
+    evaluate({ inputs, settings, held }) {
       const v = inputs.command?.vMps ?? 0;
       if (v === 0) return null;
       const obstacle = v > 0 ? inputs.pathAhead : inputs.pathBehind;
       if (!obstacle) return null;
       const direction = v > 0 ? 'ahead' : 'behind';
-      const speed = Math.max(Math.abs(v), Math.abs(inputs.appliedVMps));
-      const stopAtM = stoppingDistanceM(speed, settings);
-      const allowed = speedAllowedM(obstacle.freeDistanceM, settings);
-      if (obstacle.freeDistanceM <= stopAtM && (allowed < 0.02 || Math.abs(inputs.appliedVMps) > allowed + 0.05)) {
+      const free = obstacle.freeDistanceM;
+      const applied = Math.abs(inputs.appliedVMps);
+      const allowed = speedAllowedM(free, settings);
+      const cap = Math.min(allowed, slowZoneCapMps(free, settings));
+      if (applied > allowed + OVERSPEED_TOLERANCE_MPS) {
+        const stopAtM = stoppingDistanceM(applied, settings);
         return {
           action: 'stop',
-          reason: `${describeObstacle(obstacle, direction)}, inside the stopping distance ${stopAtM.toFixed(2)} m at ${speed.toFixed(2)} m/s`,
+          reason: `${describeObstacle(obstacle, direction)}, inside the stopping distance ${stopAtM.toFixed(2)} m at ${applied.toFixed(2)} m/s`,
         };
       }
-      if (obstacle.freeDistanceM <= stopAtM + settings.slowZoneM && allowed < Math.abs(v)) {
+      if (cap < (held ? RELEASE_SPEED_MPS : CREEP_SPEED_MPS)) {
+        return {
+          action: 'stop',
+          reason: `${describeObstacle(obstacle, direction)}, at the stop margin of ${settings.stopMarginM} m: no room left to move`,
+        };
+      }
+      if (cap < Math.abs(v)) {
         return {
           action: 'slow',
-          reason: `${describeObstacle(obstacle, direction)}: speed capped at ${allowed.toFixed(2)} m/s`,
-          capMps: allowed,
+          reason: `${describeObstacle(obstacle, direction)}: speed capped at ${cap.toFixed(2)} m/s`,
+          capMps: cap,
         };
       }
       return null;
@@ -214,14 +242,14 @@ export class ReflexArbiter {
   }
 
   update(nowUs: number, inputs: ReflexInputs): ReflexDecision {
-    const context: RuleContext = { nowUs, inputs, settings: this.settings };
+    const base = { nowUs, inputs, settings: this.settings };
     let worst: { rule: ReflexRule; verdict: Verdict } | null = null;
     let trip: ReflexDecision['trip'] = null;
     let capMps = Infinity;
 
     for (const rule of this.rules) {
-      let verdict = rule.evaluate(context);
       const held = this.held.get(rule.id);
+      let verdict = rule.evaluate({ ...base, held: held !== undefined });
       if (verdict && ACTION_SEVERITY[verdict.action] >= ACTION_SEVERITY.stop) {
         if (!held) {
           trip ??= { rule: rule.id, reason: verdict.reason };

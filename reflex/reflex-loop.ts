@@ -79,6 +79,7 @@ export class ReflexLoop {
     this.timing = new LoopTimingMonitor(o.loopRateHz);
     this.elapsedMs = o.elapsedMs ?? (() => performance.now());
     this.applied = { vMps: 0, wRadps: 0, stampUs: o.clock.nowUs() };
+    this.lastApplyUs = o.clock.nowUs();
     o.lidar.onPoints((points) => {
       this.scan.update(points, this.odometryAt(points.stampUs));
       this.evaluate();
@@ -183,11 +184,12 @@ export class ReflexLoop {
   private apply(nowUs: number, decision: ReflexDecision): void {
     let v = decision.vMps;
     const previous = this.applied;
-    // Speed-ups are ramped at the braking deceleration; slow-downs and stops pass at once.
-    if (Math.abs(v) > Math.abs(previous.vMps) && Math.sign(v) !== -Math.sign(previous.vMps)) {
+    // Speed-ups (including the speed-up after a reversal) are ramped at the braking deceleration;
+    // slow-downs and stops pass at once.
+    const base = Math.sign(v) === Math.sign(previous.vMps) ? Math.abs(previous.vMps) : 0;
+    if (Math.abs(v) > base) {
       const dtS = Math.max(0, (nowUs - this.lastApplyUs) / 1e6);
-      const maxV = Math.abs(previous.vMps) + this.o.settings.brakingDecelMps2 * dtS;
-      v = Math.sign(v) * Math.min(Math.abs(v), maxV);
+      v = Math.sign(v) * Math.min(Math.abs(v), base + this.o.settings.brakingDecelMps2 * dtS);
     }
     const w = decision.wRadps;
     if (v !== previous.vMps || w !== previous.wRadps) {

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
+import type { RuntimeStatus } from '../messages/runtime-status.js';
 import { startCli } from './harness/run-cli.js';
 
 async function getJson(url: string): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -30,16 +31,16 @@ describe('debug port while `spinal sim` runs', () => {
         status = await getJson(`http://${address}/api/v1/status`);
       }
       expect(status.status).toBe(200);
-      const body = status.body as Record<string, any>;
+      const body = status.body as unknown as RuntimeStatus;
       expect(body.mode).toBe('sim');
       expect(body.pose).toEqual({ xM: expect.any(Number), yM: expect.any(Number), yawRad: expect.any(Number) });
       expect(body.speed.vMps).toBeGreaterThan(0);
       expect(body.reflex).toMatchObject({ state: expect.any(String), lastTrip: null, trips: expect.any(Number) });
       expect(body.loop).toMatchObject({ rateHz: 100, ticks: expect.any(Number), deadlineMisses: expect.any(Number) });
       expect(body.loop.ticks).toBeGreaterThan(0);
-      const lidar = body.devices.find((d: { id: string }) => d.id === 'lidar');
+      const lidar = body.devices.find((d) => d.id === 'lidar');
       expect(lidar).toMatchObject({ compatible: 'ldrobot,ld06', kind: 'lidar', health: { state: 'ok' } });
-      expect(lidar.counters.packets).toBeGreaterThan(0);
+      expect(lidar?.counters.packets).toBeGreaterThan(0);
       const devices = await getJson(`http://${address}/api/v1/devices`);
       expect((devices.body.devices as unknown[]).length).toBe(2);
       expect((await getJson(`http://${address}/readyz`)).status).toBe(200);
