@@ -4,6 +4,7 @@ import type { Clock } from '../time/clock.js';
 import type { Device, DeviceKind } from './device-api.js';
 import type { GpioBackend } from './transport/gpio/api.js';
 import type { I2cBackend } from './transport/i2c/api.js';
+import type { PwmBackend } from './transport/pwm/api.js';
 import type { SerialBackend } from './transport/serial/api.js';
 
 /** The transports a device can be bound to; real or simulated, the device cannot tell. */
@@ -11,6 +12,7 @@ export interface TransportBackends {
   serial: SerialBackend;
   i2c: I2cBackend;
   gpio: GpioBackend;
+  pwm: PwmBackend;
 }
 
 /** Everything a model's `create` gets: its node from the board config (params already validated). */

@@ -1,6 +1,13 @@
 import createDebug from 'debug';
 import type { LinkPort, RobotToWorld, WorldToRobot } from '../hal/transport/sim-link/protocol.js';
-import { SimBusError, type SimI2cDevice, type SimSerialDevice, type SimWorldView } from './devices/sim-device.js';
+import {
+  SimBusError,
+  type SimDevice,
+  type SimGpioDevice,
+  type SimI2cDevice,
+  type SimSerialDevice,
+  type SimWorldView,
+} from './devices/sim-device.js';
 
 const log = createDebug('spinal:sim:link');
 
@@ -11,6 +18,9 @@ const log = createDebug('spinal:sim:link');
 export class RobotLinkServer {
   private readonly serialByPath = new Map<string, SimSerialDevice>();
   private readonly i2cByKey = new Map<string, SimI2cDevice>();
+  private readonly gpioByLine = new Map<string, SimGpioDevice>();
+  private readonly gpioByPwm = new Map<string, SimGpioDevice>();
+  private readonly gpioDevices: SimGpioDevice[] = [];
   private readonly openSerial = new Set<string>();
   private tickWaiter: { seq: number; resolve: () => void } | null = null;
   private simTimeUs = 0;
@@ -20,11 +30,16 @@ export class RobotLinkServer {
   constructor(
     readonly robotId: string,
     private readonly port: LinkPort<RobotToWorld, WorldToRobot>,
-    devices: ReadonlyArray<SimSerialDevice | SimI2cDevice>,
+    devices: readonly SimDevice[],
   ) {
     for (const device of devices) {
       if (device.kind === 'serial') this.serialByPath.set(device.path, device);
-      else this.i2cByKey.set(`${device.busPath}@${device.address}`, device);
+      else if (device.kind === 'i2c') this.i2cByKey.set(`${device.busPath}@${device.address}`, device);
+      else {
+        this.gpioDevices.push(device);
+        for (const line of device.lines) this.gpioByLine.set(lineKey(line.chipLabel, line.line), device);
+        for (const pwm of device.pwmChannels) this.gpioByPwm.set(lineKey(pwm.chip, pwm.channel), device);
+      }
     }
     port.on('message', (message) => this.handle(message));
   }
@@ -37,6 +52,15 @@ export class RobotLinkServer {
       if (!device) continue;
       for (const chunk of device.advance(toUs, world)) {
         this.port.postMessage({ t: 'serial-data', path, bytes: chunk.bytes, simTimeUs: chunk.simTimeUs });
+      }
+    }
+  }
+
+  /** Sends the input edges the GPIO device models produced up to `toUs`. */
+  streamGpioEdges(toUs: number, world: SimWorldView): void {
+    for (const device of this.gpioDevices) {
+      for (const edge of device.advance(toUs, world)) {
+        this.port.postMessage({ t: 'gpio-edge', chipLabel: edge.chipLabel, line: edge.line, level: edge.level, simTimeUs: edge.simTimeUs });
       }
     }
   }
@@ -107,9 +131,24 @@ export class RobotLinkServer {
         return;
       }
       case 'gpio-open':
-      case 'gpio-read':
-        return this.fail(message.reqId, 'ENOENT', `no GPIO line ${message.chipLabel}:${message.line} on this robot`);
+      case 'gpio-read': {
+        const device = this.gpioByLine.get(lineKey(message.chipLabel, message.line));
+        if (!device) return this.fail(message.reqId, 'ENOENT', `nothing is wired to GPIO ${message.chipLabel} line ${message.line}`);
+        const level = device.read({ chipLabel: message.chipLabel, line: message.line });
+        this.port.postMessage({ t: 'reply', reqId: message.reqId, ok: true, bytes: Uint8Array.of(level) });
+        return;
+      }
       case 'gpio-write':
+        this.gpioByLine.get(lineKey(message.chipLabel, message.line))?.hostWrite(message, message.level, this.simTimeUs);
+        return;
+      case 'pwm-open': {
+        if (!this.gpioByPwm.has(lineKey(message.chip, message.channel))) {
+          return this.fail(message.reqId, 'ENOENT', `no PWM channel ${message.chip}/${message.channel} on this robot`);
+        }
+        return this.ok(message.reqId);
+      }
+      case 'pwm-set':
+        this.gpioByPwm.get(lineKey(message.chip, message.channel))?.hostPwm(message, message.duty, message.enabled, this.simTimeUs);
         return;
       default:
         this.malformed++;
@@ -123,4 +162,8 @@ export class RobotLinkServer {
   private fail(reqId: number, code: string, message: string): void {
     this.port.postMessage({ t: 'reply', reqId, ok: false, code, message });
   }
+}
+
+function lineKey(chip: string, line: number): string {
+  return `${chip}:${line}`;
 }

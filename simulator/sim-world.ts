@@ -19,6 +19,9 @@ const log = createDebug('spinal:sim:world');
 /** Physics sub-step, microseconds of sim time. */
 const PHYSICS_STEP_US = 1_000;
 const LIDAR_MAX_RANGE_M = 12;
+/** A small gear motor's current: with the bridge on, and added at full duty, amperes. */
+const MOTOR_NO_LOAD_A = 0.15;
+const MOTOR_FULL_DUTY_A = 1.2;
 
 interface WheelRef {
   motors: SimMotorOutputs;
@@ -32,6 +35,8 @@ class SimRobot {
   readonly collisions: CollisionMonitor;
   readonly mission: Mission;
   goalReached = false;
+  /** Body acceleration over the last physics step, robot frame, m/s². */
+  accelMps2 = { xMps2: 0, yMps2: 0 };
   private readonly left: WheelRef;
   private readonly right: WheelRef;
 
@@ -60,6 +65,23 @@ class SimRobot {
   /** Reads what the motor driver model outputs now and hands it to the wheels. */
   applyMotorOutputs(): void {
     this.physics.setWheelCommands(wheelCommand(this.left), wheelCommand(this.right));
+  }
+
+  /** Steps the physics and keeps the body acceleration for IMU models. */
+  step(dtS: number): void {
+    const before = this.physics.bodyVelocity();
+    this.physics.step(dtS);
+    const after = this.physics.bodyVelocity();
+    this.accelMps2 = { xMps2: (after.vMps - before.vMps) / dtS, yMps2: after.vMps * after.wRadps };
+  }
+
+  /** Current the drive motors draw: a no-load current plus one proportional to each wheel's duty, amperes. */
+  motorCurrentA(): number {
+    const load = (ref: WheelRef): number => {
+      const out = ref.motors.output(ref.channel);
+      return out.mode === 'drive' ? MOTOR_NO_LOAD_A + MOTOR_FULL_DUTY_A * Math.abs(out.duty) : 0;
+    };
+    return load(this.left) + load(this.right);
   }
 
   private wheel(ref: string, invert: boolean): WheelRef {
@@ -116,10 +138,14 @@ export class SimWorld {
       this.simTimeUs += stepUs;
       for (const robot of this.robots) {
         robot.applyMotorOutputs();
-        robot.physics.step(stepUs / 1e6);
+        robot.step(stepUs / 1e6);
       }
       for (const robot of this.robots) this.observe(robot);
-      for (const robot of this.robots) robot.link.streamDeviceOutput(this.simTimeUs, this.viewFor(robot));
+      for (const robot of this.robots) {
+        const view = this.viewFor(robot);
+        robot.link.streamDeviceOutput(this.simTimeUs, view);
+        robot.link.streamGpioEdges(this.simTimeUs, view);
+      }
     }
     const seq = ++this.seq;
     await Promise.all(this.robots.map((robot) => robot.link.tick(seq, this.simTimeUs)));
@@ -157,6 +183,12 @@ export class SimWorld {
       raycast: (xM, yM, angleRad, maxRangeM) =>
         this.map.raycast(xM, yM, angleRad, Math.min(maxRangeM, LIDAR_MAX_RANGE_M), others()),
       random: this.random,
+      wheelTravelM: () => robot.physics.wheelTravelM(),
+      bodyVelocity: () => robot.physics.bodyVelocity(),
+      bodyAccelMps2: () => robot.accelMps2,
+      inContact: () => robot.collisions.touchingNow().length > 0,
+      motorCurrentA: () => robot.motorCurrentA(),
+      nowUs: () => this.simTimeUs,
     };
   }
 }

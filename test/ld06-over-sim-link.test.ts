@@ -1,3 +1,4 @@
+import { fakeWorldView } from './harness/fake-world-view.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BusConfig } from '../config/board-schema.js';
 import { ld06Model } from '../hal/lidar/ld06/driver.js';
@@ -23,7 +24,7 @@ const RAD_TO_DEG = 180 / Math.PI;
 /** The robot at the origin facing +x, and one endless wall along the world line x = `wallXM`. */
 function wallAheadWorld(wallXM = 1): SimWorldView {
   const pose: Pose2D = { xM: 0, yM: 0, yawRad: 0 };
-  return {
+  return fakeWorldView({
     robotPose: () => pose,
     raycast(xM, _yM, angleRad, maxRangeM) {
       const dx = Math.cos(angleRad);
@@ -32,7 +33,7 @@ function wallAheadWorld(wallXM = 1): SimWorldView {
       return distanceM >= 0 && distanceM <= maxRangeM ? distanceM : Infinity;
     },
     random: seededRandom(20_240_601),
-  };
+  });
 }
 
 interface Point {

@@ -3,6 +3,7 @@ import { MessageChannel } from 'node:worker_threads';
 import createDebug from 'debug';
 import { ConfigError } from '../../config/config-error.js';
 import { SimGpioBackend } from '../../hal/transport/gpio/sim-gpio-backend.js';
+import { SimPwmBackend } from '../../hal/transport/pwm/sim-pwm-backend.js';
 import { SimI2cBackend } from '../../hal/transport/i2c/sim-i2c-backend.js';
 import { SimSerialBackend } from '../../hal/transport/serial/sim-serial-backend.js';
 import type { LinkPort, RobotToWorld, WorldToRobot } from '../../hal/transport/sim-link/protocol.js';
@@ -72,7 +73,7 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
     boardFile: board.file,
     params: { ...params, 'robot.id': spec.id },
     clock,
-    backends: { serial: new SimSerialBackend(link), i2c: new SimI2cBackend(link), gpio: new SimGpioBackend(link) },
+    backends: { serial: new SimSerialBackend(link), i2c: new SimI2cBackend(link), gpio: new SimGpioBackend(link), pwm: new SimPwmBackend(link) },
     lockstep: link,
     assignment: { mission: scenarioMissionOf(spec), initialPose: scenarioStartPose(spec) },
   });

@@ -1,3 +1,4 @@
+import { fakeWorldView } from '../../test/harness/fake-world-view.js';
 import { describe, expect, it } from 'vitest';
 import { Ld06Decoder, pointAnglesDeg, type Ld06Packet } from '../../hal/lidar/ld06/codec.js';
 import { ld06ParamsSchema } from '../../hal/lidar/ld06/params.js';
@@ -10,7 +11,7 @@ const PATH = '/dev/ttyUSB0';
 /** A world with one infinite wall along x = `wallXM`, seen from `pose`. */
 function wallWorld(pose: Pose2D, wallXM = 1): SimWorldView {
   let state = 12345;
-  return {
+  return fakeWorldView({
     robotPose: () => pose,
     raycast(xM, yM, angleRad, maxRangeM) {
       const dx = Math.cos(angleRad);
@@ -22,7 +23,7 @@ function wallWorld(pose: Pose2D, wallXM = 1): SimWorldView {
       state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
       return state / 4_294_967_296;
     },
-  };
+  });
 }
 
 function decodeAll(chunks: TimedBytes[]): Ld06Packet[] {

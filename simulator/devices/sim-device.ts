@@ -16,6 +16,18 @@ export interface SimWorldView {
   raycast(xM: number, yM: number, angleRad: number, maxRangeM: number): number;
   /** Deterministic random numbers in [0, 1) for noise. */
   random(): number;
+  /** Signed travel of each drive wheel since the start, metres (for encoder models). */
+  wheelTravelM(): { leftM: number; rightM: number };
+  /** Body motion now: forward speed m/s, turn rate rad/s. */
+  bodyVelocity(): { vMps: number; wRadps: number };
+  /** Body acceleration in the robot frame, m/s² (forward, left), without gravity (for IMU models). */
+  bodyAccelMps2(): { xMps2: number; yMps2: number };
+  /** Whether the robot's footprint touches anything now (for bumper models). */
+  inContact(): boolean;
+  /** Current the drive motors draw now, amperes (for battery-monitor models). */
+  motorCurrentA(): number;
+  /** Sim time now, microseconds. */
+  nowUs(): number;
 }
 
 /** A bus-level failure a model reports, like the kernel would (`ENXIO`, `EREMOTEIO`, ...). */
@@ -56,10 +68,58 @@ export interface SimI2cDevice {
   transfer(write: Uint8Array | null, readLength: number, simTimeUs: number): Uint8Array;
 }
 
+/** A GPIO line, named as board configs name it. */
+export interface SimGpioLine {
+  chipLabel: string;
+  line: number;
+}
+
+/** A level change a GPIO device model makes on one of its input lines. */
+export interface SimGpioEdge extends SimGpioLine {
+  level: 0 | 1;
+  simTimeUs: number;
+}
+
+/** A PWM channel, named as the PWM transport names it (`chip`, `channel`). */
+export interface SimPwmChannel {
+  chip: string;
+  channel: number;
+}
+
+/**
+ * A device on GPIO lines (and PWM channels): an encoder, a switch, an H-bridge. The host drives
+ * its output lines and PWM; the model drives its input lines and reports their edges.
+ */
+export interface SimGpioDevice {
+  readonly kind: 'gpio';
+  /** The lines this device is wired to. */
+  readonly lines: readonly SimGpioLine[];
+  /** The PWM channels it is wired to (H-bridge enable pins), if any. */
+  readonly pwmChannels: readonly SimPwmChannel[];
+  /** The host set an output line. */
+  hostWrite(line: SimGpioLine, level: 0 | 1, simTimeUs: number): void;
+  /** The host set a PWM channel (duty 0..1). */
+  hostPwm(channel: SimPwmChannel, duty: number, enabled: boolean, simTimeUs: number): void;
+  /** The level of one of its lines now (inputs as the model drives them, outputs as last written). */
+  read(line: SimGpioLine): 0 | 1;
+  /** Input edges produced in (previous call, `toUs`], in order. */
+  advance(toUs: number, world: SimWorldView): SimGpioEdge[];
+}
+
+/**
+ * Fault switches a scenario can throw on a device model (beyond the ones the world applies on the
+ * bus itself: unplug, garbage, corruption, NACK/EIO, latency). Optional: models that can freeze
+ * their output implement it.
+ */
+export interface SimStuckable {
+  /** While stuck, the model keeps reporting its last value. */
+  setStuck(stuck: boolean): void;
+}
+
 /** A model that drives wheels: the physics asks it for each channel's output. */
 export interface SimMotorOutputs {
   /** Signed duty -1..1 of a channel, and whether it is braking (both inputs high) or coasting. */
   output(channel: string): { duty: number; mode: 'drive' | 'brake' | 'coast' };
 }
 
-export type SimDevice = SimSerialDevice | SimI2cDevice;
+export type SimDevice = SimSerialDevice | SimI2cDevice | SimGpioDevice;

@@ -1,5 +1,7 @@
+import { fakeWorldView } from './fake-world-view.js';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { TransportBackends } from '../../hal/registry.js';
+import { SimPwmBackend } from '../../hal/transport/pwm/sim-pwm-backend.js';
 import { SimGpioBackend } from '../../hal/transport/gpio/sim-gpio-backend.js';
 import { SimI2cBackend } from '../../hal/transport/i2c/sim-i2c-backend.js';
 import type { LinkPort, RobotToWorld, WorldToRobot } from '../../hal/transport/sim-link/protocol.js';
@@ -12,11 +14,11 @@ import { VirtualClock } from '../../time/virtual-clock.js';
 
 /** A world with nothing in it: the robot at the origin facing +x, every ray misses, fixed-seed noise. */
 export function emptyWorldView(): SimWorldView {
-  return {
+  return fakeWorldView({
     robotPose: (): Pose2D => ({ xM: 0, yM: 0, yawRad: 0 }),
     raycast: () => Infinity,
     random: seededRandom(1),
-  };
+  });
 }
 
 /** A linear congruential generator (Numerical Recipes constants), uniform in [0, 1). */
@@ -72,6 +74,7 @@ export class SimLinkPair {
       serial: new SimSerialBackend(this.client),
       i2c: new SimI2cBackend(this.client),
       gpio: new SimGpioBackend(this.client),
+      pwm: new SimPwmBackend(this.client),
     };
   }
 

@@ -4,6 +4,7 @@ import type { LidarPoints } from '../../../messages/lidar-points.js';
 import { VirtualClock } from '../../../time/virtual-clock.js';
 import type { DeviceHealth } from '../../device-health.js';
 import type { TransportBackends } from '../../registry.js';
+import type { PwmBackend } from '../../transport/pwm/api.js';
 import type { GpioBackend } from '../../transport/gpio/api.js';
 import type { I2cBackend } from '../../transport/i2c/api.js';
 import type { SerialBackend, SerialConnection, SerialHandlers, SerialOpenOptions } from '../../transport/serial/api.js';
@@ -69,11 +70,12 @@ class MemorySerialPort implements SerialBackend {
 
 const unusedI2c = {} as I2cBackend;
 const unusedGpio = {} as GpioBackend;
+const unusedPwm = {} as PwmBackend;
 
 function setUp(params: Record<string, unknown> = {}) {
   const clock = new VirtualClock(1_000_000);
   const port = new MemorySerialPort();
-  const backends: TransportBackends = { serial: port, i2c: unusedI2c, gpio: unusedGpio };
+  const backends: TransportBackends = { serial: port, i2c: unusedI2c, gpio: unusedGpio, pwm: unusedPwm };
   const bus: BusConfig = { id: 'lidar-uart', kind: 'serial', path: PATH };
   const lidar = ld06Model.create({
     id: 'lidar',

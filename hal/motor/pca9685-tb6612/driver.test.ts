@@ -125,6 +125,7 @@ const unused = (): Promise<never> => Promise.reject(new Error('not used by this 
 const otherBackends: Omit<TransportBackends, 'i2c'> = {
   serial: { kind: 'unused', open: unused, list: unused },
   gpio: { kind: 'unused', open: unused },
+  pwm: { kind: 'unused', open: unused },
 };
 
 function context(

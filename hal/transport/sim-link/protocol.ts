@@ -63,6 +63,21 @@ export interface GpioReadRequest {
   chipLabel: string;
   line: number;
 }
+export interface PwmOpenRequest {
+  t: 'pwm-open';
+  reqId: number;
+  chip: string;
+  channel: number;
+  periodNs: number;
+}
+export interface PwmSet {
+  t: 'pwm-set';
+  chip: string;
+  channel: number;
+  /** 0..1 */
+  duty: number;
+  enabled: boolean;
+}
 export interface TickDone {
   t: 'tick-done';
   seq: number;
@@ -78,6 +93,8 @@ export type RobotToWorld =
   | GpioOpenRequest
   | GpioWrite
   | GpioReadRequest
+  | PwmOpenRequest
+  | PwmSet
   | TickDone;
 
 export interface ReplyOk {
