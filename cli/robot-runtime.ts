@@ -8,11 +8,12 @@ import type { CortexStatus, CortexToMain, MainToCortex } from '../cortex/cortex-
 import { createBuiltinRegistry } from '../hal/builtin-models.js';
 import type { Device } from '../hal/device-api.js';
 import { bindDevices } from '../hal/device-binding.js';
-import { isLidar, type LidarDevice } from '../hal/lidar/api.js';
+import { isLidar } from '../hal/lidar/api.js';
 import { isMotorDriver, type MotorChannel } from '../hal/motor/api.js';
 import type { TransportBackends } from '../hal/registry.js';
 import type { SimLinkClient } from '../hal/transport/sim-link/sim-link-client.js';
 import type { MissionAssignment } from '../messages/mission.js';
+import type { RuntimeEvent, RuntimeEventBody } from '../messages/runtime-event.js';
 import type { RuntimeStatus } from '../messages/runtime-status.js';
 import { ReflexLoop, type ReflexTrip } from '../reflex/reflex-loop.js';
 import type { Clock } from '../time/clock.js';
@@ -45,6 +46,9 @@ export interface RobotRuntimeOptions {
  */
 export class RobotRuntime {
   readonly trips: ReflexTrip[] = [];
+  /** Events so far, in order (the ledger will keep them durably). */
+  readonly events: RuntimeEvent[] = [];
+  private readonly eventListeners: Array<(event: RuntimeEvent) => void> = [];
   private cortexStatus: CortexStatus = { pose: null, missionKind: 'none', missionState: 'idle', goalDistanceM: null };
   private debugAddress: string | null = null;
   private statusTimer: NodeJS.Timeout | null = null;
@@ -56,7 +60,6 @@ export class RobotRuntime {
   private constructor(
     private readonly o: RobotRuntimeOptions,
     private readonly devices: Device[],
-    private readonly lidar: LidarDevice,
     readonly reflex: ReflexLoop,
     private readonly cortex: Worker,
     private readonly comms: Worker | null,
@@ -104,7 +107,7 @@ export class RobotRuntime {
       o.debugPort === false
         ? null
         : startThread('comms', { listen: params['debug.listen'], token: params['debug.token'] });
-    const runtime = new RobotRuntime(o, devices, lidar, reflex, cortex, comms);
+    const runtime = new RobotRuntime(o, devices, reflex, cortex, comms);
     runtime.wire();
     await Promise.all(devices.map((d) => d.start()));
     reflex.start();
@@ -124,6 +127,18 @@ export class RobotRuntime {
     cortex.postMessage(init);
     runtime.joinLockstep();
     return runtime;
+  }
+
+  /** Called for every event as it happens. */
+  onEvent(listener: (event: RuntimeEvent) => void): void {
+    this.eventListeners.push(listener);
+  }
+
+  private record(body: RuntimeEventBody): void {
+    const event = { ...body, seq: this.events.length + 1, atUs: this.o.clock.nowUs() } as RuntimeEvent;
+    this.events.push(event);
+    for (const listener of this.eventListeners) listener(event);
+    this.comms?.postMessage({ t: 'event', event } satisfies MainToComms);
   }
 
   /** The address the debug port is bound to, once it is (null before, or when it failed). */
@@ -169,10 +184,16 @@ export class RobotRuntime {
   }
 
   private wire(): void {
-    const { reflex, cortex, comms, lidar } = this;
+    const { reflex, cortex, comms } = this;
     cortex.on('message', (message: CortexToMain) => {
       if (message.t === 'drive') reflex.submit(message.command);
-      else if (message.t === 'status') this.cortexStatus = message.status;
+      else if (message.t === 'status') {
+        const previous = this.cortexStatus;
+        this.cortexStatus = message.status;
+        if (previous.missionState !== message.status.missionState || previous.missionKind !== message.status.missionKind) {
+          this.record({ kind: 'mission', mission: message.status.missionKind, state: message.status.missionState });
+        }
+      }
       else if (message.t === 'tick-done') {
         this.cortexNextDueUs = message.nowUs < message.nextDueUs ? message.nextDueUs : message.nowUs;
         if (this.cortexLagging) log('cortex answers the lock step again');
@@ -182,10 +203,17 @@ export class RobotRuntime {
     });
     cortex.on('error', (error) => log('cortex thread failed: %O', error));
     reflex.onApplied((applied) => cortex.postMessage({ t: 'applied', applied } satisfies MainToCortex));
-    reflex.onTrip((trip) => this.trips.push(trip));
-    lidar.onHealthChange((health, previous) =>
-      log('%s: %s -> %s %s', lidar.id, previous.state, health.state, health.reason),
-    );
+    reflex.onTrip((trip) => {
+      this.trips.push(trip);
+      this.record({ kind: 'reflex-trip', rule: trip.rule, reason: trip.reason });
+    });
+    for (const device of this.devices) {
+      device.onHealthChange((health, previous) => {
+        if (health.state === previous.state) return;
+        log('%s: %s -> %s %s', device.id, previous.state, health.state, health.reason);
+        this.record({ kind: 'device-health', device: device.id, from: previous.state, to: health.state, reason: health.reason });
+      });
+    }
 
     if (comms) {
       comms.on('message', (message: CommsToMain) => {

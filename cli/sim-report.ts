@@ -1,5 +1,5 @@
 import type { ReflexTrip } from '../reflex/reflex-loop.js';
-import { roundReport, type SimReport } from '../simulator/report.js';
+import { roundReport, type SimFaultReport, type SimReport } from '../simulator/report.js';
 import type { WorldRobotState } from '../simulator/world-thread-protocol.js';
 
 /** What the robot side knows at the end of a run. */
@@ -15,7 +15,7 @@ export interface RobotOutcome {
  */
 export function buildSimReport(
   scenario: string,
-  world: { simTimeS: number; wallTimeS: number; robots: WorldRobotState[] },
+  world: { simTimeS: number; wallTimeS: number; robots: WorldRobotState[]; faults: SimFaultReport[] },
   robots: readonly RobotOutcome[],
   eventsLost: number,
 ): SimReport {
@@ -39,7 +39,7 @@ export function buildSimReport(
         })),
       };
     }),
-    faults: [],
+    faults: world.faults,
     eventsLost,
   });
 }

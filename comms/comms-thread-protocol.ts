@@ -1,3 +1,4 @@
+import type { RuntimeEvent } from '../messages/runtime-event.js';
 import type { RuntimeStatus } from '../messages/runtime-status.js';
 
 /**
@@ -27,7 +28,13 @@ export interface ShutdownMessage {
 }
 
 /** Main thread to comms. */
-export type MainToComms = StatusMessage | ReadyMessage | ShutdownMessage;
+/** Something notable happened on the robot (served by `GET /api/v1/events`). */
+export interface EventMessage {
+  t: 'event';
+  event: RuntimeEvent;
+}
+
+export type MainToComms = StatusMessage | ReadyMessage | EventMessage | ShutdownMessage;
 
 /** The debug port is bound; `address` is `host:port` actually bound (the real port when 0 was asked). */
 export interface ListeningMessage {
@@ -81,6 +88,8 @@ export function isMainToComms(value: unknown): value is MainToComms {
       return looksLikeStatus(value.status);
     case 'ready':
       return typeof value.ready === 'boolean' && typeof value.reason === 'string';
+    case 'event':
+      return isRecord(value.event) && typeof value.event.seq === 'number' && typeof value.event.kind === 'string';
     case 'shutdown':
       return true;
     default:

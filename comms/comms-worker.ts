@@ -5,6 +5,8 @@ import { isMainToComms } from './comms-thread-protocol.js';
 import type { CommsToMain, CommsWorkerData } from './comms-thread-protocol.js';
 import { DebugListenError, startDebugServer } from './debug-port/http-server.js';
 import type { DebugServer } from './debug-port/http-server.js';
+import { EventStore } from './debug-port/event-store.js';
+import { eventRoutes } from './debug-port/routes.js';
 import { StatusStore } from './debug-port/status-store.js';
 
 const log = createDebug('spinal:comms:worker');
@@ -29,6 +31,7 @@ export function runCommsWorker(
   clock: Pick<Clock, 'nowUs'> = new MonotonicClock(),
 ): void {
   const store = new StatusStore(clock);
+  const events = new EventStore();
   let droppedMessages = 0;
   let stopping = false;
 
@@ -36,6 +39,7 @@ export function runCommsWorker(
     listen: data.listen,
     store,
     token: data.token === '' ? undefined : data.token,
+    extraRoutes: eventRoutes(events),
   }).then(
     (started) => {
       port.postMessage({ t: 'listening', address: started.address });
@@ -61,6 +65,9 @@ export function runCommsWorker(
         break;
       case 'ready':
         store.setReady(message.ready, message.reason);
+        break;
+      case 'event':
+        events.add(message.event);
         break;
       case 'shutdown':
         if (stopping) return;

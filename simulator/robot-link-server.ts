@@ -11,6 +11,31 @@ import {
 
 const log = createDebug('spinal:sim:link');
 
+/** Faults the world applies to a serial device's wire. */
+export interface SerialWireFault {
+  /** Unplugged: the port closes, disappears from the port list and cannot be opened. */
+  unplugged: boolean;
+  /** Random bytes per second mixed into the stream. */
+  garbageBytesPerS: number;
+  /** Share of chunks in which one byte is flipped (0..1). */
+  corruptRate: number;
+  /** Extra delay of everything the device sends, microseconds. */
+  latencyUs: number;
+}
+
+/** Faults the world applies to an I2C device. */
+export interface I2cWireFault {
+  /** Unplugged: the device never acknowledges. */
+  unplugged: boolean;
+  /** Share of transactions answered with EREMOTEIO (no acknowledge), 0..1. */
+  nackRate: number;
+  /** Share of transactions answered with EIO (bus error), 0..1. */
+  eioRate: number;
+}
+
+export const NO_SERIAL_FAULT: SerialWireFault = { unplugged: false, garbageBytesPerS: 0, corruptRate: 0, latencyUs: 0 };
+export const NO_I2C_FAULT: I2cWireFault = { unplugged: false, nackRate: 0, eioRate: 0 };
+
 /**
  * The world's end of one robot's link: routes serial bytes and I2C transactions to the device
  * models on that robot, streams device output back, and runs the lock-step handshake.
@@ -22,6 +47,11 @@ export class RobotLinkServer {
   private readonly gpioByPwm = new Map<string, SimGpioDevice>();
   private readonly gpioDevices: SimGpioDevice[] = [];
   private readonly openSerial = new Set<string>();
+  private readonly serialFaults = new Map<string, SerialWireFault>();
+  private readonly i2cFaults = new Map<string, I2cWireFault>();
+  /** Serial output held back by a latency fault, by path. */
+  private readonly delayed = new Map<string, Array<{ simTimeUs: number; bytes: Uint8Array }>>();
+  private garbageCarry = new Map<string, number>();
   private tickWaiter: { seq: number; resolve: () => void } | null = null;
   private simTimeUs = 0;
   /** Messages from the robot the world could not make sense of (counted, dropped). */
@@ -31,6 +61,7 @@ export class RobotLinkServer {
     readonly robotId: string,
     private readonly port: LinkPort<RobotToWorld, WorldToRobot>,
     devices: readonly SimDevice[],
+    private readonly random: () => number = Math.random,
   ) {
     for (const device of devices) {
       if (device.kind === 'serial') this.serialByPath.set(device.path, device);
@@ -44,16 +75,80 @@ export class RobotLinkServer {
     port.on('message', (message) => this.handle(message));
   }
 
-  /** Sends everything the open serial devices produced up to `toUs`. */
+  /** Sets (or with `null` clears) the faults on a serial device's wire. Unplugging closes the robot's port. */
+  setSerialFault(path: string, fault: SerialWireFault | null): void {
+    const was = this.serialFaults.get(path);
+    if (fault) this.serialFaults.set(path, fault);
+    else this.serialFaults.delete(path);
+    if (fault?.unplugged && !was?.unplugged && this.openSerial.delete(path)) {
+      this.serialByPath.get(path)?.close();
+      this.delayed.delete(path);
+      this.port.postMessage({
+        t: 'serial-closed',
+        path,
+        code: 'ENXIO',
+        message: `${path}: device disconnected`,
+        simTimeUs: this.simTimeUs,
+      });
+    }
+  }
+
+  /** Sets (or with `null` clears) the faults on an I2C device. */
+  setI2cFault(busPath: string, address: number, fault: I2cWireFault | null): void {
+    const key = `${busPath}@${address}`;
+    if (fault) this.i2cFaults.set(key, fault);
+    else this.i2cFaults.delete(key);
+  }
+
+  /** Sends everything the open serial devices produced up to `toUs`, through any wire faults. */
   streamDeviceOutput(toUs: number, world: SimWorldView): void {
+    const fromUs = this.simTimeUs;
     this.simTimeUs = toUs;
     for (const path of this.openSerial) {
       const device = this.serialByPath.get(path);
       if (!device) continue;
-      for (const chunk of device.advance(toUs, world)) {
-        this.port.postMessage({ t: 'serial-data', path, bytes: chunk.bytes, simTimeUs: chunk.simTimeUs });
+      const fault = this.serialFaults.get(path) ?? NO_SERIAL_FAULT;
+      const chunks = device.advance(toUs, world);
+      if (fault.garbageBytesPerS > 0) chunks.push(this.garbage(path, fault.garbageBytesPerS, fromUs, toUs));
+      for (const chunk of chunks) {
+        const bytes = fault.corruptRate > 0 && this.random() < fault.corruptRate ? this.corrupt(chunk.bytes) : chunk.bytes;
+        if (fault.latencyUs > 0 || this.delayed.has(path)) {
+          const queue = this.delayed.get(path) ?? [];
+          queue.push({ simTimeUs: chunk.simTimeUs + fault.latencyUs, bytes });
+          this.delayed.set(path, queue);
+        } else {
+          this.port.postMessage({ t: 'serial-data', path, bytes, simTimeUs: chunk.simTimeUs });
+        }
       }
+      this.releaseDelayed(path, toUs);
     }
+  }
+
+  private releaseDelayed(path: string, toUs: number): void {
+    const queue = this.delayed.get(path);
+    if (!queue) return;
+    while (queue.length > 0 && queue[0]!.simTimeUs <= toUs) {
+      const chunk = queue.shift()!;
+      this.port.postMessage({ t: 'serial-data', path, bytes: chunk.bytes, simTimeUs: chunk.simTimeUs });
+    }
+    if (queue.length === 0) this.delayed.delete(path);
+  }
+
+  private garbage(path: string, bytesPerS: number, fromUs: number, toUs: number): { simTimeUs: number; bytes: Uint8Array } {
+    const owed = (this.garbageCarry.get(path) ?? 0) + (bytesPerS * (toUs - fromUs)) / 1e6;
+    const count = Math.floor(owed);
+    this.garbageCarry.set(path, owed - count);
+    const bytes = new Uint8Array(count);
+    for (let i = 0; i < count; i++) bytes[i] = Math.floor(this.random() * 256);
+    return { simTimeUs: toUs, bytes };
+  }
+
+  private corrupt(bytes: Uint8Array): Uint8Array {
+    if (bytes.length === 0) return bytes;
+    const copy = bytes.slice();
+    const at = Math.floor(this.random() * copy.length);
+    copy[at] = (copy[at] ?? 0) ^ (1 << Math.floor(this.random() * 8));
+    return copy;
   }
 
   /** Sends the input edges the GPIO device models produced up to `toUs`. */
@@ -94,7 +189,9 @@ export class RobotLinkServer {
         return;
       case 'serial-open': {
         const device = this.serialByPath.get(message.path);
-        if (!device) return this.fail(message.reqId, 'ENOENT', `no such device: ${message.path}`);
+        if (!device || this.serialFaults.get(message.path)?.unplugged) {
+          return this.fail(message.reqId, 'ENOENT', `no such device: ${message.path}`);
+        }
         if (this.openSerial.has(message.path))
           return this.fail(message.reqId, 'EBUSY', `${message.path} is already open`);
         device.open(message.baudRate, this.simTimeUs);
@@ -112,7 +209,12 @@ export class RobotLinkServer {
         if (this.openSerial.has(message.path)) this.serialByPath.get(message.path)?.setSignals(message, this.simTimeUs);
         return;
       case 'serial-list':
-        this.port.postMessage({ t: 'reply', reqId: message.reqId, ok: true, paths: [...this.serialByPath.keys()] });
+        this.port.postMessage({
+          t: 'reply',
+          reqId: message.reqId,
+          ok: true,
+          paths: [...this.serialByPath.keys()].filter((path) => !this.serialFaults.get(path)?.unplugged),
+        });
         return;
       case 'i2c': {
         const device = this.i2cByKey.get(`${message.busPath}@${message.address}`);
@@ -120,6 +222,13 @@ export class RobotLinkServer {
           const busKnown = [...this.i2cByKey.values()].some((d) => d.busPath === message.busPath);
           if (!busKnown) return this.fail(message.reqId, 'ENOENT', `no such I2C bus: ${message.busPath}`);
           return this.fail(message.reqId, 'EREMOTEIO', `no device acknowledged at 0x${message.address.toString(16)}`);
+        }
+        const fault = this.i2cFaults.get(`${message.busPath}@${message.address}`) ?? NO_I2C_FAULT;
+        if (fault.unplugged || (fault.nackRate > 0 && this.random() < fault.nackRate)) {
+          return this.fail(message.reqId, 'EREMOTEIO', `no acknowledge from 0x${message.address.toString(16)}`);
+        }
+        if (fault.eioRate > 0 && this.random() < fault.eioRate) {
+          return this.fail(message.reqId, 'EIO', `bus error talking to 0x${message.address.toString(16)}`);
         }
         try {
           const bytes = device.transfer(message.write, message.readLength, this.simTimeUs);

@@ -106,12 +106,38 @@ const missionSchema = z
     return z.NEVER;
   });
 
+/** What a fault does to a device (see docs/simulator.md). */
+export const FAULT_KINDS = ['unplug', 'stuck', 'garbage', 'corrupt', 'nack', 'eio', 'latency', 'press'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+const faultSchema = z
+  .object({
+    /** Id of the device in the robot's board config. */
+    device: idSchema,
+    kind: z.enum(FAULT_KINDS),
+    /** Sim time the fault starts, seconds. */
+    atS: z.number().finite().min(0),
+    /** How long it lasts, seconds; left out, it never clears. */
+    durationS: z.number().finite().positive().optional(),
+    /** corrupt: share of serial chunks with a flipped byte; nack/eio: share of I2C transactions that fail (0..1, default 1). */
+    rate: z.number().min(0).max(1).default(1),
+    /** garbage: random bytes per second injected into a serial stream (default 2000). */
+    bytesPerS: z.number().positive().default(2_000),
+    /** latency: extra delay of a serial stream, milliseconds (default 50). */
+    latencyMs: z.number().positive().default(50),
+  })
+  .strict();
+
+export type ScenarioFault = z.output<typeof faultSchema>;
+
 const robotSchema = z
   .object({
     id: idSchema,
     board: idSchema.default(DEFAULT_SCENARIO_BOARD),
     start: z.object({ xM: metres, yM: metres, yawDeg: degrees.default(0) }).strict(),
     mission: missionSchema,
+    /** Faults thrown on this robot's devices during the run. */
+    faults: z.array(faultSchema).default([]),
   })
   .strict();
 

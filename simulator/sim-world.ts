@@ -4,7 +4,8 @@ import type { LinkPort, RobotToWorld, WorldToRobot } from '../hal/transport/sim-
 import type { Mission } from '../messages/mission.js';
 import { createSimHardware, type SimHardware } from './devices/builtin-sim-devices.js';
 import type { SimMotorOutputs, SimWorldView } from './devices/sim-device.js';
-import { goalReachedByPose } from './report.js';
+import { FaultInjector } from './fault-injector.js';
+import { goalReachedByPose, type SimFaultReport } from './report.js';
 import { RobotLinkServer } from './robot-link-server.js';
 import { scenarioMissionOf, scenarioStartPose, type Scenario, type ScenarioRobot } from './scenario.js';
 import { CollisionMonitor } from './world/collision-monitor.js';
@@ -32,6 +33,7 @@ interface WheelRef {
 /** One robot's body in the world: physics, simulated hardware and its link. */
 class SimRobot {
   readonly physics: DiffDrivePhysics;
+  readonly faults: FaultInjector;
   readonly collisions: CollisionMonitor;
   readonly mission: Mission;
   goalReached = false;
@@ -46,7 +48,10 @@ class SimRobot {
     readonly hardware: SimHardware,
     readonly link: RobotLinkServer,
     map: WorldMap,
+    scenarioFile: string,
+    index: number,
   ) {
+    this.faults = new FaultInjector(spec.faults, link, hardware.byId, scenarioFile, index);
     this.physics = new DiffDrivePhysics(
       { wheelBaseM: board.robot.wheelBaseM, maxWheelSpeedMps: board.robot.maxWheelSpeedMps },
       scenarioStartPose(spec),
@@ -112,16 +117,17 @@ export class SimWorld {
     readonly scenario: Scenario,
     boards: Record<string, { board: BoardConfig; file: string }>,
     ports: Map<string, LinkPort<RobotToWorld, WorldToRobot>>,
+    scenarioFile = 'scenario',
   ) {
     this.map = new WorldMap(scenario.world);
     this.random = seededRandom(scenario.seed);
-    for (const spec of scenario.robots) {
+    for (const [index, spec] of scenario.robots.entries()) {
       const entry = boards[spec.id];
       const port = ports.get(spec.id);
       if (!entry || !port) throw new Error(`robot ${spec.id} has no board or link`);
       const hardware = createSimHardware(entry.board, entry.file);
-      const link = new RobotLinkServer(spec.id, port, hardware.devices);
-      this.robots.push(new SimRobot(spec, entry.board, hardware, link, this.map));
+      const link = new RobotLinkServer(spec.id, port, hardware.devices, this.random);
+      this.robots.push(new SimRobot(spec, entry.board, hardware, link, this.map, scenarioFile, index));
     }
     log('world "%s": %d robot(s)', scenario.name, this.robots.length);
   }
@@ -137,6 +143,7 @@ export class SimWorld {
       const stepUs = Math.min(PHYSICS_STEP_US, endUs - this.simTimeUs);
       this.simTimeUs += stepUs;
       for (const robot of this.robots) {
+        robot.faults.update(this.simTimeUs);
         robot.applyMotorOutputs();
         robot.step(stepUs / 1e6);
       }
@@ -162,6 +169,11 @@ export class SimWorld {
       clearanceM: robot.collisions.lastClearanceM,
       goalReached: robot.goalReached,
     }));
+  }
+
+  /** The faults thrown so far, every robot's. */
+  faultReports(): SimFaultReport[] {
+    return this.robots.flatMap((robot) => robot.faults.report());
   }
 
   linkErrors(): number {

@@ -1,10 +1,13 @@
 import type { BoardConfig } from '../config/board-schema.js';
 import type { Pose2D } from '../messages/geometry.js';
+import type { SimFaultReport } from './report.js';
 import type { Scenario } from './scenario.js';
 
 /** What the world thread is started with (`workerData`); robot link ports are transferred alongside. */
 export interface WorldWorkerData {
   scenario: Scenario;
+  /** Where the scenario came from, for error messages. */
+  scenarioFile: string;
   /** Board config of each robot, by robot id, with the file it came from (for error messages). */
   boards: Record<string, { board: BoardConfig; file: string }>;
   /** Sim seconds per wall second; 0 runs as fast as the robots keep up. */
@@ -33,5 +36,12 @@ export interface WorldRobotState {
 /** World → main. */
 export type WorldToMain =
   | { t: 'progress'; simTimeS: number; wallTimeS: number; robots: WorldRobotState[] }
-  | { t: 'finished'; simTimeS: number; wallTimeS: number; robots: WorldRobotState[]; linkErrors: number }
+  | {
+      t: 'finished';
+      simTimeS: number;
+      wallTimeS: number;
+      robots: WorldRobotState[];
+      faults: SimFaultReport[];
+      linkErrors: number;
+    }
   | { t: 'failed'; message: string };

@@ -33,7 +33,7 @@ export async function runWorldWorker(
     const ports = new Map<string, LinkPort<RobotToWorld, WorldToRobot>>();
     for (const [id, port] of Object.entries(robotPorts))
       ports.set(id, port as unknown as LinkPort<RobotToWorld, WorldToRobot>);
-    world = new SimWorld(data.scenario, data.boards, ports);
+    world = new SimWorld(data.scenario, data.boards, ports, data.scenarioFile);
   } catch (error) {
     parent.postMessage({ t: 'failed', message: error instanceof Error ? error.message : String(error) });
     return;
@@ -71,6 +71,7 @@ export async function runWorldWorker(
     simTimeS: world.nowUs() / 1e6,
     wallTimeS: wallTimeS(),
     robots: world.robotStates(),
+    faults: world.faultReports(),
     linkErrors: world.linkErrors(),
   });
 }

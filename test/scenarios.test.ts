@@ -67,3 +67,32 @@ describe('scenario: wall-ahead (driven at the wall at top speed)', () => {
     expect(robot.minClearanceM).toBeLessThan(0.05);
   }, 120_000);
 });
+
+describe('scenario: lidar-unplug (the lidar is unplugged for 3 s mid-drive)', () => {
+  it('GIVEN the lidar disappears at 4 s for 3 s WHEN run headless THEN the robot stops, the lidar fails and recovers by itself, and the goal is reached', async () => {
+    const reportFile = join(mkdtempSync(join(tmpdir(), 'spinal-scenario-')), 'report.json');
+    const result = await runCli(['sim', '--headless', '--scenario', 'lidar-unplug', '--report', reportFile], { timeoutMs: 90_000 });
+    expect(result.code).toBe(0);
+    const report = JSON.parse(readFileSync(reportFile, 'utf8')) as SimReport;
+    const robot = report.robots[0]!;
+
+    // THEN the report lists the unplug with its clear time
+    expect(report.faults).toEqual([{ device: 'lidar', kind: 'unplug', atS: 4, clearedAtS: 7 }]);
+    // AND the reflex stopped the robot within the staleness timeout of the unplug
+    const trip = robot.reflexTrips.find((t) => t.reason.startsWith('lidar-stale'));
+    expect(trip, JSON.stringify(robot.reflexTrips)).toBeDefined();
+    expect(trip!.simTimeS).toBeGreaterThanOrEqual(4);
+    expect(trip!.simTimeS).toBeLessThanOrEqual(4.3);
+    // AND the device went failed, then ok again after the replug, without a restart
+    const failedAt = /\[(\d+\.\d+) s\] lidar: ok -> failed/.exec(result.stderr);
+    const okAt = /\[(\d+\.\d+) s\] lidar: starting -> ok/.exec(result.stderr);
+    expect(failedAt, result.stderr).not.toBeNull();
+    expect(okAt, result.stderr).not.toBeNull();
+    expect(Number(failedAt![1])).toBeLessThan(4.1);
+    expect(Number(okAt![1])).toBeGreaterThanOrEqual(7);
+    expect(Number(okAt![1])).toBeLessThan(8);
+    // AND it resumed and reached its goal without touching anything
+    expect(robot.goalReached).toBe(true);
+    expect(robot.collisions).toBe(0);
+  }, 120_000);
+});

@@ -8,9 +8,12 @@ import { SimI2cBackend } from '../../hal/transport/i2c/sim-i2c-backend.js';
 import { SimSerialBackend } from '../../hal/transport/serial/sim-serial-backend.js';
 import type { LinkPort, RobotToWorld, WorldToRobot } from '../../hal/transport/sim-link/protocol.js';
 import { SimLinkClient } from '../../hal/transport/sim-link/sim-link-client.js';
+import { createSimHardware } from '../../simulator/devices/builtin-sim-devices.js';
+import { checkFaults } from '../../simulator/fault-injector.js';
 import type { SimReport } from '../../simulator/report.js';
 import { scenarioMissionOf, scenarioStartPose } from '../../simulator/scenario.js';
 import type { MainToWorld, WorldToMain, WorldWorkerData } from '../../simulator/world-thread-protocol.js';
+import { describeEvent } from '../../messages/runtime-event.js';
 import { VirtualClock } from '../../time/virtual-clock.js';
 import { loadBoard, loadParams, loadScenario } from '../config-sources.js';
 import { RobotRuntime } from '../robot-runtime.js';
@@ -58,8 +61,10 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
   const channel = new MessageChannel();
   const clock = new VirtualClock(0);
   const link = new SimLinkClient(channel.port1 as unknown as LinkPort<WorldToRobot, RobotToWorld>, clock);
+  checkFaults(spec.faults, createSimHardware(board.board, board.file).byId, scenarioFile, 0);
   const workerData: WorldWorkerData = {
     scenario,
+    scenarioFile,
     boards: { [spec.id]: board },
     speed,
     durationS,
@@ -84,6 +89,16 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
   options.out.write(
     `spinal sim: scenario "${scenario.name}" (${scenarioFile}), board ${board.board.board}, ${speedText}, ${lengthText}\n`,
   );
+
+  // Device faults and recoveries are worth a line each, live or headless.
+  const cameUp = new Set(runtime.status().devices.filter((d) => d.health.state === 'ok').map((d) => d.id));
+  runtime.onEvent((event) => {
+    if (event.kind !== 'device-health' || event.to === 'stopped') return;
+    const firstStart = event.to === 'ok' && !cameUp.has(event.device);
+    if (event.to === 'ok') cameUp.add(event.device);
+    if (firstStart || event.from === 'stopped') return;
+    options.out.write(`${live && options.out.isTTY ? '\r\x1b[2K' : ''}${describeEvent(event)}\n`);
+  });
 
   const stopWorld = (): void => world.postMessage({ t: 'stop' } satisfies MainToWorld);
   process.once('SIGINT', stopWorld);
@@ -119,8 +134,8 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
   const missionState = runtime.missionState();
   await runtime.stop();
   await world.terminate();
-  if (outcome.t === 'failed') {
-    options.out.write(`spinal sim: the simulation failed: ${outcome.message}\n`);
+  if (outcome.t !== 'finished') {
+    options.out.write(`spinal sim: the simulation failed: ${outcome.t === 'failed' ? outcome.message : 'no result'}\n`);
     return EXIT_RUNTIME_FAILURE;
   }
   const report: SimReport = buildSimReport(

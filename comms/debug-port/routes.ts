@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import type { EventStore } from './event-store.js';
 import type { StatusStore } from './status-store.js';
 import { isLoopback } from './listen-address.js';
 
@@ -33,6 +34,31 @@ export interface Route {
 /** Outcome of looking a request up in the route table. */
 export type RouteMatch =
   { kind: 'found'; route: Route } | { kind: 'method-not-allowed'; allow: string[] } | { kind: 'not-found' };
+
+/** Most events one `GET /api/v1/events` answers with. */
+const MAX_EVENTS_PER_PAGE = 1_000;
+
+/** `GET /api/v1/events?since=SEQ[&limit=N]`: events after SEQ, oldest first. */
+export function eventRoutes(events: EventStore): Route[] {
+  return [
+    {
+      method: 'GET',
+      path: '/api/v1/events',
+      mutating: false,
+      handle: (request) => {
+        const since = Number(request.query.get('since') ?? '0');
+        const limit = Number(request.query.get('limit') ?? String(MAX_EVENTS_PER_PAGE));
+        if (!Number.isInteger(since) || since < 0) {
+          return { status: 400, body: { error: 'since must be a whole number >= 0 (an event sequence number)' } };
+        }
+        if (!Number.isInteger(limit) || limit < 1 || limit > MAX_EVENTS_PER_PAGE) {
+          return { status: 400, body: { error: `limit must be a whole number in 1..${MAX_EVENTS_PER_PAGE}` } };
+        }
+        return { status: 200, body: events.since(since, limit) };
+      },
+    },
+  ];
+}
 
 /** Longest path echoed back in a 404 body, characters. */
 const MAX_ECHOED_PATH = 256;

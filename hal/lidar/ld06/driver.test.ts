@@ -48,8 +48,11 @@ class MemorySerialPort implements SerialBackend {
     };
   }
 
+  /** Whether the port shows in the port list (a pulled USB adapter does not). */
+  present = true;
+
   async list(): Promise<string[]> {
-    return [PATH];
+    return this.present ? [PATH] : [];
   }
 
   get isOpen(): boolean {
@@ -93,9 +96,20 @@ function setUp(params: Record<string, unknown> = {}) {
   return { clock, port, lidar, messages, healthLog };
 }
 
-/** Lets pending promise callbacks (open/close) run. */
+/** Lets pending promise callbacks (open/close, port-list polls) run. */
 async function settle(): Promise<void> {
   for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Moves the clock on in 10 ms steps, letting promises settle after each: the reopen logic polls
+ * the port list while it waits, and each poll schedules the next only once the list arrived.
+ */
+async function advanceMs(clock: VirtualClock, ms: number): Promise<void> {
+  for (let done = 0; done < ms; done += 10) {
+    clock.advanceBy(Math.min(10, ms - done) * 1_000);
+    await settle();
+  }
 }
 
 /** A packet whose 12 points all lie at sensor angle `angleDeg`. */
@@ -216,6 +230,7 @@ describe('LD06 driver', () => {
 
   it('reports an open failure plainly, then reopens after the backoff and becomes ok', async () => {
     const { clock, port, lidar } = setUp();
+    port.present = false;
     port.failWith = new TransportError('ENOENT', `no such file ${PATH}`);
     await lidar.start();
     expect(lidar.health().state).toBe('failed');
@@ -223,12 +238,11 @@ describe('LD06 driver', () => {
     expect(lidar.counters().reopenAttempts).toBe(0);
 
     // The first retry comes 500 ms ± 20 % later, on the injected clock.
-    clock.advanceBy(390_000);
-    await settle();
+    await advanceMs(clock, 390);
     expect(port.openCalls).toHaveLength(1);
+    port.present = true;
     port.failWith = undefined;
-    clock.advanceBy(220_000);
-    await settle();
+    await advanceMs(clock, 220);
     expect(port.openCalls).toHaveLength(2);
     expect(lidar.counters().reopenAttempts).toBe(1);
     expect(lidar.health().state).toBe('starting');
@@ -239,12 +253,10 @@ describe('LD06 driver', () => {
 
   it('keeps retrying a missing port with delays growing to 5 s', async () => {
     const { clock, port, lidar } = setUp();
+    port.present = false;
     port.failWith = new TransportError('ENOENT', 'gone');
     await lidar.start();
-    for (let ms = 0; ms < 60_000; ms += 100) {
-      clock.advanceBy(100_000);
-      await settle();
-    }
+    await advanceMs(clock, 60_000);
     // 0.5, 0.8, 1.28, 2.05, 3.28 s (±20 %), then at most 5 s apart: between 14 and 20 retries in a minute.
     const attempts = lidar.counters().reopenAttempts as number;
     expect(attempts).toBeGreaterThanOrEqual(14);
@@ -263,14 +275,51 @@ describe('LD06 driver', () => {
     expect(lidar.health().reason).toContain('ENXIO');
     expect(lidar.speedDegPerS()).toBe(0);
 
-    clock.advanceBy(700_000);
-    await settle();
+    await advanceMs(clock, 700);
     expect(port.openCalls).toHaveLength(2);
     expect(port.isOpen).toBe(true);
     port.send(MANUAL_EXAMPLE);
     expect(lidar.health().state).toBe('ok');
     expect(lidar.counters().reopenAttempts).toBe(1);
     expect(healthLog.map((h) => h.state)).toEqual(['starting', 'starting', 'ok', 'failed', 'starting', 'ok']);
+  });
+
+  it('reopens a pulled port as soon as it reappears in the port list, without waiting out the backoff', async () => {
+    const { clock, port, lidar } = setUp();
+    await lidar.start();
+    port.send(MANUAL_EXAMPLE);
+    port.present = false;
+    port.failWith = new TransportError('ENOENT', `no such file ${PATH}`);
+    port.unplug(new TransportError('ENXIO', `${PATH} went away`));
+
+    // Absent for 30 s: the reopen delay has grown to its 5 s cap (4 to 5 s with the jitter).
+    await advanceMs(clock, 30_000);
+    const callsBefore = port.openCalls.length;
+    while (port.openCalls.length === callsBefore) await advanceMs(clock, 10);
+    // Right after a failed attempt: one poll sees the port still absent, then it is plugged back.
+    await advanceMs(clock, 600);
+    port.present = true;
+    port.failWith = undefined;
+    const pluggedAtUs = clock.nowUs();
+    await advanceMs(clock, 510);
+
+    expect(port.isOpen).toBe(true);
+    expect(port.openCalls).toHaveLength(callsBefore + 2);
+    expect(clock.nowUs() - pluggedAtUs).toBeLessThan(4_000_000);
+    port.send(MANUAL_EXAMPLE);
+    expect(lidar.health().state).toBe('ok');
+  });
+
+  it('goes failed when the port opens but no packet ever comes, saying nothing arrives', async () => {
+    const { clock, lidar } = setUp();
+    await lidar.start();
+    clock.advanceBy(900_000);
+    expect(lidar.health()).toMatchObject({ state: 'starting', reason: `${PATH} open, waiting for packets` });
+    clock.advanceBy(200_000);
+    expect(lidar.health().state).toBe('failed');
+    expect(lidar.health().reason).toBe(
+      `no valid packet from ${PATH} for over 1000 ms: nothing arrives (is the LD06 powered and its motor turning?)`,
+    );
   });
 
   it('goes failed when packets stop, with a baud-rate hint when only garbage arrives, and recovers', async () => {

@@ -2,52 +2,58 @@ import createDebug from 'debug';
 import type { ZodType, ZodTypeDef } from 'zod';
 import type { LidarPoints } from '../../../messages/lidar-points.js';
 import type { Cancel } from '../../../time/clock.js';
-import { Backoff } from '../../../time/backoff.js';
 import { HealthTracker, type DeviceHealth, type HealthState } from '../../device-health.js';
 import type { DeviceCreateContext, DeviceModel } from '../../registry.js';
-import { TransportError } from '../../transport/transport-error.js';
-import type { SerialConnection } from '../../transport/serial/api.js';
+import { ResilientSerialPort } from '../../transport/serial/resilient-serial-port.js';
 import type { LidarDevice } from '../api.js';
 import { LD06_POINTS_PER_PACKET, Ld06Decoder, pointAnglesDeg, type Ld06Packet } from './codec.js';
 import { ld06ParamsSchema, type Ld06Params } from './params.js';
 
-const log = createDebug('spinal:hal:ld06');
-
-const COMPATIBLE = 'ldrobot,ld06';
-
-/** First reopen delay after a failure, milliseconds. */
-const REOPEN_INITIAL_MS = 500;
-/** Longest reopen delay, milliseconds. */
-const REOPEN_MAX_MS = 5_000;
-/**
- * With the port open, no good packet for this long marks the device failed, milliseconds. The
- * sensor sends 375 packets a second, and starts streaming about 0.7 s after power-on (manual,
- * "Communication protocol"), so 1 s covers a USB plug-in without hiding a stalled motor for long.
- */
-const NO_DATA_TIMEOUT_MS = 1_000;
 /** How often the no-data watchdog looks, microseconds. */
 const WATCHDOG_PERIOD_US = 100_000;
+/**
+ * Once packets flowed, no good packet for this long marks the device failed, milliseconds. The
+ * sensor sends 375 packets a second, so a second of silence is a stalled motor or a dead link.
+ */
+const NO_DATA_TIMEOUT_MS = 1_000;
 
 const DEG_TO_RAD = Math.PI / 180;
 
 /**
- * The port's life: `closed` (not started or stopped), `opening`, `open`, `waiting` (a reopen is
- * scheduled after a failure). Only the transitions below happen:
- * closed → opening → open | waiting; open → waiting (unexpected close); waiting → opening;
- * any → closed (stop).
+ * What sets one LDROBOT lidar that streams the 47-byte packet of `codec.ts` apart from another:
+ * its name, its params and how long it may stay silent after the port opens.
  */
-type PortState = 'closed' | 'opening' | 'open' | 'waiting';
+export interface LdrobotPacketLidarSpec {
+  /** Board-config `compatible`, e.g. `ldrobot,ld06`. */
+  compatible: string;
+  /** Product name in health reasons, e.g. `LD06`. */
+  product: string;
+  /** One line for docs and `spinal doctor`. */
+  description: string;
+  /** The `debug` namespace of the product's driver module, e.g. `spinal:hal:ld06`. */
+  debugNamespace: string;
+  /** Its params schema; the fields are those of {@link Ld06Params}. */
+  paramsSchema: ZodType<Ld06Params, ZodTypeDef, unknown>;
+  /**
+   * With the port open and no packet seen yet, how long before the device is marked failed,
+   * milliseconds. The sensor only streams once its motor turns at speed, so this covers a
+   * power-up (a USB plug-in powers the sensor).
+   */
+  firstPacketTimeoutMs: number;
+}
 
-class Ld06Lidar implements LidarDevice {
+class LdrobotPacketLidar implements LidarDevice {
   readonly kind = 'lidar' as const;
-  readonly compatible = COMPATIBLE;
+  readonly compatible: string;
   readonly id: string;
 
+  private readonly spec: LdrobotPacketLidarSpec;
+  private readonly log: createDebug.Debugger;
   private readonly context: DeviceCreateContext<Ld06Params>;
   private readonly path: string;
+  private readonly port: ResilientSerialPort;
   private readonly tracker: HealthTracker;
   private readonly pointListeners: Array<(points: LidarPoints) => void> = [];
-  private readonly backoff = new Backoff({ initialMs: REOPEN_INITIAL_MS, maxMs: REOPEN_MAX_MS });
   private readonly decoder = new Ld06Decoder();
 
   private readonly mountXM: number;
@@ -59,11 +65,6 @@ class Ld06Lidar implements LidarDevice {
   private readonly scratchIntensity = new Uint8Array(LD06_POINTS_PER_PACKET);
 
   private running = false;
-  private state: PortState = 'closed';
-  /** Bumped on every open, failure and stop, so callbacks from an older connection are ignored. */
-  private generation = 0;
-  private connection: SerialConnection | undefined;
-  private reopenTimer: Cancel | undefined;
   private watchdogTimer: Cancel | undefined;
   private dataSinceOpen = false;
   private lastGoodOrOpenUs = 0;
@@ -71,13 +72,19 @@ class Ld06Lidar implements LidarDevice {
   private reportedSpeedDegPerS = 0;
   private bytesReceived = 0;
   private bytesAtLastGoodOrOpen = 0;
-  private reopenAttempts = 0;
   private pointsDropped = 0;
+  /** Open attempts made by earlier runs (start … stop) beyond their first. */
+  private earlierReopenAttempts = 0;
+  /** Open attempts (successful or not) the port had made when this run started. */
+  private attemptsAtStart = 0;
 
-  constructor(context: DeviceCreateContext<Ld06Params>) {
+  constructor(spec: LdrobotPacketLidarSpec, context: DeviceCreateContext<Ld06Params>) {
     if (context.bus.kind !== 'serial') {
-      throw new Error(`device "${context.id}" (ldrobot,ld06) needs a serial bus, got a ${context.bus.kind} bus`);
+      throw new Error(`device "${context.id}" (${spec.compatible}) needs a serial bus, got a ${context.bus.kind} bus`);
     }
+    this.spec = spec;
+    this.log = createDebug(spec.debugNamespace);
+    this.compatible = spec.compatible;
     this.context = context;
     this.id = context.id;
     this.path = context.bus.path;
@@ -85,6 +92,15 @@ class Ld06Lidar implements LidarDevice {
     this.mountXM = context.params.mount.xM;
     this.mountYM = context.params.mount.yM;
     this.mountYawDeg = context.params.mount.yawDeg;
+    this.port = new ResilientSerialPort({
+      backend: context.backends.serial,
+      path: this.path,
+      baudRate: context.params.baudRate,
+      clock: context.clock,
+      onData: (bytes) => this.handleData(bytes),
+      onOpen: () => this.handleOpen(),
+      onDown: (reason) => this.handleDown(reason),
+    });
   }
 
   health(): DeviceHealth {
@@ -109,89 +125,72 @@ class Ld06Lidar implements LidarDevice {
 
   counters(): Record<string, number> {
     const decoded = this.decoder.counters();
+    const port = this.port.counters();
     return {
       packets: decoded.packets,
       badCrc: decoded.badCrc,
       droppedBytes: decoded.droppedBytes,
       bytesReceived: this.bytesReceived,
-      reopenAttempts: this.reopenAttempts,
+      reopenAttempts: this.earlierReopenAttempts + this.reopenAttemptsThisRun(),
       pointsDropped: this.pointsDropped,
+      opens: port.opens,
+      openFailures: port.openFailures,
+      unexpectedCloses: port.unexpectedCloses,
     };
   }
 
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    this.backoff.reset();
+    const port = this.port.counters();
+    this.attemptsAtStart = port.opens + port.openFailures;
+    this.decoder.reset();
     this.setHealth('starting', `opening ${this.path}`);
     this.watchdogTimer = this.context.clock.every(WATCHDOG_PERIOD_US, () => this.checkDataFlow());
-    await this.open();
+    this.log('%s: opening %s at %d baud', this.id, this.path, this.context.params.baudRate);
+    await this.port.start();
   }
 
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    this.generation++;
-    this.state = 'closed';
-    this.reopenTimer?.();
-    this.reopenTimer = undefined;
+    this.earlierReopenAttempts += this.reopenAttemptsThisRun();
     this.watchdogTimer?.();
     this.watchdogTimer = undefined;
-    const connection = this.connection;
-    this.connection = undefined;
     this.reportedSpeedDegPerS = 0;
     this.setHealth('stopped', '');
-    if (connection) await closeQuietly(connection);
+    await this.port.stop();
   }
 
-  private async open(): Promise<void> {
-    if (!this.running || (this.state !== 'closed' && this.state !== 'waiting')) return;
-    this.state = 'opening';
-    const generation = ++this.generation;
-    const { baudRate } = this.context.params;
-    log('%s: opening %s at %d baud', this.id, this.path, baudRate);
+  /** Open attempts of this run beyond the first (the port counts opens and failed opens). */
+  private reopenAttemptsThisRun(): number {
+    if (!this.running) return 0;
+    const port = this.port.counters();
+    return Math.max(0, port.opens + port.openFailures - this.attemptsAtStart - 1);
+  }
+
+  private handleOpen(): void {
+    if (!this.running) return;
     this.decoder.reset();
     this.dataSinceOpen = false;
     this.lastGoodOrOpenUs = this.context.clock.nowUs();
     this.bytesAtLastGoodOrOpen = this.bytesReceived;
-    let connection: SerialConnection;
-    try {
-      connection = await this.context.backends.serial.open(
-        { path: this.path, baudRate },
-        {
-          onData: (bytes) => this.handleData(generation, bytes),
-          onClose: (error) => this.handleClose(generation, error),
-        },
-      );
-    } catch (cause) {
-      if (generation !== this.generation) return;
-      const error = TransportError.from(cause, 'open');
-      this.fail(`cannot open ${this.path}: ${error.message}`);
-      return;
-    }
-    if (generation !== this.generation) {
-      await closeQuietly(connection);
-      return;
-    }
-    this.connection = connection;
-    this.state = 'open';
-    log('%s: %s open', this.id, this.path);
+    this.log('%s: %s open', this.id, this.path);
     if (this.tracker.get().state !== 'ok') this.setHealth('starting', `${this.path} open, waiting for packets`);
   }
 
-  /** Data and close events count from the moment the backend accepts the handlers, even before `open` resolves. */
-  private handleData(generation: number, bytes: Uint8Array): void {
-    if (generation !== this.generation || (this.state !== 'open' && this.state !== 'opening')) return;
+  private handleDown(reason: string): void {
+    if (!this.running) return;
+    this.decoder.reset();
+    this.reportedSpeedDegPerS = 0;
+    this.setHealth('failed', reason);
+  }
+
+  private handleData(bytes: Uint8Array): void {
+    if (!this.running) return;
     this.bytesReceived += bytes.length;
     const packets = this.decoder.push(bytes);
     for (const packet of packets) this.handlePacket(packet);
-  }
-
-  private handleClose(generation: number, error: TransportError | undefined): void {
-    if (generation !== this.generation || (this.state !== 'open' && this.state !== 'opening')) return;
-    this.connection = undefined;
-    const why = error ? error.message : 'closed by the other side';
-    this.fail(`${this.path} closed: ${why}`);
   }
 
   private handlePacket(packet: Ld06Packet): void {
@@ -200,10 +199,7 @@ class Ld06Lidar implements LidarDevice {
     this.lastGoodOrOpenUs = nowUs;
     this.bytesAtLastGoodOrOpen = this.bytesReceived;
     this.reportedSpeedDegPerS = packet.speedDegPerS;
-    if (!this.dataSinceOpen) {
-      this.dataSinceOpen = true;
-      this.backoff.reset();
-    }
+    this.dataSinceOpen = true;
     this.setHealth('ok', '');
     const points = this.toRobotFrame(packet, nowUs);
     for (const listener of this.pointListeners) listener(points);
@@ -241,71 +237,60 @@ class Ld06Lidar implements LidarDevice {
     };
   }
 
-  /** Marks the device failed and schedules a reopen with backoff. */
-  private fail(reason: string): void {
-    if (!this.running) return;
-    const connection = this.connection;
-    this.connection = undefined;
-    this.generation++;
-    this.state = 'waiting';
-    this.reportedSpeedDegPerS = 0;
-    this.setHealth('failed', reason);
-    if (connection) void closeQuietly(connection);
-    const delayMs = this.backoff.nextDelayMs();
-    log('%s: %s; reopening in %d ms', this.id, reason, Math.round(delayMs));
-    this.reopenTimer?.();
-    this.reopenTimer = this.context.clock.after(delayMs * 1_000, () => {
-      this.reopenTimer = undefined;
-      this.reopenAttempts++;
-      void this.open();
-    });
-  }
-
   /** With the port open but no good packet for a while, says so (and why it may be) without closing the port. */
   private checkDataFlow(): void {
-    if (this.state !== 'open') return;
-    if (this.context.clock.nowUs() - this.lastGoodOrOpenUs < NO_DATA_TIMEOUT_MS * 1_000) return;
+    if (!this.port.isOpen()) return;
+    const timeoutMs = this.dataSinceOpen ? NO_DATA_TIMEOUT_MS : this.spec.firstPacketTimeoutMs;
+    if (this.context.clock.nowUs() - this.lastGoodOrOpenUs < timeoutMs * 1_000) return;
     const hint =
       this.bytesReceived > this.bytesAtLastGoodOrOpen
         ? `bytes arrive but none form a valid packet (is ${this.context.params.baudRate} baud right?)`
-        : 'nothing arrives (is the sensor powered and its motor turning?)';
+        : `nothing arrives (is the ${this.spec.product} powered and its motor turning?)`;
     this.reportedSpeedDegPerS = 0;
-    this.setHealth('failed', `no valid packet from ${this.path} for over ${NO_DATA_TIMEOUT_MS} ms: ${hint}`);
+    this.setHealth('failed', `no valid packet from ${this.path} for over ${timeoutMs} ms: ${hint}`);
   }
 
   private setHealth(state: HealthState, reason: string): void {
     const previous = this.tracker.get();
     this.tracker.set(state, reason, this.context.clock.nowUs());
-    if (previous.state !== state) log('%s: health %s -> %s %s', this.id, previous.state, state, reason);
-  }
-}
-
-async function closeQuietly(connection: SerialConnection): Promise<void> {
-  try {
-    await connection.close();
-  } catch (cause) {
-    log('closing %s failed: %s', connection.path, TransportError.from(cause, 'close').message);
+    if (previous.state !== state) this.log('%s: health %s -> %s %s', this.id, previous.state, state, reason);
   }
 }
 
 /**
- * The registry declares `paramsSchema` as `ZodType<TParams>`, whose input type is its output type;
- * a schema with defaults accepts a looser input (fields may be missing), so it is widened here.
+ * A {@link DeviceModel} for one LDROBOT lidar that streams the LD06 packet (LD06, LD19): each
+ * packet becomes one {@link LidarPoints} message in the robot frame, through the mount. The port
+ * is a {@link ResilientSerialPort}: an open failure or an unplug turns into `failed` health and a
+ * reopen with backoff (500 ms growing to 5 s, sooner when the port reappears in the port list);
+ * health is `ok` from the first good packet after each (re)open, and `failed` after
+ * `firstPacketTimeoutMs` without a first packet, or 1 s without a packet once they flowed.
  */
-const paramsSchema = ld06ParamsSchema as ZodType<Ld06Params, ZodTypeDef, unknown> as ZodType<Ld06Params>;
+export function createLdrobotPacketLidarModel(spec: LdrobotPacketLidarSpec): DeviceModel<Ld06Params, LidarDevice> {
+  return {
+    compatible: spec.compatible,
+    kind: 'lidar',
+    description: spec.description,
+    busKind: 'serial',
+    paramsSchema: spec.paramsSchema as ZodType<Ld06Params>,
+    create: (context) => new LdrobotPacketLidar(spec, context),
+  };
+}
 
 /**
- * The LDROBOT LD06 (and LD19) 360° lidar on a serial port: streams 47-byte packets at 230400
- * baud, 12 points each, 375 packets a second. Each packet becomes one {@link LidarPoints}
- * message in the robot frame. Opening failures and unplugs turn into `failed` health and a
- * reopen with backoff (500 ms growing to 5 s); health is `ok` from the first good packet after
- * each (re)open. Board config: `compatible: ldrobot,ld06` on a `serial` bus.
+ * The LDROBOT LD06 360° lidar on a serial port: 47-byte packets at 230400 baud, 12 points each,
+ * 375 packets a second. The sensor starts streaming about 0.7 s after power-on (LD06 manual,
+ * "Communication protocol"), so 1 s without a first packet marks it failed. Board config:
+ * `compatible: ldrobot,ld06` on a `serial` bus.
  */
-export const ld06Model: DeviceModel<Ld06Params, LidarDevice> = {
-  compatible: COMPATIBLE,
-  kind: 'lidar',
-  description: 'LDROBOT LD06 / LD19 360° lidar, UART 230400 baud, 4500 points/s',
-  busKind: 'serial',
-  paramsSchema,
-  create: (context) => new Ld06Lidar(context),
-};
+export const ld06Model: DeviceModel<Ld06Params, LidarDevice> = createLdrobotPacketLidarModel({
+  compatible: 'ldrobot,ld06',
+  product: 'LD06',
+  description: 'LDROBOT LD06 360° lidar, UART 230400 baud, 4500 points/s',
+  debugNamespace: 'spinal:hal:ld06',
+  /*
+   * The registry declares `paramsSchema` as `ZodType<TParams>`, whose input type is its output
+   * type; a schema with defaults accepts a looser input (fields may be missing), so it is widened.
+   */
+  paramsSchema: ld06ParamsSchema as ZodType<Ld06Params, ZodTypeDef, unknown>,
+  firstPacketTimeoutMs: 1_000,
+});

@@ -46,6 +46,8 @@ export class ResilientSerialPort {
   private stopped = true;
   private down = false;
   private generation = 0;
+  /** The last failure meant the device was absent (unplugged, no such file): its reappearance is worth an open at once. */
+  private lastFailureAbsent = false;
   private readonly stats: ResilientSerialCounters = { opens: 0, openFailures: 0, unexpectedCloses: 0, writeErrors: 0 };
 
   constructor(private readonly o: ResilientSerialPortOptions) {
@@ -108,6 +110,7 @@ export class ResilientSerialPort {
     this.generation++;
     if (connection) void connection.close().catch(() => undefined);
     this.stats.unexpectedCloses++;
+    this.lastFailureAbsent = true;
     this.reportDown(`${this.o.path} lost: ${error.message}`, error);
     this.scheduleRetry();
   }
@@ -142,6 +145,7 @@ export class ResilientSerialPort {
       if (this.stopped) return;
       const error = TransportError.from(cause, `open ${this.o.path}`);
       this.stats.openFailures++;
+      this.lastFailureAbsent = error.code === 'ENOENT' || error.code === 'ENXIO';
       this.reportDown(`cannot open ${this.o.path}: ${error.message}`, error);
       this.scheduleRetry();
     }
@@ -175,7 +179,7 @@ export class ResilientSerialPort {
         (paths) => {
           if (cancelled || this.stopped) return;
           const present = paths.includes(this.o.path);
-          if (present && sawAbsent) {
+          if (present && (sawAbsent || this.lastFailureAbsent)) {
             void this.attempt();
             return;
           }
