@@ -18,7 +18,7 @@ const USAGE = `spinal ${VERSION}: the on-robot runtime
 Usage:
   spinal run --board FILE [--config FILE]      run on a robot's hardware
   spinal sim [--scenario FILE|NAME] [--headless] [--duration S] [--speed X]
-             [--report FILE] [--board FILE] [--config FILE]
+             [--report FILE] [--board FILE] [--config FILE] [--pty]
                                                run against the hardware simulator
   spinal doctor [--board FILE]                 check a board's devices, groups and buses
   spinal --version | --help
@@ -26,7 +26,8 @@ Usage:
 sim: without --headless it runs until Ctrl-C with a live status line and the debug port
 (default http://127.0.0.1:8080). --headless runs --duration seconds of sim time (default: the
 scenario's) as fast as possible unless --speed is given (--speed 0 = as fast as possible).
-Shipped scenarios: default, wall-ahead. Parameters: docs/configuration.md; each can be set with
+--pty attaches each simulated serial device to a pseudo-terminal (needs socat) and reads it
+through the real serialport binding. Shipped scenarios: default, wall-ahead, lidar-unplug. Parameters: docs/configuration.md; each can be set with
 SPINAL_<NAME>, e.g. SPINAL_DEBUG_LISTEN=127.0.0.1:0.
 
 Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error.
@@ -54,6 +55,7 @@ export async function main(argv: string[]): Promise<number> {
         duration: { type: 'string' },
         speed: { type: 'string' },
         report: { type: 'string' },
+        pty: { type: 'boolean', default: false },
       });
       return runSimCommand({
         scenario: str(values.scenario),
@@ -63,6 +65,7 @@ export async function main(argv: string[]): Promise<number> {
         durationS: numberOption('--duration', values.duration, 0.001),
         speed: values.speed === 'max' ? 0 : numberOption('--speed', values.speed, 0),
         report: str(values.report),
+        pty: values.pty === true,
         out,
       });
     }

@@ -48,6 +48,7 @@ export class RobotLinkServer {
   private readonly gpioDevices: SimGpioDevice[] = [];
   private readonly openSerial = new Set<string>();
   private readonly serialFaults = new Map<string, SerialWireFault>();
+  private readonly detached = new Set<string>();
   private readonly i2cFaults = new Map<string, I2cWireFault>();
   /** Serial output held back by a latency fault, by path. */
   private readonly delayed = new Map<string, Array<{ simTimeUs: number; bytes: Uint8Array }>>();
@@ -73,6 +74,12 @@ export class RobotLinkServer {
       }
     }
     port.on('message', (message) => this.handle(message));
+  }
+
+  /** Takes a serial device off the link (it is bridged to a pseudo-terminal instead). */
+  detachSerial(path: string): void {
+    this.detached.add(path);
+    this.openSerial.delete(path);
   }
 
   /** Sets (or with `null` clears) the faults on a serial device's wire. Unplugging closes the robot's port. */

@@ -6,6 +6,7 @@ import { createSimHardware, type SimHardware } from './devices/builtin-sim-devic
 import type { SimMotorOutputs, SimWorldView } from './devices/sim-device.js';
 import { FaultInjector } from './fault-injector.js';
 import { goalReachedByPose, type SimFaultReport } from './report.js';
+import { PtySerialBridge } from './pty-serial-bridge.js';
 import { RobotLinkServer } from './robot-link-server.js';
 import { scenarioMissionOf, scenarioStartPose, type Scenario, type ScenarioRobot } from './scenario.js';
 import { CollisionMonitor } from './world/collision-monitor.js';
@@ -34,6 +35,8 @@ interface WheelRef {
 class SimRobot {
   readonly physics: DiffDrivePhysics;
   readonly faults: FaultInjector;
+  /** Serial devices attached to pseudo-terminals (`--pty`). */
+  readonly bridges: PtySerialBridge[] = [];
   readonly collisions: CollisionMonitor;
   readonly mission: Mission;
   goalReached = false;
@@ -97,6 +100,14 @@ class SimRobot {
   }
 }
 
+/** The baud rate the board config gives the device at `path` (115200 when it names none). */
+function configuredBaudRate(board: BoardConfig, path: string): number {
+  const bus = board.buses.find((b) => b.kind === 'serial' && b.path === path);
+  const node = board.devices.find((d) => d.bus === bus?.id);
+  const baud = node?.params.baudRate;
+  return typeof baud === 'number' ? baud : 115_200;
+}
+
 function wheelCommand(ref: WheelRef): WheelCommand {
   const out = ref.motors.output(ref.channel);
   return { duty: ref.invert ? -out.duty : out.duty, mode: out.mode };
@@ -118,6 +129,7 @@ export class SimWorld {
     boards: Record<string, { board: BoardConfig; file: string }>,
     ports: Map<string, LinkPort<RobotToWorld, WorldToRobot>>,
     scenarioFile = 'scenario',
+    ptys: Record<string, Record<string, string>> = {},
   ) {
     this.map = new WorldMap(scenario.world);
     this.random = seededRandom(scenario.seed);
@@ -127,7 +139,16 @@ export class SimWorld {
       if (!entry || !port) throw new Error(`robot ${spec.id} has no board or link`);
       const hardware = createSimHardware(entry.board, entry.file);
       const link = new RobotLinkServer(spec.id, port, hardware.devices, this.random);
-      this.robots.push(new SimRobot(spec, entry.board, hardware, link, this.map, scenarioFile, index));
+      const robot = new SimRobot(spec, entry.board, hardware, link, this.map, scenarioFile, index);
+      this.robots.push(robot);
+      for (const [devicePath, ttyPath] of Object.entries(ptys[spec.id] ?? {})) {
+        const device = hardware.devices.find((d) => d.kind === 'serial' && d.path === devicePath);
+        if (!device || device.kind !== 'serial') throw new Error(`robot ${spec.id} has no serial device at ${devicePath}`);
+        link.detachSerial(devicePath);
+        const bridge = new PtySerialBridge(device, ttyPath, configuredBaudRate(entry.board, devicePath));
+        bridge.start(0);
+        robot.bridges.push(bridge);
+      }
     }
     log('world "%s": %d robot(s)', scenario.name, this.robots.length);
   }
@@ -152,6 +173,7 @@ export class SimWorld {
         const view = this.viewFor(robot);
         robot.link.streamDeviceOutput(this.simTimeUs, view);
         robot.link.streamGpioEdges(this.simTimeUs, view);
+        for (const bridge of robot.bridges) bridge.pump(this.simTimeUs, view);
       }
     }
     const seq = ++this.seq;
@@ -169,6 +191,11 @@ export class SimWorld {
       clearanceM: robot.collisions.lastClearanceM,
       goalReached: robot.goalReached,
     }));
+  }
+
+  /** Closes the pseudo-terminal bridges. */
+  close(): void {
+    for (const robot of this.robots) for (const bridge of robot.bridges) bridge.close();
   }
 
   /** The faults thrown so far, every robot's. */

@@ -16,6 +16,8 @@ export interface WorldWorkerData {
   durationS: number;
   /** Lock-step quantum, milliseconds of sim time. */
   quantumMs: number;
+  /** `--pty`: per robot id, serial device path -> the pseudo-terminal end the world drives. */
+  ptys: Record<string, Record<string, string>>;
 }
 
 /** Main → world. */

@@ -33,7 +33,7 @@ export async function runWorldWorker(
     const ports = new Map<string, LinkPort<RobotToWorld, WorldToRobot>>();
     for (const [id, port] of Object.entries(robotPorts))
       ports.set(id, port as unknown as LinkPort<RobotToWorld, WorldToRobot>);
-    world = new SimWorld(data.scenario, data.boards, ports, data.scenarioFile);
+    world = new SimWorld(data.scenario, data.boards, ports, data.scenarioFile, data.ptys);
   } catch (error) {
     parent.postMessage({ t: 'failed', message: error instanceof Error ? error.message : String(error) });
     return;
@@ -66,6 +66,7 @@ export async function runWorldWorker(
     }
   }
   log('world finished at %d us', world.nowUs());
+  world.close();
   parent.postMessage({
     t: 'finished',
     simTimeS: world.nowUs() / 1e6,

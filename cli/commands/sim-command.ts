@@ -5,6 +5,8 @@ import { ConfigError } from '../../config/config-error.js';
 import { SimGpioBackend } from '../../hal/transport/gpio/sim-gpio-backend.js';
 import { SimPwmBackend } from '../../hal/transport/pwm/sim-pwm-backend.js';
 import { SimI2cBackend } from '../../hal/transport/i2c/sim-i2c-backend.js';
+import { PathMappedSerialBackend } from '../../hal/transport/serial/path-mapped-serial-backend.js';
+import { SerialportBackend } from '../../hal/transport/serial/serialport-backend.js';
 import { SimSerialBackend } from '../../hal/transport/serial/sim-serial-backend.js';
 import type { LinkPort, RobotToWorld, WorldToRobot } from '../../hal/transport/sim-link/protocol.js';
 import { SimLinkClient } from '../../hal/transport/sim-link/sim-link-client.js';
@@ -16,6 +18,7 @@ import type { MainToWorld, WorldToMain, WorldWorkerData } from '../../simulator/
 import { describeEvent } from '../../messages/runtime-event.js';
 import { VirtualClock } from '../../time/virtual-clock.js';
 import { loadBoard, loadParams, loadScenario } from '../config-sources.js';
+import { openPtyPairs } from '../pty-pairs.js';
 import { RobotRuntime } from '../robot-runtime.js';
 import { buildSimReport } from '../sim-report.js';
 import { formatStatusLine } from '../status-line.js';
@@ -34,6 +37,8 @@ export interface SimOptions {
   /** Sim seconds per wall second; 0 = as fast as possible. Default: 1, or 0 when headless. */
   speed?: number;
   report?: string;
+  /** Attach every simulated serial device to a pseudo-terminal and read it through the real serialport binding. */
+  pty?: boolean;
   /** Where progress goes (stderr). */
   out: NodeJS.WriteStream;
 }
@@ -54,10 +59,15 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
   const spec = scenario.robots[0]!;
   const board = loadBoard(options.board ?? spec.board);
   const params = loadParams(board, options.config);
-  const speed = options.speed ?? (options.headless ? 0 : 1);
+  // Bytes through pseudo-terminals flow in real time, outside the lock step: keep the clock real by default.
+  const speed = options.speed ?? (options.headless && !options.pty ? 0 : 1);
   const durationS = options.durationS ?? (options.headless ? scenario.durationS : Infinity);
   if (!(durationS > 0)) throw new UsageError('--duration must be a positive number of seconds');
 
+  const serialPaths = board.board.buses.flatMap((bus) =>
+    bus.kind === 'serial' && board.board.devices.some((d) => d.enabled && d.bus === bus.id) ? [bus.path] : [],
+  );
+  const ptys = options.pty ? await openPtyPairs(serialPaths) : null;
   const channel = new MessageChannel();
   const clock = new VirtualClock(0);
   const link = new SimLinkClient(channel.port1 as unknown as LinkPort<WorldToRobot, RobotToWorld>, clock);
@@ -69,6 +79,9 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
     speed,
     durationS,
     quantumMs: params['sim.quantumMs'],
+    ptys: ptys
+      ? { [spec.id]: Object.fromEntries(Object.entries(ptys.pairs).map(([path, pair]) => [path, pair.deviceEnd])) }
+      : {},
   };
   const world = startThread('world', { world: workerData, ports: { [spec.id]: channel.port2 } }, [channel.port2]);
 
@@ -84,6 +97,9 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
   });
 
   const live = !options.headless;
+  for (const [path, pair] of Object.entries(ptys?.pairs ?? {})) {
+    options.out.write(`${path} is the pseudo-terminal ${pair.hostEnd}, read through the serialport binding\n`);
+  }
   const speedText = speed === 0 ? 'as fast as possible' : `${speed}x real time`;
   const lengthText = Number.isFinite(durationS) ? `${durationS} s` : 'Ctrl-C to stop';
   options.out.write(
@@ -134,6 +150,7 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
   const missionState = runtime.missionState();
   await runtime.stop();
   await world.terminate();
+  ptys?.close();
   if (outcome.t !== 'finished') {
     options.out.write(`spinal sim: the simulation failed: ${outcome.t === 'failed' ? outcome.message : 'no result'}\n`);
     return EXIT_RUNTIME_FAILURE;

@@ -2,8 +2,9 @@ import { fakeWorldView } from '../../test/harness/fake-world-view.js';
 import { describe, expect, it } from 'vitest';
 import { Ld06Decoder, pointAnglesDeg, type Ld06Packet } from '../../hal/lidar/ld06/codec.js';
 import { ld06ParamsSchema } from '../../hal/lidar/ld06/params.js';
+import { ld19ParamsSchema } from '../../hal/lidar/ld19/params.js';
 import type { Pose2D } from '../../messages/geometry.js';
-import { createLd06SimDevice } from './ld06-model.js';
+import { createLd06SimDevice, createLd19SimDevice } from './ld06-model.js';
 import type { SimWorldView, TimedBytes } from './sim-device.js';
 
 const PATH = '/dev/ttyUSB0';
@@ -185,5 +186,21 @@ describe('simulated LD06', () => {
     expect(() => createLd06SimDevice(PATH, params, { rotationHz: 0 })).toThrow(RangeError);
     expect(() => createLd06SimDevice(PATH, params, { samplesPerS: -1 })).toThrow(RangeError);
     expect(() => createLd06SimDevice(PATH, params, { rangeNoiseM: -0.1 })).toThrow(RangeError);
+  });
+});
+
+describe('simulated LD19', () => {
+  it('sends the LD06 packet at the same rate, from its own params (mount included)', () => {
+    const world = wallWorld({ xM: 0, yM: 0, yawRad: 0 });
+    const device = createLd19SimDevice(PATH, ld19ParamsSchema.parse({ mount: { xM: 0.2 } }));
+    device.open(230_400, 0);
+    const chunks: TimedBytes[] = [];
+    for (let t = 10_000; t <= 1_000_000; t += 10_000) chunks.push(...device.advance(t, world));
+    const packets = decodeAll(chunks);
+    expect(packets.length).toBeGreaterThanOrEqual(374);
+    expect(packets.every((p) => p.speedDegPerS === 3600)).toBe(true);
+    const ahead = pointsOf(packets).filter((p) => near(p.angleDeg, 0, 1));
+    expect(ahead.length).toBeGreaterThan(15);
+    for (const point of ahead) expect(Math.abs(point.distanceMm - 800)).toBeLessThan(25);
   });
 });

@@ -12,6 +12,7 @@ import {
   type Ld06Point,
 } from '../../hal/lidar/ld06/codec.js';
 import type { Ld06Params } from '../../hal/lidar/ld06/params.js';
+import type { Ld19Params } from '../../hal/lidar/ld19/params.js';
 import type { SimSerialDevice, SimWorldView, TimedBytes } from './sim-device.js';
 
 const log = createDebug('spinal:sim:ld06');
@@ -146,4 +147,13 @@ export function createLd06SimDevice(path: string, params: Ld06Params, options: L
       return out;
     },
   };
+}
+
+/**
+ * A simulated LDROBOT LD19 at `path`. On the wire the LD19 is an LD06: the same 47-byte packet,
+ * 230400 baud, 4500 measurements a second at 10 Hz, out to 12 m (LD19 Development Manual), so
+ * this is {@link createLd06SimDevice} given the LD19's params.
+ */
+export function createLd19SimDevice(path: string, params: Ld19Params, options: Ld06SimOptions = {}): SimSerialDevice {
+  return createLd06SimDevice(path, params, options);
 }

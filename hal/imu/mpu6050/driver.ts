@@ -176,11 +176,11 @@ export class Mpu6050Imu implements ImuDevice {
     this.count.initAttempts++;
     try {
       const device = await this.openDevice();
-      const [whoAmI = -1] = await device.writeRead(pointerWrite(REG_WHO_AM_I), 1);
+      const [whoAmI] = await device.writeRead(pointerWrite(REG_WHO_AM_I), 1);
       if (whoAmI !== MPU6050_WHO_AM_I) {
         throw new ChipMismatch(
-          `found ${hex(whoAmI)} at ${hex(this.address)}, expected an MPU6050 (${hex(MPU6050_WHO_AM_I)}) ` +
-            `in WHO_AM_I (register 0x75) on ${this.busPath}`,
+          `found ${whoAmI === undefined ? 'nothing' : hex(whoAmI)} at ${hex(this.address)} on ${this.busPath}, expected an MPU6050 ` +
+            `(${hex(MPU6050_WHO_AM_I)}): WHO_AM_I (register 0x75) does not match`,
         );
       }
       await device.write(registerWrite(REG_PWR_MGMT_1, PWR_MGMT_1_DEVICE_RESET));
@@ -268,6 +268,7 @@ export class Mpu6050Imu implements ImuDevice {
       if (generation !== this.generation) return;
       const error = TransportError.from(cause, `${this.id} read`);
       if (REOPEN_ON.has(error.code)) {
+        this.running = false;
         this.tracker.set('failed', `lost the bus: ${error.message}`, this.clock.nowUs());
         this.stopPolling();
         void this.dropBus();

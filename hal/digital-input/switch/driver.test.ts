@@ -1,0 +1,281 @@
+import { describe, expect, it } from 'vitest';
+import type { BusConfig } from '../../../config/board-schema.js';
+import { VirtualClock } from '../../../time/virtual-clock.js';
+import type { TransportBackends } from '../../registry.js';
+import type { GpioBackend, GpioLevel, GpioLine, GpioLineSpec } from '../../transport/gpio/api.js';
+import type { I2cBackend } from '../../transport/i2c/api.js';
+import type { PwmBackend } from '../../transport/pwm/api.js';
+import type { SerialBackend } from '../../transport/serial/api.js';
+import { TransportError } from '../../transport/transport-error.js';
+import type { DigitalInputDevice, DigitalInputState } from '../api.js';
+import { SWITCH_REASONS, bumperSwitchModel, estopSwitchModel } from './driver.js';
+import { bumperSwitchParamsSchema, estopSwitchParamsSchema } from './params.js';
+
+const CHIP = 'pinctrl-bcm2711';
+const LINE = 5;
+const MS = 1_000;
+
+/** One GPIO line in memory: the test sets its electrical level and makes opens or reads fail. */
+class MemoryGpio implements GpioBackend {
+  readonly kind = 'memory';
+  level: GpioLevel = 0;
+  readonly opened: GpioLineSpec[] = [];
+  failOpen: TransportError | undefined;
+  failRead: TransportError | undefined;
+  reads = 0;
+  closed = 0;
+  private listeners: Array<(level: GpioLevel) => void> = [];
+
+  async open(spec: GpioLineSpec): Promise<GpioLine> {
+    this.opened.push(spec);
+    if (this.failOpen) throw this.failOpen;
+    const listeners: Array<(level: GpioLevel) => void> = [];
+    this.listeners = listeners;
+    return {
+      spec,
+      read: async () => {
+        this.reads++;
+        if (this.failRead) throw this.failRead;
+        return this.level;
+      },
+      write: async () => {},
+      onEdge: (listener) => listeners.push(listener),
+      close: async () => {
+        this.closed++;
+        listeners.length = 0;
+      },
+    };
+  }
+
+  /** Sets the level; a change is reported as an edge unless `report` is false (a missed edge). */
+  set(level: GpioLevel, report = true): void {
+    const changed = level !== this.level;
+    this.level = level;
+    if (changed && report) for (const listener of this.listeners) listener(level);
+  }
+}
+
+type Role = 'estop' | 'bumper';
+
+function setUp(role: Role, params: Record<string, unknown> = {}, initialLevel: GpioLevel = role === 'estop' ? 0 : 1) {
+  const clock = new VirtualClock(2_000_000);
+  const gpio = new MemoryGpio();
+  gpio.level = initialLevel;
+  const backends: TransportBackends = {
+    serial: {} as SerialBackend,
+    i2c: {} as I2cBackend,
+    gpio,
+    pwm: {} as PwmBackend,
+  };
+  const bus: BusConfig = { id: 'gpio', kind: 'gpio', chipLabel: CHIP };
+  const model = role === 'estop' ? estopSwitchModel : bumperSwitchModel;
+  const schema = role === 'estop' ? estopSwitchParamsSchema : bumperSwitchParamsSchema;
+  const device: DigitalInputDevice = model.create({
+    id: role,
+    bus,
+    address: undefined,
+    pins: { in: LINE },
+    params: schema.parse(params),
+    clock,
+    backends,
+  });
+  const changes: DigitalInputState[] = [];
+  device.onChange((state) => changes.push(state));
+  return { clock, gpio, device, changes };
+}
+
+async function flush(): Promise<void> {
+  for (let i = 0; i < 20; i++) await Promise.resolve();
+}
+
+/** Advances the clock in 1 ms steps, letting the driver's reads complete between them. */
+async function run(clock: VirtualClock, forUs: number): Promise<void> {
+  const endUs = clock.nowUs() + forUs;
+  while (clock.nowUs() < endUs) {
+    clock.advanceTo(Math.min(endUs, clock.nowUs() + MS));
+    await flush();
+  }
+}
+
+describe('switch params', () => {
+  it('defaults the e-stop to active-high (normally closed) and the bumper to active-low (normally open)', () => {
+    expect(estopSwitchParamsSchema.parse({})).toEqual({ activeLow: false, debounceMs: 10, pollMs: 50 });
+    expect(bumperSwitchParamsSchema.parse({})).toEqual({ activeLow: true, debounceMs: 10, pollMs: 50 });
+    expect(estopSwitchParamsSchema.safeParse({ debounceMs: -1 }).success).toBe(false);
+    expect(estopSwitchParamsSchema.safeParse({ wiring: 'nc' }).success).toBe(false);
+  });
+});
+
+describe('generic,estop-switch driver', () => {
+  it('reads active (pressed) until the line has been read, then released once LOW held for the debounce', async () => {
+    const { device, clock, gpio } = setUp('estop');
+    expect(device.role).toBe('estop');
+    expect(device.state()).toMatchObject({ active: true, reason: SWITCH_REASONS.notReadYet });
+    await device.start();
+    expect(gpio.opened[0]).toMatchObject({ chipLabel: CHIP, line: LINE, direction: 'in', edge: 'both', activeLow: false });
+    expect(device.health().state).toBe('ok');
+    expect(device.state().active).toBe(true);
+    await run(clock, 9 * MS);
+    expect(device.state().active).toBe(true);
+    await run(clock, 1 * MS);
+    expect(device.state()).toEqual({ active: false, reason: 'released', stampUs: 2_010_000 });
+  });
+
+  it('reads a press at once, at the time of the edge, however the contact bounces; a release waits for the debounce', async () => {
+    const { device, clock, gpio, changes } = setUp('estop');
+    await device.start();
+    await run(clock, 20 * MS);
+    changes.length = 0;
+
+    const pressedAtUs = clock.nowUs();
+    gpio.set(1);
+    expect(device.state()).toEqual({ active: true, reason: 'pressed or circuit open', stampUs: pressedAtUs });
+    // Bounce: LOW for 1 ms, then HIGH for good.
+    await run(clock, 1 * MS);
+    gpio.set(0);
+    await run(clock, 1 * MS);
+    gpio.set(1);
+    await run(clock, 30 * MS);
+    expect(changes.map((c) => c.active)).toEqual([true]);
+
+    // Release with bounce: the state stays active until LOW has held for 10 ms.
+    gpio.set(0);
+    await run(clock, 3 * MS);
+    gpio.set(1);
+    await run(clock, 1 * MS);
+    gpio.set(0);
+    const lastBounceUs = clock.nowUs();
+    await run(clock, 9 * MS);
+    expect(device.state().active).toBe(true);
+    await run(clock, 1 * MS);
+    expect(device.state()).toEqual({ active: false, reason: 'released', stampUs: lastBounceUs + 10 * MS });
+    expect(changes.map((c) => c.active)).toEqual([true, false]);
+    expect(device.counters()).toMatchObject({ activations: 1, edges: 6 });
+  });
+
+  it('reads a cut wire (HIGH, open circuit) as pressed', async () => {
+    const { device, clock, gpio } = setUp('estop');
+    await device.start();
+    await run(clock, 20 * MS);
+    gpio.set(1);
+    expect(device.state()).toMatchObject({ active: true, reason: 'pressed or circuit open' });
+    expect(device.health().state).toBe('ok');
+  });
+
+  it('catches a missed edge at the next poll', async () => {
+    const { device, clock, gpio } = setUp('estop', { pollMs: 20 });
+    await device.start();
+    await run(clock, 20 * MS);
+    expect(device.state().active).toBe(false);
+    gpio.set(1, false);
+    await run(clock, 20 * MS);
+    expect(device.state()).toMatchObject({ active: true, reason: 'pressed or circuit open' });
+  });
+
+  it('when the line cannot be read: pressed ("line lost"), health failed; back to released and ok when it reads again', async () => {
+    const { device, clock, gpio, changes } = setUp('estop');
+    await device.start();
+    await run(clock, 20 * MS);
+    expect(device.state().active).toBe(false);
+
+    gpio.failRead = new TransportError('EIO', 'read GPIO 517');
+    await run(clock, 50 * MS);
+    expect(device.state()).toMatchObject({ active: true, reason: 'line lost: treated as pressed' });
+    expect(device.health()).toMatchObject({ state: 'failed', reason: `cannot read ${CHIP} line ${LINE}: EIO: read GPIO 517` });
+    expect(gpio.closed).toBe(1);
+
+    gpio.failRead = undefined;
+    await run(clock, 1_000 * MS);
+    expect(device.health()).toMatchObject({ state: 'ok', reason: '' });
+    expect(device.state()).toMatchObject({ active: false, reason: 'released' });
+    expect(changes.map((c) => c.reason)).toEqual(['released', 'line lost: treated as pressed', 'released']);
+    expect(device.counters()).toMatchObject({ readErrors: 1, reopenAttempts: 1 });
+  });
+
+  it('when the line cannot be opened: pressed and failed, retried with backoff until it opens', async () => {
+    const { device, clock, gpio } = setUp('estop');
+    gpio.failOpen = new TransportError('EBUSY', 'GPIO 517 is exported by another process');
+    await device.start();
+    expect(device.state()).toMatchObject({ active: true, reason: 'line lost: treated as pressed' });
+    expect(device.health()).toMatchObject({
+      state: 'failed',
+      reason: `cannot open ${CHIP} line ${LINE}: EBUSY: GPIO 517 is exported by another process`,
+    });
+    await run(clock, 3_000 * MS);
+    const attempts = gpio.opened.length;
+    expect(attempts).toBeGreaterThanOrEqual(4);
+    expect(device.state().active).toBe(true);
+
+    gpio.failOpen = undefined;
+    await run(clock, 3_000 * MS);
+    expect(device.health().state).toBe('ok');
+    expect(device.state().active).toBe(false);
+  });
+
+  it('honours activeLow: true (a normally-open button)', async () => {
+    const { device, clock, gpio } = setUp('estop', { activeLow: true }, 1);
+    await device.start();
+    await run(clock, 20 * MS);
+    expect(device.state().active).toBe(false);
+    gpio.set(0);
+    expect(device.state()).toMatchObject({ active: true, reason: 'pressed' });
+  });
+
+  it('releases at once with debounceMs 0', async () => {
+    const { device, clock, gpio } = setUp('estop', { debounceMs: 0 });
+    await device.start();
+    expect(device.state().active).toBe(false);
+    gpio.set(1);
+    await run(clock, 1 * MS);
+    gpio.set(0);
+    expect(device.state().active).toBe(false);
+  });
+
+  it('stops: active ("stopped"), health stopped, line closed, edges ignored', async () => {
+    const { device, clock, gpio } = setUp('estop');
+    await device.start();
+    await run(clock, 20 * MS);
+    await device.stop();
+    expect(device.state()).toMatchObject({ active: true, reason: 'stopped: treated as pressed' });
+    expect(device.health().state).toBe('stopped');
+    expect(gpio.closed).toBe(1);
+    const reads = gpio.reads;
+    await run(clock, 200 * MS);
+    expect(gpio.reads).toBe(reads);
+  });
+
+  it('needs pins.in on a gpio bus', () => {
+    const base = {
+      id: 'estop',
+      address: undefined,
+      params: estopSwitchParamsSchema.parse({}),
+      clock: new VirtualClock(),
+      backends: {} as TransportBackends,
+    };
+    expect(() =>
+      estopSwitchModel.create({ ...base, bus: { id: 'gpio', kind: 'gpio', chipLabel: CHIP }, pins: {} }),
+    ).toThrow(/pins\.in is required/);
+    expect(() =>
+      estopSwitchModel.create({ ...base, bus: { id: 'gpio', kind: 'gpio', chipLabel: CHIP }, pins: { in: 5, out: 6 } }),
+    ).toThrow(/unknown pin\(s\) out/);
+    expect(() =>
+      estopSwitchModel.create({ ...base, bus: { id: 'uart', kind: 'serial', path: '/dev/ttyAMA0' }, pins: { in: 5 } }),
+    ).toThrow(/needs a gpio bus/);
+  });
+});
+
+describe('generic,bumper-switch driver', () => {
+  it('is active while pressed (LOW) and released after the debounce', async () => {
+    const { device, clock, gpio } = setUp('bumper');
+    expect(device.role).toBe('bumper');
+    expect(device.compatible).toBe('generic,bumper-switch');
+    await device.start();
+    await run(clock, 20 * MS);
+    expect(device.state()).toMatchObject({ active: false, reason: 'released' });
+    gpio.set(0);
+    expect(device.state()).toMatchObject({ active: true, reason: 'pressed' });
+    gpio.set(1);
+    await run(clock, 10 * MS);
+    expect(device.state()).toMatchObject({ active: false, reason: 'released' });
+  });
+});
