@@ -328,7 +328,8 @@ export class Mpu6050Registers {
   private readonly file = new Uint8Array(0x80);
   private pointerRegister = 0;
 
-  constructor() {
+  /** @param whoAmI What WHO_AM_I reads; default 0x68, a genuine MPU-6050 (clones read other values). */
+  constructor(private readonly whoAmI = MPU6050_WHO_AM_I) {
     this.powerOn();
   }
 
@@ -336,7 +337,7 @@ export class Mpu6050Registers {
   powerOn(): void {
     this.file.fill(0);
     this.file[REG_PWR_MGMT_1] = PWR_MGMT_1_RESET_VALUE;
-    this.file[REG_WHO_AM_I] = MPU6050_WHO_AM_I;
+    this.file[REG_WHO_AM_I] = this.whoAmI & 0xff;
     this.pointerRegister = 0;
   }
 
