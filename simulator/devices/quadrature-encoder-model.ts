@@ -16,6 +16,8 @@ type Wheel = (typeof WHEELS)[number];
 
 /** While edge events are being lost, one edge event in this many is not reported. */
 const LOST_EDGE_EVERY = 3;
+/** Travel within this many counts of a count boundary is taken to be on it (float noise). */
+const SNAP_COUNTS = 1e-9;
 
 /** A simulated pair of wheel encoders, plus the fault switches scenarios use. */
 export interface QuadratureEncoderSimDevice extends SimGpioDevice, SimStuckable {
@@ -90,6 +92,13 @@ export function createQuadratureEncoderSimDevice(
     return wheel === 'left' ? travel.leftM : travel.rightM;
   }
 
+  /** A wheel's travel in counts, continuous; float noise around a count boundary is snapped onto it. */
+  function countsOf(world: SimWorldView, encoder: WheelEncoder): number {
+    const x = travelOf(world, encoder.wheel) * encoder.countsPerM;
+    const nearest = Math.round(x);
+    return Math.abs(x - nearest) < SNAP_COUNTS ? nearest : x;
+  }
+
   /** The edges of one wheel in (fromUs, toUs], moving it to `x` counts. */
   function wheelEdges(encoder: WheelEncoder, fromUs: number, toUs: number, x: number): SimGpioEdge[] {
     const edges: SimGpioEdge[] = [];
@@ -135,15 +144,13 @@ export function createQuadratureEncoderSimDevice(
     },
     advance(toUs: number, world: SimWorldView): SimGpioEdge[] {
       if (lastUs === undefined || stuck || toUs <= lastUs) {
-        for (const encoder of encoders) encoder.lastX = travelOf(world, encoder.wheel) * encoder.countsPerM;
+        for (const encoder of encoders) encoder.lastX = countsOf(world, encoder);
         lastUs = Math.max(lastUs ?? toUs, toUs);
         return [];
       }
       const fromUs = lastUs;
       lastUs = toUs;
-      const perWheel = encoders.map((encoder) =>
-        wheelEdges(encoder, fromUs, toUs, travelOf(world, encoder.wheel) * encoder.countsPerM),
-      );
+      const perWheel = encoders.map((encoder) => wheelEdges(encoder, fromUs, toUs, countsOf(world, encoder)));
       return mergeByTime(perWheel);
     },
     position(channel: string): number {

@@ -112,7 +112,13 @@ describe('generic,estop-switch driver', () => {
     expect(device.role).toBe('estop');
     expect(device.state()).toMatchObject({ active: true, reason: SWITCH_REASONS.notReadYet });
     await device.start();
-    expect(gpio.opened[0]).toMatchObject({ chipLabel: CHIP, line: LINE, direction: 'in', edge: 'both', activeLow: false });
+    expect(gpio.opened[0]).toMatchObject({
+      chipLabel: CHIP,
+      line: LINE,
+      direction: 'in',
+      edge: 'both',
+      activeLow: false,
+    });
     expect(device.health().state).toBe('ok');
     expect(device.state().active).toBe(true);
     await run(clock, 9 * MS);
@@ -181,7 +187,10 @@ describe('generic,estop-switch driver', () => {
     gpio.failRead = new TransportError('EIO', 'read GPIO 517');
     await run(clock, 50 * MS);
     expect(device.state()).toMatchObject({ active: true, reason: 'line lost: treated as pressed' });
-    expect(device.health()).toMatchObject({ state: 'failed', reason: `cannot read ${CHIP} line ${LINE}: EIO: read GPIO 517` });
+    expect(device.health()).toMatchObject({
+      state: 'failed',
+      reason: `cannot read ${CHIP} line ${LINE}: EIO: read GPIO 517`,
+    });
     expect(gpio.closed).toBe(1);
 
     gpio.failRead = undefined;

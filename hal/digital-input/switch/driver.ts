@@ -88,7 +88,9 @@ class GpioSwitch implements DigitalInputDevice {
     }
     const extra = Object.keys(context.pins).filter((pin) => pin !== SWITCH_INPUT_PIN);
     if (extra.length > 0) {
-      throw new Error(`device "${context.id}" (${compatible}): unknown pin(s) ${extra.join(', ')}; a switch has only "in"`);
+      throw new Error(
+        `device "${context.id}" (${compatible}): unknown pin(s) ${extra.join(', ')}; a switch has only "in"`,
+      );
     }
     this.context = context;
     this.id = context.id;
@@ -97,7 +99,8 @@ class GpioSwitch implements DigitalInputDevice {
     this.chipLabel = context.bus.chipLabel;
     this.offset = offset;
     this.activeLevel = context.params.activeLow ? 0 : 1;
-    this.activeReason = role === 'estop' && !context.params.activeLow ? SWITCH_REASONS.pressedOrOpen : SWITCH_REASONS.pressed;
+    this.activeReason =
+      role === 'estop' && !context.params.activeLow ? SWITCH_REASONS.pressedOrOpen : SWITCH_REASONS.pressed;
     if (role === 'estop' && context.params.activeLow) {
       log('%s: e-stop configured active-low (normally-open): a cut wire will read released', this.id);
     }
@@ -239,7 +242,8 @@ class GpioSwitch implements DigitalInputDevice {
     }
     this.releaseTimer = this.context.clock.after(debounceUs, () => {
       this.releaseTimer = undefined;
-      if (this.rawLevel !== undefined && this.rawLevel !== this.activeLevel) this.commit(false, SWITCH_REASONS.released);
+      if (this.rawLevel !== undefined && this.rawLevel !== this.activeLevel)
+        this.commit(false, SWITCH_REASONS.released);
     });
   }
 
@@ -289,7 +293,12 @@ async function closeQuietly(line: GpioLine): Promise<void> {
   try {
     await line.close();
   } catch (cause) {
-    log('closing %s line %d failed: %s', line.spec.chipLabel, line.spec.line, TransportError.from(cause, 'close').message);
+    log(
+      'closing %s line %d failed: %s',
+      line.spec.chipLabel,
+      line.spec.line,
+      TransportError.from(cause, 'close').message,
+    );
   }
 }
 

@@ -25,9 +25,7 @@ function switchParamsSchema(defaultActiveLow: boolean, wiring: string) {
       activeLow: z
         .boolean()
         .default(defaultActiveLow)
-        .describe(
-          `Whether LOW on the line means active (pressed). Default ${defaultActiveLow}: ${wiring}.`,
-        ),
+        .describe(`Whether LOW on the line means active (pressed). Default ${defaultActiveLow}: ${wiring}.`),
       debounceMs: z
         .number()
         .min(0)

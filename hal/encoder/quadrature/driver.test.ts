@@ -138,9 +138,9 @@ describe('quadrature encoder params', () => {
       invertRight: false,
       publishHz: 50,
     });
-    expect(quadratureEncoderParamsSchema.safeParse({ countsPerRevolution: 1, wheelDiameterM: 0.1, extra: 1 }).success).toBe(
-      false,
-    );
+    expect(
+      quadratureEncoderParamsSchema.safeParse({ countsPerRevolution: 1, wheelDiameterM: 0.1, extra: 1 }).success,
+    ).toBe(false);
   });
 });
 

@@ -223,7 +223,12 @@ class QuadratureEncoder implements EncoderDevice {
   }
 
   private async openLine(line: number, generation: number, onLevel: (level: number) => void): Promise<GpioLine> {
-    const gpio = await this.context.backends.gpio.open({ chipLabel: this.chipLabel, line, direction: 'in', edge: 'both' });
+    const gpio = await this.context.backends.gpio.open({
+      chipLabel: this.chipLabel,
+      line,
+      direction: 'in',
+      edge: 'both',
+    });
     gpio.onEdge((level) => {
       if (generation !== this.generation) return;
       this.edges++;
@@ -321,7 +326,12 @@ async function closeAll(lines: GpioLine[]): Promise<void> {
     try {
       await line.close();
     } catch (cause) {
-      log('closing %s line %d failed: %s', line.spec.chipLabel, line.spec.line, TransportError.from(cause, 'close').message);
+      log(
+        'closing %s line %d failed: %s',
+        line.spec.chipLabel,
+        line.spec.line,
+        TransportError.from(cause, 'close').message,
+      );
     }
   }
 }

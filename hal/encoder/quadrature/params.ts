@@ -25,7 +25,9 @@ export const quadratureEncoderParamsSchema = z
     invertLeft: z
       .boolean()
       .default(false)
-      .describe('Negate the `left` channel, for an encoder that counts down when its wheel drives forward. Default false.'),
+      .describe(
+        'Negate the `left` channel, for an encoder that counts down when its wheel drives forward. Default false.',
+      ),
     invertRight: z
       .boolean()
       .default(false)
@@ -80,12 +82,17 @@ export function quadratureChannelsFromPins(pins: Record<string, number>): Quadra
 }
 
 /** Wheel travel per count, metres: circumference / counts per revolution. */
-export function metresPerCount(params: Pick<QuadratureEncoderParams, 'countsPerRevolution' | 'wheelDiameterM'>): number {
+export function metresPerCount(
+  params: Pick<QuadratureEncoderParams, 'countsPerRevolution' | 'wheelDiameterM'>,
+): number {
   return (Math.PI * params.wheelDiameterM) / params.countsPerRevolution;
 }
 
 /** Whether a channel is negated by the params (`invertLeft` for `left`, `invertRight` for `right`). */
-export function channelInverted(params: Pick<QuadratureEncoderParams, 'invertLeft' | 'invertRight'>, channel: string): boolean {
+export function channelInverted(
+  params: Pick<QuadratureEncoderParams, 'invertLeft' | 'invertRight'>,
+  channel: string,
+): boolean {
   if (channel === 'left') return params.invertLeft;
   if (channel === 'right') return params.invertRight;
   return false;
