@@ -107,7 +107,7 @@ export async function checkGroups(files: DeviceFile[], host: DoctorHost): Promis
             'sudo udevadm control --reload && sudo udevadm trigger',
             `sudo usermod -aG ${expected} $USER, then log out and back in`,
           ];
-    findings.push(problem('groups', `only root may open ${owned}`, ...fix));
+    findings.push(problem('groups', `user ${user.name} may not open ${owned}: only its owner may`, ...fix));
   }
   return findings;
 }

@@ -107,9 +107,9 @@ export function createRoboclawSimDevice(
   /** Requests answered at `dueUs`; the reply is built then, from the world as it is. */
   const pending: Array<{ dueUs: number; request: RoboclawRequest }> = [];
 
-  /** Travel-derived count of each channel at the last reset, and the signed count at the last sample. */
-  let zeroCounts: Record<RoboclawMotor, number> | undefined;
-  let resetPending = true;
+  /** Travel-derived count of each channel at the last reset (power-on is the sim start), and the signed count at the last sample. */
+  let zeroCounts: Record<RoboclawMotor, number> = { M1: 0, M2: 0 };
+  let resetPending = false;
   const signedCounts: Record<RoboclawMotor, number> = { M1: 0, M2: 0 };
   const status: Record<RoboclawMotor, number> = { M1: 0, M2: 0 };
   const speedQpps: Record<RoboclawMotor, number> = { M1: 0, M2: 0 };
@@ -127,7 +127,7 @@ export function createRoboclawSimDevice(
   function sample(nowUs: number, world: SimWorldView): void {
     if (stuck) return;
     const raw = travelCounts(world);
-    if (resetPending || !zeroCounts) {
+    if (resetPending) {
       zeroCounts = raw;
       resetPending = false;
     }
@@ -214,7 +214,6 @@ export function createRoboclawSimDevice(
     path,
     open(baudRate: number, simTimeUs: number): void {
       openBaudRate = baudRate;
-      lastValidPacketUs = simTimeUs;
       wireFreeUs = simTimeUs;
       decoder.reset();
       pending.length = 0;
@@ -241,7 +240,7 @@ export function createRoboclawSimDevice(
         lastValidPacketUs = arrivedUs;
         apply(packet.request);
         const startUs = Math.max(arrivedUs + replyLatencyUs, wireFreeUs);
-        const dueUs = Math.ceil(startUs + byteTimeUs(replyLength(packet.request)));
+        const dueUs = Math.ceil(startUs + byteTimeUs(replyLength(packet.request, firmwareVersion)));
         wireFreeUs = dueUs;
         pending.push({ dueUs, request: packet.request });
       }
@@ -312,7 +311,7 @@ export function createRoboclawSimDevice(
 }
 
 /** Bytes of the reply to a request: 1 for an acknowledgement; data and CRC for reads (manual, commands 16..24). */
-function replyLength(request: RoboclawRequest): number {
+function replyLength(request: RoboclawRequest, firmwareVersion: string): number {
   switch (request.kind) {
     case 'read-encoder':
     case 'read-speed':
@@ -320,7 +319,7 @@ function replyLength(request: RoboclawRequest): number {
     case 'read-main-battery':
       return 4;
     case 'read-firmware':
-      return 28;
+      return firmwareVersion.length + 4;
     default:
       return 1;
   }
