@@ -20,7 +20,7 @@ Usage:
   spinal sim [--scenario FILE|NAME] [--headless] [--duration S] [--speed X]
              [--report FILE] [--board FILE] [--config FILE] [--pty]
                                                run against the hardware simulator
-  spinal doctor [--board FILE]                 check a board's devices, groups and buses
+  spinal doctor [--board FILE] [--json]        check a board's devices, groups, GPIO numbering and I2C
   spinal --version | --help
 
 sim: without --headless it runs until Ctrl-C with a live status line and the debug port
@@ -76,8 +76,13 @@ export async function main(argv: string[]): Promise<number> {
       return runRunCommand({ board, config: str(values.config), out });
     }
     case 'doctor': {
-      const { values } = parse(rest, { board: { type: 'string' } });
-      return runDoctorCommand({ board: str(values.board) ?? 'board-configs/rpi4-ld06-motorhat.yaml', out });
+      const { values } = parse(rest, { board: { type: 'string' }, json: { type: 'boolean', default: false } });
+      const json = values.json === true;
+      return runDoctorCommand({
+        board: str(values.board) ?? 'board-configs/rpi4-ld06-motorhat.yaml',
+        out: json ? process.stdout : out,
+        json,
+      });
     }
     default:
       throw new UsageError(`unknown command "${command}"`);

@@ -190,11 +190,13 @@ export class RobotRuntime {
       else if (message.t === 'status') {
         const previous = this.cortexStatus;
         this.cortexStatus = message.status;
-        if (previous.missionState !== message.status.missionState || previous.missionKind !== message.status.missionKind) {
+        if (
+          previous.missionState !== message.status.missionState ||
+          previous.missionKind !== message.status.missionKind
+        ) {
           this.record({ kind: 'mission', mission: message.status.missionKind, state: message.status.missionState });
         }
-      }
-      else if (message.t === 'tick-done') {
+      } else if (message.t === 'tick-done') {
         this.cortexNextDueUs = message.nowUs < message.nextDueUs ? message.nextDueUs : message.nowUs;
         if (this.cortexLagging) log('cortex answers the lock step again');
         this.cortexLagging = false;
@@ -211,7 +213,13 @@ export class RobotRuntime {
       device.onHealthChange((health, previous) => {
         if (health.state === previous.state) return;
         log('%s: %s -> %s %s', device.id, previous.state, health.state, health.reason);
-        this.record({ kind: 'device-health', device: device.id, from: previous.state, to: health.state, reason: health.reason });
+        this.record({
+          kind: 'device-health',
+          device: device.id,
+          from: previous.state,
+          to: health.state,
+          reason: health.reason,
+        });
       });
     }
 

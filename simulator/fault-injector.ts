@@ -59,7 +59,14 @@ export class FaultInjector {
       checkApplicable(spec, device, scenarioFile, at);
       const startUs = spec.atS * 1e6;
       const endUs = spec.durationS === undefined ? Infinity : startUs + spec.durationS * 1e6;
-      return { spec, device, startUs, endUs, active: false, report: { device: spec.device, kind: spec.kind, atS: spec.atS, clearedAtS: null } };
+      return {
+        spec,
+        device,
+        startUs,
+        endUs,
+        active: false,
+        report: { device: spec.device, kind: spec.kind, atS: spec.atS, clearedAtS: null },
+      };
     });
   }
 
@@ -107,13 +114,23 @@ export class FaultInjector {
           if (spec.kind === 'eio') fault.eioRate = Math.max(fault.eioRate, spec.rate);
         }
         this.link.setI2cFault(device.busPath, device.address, active.length > 0 ? fault : null);
+      } else {
+        this.link.setGpioFault(
+          device.lines,
+          active.some((spec) => spec.kind === 'unplug'),
+        );
       }
     }
   }
 }
 
 /** Checks a robot's faults against its simulated hardware without running anything (ConfigError on a bad one). */
-export function checkFaults(faults: readonly ScenarioFault[], models: ReadonlyMap<string, SimDevice>, file: string, robotIndex: number): void {
+export function checkFaults(
+  faults: readonly ScenarioFault[],
+  models: ReadonlyMap<string, SimDevice>,
+  file: string,
+  robotIndex: number,
+): void {
   faults.forEach((spec, i) => {
     const at = `robots[${robotIndex}].faults[${i}]`;
     const device = models.get(spec.device);
@@ -127,9 +144,9 @@ function checkApplicable(spec: ScenarioFault, device: SimDevice, file: string, a
   const serialOnly = ['garbage', 'corrupt', 'latency'];
   const i2cOnly = ['nack', 'eio'];
   let problem = '';
-  if (serialOnly.includes(spec.kind) && device.kind !== 'serial') problem = `"${spec.kind}" applies to serial devices only`;
+  if (serialOnly.includes(spec.kind) && device.kind !== 'serial')
+    problem = `"${spec.kind}" applies to serial devices only`;
   if (i2cOnly.includes(spec.kind) && device.kind !== 'i2c') problem = `"${spec.kind}" applies to I2C devices only`;
-  if (spec.kind === 'unplug' && device.kind === 'gpio') problem = '"unplug" applies to serial and I2C devices';
   if (spec.kind === 'stuck' && !isStuckable(device)) problem = `the model of "${spec.device}" cannot be stuck`;
   if (spec.kind === 'press' && !isPressable(device)) problem = `"${spec.device}" is not a button or switch`;
   if (problem) throw new ConfigError(file, `${at}.kind`, problem);

@@ -49,11 +49,15 @@ export class RobotLinkServer {
   private readonly openSerial = new Set<string>();
   private readonly serialFaults = new Map<string, SerialWireFault>();
   private readonly detached = new Set<string>();
+  /** GPIO lines whose wiring is cut: opening or reading them fails with EIO. */
+  private readonly brokenLines = new Set<string>();
   private readonly i2cFaults = new Map<string, I2cWireFault>();
   /** Serial output held back by a latency fault, by path. */
   private readonly delayed = new Map<string, Array<{ simTimeUs: number; bytes: Uint8Array }>>();
   private garbageCarry = new Map<string, number>();
   private tickWaiter: { seq: number; resolve: () => void } | null = null;
+  /** Sim time of the last tick: the robot's writes are stamped with its clock, which never lags it. */
+  private lastTickUs = 0;
   private simTimeUs = 0;
   /** Messages from the robot the world could not make sense of (counted, dropped). */
   malformed = 0;
@@ -100,6 +104,14 @@ export class RobotLinkServer {
     }
   }
 
+  /** Cuts (or mends) the wiring of a GPIO device's lines: opening or reading them fails with EIO. */
+  setGpioFault(lines: ReadonlyArray<{ chipLabel: string; line: number }>, broken: boolean): void {
+    for (const line of lines) {
+      if (broken) this.brokenLines.add(lineKey(line.chipLabel, line.line));
+      else this.brokenLines.delete(lineKey(line.chipLabel, line.line));
+    }
+  }
+
   /** Sets (or with `null` clears) the faults on an I2C device. */
   setI2cFault(busPath: string, address: number, fault: I2cWireFault | null): void {
     const key = `${busPath}@${address}`;
@@ -111,6 +123,7 @@ export class RobotLinkServer {
   streamDeviceOutput(toUs: number, world: SimWorldView): void {
     const fromUs = this.simTimeUs;
     this.simTimeUs = toUs;
+    for (const device of this.i2cByKey.values()) device.advance?.(toUs, world);
     for (const path of this.openSerial) {
       const device = this.serialByPath.get(path);
       if (!device) continue;
@@ -118,7 +131,8 @@ export class RobotLinkServer {
       const chunks = device.advance(toUs, world);
       if (fault.garbageBytesPerS > 0) chunks.push(this.garbage(path, fault.garbageBytesPerS, fromUs, toUs));
       for (const chunk of chunks) {
-        const bytes = fault.corruptRate > 0 && this.random() < fault.corruptRate ? this.corrupt(chunk.bytes) : chunk.bytes;
+        const bytes =
+          fault.corruptRate > 0 && this.random() < fault.corruptRate ? this.corrupt(chunk.bytes) : chunk.bytes;
         if (fault.latencyUs > 0 || this.delayed.has(path)) {
           const queue = this.delayed.get(path) ?? [];
           queue.push({ simTimeUs: chunk.simTimeUs + fault.latencyUs, bytes });
@@ -141,7 +155,12 @@ export class RobotLinkServer {
     if (queue.length === 0) this.delayed.delete(path);
   }
 
-  private garbage(path: string, bytesPerS: number, fromUs: number, toUs: number): { simTimeUs: number; bytes: Uint8Array } {
+  private garbage(
+    path: string,
+    bytesPerS: number,
+    fromUs: number,
+    toUs: number,
+  ): { simTimeUs: number; bytes: Uint8Array } {
     const owed = (this.garbageCarry.get(path) ?? 0) + (bytesPerS * (toUs - fromUs)) / 1e6;
     const count = Math.floor(owed);
     this.garbageCarry.set(path, owed - count);
@@ -162,7 +181,13 @@ export class RobotLinkServer {
   streamGpioEdges(toUs: number, world: SimWorldView): void {
     for (const device of this.gpioDevices) {
       for (const edge of device.advance(toUs, world)) {
-        this.port.postMessage({ t: 'gpio-edge', chipLabel: edge.chipLabel, line: edge.line, level: edge.level, simTimeUs: edge.simTimeUs });
+        this.port.postMessage({
+          t: 'gpio-edge',
+          chipLabel: edge.chipLabel,
+          line: edge.line,
+          level: edge.level,
+          simTimeUs: edge.simTimeUs,
+        });
       }
     }
   }
@@ -170,6 +195,7 @@ export class RobotLinkServer {
   /** Sends `tick` and resolves when the robot answers `tick-done`. */
   tick(seq: number, simTimeUs: number): Promise<void> {
     this.simTimeUs = simTimeUs;
+    this.lastTickUs = simTimeUs;
     return new Promise<void>((resolve) => {
       this.tickWaiter = { seq, resolve };
       this.port.postMessage({ t: 'tick', seq, simTimeUs });
@@ -249,13 +275,24 @@ export class RobotLinkServer {
       case 'gpio-open':
       case 'gpio-read': {
         const device = this.gpioByLine.get(lineKey(message.chipLabel, message.line));
-        if (!device) return this.fail(message.reqId, 'ENOENT', `nothing is wired to GPIO ${message.chipLabel} line ${message.line}`);
+        if (!device)
+          return this.fail(
+            message.reqId,
+            'ENOENT',
+            `nothing is wired to GPIO ${message.chipLabel} line ${message.line}`,
+          );
+        if (this.brokenLines.has(lineKey(message.chipLabel, message.line))) {
+          return this.fail(message.reqId, 'EIO', `GPIO ${message.chipLabel} line ${message.line} does not respond`);
+        }
         const level = device.read({ chipLabel: message.chipLabel, line: message.line });
         this.port.postMessage({ t: 'reply', reqId: message.reqId, ok: true, bytes: Uint8Array.of(level) });
         return;
       }
       case 'gpio-write':
-        this.gpioByLine.get(lineKey(message.chipLabel, message.line))?.hostWrite(message, message.level, this.simTimeUs);
+        if (this.brokenLines.has(lineKey(message.chipLabel, message.line))) return;
+        this.gpioByLine
+          .get(lineKey(message.chipLabel, message.line))
+          ?.hostWrite(message, message.level, Math.max(message.stampUs ?? 0, this.lastTickUs));
         return;
       case 'pwm-open': {
         if (!this.gpioByPwm.has(lineKey(message.chip, message.channel))) {
@@ -264,7 +301,9 @@ export class RobotLinkServer {
         return this.ok(message.reqId);
       }
       case 'pwm-set':
-        this.gpioByPwm.get(lineKey(message.chip, message.channel))?.hostPwm(message, message.duty, message.enabled, this.simTimeUs);
+        this.gpioByPwm
+          .get(lineKey(message.chip, message.channel))
+          ?.hostPwm(message, message.duty, message.enabled, Math.max(message.stampUs ?? 0, this.lastTickUs));
         return;
       default:
         this.malformed++;

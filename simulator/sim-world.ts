@@ -143,7 +143,8 @@ export class SimWorld {
       this.robots.push(robot);
       for (const [devicePath, ttyPath] of Object.entries(ptys[spec.id] ?? {})) {
         const device = hardware.devices.find((d) => d.kind === 'serial' && d.path === devicePath);
-        if (!device || device.kind !== 'serial') throw new Error(`robot ${spec.id} has no serial device at ${devicePath}`);
+        if (!device || device.kind !== 'serial')
+          throw new Error(`robot ${spec.id} has no serial device at ${devicePath}`);
         link.detachSerial(devicePath);
         const bridge = new PtySerialBridge(device, ttyPath, configuredBaudRate(entry.board, devicePath));
         bridge.start(0);

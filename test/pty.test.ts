@@ -16,11 +16,16 @@ describe('spinal sim --pty', () => {
     async () => {
       expect(haveSocat, 'socat is needed for --pty (apt-get install socat)').toBe(true);
       const report = join(mkdtempSync(join(tmpdir(), 'spinal-pty-test-')), 'report.json');
-      const result = await runCli(['sim', '--pty', '--headless', '--duration', '16', '--speed', '2', '--report', report], {
-        timeoutMs: 60_000,
-      });
+      const result = await runCli(
+        ['sim', '--pty', '--headless', '--duration', '16', '--speed', '2', '--report', report],
+        {
+          timeoutMs: 60_000,
+        },
+      );
       expect(result.code, result.stderr).toBe(0);
-      expect(result.stderr).toMatch(/\/dev\/ttyUSB0 is the pseudo-terminal \/\S+\/ttyUSB0, read through the serialport binding/);
+      expect(result.stderr).toMatch(
+        /\/dev\/ttyUSB0 is the pseudo-terminal \/\S+\/ttyUSB0, read through the serialport binding/,
+      );
       const robot = (JSON.parse(readFileSync(report, 'utf8')) as SimReport).robots[0]!;
       // Without lidar data the reflex would hold the robot still: reaching the goal proves the bytes flowed.
       expect(robot).toMatchObject({ goalReached: true, collisions: 0 });

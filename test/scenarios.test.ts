@@ -71,7 +71,9 @@ describe('scenario: wall-ahead (driven at the wall at top speed)', () => {
 describe('scenario: lidar-unplug (the lidar is unplugged for 3 s mid-drive)', () => {
   it('GIVEN the lidar disappears at 4 s for 3 s WHEN run headless THEN the robot stops, the lidar fails and recovers by itself, and the goal is reached', async () => {
     const reportFile = join(mkdtempSync(join(tmpdir(), 'spinal-scenario-')), 'report.json');
-    const result = await runCli(['sim', '--headless', '--scenario', 'lidar-unplug', '--report', reportFile], { timeoutMs: 90_000 });
+    const result = await runCli(['sim', '--headless', '--scenario', 'lidar-unplug', '--report', reportFile], {
+      timeoutMs: 90_000,
+    });
     expect(result.code).toBe(0);
     const report = JSON.parse(readFileSync(reportFile, 'utf8')) as SimReport;
     const robot = report.robots[0]!;

@@ -1,3 +1,6 @@
+import { readdirSync } from 'node:fs';
+import { GpiodCliBackend } from '../../hal/transport/gpio/gpiod-cli-backend.js';
+import { SysfsPwmBackend } from '../../hal/transport/pwm/sysfs-pwm-backend.js';
 import { OnoffGpioBackend } from '../../hal/transport/gpio/onoff-backend.js';
 import { I2cBusBackend } from '../../hal/transport/i2c/i2c-bus-backend.js';
 import { SerialportBackend } from '../../hal/transport/serial/serialport-backend.js';
@@ -5,6 +8,15 @@ import { MonotonicClock } from '../../time/monotonic-clock.js';
 import { loadBoard, loadParams } from '../config-sources.js';
 import { RobotRuntime } from '../robot-runtime.js';
 import { EXIT_OK } from '../usage-error.js';
+
+/** Kernels from 6.6 on may come without numbered sysfs GPIO chips; then lines go through the character device. */
+function hasSysfsGpio(): boolean {
+  try {
+    return readdirSync('/sys/class/gpio').some((name) => name.startsWith('gpiochip'));
+  } catch {
+    return false;
+  }
+}
 
 export interface RunOptions {
   board: string;
@@ -19,13 +31,19 @@ export interface RunOptions {
 export async function runRunCommand(options: RunOptions): Promise<number> {
   const board = loadBoard(options.board);
   const params = loadParams(board, options.config);
+  const clock = new MonotonicClock();
   const runtime = await RobotRuntime.start({
     mode: 'run',
     board: board.board,
     boardFile: board.file,
     params,
-    clock: new MonotonicClock(),
-    backends: { serial: new SerialportBackend(), i2c: new I2cBusBackend(), gpio: new OnoffGpioBackend() },
+    clock,
+    backends: {
+      serial: new SerialportBackend(),
+      i2c: new I2cBusBackend(),
+      gpio: hasSysfsGpio() ? new OnoffGpioBackend() : new GpiodCliBackend({ clock }),
+      pwm: new SysfsPwmBackend({ clock }),
+    },
     assignment: null,
   });
   options.out.write(

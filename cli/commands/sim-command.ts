@@ -91,7 +91,12 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
     boardFile: board.file,
     params: { ...params, 'robot.id': spec.id },
     clock,
-    backends: { serial: new SimSerialBackend(link), i2c: new SimI2cBackend(link), gpio: new SimGpioBackend(link), pwm: new SimPwmBackend(link) },
+    backends: {
+      serial: new SimSerialBackend(link),
+      i2c: new SimI2cBackend(link),
+      gpio: new SimGpioBackend(link),
+      pwm: new SimPwmBackend(link),
+    },
     lockstep: link,
     assignment: { mission: scenarioMissionOf(spec), initialPose: scenarioStartPose(spec) },
   });
@@ -107,7 +112,12 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
   );
 
   // Device faults and recoveries are worth a line each, live or headless.
-  const cameUp = new Set(runtime.status().devices.filter((d) => d.health.state === 'ok').map((d) => d.id));
+  const cameUp = new Set(
+    runtime
+      .status()
+      .devices.filter((d) => d.health.state === 'ok')
+      .map((d) => d.id),
+  );
   runtime.onEvent((event) => {
     if (event.kind !== 'device-health' || event.to === 'stopped') return;
     const firstStart = event.to === 'ok' && !cameUp.has(event.device);

@@ -18,7 +18,11 @@ export function checkBoardModels(board: BoardConfig, file: string, registry: Dev
         .list()
         .map((m) => m.compatible)
         .join(', ');
-      throw new ConfigError(file, `devices[${index}].compatible`, `unknown device model "${node.compatible}" (known: ${known})`);
+      throw new ConfigError(
+        file,
+        `devices[${index}].compatible`,
+        `unknown device model "${node.compatible}" (known: ${known})`,
+      );
     }
     const bus = board.buses.find((b) => b.id === node.bus);
     if (!bus) throw new ConfigError(file, `devices[${index}].bus`, `unknown bus "${node.bus}"`);

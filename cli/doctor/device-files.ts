@@ -82,7 +82,11 @@ export async function checkDeviceFiles(
   for (const file of files) {
     if ((await host.stat(file.path)) === undefined) {
       findings.push(
-        problem('device-files', `${describeDeviceFile(file)} does not exist`, ...missingFileFix(file, configFile, boardModel)),
+        problem(
+          'device-files',
+          `${describeDeviceFile(file)} does not exist`,
+          ...missingFileFix(file, configFile, boardModel),
+        ),
       );
     } else {
       present.push(file);

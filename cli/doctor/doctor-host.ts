@@ -1,6 +1,6 @@
-import { lstat, readdir, readFile, readlink, stat } from 'node:fs/promises';
+import { readdir, readFile, readlink, stat } from 'node:fs/promises';
 import { userInfo } from 'node:os';
-import { dirname, join, posix } from 'node:path';
+import { join, posix } from 'node:path';
 import { GpiodCliBackend, type GpiodChip } from '../../hal/transport/gpio/gpiod-cli-backend.js';
 import { MonotonicClock } from '../../time/monotonic-clock.js';
 import { createI2cProber, type I2cProber } from './i2c-prober.js';
@@ -84,16 +84,6 @@ export async function listHostDir(host: DoctorHost, path: string): Promise<strin
   }
 }
 
-/** True when something (a file, a directory, a dangling link) exists at the path under the host root. */
-export async function hostEntryExists(host: DoctorHost, path: string): Promise<boolean> {
-  try {
-    await lstat(hostPath(host, path));
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * The path a device path finally names after following symlinks, staying inside the host root
  * (`/dev/serial0` -> `/dev/ttyAMA0`, `/dev/serial/by-id/usb-...` -> `/dev/ttyUSB0`). A path that is
@@ -118,9 +108,4 @@ export async function readBoardModel(host: DoctorHost): Promise<string | undefin
   const text = await readHostText(host, '/proc/device-tree/model');
   const model = text?.replace(/\0/g, '').trim();
   return model ? model : undefined;
-}
-
-/** Where a device file sits, for messages: `/dev`. */
-export function parentDir(path: string): string {
-  return dirname(path);
 }

@@ -1,12 +1,6 @@
 /** The checks `spinal doctor` runs, in the order it prints them. */
 export type DoctorCheck =
-  | 'board-config'
-  | 'device-files'
-  | 'groups'
-  | 'serial-console'
-  | 'gpio-numbering'
-  | 'address-collisions'
-  | 'i2c-scan';
+  'board-config' | 'device-files' | 'groups' | 'serial-console' | 'gpio-numbering' | 'address-collisions' | 'i2c-scan';
 
 /**
  * - `ok`: checked and fine.

@@ -32,21 +32,28 @@ const BOARD_BY_GPIO_LABEL: Readonly<Record<string, string>> = {
 
 /** Looks at `/sys/class/gpio`, then `/dev/gpiochip*` (and asks `gpiodetect` for their labels). */
 export async function inspectGpio(host: DoctorHost): Promise<GpioView> {
+  const devices = ((await listHostDir(host, '/dev')) ?? []).filter((name) => /^gpiochip\d+$/.test(name));
   try {
-    return { kind: 'sysfs', chips: await listSysfsGpioChips(join(host.root, 'sys')) };
+    const chips = await listSysfsGpioChips(join(host.root, 'sys'));
+    // A /sys/class/gpio without gpiochipN entries is not the numbered interface onoff needs.
+    if (chips.length > 0 || devices.length === 0) return { kind: 'sysfs', chips };
   } catch (cause) {
     if (!(cause instanceof TransportError) || cause.code !== 'ENOENT') {
       return { kind: 'none', reason: cause instanceof Error ? cause.message : String(cause) };
     }
   }
-  const devices = ((await listHostDir(host, '/dev')) ?? []).filter((name) => /^gpiochip\d+$/.test(name));
   if (devices.length === 0) {
     return { kind: 'none', reason: 'this kernel offers neither sysfs GPIO (/sys/class/gpio) nor /dev/gpiochip*' };
   }
   try {
     return { kind: 'chardev', devices, chips: await host.listGpioChips(), chipsError: undefined };
   } catch (cause) {
-    return { kind: 'chardev', devices, chips: undefined, chipsError: cause instanceof Error ? cause.message : String(cause) };
+    return {
+      kind: 'chardev',
+      devices,
+      chips: undefined,
+      chipsError: cause instanceof Error ? cause.message : String(cause),
+    };
   }
 }
 

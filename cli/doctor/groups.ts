@@ -74,7 +74,8 @@ export async function checkGroups(files: DeviceFile[], host: DoctorHost): Promis
       findings.push(ok('groups', `${file.path} opens for user ${user.name} (group ${groupName})`));
       continue;
     }
-    const groupGrants = ((facts.mode >> 3) & (file.access === 'rw' ? 0b110 : 0b010)) === (file.access === 'rw' ? 0b110 : 0b010);
+    const groupGrants =
+      ((facts.mode >> 3) & (file.access === 'rw' ? 0b110 : 0b010)) === (file.access === 'rw' ? 0b110 : 0b010);
     if (groupGrants && facts.gid !== 0) {
       if (group?.members.includes(user.name)) {
         findings.push(

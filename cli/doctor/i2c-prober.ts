@@ -18,11 +18,16 @@ export type I2cProber = (busPath: string) => Promise<I2cScanResult>;
 
 /** The part of `i2c-bus` the prober uses. */
 export interface ScanningI2cBusModule {
-  openPromisified(busNumber: number): Promise<{ scan(first: number, last: number): Promise<number[]>; close(): Promise<void> }>;
+  openPromisified(
+    busNumber: number,
+  ): Promise<{ scan(first: number, last: number): Promise<number[]>; close(): Promise<void> }>;
 }
 
 /** Runs a command to its end: exit code and output; rejects when it cannot start (ENOENT: not installed). */
-export type CommandRunner = (command: string, args: readonly string[]) => Promise<{ code: number | null; stdout: string; stderr: string }>;
+export type CommandRunner = (
+  command: string,
+  args: readonly string[],
+) => Promise<{ code: number | null; stdout: string; stderr: string }>;
 
 /** First and last address scanned: the range `i2cdetect` scans by default (i2c-tools, tools/i2cdetect.c). */
 export const I2C_SCAN_FIRST = 0x08;
@@ -67,7 +72,8 @@ export function createI2cProber(options: I2cProberOptions = {}): I2cProber {
       }
       throw cause;
     }
-    if (result.code !== 0) throw new Error(`i2cdetect -y ${busNumber} failed: ${result.stderr.trim() || `exit code ${result.code}`}`);
+    if (result.code !== 0)
+      throw new Error(`i2cdetect -y ${busNumber} failed: ${result.stderr.trim() || `exit code ${result.code}`}`);
     return { ...parseI2cdetectOutput(result.stdout), method: 'i2cdetect' };
   };
 }
@@ -101,9 +107,15 @@ export function parseI2cdetectOutput(text: string): Omit<I2cScanResult, 'method'
   return { answering, claimedByKernel };
 }
 
-function runCommand(command: string, args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runCommand(
+  command: string,
+  args: readonly string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, [...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+    const child = spawn(command, [...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LC_ALL: 'C' },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

@@ -107,7 +107,8 @@ export function createIna219SimDevice(
       registers.convert(shuntV, busV);
     },
     setBatteryVoltage(volts: number): void {
-      if (!(volts >= 0) || !Number.isFinite(volts)) throw new RangeError(`battery voltage must be >= 0 V, got ${volts}`);
+      if (!(volts >= 0) || !Number.isFinite(volts))
+        throw new RangeError(`battery voltage must be >= 0 V, got ${volts}`);
       log('%s: battery at %d V', name, volts);
       referenceV = volts;
       referenceUs = nowUs;

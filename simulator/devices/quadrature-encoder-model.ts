@@ -51,7 +51,7 @@ interface WheelEncoder {
  * change linearly, so each edge is stamped at the sim time its count was crossed; both wheels'
  * edges come out merged in time order. An inverted channel (`invertLeft` / `invertRight`) is an
  * encoder wired so that it counts down when its wheel drives forward, which the driver's invert
- * undoes. Counting starts at the first `advance`, with both lines low.
+ * undoes. Counting starts from zero travel at sim time 0, with both lines low.
  */
 export function createQuadratureEncoderSimDevice(
   chipLabel: string,
@@ -74,7 +74,7 @@ export function createQuadratureEncoderSimDevice(
     };
   });
   const lines: SimGpioLine[] = encoders.flatMap((encoder) => [encoder.lineA, encoder.lineB]);
-  let lastUs: number | undefined;
+  let lastUs = 0;
   let stuck = false;
   let losingEdges = false;
 
@@ -143,9 +143,9 @@ export function createQuadratureEncoderSimDevice(
       return found.isA ? levels.a : levels.b;
     },
     advance(toUs: number, world: SimWorldView): SimGpioEdge[] {
-      if (lastUs === undefined || stuck || toUs <= lastUs) {
+      if (stuck || toUs <= lastUs) {
         for (const encoder of encoders) encoder.lastX = countsOf(world, encoder);
-        lastUs = Math.max(lastUs ?? toUs, toUs);
+        lastUs = Math.max(lastUs, toUs);
         return [];
       }
       const fromUs = lastUs;

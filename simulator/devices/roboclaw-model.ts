@@ -20,6 +20,8 @@ const log = createDebug('spinal:sim:roboclaw');
 const BITS_PER_BYTE = 10;
 const MOTORS: readonly RoboclawMotor[] = ['M1', 'M2'];
 const U32 = 4_294_967_296;
+/** The speed reading is the count change over at least this long, microseconds. */
+const SPEED_WINDOW_US = 20_000;
 
 /** How a simulated RoboClaw behaves beyond its board-config params. */
 export interface RoboclawSimOptions {
@@ -113,7 +115,8 @@ export function createRoboclawSimDevice(
   const signedCounts: Record<RoboclawMotor, number> = { M1: 0, M2: 0 };
   const status: Record<RoboclawMotor, number> = { M1: 0, M2: 0 };
   const speedQpps: Record<RoboclawMotor, number> = { M1: 0, M2: 0 };
-  let lastSampleUs: number | undefined;
+  /** Start of the current speed window: its time and counts. */
+  let speedRef: { atUs: number; counts: Record<RoboclawMotor, number> } | undefined;
   let batteryDecivolts = Math.round(openCircuitV * 10);
 
   function travelCounts(world: SimWorldView): Record<RoboclawMotor, number> {
@@ -131,19 +134,24 @@ export function createRoboclawSimDevice(
       zeroCounts = raw;
       resetPending = false;
     }
-    const dtS = lastSampleUs === undefined ? 0 : (nowUs - lastSampleUs) / 1e6;
     for (const motor of MOTORS) {
       const count = raw[motor] - zeroCounts[motor];
       const before = signedCounts[motor];
       if (count !== before) {
-        status[motor] = count < before ? status[motor] | ENCODER_STATUS_BACKWARD : status[motor] & ~ENCODER_STATUS_BACKWARD;
+        status[motor] =
+          count < before ? status[motor] | ENCODER_STATUS_BACKWARD : status[motor] & ~ENCODER_STATUS_BACKWARD;
       }
       if (Math.floor(before / U32) > Math.floor(count / U32)) status[motor] |= ENCODER_STATUS_UNDERFLOW;
       if (Math.floor(before / U32) < Math.floor(count / U32)) status[motor] |= ENCODER_STATUS_OVERFLOW;
-      if (dtS > 0) speedQpps[motor] = Math.round((count - before) / dtS);
       signedCounts[motor] = count;
     }
-    lastSampleUs = nowUs;
+    if (!speedRef) {
+      speedRef = { atUs: nowUs, counts: { ...signedCounts } };
+    } else if (nowUs - speedRef.atUs >= SPEED_WINDOW_US) {
+      const dtS = (nowUs - speedRef.atUs) / 1e6;
+      for (const motor of MOTORS) speedQpps[motor] = Math.round((signedCounts[motor] - speedRef.counts[motor]) / dtS);
+      speedRef = { atUs: nowUs, counts: { ...signedCounts } };
+    }
     const volts = openCircuitV - internalResistanceOhm * world.motorCurrentA();
     batteryDecivolts = Math.min(0xffff, Math.max(0, Math.round(volts * 10)));
   }
@@ -199,7 +207,8 @@ export function createRoboclawSimDevice(
   }
 
   function stopMotors(why: string): void {
-    if (drives.M1.value === 0 && drives.M2.value === 0 && drives.M1.mode === 'duty' && drives.M2.mode === 'duty') return;
+    if (drives.M1.value === 0 && drives.M2.value === 0 && drives.M1.mode === 'duty' && drives.M2.mode === 'duty')
+      return;
     log('%s 0x%s: motors stopped: %s', path, address.toString(16), why);
     drives.M1 = { mode: 'duty', value: 0 };
     drives.M2 = { mode: 'duty', value: 0 };
@@ -218,7 +227,12 @@ export function createRoboclawSimDevice(
       decoder.reset();
       pending.length = 0;
       if (baudRate !== params.baudRate) {
-        log('%s opened at %d baud; the controller listens at %d: it will not understand', path, baudRate, params.baudRate);
+        log(
+          '%s opened at %d baud; the controller listens at %d: it will not understand',
+          path,
+          baudRate,
+          params.baudRate,
+        );
       }
     },
     close(): void {
@@ -255,6 +269,7 @@ export function createRoboclawSimDevice(
         const { dueUs, request } = pending.shift() as { dueUs: number; request: RoboclawRequest };
         if (request.kind === 'reset-encoders') {
           resetPending = true;
+          speedRef = undefined;
           signedCounts.M1 = 0;
           signedCounts.M2 = 0;
           status.M1 = 0;
@@ -290,6 +305,9 @@ export function createRoboclawSimDevice(
       drives.M2 = { mode: 'duty', value: 0 };
       serialTimeoutMs = 0;
       resetPending = true;
+      speedRef = undefined;
+      speedQpps.M1 = 0;
+      speedQpps.M2 = 0;
       signedCounts.M1 = 0;
       signedCounts.M2 = 0;
       status.M1 = 0;

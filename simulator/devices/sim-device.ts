@@ -66,6 +66,8 @@ export interface SimI2cDevice {
   readonly address: number;
   /** One transaction: optional write, then a read of `readLength` bytes. Throws SimBusError to NACK. */
   transfer(write: Uint8Array | null, readLength: number, simTimeUs: number): Uint8Array;
+  /** Sensors: sample the world up to `toUs` (called every physics step; a transaction carries no view of the world). */
+  advance?(toUs: number, world: SimWorldView): void;
 }
 
 /** A GPIO line, named as board configs name it. */

@@ -117,7 +117,8 @@ class TfminiSSimCore {
     this.rangeNoiseM = options.rangeNoiseM ?? 0.01;
     this.temperatureC = options.temperatureC ?? 35;
     if (!(this.rangeNoiseM >= 0)) throw new RangeError(`rangeNoiseM must be >= 0, got ${this.rangeNoiseM}`);
-    if (!Number.isFinite(this.temperatureC)) throw new RangeError(`temperatureC must be finite, got ${this.temperatureC}`);
+    if (!Number.isFinite(this.temperatureC))
+      throw new RangeError(`temperatureC must be finite, got ${this.temperatureC}`);
   }
 
   /** A raycast along the beam from the sensor's world pose (robot pose ⊕ mount); while stuck, the last one. */
@@ -157,7 +158,9 @@ class TfminiSSimCore {
       return new TextEncoder().encode(`${(Math.round(distanceCm) / 100).toFixed(2)}\r\n`);
     }
     const distance =
-      format === TFMINI_S_OUTPUT_FORMAT.standardMm && distanceCm >= 0 ? Math.round(distanceCm * 10) : Math.round(distanceCm);
+      format === TFMINI_S_OUTPUT_FORMAT.standardMm && distanceCm >= 0
+        ? Math.round(distanceCm * 10)
+        : Math.round(distanceCm);
     return encodeTfminiSFrame({ distance, strength, temperatureC: this.temperatureC });
   }
 
@@ -292,7 +295,8 @@ export function createTfminiSSimDevice(
       pending = [];
       decoder.reset();
       restartStream(simTimeUs);
-      if (baudRate !== core.lineBaud) log('%s opened at %d baud; the sensor sends at %d: garbage', path, baudRate, core.lineBaud);
+      if (baudRate !== core.lineBaud)
+        log('%s opened at %d baud; the sensor sends at %d: garbage', path, baudRate, core.lineBaud);
     },
     close(): void {
       openedAtUs = undefined;

@@ -95,6 +95,7 @@ export class SimLinkPair {
   async step(toUs: number, world: SimWorldView = emptyWorldView()): Promise<void> {
     this.simTimeUs = toUs;
     this.server.streamDeviceOutput(toUs, world);
+    this.server.streamGpioEdges(toUs, world);
     await this.server.tick(++this.seq, toUs);
   }
 

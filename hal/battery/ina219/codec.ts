@@ -85,7 +85,8 @@ export const BATTERY_MONITOR_CONFIG: Readonly<Ina219Config> = Object.freeze({
 /** The 16-bit configuration value. @throws RangeError for a field out of range. */
 export function encodeConfig(config: Ina219Config): number {
   const pg = SHUNT_RANGES_MV.indexOf(config.shuntRangeMv);
-  if (pg < 0) throw new RangeError(`shunt range must be one of ${SHUNT_RANGES_MV.join(', ')} mV, got ${config.shuntRangeMv}`);
+  if (pg < 0)
+    throw new RangeError(`shunt range must be one of ${SHUNT_RANGES_MV.join(', ')} mV, got ${config.shuntRangeMv}`);
   if (config.busRangeV !== 16 && config.busRangeV !== 32)
     throw new RangeError(`bus range must be 16 or 32 V, got ${config.busRangeV}`);
   for (const [name, value, max] of [

@@ -8,7 +8,7 @@ import { z } from 'zod';
  * Wiring, both with a pull-up on the line (the Raspberry Pi's GPIO pull resistors are not set
  * through sysfs: fit a 10 kΩ resistor to 3.3 V, or set `gpio=<n>=ip,pu` in config.txt):
  * - e-stop: a normally-closed contact between the line and ground, as emergency stop buttons
- *   have (ISO 13850: direct-opening contacts). Released, the contact holds the line LOW;
+ *   have (ISO 13850 asks for direct opening action, IEC 60947-5-1 Annex K). Released, the contact holds the line LOW;
  *   pressed, it opens and the pull-up pulls the line HIGH. A cut wire or a pulled connector
  *   opens the circuit too and reads HIGH, so it reads as pressed: the fail-safe wiring. Hence
  *   `activeLow: false` (active = HIGH) by default.

@@ -104,7 +104,8 @@ export function gyroConfigValue(rangeDps: number): number {
 /** ACCEL_CONFIG for a range: AFS_SEL in bits 4:3, self-test off. @throws RangeError for another range. */
 export function accelConfigValue(rangeG: number): number {
   const afsSel = ACCEL_RANGES_G.indexOf(rangeG as AccelRangeG);
-  if (afsSel < 0) throw new RangeError(`accelerometer range must be one of ${ACCEL_RANGES_G.join(', ')} g, got ${rangeG}`);
+  if (afsSel < 0)
+    throw new RangeError(`accelerometer range must be one of ${ACCEL_RANGES_G.join(', ')} g, got ${rangeG}`);
   return afsSel << 3;
 }
 

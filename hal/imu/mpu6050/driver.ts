@@ -285,7 +285,11 @@ export class Mpu6050Imu implements ImuDevice {
     if (awake) return;
     this.count.setupLost++;
     log('%s: PWR_MGMT_1 reads %s: the chip lost its setup, starting it again', this.id, hex(pwrMgmt1));
-    this.tracker.set('degraded', `the chip lost its setup (PWR_MGMT_1 ${hex(pwrMgmt1)}): setting it up again`, this.clock.nowUs());
+    this.tracker.set(
+      'degraded',
+      `the chip lost its setup (PWR_MGMT_1 ${hex(pwrMgmt1)}): setting it up again`,
+      this.clock.nowUs(),
+    );
     void this.runInit();
   }
 

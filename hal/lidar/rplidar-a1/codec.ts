@@ -287,7 +287,12 @@ function parseInfo(bytes: Uint8Array): RplidarDeviceInfo {
 }
 
 function parseDescriptor(bytes: Uint8Array): RplidarDescriptor {
-  const word = ((bytes[2] as number) | ((bytes[3] as number) << 8) | ((bytes[4] as number) << 16) | ((bytes[5] as number) << 24)) >>> 0;
+  const word =
+    ((bytes[2] as number) |
+      ((bytes[3] as number) << 8) |
+      ((bytes[4] as number) << 16) |
+      ((bytes[5] as number) << 24)) >>>
+    0;
   return { length: word & LENGTH_MASK, sendMode: word >>> 30, dataType: bytes[6] as number };
 }
 
@@ -416,7 +421,8 @@ export class RplidarResponseDecoder {
     this.stats.responses++;
     this.reading = 'descriptor';
     this.current = undefined;
-    if (descriptor.dataType === RplidarDataType.DEVICE_HEALTH) out.push({ kind: 'health', health: parseHealth(this.buffer) });
+    if (descriptor.dataType === RplidarDataType.DEVICE_HEALTH)
+      out.push({ kind: 'health', health: parseHealth(this.buffer) });
     else out.push({ kind: 'info', info: parseInfo(this.buffer) });
   }
 

@@ -160,18 +160,23 @@ export interface HBridgeWiring {
 /**
  * Which bridges a device node's `pins` wire. A bridge is wired when its two direction pins are
  * given; its PWM pin is needed only when `pwmPinRequired` (software PWM toggles that line).
- * @throws RangeError naming the pin for an unknown pin name, a bridge with one direction pin but not
- *   the other, a software-PWM bridge without its PWM pin, or no bridge at all.
+ * @throws RangeError naming the pin for an unknown pin name, two pins on one line, a bridge with one
+ *   direction pin but not the other, a software-PWM bridge without its PWM pin, or no bridge at all.
  */
 export function resolveWiring(
   names: HBridgePinNames,
   pins: Readonly<Record<string, number>>,
   pwmPinRequired: boolean,
 ): HBridgeWiring {
-  const known = new Set<string>(names.standby === undefined ? [] : [names.standby]);
+  const known = new Set<string>();
   for (const bridge of Object.values(names.bridges)) for (const pin of Object.values(bridge)) known.add(pin);
-  for (const pin of Object.keys(pins)) {
+  if (names.standby !== undefined) known.add(names.standby);
+  const pinOfLine = new Map<number, string>();
+  for (const [pin, line] of Object.entries(pins)) {
     if (!known.has(pin)) throw new RangeError(`unknown pin "${pin}"; this board has ${[...known].join(', ')}`);
+    const other = pinOfLine.get(line);
+    if (other !== undefined) throw new RangeError(`pins "${other}" and "${pin}" are both line ${line}`);
+    pinOfLine.set(line, pin);
   }
   const bridges: BridgeLines[] = [];
   for (const [name, bridge] of Object.entries(names.bridges).sort(([a], [b]) => a.localeCompare(b))) {
@@ -179,7 +184,8 @@ export function resolveWiring(
     const in2 = pins[bridge.in2];
     const pwm = pins[bridge.pwm];
     if (in1 === undefined && in2 === undefined) {
-      if (pwm !== undefined) throw new RangeError(`pin "${bridge.pwm}" is given, but not "${bridge.in1}" and "${bridge.in2}"`);
+      if (pwm !== undefined)
+        throw new RangeError(`pin "${bridge.pwm}" is given, but not "${bridge.in1}" and "${bridge.in2}"`);
       continue;
     }
     if (in1 === undefined || in2 === undefined) {

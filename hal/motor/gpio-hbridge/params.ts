@@ -46,10 +46,10 @@ function paramsSchema(maxHardwareHz: number) {
         .enum(['hardware', 'software'])
         .default('software')
         .describe(
-          'hardware: the kernel PWM (sysfs /sys/class/pwm) drives each bridge\'s enable/PWM input, named in ' +
+          "hardware: the kernel PWM (sysfs /sys/class/pwm) drives each bridge's enable/PWM input, named in " +
             '`channels`; needs the PWM overlay (dtoverlay=pwm-2chan on a Pi). software: spinal toggles the ' +
             'enable/PWM pin given in `pins` on its own timers; works on any line, costs main-thread time and ' +
-            'jitters by the event loop\'s latency. Default software.',
+            "jitters by the event loop's latency. Default software.",
         ),
       frequencyHz: z
         .number()
@@ -64,7 +64,7 @@ function paramsSchema(maxHardwareHz: number) {
         .object({ A: pwmChannelSchema.optional(), B: pwmChannelSchema.optional() })
         .strict()
         .default({})
-        .describe('hardware mode: the PWM channel wired to each bridge\'s enable/PWM input. Ignored in software mode.'),
+        .describe("hardware mode: the PWM channel wired to each bridge's enable/PWM input. Ignored in software mode."),
     })
     .strict()
     .superRefine((value, ctx) => {
@@ -78,8 +78,7 @@ function paramsSchema(maxHardwareHz: number) {
     })
     .transform((value) => ({
       ...value,
-      frequencyHz:
-        value.frequencyHz ?? (value.mode === 'software' ? SOFTWARE_PWM_DEFAULT_HZ : HARDWARE_PWM_DEFAULT_HZ),
+      frequencyHz: value.frequencyHz ?? (value.mode === 'software' ? SOFTWARE_PWM_DEFAULT_HZ : HARDWARE_PWM_DEFAULT_HZ),
     }));
 
   return z

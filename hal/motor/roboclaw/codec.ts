@@ -328,12 +328,20 @@ function parseRequest(bytes: Uint8Array): RoboclawRequest {
       return { kind: 'read-main-battery' };
     case RoboclawCommand.dutyM1:
     case RoboclawCommand.dutyM2:
-      return { kind: 'duty', motor: command === RoboclawCommand.dutyM1 ? 'M1' : 'M2', duty: toInt16(readU16(bytes, 2)) };
+      return {
+        kind: 'duty',
+        motor: command === RoboclawCommand.dutyM1 ? 'M1' : 'M2',
+        duty: toInt16(readU16(bytes, 2)),
+      };
     case RoboclawCommand.dutyM1M2:
       return { kind: 'duty-both', dutyM1: toInt16(readU16(bytes, 2)), dutyM2: toInt16(readU16(bytes, 4)) };
     case RoboclawCommand.speedM1:
     case RoboclawCommand.speedM2:
-      return { kind: 'speed', motor: command === RoboclawCommand.speedM1 ? 'M1' : 'M2', speedQpps: readU32(bytes, 2) | 0 };
+      return {
+        kind: 'speed',
+        motor: command === RoboclawCommand.speedM1 ? 'M1' : 'M2',
+        speedQpps: readU32(bytes, 2) | 0,
+      };
     default:
       return { kind: 'speed-both', speedM1Qpps: readU32(bytes, 2) | 0, speedM2Qpps: readU32(bytes, 6) | 0 };
   }
@@ -454,7 +462,8 @@ function withReplyCrc(address: number, command: number, data: number[]): Uint8Ar
 export function encodeRoboclawReply(address: number, request: RoboclawRequest, reply: RoboclawReply): Uint8Array {
   checkRoboclawAddress(address);
   const expected = replyKindOf(request);
-  if (reply.kind !== expected) throw new RangeError(`a ${request.kind} request gets a ${expected} reply, not ${reply.kind}`);
+  if (reply.kind !== expected)
+    throw new RangeError(`a ${request.kind} request gets a ${expected} reply, not ${reply.kind}`);
   const command = commandCode(request);
   const data: number[] = [];
   switch (reply.kind) {
@@ -593,7 +602,10 @@ export class RoboclawReplyDecoder {
       if (this.filled < ROBOCLAW_FIRMWARE_MAX_BYTES) return undefined;
       this.finish();
       this.badReplies++;
-      return { ok: false, reason: `firmware version longer than ${ROBOCLAW_FIRMWARE_MAX_BYTES} bytes with no terminator` };
+      return {
+        ok: false,
+        reason: `firmware version longer than ${ROBOCLAW_FIRMWARE_MAX_BYTES} bytes with no terminator`,
+      };
     }
     if (this.filled < length) return undefined;
 
@@ -607,7 +619,10 @@ export class RoboclawReplyDecoder {
       return { ok: true, reply };
     }
     this.badCrc++;
-    return { ok: false, reason: `bad CRC in the reply to command ${command}: got 0x${hex(sent, 4)}, computed 0x${hex(crc, 4)}` };
+    return {
+      ok: false,
+      reason: `bad CRC in the reply to command ${command}: got 0x${hex(sent, 4)}, computed 0x${hex(crc, 4)}`,
+    };
   }
 
   /** Total reply length once it is known; for the firmware version, after its `10, 0` terminator. */

@@ -42,6 +42,9 @@ const SERIAL_TIMEOUT_STEP_MS = 100;
  * controller measures itself: its quadrature encoder counters and its main battery voltage.
  * These extra capabilities use the encoder and battery reading types; the device's kind stays
  * `motor-driver`.
+ *
+ * The RoboClaw has no brake command: a channel's `brake()` is the same as `coast()`, duty 0, and
+ * what the bridge then does depends on the controller's PWM mode setting.
  */
 export interface RoboclawDevice extends MotorDriverDevice {
   /** Encoder channel names: `M1`, `M2` (the encoder inputs of each motor channel). */
@@ -445,14 +448,14 @@ class RoboclawMotorController implements RoboclawDevice {
     const why = exchange.badReply ?? `no reply within ${this.params.replyTimeoutMs} ms`;
     if (!exchange.badReply) this.count.timeouts++;
     if (exchange.attempt < ATTEMPTS_PER_COMMAND) {
-      log('%s: %s: %s; sending again', this.id, describe(exchange.job.request), why);
+      log('%s: %s: %s; sending again', this.id, describeRequest(exchange.job.request), why);
       this.send(exchange);
       return;
     }
     const code = exchange.badReply ? 'EIO' : 'ETIMEDOUT';
     this.finish(
       exchange,
-      new TransportError(code, `${describe(exchange.job.request)}: ${why} (${ATTEMPTS_PER_COMMAND} attempts)`),
+      new TransportError(code, `${describeRequest(exchange.job.request)}: ${why} (${ATTEMPTS_PER_COMMAND} attempts)`),
     );
   }
 
@@ -659,7 +662,7 @@ class RoboclawMotorController implements RoboclawDevice {
   }
 }
 
-function describe(request: RoboclawRequest): string {
+function describeRequest(request: RoboclawRequest): string {
   const motor = 'motor' in request ? ` ${request.motor}` : '';
   return `command ${commandCode(request)} (${request.kind}${motor})`;
 }

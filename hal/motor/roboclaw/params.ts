@@ -70,7 +70,8 @@ export const roboclawParamsSchema = z
   })
   .strict()
   .refine((params) => params.serialTimeoutMs === 0 || (params.pollHz * params.serialTimeoutMs) / 1_000 >= 2, {
-    message: 'serialTimeoutMs must cover at least two polls (serialTimeoutMs >= 2000 / pollHz), or the motors stop between them',
+    message:
+      'serialTimeoutMs must cover at least two polls (serialTimeoutMs >= 2000 / pollHz), or the motors stop between them',
     path: ['serialTimeoutMs'],
   });
 

@@ -243,7 +243,8 @@ export function encodeTfminiSCommand(id: number, payload: ArrayLike<number> = []
 /** The answer to system reset, restore factory settings or save settings, checksum as Table 12 prints it. */
 export function encodeTfminiSStatusReply(id: number, succeeded: boolean): Uint8Array {
   const bytes = encodeTfminiSCommand(id, [succeeded ? 0 : 1]);
-  if (STATUS_REPLY_IDS.has(id)) bytes[STATUS_REPLY_LENGTH - 1] = (tfminiSChecksum(bytes, STATUS_REPLY_LENGTH - 1) - 1) & 0xff;
+  if (STATUS_REPLY_IDS.has(id))
+    bytes[STATUS_REPLY_LENGTH - 1] = (tfminiSChecksum(bytes, STATUS_REPLY_LENGTH - 1) - 1) & 0xff;
   return bytes;
 }
 
@@ -417,7 +418,10 @@ export class TfminiSDecoder {
       out.push({ kind: 'frame', frame: parseFrame(this.buffer) });
     } else {
       this.stats.commands++;
-      out.push({ kind: 'command', command: { id: this.buffer[2] as number, payload: this.buffer.slice(3, length - 1) } });
+      out.push({
+        kind: 'command',
+        command: { id: this.buffer[2] as number, payload: this.buffer.slice(3, length - 1) },
+      });
     }
   }
 

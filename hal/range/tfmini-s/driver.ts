@@ -234,6 +234,9 @@ class TfminiSSerialSensor extends TfminiSRangeSensor {
   private framesSinceOpen = 0;
   private lastGoodOrOpenUs = 0;
   private bytesReceived = 0;
+  /** Bytes of valid answers to commands, which say nothing about the data frames. */
+  private replyBytes = 0;
+  /** Bytes received, answers left out, at the last good frame or open. */
   private bytesAtLastGoodOrOpen = 0;
   private noDataReason = '';
   private waiter: ReplyWaiter | undefined;
@@ -243,7 +246,9 @@ class TfminiSSerialSensor extends TfminiSRangeSensor {
   constructor(context: DeviceCreateContext<TfminiSSerialParams>) {
     super(context);
     if (context.bus.kind !== 'serial') {
-      throw new Error(`device "${context.id}" (${SERIAL_COMPATIBLE}) needs a serial bus, got a ${context.bus.kind} bus`);
+      throw new Error(
+        `device "${context.id}" (${SERIAL_COMPATIBLE}) needs a serial bus, got a ${context.bus.kind} bus`,
+      );
     }
     this.params = context.params;
     this.path = context.bus.path;
@@ -309,7 +314,7 @@ class TfminiSSerialSensor extends TfminiSRangeSensor {
     this.noDataReason = '';
     this.unconfirmed = [];
     this.lastGoodOrOpenUs = this.clock.nowUs();
-    this.bytesAtLastGoodOrOpen = this.bytesReceived;
+    this.bytesAtLastGoodOrOpen = this.bytesReceived - this.replyBytes;
     this.refreshHealth();
     void this.configure(generation);
   }
@@ -327,8 +332,12 @@ class TfminiSSerialSensor extends TfminiSRangeSensor {
     if (!this.running) return;
     this.bytesReceived += bytes.length;
     for (const message of this.decoder.push(bytes)) {
-      if (message.kind === 'frame') this.handleFrame(message.frame);
-      else if (this.waiter && this.waiter.id === message.command.id) this.settleWaiter(message.command);
+      if (message.kind === 'frame') {
+        this.handleFrame(message.frame);
+        continue;
+      }
+      this.replyBytes += message.command.payload.length + 4;
+      if (this.waiter && this.waiter.id === message.command.id) this.settleWaiter(message.command);
       else this.commandCounts.unexpectedReplies++;
     }
   }
@@ -336,7 +345,7 @@ class TfminiSSerialSensor extends TfminiSRangeSensor {
   private handleFrame(frame: TfminiSFrame): void {
     this.framesSinceOpen++;
     this.lastGoodOrOpenUs = this.clock.nowUs();
-    this.bytesAtLastGoodOrOpen = this.bytesReceived;
+    this.bytesAtLastGoodOrOpen = this.bytesReceived - this.replyBytes;
     this.noDataReason = '';
     this.refreshHealth();
     this.emitFrame(frame);
@@ -406,7 +415,7 @@ class TfminiSSerialSensor extends TfminiSRangeSensor {
     const silentUs = this.clock.nowUs() - this.lastGoodOrOpenUs;
     if (silentUs < this.timeoutUs) return;
     const hint =
-      this.bytesReceived > this.bytesAtLastGoodOrOpen
+      this.bytesReceived - this.replyBytes > this.bytesAtLastGoodOrOpen
         ? `bytes arrive but none form a valid frame (is ${this.params.baudRate} baud right?)`
         : 'nothing arrives (is the sensor powered, and its TX wired to our RX?)';
     this.noDataReason = `no valid frame from ${this.path} for over ${Math.round(this.timeoutUs / US_PER_MS)} ms: ${hint}`;
@@ -454,7 +463,10 @@ class TfminiSI2cSensor extends TfminiSRangeSensor {
   private downReason = '';
   private bus: I2cBus | undefined;
   private link: RetryingI2cDevice | undefined;
-  private linkHealth: I2cLinkHealth = { state: 'ok' };
+  /** What the retrying link said after the last transaction. */
+  private linkState: I2cLinkHealth['state'] = 'ok';
+  /** The last transaction error, in plain words. */
+  private lastError = '';
   private needsConfigure = true;
   private frameRateConfirmed: boolean | undefined;
   private busy = false;
@@ -547,7 +559,7 @@ class TfminiSI2cSensor extends TfminiSRangeSensor {
     }
     this.bus = bus;
     this.link = new RetryingI2cDevice(bus, this.address, (health) => this.handleLinkHealth(health));
-    this.linkHealth = { state: 'ok' };
+    this.linkState = 'ok';
     this.busState = 'open';
     this.needsConfigure = true;
     this.framesSinceConnect = 0;
@@ -589,11 +601,18 @@ class TfminiSI2cSensor extends TfminiSRangeSensor {
     if (bus) await bus.close().catch((cause: unknown) => log('%s: close: %o', this.id, cause));
   }
 
+  /**
+   * A failure is followed at once by {@link transactionFailed}, which refreshes the health with
+   * the error; the reason leaves out the link's running count, so that a sensor that stays
+   * silent changes its health once, not at every poll.
+   */
   private handleLinkHealth(health: I2cLinkHealth): void {
+    const wasOk = this.linkState === 'ok';
+    this.linkState = health.state;
     if (health.state === 'failed') this.needsConfigure = true;
+    if (health.state !== 'ok') return;
     // Answering again: the silence before was the link's, already reported; frames follow.
-    if (health.state === 'ok' && this.linkHealth.state !== 'ok') this.lastGoodOrConnectUs = this.clock.nowUs();
-    this.linkHealth = health;
+    if (!wasOk) this.lastGoodOrConnectUs = this.clock.nowUs();
     this.refreshHealth();
   }
 
@@ -673,10 +692,11 @@ class TfminiSI2cSensor extends TfminiSRangeSensor {
     }
   }
 
-  /** The retrying link has already reported the health; a broken bus handle is reopened. */
+  /** Health after a failed transaction (the retrying link has set its state); a broken bus handle is reopened. */
   private transactionFailed(cause: unknown): void {
     this.counts.failedTransactions++;
     const error = TransportError.from(cause, `0x${this.address.toString(16)} on ${this.path}`);
+    this.lastError = error.message;
     if (REOPEN_ON.has(error.code)) this.busDown(`${this.path} went away: ${error.message}`);
     else this.refreshHealth();
   }
@@ -690,7 +710,9 @@ class TfminiSI2cSensor extends TfminiSRangeSensor {
     if (this.busState === 'opening') return this.setHealth('starting', `opening ${this.path}`);
     if (this.busState === 'down') return this.setHealth('failed', this.downReason);
     const where = `TFmini-S at 0x${this.address.toString(16)} on ${this.path}`;
-    if (this.linkHealth.state !== 'ok') return this.setHealth(this.linkHealth.state, `${where}: ${this.linkHealth.reason}`);
+    if (this.linkState === 'failed') return this.setHealth('failed', `${where} is not answering: ${this.lastError}`);
+    if (this.linkState === 'degraded')
+      return this.setHealth('degraded', `${where}: a transaction failed: ${this.lastError}`);
     if (this.clock.nowUs() - this.lastGoodOrConnectUs >= this.timeoutUs) {
       const hint =
         this.counts.badFrames > this.badFramesAtLastGood
@@ -703,7 +725,10 @@ class TfminiSI2cSensor extends TfminiSRangeSensor {
     }
     if (this.framesSinceConnect === 0) return this.setHealth('starting', `${where}: waiting for the first frame`);
     if (this.frameRateConfirmed === false) {
-      return this.setHealth('degraded', `${where}: the sensor did not confirm frame rate ${this.context.params.frameRateHz} Hz`);
+      return this.setHealth(
+        'degraded',
+        `${where}: the sensor did not confirm frame rate ${this.context.params.frameRateHz} Hz`,
+      );
     }
     this.setHealth('ok', '');
   }
@@ -713,8 +738,16 @@ class TfminiSI2cSensor extends TfminiSRangeSensor {
  * The registry declares `paramsSchema` as `ZodType<TParams>`, whose input type is its output type;
  * a schema with defaults accepts a looser input (fields may be missing), so it is widened here.
  */
-const serialParamsSchema = tfminiSSerialParamsSchema as ZodType<TfminiSSerialParams, ZodTypeDef, unknown> as ZodType<TfminiSSerialParams>;
-const i2cParamsSchema = tfminiSI2cParamsSchema as ZodType<TfminiSI2cParams, ZodTypeDef, unknown> as ZodType<TfminiSI2cParams>;
+const serialParamsSchema = tfminiSSerialParamsSchema as ZodType<
+  TfminiSSerialParams,
+  ZodTypeDef,
+  unknown
+> as ZodType<TfminiSSerialParams>;
+const i2cParamsSchema = tfminiSI2cParamsSchema as ZodType<
+  TfminiSI2cParams,
+  ZodTypeDef,
+  unknown
+> as ZodType<TfminiSI2cParams>;
 
 /**
  * The Benewake TFmini-S single-beam lidar on a UART (115200 baud by default): streams 9-byte

@@ -11,7 +11,12 @@ const FRAME_RATES_HZ = [1, 2, 4, 5, 8, 10, 20, 25, 40, 50, 100, 125, 200, 250, 5
 
 const mountSchema = z
   .object({
-    xM: z.number().min(-5).max(5).default(0).describe('Sensor origin, robot frame x (forward), metres, -5..5. Default 0.'),
+    xM: z
+      .number()
+      .min(-5)
+      .max(5)
+      .default(0)
+      .describe('Sensor origin, robot frame x (forward), metres, -5..5. Default 0.'),
     yM: z.number().min(-5).max(5).default(0).describe('Sensor origin, robot frame y (left), metres, -5..5. Default 0.'),
     yawDeg: z
       .number()

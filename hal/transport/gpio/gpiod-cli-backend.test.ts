@@ -1,4 +1,7 @@
 import { EventEmitter } from 'node:events';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../../time/virtual-clock.js';
@@ -205,7 +208,11 @@ const BUMPER: GpioLineSpec = { chipLabel: 'pinctrl-rp1', line: 27, direction: 'i
 
 describe('gpiod tool output parsers', () => {
   it('reads the chip table of a Pi 5 and a Jetson Orin from gpiodetect', () => {
-    expect(parseGpiodetectOutput(PI5_GPIODETECT).at(-1)).toEqual({ name: 'gpiochip4', label: 'pinctrl-rp1', lines: 54 });
+    expect(parseGpiodetectOutput(PI5_GPIODETECT).at(-1)).toEqual({
+      name: 'gpiochip4',
+      label: 'pinctrl-rp1',
+      lines: 54,
+    });
     expect(parseGpiodetectOutput(PI5_GPIODETECT)).toHaveLength(5);
     expect(parseGpiodetectOutput(JETSON_ORIN_GPIODETECT)).toEqual([
       { name: 'gpiochip0', label: 'tegra234-gpio', lines: 164 },
@@ -231,7 +238,7 @@ describe('gpiod tool output parsers', () => {
     expect(parseGpiomonLine('17 2 5 0')).toBeUndefined();
   });
 
-  it('maps the tools\' strerror texts to transport codes', () => {
+  it("maps the tools' strerror texts to transport codes", () => {
     expect(gpiodErrorCode(EBUSY_SET)).toBe('EBUSY');
     expect(gpiodErrorCode('gpioget: error reading GPIO values: Permission denied')).toBe('EACCES');
     expect(gpiodErrorCode('gpioset: error setting the GPIO line values: No such device')).toBe('ENXIO');
@@ -495,5 +502,79 @@ describe('GpiodCliBackend chips and tools', () => {
     const error = await opening;
     expect(error.code).toBe('ETIMEDOUT');
     expect(tools.started[0]?.signals).toEqual(['SIGKILL']);
+  });
+});
+
+/**
+ * The same backend with its default spawner, over shell scripts that stand in for the tools on PATH:
+ * real child processes, pipes and signals. The scripts print what libgpiod 1.6 prints; `gpioset`
+ * holds until its standard input ends, as `--mode=wait` does.
+ */
+describe.skipIf(process.platform !== 'linux')('GpiodCliBackend with real processes', () => {
+  const SCRIPTS: Record<string, string> = {
+    gpiodetect: [
+      'if [ "$1" = --version ]; then echo "gpiodetect (libgpiod) v1.6.3"; exit 0; fi',
+      'echo "gpiochip0 [pinctrl-bcm2711] (58 lines)"',
+      'echo "gpiochip1 [raspberrypi-exp-gpio] (8 lines)"',
+    ].join('\n'),
+    gpioset: [
+      'trap \'echo "released $*" >> "$GPIOD_FAKE_LOG"; exit 0\' TERM',
+      'echo "$*" >> "$GPIOD_FAKE_LOG"',
+      'read _ || true',
+      'echo "released $*" >> "$GPIOD_FAKE_LOG"',
+    ].join('\n'),
+    gpioget: 'echo 1',
+    gpiomon: 'printf "17 0 10 5"\nsleep 0.05\nprintf "00\\n17 1 11 0\\n"\nexec sleep 30',
+  };
+
+  it('holds, restarts and releases outputs and reads edges through real pipes', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'spinal-gpiod-tools-'));
+    const log = join(dir, 'calls.log');
+    for (const [name, body] of Object.entries(SCRIPTS)) {
+      await writeFile(join(dir, name), `#!/bin/sh\n${body}\n`);
+      await chmod(join(dir, name), 0o755);
+    }
+    const saved = { path: process.env.PATH, log: process.env.GPIOD_FAKE_LOG };
+    process.env.PATH = `${dir}${delimiter}${saved.path ?? ''}`;
+    process.env.GPIOD_FAKE_LOG = log;
+    try {
+      /** Waits (real time, up to 2 s) until the scripts have logged `count` lines: they start after 'spawn'. */
+      const logged = async (count: number): Promise<string[]> => {
+        for (let i = 0; i < 200; i += 1) {
+          const lines = (await readFile(log, 'utf8').catch(() => '')).trim().split('\n').filter(Boolean);
+          if (lines.length >= count) return lines;
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        throw new Error(`the tool scripts logged fewer than ${count} lines`);
+      };
+      const backend = new GpiodCliBackend({ clock: new VirtualClock() });
+      const enable = await backend.open({ chipLabel: 'pinctrl-bcm2711', line: 22, direction: 'out' });
+      await logged(1);
+      await enable.write(1);
+      await logged(3);
+      await enable.close();
+      expect(await logged(4)).toEqual([
+        '--mode=wait gpiochip0 22=0',
+        'released --mode=wait gpiochip0 22=0',
+        '--mode=wait gpiochip0 22=1',
+        'released --mode=wait gpiochip0 22=1',
+      ]);
+      const estop = await backend.open({ chipLabel: 'pinctrl-bcm2711', line: 17, direction: 'in', edge: 'both' });
+      expect(await estop.read()).toBe(1);
+      const seen: GpioLevel[] = [];
+      await new Promise<void>((resolve) => {
+        estop.onEdge((level) => {
+          seen.push(level);
+          if (seen.length === 2) resolve();
+        });
+      });
+      await estop.close();
+      expect(seen).toEqual([0, 1]);
+    } finally {
+      process.env.PATH = saved.path;
+      if (saved.log === undefined) delete process.env.GPIOD_FAKE_LOG;
+      else process.env.GPIOD_FAKE_LOG = saved.log;
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

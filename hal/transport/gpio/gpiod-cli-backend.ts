@@ -280,7 +280,8 @@ class ToolRunner {
     });
     const result = await running.ended;
     cancel();
-    if (timedOut) throw new TransportError('ETIMEDOUT', `${tool} ${args.join(' ')} ran longer than ${this.toolTimeoutMs} ms`);
+    if (timedOut)
+      throw new TransportError('ETIMEDOUT', `${tool} ${args.join(' ')} ran longer than ${this.toolTimeoutMs} ms`);
     return result;
   }
 

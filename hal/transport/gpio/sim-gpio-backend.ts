@@ -23,7 +23,7 @@ export class SimGpioBackend implements GpioBackend {
         return invert(((reply.bytes?.[0] ?? 0) & 1) as GpioLevel);
       },
       async write(level: GpioLevel): Promise<void> {
-        link.send({ t: 'gpio-write', chipLabel, line, level: invert(level) });
+        link.send({ t: 'gpio-write', chipLabel, line, level: invert(level), stampUs: link.nowUs() });
       },
       onEdge(listener: (level: GpioLevel) => void): void {
         listeners.push(listener);

@@ -80,7 +80,10 @@ export class RetryingI2cDevice {
         this.stats.errors++;
         this.consecutiveFailures++;
         const state = this.consecutiveFailures >= this.failedAfter ? 'failed' : 'degraded';
-        this.onHealth({ state, reason: `${this.consecutiveFailures} transaction(s) failed in a row: ${error.message}` });
+        this.onHealth({
+          state,
+          reason: `${this.consecutiveFailures} transaction(s) failed in a row: ${error.message}`,
+        });
         throw error;
       }
     }

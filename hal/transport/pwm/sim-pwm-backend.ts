@@ -15,7 +15,7 @@ export class SimPwmBackend implements PwmBackend {
     let duty = 0;
     let enabled = false;
     let open = true;
-    const send = (): void => link.send({ t: 'pwm-set', chip, channel, duty, enabled });
+    const send = (): void => link.send({ t: 'pwm-set', chip, channel, duty, enabled, stampUs: link.nowUs() });
     return {
       spec,
       async setDuty(next: number): Promise<void> {

@@ -168,7 +168,9 @@ class SoftwarePwmChannel implements PwmChannel {
     this.running = false;
     this.halted = false;
     this.setLevel(0);
-    await this.flush().catch((error: unknown) => log('%s line %d: low on close: %o', this.spec.chip, this.spec.channel, error));
+    await this.flush().catch((error: unknown) =>
+      log('%s line %d: low on close: %o', this.spec.chip, this.spec.channel, error),
+    );
     this.closed = true;
     this.onClose?.();
     await this.line.close();

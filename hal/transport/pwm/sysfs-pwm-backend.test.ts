@@ -107,8 +107,7 @@ class FakePwmKernel implements SysfsAttributes {
       this.accessDeniedWrites--;
       throw errno('EACCES', `permission denied ${where}`);
     }
-    const current = async (attribute: string): Promise<string> =>
-      (await readFile(join(dir, attribute), 'utf8')).trim();
+    const current = async (attribute: string): Promise<string> => (await readFile(join(dir, attribute), 'utf8')).trim();
     const number = Number(value);
     if (name === 'period' || name === 'duty_cycle') {
       if (!/^\d+$/.test(value)) throw errno('EINVAL', `${where}: not a number`);
@@ -132,7 +131,12 @@ class FakePwmKernel implements SysfsAttributes {
     this.pendingExports = this.pendingExports.filter((p) => p.atUs > this.clock.nowUs());
     for (const { dir } of due) {
       await mkdir(dir);
-      for (const [attribute, value] of Object.entries({ period: '0', duty_cycle: '0', enable: '0', polarity: 'normal' })) {
+      for (const [attribute, value] of Object.entries({
+        period: '0',
+        duty_cycle: '0',
+        enable: '0',
+        polarity: 'normal',
+      })) {
         await writeFile(join(dir, attribute), `${value}\n`);
       }
     }
@@ -222,7 +226,10 @@ describe('SysfsPwmBackend: open', () => {
     const { clock, kernel, backend } = await setUp();
     kernel.exportDelayUs = 5_000;
     const first = settled(clock, backend.open(PWM0));
-    const second = settled(clock, new SysfsPwmBackend({ sysfsRoot: kernel.root, clock, attributes: kernel }).open(PWM0));
+    const second = settled(
+      clock,
+      new SysfsPwmBackend({ sysfsRoot: kernel.root, clock, attributes: kernel }).open(PWM0),
+    );
     await expect(Promise.all([first, second])).resolves.toHaveLength(2);
     expect(kernel.writes.filter((w) => w.endsWith('export 0'))).toEqual(['pwmchip0/export 0']);
   });
@@ -328,7 +335,11 @@ describe('SysfsPwmBackend on plain files', () => {
     await writeFile(join(root, 'class', 'pwm', 'pwmchip2', 'npwm'), '4\n');
     for (const attribute of ['period', 'duty_cycle', 'enable']) await writeFile(join(channelDir, attribute), '0\n');
     await writeFile(join(channelDir, 'polarity'), 'normal\n');
-    const channel = await new SysfsPwmBackend({ sysfsRoot: root }).open({ chip: 'pwmchip2', channel: 3, periodNs: 1e6 });
+    const channel = await new SysfsPwmBackend({ sysfsRoot: root }).open({
+      chip: 'pwmchip2',
+      channel: 3,
+      periodNs: 1e6,
+    });
     await channel.setDuty(0.25);
     await channel.enable(true);
     const read = (attribute: string): Promise<string> => readFile(join(channelDir, attribute), 'utf8');

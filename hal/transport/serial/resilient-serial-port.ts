@@ -69,6 +69,7 @@ export class ResilientSerialPort {
   /** Starts opening; never rejects (failures become `onDown` and a retry). */
   start(): Promise<void> {
     this.stopped = false;
+    this.down = false;
     return this.attempt();
   }
 

@@ -56,6 +56,8 @@ export interface GpioWrite {
   chipLabel: string;
   line: number;
   level: 0 | 1;
+  /** Robot clock time of the write (software PWM edges fall between ticks), microseconds. */
+  stampUs: number;
 }
 export interface GpioReadRequest {
   t: 'gpio-read';
@@ -77,6 +79,8 @@ export interface PwmSet {
   /** 0..1 */
   duty: number;
   enabled: boolean;
+  /** Robot clock time of the change, microseconds. */
+  stampUs: number;
 }
 export interface TickDone {
   t: 'tick-done';

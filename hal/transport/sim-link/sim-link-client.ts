@@ -70,6 +70,11 @@ export class SimLinkClient {
     this.gpioEdges.set(`${chipLabel}:${line}`, onEdge);
   }
 
+  /** The robot's clock now (stamps for writes that fall between ticks). */
+  nowUs(): number {
+    return this.clock.nowUs();
+  }
+
   /** Requests still waiting for the world's answer. */
   inFlight(): number {
     return this.pending.size;

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+/**
+ * The `params` of a `slamtec,rplidar-a1` device node in a board config. The driver and the
+ * simulator model read the same definitions, so a mount or range change applies to both.
+ */
+
+const mountSchema = z
+  .object({
+    xM: z.number().min(-5).max(5).default(0).describe('Sensor origin, robot frame x (forward), metres. Default 0.'),
+    yM: z.number().min(-5).max(5).default(0).describe('Sensor origin, robot frame y (left), metres. Default 0.'),
+    yawDeg: z
+      .number()
+      .min(-360)
+      .max(360)
+      .default(0)
+      .describe("Robot-frame direction of the sensor's 0° mark, degrees, CCW positive. Default 0 (facing forward)."),
+  })
+  .strict();
+
+export const rplidarA1ParamsSchema = z
+  .object({
+    baudRate: z
+      .number()
+      .int()
+      .positive()
+      .default(115_200)
+      .describe('UART line speed, baud. Default 115200, the rate of the A1 (A1M8 datasheet, UART table).'),
+    mount: mountSchema.default({}).describe('Where the sensor sits on the robot and which way its 0° mark points.'),
+    minRangeM: z
+      .number()
+      .min(0)
+      .max(12)
+      .default(0.15)
+      .describe('Returns nearer than this are dropped, metres, 0..12. Default 0.15, the A1M8 minimum range.'),
+    maxRangeM: z
+      .number()
+      .positive()
+      .max(12)
+      .default(12)
+      .describe('Returns farther than this are dropped, metres, up to 12. Default 12, the A1M8 maximum range.'),
+    minQuality: z
+      .number()
+      .int()
+      .min(0)
+      .max(63)
+      .default(0)
+      .describe('Returns of lower quality (reflected pulse strength) are dropped, 0..63. Default 0 (keep all).'),
+    pointsPerMessage: z
+      .number()
+      .int()
+      .min(1)
+      .max(400)
+      .default(32)
+      .describe(
+        'Measurements gathered into one LidarPoints message, 1..400. Default 32 (16 ms at 2000 samples/s); ' +
+          'a message also ends at the start of each new turn.',
+      ),
+    motorControl: z
+      .enum(['dtr', 'none'])
+      .default('dtr')
+      .describe(
+        "How the scan motor is switched: 'dtr' (the A1 kit's USB adapter wires DTR to MOTOCTL: DTR cleared = " +
+          "motor on, set = off) or 'none' (MOTOCTL wired high, the motor always turns). Default 'dtr'.",
+      ),
+  })
+  .strict()
+  .refine((params) => params.minRangeM < params.maxRangeM, {
+    message: 'minRangeM must be smaller than maxRangeM',
+    path: ['minRangeM'],
+  });
+
+/** Validated RPLIDAR A1 parameters, every default filled in. */
+export type RplidarA1Params = z.infer<typeof rplidarA1ParamsSchema>;
