@@ -1,5 +1,5 @@
-import { openSync, closeSync, constants } from 'node:fs';
-import { ReadStream, WriteStream } from 'node:tty';
+import { closeSync, constants, openSync, writeSync } from 'node:fs';
+import { ReadStream } from 'node:tty';
 import createDebug from 'debug';
 import type { SimSerialDevice, SimWorldView } from './devices/sim-device.js';
 
@@ -14,11 +14,12 @@ const log = createDebug('spinal:sim:pty');
 export class PtySerialBridge {
   private fd: number | null = null;
   private reader: ReadStream | null = null;
-  private writer: WriteStream | null = null;
   private nowUs = 0;
   /** Bytes the model produced (counted for tests and logs). */
   bytesOut = 0;
   bytesIn = 0;
+  /** Bytes lost because nobody read the other end (a UART overrun: the device keeps sending). */
+  bytesDropped = 0;
 
   constructor(
     readonly device: SimSerialDevice,
@@ -29,15 +30,14 @@ export class PtySerialBridge {
   /** Opens the tty end and powers the device up at the configured baud rate. */
   start(nowUs: number): void {
     this.nowUs = nowUs;
-    this.fd = openSync(this.ttyPath, constants.O_RDWR | constants.O_NOCTTY);
+    // Non-blocking: a reader that falls behind must never stall the world.
+    this.fd = openSync(this.ttyPath, constants.O_RDWR | constants.O_NOCTTY | constants.O_NONBLOCK);
     this.reader = new ReadStream(this.fd);
-    this.writer = new WriteStream(this.fd);
     this.reader.on('data', (chunk: Buffer) => {
       this.bytesIn += chunk.length;
       this.device.write(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length), this.nowUs);
     });
     this.reader.on('error', (error) => log('%s: read failed: %s', this.ttyPath, error.message));
-    this.writer.on('error', (error) => log('%s: write failed: %s', this.ttyPath, error.message));
     this.device.open(this.baudRate, nowUs);
     log('%s bridged to %s at %d baud', this.device.path, this.ttyPath, this.baudRate);
   }
@@ -45,17 +45,23 @@ export class PtySerialBridge {
   /** Writes what the device produced up to `toUs` to the tty. */
   pump(toUs: number, world: SimWorldView): void {
     this.nowUs = toUs;
-    const writer = this.writer;
-    if (!writer) return;
+    const fd = this.fd;
+    if (fd === null) return;
     for (const chunk of this.device.advance(toUs, world)) {
       this.bytesOut += chunk.bytes.length;
-      writer.write(chunk.bytes);
+      try {
+        const written = writeSync(fd, chunk.bytes);
+        this.bytesDropped += chunk.bytes.length - written;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EAGAIN')
+          log('%s: write failed: %s', this.ttyPath, String(error));
+        this.bytesDropped += chunk.bytes.length;
+      }
     }
   }
 
   close(): void {
     this.reader?.destroy();
-    this.writer?.destroy();
     if (this.fd !== null) {
       try {
         closeSync(this.fd);

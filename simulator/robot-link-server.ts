@@ -227,6 +227,9 @@ export class RobotLinkServer {
         }
         if (this.openSerial.has(message.path))
           return this.fail(message.reqId, 'EBUSY', `${message.path} is already open`);
+        if (this.detached.has(message.path)) {
+          return this.fail(message.reqId, 'EBUSY', `${message.path} is attached to a pseudo-terminal (--pty)`);
+        }
         device.open(message.baudRate, this.simTimeUs);
         this.openSerial.add(message.path);
         return this.ok(message.reqId);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../config/config-error.js';
-import { TransportError } from '../hal/transport/transport-error.js';
+import type { TransportError } from '../hal/transport/transport-error.js';
 import type { SimI2cDevice, SimSerialDevice, TimedBytes } from '../simulator/devices/sim-device.js';
 import { checkFaults, FaultInjector } from '../simulator/fault-injector.js';
 import type { ScenarioFault } from '../simulator/scenario.js';

@@ -92,7 +92,12 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
     params: { ...params, 'robot.id': spec.id },
     clock,
     backends: {
-      serial: new SimSerialBackend(link),
+      serial: ptys
+        ? new PathMappedSerialBackend(
+            new SerialportBackend(),
+            Object.fromEntries(Object.entries(ptys.pairs).map(([path, pair]) => [path, pair.hostEnd])),
+          )
+        : new SimSerialBackend(link),
       i2c: new SimI2cBackend(link),
       gpio: new SimGpioBackend(link),
       pwm: new SimPwmBackend(link),
