@@ -98,3 +98,16 @@ describe('scenario: lidar-unplug (the lidar is unplugged for 3 s mid-drive)', ()
     expect(robot.collisions).toBe(0);
   }, 120_000);
 });
+
+describe('a scenario per shipped board config', () => {
+  it.each(['rpi4-ld06-motorhat', 'rpi5-rplidar-roboclaw', 'jetson-orin-nano-ld19-l298n'])(
+    'GIVEN board-configs/%s.yaml with every device simulated where it says WHEN sent to a goal THEN it gets there without a collision',
+    async (board) => {
+      const report = await simulate(['--scenario', `board-${board}`, '--duration', '60']);
+      const robot = report.robots[0]!;
+      expect(robot).toMatchObject({ goalReached: true, collisions: 0, missionState: 'succeeded' });
+      expect(robot.reflexTrips).toEqual([]);
+    },
+    120_000,
+  );
+});
