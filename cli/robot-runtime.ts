@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import createDebug from 'debug';
-import type { CommsToMain, MainToComms } from '../comms/comms-thread-protocol.js';
+import type { CommsToMain, MainToComms, OperatorCommand, OperatorResult } from '../comms/comms-thread-protocol.js';
 import type { BoardConfig } from '../config/board-schema.js';
 import { ConfigError } from '../config/config-error.js';
 import type { ParamValues } from '../config/params.js';
@@ -15,7 +15,13 @@ import type { SimLinkClient } from '../hal/transport/sim-link/sim-link-client.js
 import type { MissionAssignment } from '../messages/mission.js';
 import type { RuntimeEvent, RuntimeEventBody } from '../messages/runtime-event.js';
 import type { RuntimeStatus } from '../messages/runtime-status.js';
-import { ReflexLoop, type ReflexTrip } from '../reflex/reflex-loop.js';
+import { ReflexLoop, type ReflexTrip, type SafetySources } from '../reflex/reflex-loop.js';
+import { isBattery } from '../hal/battery/api.js';
+import { isDigitalInput } from '../hal/digital-input/api.js';
+import { isEncoder } from '../hal/encoder/api.js';
+import { isImu } from '../hal/imu/api.js';
+import { isRoboclaw } from '../hal/motor/roboclaw/driver.js';
+import type { Point2D } from '../messages/geometry.js';
 import type { Clock } from '../time/clock.js';
 import { startThread } from './thread-launcher.js';
 
@@ -36,6 +42,8 @@ export interface RobotRuntimeOptions {
   /** Under the simulator: the link whose ticks the runtime answers (lock step). */
   lockstep?: SimLinkClient;
   assignment: MissionAssignment | null;
+  /** The area the robot must stay in, world frame (a site setting, from the config file or the scenario). */
+  geofence?: readonly Point2D[] | null;
   /** Serve the HTTP debug port (default true). */
   debugPort?: boolean;
 }
@@ -56,6 +64,8 @@ export class RobotRuntime {
   private cortexLagging = false;
   private cortexTickWaiter: ((nowUs: number) => void) | null = null;
   private readonly startedAtMs = performance.now();
+  /** The runtime clock as other threads can read it while blocked (kept current at every lock-step tick). */
+  private readonly sharedClock = new Float64Array(new SharedArrayBuffer(8));
 
   private constructor(
     private readonly o: RobotRuntimeOptions,
@@ -88,6 +98,16 @@ export class RobotRuntime {
         maxSpeedMps: params['reflex.maxSpeedMps'],
         maxTurnRateRadps: params['reflex.maxTurnRateRadps'],
         clearHoldUs: params['reflex.clearHoldMs'] * 1e3,
+        cortexHeartbeatTimeoutUs: params['reflex.cortexHeartbeatTimeoutMs'] * 1e3,
+        batteryLowV: params['reflex.batteryLowV'],
+        batteryCriticalV: params['reflex.batteryCriticalV'],
+        batteryHoldUs: params['reflex.batteryHoldMs'] * 1e3,
+        tiltLimitDeg: params['reflex.tiltLimitDeg'],
+        impactLimitG: params['reflex.impactLimitG'],
+        stallMinCommandMps: params['reflex.stallMinCommandMps'],
+        stallTimeUs: params['reflex.stallTimeMs'] * 1e3,
+        loopOverrunLimit: params['reflex.loopOverrunLimit'],
+        geofence: o.geofence ?? null,
       },
       footprint: board.robot.footprint,
       sideMarginM: params['reflex.sideMarginM'],
@@ -100,6 +120,7 @@ export class RobotRuntime {
       lidar,
       left,
       right,
+      safety: safetySources(devices),
     });
 
     const cortex = startThread('cortex');
@@ -190,6 +211,8 @@ export class RobotRuntime {
       else if (message.t === 'status') {
         const previous = this.cortexStatus;
         this.cortexStatus = message.status;
+        reflex.heartbeat();
+        if (message.status.pose) reflex.setPose(message.status.pose);
         if (
           previous.missionState !== message.status.missionState ||
           previous.missionKind !== message.status.missionKind
@@ -230,6 +253,9 @@ export class RobotRuntime {
           log('debug port on http://%s', message.address);
         } else if (message.t === 'listen-failed') {
           process.stderr.write(`spinal: debug port not available: ${message.message}\n`);
+        } else if (message.t === 'command') {
+          const result = this.operate(message.command);
+          comms.postMessage({ t: 'command-result', id: message.id, result } satisfies MainToComms);
         }
       });
       comms.on('error', (error) => log('comms thread failed: %O', error));
@@ -242,6 +268,7 @@ export class RobotRuntime {
   private joinLockstep(): void {
     const { cortex } = this;
     this.o.lockstep?.onTick(async (tick) => {
+      this.sharedClock[0] = tick.simTimeUs;
       if (this.cortexLagging || tick.simTimeUs < this.cortexNextDueUs) return;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
@@ -259,6 +286,29 @@ export class RobotRuntime {
     });
   }
 
+  /** Blocks the planner thread for `durationUs` of clock time (a fault scenario's planner stall). */
+  stallCortex(durationUs: number): void {
+    this.cortex.postMessage({ t: 'stall', untilUs: this.o.clock.nowUs() + durationUs, clock: this.o.lockstep ? this.sharedClock.buffer as SharedArrayBuffer : null } satisfies MainToCortex);
+  }
+
+  /** An operator command from the debug port or the supervisor: e-stop, reset, manual drive. */
+  operate(command: OperatorCommand): OperatorResult {
+    const { reflex } = this;
+    switch (command.kind) {
+      case 'estop':
+        reflex.requestEstop('operator', command.reason);
+        return { ok: true, body: { reflex: reflex.status() } };
+      case 'estop-reset': {
+        const reset = reflex.resetEstop();
+        const ok = reset.stillActive.length === 0;
+        return { ok, body: { ...reset, reflex: reflex.status() } };
+      }
+      case 'override':
+        reflex.override(command.vMps, command.wRadps);
+        return { ok: true, body: { reflex: reflex.status(), applied: reflex.appliedDrive() } };
+    }
+  }
+
   private publishStatus(): void {
     const status = this.status();
     const notOk = status.devices.filter((d) => d.health.state !== 'ok');
@@ -268,6 +318,20 @@ export class RobotRuntime {
     this.comms?.postMessage({ t: 'status', status } satisfies MainToComms);
     this.comms?.postMessage({ t: 'ready', ready: notOk.length === 0, reason } satisfies MainToComms);
   }
+}
+
+/** The devices safety rules watch besides the lidar, found by kind (a RoboClaw's encoders and battery count too). */
+function safetySources(devices: readonly Device[]): SafetySources {
+  const roboclaw = devices.find(isRoboclaw);
+  const encoder = devices.find(isEncoder);
+  const battery = devices.find(isBattery);
+  return {
+    switches: devices.filter(isDigitalInput),
+    battery: battery ?? (roboclaw ? { lastReading: () => roboclaw.lastBatteryReading() } : null),
+    imu: devices.find(isImu) ?? null,
+    wheels: encoder ?? (roboclaw ? { lastReading: () => roboclaw.lastEncoderReading() } : null),
+    motorDrivers: devices.filter(isMotorDriver),
+  };
 }
 
 function motorChannel(devices: Device[], ref: string, file: string, path: string): MotorChannel {

@@ -34,7 +34,34 @@ export interface EventMessage {
   event: RuntimeEvent;
 }
 
-export type MainToComms = StatusMessage | ReadyMessage | EventMessage | ShutdownMessage;
+/** What a field engineer asks of the robot through the debug port. */
+export type OperatorCommand =
+  | { kind: 'estop'; reason: string }
+  | { kind: 'estop-reset' }
+  /** Manual drive, held only while renewed within the reflex's dead-man timeout. */
+  | { kind: 'override'; vMps: number; wRadps: number };
+
+/** The main thread's answer to an operator command: `ok: false` when it was refused (e.g. a reset while the button is still pressed). */
+export interface OperatorResult {
+  ok: boolean;
+  body: unknown;
+}
+
+/** Comms → main: an operator command, answered by `command-result` with the same id. */
+export interface CommandMessage {
+  t: 'command';
+  id: number;
+  command: OperatorCommand;
+}
+
+/** Main → comms: the answer to `command`. */
+export interface CommandResultMessage {
+  t: 'command-result';
+  id: number;
+  result: OperatorResult;
+}
+
+export type MainToComms = StatusMessage | ReadyMessage | EventMessage | CommandResultMessage | ShutdownMessage;
 
 /** The debug port is bound; `address` is `host:port` actually bound (the real port when 0 was asked). */
 export interface ListeningMessage {
@@ -58,7 +85,7 @@ export interface StoppedMessage {
 }
 
 /** Comms to main thread. */
-export type CommsToMain = ListeningMessage | ListenFailedMessage | StoppedMessage;
+export type CommsToMain = ListeningMessage | ListenFailedMessage | StoppedMessage | CommandMessage;
 
 /** The `role` under which the thread launcher starts the comms worker. */
 export const COMMS_ROLE = 'comms';
@@ -88,6 +115,8 @@ export function isMainToComms(value: unknown): value is MainToComms {
       return looksLikeStatus(value.status);
     case 'ready':
       return typeof value.ready === 'boolean' && typeof value.reason === 'string';
+    case 'command-result':
+      return typeof value.id === 'number' && isRecord(value.result) && typeof value.result.ok === 'boolean';
     case 'event':
       return isRecord(value.event) && typeof value.event.seq === 'number' && typeof value.event.kind === 'string';
     case 'shutdown':
@@ -107,6 +136,8 @@ export function isCommsToMain(value: unknown): value is CommsToMain {
       return typeof value.code === 'string' && typeof value.message === 'string';
     case 'stopped':
       return true;
+    case 'command':
+      return typeof value.id === 'number' && isRecord(value.command) && typeof value.command.kind === 'string';
     default:
       return false;
   }

@@ -5,11 +5,16 @@ import { isMainToComms } from './comms-thread-protocol.js';
 import type { CommsToMain, CommsWorkerData } from './comms-thread-protocol.js';
 import { DebugListenError, startDebugServer } from './debug-port/http-server.js';
 import type { DebugServer } from './debug-port/http-server.js';
+import type { OperatorResult } from './comms-thread-protocol.js';
 import { EventStore } from './debug-port/event-store.js';
+import { operatorRoutes, type OperatorChannel } from './debug-port/operator-routes.js';
 import { eventRoutes } from './debug-port/routes.js';
 import { StatusStore } from './debug-port/status-store.js';
 
 const log = createDebug('spinal:comms:worker');
+
+/** How long an operator command may wait for the main thread, ms. */
+const OPERATOR_TIMEOUT_MS = 2_000;
 
 /** The side of a message channel the comms thread talks through: `parentPort` in the worker, a fake in tests. */
 export interface CommsPort {
@@ -32,6 +37,21 @@ export function runCommsWorker(
 ): void {
   const store = new StatusStore(clock);
   const events = new EventStore();
+  const waiting = new Map<number, (result: OperatorResult) => void>();
+  let nextCommandId = 1;
+  const operator: OperatorChannel = (command) =>
+    new Promise((resolve, reject) => {
+      const id = nextCommandId++;
+      const timer = setTimeout(() => {
+        waiting.delete(id);
+        reject(new Error(`no answer within ${OPERATOR_TIMEOUT_MS} ms`));
+      }, OPERATOR_TIMEOUT_MS);
+      waiting.set(id, (result) => {
+        clearTimeout(timer);
+        resolve(result);
+      });
+      port.postMessage({ t: 'command', id, command });
+    });
   let droppedMessages = 0;
   let stopping = false;
 
@@ -39,7 +59,7 @@ export function runCommsWorker(
     listen: data.listen,
     store,
     token: data.token === '' ? undefined : data.token,
-    extraRoutes: eventRoutes(events),
+    extraRoutes: [...eventRoutes(events), ...operatorRoutes(operator)],
   }).then(
     (started) => {
       port.postMessage({ t: 'listening', address: started.address });
@@ -69,6 +89,12 @@ export function runCommsWorker(
       case 'event':
         events.add(message.event);
         break;
+      case 'command-result': {
+        const waiter = waiting.get(message.id);
+        waiting.delete(message.id);
+        waiter?.(message.result);
+        break;
+      }
       case 'shutdown':
         if (stopping) return;
         stopping = true;

@@ -211,6 +211,88 @@ export const paramSpecs = {
     description: 'How long an obstacle stop must stay clear before motion resumes.',
   },
 
+  'reflex.cortexHeartbeatTimeoutMs': {
+    type: 'number',
+    unit: 'ms',
+    min: 50,
+    max: 10000,
+    default: 1000,
+    description: 'No heartbeat from the planner thread for this long stops the robot (the thread is stalled or dead).',
+  },
+
+  'reflex.batteryLowV': {
+    type: 'number',
+    unit: 'V',
+    min: 0,
+    max: 60,
+    default: 10.8,
+    description:
+      'Battery voltage below which speed is halved (0: off). The default suits a 3S LiPo (3.6 V per cell); set it for your battery.',
+  },
+
+  'reflex.batteryCriticalV': {
+    type: 'number',
+    unit: 'V',
+    min: 0,
+    max: 60,
+    default: 10.2,
+    description: 'Battery voltage below which the robot stops (0: off). The default suits a 3S LiPo (3.4 V per cell).',
+  },
+
+  'reflex.batteryHoldMs': {
+    type: 'number',
+    unit: 'ms',
+    min: 0,
+    max: 60000,
+    default: 2000,
+    description: 'How long the voltage must stay below a battery threshold before it counts (filters the sag of a hard acceleration).',
+  },
+
+  'reflex.tiltLimitDeg': {
+    type: 'number',
+    unit: '°',
+    min: 0,
+    max: 90,
+    default: 30,
+    description: 'Tilt from level beyond which the robot stops (0: off).',
+  },
+
+  'reflex.impactLimitG': {
+    type: 'number',
+    unit: 'g',
+    min: 0,
+    max: 16,
+    default: 3,
+    description: 'Acceleration beyond gravity that counts as an impact and latches an e-stop (0: off).',
+  },
+
+  'reflex.stallMinCommandMps': {
+    type: 'number',
+    unit: 'm/s',
+    min: 0.01,
+    max: 5,
+    default: 0.1,
+    description: 'Commanded speed above which wheels that do not turn count as stalled.',
+  },
+
+  'reflex.stallTimeMs': {
+    type: 'number',
+    unit: 'ms',
+    min: 100,
+    max: 10000,
+    default: 1000,
+    description: 'How long commanded motion without encoder motion lasts before it is a stall.',
+  },
+
+  'reflex.loopOverrunLimit': {
+    type: 'integer',
+    unit: '',
+    min: 1,
+    max: 1000,
+    default: 5,
+    description: 'Deadline misses of the reflex loop within one second that make the loop itself a fault (stop).',
+  },
+
   'cortex.rateHz': {
     type: 'integer',
     unit: 'Hz',

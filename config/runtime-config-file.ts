@@ -13,6 +13,7 @@ const log = createDebug('spinal:config:runtime-config-file');
  * params:
  *   reflex.deadmanTimeoutMs: 400
  *   debug.listen: 0.0.0.0:8080
+ * geofence: [[0, 0], [20, 0], [20, 12], [0, 12]]   # the site's safe area, world frame, metres
  * ```
  *
  * Names and values are checked by `resolveParams`, which names this file in its errors.
@@ -24,6 +25,8 @@ export const runtimeConfigSchema = z
       .record(z.string(), z.unknown())
       .nullish()
       .transform((params) => params ?? {}),
+    /** The area the robot must stay in: a polygon of at least three [x, y] points, world frame, metres. */
+    geofence: z.array(z.tuple([z.number().finite(), z.number().finite()])).min(3).optional(),
   })
   .strict();
 
@@ -37,6 +40,12 @@ export function loadRuntimeConfigFile(file: string): ParamFileValues {
 /** Like `loadRuntimeConfigFile`, from text already read; `file` is named in errors. */
 export function parseRuntimeConfigText(text: string, file: string): ParamFileValues {
   return toParamFileValues(parseYamlText(text, file), file);
+}
+
+/** The geofence a `--config` file gives (null when it gives none). */
+export function loadGeofence(file: string): Array<{ xM: number; yM: number }> | null {
+  const config = validateConfig(runtimeConfigSchema, readYamlFile(file) ?? {}, file);
+  return config.geofence ? config.geofence.map(([xM, yM]) => ({ xM, yM })) : null;
 }
 
 function toParamFileValues(document: unknown, file: string): ParamFileValues {

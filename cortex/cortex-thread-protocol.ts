@@ -22,6 +22,12 @@ export type MainToCortex =
       assignment: MissionAssignment | null;
     }
   | { t: 'tick'; nowUs: number }
+  /**
+   * Block this thread, event loop and all, until the shared clock reaches `untilUs` (a planner
+   * stall, for fault scenarios and benchmarks). The clock is the `Float64Array` over `clock`
+   * the main thread keeps current; without one, wall time.
+   */
+  | { t: 'stall'; untilUs: number; clock: SharedArrayBuffer | null }
   | { t: 'applied'; applied: AppliedDrive }
   | { t: 'shutdown' };
 

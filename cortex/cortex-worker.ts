@@ -13,6 +13,16 @@ export interface CortexPort {
   close?(): void;
 }
 
+/** Busy-blocks the thread until the shared clock (or wall time) reaches `untilUs`: no message, no timer runs meanwhile. */
+function stallThread(untilUs: number, clock: SharedArrayBuffer | null): void {
+  const shared = clock ? new Float64Array(clock) : null;
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  const nowUs = (): number => (shared ? (shared[0] ?? 0) : (performance.timeOrigin + performance.now()) * 1_000);
+  log('stalling until %d us', untilUs);
+  while (nowUs() < untilUs) Atomics.wait(sleeper, 0, 0, 1);
+  log('stall over');
+}
+
 /** Entry of the cortex worker thread: waits for `init`, then runs the mission executor. */
 export function runCortexWorker(port: CortexPort): void {
   let executor: MissionExecutor | null = null;
@@ -33,6 +43,9 @@ export function runCortexWorker(port: CortexPort): void {
         virtualClock?.advanceTo(message.nowUs);
         // Before `init` nothing is scheduled yet: ask for the next tick rather than none.
         send({ t: 'tick-done', nowUs: message.nowUs, nextDueUs: virtualClock?.nextDueUs() ?? message.nowUs });
+        return;
+      case 'stall':
+        stallThread(message.untilUs, message.clock);
         return;
       case 'applied':
         executor?.applied(message.applied);

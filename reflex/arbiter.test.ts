@@ -112,13 +112,27 @@ describe('stopping distance', () => {
 });
 
 describe('the rule table', () => {
-  it('has the four rules with their actions and explanations', () => {
+  it('has every rule of the failsafe matrix with its action and explanation', () => {
     expect(REFLEX_RULES.map((r) => [r.id, r.action])).toEqual([
+      ['estop-input', 'estop'],
+      ['bumper', 'estop'],
+      ['estop-request', 'estop'],
+      ['impact', 'estop'],
       ['lidar-stale', 'stop'],
       ['deadman', 'stop'],
+      ['cortex-heartbeat', 'stop'],
+      ['motor-driver', 'stop'],
+      ['loop-overrun', 'stop'],
       ['obstacle', 'stop'],
+      ['geofence', 'stop'],
+      ['battery-critical', 'stop'],
+      ['battery-low', 'limit'],
+      ['tilt', 'stop'],
+      ['wheel-stall', 'stop'],
       ['speed-limit', 'limit'],
+      ['swarm-hold', 'stop'],
     ]);
+    expect(REFLEX_RULES.filter((r) => r.latched).map((r) => r.id)).toEqual(['estop-input', 'bumper', 'estop-request', 'impact']);
     for (const rule of REFLEX_RULES) {
       expect(rule.trigger.length).toBeGreaterThan(10);
       expect(rule.clears.length).toBeGreaterThan(5);
@@ -134,10 +148,10 @@ describe('the rule table', () => {
 });
 
 describe('start-up', () => {
-  it('comes up held by lidar-stale and deadman, without reporting a trip', () => {
+  it('comes up held by lidar-stale, deadman and the switches not read yet, without reporting a trip', () => {
     // GIVEN a fresh arbiter
     const arbiter = new ReflexArbiter(SETTINGS);
-    expect(arbiter.holding()).toEqual(['lidar-stale', 'deadman']);
+    expect(arbiter.holding()).toEqual(['lidar-stale', 'deadman', 'estop-input', 'bumper']);
 
     // WHEN it sees neither lidar data nor a command
     const decision = arbiter.update(T0, {

@@ -59,6 +59,31 @@ export class ScanMemory {
     return best;
   }
 
+  /**
+   * The nearest point inside the circle of radius `radiusM` that the footprint sweeps turning in
+   * place (points inside the footprint itself are ignored). Its `freeDistanceM` is its distance to
+   * the footprint's outline.
+   */
+  nearestInTurnSweep(
+    radiusM: number,
+    halfLengthM: number,
+    halfWidthM: number,
+    odom: Pose2D,
+    nowUs: number,
+    maxAgeUs: number,
+  ): PathObstacle | null {
+    let best: PathObstacle | null = null;
+    this.forEachFresh(odom, nowUs, maxAgeUs, (x, y) => {
+      if (Math.hypot(x, y) > radiusM) return;
+      const dx = Math.max(0, Math.abs(x) - halfLengthM);
+      const dy = Math.max(0, Math.abs(y) - halfWidthM);
+      if (dx === 0 && dy === 0) return;
+      const free = Math.hypot(dx, dy);
+      if (!best || free < best.freeDistanceM) best = { freeDistanceM: free, xM: x, yM: y };
+    });
+    return best;
+  }
+
   /** Distance from the robot origin to the nearest fresh point, metres, or null. */
   nearestM(odom: Pose2D, nowUs: number, maxAgeUs: number): number | null {
     let best = Infinity;

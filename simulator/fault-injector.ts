@@ -13,6 +13,15 @@ import type { ScenarioFault } from './scenario.js';
 
 const log = createDebug('spinal:sim:faults');
 
+/** A battery monitor model whose battery can be made to sag. */
+interface Saggable {
+  setSagPerSecond(voltsPerS: number): void;
+}
+
+function isSaggable(device: SimDevice): device is SimDevice & Saggable {
+  return typeof (device as Partial<Saggable>).setSagPerSecond === 'function';
+}
+
 /** A device model that can be pressed and released (an e-stop button, a bumper). */
 interface Pressable {
   press(): void;
@@ -81,6 +90,9 @@ export class FaultInjector {
       if (!shouldBeActive) fault.report.clearedAtS = nowUs / 1e6;
       log('%s %s on %s at %d us', shouldBeActive ? 'start' : 'clear', fault.spec.kind, fault.spec.device, nowUs);
       if (fault.spec.kind === 'stuck' && isStuckable(fault.device)) fault.device.setStuck(shouldBeActive);
+      if (fault.spec.kind === 'sag' && isSaggable(fault.device)) {
+        fault.device.setSagPerSecond(shouldBeActive ? fault.spec.voltsPerS : 0);
+      }
       if (fault.spec.kind === 'press' && isPressable(fault.device)) {
         if (shouldBeActive) fault.device.press();
         else fault.device.release();
@@ -149,5 +161,6 @@ function checkApplicable(spec: ScenarioFault, device: SimDevice, file: string, a
   if (i2cOnly.includes(spec.kind) && device.kind !== 'i2c') problem = `"${spec.kind}" applies to I2C devices only`;
   if (spec.kind === 'stuck' && !isStuckable(device)) problem = `the model of "${spec.device}" cannot be stuck`;
   if (spec.kind === 'press' && !isPressable(device)) problem = `"${spec.device}" is not a button or switch`;
+  if (spec.kind === 'sag' && !isSaggable(device)) problem = `"${spec.device}" is not a battery monitor`;
   if (problem) throw new ConfigError(file, `${at}.kind`, problem);
 }

@@ -16,7 +16,7 @@ import {
 } from './world/geometry.js';
 
 /**
- * A simulator scenario (`simulator/scenarios/*.yaml`): the world (walls and obstacles), the robots
+ * A simulator scenario (`simulator/scenarios/*.yaml`): the world (walls, obstacles and movers), the robots
  * in it, where they start and what each is asked to do. World frame: x east, y north, metres;
  * headings in degrees counter-clockwise from east in the file, radians everywhere else.
  */
@@ -82,6 +82,68 @@ const obstacleSchema = z
     return z.NEVER;
   });
 
+/** How a mover goes on after its last waypoint (see docs/simulator.md, "Moving obstacles"). */
+export const MOVER_LOOPS = ['none', 'repeat', 'back-and-forth'] as const;
+export type MoverLoop = (typeof MOVER_LOOPS)[number];
+
+/**
+ * A mover's outline, centred on its position: a disc, or a rectangle `widthM` long along its
+ * direction of travel and `heightM` across it.
+ */
+export type ScenarioMoverShape = { circle: { radiusM: number } } | { box: { widthM: number; heightM: number } };
+
+const moverShapeSchema = z
+  .object({
+    circle: z.object({ radiusM: positiveMetres }).strict().optional(),
+    box: z.object({ widthM: positiveMetres, heightM: positiveMetres }).strict().optional(),
+  })
+  .strict()
+  .transform((s, ctx): ScenarioMoverShape => {
+    const which = exactlyOne(s, ['circle', 'box'], ctx);
+    if (which === 'circle' && s.circle) return { circle: s.circle };
+    if (which === 'box' && s.box) return { box: s.box };
+    return z.NEVER;
+  });
+
+const moverSchema = z
+  .object({
+    id: idSchema,
+    shape: moverShapeSchema,
+    /** Waypoints `[x, y]`, world frame, metres; the mover starts on the first. */
+    path: z.array(z.tuple([metres, metres])).min(2, 'a mover needs at least 2 waypoints'),
+    /** Speed along the path, metres per second. */
+    speedMps: z.number().finite().positive(),
+    /** Sim time it sets off from the first waypoint, seconds (default 0). */
+    startS: z.number().finite().min(0).default(0),
+    /** What it does after the last waypoint (default `none`: it stays there). */
+    loop: z.enum(MOVER_LOOPS).default('none'),
+    /** With `repeat` or `back-and-forth`: the wait at the end of each pass before the next one, seconds (default 0). */
+    startDelayS: z.number().finite().min(0).optional(),
+  })
+  .strict()
+  .superRefine((m, ctx) => {
+    m.path.forEach(([xM, yM], i) => {
+      const previous = m.path[i - 1];
+      if (previous && previous[0] === xM && previous[1] === yM) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['path', i],
+          message: `repeats waypoint ${i - 1}; consecutive waypoints must differ`,
+        });
+      }
+    });
+    if (m.startDelayS !== undefined && m.loop === 'none') {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['startDelayS'],
+        message: 'applies only with loop "repeat" or "back-and-forth"',
+      });
+    }
+  });
+
+/** One moving obstacle: a shape driven along waypoints at constant speed (see `world/moving-obstacles.ts`). */
+export type ScenarioMover = z.output<typeof moverSchema>;
+
 const gotoSchema = z
   .object({ xM: metres, yM: metres, toleranceM: positiveMetres.default(DEFAULT_GOTO_TOLERANCE_M) })
   .strict();
@@ -107,7 +169,7 @@ const missionSchema = z
   });
 
 /** What a fault does to a device (see docs/simulator.md). */
-export const FAULT_KINDS = ['unplug', 'stuck', 'garbage', 'corrupt', 'nack', 'eio', 'latency', 'press'] as const;
+export const FAULT_KINDS = ['unplug', 'stuck', 'garbage', 'corrupt', 'nack', 'eio', 'latency', 'press', 'sag'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 const faultSchema = z
@@ -125,8 +187,27 @@ const faultSchema = z
     bytesPerS: z.number().positive().default(2_000),
     /** latency: extra delay of a serial stream, milliseconds (default 50). */
     latencyMs: z.number().positive().default(50),
+    /** sag: how fast a battery monitor's battery voltage falls, volts per second (default 0.25). */
+    voltsPerS: z.number().positive().default(0.25),
   })
   .strict();
+
+/** What an operator or the world does to the robot during a run (not a device fault). */
+export const SCRIPT_ACTIONS = ['estop', 'estop-reset', 'cortex-stall'] as const;
+export type ScriptAction = (typeof SCRIPT_ACTIONS)[number];
+
+const scriptStepSchema = z
+  .object({
+    /** Sim time of the action, seconds. */
+    atS: z.number().finite().min(0),
+    /** estop / estop-reset: a POST to the robot's debug port; cortex-stall: the planner thread blocks. */
+    action: z.enum(SCRIPT_ACTIONS),
+    /** cortex-stall: how long the planner thread stays blocked, seconds of sim time (default 5). */
+    durationS: z.number().positive().default(5),
+  })
+  .strict();
+
+export type ScenarioScriptStep = z.output<typeof scriptStepSchema>;
 
 export type ScenarioFault = z.output<typeof faultSchema>;
 
@@ -138,6 +219,13 @@ const robotSchema = z
     mission: missionSchema,
     /** Faults thrown on this robot's devices during the run. */
     faults: z.array(faultSchema).default([]),
+    /** Operator actions and thread stalls during the run, in time order. */
+    script: z.array(scriptStepSchema).default([]),
+    /** The area the robot must stay in (its reflex's geofence), world frame. */
+    geofence: z
+      .array(z.tuple([z.number().finite(), z.number().finite()]))
+      .min(3)
+      .optional(),
   })
   .strict();
 
@@ -145,6 +233,8 @@ const worldSchema = z
   .object({
     walls: z.array(wallSchema).min(1, 'a world needs at least one wall'),
     obstacles: z.array(obstacleSchema).default([]),
+    /** Obstacles that move along waypoints: people, carts, doors. */
+    movers: z.array(moverSchema).default([]),
   })
   .strict();
 
@@ -181,6 +271,19 @@ export function obstacleShape(obstacle: ScenarioObstacle): Shape {
   return { kind: 'polygon', points: obstacle.polygon.map(([xM, yM]) => ({ xM, yM })) };
 }
 
+/** A mover's outline when its centre is at `pose` (a box turned to `pose.yawRad`). */
+export function moverOutline(shape: ScenarioMoverShape, pose: Pose2D): Shape {
+  if ('circle' in shape) return { kind: 'circle', circle: { xM: pose.xM, yM: pose.yM, radiusM: shape.circle.radiusM } };
+  return { kind: 'polygon', points: rectanglePolygon(pose, shape.box.widthM, shape.box.heightM, pose.yawRad) };
+}
+
+/** Where a mover stands before it sets off: on its first waypoint, facing the second. */
+export function moverStartPose(mover: ScenarioMover): Pose2D {
+  const [a, b] = mover.path;
+  if (!a || !b) throw new RangeError(`moverStartPose(): mover "${mover.id}" needs at least 2 waypoints`);
+  return { xM: a[0], yM: a[1], yawRad: Math.atan2(b[1] - a[1], b[0] - a[0]) };
+}
+
 /** The smallest axis-aligned box holding every wall and obstacle, metres. */
 export function worldBounds(world: ScenarioWorld): Bounds {
   const points = world.walls.flatMap((w) => {
@@ -214,6 +317,23 @@ function crossCheck(scenario: Scenario, file: string): void {
   const bounds = worldBounds(scenario.world);
   const shapes = scenario.world.obstacles.map(obstacleShape);
   const where = (...path: Array<string | number>): string => formatFieldPath(path);
+  const moverIds = new Set<string>();
+  scenario.world.movers.forEach((mover, i) => {
+    if (moverIds.has(mover.id)) {
+      throw new ConfigError(file, where('world', 'movers', i, 'id'), `duplicate mover id "${mover.id}"`);
+    }
+    moverIds.add(mover.id);
+    mover.path.forEach(([xM, yM], j) => {
+      if (!pointInBounds({ xM, yM }, bounds)) {
+        throw new ConfigError(
+          file,
+          where('world', 'movers', i, 'path', j),
+          `waypoint (${xM}, ${yM}) is outside the world (x ${bounds.minXM}..${bounds.maxXM}, y ${bounds.minYM}..${bounds.maxYM})`,
+        );
+      }
+    });
+  });
+  const moverStarts = scenario.world.movers.map((m) => moverOutline(m.shape, moverStartPose(m)));
   const seen = new Set<string>();
   scenario.robots.forEach((robot, i) => {
     if (seen.has(robot.id)) throw new ConfigError(file, where('robots', i, 'id'), `duplicate robot id "${robot.id}"`);
@@ -228,6 +348,14 @@ function crossCheck(scenario: Scenario, file: string): void {
         file,
         where('robots', i, 'start'),
         `(${start.xM}, ${start.yM}) is inside world.obstacles[${hit}]`,
+      );
+    }
+    const mover = moverStarts.findIndex((shape) => pointInShape(start, shape));
+    if (mover >= 0) {
+      throw new ConfigError(
+        file,
+        where('robots', i, 'start'),
+        `(${start.xM}, ${start.yM}) is inside world.movers[${mover}] where it stands before setting off`,
       );
     }
     if ('goto' in robot.mission && !pointInBounds(robot.mission.goto, bounds)) {

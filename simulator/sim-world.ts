@@ -12,8 +12,9 @@ import { scenarioMissionOf, scenarioStartPose, type Scenario, type ScenarioRobot
 import { CollisionMonitor } from './world/collision-monitor.js';
 import { DiffDrivePhysics, type WheelCommand } from './world/diff-drive-physics.js';
 import { footprintPolygon, type Polygon } from './world/geometry.js';
+import { WorldMapWithMovers } from './world/moving-obstacles.js';
 import { seededRandom } from './world/seeded-random.js';
-import { WorldMap } from './world/world-map.js';
+import type { WorldMap } from './world/world-map.js';
 import type { WorldRobotState } from './world-thread-protocol.js';
 
 const log = createDebug('spinal:sim:world');
@@ -118,7 +119,8 @@ function wheelCommand(ref: WheelRef): WheelCommand {
  * robots' runtimes. It reaches a robot only through its link (bytes and bus transactions).
  */
 export class SimWorld {
-  private readonly map: WorldMap;
+  /** Walls, obstacles and movers; the movers are moved to the sim time at every physics step. */
+  private readonly map: WorldMapWithMovers;
   private readonly robots: SimRobot[] = [];
   private readonly random: () => number;
   private simTimeUs = 0;
@@ -131,7 +133,7 @@ export class SimWorld {
     scenarioFile = 'scenario',
     ptys: Record<string, Record<string, string>> = {},
   ) {
-    this.map = new WorldMap(scenario.world);
+    this.map = new WorldMapWithMovers(scenario.world);
     this.random = seededRandom(scenario.seed);
     for (const [index, spec] of scenario.robots.entries()) {
       const entry = boards[spec.id];
@@ -164,6 +166,7 @@ export class SimWorld {
     while (this.simTimeUs < endUs) {
       const stepUs = Math.min(PHYSICS_STEP_US, endUs - this.simTimeUs);
       this.simTimeUs += stepUs;
+      this.map.moveTo(this.simTimeUs / 1e6);
       for (const robot of this.robots) {
         robot.faults.update(this.simTimeUs);
         robot.applyMotorOutputs();

@@ -1,7 +1,7 @@
 import type { BoardConfig } from '../config/board-schema.js';
 import type { Pose2D } from '../messages/geometry.js';
 import type { SimFaultReport } from './report.js';
-import type { Scenario } from './scenario.js';
+import type { Scenario, ScenarioScriptStep } from './scenario.js';
 
 /** What the world thread is started with (`workerData`); robot link ports are transferred alongside. */
 export interface WorldWorkerData {
@@ -21,7 +21,7 @@ export interface WorldWorkerData {
 }
 
 /** Main → world. */
-export type MainToWorld = { t: 'stop' };
+export type MainToWorld = { t: 'stop' } | { t: 'script-done'; seq: number };
 
 /** One robot's truth, as only the simulator knows it. */
 export interface WorldRobotState {
@@ -46,4 +46,6 @@ export type WorldToMain =
       faults: SimFaultReport[];
       linkErrors: number;
     }
-  | { t: 'failed'; message: string };
+  | { t: 'failed'; message: string }
+  /** A scripted action is due: the world waits for `script-done` before it goes on, so it happens at this sim time. */
+  | { t: 'script'; seq: number; robotId: string; step: ScenarioScriptStep; simTimeUs: number };

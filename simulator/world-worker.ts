@@ -25,9 +25,28 @@ export async function runWorldWorker(
   robotPorts: Record<string, MessagePort>,
 ): Promise<void> {
   let stopRequested = false;
+  const scriptWaiters = new Map<number, () => void>();
   parent.on('message', (message) => {
     if (message.t === 'stop') stopRequested = true;
+    else if (message.t === 'script-done') {
+      scriptWaiters.get(message.seq)?.();
+      scriptWaiters.delete(message.seq);
+    }
   });
+  const script = data.scenario.robots
+    .flatMap((robot) => robot.script.map((step) => ({ robotId: robot.id, step })))
+    .sort((a, b) => a.step.atS - b.step.atS);
+  let scriptSeq = 0;
+  /** Hands every scripted action due by now to the main thread and waits until each is done. */
+  const runDueScript = async (nowUs: number): Promise<void> => {
+    while (script.length > 0 && script[0]!.step.atS * 1e6 <= nowUs) {
+      const { robotId, step } = script.shift()!;
+      const seq = ++scriptSeq;
+      const done = new Promise<void>((resolve) => scriptWaiters.set(seq, resolve));
+      parent.postMessage({ t: 'script', seq, robotId, step, simTimeUs: nowUs });
+      await done;
+    }
+  };
   let world: SimWorld;
   try {
     const ports = new Map<string, LinkPort<RobotToWorld, WorldToRobot>>();
@@ -46,6 +65,7 @@ export async function runWorldWorker(
   const wallTimeS = (): number => (performance.now() - startMs) / 1e3;
 
   while (world.nowUs() < endUs && !stopRequested) {
+    await runDueScript(world.nowUs());
     await world.runQuantum(Math.min(quantumUs, endUs - world.nowUs()));
     const nowMs = performance.now();
     if (nowMs - lastProgressMs >= PROGRESS_PERIOD_MS) {

@@ -111,3 +111,54 @@ describe('a scenario per shipped board config', () => {
     120_000,
   );
 });
+
+describe('reflex scenarios (override hierarchy and failsafes, end to end)', () => {
+  it('GIVEN a field engineer hits the e-stop on the debug port mid-drive WHEN it is reset 3 s later THEN the robot brakes at once, stays stopped while latched, then reaches its goal', async () => {
+    const report = await simulate(['--scenario', 'estop-debug-port']);
+    const robot = report.robots[0]!;
+    const trip = robot.reflexTrips.find((t) => t.reason.startsWith('estop-request'));
+    expect(trip, JSON.stringify(robot.reflexTrips)).toBeDefined();
+    expect(trip!.simTimeS).toBeCloseTo(4, 1);
+    expect(robot).toMatchObject({ goalReached: true, collisions: 0 });
+  }, 120_000);
+
+  it('GIVEN the planner thread blocks for 5 s mid-drive THEN the dead-man stops the robot within its timeout, and it resumes and reaches its goal', async () => {
+    const report = await simulate(['--scenario', 'cortex-stall']);
+    const robot = report.robots[0]!;
+    const deadman = robot.reflexTrips.find((t) => t.reason.startsWith('deadman'));
+    expect(deadman, JSON.stringify(robot.reflexTrips)).toBeDefined();
+    expect(deadman!.simTimeS).toBeGreaterThanOrEqual(3);
+    expect(deadman!.simTimeS).toBeLessThanOrEqual(3.6);
+    expect(robot).toMatchObject({ goalReached: true, collisions: 0, missionState: 'succeeded' });
+  }, 120_000);
+
+  it('GIVEN the robot starts outside its geofence WHEN sent to a goal inside THEN the motion back in is allowed and it gets there', async () => {
+    const report = await simulate(['--scenario', 'geofence-return']);
+    const robot = report.robots[0]!;
+    expect(robot).toMatchObject({ goalReached: true, collisions: 0 });
+    expect(robot.reflexTrips.filter((t) => t.reason.startsWith('geofence'))).toEqual([]);
+  }, 120_000);
+
+  it('GIVEN a goal beyond the geofence THEN the reflex stops the robot before it leaves, whatever the planner asks', async () => {
+    const report = await simulate(['--scenario', 'geofence-keep-in', '--duration', '30']);
+    const robot = report.robots[0]!;
+    const trip = robot.reflexTrips.find((t) => t.reason.startsWith('geofence'));
+    expect(trip, JSON.stringify(robot.reflexTrips)).toBeDefined();
+    expect(robot.goalReached).toBe(false);
+    // Started at x = 3 facing the fence at x = 6: it stops short of the fence.
+    expect(robot.distanceM).toBeGreaterThan(2.5);
+    expect(robot.distanceM).toBeLessThan(3);
+    expect(robot.collisions).toBe(0);
+  }, 120_000);
+
+  it('GIVEN the battery sags mid-drive THEN the reflex stops the robot once the voltage is critical, before its goal', async () => {
+    const report = await simulate(['--scenario', 'battery-sag']);
+    const robot = report.robots[0]!;
+    const trip = robot.reflexTrips.find((t) => t.reason.startsWith('battery-critical'));
+    expect(trip, JSON.stringify(robot.reflexTrips)).toBeDefined();
+    expect(trip!.simTimeS).toBeGreaterThan(8);
+    expect(robot.goalReached).toBe(false);
+    expect(robot.collisions).toBe(0);
+    expect(report.faults).toEqual([{ device: 'battery', kind: 'sag', atS: 2, clearedAtS: null }]);
+  }, 120_000);
+});

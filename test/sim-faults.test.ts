@@ -40,7 +40,7 @@ function register(busPath = '/dev/i2c-1', address = 0x40): SimI2cDevice {
 }
 
 function fault(spec: Partial<ScenarioFault> & Pick<ScenarioFault, 'device' | 'kind' | 'atS'>): ScenarioFault {
-  return { rate: 1, bytesPerS: 2_000, latencyMs: 50, ...spec };
+  return { rate: 1, bytesPerS: 2_000, latencyMs: 50, voltsPerS: 0.25, ...spec };
 }
 
 const pairs: SimLinkPair[] = [];

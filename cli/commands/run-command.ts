@@ -5,6 +5,7 @@ import { OnoffGpioBackend } from '../../hal/transport/gpio/onoff-backend.js';
 import { I2cBusBackend } from '../../hal/transport/i2c/i2c-bus-backend.js';
 import { SerialportBackend } from '../../hal/transport/serial/serialport-backend.js';
 import { MonotonicClock } from '../../time/monotonic-clock.js';
+import { loadGeofence } from '../../config/runtime-config-file.js';
 import { loadBoard, loadParams } from '../config-sources.js';
 import { RobotRuntime } from '../robot-runtime.js';
 import { EXIT_OK } from '../usage-error.js';
@@ -45,6 +46,7 @@ export async function runRunCommand(options: RunOptions): Promise<number> {
       pwm: new SysfsPwmBackend({ clock }),
     },
     assignment: null,
+    geofence: options.config ? loadGeofence(options.config) : null,
   });
   options.out.write(
     `spinal run: robot ${params['robot.id']} on board ${board.board.board} (${board.file}); Ctrl-C to stop\n`,

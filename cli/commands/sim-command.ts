@@ -13,7 +13,7 @@ import { SimLinkClient } from '../../hal/transport/sim-link/sim-link-client.js';
 import { createSimHardware } from '../../simulator/devices/builtin-sim-devices.js';
 import { checkFaults } from '../../simulator/fault-injector.js';
 import type { SimReport } from '../../simulator/report.js';
-import { scenarioMissionOf, scenarioStartPose } from '../../simulator/scenario.js';
+import { scenarioMissionOf, scenarioStartPose, type ScenarioScriptStep } from '../../simulator/scenario.js';
 import type { MainToWorld, WorldToMain, WorldWorkerData } from '../../simulator/world-thread-protocol.js';
 import { describeEvent } from '../../messages/runtime-event.js';
 import { VirtualClock } from '../../time/virtual-clock.js';
@@ -104,6 +104,7 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
     },
     lockstep: link,
     assignment: { mission: scenarioMissionOf(spec), initialPose: scenarioStartPose(spec) },
+    geofence: spec.geofence?.map(([xM, yM]) => ({ xM, yM })) ?? null,
   });
 
   const live = !options.headless;
@@ -139,6 +140,12 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
   let lastLineMs = 0;
   const outcome = await new Promise<WorldToMain>((resolve) => {
     world.on('message', (message: WorldToMain) => {
+      if (message.t === 'script') {
+        void runScriptStep(runtime, message.step, message.simTimeUs, options.out).then(() =>
+          world.postMessage({ t: 'script-done', seq: message.seq } satisfies MainToWorld),
+        );
+        return;
+      }
       if (message.t !== 'progress') {
         resolve(message);
         return;
@@ -192,4 +199,34 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
     `sim ${report.simTimeS} s in ${report.wallTimeS} s wall (${report.realTimeFactor}x real time)${reportText}\n`,
   );
   return EXIT_OK;
+}
+
+/**
+ * One scripted action of the scenario, at its sim time: e-stops go through the robot's own debug
+ * port over HTTP (as a field engineer's would), a planner stall blocks the cortex thread.
+ */
+async function runScriptStep(runtime: RobotRuntime, step: ScenarioScriptStep, simTimeUs: number, out: NodeJS.WriteStream): Promise<void> {
+  const at = `[${(simTimeUs / 1e6).toFixed(3)} s]`;
+  if (step.action === 'cortex-stall') {
+    runtime.stallCortex(step.durationS * 1e6);
+    out.write(`${at} script: the planner thread stalls for ${step.durationS} s\n`);
+    return;
+  }
+  const path = step.action === 'estop' ? '/api/v1/estop' : '/api/v1/estop/reset';
+  const address = runtime.debugPortAddress();
+  if (!address) {
+    const result = runtime.operate(step.action === 'estop' ? { kind: 'estop', reason: 'scenario script' } : { kind: 'estop-reset' });
+    out.write(`${at} script: ${step.action} (no debug port: applied directly) -> ${result.ok ? 'ok' : 'refused'}\n`);
+    return;
+  }
+  try {
+    const response = await fetch(`http://${address}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'scenario script' }),
+    });
+    out.write(`${at} script: POST ${path} -> ${response.status}\n`);
+  } catch (error) {
+    out.write(`${at} script: POST ${path} failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
 }

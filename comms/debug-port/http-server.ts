@@ -179,9 +179,15 @@ async function answer(req: IncomingMessage, res: ServerResponse, ctx: AnswerCont
       } else {
         label = match.route.path;
         const refusal = match.route.mutating ? requireToken(req, ctx.token, ctx.boundHost()) : null;
-        response =
-          refusal ??
-          (await match.route.handle({ method, path: target.path, query: target.query, headers: req.headers }));
+        if (refusal) {
+          response = refusal;
+        } else {
+          const body = method === 'POST' || method === 'PUT' ? await readJsonBody(req) : undefined;
+          response =
+            body instanceof Error
+              ? { status: 400, body: { error: 'bad request', reason: body.message } }
+              : await match.route.handle({ method, path: target.path, query: target.query, headers: req.headers, body });
+        }
       }
     }
   } catch (error) {
@@ -191,6 +197,32 @@ async function answer(req: IncomingMessage, res: ServerResponse, ctx: AnswerCont
   ctx.requests.add(label, response.status);
   log('%s %s -> %d', method, req.url, response.status);
   send(res, method, response);
+}
+
+/** Largest request body read, bytes: operator commands are small. */
+const MAX_BODY_BYTES = 16 * 1024;
+
+/** Reads a JSON body (undefined when empty); a malformed or oversized one is an Error to answer 400 with. */
+function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (size > MAX_BODY_BYTES) return resolve(new Error(`the body is over ${MAX_BODY_BYTES} bytes`));
+      const text = Buffer.concat(chunks).toString('utf8').trim();
+      if (text === '') return resolve(undefined);
+      try {
+        resolve(JSON.parse(text) as unknown);
+      } catch {
+        resolve(new Error('the body is not valid JSON'));
+      }
+    });
+    req.on('error', (error) => resolve(error));
+  });
 }
 
 /** Splits an origin-form request target (`/path?query`); anything else is refused. */

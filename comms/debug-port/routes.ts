@@ -18,6 +18,8 @@ export interface RouteRequest {
   path: string;
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
+  /** Parsed JSON body of a POST/PUT (undefined when empty). */
+  body?: unknown;
 }
 
 export type RouteHandler = (request: RouteRequest) => JsonResponse | Promise<JsonResponse>;

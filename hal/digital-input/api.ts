@@ -11,6 +11,11 @@ export interface DigitalInputState {
   active: boolean;
   /** Why it reads as it does ("pressed", "released", "line lost: treated as pressed"). */
   reason: string;
+  /**
+   * False while the state is only the fail-safe default because the line has not been read yet
+   * (start-up) or the device is stopped; true once it reflects the line.
+   */
+  known?: boolean;
   stampUs: number;
 }
 

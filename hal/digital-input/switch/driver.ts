@@ -105,7 +105,7 @@ class GpioSwitch implements DigitalInputDevice {
       log('%s: e-stop configured active-low (normally-open): a cut wire will read released', this.id);
     }
     const nowUs = context.clock.nowUs();
-    this.current = { active: true, reason: SWITCH_REASONS.notReadYet, stampUs: nowUs };
+    this.current = { active: true, reason: SWITCH_REASONS.notReadYet, stampUs: nowUs, known: false };
     this.tracker = new HealthTracker(nowUs);
   }
 
@@ -277,7 +277,8 @@ class GpioSwitch implements DigitalInputDevice {
   private commit(active: boolean, reason: string): void {
     if (this.current.active === active && this.current.reason === reason) return;
     if (active && !this.current.active) this.count.activations++;
-    this.current = { active, reason, stampUs: this.context.clock.nowUs() };
+    const known = reason !== SWITCH_REASONS.notReadYet && reason !== SWITCH_REASONS.stopped;
+    this.current = { active, reason, stampUs: this.context.clock.nowUs(), known };
     log('%s: %s (%s)', this.id, active ? 'active' : 'inactive', reason);
     for (const listener of this.changeListeners) listener(this.current);
   }

@@ -1,0 +1,52 @@
+/** One line of the black box: what the reflex saw and did at one loop iteration. */
+export interface BlackBoxEntry {
+  /** Clock time, microseconds. */
+  tUs: number;
+  /** The command in force (planner or manual), m/s and rad/s. */
+  cmdVMps: number;
+  cmdWRadps: number;
+  /** What the motors were given. */
+  appliedVMps: number;
+  appliedWRadps: number;
+  /** Free distance to the nearest obstacle ahead, metres (null: none seen). */
+  aheadFreeM: number | null;
+  /** Age of the newest lidar data, milliseconds. */
+  lidarAgeMs: number;
+  batteryV: number | null;
+  tiltDeg: number | null;
+  action: string;
+  rule: string;
+}
+
+/**
+ * The last `durationUs` of loop iterations in a ring buffer (no allocation per entry once full),
+ * frozen into a list at every trip and stored with the trip.
+ */
+export class BlackBox {
+  private readonly ring: (BlackBoxEntry | undefined)[];
+  private next = 0;
+  private count = 0;
+
+  /** `capacity` entries: the loop rate × the seconds to keep (2 s at 100 Hz = 200). */
+  constructor(readonly capacity: number) {
+    if (!(capacity >= 1)) throw new RangeError(`BlackBox capacity must be >= 1, got ${capacity}`);
+    this.ring = new Array<BlackBoxEntry | undefined>(capacity);
+  }
+
+  record(entry: BlackBoxEntry): void {
+    this.ring[this.next] = entry;
+    this.next = (this.next + 1) % this.capacity;
+    this.count = Math.min(this.capacity, this.count + 1);
+  }
+
+  /** The recorded entries, oldest first (a copy: later records do not change it). */
+  freeze(): BlackBoxEntry[] {
+    const out: BlackBoxEntry[] = [];
+    const start = (this.next - this.count + this.capacity) % this.capacity;
+    for (let i = 0; i < this.count; i++) {
+      const entry = this.ring[(start + i) % this.capacity];
+      if (entry) out.push(entry);
+    }
+    return out;
+  }
+}

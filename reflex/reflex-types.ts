@@ -1,0 +1,150 @@
+import type { DriveCommand } from '../messages/drive.js';
+import type { Point2D, Pose2D } from '../messages/geometry.js';
+import type { PathObstacle } from './scan-memory.js';
+
+/** Ordered actions: the more severe wins. `estop` is latched until an explicit reset. */
+export const ACTION_SEVERITY = { none: 0, limit: 1, slow: 2, stop: 3, estop: 4 } as const;
+export type ReflexAction = keyof typeof ACTION_SEVERITY;
+
+/** Everything the rules are tuned by; built from the `reflex.*` parameters. */
+export interface ReflexSettings {
+  /** No fresh command within this → stop (dead-man), microseconds. */
+  deadmanTimeoutUs: number;
+  /** Lidar data older than this → stop, microseconds. */
+  lidarStaleTimeoutUs: number;
+  /** Deceleration the stopping distance assumes, m/s². */
+  brakingDecelMps2: number;
+  /** Time from seeing an obstacle to the wheels braking, seconds. */
+  reactionLatencyS: number;
+  /** Distance kept between the footprint and an obstacle after stopping, metres. */
+  stopMarginM: number;
+  /** Distance beyond the stopping distance in which speed is capped, metres. */
+  slowZoneM: number;
+  maxSpeedMps: number;
+  maxTurnRateRadps: number;
+  /** How long an obstacle stop must stay clear before motion resumes, microseconds. */
+  clearHoldUs: number;
+  /** No heartbeat from the planner thread within this → stop, microseconds. Default 1 s. */
+  cortexHeartbeatTimeoutUs?: number;
+  /** Battery voltage below which speed is limited / the robot stops, volts (0: off). */
+  batteryLowV?: number;
+  batteryCriticalV?: number;
+  /** How long the voltage must stay below a threshold before it counts (sag filter), microseconds. */
+  batteryHoldUs?: number;
+  /** Tilt beyond which the robot stops, degrees (0: off). */
+  tiltLimitDeg?: number;
+  /** Acceleration spike (beyond gravity) that counts as an impact, g (0: off). */
+  impactLimitG?: number;
+  /** Commanded speed above which a wheel that does not turn is a stall, m/s. */
+  stallMinCommandMps?: number;
+  /** How long commanded motion without measured motion lasts before it is a stall, microseconds. */
+  stallTimeUs?: number;
+  /** Deadline misses within the last second that make the loop itself a fault. */
+  loopOverrunLimit?: number;
+  /** The area the robot must stay in, world frame (none: no geofence). */
+  geofence?: readonly Point2D[] | null;
+}
+
+/** A switch the reflex watches (an e-stop button, a bumper). */
+export interface SwitchInput {
+  id: string;
+  role: 'estop' | 'bumper' | 'switch';
+  active: boolean;
+  reason: string;
+  /** False until the line has been read once (its state then is only the fail-safe default). */
+  known?: boolean;
+}
+
+/** A motor driver's health. */
+export interface MotorDriverInput {
+  id: string;
+  healthy: boolean;
+  reason: string;
+}
+
+/** A peer's right-of-way claim that holds this robot back (override level 2). */
+export interface SwarmHold {
+  peer: string;
+  reason: string;
+}
+
+/** Everything the arbiter looks at, sampled by the reflex loop. Optional parts are absent on boards without the device. */
+export interface ReflexInputs {
+  /** The motion request in force: the planner's, or a manual override from the debug port. */
+  command: DriveCommand | null;
+  /** Forward speed the motors were last given, m/s. */
+  appliedVMps: number;
+  lidarLastDataUs: number;
+  lidarHealthy: boolean;
+  lidarHealthReason: string;
+  /** Nearest obstacle in the corridor swept driving forward / backward (null: none seen). */
+  pathAhead: PathObstacle | null;
+  pathBehind: PathObstacle | null;
+  /** Nearest obstacle inside the circle the footprint sweeps when turning (null: clear). */
+  turnSweep?: PathObstacle | null;
+  /** Clock time of the planner thread's last heartbeat. */
+  cortexHeartbeatUs?: number;
+  /** Deadline misses of the reflex loop within the last second. */
+  recentDeadlineMisses?: number;
+  /** E-stop buttons and bumpers. */
+  switches?: readonly SwitchInput[];
+  /** Every motor driver's health. */
+  motorDrivers?: readonly MotorDriverInput[];
+  /** Battery voltage, volts, and when it was measured. */
+  battery?: { voltageV: number; stampUs: number } | null;
+  /** Tilt from vertical, degrees; acceleration beyond gravity, g. */
+  imu?: { tiltDeg: number; shockG: number; stampUs: number } | null;
+  /** Forward speed measured by the wheel encoders, m/s. */
+  wheels?: { measuredVMps: number; stampUs: number } | null;
+  /** The robot's pose in the world (for the geofence). */
+  pose?: Pose2D | null;
+  swarmHold?: SwarmHold | null;
+}
+
+export interface ReflexDecision {
+  action: ReflexAction;
+  /** What the motors get. */
+  vMps: number;
+  wRadps: number;
+  /** Rule that decided (empty when no rule limits motion). */
+  rule: string;
+  reason: string;
+  /** Set on the update at which a stopping rule starts to hold (a trip). */
+  trip: { rule: string; reason: string } | null;
+}
+
+/** A rule's verdict for one update: an action and why, or null when the rule has nothing to say. */
+export interface Verdict {
+  action: ReflexAction;
+  reason: string;
+  /** Speed cap for `limit` / `slow`, m/s. */
+  capMps?: number;
+  /** A stop that still lets the robot turn in place (never trapped facing an obstacle). */
+  allowTurn?: boolean;
+  /** The verdict takes effect only once the rule has given one without a break for this long (a filter), microseconds. */
+  afterUs?: number;
+}
+
+export interface RuleContext {
+  /** Whether this rule's stop is holding now (for release hysteresis). */
+  held: boolean;
+  nowUs: number;
+  inputs: ReflexInputs;
+  settings: ReflexSettings;
+}
+
+/** One row of the failsafe table: when it fires, what it does, when it clears. */
+export interface ReflexRule {
+  id: string;
+  /** Trigger, action and clearing in words (docs/safety.md is generated from these). */
+  trigger: string;
+  action: ReflexAction;
+  clears: string;
+  /** The parameters that tune it (docs/safety.md lists them). */
+  params: readonly string[];
+  /** Latched: once it fires it holds until an explicit reset (and its condition is gone). */
+  latched?: boolean;
+  /** Time the condition must stay clear before a stop is released, microseconds (0: at once). */
+  clearHoldUs(settings: ReflexSettings): number;
+  evaluate(context: RuleContext): Verdict | null;
+}

@@ -1,0 +1,19 @@
+import type { ReflexRule } from '../reflex-types.js';
+
+/**
+ * Override level 2: a peer's right-of-way claim (from the mesh) holds the robot back, below every
+ * safety rule and above the mission. Not a trip: a hold, released when the peer releases it.
+ */
+export const SWARM_HOLD_RULE: ReflexRule = {
+  id: 'swarm-hold',
+  trigger: 'a peer robot holds the right of way where this robot is going (mesh claim)',
+  action: 'stop',
+  clears: 'the peer releases its claim',
+  params: [],
+  clearHoldUs: () => 0,
+  evaluate({ inputs }) {
+    const hold = inputs.swarmHold;
+    if (!hold || (inputs.command?.vMps ?? 0) === 0) return null;
+    return { action: 'stop', allowTurn: true, reason: `holding for ${hold.peer}: ${hold.reason}` };
+  },
+};

@@ -1,0 +1,515 @@
+import { availableParallelism, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel, Worker, type TransferListItem } from 'node:worker_threads';
+import { loadBoardFile } from '../../config/board-loader.js';
+import type { BoardConfig } from '../../config/board-schema.js';
+import { resolveParams } from '../../config/param-values.js';
+import type { ParamValues } from '../../config/params.js';
+import { createBuiltinRegistry } from '../../hal/builtin-models.js';
+import type { Device } from '../../hal/device-api.js';
+import { bindDevices } from '../../hal/device-binding.js';
+import { isLidar, type LidarDevice } from '../../hal/lidar/api.js';
+import { isMotorDriver, type MotorChannel } from '../../hal/motor/api.js';
+import { ADAFRUIT_DC_MOTOR_HAT_PINS } from '../../hal/motor/pca9685-tb6612/codec.js';
+import { TransportError } from '../../hal/transport/transport-error.js';
+import type { ReflexSettings } from '../../reflex/arbiter.js';
+import { ReflexLoop } from '../../reflex/reflex-loop.js';
+import { mixWheelDuties, type DriveGeometry } from '../../reflex/wheel-mixer.js';
+import type { Clock } from '../../time/clock.js';
+import { MonotonicClock } from '../../time/monotonic-clock.js';
+import type {
+  BenchThreadData,
+  BenchThreadToMain,
+  MainToBenchThread,
+  SpinningPlannerData,
+  StallingPlannerData,
+} from './bench-thread-messages.js';
+import { LatenessRecordingClock } from './lateness-recording-clock.js';
+import { summarizeLatency, type LatencySummary } from './latency-summary.js';
+import { Ld06PacketFeed } from './ld06-packet-feed.js';
+import { MemorySerialBackend } from './memory-serial-backend.js';
+import { Pca9685RegisterBackend } from './pca9685-register-backend.js';
+import { runStopTrials, type StopTrialResult } from './stop-trials.js';
+
+/**
+ * `npm run bench -- reflex [--trials N]`: how fast the reflex stops the motors after the lidar
+ * packet that shows an obstacle, while the planner thread is stuck and the mesh floods the comms
+ * thread; the same stop decided in the planner's thread instead (the design spinal rejects); and
+ * how late the reflex's periodic loop runs at 100 Hz and 500 Hz under that load. Progress goes to
+ * stderr, one JSON line of figures to stdout. docs/benchmarks.md says how to read them.
+ */
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+/** A real robot build: LD06 on a serial port, PCA9685 motor HAT on I2C. */
+const BOARD_FILE = join(ROOT, 'board-configs', 'rpi4-ld06-motorhat.yaml');
+
+/** Mesh messages arriving at the comms thread, per second. */
+const MESH_MESSAGES_PER_S = 2_000;
+/** Manual drive relayed by the comms thread: forward speed, m/s, and period, ms. */
+const DRIVE_MPS = 0.3;
+const DRIVE_PERIOD_MS = 50;
+/** Free distance between the footprint's front and the obstacle, metres: inside the stopping distance at any speed. */
+const OBSTACLE_FREE_M = 0.06;
+/**
+ * How long an obstacle stop must stay clear before the robot drives again, ms (`reflex.clearHoldMs`,
+ * default 300): shortened so that a thousand trials fit in a minute. The stop path does not read it.
+ */
+const CLEAR_HOLD_MS = 10;
+/** The busy planner of the baseline blocks its thread this long out of every period, ms (BRIEF §4). */
+const STALL_MS = 50;
+const STALL_PERIOD_MS = 60;
+const LEAD_PACKETS = { min: 1, max: 6 };
+const STOP_TIMEOUT_MS = 1_000;
+/** Longest a trial run may take, ms, whatever the trial count. */
+const MAX_RUN_MS = 60_000;
+/** Length of the 500 Hz run, ms. */
+const FAST_LOOP_RUN_MS = 8_000;
+/** Length of the run with no load, for reference, ms. */
+const REFERENCE_RUN_MS = 4_000;
+
+function progress(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+/** A seeded generator (mulberry32), so that runs draw the same trial sequence. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+function parseTrials(argv: readonly string[]): number {
+  const at = argv.indexOf('--trials');
+  if (at < 0) return 1_000;
+  const value = Number(argv[at + 1]);
+  if (!Number.isInteger(value) || value < 1) {
+    progress(`--trials must be a positive integer, got ${argv[at + 1] ?? 'nothing'}`);
+    process.exit(2);
+  }
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Threads
+
+/** Starts a bench thread and waits until it says it is running. */
+async function startBenchThread(data: BenchThreadData, transferList: TransferListItem[] = []): Promise<Worker> {
+  const worker = new Worker(new URL('./bench-threads.js', import.meta.url), { workerData: data, transferList });
+  await new Promise<void>((resolve, reject) => {
+    const onMessage = (message: BenchThreadToMain): void => {
+      if (message.t !== 'ready') return;
+      worker.off('message', onMessage);
+      worker.off('error', reject);
+      resolve();
+    };
+    worker.on('message', onMessage);
+    worker.once('error', reject);
+  });
+  return worker;
+}
+
+function requestStats(worker: Worker): Promise<Record<string, number>> {
+  return new Promise((resolve) => {
+    const onMessage = (message: BenchThreadToMain): void => {
+      if (message.t !== 'stats') return;
+      worker.off('message', onMessage);
+      resolve(message.counters);
+    };
+    worker.on('message', onMessage);
+    worker.postMessage({ t: 'stats' } satisfies MainToBenchThread);
+  });
+}
+
+/** The comms thread and the mesh flood it receives: the load common to every run. */
+interface MeshLoad {
+  comms: Worker;
+  flood: Worker;
+}
+
+async function startMeshLoad(): Promise<MeshLoad> {
+  const { port1, port2 } = new MessageChannel();
+  const comms = await startBenchThread(
+    { role: 'comms', mesh: port1, driveMps: DRIVE_MPS, drivePeriodMs: DRIVE_PERIOD_MS },
+    [port1],
+  );
+  const flood = await startBenchThread({ role: 'mesh-flood', mesh: port2, messagesPerS: MESH_MESSAGES_PER_S }, [
+    port2,
+  ]);
+  return { comms, flood };
+}
+
+/** What the mesh load did during a run: messages parsed and acknowledged per second. */
+async function meshFigures(load: MeshLoad, during: () => Promise<void>): Promise<Record<string, number>> {
+  const before = await requestStats(load.comms);
+  const startMs = performance.now();
+  await during();
+  const seconds = (performance.now() - startMs) / 1_000;
+  const after = await requestStats(load.comms);
+  const flood = await requestStats(load.flood);
+  const rate = (key: string): number => Math.round(((after[key] ?? 0) - (before[key] ?? 0)) / seconds);
+  return {
+    parsedPerS: rate('parsed'),
+    ackedPerS: rate('acked'),
+    malformed: (after.malformed ?? 0) - (before.malformed ?? 0),
+    unackedAtEnd: (flood.sent ?? 0) - (flood.acked ?? 0),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The robot
+
+/** The board's devices on in-memory transports, and what the reflex is built from. */
+interface BenchRobot {
+  board: BoardConfig;
+  params: ParamValues;
+  devices: Device[];
+  lidar: LidarDevice;
+  left: MotorChannel;
+  right: MotorChannel;
+  serial: MemorySerialBackend;
+  motorBus: Pca9685RegisterBackend;
+  settings: ReflexSettings;
+  geometry: DriveGeometry;
+  /** Distance from the lidar to the obstacle's face, metres. */
+  obstacleRangeM: number;
+}
+
+function reflexSettingsOf(params: ParamValues): ReflexSettings {
+  return {
+    deadmanTimeoutUs: params['reflex.deadmanTimeoutMs'] * 1e3,
+    lidarStaleTimeoutUs: params['reflex.lidarStaleTimeoutMs'] * 1e3,
+    brakingDecelMps2: params['reflex.brakingDecelMps2'],
+    reactionLatencyS: params['reflex.reactionLatencyMs'] / 1e3,
+    stopMarginM: params['reflex.stopMarginM'],
+    slowZoneM: params['reflex.slowZoneM'],
+    maxSpeedMps: params['reflex.maxSpeedMps'],
+    maxTurnRateRadps: params['reflex.maxTurnRateRadps'],
+    clearHoldUs: params['reflex.clearHoldMs'] * 1e3,
+  };
+}
+
+const unusedTransport = (): Promise<never> =>
+  Promise.reject(new TransportError('ENOENT', 'this bench robot has no such transport'));
+
+/** The board and the parameters as `spinal run` resolves them, but for the shortened clear hold. */
+function benchConfig(): { board: BoardConfig; params: ParamValues } {
+  const board = loadBoardFile(BOARD_FILE);
+  const params = resolveParams({
+    board: { file: BOARD_FILE, values: board.params },
+    config: { file: 'reflex bench', values: { 'reflex.clearHoldMs': CLEAR_HOLD_MS } },
+  });
+  return { board, params };
+}
+
+/** Binds the board's devices, as `spinal run` does, to an in-memory UART and a PCA9685 register file, and starts them. */
+async function buildRobot(clock: Clock): Promise<BenchRobot> {
+  const { board, params } = benchConfig();
+  const lidarNode = board.devices.find((d) => d.id === board.robot.lidar);
+  const lidarBus = board.buses.find((b) => b.id === lidarNode?.bus);
+  const [motorId, leftName] = board.robot.drive.left.split('.');
+  const [, rightName] = board.robot.drive.right.split('.');
+  const motorNode = board.devices.find((d) => d.id === motorId);
+  const motorBusConfig = board.buses.find((b) => b.id === motorNode?.bus);
+  if (!lidarNode || lidarBus?.kind !== 'serial' || motorNode?.compatible !== 'adafruit,dc-motor-hat') {
+    throw new Error(`${BOARD_FILE}: expected an LD06 on a serial bus and an Adafruit motor HAT`);
+  }
+  if (motorBusConfig?.kind !== 'i2c' || motorNode.address === undefined || !leftName || !rightName) {
+    throw new Error(`${BOARD_FILE}: the motor HAT needs an I2C bus, an address and two drive channels`);
+  }
+  const serial = new MemorySerialBackend(lidarBus.path);
+  const motorBus = new Pca9685RegisterBackend({
+    busPath: motorBusConfig.path,
+    address: motorNode.address,
+    pinMap: ADAFRUIT_DC_MOTOR_HAT_PINS,
+    motors: [leftName, rightName],
+  });
+  const devices = bindDevices(board, BOARD_FILE, createBuiltinRegistry(), clock, {
+    serial,
+    i2c: motorBus,
+    gpio: { kind: 'unused', open: unusedTransport },
+    pwm: { kind: 'unused', open: unusedTransport },
+  });
+  const lidar = devices.find((d) => d.id === lidarNode.id);
+  const motors = devices.find((d) => d.id === motorNode.id);
+  if (!lidar || !isLidar(lidar) || !motors || !isMotorDriver(motors)) throw new Error('devices did not bind');
+  await Promise.all(devices.map((d) => d.start()));
+  const mount = (lidarNode.params as { mount?: { xM?: number } } | undefined)?.mount;
+  return {
+    board,
+    params,
+    devices,
+    lidar,
+    left: motors.channel(leftName),
+    right: motors.channel(rightName),
+    serial,
+    motorBus,
+    settings: reflexSettingsOf(params),
+    geometry: {
+      wheelBaseM: board.robot.wheelBaseM,
+      maxWheelSpeedMps: board.robot.maxWheelSpeedMps,
+      invertLeft: board.robot.drive.invertLeft,
+      invertRight: board.robot.drive.invertRight,
+    },
+    obstacleRangeM: board.robot.footprint.lengthM / 2 + OBSTACLE_FREE_M - (mount?.xM ?? 0),
+  };
+}
+
+function trialOptions(robot: BenchRobot, clock: Clock, seed: number) {
+  return {
+    serial: robot.serial,
+    motors: robot.motorBus,
+    feed: new Ld06PacketFeed({ roomHalfLengthM: 3, roomHalfWidthM: 2, rangeNoiseM: 0.005, random: seededRandom(seed) }),
+    clock,
+    obstacleRangeM: robot.obstacleRangeM,
+    leadPackets: LEAD_PACKETS,
+    stopTimeoutMs: STOP_TIMEOUT_MS,
+    random: seededRandom(seed + 1),
+  };
+}
+
+function reportEvery(label: string, total: number): (done: number) => void {
+  const step = Math.max(1, Math.round(total / 4));
+  return (done) => {
+    if (done % step === 0) progress(`  ${label}: ${done}/${total} trials`);
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Runs
+
+interface ReflexRun {
+  stop: LatencySummary;
+  missed: number;
+  interrupted: number;
+  /** Stops the reflex made, by rule (the obstacle trials' and any other). */
+  tripsByRule: Record<string, number>;
+  lateness: LatencySummary;
+  /** Loop iterations skipped because the thread was blocked for more than a period. */
+  droppedTicks: number;
+  /** The reflex's own monitor: 99th percentile lateness of its last 1000 iterations, µs. */
+  monitorLatenessP99Us: number;
+  mesh: Record<string, number>;
+}
+
+/**
+ * The reflex on this thread at `loopRateHz`, stopping the robot trial after trial. Under `load`
+ * its drive command comes from the comms thread; with no load, from a timer on this thread.
+ */
+async function runReflex(
+  load: MeshLoad | null,
+  loopRateHz: number,
+  trials: number,
+  maxRunMs: number,
+): Promise<ReflexRun> {
+  const clock = new MonotonicClock();
+  const robot = await buildRobot(clock);
+  const reflexClock = new LatenessRecordingClock(clock);
+  const reflex = new ReflexLoop({
+    clock: reflexClock,
+    settings: robot.settings,
+    loopRateHz,
+    footprint: robot.board.robot.footprint,
+    sideMarginM: robot.params['reflex.sideMarginM'],
+    geometry: robot.geometry,
+    lidar: robot.lidar,
+    left: robot.left,
+    right: robot.right,
+  });
+  const onDrive = (message: BenchThreadToMain): void => {
+    if (message.t === 'drive') reflex.submit(message.command);
+  };
+  load?.comms.on('message', onDrive);
+  const cancelLocalDrive = load
+    ? () => undefined
+    : clock.every(DRIVE_PERIOD_MS * 1_000, () =>
+        reflex.submit({ source: 'manual', vMps: DRIVE_MPS, wRadps: 0, stampUs: clock.nowUs() }),
+      );
+  const tripsByRule: Record<string, number> = {};
+  reflex.onTrip((trip) => {
+    tripsByRule[trip.rule] = (tripsByRule[trip.rule] ?? 0) + 1;
+  });
+  reflex.start();
+  let result: StopTrialResult | undefined;
+  const run = async (): Promise<void> => {
+    result = await runStopTrials({
+      ...trialOptions(robot, clock, loopRateHz),
+      trials,
+      maxDurationMs: maxRunMs,
+      ready: () => reflex.status().state === 'clear' && robot.motorBus.driving(),
+      progress: Number.isFinite(trials) ? reportEvery(`${loopRateHz} Hz`, trials) : undefined,
+    });
+  };
+  const mesh = load ? await meshFigures(load, run) : (await run(), {});
+  reflexClock.stopRecording();
+  const monitor = reflex.loopTiming();
+  reflex.stop();
+  cancelLocalDrive();
+  load?.comms.off('message', onDrive);
+  await Promise.all(robot.devices.map((d) => d.stop()));
+  if (!result) throw new Error('the trials did not run');
+  return {
+    stop: summarizeLatency(result.latenciesMs),
+    missed: result.missed,
+    interrupted: result.interrupted,
+    tripsByRule,
+    lateness: summarizeLatency(reflexClock.latenessMs()),
+    droppedTicks: reflexClock.droppedCalls(),
+    monitorLatenessP99Us: monitor.latenessP99Us,
+    mesh,
+  };
+}
+
+interface BaselineRun {
+  stop: LatencySummary;
+  missed: number;
+  mesh: Record<string, number>;
+}
+
+/**
+ * The design spinal rejects: the main thread only moves bytes and writes the motors; the packets'
+ * points go to the planner's thread, which makes the obstacle check between its stalls and posts
+ * a stop back.
+ */
+async function runBaseline(load: MeshLoad, planner: Worker, trials: number): Promise<BaselineRun> {
+  const clock = new MonotonicClock();
+  const robot = await buildRobot(clock);
+  let seq = 0;
+  let obstacleSeq = Infinity;
+  let stopped = true;
+  let driveAsked = false;
+  robot.lidar.onPoints((points) => {
+    seq++;
+    const { stampUs, count, xM, yM, rangeM, intensity } = points;
+    // The driver's arrays are its own copies: they move to the planner's thread without a copy.
+    const buffers = [xM.buffer, yM.buffer, rangeM.buffer, intensity.buffer] as ArrayBuffer[];
+    planner.postMessage({ t: 'points', seq, stampUs, count, xM, yM, rangeM, intensity } satisfies MainToBenchThread, buffers);
+  });
+  const onStop = (message: BenchThreadToMain): void => {
+    if (message.t !== 'stop' || message.seq < obstacleSeq || stopped) return;
+    stopped = true;
+    void Promise.all([robot.left.brake(), robot.right.brake()]).catch(() => undefined);
+  };
+  planner.on('message', onStop);
+  const duty = mixWheelDuties(DRIVE_MPS, 0, robot.geometry);
+  let result: StopTrialResult | undefined;
+  const mesh = await meshFigures(load, async () => {
+    result = await runStopTrials({
+      ...trialOptions(robot, clock, 7),
+      trials,
+      maxDurationMs: MAX_RUN_MS,
+      ready: () => {
+        if (robot.motorBus.driving()) {
+          driveAsked = false;
+          return true;
+        }
+        if (!driveAsked) {
+          driveAsked = true;
+          void Promise.all([robot.left.setDuty(duty.left), robot.right.setDuty(duty.right)]).catch(() => undefined);
+        }
+        return false;
+      },
+      beforeObstacle: () => {
+        obstacleSeq = seq + 1;
+        stopped = false;
+      },
+      progress: reportEvery('baseline', trials),
+    });
+  });
+  planner.off('message', onStop);
+  await Promise.all(robot.devices.map((d) => d.stop()));
+  if (!result) throw new Error('the trials did not run');
+  return { stop: summarizeLatency(result.latenciesMs), missed: result.missed, mesh };
+}
+
+function describe(summary: LatencySummary): string {
+  return `p50 ${summary.p50Ms} ms, p99 ${summary.p99Ms} ms, max ${summary.maxMs} ms (${summary.count})`;
+}
+
+async function main(): Promise<void> {
+  const trials = parseTrials(process.argv.slice(2));
+  const loadAvg1m = loadavg()[0] ?? 0;
+  progress(
+    `reflex bench: ${trials} trials, ${availableParallelism()} CPUs, load average ${loadAvg1m.toFixed(2)}, node ${process.version}`,
+  );
+  progress(`reference: reflex on the main thread, no other thread, ${REFERENCE_RUN_MS / 1_000} s`);
+  const reference = await runReflex(null, 100, Infinity, REFERENCE_RUN_MS);
+  progress(`  stop latency ${describe(reference.stop)}; 100 Hz loop lateness ${describe(reference.lateness)}`);
+
+  const load = await startMeshLoad();
+  progress(`spinal: reflex on the main thread, planner thread spinning, ${MESH_MESSAGES_PER_S} mesh messages/s`);
+  const spinning = await startBenchThread({ role: 'spinning-planner' } satisfies SpinningPlannerData);
+  const at100 = await runReflex(load, 100, trials, MAX_RUN_MS);
+  progress(`  stop latency ${describe(at100.stop)}, missed ${at100.missed}, interrupted ${at100.interrupted}`);
+  progress(`  reflex stops by rule: ${JSON.stringify(at100.tripsByRule)}`);
+  progress(`  100 Hz loop lateness ${describe(at100.lateness)}, ${at100.droppedTicks} ticks dropped`);
+  progress(`  mesh: ${JSON.stringify(at100.mesh)}`);
+  const at500 = await runReflex(load, 500, Infinity, FAST_LOOP_RUN_MS);
+  progress(`  500 Hz loop lateness ${describe(at500.lateness)}, ${at500.droppedTicks} ticks dropped`);
+  progress(`  stop latency with the 500 Hz loop ${describe(at500.stop)}, missed ${at500.missed}, interrupted ${at500.interrupted}`);
+  progress(`  reflex stops by rule: ${JSON.stringify(at500.tripsByRule)}`);
+  await spinning.terminate();
+
+  progress(`baseline: obstacle check in the planner thread, which stalls ${STALL_MS} ms every ${STALL_PERIOD_MS} ms`);
+  const { board, params } = benchConfig();
+  const stalling = await startBenchThread({
+    role: 'stalling-planner',
+    settings: reflexSettingsOf(params),
+    footprint: board.robot.footprint,
+    sideMarginM: params['reflex.sideMarginM'],
+    cruiseMps: DRIVE_MPS,
+    stallMs: STALL_MS,
+    stallPeriodMs: STALL_PERIOD_MS,
+  } satisfies StallingPlannerData);
+  const baseline = await runBaseline(load, stalling, trials);
+  progress(`  stop latency ${describe(baseline.stop)}, missed ${baseline.missed}`);
+  await Promise.all([stalling.terminate(), load.comms.terminate(), load.flood.terminate()]);
+
+  const ratio = Math.round((baseline.stop.p99Ms / at100.stop.p99Ms) * 10) / 10;
+  console.log(
+    JSON.stringify({
+      bench: 'reflex',
+      stopLatencyP99Ms: at100.stop.p99Ms,
+      baselineStopLatencyP99Ms: baseline.stop.p99Ms,
+      lateness100HzP99Ms: at100.lateness.p99Ms,
+      lateness500HzP99Ms: at500.lateness.p99Ms,
+      stopLatencyP50Ms: at100.stop.p50Ms,
+      stopLatencyMaxMs: at100.stop.maxMs,
+      trials: at100.stop.count,
+      missedStops: at100.missed,
+      baselineStopLatencyP50Ms: baseline.stop.p50Ms,
+      baselineStopLatencyMaxMs: baseline.stop.maxMs,
+      baselineTrials: baseline.stop.count,
+      baselineMissedStops: baseline.missed,
+      ratio,
+      lateness100HzMaxMs: at100.lateness.maxMs,
+      lateness100HzTicks: at100.lateness.count,
+      lateness100HzDroppedTicks: at100.droppedTicks,
+      lateness100HzMonitorP99Ms: at100.monitorLatenessP99Us / 1_000,
+      lateness500HzMaxMs: at500.lateness.maxMs,
+      lateness500HzTicks: at500.lateness.count,
+      lateness500HzDroppedTicks: at500.droppedTicks,
+      stopLatency500HzP99Ms: at500.stop.p99Ms,
+      meshParsedPerS: at100.mesh.parsedPerS,
+      referenceStopLatencyP99Ms: reference.stop.p99Ms,
+      referenceLateness100HzP99Ms: reference.lateness.p99Ms,
+      tripsByRule100Hz: at100.tripsByRule,
+      tripsByRule500Hz: at500.tripsByRule,
+      cpus: availableParallelism(),
+      loadAvg1m: Math.round(loadAvg1m * 100) / 100,
+    }),
+  );
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    progress(`reflex bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  },
+);

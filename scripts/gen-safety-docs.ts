@@ -1,0 +1,355 @@
+/**
+ * Writes `docs/safety.md` from the reflex's rule table (`REFLEX_RULES`), the autopilot comparison in
+ * `reflex/failsafe-comparison.ts` and the `reflex.*` parameter definitions in `config/params.ts`, so the
+ * page cannot drift from the code. Runs from the build output:
+ *
+ *     node dist/scripts/gen-safety-docs.js [--check] [--out FILE]
+ *
+ * `--check` writes nothing and exits 1 when the file differs from what would be written (for CI);
+ * `--out` writes elsewhere (default: `docs/safety.md` in the package root). A rule without a
+ * comparison entry, or naming a parameter that does not exist, fails the render.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { paramList, type ParamDefinition } from '../config/params.js';
+import {
+  ACTION_SEVERITY,
+  REFLEX_RULES,
+  stoppingDistanceM,
+  type ReflexAction,
+  type ReflexSettings,
+} from '../reflex/arbiter.js';
+import { FAILSAFE_COMPARISON, type FailsafeEquivalents } from '../reflex/failsafe-comparison.js';
+
+/** Path of the generated page inside the package. */
+export const SAFETY_DOC_PATH = 'docs/safety.md';
+
+/** The fields of a reflex rule the page shows; `params` and `latched` are optional so any rule table renders. */
+export interface DocumentedRule {
+  readonly id: string;
+  readonly trigger: string;
+  readonly action: ReflexAction;
+  readonly clears: string;
+  /** Parameters that tune the rule; when absent, the `reflex.*` names its trigger and clearing mention. */
+  readonly params?: readonly string[];
+  /** Holds until an explicit reset. */
+  readonly latched?: boolean;
+  clearHoldUs(settings: ReflexSettings): number;
+}
+
+/** A rule with no entry in the comparison table, or naming an unknown parameter. */
+export class SafetyDocError extends Error {
+  override readonly name = 'SafetyDocError';
+}
+
+const PARAM_PREFIX = 'reflex.';
+
+/** What the motors get under each action and how it ends; a new action fails to compile until described here. */
+const ACTION_EFFECTS: Readonly<Record<ReflexAction, { motors: string; ends: string }>> = {
+  none: { motors: 'the command as given', ends: '—' },
+  limit: {
+    motors: 'the command, with speed (and turn rate) capped',
+    ends: 'as soon as the condition is gone',
+  },
+  slow: {
+    motors: 'the command, with speed capped by the free distance ahead',
+    ends: 'as soon as the path opens',
+  },
+  stop: {
+    motors:
+      'a controlled stop: the motors brake; a stop that only concerns driving on (an obstacle in the path) may still let the robot turn in place, so it is never trapped',
+    ends: 'once the condition has stayed clear for the clear hold of the rule',
+  },
+  estop: {
+    motors: 'the motors brake and stay braked (latched)',
+    ends: 'only on an explicit reset (`POST /api/v1/estop/reset`, or the supervisor), and only once the cause is gone: a button still pressed keeps it',
+  },
+};
+
+/**
+ * The whole `docs/safety.md` page: the hierarchy of override and the ordered actions, the failsafe
+ * matrix (one row per rule, with the PX4 and ArduPilot Rover counterparts), the hazards spinal
+ * deliberately does not stop for, and where and when the reflex runs. Throws a SafetyDocError for a
+ * rule without a comparison entry or naming an unknown parameter.
+ */
+export function renderSafetyDoc(
+  rules: readonly DocumentedRule[] = REFLEX_RULES,
+  comparison: Readonly<Record<string, FailsafeEquivalents>> = FAILSAFE_COMPARISON,
+): string {
+  const settings = defaultSettings();
+  const lines = [
+    '# Safety',
+    '',
+    '<!-- Generated from the reflex rule table (REFLEX_RULES), reflex/failsafe-comparison.ts and config/params.ts',
+    '     by scripts/gen-safety-docs.ts: change those and regenerate this page; CI fails when it differs (`--check`). -->',
+    '',
+    'The safety of a spinal robot lives in the reflex (`reflex/`), the only path to the motors. Every drive command,',
+    'from the planner or from a field engineer driving by hand, goes through it; a pure state machine given the clock',
+    '(`update(nowUs, inputs)`) applies a table of rules and decides what the motors may do, with the rule that',
+    'decided and a reason in plain words. This page lists every rule, what it does and when it lets go, the',
+    'parameters that tune it, and what PX4 and ArduPilot Rover do for the same hazard.',
+    '',
+    '## Hierarchy of override',
+    '',
+    'Highest first:',
+    '',
+    '1. **Safety.** The reflex stops or limits motion whatever anyone says: the planner, the supervisor, a peer or a',
+    '   manual override from the debug port.',
+    "2. **Swarm.** A peer's right-of-way claim holds the robot back (`swarm-hold`), whatever the mission says; it never",
+    '   outranks a safety rule.',
+    "3. **Mission.** The supervisor's order is executed when it is safe and cleared.",
+    '',
+    'When the supervisor uplink is lost, the robot keeps executing its last valid mission and coordinating with its',
+    'peers. When the reflex loses its planner (no fresh command), it stops.',
+    '',
+    '## Actions, in order of severity',
+    '',
+    'Each rule that speaks gives one of these actions. When several speak at once the most severe decides, and the',
+    'speed caps of `limit` and `slow` combine (the lowest wins). A `stop` or `estop` that begins is a **trip**: it is',
+    'reported with its rule and reason (`GET /api/v1/status`, and a `reflex-trip` event in the event log).',
+    '',
+    ...renderTable(['Action', 'Severity', 'What the motors get', 'How it ends'], actionRows()),
+    '',
+    '## Failsafe matrix',
+    '',
+    'One row per rule, in the order of the rule table (order does not decide: severity does). Parameters are shown',
+    'with their defaults; [configuration.md](configuration.md) gives their ranges and how to set them. The last two',
+    'columns say what PX4 and ArduPilot Rover do for the same hazard, and where spinal differs.',
+    '',
+    ...renderTable(
+      ['Rule', 'Trigger', 'Action', 'Clears', 'Parameters (default)', 'PX4', 'ArduPilot Rover'],
+      rules.map((rule) => ruleCells(rule, comparison, settings)),
+    ),
+    '',
+    '## Hazards spinal deliberately does not stop for',
+    '',
+    '- **Supervisor link lost** (PX4 `NAV_DLL_ACT` after `COM_DL_LOSS_T`; ArduPilot `FS_GCS_ENABLE`): the robot keeps',
+    '  executing its last valid mission and coordinating with its peers; every rule above still applies. The uplink',
+    '  replays unacknowledged events once it is back.',
+    '- **Radio control lost** (PX4 `NAV_RCL_ACT`; ArduPilot `FS_THR_ENABLE`): there is no radio. Driving by hand from',
+    '  the debug port is a drive command like any other, so the dead-man stops the robot when it stops coming.',
+    '- **Position estimate lost** (PX4 `COM_POS_FS_*`; ArduPilot `FS_EKF_ACTION`): the obstacle check needs no global',
+    '  position; it works on fresh lidar returns kept in a short-horizon odometry frame.',
+    '',
+    '## Placement and timing',
+    '',
+    ...placementNotes(settings),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+function actionRows(): string[][] {
+  const actions = (Object.keys(ACTION_SEVERITY) as ReflexAction[]).sort(
+    (a, b) => ACTION_SEVERITY[a] - ACTION_SEVERITY[b],
+  );
+  return actions.map((action) => [
+    code(action),
+    String(ACTION_SEVERITY[action]),
+    ACTION_EFFECTS[action].motors,
+    ACTION_EFFECTS[action].ends,
+  ]);
+}
+
+function ruleCells(
+  rule: DocumentedRule,
+  comparison: Readonly<Record<string, FailsafeEquivalents>>,
+  settings: ReflexSettings,
+): string[] {
+  const counterpart = Object.hasOwn(comparison, rule.id) ? comparison[rule.id] : undefined;
+  if (!counterpart) {
+    throw new SafetyDocError(
+      `reflex rule "${rule.id}" has no entry in reflex/failsafe-comparison.ts: add what PX4 and ArduPilot Rover do for it`,
+    );
+  }
+  const holdMs = rule.clearHoldUs(settings) / 1e3;
+  const hold =
+    Number.isFinite(holdMs) && holdMs > 0 ? `. Clear hold with the defaults: ${formatNumber(holdMs)} ms` : '';
+  return [
+    code(rule.id),
+    withParamNames(rule.trigger),
+    rule.latched ? `${code(rule.action)}, latched` : code(rule.action),
+    withParamNames(rule.clears) + hold,
+    paramsCell(rule),
+    counterpart.px4,
+    counterpart.ardupilot,
+  ];
+}
+
+/** The rule's `reflex.*` parameters with their defaults: from `params`, or else from the names its text mentions. */
+function paramsCell(rule: DocumentedRule): string {
+  const names = rule.params ?? mentionedParams(`${rule.trigger} ${rule.clears}`);
+  const shown: string[] = [];
+  for (const name of names) {
+    const definition = paramList.find((candidate) => candidate.name === name);
+    if (!definition) {
+      throw new SafetyDocError(
+        `reflex rule "${rule.id}" lists parameter "${name}", which config/params.ts does not define`,
+      );
+    }
+    if (!name.startsWith(PARAM_PREFIX) || shown.some((line) => line.startsWith(code(name)))) continue;
+    shown.push(`${code(name)} ${valueText(definition)}`);
+  }
+  return shown.length > 0 ? shown.join('; ') : '—';
+}
+
+function mentionedParams(text: string): string[] {
+  const found = text.match(/\breflex\.[A-Za-z0-9]+/g) ?? [];
+  return [...new Set(found)].filter((name) => paramList.some((definition) => definition.name === name));
+}
+
+/** Wraps every defined parameter name in the text in backticks. */
+function withParamNames(text: string): string {
+  return text.replace(/\breflex\.[A-Za-z0-9]+/g, (name) =>
+    paramList.some((definition) => definition.name === name) ? code(name) : name,
+  );
+}
+
+function valueText(definition: ParamDefinition): string {
+  if (typeof definition.default !== 'number') return code(String(definition.default));
+  const value = formatNumber(definition.default);
+  if (definition.unit === '') return value;
+  return definition.unit === '°' || definition.unit === '%'
+    ? `${value}${definition.unit}`
+    : `${value} ${definition.unit}`;
+}
+
+/**
+ * Reflex settings at the parameter defaults, by the convention the runtime follows: `reflex.<x>Ms`
+ * becomes `<x>Us` (and `<x>S`), every other `reflex.<x>` becomes `<x>`. Settings without a parameter
+ * (the geofence polygon) are absent, as on a robot that has none.
+ */
+function defaultSettings(): ReflexSettings {
+  const settings: Record<string, number> = {};
+  for (const definition of paramList) {
+    if (!definition.name.startsWith(PARAM_PREFIX) || typeof definition.default !== 'number') continue;
+    const key = definition.name.slice(PARAM_PREFIX.length);
+    if (key.endsWith('Ms')) {
+      const base = key.slice(0, -2);
+      settings[`${base}Us`] = definition.default * 1e3;
+      settings[`${base}S`] = definition.default / 1e3;
+    } else {
+      settings[key] = definition.default;
+    }
+  }
+  return settings as unknown as ReflexSettings;
+}
+
+function placementNotes(settings: ReflexSettings): string[] {
+  const rate = paramList.find((definition) => definition.name === 'reflex.loopRateHz');
+  const rateHz = typeof rate?.default === 'number' ? rate.default : undefined;
+  const rateText =
+    rateHz === undefined
+      ? 'a fixed rate'
+      : `${code('reflex.loopRateHz')} (default ${rateHz} Hz, every ${formatNumber(1e3 / rateHz)} ms)`;
+  const topSpeed = settings.maxSpeedMps;
+  const stopAtM = stoppingDistanceM(topSpeed, settings);
+  const slowFromM = stopAtM + settings.slowZoneM;
+  const distances =
+    Number.isFinite(stopAtM) && Number.isFinite(slowFromM)
+      ? [
+          `  With the defaults the robot needs ${formatNumber(stopAtM)} m to stop from its top speed of ${formatNumber(topSpeed)} m/s,`,
+          `  and the slow zone begins ${formatNumber(slowFromM)} m from an obstacle.`,
+        ]
+      : [];
+  return [
+    '- **Main thread.** The reflex and the drivers it needs (lidar, motors, the inputs it watches) own the main',
+    '  thread; the planner (cortex) and comms (debug port, mesh, uplink, event log) run in worker threads and talk to',
+    '  it only through typed messages. A planner stall, a garbage-collection pause in the planner, a flood of mesh',
+    '  messages or a slow disk cannot delay a stop.',
+    '- **Per-packet reaction.** The arbiter runs as soon as a lidar packet is decoded (an LD06 sends 375 packets a',
+    '  second), not at its next tick, and again on every new drive command and whenever an e-stop button or a bumper',
+    '  changes. The points are kept in a short-horizon odometry frame, so a return seen 100 ms ago is checked where it',
+    '  is now.',
+    `- **Periodic loop.** It also runs at ${rateText},`,
+    '  on the injected clock, so the timeouts (dead-man, stale lidar) fire when nothing arrives at all. How late each',
+    '  tick starts and how long it takes are measured; the figures are on the debug port.',
+    `- **Stopping distance.** v²/2a + reaction latency × v + stop margin, from ${code('reflex.brakingDecelMps2')},`,
+    `  ${code('reflex.reactionLatencyMs')} and ${code('reflex.stopMarginM')}; speed-ups are ramped at the same deceleration.`,
+    ...distances,
+    '- **Motor output.** A decision goes to the motors before anything else hears of it (trip listeners, status).',
+    '  One write sequence is on the wire at a time and the latest wanted output wins; both channels are written even',
+    '  when one fails, and a failed write is counted and tried again at the next decision.',
+    '- **Black box.** The reflex keeps its last seconds of loop iterations in a ring buffer (command, applied motion,',
+    '  free distance ahead, lidar age, battery voltage, tilt, action and rule) and freezes it at every trip, so each',
+    '  trip is stored with what led up to it.',
+  ];
+}
+
+function formatNumber(value: number): string {
+  return String(Math.round(value * 1000) / 1000);
+}
+
+/** A Markdown table with its columns padded to equal width, the way Prettier formats it. */
+function renderTable(header: string[], rows: string[][]): string[] {
+  const escaped = [header, ...rows].map((cells) => cells.map(escapeCell));
+  const widths = header.map((_, column) => Math.max(3, ...escaped.map((cells) => (cells[column] ?? '').length)));
+  const line = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ')} |`;
+  const [head = [], ...body] = escaped;
+  return [line(head), line(widths.map((width) => '-'.repeat(width))), ...body.map(line)];
+}
+
+function code(text: string): string {
+  return `\`${text}\``;
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+/** The package root: the nearest folder above this module holding a `package.json`. */
+function packageRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return process.cwd();
+    dir = parent;
+  }
+}
+
+/** Runs the generator with command-line `args`; returns the exit code. */
+export function runGenerator(args: string[]): number {
+  let options: { check: boolean; out: string | undefined };
+  try {
+    const { values } = parseArgs({
+      args,
+      options: { check: { type: 'boolean', default: false }, out: { type: 'string' } },
+      strict: true,
+    });
+    options = { check: values.check ?? false, out: values.out };
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\nusage: gen-safety-docs [--check] [--out FILE]\n`);
+    return 2;
+  }
+  const file = options.out ?? path.join(packageRoot(), SAFETY_DOC_PATH);
+  let rendered: string;
+  try {
+    rendered = renderSafetyDoc();
+  } catch (error) {
+    if (!(error instanceof SafetyDocError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return 1;
+  }
+  if (options.check) {
+    const current = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+    if (current === rendered) {
+      process.stdout.write(`${file} is up to date\n`);
+      return 0;
+    }
+    process.stderr.write(
+      `${file} ${current === undefined ? 'is missing' : 'is out of date'}: run gen-safety-docs to regenerate it\n`,
+    );
+    return 1;
+  }
+  writeFileSync(file, rendered);
+  process.stdout.write(`wrote ${file}\n`);
+  return 0;
+}
+
+const entry = process.argv[1];
+if (entry && import.meta.url === pathToFileURL(path.resolve(entry)).href) {
+  process.exitCode = runGenerator(process.argv.slice(2));
+}
