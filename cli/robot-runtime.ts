@@ -230,7 +230,7 @@ export class RobotRuntime {
     reflex.onApplied((applied) => cortex.postMessage({ t: 'applied', applied } satisfies MainToCortex));
     reflex.onTrip((trip) => {
       this.trips.push(trip);
-      this.record({ kind: 'reflex-trip', rule: trip.rule, reason: trip.reason });
+      this.record({ kind: 'reflex-trip', rule: trip.rule, reason: trip.reason, blackBox: trip.blackBox ?? [] });
     });
     for (const device of this.devices) {
       device.onHealthChange((health, previous) => {
@@ -288,7 +288,11 @@ export class RobotRuntime {
 
   /** Blocks the planner thread for `durationUs` of clock time (a fault scenario's planner stall). */
   stallCortex(durationUs: number): void {
-    this.cortex.postMessage({ t: 'stall', untilUs: this.o.clock.nowUs() + durationUs, clock: this.o.lockstep ? this.sharedClock.buffer as SharedArrayBuffer : null } satisfies MainToCortex);
+    this.cortex.postMessage({
+      t: 'stall',
+      untilUs: this.o.clock.nowUs() + durationUs,
+      clock: this.o.lockstep ? (this.sharedClock.buffer as SharedArrayBuffer) : null,
+    } satisfies MainToCortex);
   }
 
   /** An operator command from the debug port or the supervisor: e-stop, reset, manual drive. */

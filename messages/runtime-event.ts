@@ -1,10 +1,31 @@
+/** One line of the black box: what the reflex saw and did at one loop iteration. */
+export interface BlackBoxEntry {
+  /** Clock time, microseconds. */
+  tUs: number;
+  /** The command in force (planner or manual), m/s and rad/s. */
+  cmdVMps: number;
+  cmdWRadps: number;
+  /** What the motors were given. */
+  appliedVMps: number;
+  appliedWRadps: number;
+  /** Free distance to the nearest obstacle ahead, metres (null: none seen). */
+  aheadFreeM: number | null;
+  /** Age of the newest lidar data, milliseconds. */
+  lidarAgeMs: number;
+  batteryV: number | null;
+  tiltDeg: number | null;
+  action: string;
+  rule: string;
+}
+
 /**
  * Something notable that happened on the robot, numbered in order. The ledger will keep these
  * durably; until then the runtime keeps them in memory and the debug port serves them.
  */
 export type RuntimeEventBody =
   | { kind: 'device-health'; device: string; from: string; to: string; reason: string }
-  | { kind: 'reflex-trip'; rule: string; reason: string }
+  /** A stop the reflex imposed, with the black box (the last 2 s at loop rate) frozen at that moment. */
+  | { kind: 'reflex-trip'; rule: string; reason: string; blackBox: BlackBoxEntry[] }
   | { kind: 'mission'; mission: string; state: string };
 
 export type RuntimeEvent = RuntimeEventBody & {

@@ -132,7 +132,12 @@ describe('the rule table', () => {
       ['speed-limit', 'limit'],
       ['swarm-hold', 'stop'],
     ]);
-    expect(REFLEX_RULES.filter((r) => r.latched).map((r) => r.id)).toEqual(['estop-input', 'bumper', 'estop-request', 'impact']);
+    expect(REFLEX_RULES.filter((r) => r.latched).map((r) => r.id)).toEqual([
+      'estop-input',
+      'bumper',
+      'estop-request',
+      'impact',
+    ]);
     for (const rule of REFLEX_RULES) {
       expect(rule.trigger.length).toBeGreaterThan(10);
       expect(rule.clears.length).toBeGreaterThan(5);

@@ -1,5 +1,12 @@
 import { REFLEX_RULES } from './rule-table.js';
-import { ACTION_SEVERITY, type ReflexDecision, type ReflexInputs, type ReflexRule, type ReflexSettings, type Verdict } from './reflex-types.js';
+import {
+  ACTION_SEVERITY,
+  type ReflexDecision,
+  type ReflexInputs,
+  type ReflexRule,
+  type ReflexSettings,
+  type Verdict,
+} from './reflex-types.js';
 
 /**
  * The safety arbiter: a pure state machine given the clock. `update(nowUs, inputs)` returns what
@@ -88,7 +95,11 @@ export class ReflexArbiter {
 
     for (const rule of this.rules) {
       const held = this.held.get(rule.id);
-      let verdict = this.filtered(rule, rule.evaluate({ nowUs, inputs, settings: this.settings, held: held !== undefined }), nowUs);
+      let verdict = this.filtered(
+        rule,
+        rule.evaluate({ nowUs, inputs, settings: this.settings, held: held !== undefined }),
+        nowUs,
+      );
       if (rule.id === 'estop-request' && this.pendingRequest) {
         verdict = { action: 'estop', reason: this.pendingRequest };
         this.pendingRequest = null;
@@ -116,7 +127,11 @@ export class ReflexArbiter {
           if (nowUs - held.clearSinceUs >= rule.clearHoldUs(this.settings)) {
             this.held.delete(rule.id);
           } else {
-            verdict = { action: 'stop', allowTurn: rule.id === 'obstacle' || rule.id === 'geofence', reason: `${held.reason} (clearing)` };
+            verdict = {
+              action: 'stop',
+              allowTurn: rule.id === 'obstacle' || rule.id === 'geofence',
+              reason: `${held.reason} (clearing)`,
+            };
           }
         }
       }
@@ -127,7 +142,8 @@ export class ReflexArbiter {
     }
 
     const cmd = inputs.command;
-    if (!worst) return { action: 'none', vMps: cmd?.vMps ?? 0, wRadps: cmd?.wRadps ?? 0, rule: '', reason: '', trip: null };
+    if (!worst)
+      return { action: 'none', vMps: cmd?.vMps ?? 0, wRadps: cmd?.wRadps ?? 0, rule: '', reason: '', trip: null };
     const { rule, verdict } = worst;
     if (ACTION_SEVERITY[verdict.action] >= ACTION_SEVERITY.stop) {
       // A stop that only concerns translation (obstacle, geofence, swarm hold) still lets the robot

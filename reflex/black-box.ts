@@ -1,22 +1,6 @@
-/** One line of the black box: what the reflex saw and did at one loop iteration. */
-export interface BlackBoxEntry {
-  /** Clock time, microseconds. */
-  tUs: number;
-  /** The command in force (planner or manual), m/s and rad/s. */
-  cmdVMps: number;
-  cmdWRadps: number;
-  /** What the motors were given. */
-  appliedVMps: number;
-  appliedWRadps: number;
-  /** Free distance to the nearest obstacle ahead, metres (null: none seen). */
-  aheadFreeM: number | null;
-  /** Age of the newest lidar data, milliseconds. */
-  lidarAgeMs: number;
-  batteryV: number | null;
-  tiltDeg: number | null;
-  action: string;
-  rule: string;
-}
+import type { BlackBoxEntry } from '../messages/runtime-event.js';
+
+export type { BlackBoxEntry } from '../messages/runtime-event.js';
 
 /**
  * The last `durationUs` of loop iterations in a ring buffer (no allocation per entry once full),

@@ -10,7 +10,13 @@ import type { EncoderReading } from '../hal/encoder/api.js';
 import type { ImuSample } from '../hal/imu/api.js';
 import type { LidarDevice } from '../hal/lidar/api.js';
 import type { MotorChannel } from '../hal/motor/api.js';
-import { ReflexArbiter, type EstopResetResult, type ReflexDecision, type ReflexSettings, type SwarmHold } from './arbiter.js';
+import {
+  ReflexArbiter,
+  type EstopResetResult,
+  type ReflexDecision,
+  type ReflexSettings,
+  type SwarmHold,
+} from './arbiter.js';
 import { BlackBox, type BlackBoxEntry } from './black-box.js';
 import { LoopTimingMonitor } from './loop-timing.js';
 import type { ReflexInputs } from './reflex-types.js';
@@ -82,7 +88,14 @@ export class ReflexLoop {
   private readonly elapsedMs: () => number;
   private command: DriveCommand | null = null;
   private manual: DriveCommand | null = null;
-  private decision: ReflexDecision = { action: 'stop', vMps: 0, wRadps: 0, rule: 'deadman', reason: 'starting', trip: null };
+  private decision: ReflexDecision = {
+    action: 'stop',
+    vMps: 0,
+    wRadps: 0,
+    rule: 'deadman',
+    reason: 'starting',
+    trip: null,
+  };
   private applied: AppliedDrive;
   private lastTrip: ReflexTrip | null = null;
   private tripCount = 0;
@@ -212,7 +225,9 @@ export class ReflexLoop {
       state: names[this.decision.action],
       rule: this.decision.rule,
       reason: this.decision.reason,
-      lastTrip: this.lastTrip ? { rule: this.lastTrip.rule, reason: this.lastTrip.reason, atUs: this.lastTrip.atUs } : null,
+      lastTrip: this.lastTrip
+        ? { rule: this.lastTrip.rule, reason: this.lastTrip.reason, atUs: this.lastTrip.atUs }
+        : null,
       trips: this.tripCount,
     };
   }
@@ -240,7 +255,11 @@ export class ReflexLoop {
     const dy = now.yM - odom.yM;
     const c = Math.cos(pose.yawRad - odom.yawRad);
     const s = Math.sin(pose.yawRad - odom.yawRad);
-    return { xM: pose.xM + dx * c - dy * s, yM: pose.yM + dx * s + dy * c, yawRad: pose.yawRad + now.yawRad - odom.yawRad };
+    return {
+      xM: pose.xM + dx * c - dy * s,
+      yM: pose.yM + dx * s + dy * c,
+      yawRad: pose.yawRad + now.yawRad - odom.yawRad,
+    };
   }
 
   /** The command in force: a fresh manual override wins over the planner. */
@@ -265,11 +284,22 @@ export class ReflexLoop {
       lidarHealthReason: health.reason,
       pathAhead: this.scan.nearestInPath(1, halfLength, halfWidth, odom, nowUs, settings.lidarStaleTimeoutUs),
       pathBehind: this.scan.nearestInPath(-1, halfLength, halfWidth, odom, nowUs, settings.lidarStaleTimeoutUs),
-      turnSweep: this.scan.nearestInTurnSweep(sweepRadius, footprint.lengthM / 2, footprint.widthM / 2, odom, nowUs, settings.lidarStaleTimeoutUs),
+      turnSweep: this.scan.nearestInTurnSweep(
+        sweepRadius,
+        footprint.lengthM / 2,
+        footprint.widthM / 2,
+        odom,
+        nowUs,
+        settings.lidarStaleTimeoutUs,
+      ),
       cortexHeartbeatUs: this.cortexHeartbeatUs,
       recentDeadlineMisses: this.missTimesUs.length,
       switches: (safety?.switches ?? []).map((s) => ({ id: s.id, role: s.role, ...s.state() })),
-      motorDrivers: (safety?.motorDrivers ?? []).map((d) => ({ id: d.id, healthy: d.health().state !== 'failed', reason: d.health().reason })),
+      motorDrivers: (safety?.motorDrivers ?? []).map((d) => ({
+        id: d.id,
+        healthy: d.health().state !== 'failed',
+        reason: d.health().reason,
+      })),
       battery: batteryInput(safety?.battery?.lastReading() ?? null),
       imu: imuInput(safety?.imu?.lastSample() ?? null),
       wheels: this.wheelInput(safety?.wheels?.lastReading() ?? null),
@@ -325,7 +355,10 @@ export class ReflexLoop {
         const channels = Object.keys(reading.travelM);
         const dtS = (reading.stampUs - previous.stampUs) / 1e6;
         const sum = channels.reduce((acc, ch) => acc + ((reading.travelM[ch] ?? 0) - (previous.travelM[ch] ?? 0)), 0);
-        this.measuredWheels = { measuredVMps: channels.length ? sum / channels.length / dtS : 0, stampUs: reading.stampUs };
+        this.measuredWheels = {
+          measuredVMps: channels.length ? sum / channels.length / dtS : 0,
+          stampUs: reading.stampUs,
+        };
       }
     }
     return this.measuredWheels;
@@ -359,7 +392,13 @@ export class ReflexLoop {
     if (this.writing) return;
     const want = this.wanted;
     const had = this.written;
-    if (had && had.stop === want.stop && Math.abs(had.left - want.left) < 1e-3 && Math.abs(had.right - want.right) < 1e-3) return;
+    if (
+      had &&
+      had.stop === want.stop &&
+      Math.abs(had.left - want.left) < 1e-3 &&
+      Math.abs(had.right - want.right) < 1e-3
+    )
+      return;
     this.writing = true;
     const { left, right } = this.o;
     // Both channels are written whatever happens to the other: a failed driver must not keep the other moving.

@@ -205,7 +205,12 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
  * One scripted action of the scenario, at its sim time: e-stops go through the robot's own debug
  * port over HTTP (as a field engineer's would), a planner stall blocks the cortex thread.
  */
-async function runScriptStep(runtime: RobotRuntime, step: ScenarioScriptStep, simTimeUs: number, out: NodeJS.WriteStream): Promise<void> {
+async function runScriptStep(
+  runtime: RobotRuntime,
+  step: ScenarioScriptStep,
+  simTimeUs: number,
+  out: NodeJS.WriteStream,
+): Promise<void> {
   const at = `[${(simTimeUs / 1e6).toFixed(3)} s]`;
   if (step.action === 'cortex-stall') {
     runtime.stallCortex(step.durationS * 1e6);
@@ -215,7 +220,9 @@ async function runScriptStep(runtime: RobotRuntime, step: ScenarioScriptStep, si
   const path = step.action === 'estop' ? '/api/v1/estop' : '/api/v1/estop/reset';
   const address = runtime.debugPortAddress();
   if (!address) {
-    const result = runtime.operate(step.action === 'estop' ? { kind: 'estop', reason: 'scenario script' } : { kind: 'estop-reset' });
+    const result = runtime.operate(
+      step.action === 'estop' ? { kind: 'estop', reason: 'scenario script' } : { kind: 'estop-reset' },
+    );
     out.write(`${at} script: ${step.action} (no debug port: applied directly) -> ${result.ok ? 'ok' : 'refused'}\n`);
     return;
   }

@@ -186,7 +186,13 @@ async function answer(req: IncomingMessage, res: ServerResponse, ctx: AnswerCont
           response =
             body instanceof Error
               ? { status: 400, body: { error: 'bad request', reason: body.message } }
-              : await match.route.handle({ method, path: target.path, query: target.query, headers: req.headers, body });
+              : await match.route.handle({
+                  method,
+                  path: target.path,
+                  query: target.query,
+                  headers: req.headers,
+                  body,
+                });
         }
       }
     }

@@ -13,7 +13,10 @@ async function relay(channel: OperatorChannel, command: OperatorCommand): Promis
     const result = await channel(command);
     return { status: result.ok ? 200 : 409, body: result.body };
   } catch (error) {
-    return { status: 504, body: { error: 'the runtime did not answer', reason: error instanceof Error ? error.message : String(error) } };
+    return {
+      status: 504,
+      body: { error: 'the runtime did not answer', reason: error instanceof Error ? error.message : String(error) },
+    };
   }
 }
 
@@ -28,7 +31,8 @@ export function operatorRoutes(channel: OperatorChannel): Route[] {
       path: '/api/v1/estop',
       mutating: true,
       handle: async ({ body }) => {
-        const reason = isRecord(body) && typeof body.reason === 'string' ? body.reason.slice(0, 200) : 'e-stop from the debug port';
+        const reason =
+          isRecord(body) && typeof body.reason === 'string' ? body.reason.slice(0, 200) : 'e-stop from the debug port';
         return relay(channel, { kind: 'estop', reason });
       },
     },

@@ -23,7 +23,8 @@ export const CONDITION_RULES: readonly ReflexRule[] = [
     evaluate({ nowUs, inputs, settings }) {
       const critical = settings.batteryCriticalV ?? 0;
       const battery = inputs.battery;
-      if (!critical || !battery || nowUs - battery.stampUs > MAX_READING_AGE_US || battery.voltageV >= critical) return null;
+      if (!critical || !battery || nowUs - battery.stampUs > MAX_READING_AGE_US || battery.voltageV >= critical)
+        return null;
       return {
         action: 'stop',
         afterUs: settings.batteryHoldUs ?? DEFAULT_BATTERY_HOLD_US,
@@ -66,7 +67,8 @@ export const CONDITION_RULES: readonly ReflexRule[] = [
   },
   {
     id: 'wheel-stall',
-    trigger: 'commanded motion above reflex.stallMinCommandMps but the encoders show under a quarter of it for reflex.stallTimeMs',
+    trigger:
+      'commanded motion above reflex.stallMinCommandMps but the encoders show under a quarter of it for reflex.stallTimeMs',
     action: 'stop',
     clears: 'the command falls to zero (the planner gives up or tries another way)',
     params: ['reflex.stallMinCommandMps', 'reflex.stallTimeMs'],
@@ -77,7 +79,8 @@ export const CONDITION_RULES: readonly ReflexRule[] = [
       const minimum = settings.stallMinCommandMps ?? DEFAULT_STALL_MIN_COMMAND_MPS;
       if (!wheels || nowUs - wheels.stampUs > MAX_READING_AGE_US) return null;
       if (Math.abs(inputs.command?.vMps ?? 0) < minimum) return null;
-      if (Math.abs(commanded) < minimum || Math.abs(wheels.measuredVMps) >= Math.abs(commanded) * STALL_RATIO) return null;
+      if (Math.abs(commanded) < minimum || Math.abs(wheels.measuredVMps) >= Math.abs(commanded) * STALL_RATIO)
+        return null;
       return {
         action: 'stop',
         afterUs: settings.stallTimeUs ?? DEFAULT_STALL_TIME_US,

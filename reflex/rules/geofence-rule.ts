@@ -52,7 +52,11 @@ export const GEOFENCE_RULE: ReflexRule = {
     const inside = insidePolygon(pose, fence);
     if (inside) {
       if (insidePolygon(next, fence)) return null;
-      return { action: 'stop', allowTurn: true, reason: `would leave the geofence within ${Math.abs(reach).toFixed(2)} m` };
+      return {
+        action: 'stop',
+        allowTurn: true,
+        reason: `would leave the geofence within ${Math.abs(reach).toFixed(2)} m`,
+      };
     }
     const closer = insidePolygon(next, fence) || distanceToBoundaryM(next, fence) < distanceToBoundaryM(pose, fence);
     if (closer) return null;

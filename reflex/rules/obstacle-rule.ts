@@ -42,7 +42,10 @@ export const OBSTACLE_RULE: ReflexRule = {
     const w = inputs.command?.wRadps ?? 0;
     const turnBlocked = inputs.turnSweep ?? null;
     if (Math.abs(w) > TURNING_RADPS && Math.abs(v) < CREEP_SPEED_MPS && turnBlocked) {
-      return { action: 'stop', reason: `${describeObstacle(turnBlocked, 'from the turning footprint')}: cannot turn in place` };
+      return {
+        action: 'stop',
+        reason: `${describeObstacle(turnBlocked, 'from the turning footprint')}: cannot turn in place`,
+      };
     }
     if (v === 0) return null;
     const obstacle = v > 0 ? inputs.pathAhead : inputs.pathBehind;
@@ -69,7 +72,11 @@ export const OBSTACLE_RULE: ReflexRule = {
       };
     }
     if (cap < Math.abs(v)) {
-      return { action: 'slow', reason: `${describeObstacle(obstacle, direction)}: speed capped at ${cap.toFixed(2)} m/s`, capMps: cap };
+      return {
+        action: 'slow',
+        reason: `${describeObstacle(obstacle, direction)}: speed capped at ${cap.toFixed(2)} m/s`,
+        capMps: cap,
+      };
     }
     return null;
   },

@@ -16,7 +16,8 @@ export const WATCHDOG_RULES: readonly ReflexRule[] = [
     params: ['reflex.lidarStaleTimeoutMs'],
     clearHoldUs: () => 0,
     evaluate({ nowUs, inputs, settings }) {
-      if (!inputs.lidarHealthy) return { action: 'stop', reason: `lidar not ok: ${inputs.lidarHealthReason || 'no data yet'}` };
+      if (!inputs.lidarHealthy)
+        return { action: 'stop', reason: `lidar not ok: ${inputs.lidarHealthReason || 'no data yet'}` };
       const ageUs = nowUs - inputs.lidarLastDataUs;
       if (ageUs > settings.lidarStaleTimeoutUs) {
         const age = Number.isFinite(ageUs) ? `${Math.round(ageUs / 1000)} ms old` : 'never received';
@@ -70,7 +71,10 @@ export const WATCHDOG_RULES: readonly ReflexRule[] = [
     evaluate({ inputs }) {
       const failed = (inputs.motorDrivers ?? []).filter((d) => !d.healthy);
       if (failed.length === 0) return null;
-      return { action: 'stop', reason: `motor driver failed, the others are stopped: ${failed.map((d) => `${d.id}: ${d.reason}`).join('; ')}` };
+      return {
+        action: 'stop',
+        reason: `motor driver failed, the others are stopped: ${failed.map((d) => `${d.id}: ${d.reason}`).join('; ')}`,
+      };
     },
   },
   {
@@ -84,7 +88,10 @@ export const WATCHDOG_RULES: readonly ReflexRule[] = [
       const misses = inputs.recentDeadlineMisses ?? 0;
       const limit = settings.loopOverrunLimit ?? DEFAULT_OVERRUN_LIMIT;
       if (misses <= limit) return null;
-      return { action: 'stop', reason: `reflex loop overrun: ${misses} deadline misses in the last second (limit ${limit})` };
+      return {
+        action: 'stop',
+        reason: `reflex loop overrun: ${misses} deadline misses in the last second (limit ${limit})`,
+      };
     },
   },
 ];

@@ -45,7 +45,13 @@ export interface MeshFloodData {
   messagesPerS: number;
 }
 
-export type BenchThreadData = SpinningPlannerData | StallingPlannerData | CommsData | MeshFloodData;
+/** What every bench thread may be given besides its role's data. */
+export interface ThreadPriority {
+  /** Nice value the thread gives itself at start (Linux: per thread), 0..19; absent: left alone. */
+  nice?: number;
+}
+
+export type BenchThreadData = (SpinningPlannerData | StallingPlannerData | CommsData | MeshFloodData) & ThreadPriority;
 
 /** Lidar points posted to the stalling planner, numbered so its stop can name the packet that caused it. */
 export interface PointsMessage {

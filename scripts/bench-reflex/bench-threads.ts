@@ -1,3 +1,4 @@
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { BenchThreadData } from './bench-thread-messages.js';
 import { runComms, runMeshFlood, type MainPort } from './mesh-threads.js';
@@ -7,6 +8,7 @@ import { runSpinningPlanner, runStallingPlanner } from './planner-threads.js';
 const data = workerData as BenchThreadData;
 if (!parentPort) throw new Error('bench-threads.js runs as a worker thread of reflex-bench.js');
 const main = parentPort as unknown as MainPort;
+if (data.nice !== undefined) setPriority(data.nice);
 switch (data.role) {
   case 'spinning-planner':
     runSpinningPlanner(main);

@@ -84,23 +84,39 @@ function seededRandom(seed: number): () => number {
   };
 }
 
-function parseTrials(argv: readonly string[]): number {
-  const at = argv.indexOf('--trials');
-  if (at < 0) return 1_000;
+interface BenchOptions {
+  trials: number;
+  /** Nice value the load threads give themselves (`--worker-nice N`); absent: they run at the main thread's. */
+  workerNice: number | undefined;
+}
+
+function integerOption(argv: readonly string[], name: string, min: number, max: number): number | undefined {
+  const at = argv.indexOf(name);
+  if (at < 0) return undefined;
   const value = Number(argv[at + 1]);
-  if (!Number.isInteger(value) || value < 1) {
-    progress(`--trials must be a positive integer, got ${argv[at + 1] ?? 'nothing'}`);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    progress(`${name} must be an integer in ${min}..${max}, got ${argv[at + 1] ?? 'nothing'}`);
     process.exit(2);
   }
   return value;
 }
+
+function parseOptions(argv: readonly string[]): BenchOptions {
+  return {
+    trials: integerOption(argv, '--trials', 1, 1_000_000) ?? 1_000,
+    workerNice: integerOption(argv, '--worker-nice', 0, 19),
+  };
+}
+
+const options = parseOptions(process.argv.slice(2));
 
 // ---------------------------------------------------------------------------------------------
 // Threads
 
 /** Starts a bench thread and waits until it says it is running. */
 async function startBenchThread(data: BenchThreadData, transferList: TransferListItem[] = []): Promise<Worker> {
-  const worker = new Worker(new URL('./bench-threads.js', import.meta.url), { workerData: data, transferList });
+  const workerData: BenchThreadData = options.workerNice === undefined ? data : { ...data, nice: options.workerNice };
+  const worker = new Worker(new URL('./bench-threads.js', import.meta.url), { workerData, transferList });
   await new Promise<void>((resolve, reject) => {
     const onMessage = (message: BenchThreadToMain): void => {
       if (message.t !== 'ready') return;
@@ -432,7 +448,7 @@ function describe(summary: LatencySummary): string {
 }
 
 async function main(): Promise<void> {
-  const trials = parseTrials(process.argv.slice(2));
+  const { trials } = options;
   const loadAvg1m = loadavg()[0] ?? 0;
   progress(
     `reflex bench: ${trials} trials, ${availableParallelism()} CPUs, load average ${loadAvg1m.toFixed(2)}, node ${process.version}`,
