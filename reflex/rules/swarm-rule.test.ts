@@ -1,43 +1,173 @@
-import { it, expect } from 'vitest';
-import { ReflexArbiter, type ReflexInputs } from '../arbiter.js';
-const S = {
+import { describe, expect, it } from 'vitest';
+import type { DriveCommand } from '../../messages/drive.js';
+import { ReflexArbiter, type ReflexInputs, type ReflexSettings, type SwarmHold } from '../arbiter.js';
+import type { PathObstacle } from '../scan-memory.js';
+
+/**
+ * The parameter defaults (config/params.ts `reflex.*`), in the arbiter's units, with the battery
+ * and stall filters at zero so that every safety stop can be shown in a single update.
+ */
+const SETTINGS: ReflexSettings = {
   deadmanTimeoutUs: 500_000,
   lidarStaleTimeoutUs: 300_000,
-  brakingDecelMps2: 1,
+  brakingDecelMps2: 1.0,
   reactionLatencyS: 0.05,
   stopMarginM: 0.1,
   slowZoneM: 0.5,
   maxSpeedMps: 0.5,
-  maxTurnRateRadps: 2,
+  maxTurnRateRadps: 2.0,
   clearHoldUs: 300_000,
+  cortexHeartbeatTimeoutUs: 1_000_000,
+  batteryCriticalV: 10.2,
+  batteryHoldUs: 0,
+  tiltLimitDeg: 30,
+  impactLimitG: 3,
+  stallTimeUs: 0,
+  loopOverrunLimit: 5,
+  geofence: [
+    { xM: 0, yM: 0 },
+    { xM: 4, yM: 0 },
+    { xM: 4, yM: 3 },
+    { xM: 0, yM: 3 },
+  ],
 };
+
 const T0 = 10_000_000;
-function at(now: number, v: number, w: number, o: Partial<ReflexInputs> = {}): ReflexInputs {
+
+function command(vMps: number, wRadps: number, stampUs: number): DriveCommand {
+  return { source: 'cortex', vMps, wRadps, stampUs };
+}
+
+/** Everything healthy and fresh at `nowUs`, driving `vMps`/`wRadps` at that speed already, nothing in the way. */
+function inputsAt(nowUs: number, vMps = 0.3, wRadps = 0, overrides: Partial<ReflexInputs> = {}): ReflexInputs {
   return {
-    command: { source: 'cortex', vMps: v, wRadps: w, stampUs: now },
-    appliedVMps: v,
-    lidarLastDataUs: now,
+    command: command(vMps, wRadps, nowUs),
+    appliedVMps: vMps,
+    lidarLastDataUs: nowUs,
     lidarHealthy: true,
     lidarHealthReason: '',
     pathAhead: null,
     pathBehind: null,
-    ...o,
+    ...overrides,
   };
 }
-it('scratch', () => {
-  const a = new ReflexArbiter(S);
-  a.update(T0, at(T0, 0, 0));
-  const post = { freeDistanceM: 0.02, xM: 0.1, yM: 0.3 };
-  console.log(
-    'swarm arc sweep blocked',
-    a.update(T0 + 10, at(T0 + 10, 0.3, 1, { turnSweep: post, swarmHold: { peer: 'p', reason: 'r' } })),
-  );
-  const b = new ReflexArbiter(S);
-  b.update(T0, at(T0, 0, 0));
-  console.log(b.update(T0 + 10, at(T0 + 10, 0.3, 0, { pathAhead: { freeDistanceM: 0.05, xM: 0.25, yM: 0 } })));
-  console.log(
-    'clearing arc sweep blocked',
-    b.update(T0 + 20, at(T0 + 20, 0.3, 1, { appliedVMps: 0, turnSweep: post })),
-  );
-  console.log('turn in place sweep blocked', b.update(T0 + 30, at(T0 + 30, 0, 1, { appliedVMps: 0, turnSweep: post })));
+
+/** An arbiter that has come out of its start-up hold: it saw fresh data and a fresh command at T0. */
+function runningArbiter(settings: ReflexSettings = SETTINGS): ReflexArbiter {
+  const arbiter = new ReflexArbiter(settings);
+  const first = arbiter.update(T0, inputsAt(T0, 0, 0));
+  expect(first.action).toBe('none');
+  expect(arbiter.holding()).toEqual([]);
+  return arbiter;
+}
+
+function obstacle(freeM: number, xM: number, yM: number): PathObstacle {
+  return { freeDistanceM: freeM, xM, yM };
+}
+
+/** A peer's claim on the corridor ahead, as the mesh delivers it. */
+const CLAIM: SwarmHold = { peer: 'robot-2', reason: 'right of way in corridor B (claim 17)' };
+
+describe('rule swarm-hold', () => {
+  it("holds forward motion for a peer's claim, naming the peer and its claim; turning in place still passes", () => {
+    // GIVEN a robot driving an arc
+    const arbiter = runningArbiter();
+    let now = T0 + 10_000;
+    expect(arbiter.update(now, inputsAt(now, 0.3, 0.4)).action).toBe('none');
+
+    // WHEN a peer claims the right of way
+    now += 10_000;
+    const decision = arbiter.update(now, inputsAt(now, 0.3, 0.4, { swarmHold: CLAIM }));
+
+    // THEN forward motion stops, the turn passes, and the reason names the peer and its claim
+    expect(decision).toMatchObject({ action: 'stop', vMps: 0, wRadps: 0.4, rule: 'swarm-hold' });
+    expect(decision.reason).toBe('holding for robot-2: right of way in corridor B (claim 17)');
+  });
+
+  it('holds reversing too', () => {
+    const arbiter = runningArbiter();
+    const now = T0 + 10_000;
+    expect(arbiter.update(now, inputsAt(now, -0.2, 0, { swarmHold: CLAIM }))).toMatchObject({ action: 'stop', rule: 'swarm-hold', vMps: 0 });
+  });
+
+  it('has nothing to say to a robot standing or turning in place', () => {
+    const arbiter = runningArbiter();
+    const now = T0 + 10_000;
+    expect(arbiter.update(now, inputsAt(now, 0, 1, { swarmHold: CLAIM }))).toEqual({
+      action: 'none',
+      vMps: 0,
+      wRadps: 1,
+      rule: '',
+      reason: '',
+      trip: null,
+    });
+  });
+
+  it('is released at once when the peer releases its claim', () => {
+    // GIVEN a robot held by a peer
+    const arbiter = runningArbiter();
+    let now = T0 + 10_000;
+    arbiter.update(now, inputsAt(now, 0.3, 0, { swarmHold: CLAIM }));
+
+    // WHEN the peer releases
+    now += 10_000;
+    const decision = arbiter.update(now, inputsAt(now, 0.3, 0, { swarmHold: null }));
+
+    // THEN the mission's command passes again
+    expect(decision).toEqual({ action: 'none', vMps: 0.3, wRadps: 0, rule: '', reason: '', trip: null });
+    expect(arbiter.holding()).toEqual([]);
+  });
+
+  it('outranks the mission: a limit on the command does not let it through', () => {
+    const arbiter = runningArbiter();
+    const now = T0 + 10_000;
+    expect(arbiter.update(now, inputsAt(now, 0.8, 0, { swarmHold: CLAIM }))).toMatchObject({ action: 'stop', rule: 'swarm-hold', vMps: 0 });
+  });
+
+  it('a simultaneous dead-man names the dead-man, and no turn passes', () => {
+    // GIVEN a robot held by a peer while turning
+    const arbiter = runningArbiter();
+    const now = T0 + 700_000;
+
+    // WHEN the planner has also gone silent
+    const decision = arbiter.update(now, inputsAt(now, 0.3, 0.4, { swarmHold: CLAIM, command: command(0.3, 0.4, T0) }));
+
+    // THEN the dead-man decides, and the turn the hold would allow is held too
+    expect(decision).toMatchObject({ action: 'stop', rule: 'deadman', vMps: 0, wRadps: 0 });
+    expect(decision.reason).toMatch(/^planner silent/);
+  });
+
+  describe('is below every safety stop', () => {
+    const now = T0 + 10_000;
+    const causes: Array<[string, Partial<ReflexInputs>]> = [
+      ['estop-input', { switches: [{ id: 'estop-main', role: 'estop', active: true, reason: 'pressed', known: true }] }],
+      ['bumper', { switches: [{ id: 'bumper-front', role: 'bumper', active: true, reason: 'pressed', known: true }] }],
+      ['impact', { imu: { tiltDeg: 0, shockG: 5, stampUs: now } }],
+      ['lidar-stale', { lidarHealthy: false, lidarHealthReason: 'unplugged' }],
+      ['deadman', { command: command(0.3, 0, now - 600_000) }],
+      ['cortex-heartbeat', { cortexHeartbeatUs: now - 2_000_000 }],
+      ['motor-driver', { motorDrivers: [{ id: 'M1', healthy: false, reason: 'overcurrent' }] }],
+      ['loop-overrun', { recentDeadlineMisses: 20 }],
+      ['obstacle', { pathAhead: obstacle(0.05, 0.25, 0) }],
+      ['geofence', { pose: { xM: 3.9, yM: 1.5, yawRad: 0 } }],
+      ['battery-critical', { battery: { voltageV: 9.5, stampUs: now } }],
+      ['tilt', { imu: { tiltDeg: 45, shockG: 0, stampUs: now } }],
+      ['wheel-stall', { wheels: { measuredVMps: 0, stampUs: now } }],
+    ];
+
+    for (const [rule, cause] of causes) {
+      it(`${rule} decides over a simultaneous swarm hold`, () => {
+        // GIVEN a running robot
+        const arbiter = runningArbiter();
+
+        // WHEN a peer holds it and the safety cause shows at the same time
+        const decision = arbiter.update(now, inputsAt(now, 0.3, 0, { ...cause, swarmHold: CLAIM }));
+
+        // THEN the safety rule decides, and is the trip
+        expect(decision.rule).toBe(rule);
+        expect(decision.trip?.rule).toBe(rule);
+        expect(decision.vMps).toBe(0);
+      });
+    }
+  });
 });
