@@ -71,4 +71,3 @@ describe('operator routes of the debug port', () => {
     expect(await response.json()).toMatchObject({ reason: 'no answer within 2000 ms' });
   });
 });
-});
