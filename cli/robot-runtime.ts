@@ -20,6 +20,7 @@ import { isBattery } from '../hal/battery/api.js';
 import { isDigitalInput } from '../hal/digital-input/api.js';
 import { isEncoder } from '../hal/encoder/api.js';
 import { isImu } from '../hal/imu/api.js';
+import { isRange } from '../hal/range/api.js';
 import { isRoboclaw } from '../hal/motor/roboclaw/driver.js';
 import type { Point2D } from '../messages/geometry.js';
 import type { Clock } from '../time/clock.js';
@@ -91,6 +92,7 @@ export class RobotRuntime {
       settings: {
         deadmanTimeoutUs: params['reflex.deadmanTimeoutMs'] * 1e3,
         lidarStaleTimeoutUs: params['reflex.lidarStaleTimeoutMs'] * 1e3,
+        rangeStaleTimeoutUs: params['reflex.rangeStaleTimeoutMs'] * 1e3,
         brakingDecelMps2: params['reflex.brakingDecelMps2'],
         reactionLatencyS: params['reflex.reactionLatencyMs'] / 1e3,
         stopMarginM: params['reflex.stopMarginM'],
@@ -335,6 +337,7 @@ function safetySources(devices: readonly Device[]): SafetySources {
     imu: devices.find(isImu) ?? null,
     wheels: encoder ?? (roboclaw ? { lastReading: () => roboclaw.lastEncoderReading() } : null),
     motorDrivers: devices.filter(isMotorDriver),
+    ranges: devices.filter(isRange),
   };
 }
 

@@ -211,6 +211,15 @@ export const paramSpecs = {
     description: 'How long an obstacle stop must stay clear before motion resumes.',
   },
 
+  'reflex.rangeStaleTimeoutMs': {
+    type: 'number',
+    unit: 'ms',
+    min: 20,
+    max: 5000,
+    default: 300,
+    description: 'Range-sensor (TFmini-S, ...) data older than this stops the robot, as stale lidar data does.',
+  },
+
   'reflex.cortexHeartbeatTimeoutMs': {
     type: 'number',
     unit: 'ms',

@@ -119,6 +119,7 @@ describe('the rule table', () => {
       ['estop-request', 'estop'],
       ['impact', 'estop'],
       ['lidar-stale', 'stop'],
+      ['range-stale', 'stop'],
       ['deadman', 'stop'],
       ['cortex-heartbeat', 'stop'],
       ['motor-driver', 'stop'],

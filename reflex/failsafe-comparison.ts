@@ -88,6 +88,14 @@ export const FAILSAFE_COMPARISON: Readonly<Record<string, FailsafeEquivalents>> 
       'avoidance stops limiting speed instead of stopping the rover; an unhealthy proximity sensor only fails the ' +
       'pre-arm check. Spinal treats a silent or failed lidar as blindness and stops.',
   },
+  'range-stale': {
+    px4:
+      'Collision prevention treats a distance sensor that stops reporting for 0.5 s like any silent sector: ' +
+      'velocity towards it is zeroed (multicopter Position mode only). Rovers have no equivalent.',
+    ardupilot:
+      'No equivalent: a rangefinder that stops reporting is marked unhealthy and simply no longer limits speed ' +
+      '(`RNGFND*` with `AVOID_ENABLE`); spinal stops instead, as for the lidar.',
+  },
   'cortex-heartbeat': {
     px4:
       '`COM_OBC_LOSS_T` (default 5 s) only warns that the onboard (companion) computer is lost; what stops the ' +

@@ -520,3 +520,531 @@ describe('ReflexLoop', () => {
     expect(rig.clock.nextDueUs()).toBe(Infinity);
   });
 });
+
+describe('safety sources', () => {
+  // The devices' types as the loop takes them (its `safety` option).
+  type Safety = NonNullable<ConstructorParameters<typeof ReflexLoop>[0]['safety']>;
+  type SwitchDevice = NonNullable<Safety['switches']>[number];
+  type SwitchState = ReturnType<SwitchDevice['state']>;
+  type BatteryReading = NonNullable<ReturnType<NonNullable<Safety['battery']>['lastReading']>>;
+  type ImuSample = NonNullable<ReturnType<NonNullable<Safety['imu']>['lastSample']>>;
+  type EncoderReading = NonNullable<ReturnType<NonNullable<Safety['wheels']>['lastReading']>>;
+  type DriverDevice = NonNullable<Safety['motorDrivers']>[number];
+
+  const G_MPS2 = 9.80665;
+
+  /** The parameter defaults (config/params.ts `reflex.*`), every safety rule on; stall time and heartbeat shortened. */
+  const SAFETY_SETTINGS: ReflexSettings = {
+    ...SETTINGS,
+    batteryLowV: 10.8,
+    batteryCriticalV: 10.2,
+    batteryHoldUs: 2_000_000,
+    tiltLimitDeg: 30,
+    impactLimitG: 3,
+    stallMinCommandMps: 0.1,
+    stallTimeUs: 500_000,
+    cortexHeartbeatTimeoutUs: 200_000,
+  };
+
+  const OK: DeviceHealth = { state: 'ok', reason: '', sinceUs: 0 };
+
+  /** A switch line set by hand; like the switch driver, it tells its listeners at once. */
+  class HandSetSwitch implements SwitchDevice {
+    readonly compatible = 'test,hand-set-switch';
+    readonly kind = 'digital-input' as const;
+    private current: SwitchState;
+    private readonly listeners: Array<(state: SwitchState) => void> = [];
+
+    constructor(
+      readonly id: string,
+      readonly role: SwitchDevice['role'],
+      private readonly clock: VirtualClock,
+    ) {
+      this.current = { active: false, reason: 'released', known: true, stampUs: clock.nowUs() };
+    }
+    health(): DeviceHealth {
+      return OK;
+    }
+    onHealthChange(): void {}
+    counters(): Record<string, number> {
+      return {};
+    }
+    async start(): Promise<void> {}
+    async stop(): Promise<void> {}
+    onChange(listener: (state: SwitchState) => void): void {
+      this.listeners.push(listener);
+    }
+    state(): SwitchState {
+      return this.current;
+    }
+
+    set(active: boolean, reason: string): void {
+      this.current = { active, reason, known: true, stampUs: this.clock.nowUs() };
+      for (const listener of this.listeners) listener(this.current);
+    }
+  }
+
+  /** A motor driver whose health the test sets. */
+  class HandSetDriver implements DriverDevice {
+    readonly compatible = 'test,hand-set-driver';
+    readonly kind = 'motor-driver' as const;
+    state: DeviceHealth = OK;
+    constructor(readonly id: string) {}
+    health(): DeviceHealth {
+      return this.state;
+    }
+    onHealthChange(): void {}
+    counters(): Record<string, number> {
+      return {};
+    }
+    async start(): Promise<void> {}
+    async stop(): Promise<void> {}
+  }
+
+  /** Readers of the battery, the IMU and the wheel encoders, each holding its latest reading (null: none yet). */
+  function readers(clock: VirtualClock) {
+    let battery: BatteryReading | null = null;
+    let imu: ImuSample | null = null;
+    let wheels: EncoderReading | null = null;
+    return {
+      battery: { lastReading: () => battery },
+      imu: { lastSample: () => imu },
+      wheels: { lastReading: () => wheels },
+      /** The battery monitor measures `voltageV` now. */
+      measureBattery(voltageV: number): void {
+        battery = { voltageV, currentA: 1.2, powerW: voltageV * 1.2, stampUs: clock.nowUs() };
+      },
+      /** The IMU samples an acceleration (gravity included) now, m/s². */
+      sampleImu(x: number, y: number, z: number): void {
+        imu = { accelMps2: { x, y, z }, gyroRadps: { x: 0, y: 0, z: 0 }, temperatureC: 31, stampUs: clock.nowUs() };
+      },
+      /** Both wheels have turned `deltaM` more since the last reading. */
+      countWheels(deltaM: number): void {
+        const left = (wheels?.travelM['left'] ?? 0) + deltaM;
+        const right = (wheels?.travelM['right'] ?? 0) + deltaM;
+        wheels = {
+          counts: { left: Math.round(left * 1000), right: Math.round(right * 1000) },
+          travelM: { left, right },
+          stampUs: clock.nowUs(),
+        };
+      },
+    };
+  }
+
+  function safetyRig(overrides: Partial<ReflexSettings> = {}) {
+    const clock = new VirtualClock(T0);
+    const lidar = new HandFedLidar();
+    const left = new RecordingChannel('M1', clock);
+    const right = new RecordingChannel('M2', clock);
+    const button = new HandSetSwitch('estop-main', 'estop', clock);
+    const bumper = new HandSetSwitch('bumper-front', 'bumper', clock);
+    const driver = new HandSetDriver('motor-hat');
+    const sources = readers(clock);
+    const loop = new ReflexLoop({
+      clock,
+      settings: { ...SAFETY_SETTINGS, ...overrides },
+      loopRateHz: RATE_HZ,
+      footprint: { lengthM: 0.4, widthM: 0.3 },
+      sideMarginM: 0.05,
+      geometry: { wheelBaseM: 0.3, maxWheelSpeedMps: 1, invertLeft: false, invertRight: false },
+      lidar,
+      left,
+      right,
+      safety: {
+        switches: [button, bumper],
+        battery: sources.battery,
+        imu: sources.imu,
+        wheels: sources.wheels,
+        motorDrivers: [driver],
+      },
+      elapsedMs: () => 0,
+    });
+    const trips: ReflexTrip[] = [];
+    const applied: AppliedDrive[] = [];
+    loop.onTrip((trip) => trips.push(trip));
+    loop.onApplied((drive) => applied.push(drive));
+
+    const rig = {
+      clock,
+      lidar,
+      left,
+      right,
+      button,
+      bumper,
+      driver,
+      sources,
+      loop,
+      trips,
+      applied,
+      command(vMps: number, wRadps = 0): void {
+        loop.submit({ source: 'cortex', vMps, wRadps, stampUs: clock.nowUs() });
+      },
+      scan(points: Array<[number, number]> = SIDE_WALL): void {
+        lidar.deliver(packet(clock.nowUs(), points));
+      },
+      /** Each period: the clock moves one period (the loop ticks), then `each` feeds what arrived, then writes complete. */
+      async run(periods: number, each: () => void = () => {}): Promise<void> {
+        for (let i = 0; i < periods; i++) {
+          clock.advanceBy(PERIOD_US);
+          each();
+          await settle();
+        }
+      },
+      /** Whatever `also` feeds arrives first in each period; then the lidar and the planner (asking for `vMps`) talk. */
+      async drive(periods: number, vMps: number, also: () => void = () => {}): Promise<void> {
+        await rig.run(periods, () => {
+          also();
+          rig.scan();
+          rig.command(vMps);
+        });
+      },
+      brakesSince(index: number): MotorCall[] {
+        return left.calls.slice(index).filter((c) => c.op === 'brake');
+      },
+    };
+    return rig;
+  }
+
+  /** A started rig, driving `vMps` for `periods` with the lidar and the planner fresh. */
+  async function driving(vMps = 0.3, periods = 40, overrides: Partial<ReflexSettings> = {}) {
+    const rig = safetyRig(overrides);
+    rig.loop.start();
+    rig.scan();
+    rig.command(vMps);
+    await settle();
+    await rig.drive(periods, vMps);
+    expect(rig.loop.status().state).toBe('clear');
+    expect(rig.loop.appliedDrive().vMps).toBeGreaterThan(0);
+    return rig;
+  }
+
+  it('brakes in the very call that reports the e-stop button pressed, and stays latched until resetEstop() after release', async () => {
+    // GIVEN a robot driving at 0.3 m/s
+    const rig = await driving(0.3);
+    const nowUs = rig.clock.nowUs();
+    const callsBefore = rig.left.calls.length;
+
+    // WHEN the e-stop button is pressed
+    rig.button.set(true, 'pressed');
+
+    // THEN, before any tick and before awaiting anything, both motors were told to brake, and the trip names the button
+    expect(rig.left.calls.slice(callsBefore)).toEqual([{ op: 'brake', atUs: nowUs }]);
+    expect(rig.right.last()).toEqual({ op: 'brake', atUs: nowUs });
+    expect(rig.trips).toHaveLength(1);
+    expect(rig.trips[0]).toMatchObject({ rule: 'estop-input', reason: 'estop-main: pressed', atUs: nowUs });
+    expect(rig.loop.status()).toMatchObject({ state: 'estop', rule: 'estop-input' });
+    await settle();
+
+    // WHEN the button is released and the planner keeps asking to drive for 1 s
+    rig.button.set(false, 'released');
+    const callsAfterBrake = rig.left.calls.length;
+    await rig.drive(100, 0.3);
+
+    // THEN nothing moves, and the status says a reset is needed
+    expect(rig.left.calls.length).toBe(callsAfterBrake);
+    expect(rig.loop.status()).toMatchObject({
+      state: 'estop',
+      reason: 'estop-main: pressed (latched: reset needed)',
+      trips: 1,
+    });
+
+    // WHEN the e-stop is reset
+    expect(rig.loop.resetEstop()).toEqual({ cleared: ['estop-input'], stillActive: [] });
+    await rig.drive(10, 0.3);
+
+    // THEN the robot drives again
+    expect(rig.loop.status().state).toBe('clear');
+    expect(rig.left.duties().at(-1)).toBeGreaterThan(0);
+  });
+
+  it('resetEstop() while the button is still pressed keeps the latch and reports it in stillActive', async () => {
+    // GIVEN a robot e-stopped by its button, still held down
+    const rig = await driving(0.3);
+    rig.button.set(true, 'pressed');
+    await settle();
+    const callsAfterBrake = rig.left.calls.length;
+
+    // WHEN someone resets
+    const reset = rig.loop.resetEstop();
+
+    // THEN the button is still active, and the robot stays braked
+    expect(reset).toEqual({ cleared: [], stillActive: [{ rule: 'estop-input', reason: 'estop-main: pressed' }] });
+    await rig.drive(20, 0.3);
+    expect(rig.left.calls.length).toBe(callsAfterBrake);
+    expect(rig.loop.status().state).toBe('estop');
+
+    // WHEN it is released and reset again, THEN it clears
+    rig.button.set(false, 'released');
+    expect(rig.loop.resetEstop()).toEqual({ cleared: ['estop-input'], stillActive: [] });
+  });
+
+  it('a bumper closing brakes at once and latches like the button', async () => {
+    const rig = await driving(0.3);
+    const nowUs = rig.clock.nowUs();
+    rig.bumper.set(true, 'pressed');
+    expect(rig.left.last()).toEqual({ op: 'brake', atUs: nowUs });
+    expect(rig.trips.map((t) => t.rule)).toEqual(['bumper']);
+    rig.bumper.set(false, 'released');
+    await rig.drive(10, 0.3);
+    expect(rig.loop.status()).toMatchObject({ state: 'estop', rule: 'bumper' });
+  });
+
+  it('requestEstop() brakes at once, and the trip carries the black box of the last 2 s at the loop rate, frozen', async () => {
+    // GIVEN a robot that has driven for 3 s
+    const rig = await driving(0.3, 300);
+    const nowUs = rig.clock.nowUs();
+    const callsBefore = rig.left.calls.length;
+
+    // WHEN the debug port asks for an e-stop
+    rig.loop.requestEstop('debug-port', 'operator pressed STOP');
+
+    // THEN the motors brake in the same call, and the trip says who asked and why
+    expect(rig.left.calls.slice(callsBefore)).toEqual([{ op: 'brake', atUs: nowUs }]);
+    expect(rig.right.last()).toEqual({ op: 'brake', atUs: nowUs });
+    expect(rig.trips).toHaveLength(1);
+    const trip = rig.trips[0];
+    expect(trip).toMatchObject({ rule: 'estop-request', reason: 'debug-port: operator pressed STOP', atUs: nowUs });
+
+    // AND its black box holds 2 s at 100 Hz, oldest first: the ticks 10 ms apart, then the trip itself
+    const box = trip?.blackBox ?? [];
+    expect(box).toHaveLength(2 * RATE_HZ);
+    const ticks = box.slice(0, -1);
+    ticks.forEach((entry, i) => {
+      expect(entry.tUs).toBe(nowUs - (ticks.length - 1 - i) * PERIOD_US);
+      expect(entry).toMatchObject({ action: 'none', cmdVMps: 0.3, aheadFreeM: null, batteryV: null, tiltDeg: null });
+      expect(entry.appliedVMps).toBeCloseTo(0.3, 9);
+    });
+    expect(box.at(-1)).toMatchObject({ tUs: nowUs, action: 'estop', rule: 'estop-request', appliedVMps: 0 });
+
+    // AND it stays as it was while the loop runs on
+    const copy = structuredClone(box);
+    await rig.drive(50, 0.3);
+    expect(trip?.blackBox).toEqual(copy);
+    expect(rig.loop.status()).toMatchObject({ state: 'estop', rule: 'estop-request' });
+  });
+
+  it('a manual override() drives while renewed, and stops after the dead-man timeout', async () => {
+    // GIVEN a started loop with lidar data and no planner at all
+    const rig = safetyRig();
+    rig.loop.start();
+    rig.scan();
+    await settle();
+    expect(rig.loop.status().state).toBe('stopped');
+
+    // WHEN a field engineer drives by hand, renewing every 100 ms for 1 s
+    await rig.run(100, () => {
+      rig.scan();
+      if (rig.clock.nowUs() % 100_000 === 0) rig.loop.override(0.3, 0);
+    });
+    const lastOverrideUs = rig.clock.nowUs();
+
+    // THEN the robot drives
+    expect(rig.loop.status().state).toBe('clear');
+    expect(rig.loop.appliedDrive().vMps).toBeCloseTo(0.3, 9);
+    expect(rig.trips).toEqual([]);
+
+    // WHEN the renewals stop
+    const callsBefore = rig.left.calls.length;
+    await rig.run(100, () => rig.scan());
+
+    // THEN the motors brake at the first evaluation past the dead-man timeout, and it is a dead-man trip
+    const brakes = rig.brakesSince(callsBefore);
+    expect(brakes).toHaveLength(1);
+    expect(brakes[0]?.atUs).toBeGreaterThan(lastOverrideUs + SETTINGS.deadmanTimeoutUs);
+    expect(brakes[0]?.atUs).toBeLessThanOrEqual(lastOverrideUs + SETTINGS.deadmanTimeoutUs + PERIOD_US);
+    expect(rig.trips.map((t) => t.rule)).toEqual(['deadman']);
+  });
+
+  it("a renewed manual override wins over the planner; once it lapses, the planner's fresh command is in force again", async () => {
+    // GIVEN a robot driving, the planner asking for 0.2 m/s every period
+    const rig = await driving(0.2, 10);
+
+    // WHEN a field engineer turns it in place by hand, renewing every 100 ms for 0.5 s
+    await rig.drive(50, 0.2, () => {
+      if (rig.clock.nowUs() % 100_000 === 0) rig.loop.override(0, 1);
+    });
+
+    // THEN it turns in place: the planner's forward speed is not applied
+    expect(rig.loop.appliedDrive()).toMatchObject({ vMps: 0, wRadps: 1 });
+    expect(rig.left.duties().at(-1)).toBeCloseTo(-0.15, 12);
+
+    // WHEN the renewals stop, THEN after the dead-man timeout the planner drives again, with no trip
+    await rig.drive(100, 0.2);
+    expect(rig.loop.appliedDrive().vMps).toBeCloseTo(0.2, 9);
+    expect(rig.loop.appliedDrive().wRadps).toBe(0);
+    expect(rig.trips).toEqual([]);
+  });
+
+  it('stops when heartbeat() has been missing for longer than cortexHeartbeatTimeoutUs, and drives again when it returns', async () => {
+    // GIVEN a robot driving with the planner thread beating every period
+    const rig = await driving(0.3, 10);
+    await rig.drive(30, 0.3, () => rig.loop.heartbeat());
+    const lastBeatUs = rig.clock.nowUs();
+    const callsBefore = rig.left.calls.length;
+
+    // WHEN the beats stop (commands and lidar still arrive)
+    await rig.drive(40, 0.3);
+
+    // THEN it brakes at the first evaluation past 200 ms
+    const brakes = rig.brakesSince(callsBefore);
+    expect(brakes).toHaveLength(1);
+    expect(brakes[0]?.atUs).toBe(lastBeatUs + 200_000 + PERIOD_US);
+    expect(rig.trips.map((t) => t.rule)).toEqual(['cortex-heartbeat']);
+    expect(rig.trips[0]?.reason).toBe('planner thread unresponsive: no heartbeat for 210 ms');
+
+    // WHEN it beats again, THEN motion resumes
+    await rig.drive(5, 0.3, () => rig.loop.heartbeat());
+    expect(rig.loop.status().state).toBe('clear');
+    expect(rig.left.duties().at(-1)).toBeGreaterThan(0);
+  });
+
+  it('with setPose() and a geofence, stops before the robot would leave the fence', async () => {
+    // GIVEN a fence whose east edge is 0.6 m ahead of the robot, and the robot's pose given at the start
+    const fenceEdgeM = 0.6;
+    const rig = safetyRig({
+      geofence: [
+        { xM: -1, yM: -1 },
+        { xM: fenceEdgeM, yM: -1 },
+        { xM: fenceEdgeM, yM: 1 },
+        { xM: -1, yM: 1 },
+      ],
+    });
+    rig.loop.start();
+    rig.loop.setPose({ xM: 0, yM: 0, yawRad: 0 });
+    rig.scan();
+    rig.command(0.3);
+    await settle();
+
+    // WHEN the planner drives east at 0.3 m/s for 3 s
+    await rig.drive(300, 0.3);
+
+    // THEN it was stopped by the geofence as the fence came within the stopping distance (0.16 m at 0.3 m/s),
+    // and it stands inside the fence
+    expect(rig.trips.map((t) => t.rule)).toEqual(['geofence']);
+    expect(rig.trips[0]?.reason).toBe('would leave the geofence within 0.16 m');
+    let xM = 0;
+    rig.applied.forEach((drive, i) => {
+      const untilUs = rig.applied[i + 1]?.stampUs ?? rig.clock.nowUs();
+      xM += (drive.vMps * (untilUs - drive.stampUs)) / 1e6;
+    });
+    expect(rig.loop.appliedDrive().vMps).toBe(0);
+    expect(xM).toBeGreaterThan(fenceEdgeM - 0.16);
+    expect(xM).toBeLessThanOrEqual(fenceEdgeM - 0.16 + 0.3 * (PERIOD_US / 1e6) + 1e-9);
+  });
+
+  it('reads the battery: a 1 s sag does nothing, a 2 s one stops and names the voltage', async () => {
+    // GIVEN a robot driving on a healthy battery, measured every period
+    const rig = await driving(0.3, 10);
+    await rig.drive(20, 0.3, () => rig.sources.measureBattery(11.8));
+
+    // WHEN the voltage sags to 10.0 V for 1 s, then recovers for 3 s
+    await rig.drive(100, 0.3, () => rig.sources.measureBattery(10.0));
+    await rig.drive(300, 0.3, () => rig.sources.measureBattery(11.8));
+
+    // THEN nothing happened
+    expect(rig.trips).toEqual([]);
+
+    // WHEN it stays at 10.0 V
+    const sagFromUs = rig.clock.nowUs() + PERIOD_US;
+    await rig.drive(250, 0.3, () => rig.sources.measureBattery(10.0));
+
+    // THEN the robot stopped 2 s after the first low reading was seen, naming the voltage and the limit
+    expect(rig.trips).toHaveLength(1);
+    expect(rig.trips[0]).toMatchObject({
+      rule: 'battery-critical',
+      reason: 'battery critical: 10.00 V (limit 10.2 V)',
+    });
+    expect(rig.trips[0]?.atUs).toBe(sagFromUs + 2_000_000);
+    expect(rig.trips[0]?.blackBox?.at(-1)).toMatchObject({ batteryV: 10.0, action: 'stop', rule: 'battery-critical' });
+  });
+
+  it('reads the IMU: a tilt beyond the limit stops, an impact latches an e-stop', async () => {
+    // GIVEN a robot driving level
+    const rig = await driving(0.3, 10);
+    await rig.drive(10, 0.3, () => rig.sources.sampleImu(0, 0, G_MPS2));
+    expect(rig.trips).toEqual([]);
+
+    // WHEN it pitches 35° (gravity seen 35° from the z axis)
+    const tilt = (35 * Math.PI) / 180;
+    await rig.drive(1, 0.3, () => rig.sources.sampleImu(G_MPS2 * Math.sin(tilt), 0, G_MPS2 * Math.cos(tilt)));
+
+    // THEN it stops, naming the tilt
+    expect(rig.trips.at(-1)).toMatchObject({ rule: 'tilt', reason: 'tilted 35° (limit 30°)' });
+    expect(rig.left.last()?.op).toBe('brake');
+
+    // WHEN it is level again, and then a 4.5 g shock comes (3.5 g beyond gravity)
+    await rig.drive(50, 0.3, () => rig.sources.sampleImu(0, 0, G_MPS2));
+    expect(rig.loop.status().state).toBe('clear');
+    await rig.drive(1, 0.3, () => rig.sources.sampleImu(0, 0, 4.5 * G_MPS2));
+
+    // THEN it is an e-stop, latched after the shock is gone
+    expect(rig.trips.at(-1)).toMatchObject({ rule: 'impact', reason: 'impact of 3.5 g (limit 3 g)' });
+    await rig.drive(50, 0.3, () => rig.sources.sampleImu(0, 0, G_MPS2));
+    expect(rig.loop.status()).toMatchObject({ state: 'estop', rule: 'impact' });
+    expect(rig.loop.resetEstop()).toEqual({ cleared: ['impact'], stillActive: [] });
+  });
+
+  it('reads the wheel encoders: turning wheels are fine, wheels that barely turn are a stall after stallTimeUs', async () => {
+    // GIVEN a robot whose encoders count what it drives
+    const rig = await driving(0.3, 10);
+    await rig.drive(200, 0.3, () => rig.sources.countWheels((rig.loop.appliedDrive().vMps * PERIOD_US) / 1e6));
+
+    // THEN nothing stalls
+    expect(rig.trips).toEqual([]);
+    expect(rig.loop.appliedDrive().vMps).toBeCloseTo(0.3, 9);
+
+    // WHEN the wheels barely turn (0.06 m/s: slipping on the spot), the planner still asking for 0.3 m/s
+    const stuckFromUs = rig.clock.nowUs();
+    await rig.drive(100, 0.3, () => rig.sources.countWheels((0.06 * PERIOD_US) / 1e6));
+
+    // THEN the stall is a trip stallTimeUs after the first evaluation that saw it (the reading of the next period)
+    expect(rig.trips.map((t) => t.rule)).toEqual(['wheel-stall']);
+    expect(rig.trips[0]?.reason).toBe('wheels stalled: commanded 0.30 m/s, encoders read 0.06 m/s');
+    const stallUs = stuckFromUs + PERIOD_US + 500_000;
+    expect(rig.trips[0]?.atUs).toBe(stallUs);
+    expect(rig.left.calls.filter((c) => c.op === 'brake' && c.atUs === stallUs)).toHaveLength(1);
+  });
+
+  it('a failed motor driver brakes both channels, and motion resumes once it is ok', async () => {
+    const rig = await driving(0.3);
+    rig.driver.state = { state: 'failed', reason: 'i2c-1 0x60: no acknowledge', sinceUs: rig.clock.nowUs() };
+    await rig.drive(1, 0.3);
+    expect(rig.left.last()?.op).toBe('brake');
+    expect(rig.right.last()?.op).toBe('brake');
+    expect(rig.trips.at(-1)?.reason).toBe(
+      'motor driver failed, the others are stopped: motor-hat: i2c-1 0x60: no acknowledge',
+    );
+    rig.driver.state = OK;
+    await rig.drive(5, 0.3);
+    expect(rig.loop.status().state).toBe('clear');
+  });
+
+  it('after stop(), nothing the devices report causes a trip or a motor write other than the final brake', async () => {
+    // GIVEN a robot driving, then stopped
+    const rig = await driving(0.3);
+    const callsBefore = rig.left.calls.length;
+    rig.loop.stop();
+    await settle();
+    expect(rig.left.calls.slice(callsBefore).map((c) => c.op)).toEqual(['brake']);
+    expect(rig.right.last()?.op).toBe('brake');
+    const leftCalls = rig.left.calls.length;
+    const rightCalls = rig.right.calls.length;
+
+    // WHEN, while shutting down, every device reports something alarming, and commands keep coming
+    rig.button.set(true, 'stopped: treated as pressed');
+    rig.bumper.set(true, 'pressed');
+    rig.scan(WALL_AHEAD);
+    rig.sources.measureBattery(9.0);
+    rig.sources.sampleImu(0, 0, 6 * G_MPS2);
+    rig.driver.state = { state: 'failed', reason: 'closed', sinceUs: rig.clock.nowUs() };
+    rig.loop.requestEstop('debug-port', 'late');
+    rig.loop.override(0.5, 1);
+    await rig.drive(300, 0.3, () => rig.sources.countWheels(0));
+
+    // THEN no motor was written again and nothing was reported as a trip
+    expect(rig.left.calls.length).toBe(leftCalls);
+    expect(rig.right.calls.length).toBe(rightCalls);
+    expect(rig.trips).toEqual([]);
+    expect(rig.loop.status().trips).toBe(0);
+  });
+});

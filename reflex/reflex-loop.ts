@@ -9,6 +9,8 @@ import type { DigitalInputDevice } from '../hal/digital-input/api.js';
 import type { EncoderReading } from '../hal/encoder/api.js';
 import type { ImuSample } from '../hal/imu/api.js';
 import type { LidarDevice } from '../hal/lidar/api.js';
+import type { RangeDevice, RangeReading } from '../hal/range/api.js';
+import type { LidarPoints } from '../messages/lidar-points.js';
 import type { MotorChannel } from '../hal/motor/api.js';
 import {
   ReflexArbiter,
@@ -48,6 +50,8 @@ export interface SafetySources {
   wheels?: { lastReading(): EncoderReading | null } | null;
   /** Every motor driver, for its health. */
   motorDrivers?: readonly Device[];
+  /** Single-beam range sensors: their returns count as obstacles like the lidar's. */
+  ranges?: readonly RangeDevice[];
 }
 
 export interface ReflexLoopOptions {
@@ -118,6 +122,7 @@ export class ReflexLoop {
   private measuredWheels: { measuredVMps: number; stampUs: number } | null = null;
   private lastInputs: ReflexInputs | null = null;
   private halted = false;
+  private readonly rangeLastDataUs = new Map<string, number>();
 
   constructor(private readonly o: ReflexLoopOptions) {
     this.arbiter = new ReflexArbiter(o.settings);
@@ -131,6 +136,14 @@ export class ReflexLoop {
       this.evaluate();
     });
     for (const input of o.safety?.switches ?? []) input.onChange(() => this.evaluate());
+    for (const range of o.safety?.ranges ?? []) {
+      range.onReading((reading) => {
+        this.rangeLastDataUs.set(range.id, reading.stampUs);
+        if (reading.status !== 'ok' || !Number.isFinite(reading.distanceM)) return;
+        this.scan.update(rangePoint(range, reading), this.odometryAt(reading.stampUs));
+        this.evaluate();
+      });
+    }
   }
 
   start(): void {
@@ -293,6 +306,12 @@ export class ReflexLoop {
         settings.lidarStaleTimeoutUs,
       ),
       cortexHeartbeatUs: this.cortexHeartbeatUs,
+      rangeSensors: (safety?.ranges ?? []).map((r) => ({
+        id: r.id,
+        lastDataUs: this.rangeLastDataUs.get(r.id) ?? -Infinity,
+        healthy: r.health().state === 'ok',
+        reason: r.health().reason,
+      })),
       recentDeadlineMisses: this.missTimesUs.length,
       switches: (safety?.switches ?? []).map((s) => ({ id: s.id, role: s.role, ...s.state() })),
       motorDrivers: (safety?.motorDrivers ?? []).map((d) => ({
@@ -420,6 +439,21 @@ export class ReflexLoop {
         if (this.wanted !== want) this.flush();
       });
   }
+}
+
+/** A range reading as one robot-frame point, through the sensor's mount. */
+function rangePoint(range: RangeDevice, reading: RangeReading): LidarPoints {
+  const mount = range.mount();
+  const bearing = (mount.yawDeg * Math.PI) / 180;
+  return {
+    deviceId: range.id,
+    stampUs: reading.stampUs,
+    count: 1,
+    xM: Float32Array.of(mount.xM + reading.distanceM * Math.cos(bearing)),
+    yM: Float32Array.of(mount.yM + reading.distanceM * Math.sin(bearing)),
+    rangeM: Float32Array.of(reading.distanceM),
+    intensity: Uint8Array.of(255),
+  };
 }
 
 function batteryInput(reading: BatteryReading | null): ReflexInputs['battery'] {

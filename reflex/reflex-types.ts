@@ -12,6 +12,8 @@ export interface ReflexSettings {
   deadmanTimeoutUs: number;
   /** Lidar data older than this → stop, microseconds. */
   lidarStaleTimeoutUs: number;
+  /** Range-sensor data older than this → stop, microseconds. Default 300 ms. */
+  rangeStaleTimeoutUs?: number;
   /** Deceleration the stopping distance assumes, m/s². */
   brakingDecelMps2: number;
   /** Time from seeing an obstacle to the wheels braking, seconds. */
@@ -80,6 +82,8 @@ export interface ReflexInputs {
   /** Nearest obstacle in the corridor swept driving forward / backward (null: none seen). */
   pathAhead: PathObstacle | null;
   pathBehind: PathObstacle | null;
+  /** Single-beam range sensors the reflex also watches (their returns join the lidar's). */
+  rangeSensors?: ReadonlyArray<{ id: string; lastDataUs: number; healthy: boolean; reason: string }>;
   /** Nearest obstacle inside the circle the footprint sweeps when turning (null: clear). */
   turnSweep?: PathObstacle | null;
   /** Clock time of the planner thread's last heartbeat. */

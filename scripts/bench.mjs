@@ -56,6 +56,25 @@ const benches = {
       realTimeFactorMax: factors[runs - 1],
     };
   },
+
+  /**
+   * The reflex's stop latency and loop lateness while the planner thread is stuck and 2000 mesh
+   * messages a second flood the comms thread, against the same stop decided in the planner's
+   * thread (scripts/bench-reflex/, docs/benchmarks.md). Options: --trials N, --worker-nice N.
+   */
+  reflex(args) {
+    const script = join(root, 'dist', 'scripts', 'bench-reflex', 'reflex-bench.js');
+    if (!existsSync(script)) throw new Error(`${script} is missing: run "npm run build" first`);
+    const result = spawnSync(process.execPath, [script, ...args], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      encoding: 'utf8',
+    });
+    if (result.status !== 0) throw new Error(`the reflex bench exited ${result.status}`);
+    const last = result.stdout.trim().split('\n').at(-1) ?? '';
+    const { bench: _bench, ...figures } = JSON.parse(last);
+    return figures;
+  },
 };
 
 const name = process.argv[2];
@@ -68,7 +87,7 @@ if (!existsSync(cli)) {
   process.exit(2);
 }
 try {
-  const figures = benches[name]();
+  const figures = benches[name](process.argv.slice(3));
   console.log(JSON.stringify({ bench: name, ...figures }));
 } catch (error) {
   console.error(`bench ${name} failed: ${error instanceof Error ? error.message : String(error)}`);

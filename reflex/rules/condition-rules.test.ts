@@ -108,7 +108,10 @@ describe('rule battery-critical', () => {
     expect(first?.atUs).toBe(SETTINGS.batteryHoldUs);
     expect(first?.decision).toMatchObject({ rule: 'battery-critical', vMps: 0, wRadps: 0 });
     expect(first?.decision.reason).toBe('battery critical: 10.00 V (limit 10.2 V)');
-    expect(first?.decision.trip).toEqual({ rule: 'battery-critical', reason: 'battery critical: 10.00 V (limit 10.2 V)' });
+    expect(first?.decision.trip).toEqual({
+      rule: 'battery-critical',
+      reason: 'battery critical: 10.00 V (limit 10.2 V)',
+    });
   });
 
   it('needs the dip unbroken: one reading back above the level starts the filter over', () => {
@@ -124,7 +127,9 @@ describe('rule battery-critical', () => {
     // GIVEN a robot stopped by a critical battery
     const arbiter = runningArbiter();
     const from = T0 + STEP_US;
-    expect(runFor(arbiter, from, 2_000_000, (now) => ({ battery: battery(now, 10.0) })).at(-1)?.decision.action).toBe('stop');
+    expect(runFor(arbiter, from, 2_000_000, (now) => ({ battery: battery(now, 10.0) })).at(-1)?.decision.action).toBe(
+      'stop',
+    );
 
     // WHEN a charged battery is swapped in
     const swapped = from + 2_100_000;
@@ -172,15 +177,24 @@ describe('rule battery-low', () => {
     const arbiter = runningArbiter();
     runFor(arbiter, T0 + STEP_US, 2_000_000, (now) => ({ battery: battery(now, 10.5) }));
     const now = T0 + 2_200_000;
-    expect(arbiter.update(now, inputsAt(now, 0.2, 0, { battery: battery(now, 10.5) }))).toMatchObject({ action: 'limit', vMps: 0.2 });
-    expect(arbiter.update(now, inputsAt(now, -0.4, 0, { battery: battery(now, 10.5) }))).toMatchObject({ action: 'limit', vMps: -0.25 });
+    expect(arbiter.update(now, inputsAt(now, 0.2, 0, { battery: battery(now, 10.5) }))).toMatchObject({
+      action: 'limit',
+      vMps: 0.2,
+    });
+    expect(arbiter.update(now, inputsAt(now, -0.4, 0, { battery: battery(now, 10.5) }))).toMatchObject({
+      action: 'limit',
+      vMps: -0.25,
+    });
   });
 
   it('clears at once when the voltage is back above the low level', () => {
     const arbiter = runningArbiter();
     runFor(arbiter, T0 + STEP_US, 2_000_000, (now) => ({ battery: battery(now, 10.5) }));
     const now = T0 + 2_200_000;
-    expect(arbiter.update(now, inputsAt(now, 0.4, 0, { battery: battery(now, 11.0) }))).toMatchObject({ action: 'none', vMps: 0.4 });
+    expect(arbiter.update(now, inputsAt(now, 0.4, 0, { battery: battery(now, 11.0) }))).toMatchObject({
+      action: 'none',
+      vMps: 0.4,
+    });
   });
 });
 
@@ -219,13 +233,18 @@ describe('rule tilt', () => {
     now = levelFrom + SETTINGS.clearHoldUs - 1;
     expect(arbiter.update(now, inputsAt(now, 0.3, 0, { imu: imu(now, 2) })).action).toBe('stop');
     now = levelFrom + SETTINGS.clearHoldUs;
-    expect(arbiter.update(now, inputsAt(now, 0.3, 0, { imu: imu(now, 2) }))).toMatchObject({ action: 'none', vMps: 0.3 });
+    expect(arbiter.update(now, inputsAt(now, 0.3, 0, { imu: imu(now, 2) }))).toMatchObject({
+      action: 'none',
+      vMps: 0.3,
+    });
   });
 
   it('does not act on an IMU sample older than 1 s, and is off when tiltLimitDeg is 0', () => {
     const now = T0 + 2_000_000;
     expect(runningArbiter().update(now, inputsAt(now, 0.3, 0, { imu: imu(now - 1_000_001, 60) })).action).toBe('none');
-    expect(runningArbiter({ ...SETTINGS, tiltLimitDeg: 0 }).update(now, inputsAt(now, 0.3, 0, { imu: imu(now, 60) })).action).toBe('none');
+    expect(
+      runningArbiter({ ...SETTINGS, tiltLimitDeg: 0 }).update(now, inputsAt(now, 0.3, 0, { imu: imu(now, 60) })).action,
+    ).toBe('none');
   });
 });
 
@@ -270,12 +289,14 @@ describe('rule wheel-stall', () => {
     }
   });
 
-  it('clears at once when the command falls to zero', () => {
+  it('clears at once when the command falls to zero, before the motors have been given it', () => {
     const arbiter = runningArbiter();
     const from = T0 + STEP_US;
-    expect(runFor(arbiter, from, 1_000_000, (now) => ({ wheels: wheels(now, 0) })).at(-1)?.decision.rule).toBe('wheel-stall');
+    expect(runFor(arbiter, from, 1_000_000, (now) => ({ wheels: wheels(now, 0) })).at(-1)?.decision.rule).toBe(
+      'wheel-stall',
+    );
     const now = from + 1_100_000;
-    expect(arbiter.update(now, inputsAt(now, 0, 0, { wheels: wheels(now, 0) })).action).toBe('none');
+    expect(arbiter.update(now, inputsAt(now, 0, 0, { appliedVMps: 0.4, wheels: wheels(now, 0) })).action).toBe('none');
     expect(arbiter.holding()).toEqual([]);
   });
 

@@ -89,13 +89,19 @@ describe('rule geofence: inside', () => {
     // 0.1 m/s: stopping distance 0.005 + 0.005 + 0.1 = 0.11 m, inside the 0.2 m left
     const arbiter = runningArbiter();
     const now = T0 + 10_000;
-    expect(arbiter.update(now, inputsAt(now, 0.1, 0, { pose: pose(3.8, 1.5, EAST) }))).toMatchObject({ action: 'none', vMps: 0.1 });
+    expect(arbiter.update(now, inputsAt(now, 0.1, 0, { pose: pose(3.8, 1.5, EAST) }))).toMatchObject({
+      action: 'none',
+      vMps: 0.1,
+    });
   });
 
   it('lets the robot drive away from a fence it is close to', () => {
     const arbiter = runningArbiter();
     const now = T0 + 10_000;
-    expect(arbiter.update(now, inputsAt(now, 0.5, 0, { pose: pose(3.95, 1.5, WEST) }))).toMatchObject({ action: 'none', vMps: 0.5 });
+    expect(arbiter.update(now, inputsAt(now, 0.5, 0, { pose: pose(3.95, 1.5, WEST) }))).toMatchObject({
+      action: 'none',
+      vMps: 0.5,
+    });
   });
 
   it('stops reversing out over the fence', () => {
@@ -114,7 +120,10 @@ describe('rule geofence: inside', () => {
     let now = T0 + 10_000;
     expect(arbiter.update(now, inputsAt(now, 0.5, 0, { pose: pose(3.8, 1.5, EAST) })).action).toBe('stop');
     now += 10_000;
-    expect(arbiter.update(now, inputsAt(now, 0.1, 0, { pose: pose(3.8, 1.5, EAST) }))).toMatchObject({ action: 'none', vMps: 0.1 });
+    expect(arbiter.update(now, inputsAt(now, 0.1, 0, { pose: pose(3.8, 1.5, EAST) }))).toMatchObject({
+      action: 'none',
+      vMps: 0.1,
+    });
   });
 });
 
@@ -135,7 +144,10 @@ describe('rule geofence: outside', () => {
   it('stops driving along the fence outside it (not closer)', () => {
     const arbiter = runningArbiter();
     const now = T0 + 10_000;
-    expect(arbiter.update(now, inputsAt(now, 0.3, 0, { pose: pose(4.5, 1.5, NORTH) }))).toMatchObject({ action: 'stop', rule: 'geofence' });
+    expect(arbiter.update(now, inputsAt(now, 0.3, 0, { pose: pose(4.5, 1.5, NORTH) }))).toMatchObject({
+      action: 'stop',
+      rule: 'geofence',
+    });
   });
 
   it('allows driving back in, forwards', () => {
@@ -153,7 +165,10 @@ describe('rule geofence: outside', () => {
   it('allows reversing back in', () => {
     const arbiter = runningArbiter();
     const now = T0 + 10_000;
-    expect(arbiter.update(now, inputsAt(now, -0.3, 0, { pose: pose(4.5, 1.5, EAST) }))).toMatchObject({ action: 'none', vMps: -0.3 });
+    expect(arbiter.update(now, inputsAt(now, -0.3, 0, { pose: pose(4.5, 1.5, EAST) }))).toMatchObject({
+      action: 'none',
+      vMps: -0.3,
+    });
   });
 
   it('always allows rotation in place, whichever way the robot faces', () => {
@@ -192,8 +207,13 @@ describe('rule geofence: off', () => {
   it('is silent with no fence, a fence of fewer than 3 points, or no pose', () => {
     const now = T0 + 10_000;
     const out = pose(10, 10, EAST);
-    expect(runningArbiter({ ...SETTINGS, geofence: null }).update(now, inputsAt(now, 0.3, 0, { pose: out })).action).toBe('none');
-    expect(runningArbiter({ ...SETTINGS, geofence: FENCE.slice(0, 2) }).update(now, inputsAt(now, 0.3, 0, { pose: out })).action).toBe('none');
+    expect(
+      runningArbiter({ ...SETTINGS, geofence: null }).update(now, inputsAt(now, 0.3, 0, { pose: out })).action,
+    ).toBe('none');
+    expect(
+      runningArbiter({ ...SETTINGS, geofence: FENCE.slice(0, 2) }).update(now, inputsAt(now, 0.3, 0, { pose: out }))
+        .action,
+    ).toBe('none');
     expect(runningArbiter().update(now, inputsAt(now, 0.3, 0, { pose: null })).action).toBe('none');
     expect(runningArbiter().update(now, inputsAt(now, 0.3, 0, { pose: out })).action).toBe('stop');
   });

@@ -201,6 +201,28 @@ describe('rule estop-input', () => {
     expect(released.reason).toBe('estop-main: pressed (latched: reset needed)');
   });
 
+  it('a latched e-stop stays latched through a spell of the button not being read (its line reopening)', () => {
+    // GIVEN a robot e-stopped by its button
+    const arbiter = runningArbiter();
+    let now = T0 + 10_000;
+    arbiter.update(now, inputsAt(now, 0.3, 0, { switches: [estopButton(true)] }));
+
+    // WHEN the line is lost and reopened (not read yet), then reads released
+    now += 10_000;
+    const unread = arbiter.update(
+      now,
+      inputsAt(now, 0.3, 0, { switches: [estopButton(true, 'not read yet: treated as pressed', false)] }),
+    );
+    now += 10_000;
+    const released = arbiter.update(now, inputsAt(now, 0.3, 0, { switches: [estopButton(false)] }));
+
+    // THEN it is still an e-stop that needs a reset
+    expect(unread).toMatchObject({ vMps: 0, wRadps: 0, rule: 'estop-input', trip: null });
+    expect(released).toMatchObject({ action: 'estop', rule: 'estop-input' });
+    expect(released.reason).toMatch(/\(latched: reset needed\)$/);
+    expect(arbiter.resetEstop().cleared).toEqual(['estop-input']);
+  });
+
   it('names every pressed button, and ignores bumpers', () => {
     const arbiter = runningArbiter();
     const now = T0 + 10_000;

@@ -72,14 +72,19 @@ describe('rule obstacle: turning in place', () => {
 
     // THEN it is stopped, the turn included, and the trip says where the post is and why
     expect(decision).toMatchObject({ action: 'stop', vMps: 0, wRadps: 0, rule: 'obstacle' });
-    expect(decision.reason).toBe('obstacle 0.03 m from the turning footprint (lidar return at bearing 68°): cannot turn in place');
+    expect(decision.reason).toBe(
+      'obstacle 0.03 m from the turning footprint (lidar return at bearing 68°): cannot turn in place',
+    );
     expect(decision.trip).toEqual({ rule: 'obstacle', reason: decision.reason });
   });
 
   it('stops turning either way', () => {
     const arbiter = runningArbiter();
     const now = T0 + 10_000;
-    expect(arbiter.update(now, inputsAt(now, 0, -1.5, { turnSweep: POST }))).toMatchObject({ action: 'stop', wRadps: 0 });
+    expect(arbiter.update(now, inputsAt(now, 0, -1.5, { turnSweep: POST }))).toMatchObject({
+      action: 'stop',
+      wRadps: 0,
+    });
   });
 
   it('lets a turn in place through when the turning circle is clear, whatever is ahead or behind', () => {
@@ -103,14 +108,23 @@ describe('rule obstacle: turning in place', () => {
   it('does not count a turn rate of 0.05 rad/s or less as a turn', () => {
     const arbiter = runningArbiter();
     const now = T0 + 10_000;
-    expect(arbiter.update(now, inputsAt(now, 0, 0.05, { turnSweep: POST }))).toMatchObject({ action: 'none', wRadps: 0.05 });
-    expect(arbiter.update(now, inputsAt(now, 0, 0.06, { turnSweep: POST }))).toMatchObject({ action: 'stop', wRadps: 0 });
+    expect(arbiter.update(now, inputsAt(now, 0, 0.05, { turnSweep: POST }))).toMatchObject({
+      action: 'none',
+      wRadps: 0.05,
+    });
+    expect(arbiter.update(now, inputsAt(now, 0, 0.06, { turnSweep: POST }))).toMatchObject({
+      action: 'stop',
+      wRadps: 0,
+    });
   });
 
   it('does not hold back straight driving for something only in the turning circle', () => {
     const arbiter = runningArbiter();
     const now = T0 + 10_000;
-    expect(arbiter.update(now, inputsAt(now, 0.3, 0, { turnSweep: POST }))).toMatchObject({ action: 'none', vMps: 0.3 });
+    expect(arbiter.update(now, inputsAt(now, 0.3, 0, { turnSweep: POST }))).toMatchObject({
+      action: 'none',
+      vMps: 0.3,
+    });
   });
 
   it('reports a blocked turn as one trip while it lasts', () => {
@@ -182,7 +196,10 @@ describe('rule obstacle: a stop for an obstacle in the path and the turning circ
     expect(clear).toMatchObject({ action: 'stop', rule: 'obstacle', vMps: 0, wRadps: 0.8 });
 
     // WHEN the turning circle is blocked, THEN the robot does not turn either
-    const blocked = arbiter.update(now + 10_000, inputsAt(now + 10_000, 0.4, 0.8, { pathAhead: WALL, turnSweep: POST }));
+    const blocked = arbiter.update(
+      now + 10_000,
+      inputsAt(now + 10_000, 0.4, 0.8, { pathAhead: WALL, turnSweep: POST }),
+    );
     expect(blocked).toMatchObject({ action: 'stop', rule: 'obstacle', vMps: 0, wRadps: 0 });
   });
 
@@ -190,8 +207,13 @@ describe('rule obstacle: a stop for an obstacle in the path and the turning circ
     const arbiter = runningArbiter();
     const behind = obstacle(0.05, -0.25, 0);
     const now = T0 + 10_000;
-    expect(arbiter.update(now, inputsAt(now, -0.4, 0.8, { pathBehind: behind }))).toMatchObject({ action: 'stop', wRadps: 0.8 });
-    expect(arbiter.update(now + 10_000, inputsAt(now + 10_000, -0.4, 0.8, { pathBehind: behind, turnSweep: POST }))).toMatchObject({
+    expect(arbiter.update(now, inputsAt(now, -0.4, 0.8, { pathBehind: behind }))).toMatchObject({
+      action: 'stop',
+      wRadps: 0.8,
+    });
+    expect(
+      arbiter.update(now + 10_000, inputsAt(now + 10_000, -0.4, 0.8, { pathBehind: behind, turnSweep: POST })),
+    ).toMatchObject({
       action: 'stop',
       wRadps: 0,
     });

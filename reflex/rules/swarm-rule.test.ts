@@ -87,7 +87,11 @@ describe('rule swarm-hold', () => {
   it('holds reversing too', () => {
     const arbiter = runningArbiter();
     const now = T0 + 10_000;
-    expect(arbiter.update(now, inputsAt(now, -0.2, 0, { swarmHold: CLAIM }))).toMatchObject({ action: 'stop', rule: 'swarm-hold', vMps: 0 });
+    expect(arbiter.update(now, inputsAt(now, -0.2, 0, { swarmHold: CLAIM }))).toMatchObject({
+      action: 'stop',
+      rule: 'swarm-hold',
+      vMps: 0,
+    });
   });
 
   it('has nothing to say to a robot standing or turning in place', () => {
@@ -121,7 +125,11 @@ describe('rule swarm-hold', () => {
   it('outranks the mission: a limit on the command does not let it through', () => {
     const arbiter = runningArbiter();
     const now = T0 + 10_000;
-    expect(arbiter.update(now, inputsAt(now, 0.8, 0, { swarmHold: CLAIM }))).toMatchObject({ action: 'stop', rule: 'swarm-hold', vMps: 0 });
+    expect(arbiter.update(now, inputsAt(now, 0.8, 0, { swarmHold: CLAIM }))).toMatchObject({
+      action: 'stop',
+      rule: 'swarm-hold',
+      vMps: 0,
+    });
   });
 
   it('a simultaneous dead-man names the dead-man, and no turn passes', () => {
@@ -140,7 +148,10 @@ describe('rule swarm-hold', () => {
   describe('is below every safety stop', () => {
     const now = T0 + 10_000;
     const causes: Array<[string, Partial<ReflexInputs>]> = [
-      ['estop-input', { switches: [{ id: 'estop-main', role: 'estop', active: true, reason: 'pressed', known: true }] }],
+      [
+        'estop-input',
+        { switches: [{ id: 'estop-main', role: 'estop', active: true, reason: 'pressed', known: true }] },
+      ],
       ['bumper', { switches: [{ id: 'bumper-front', role: 'bumper', active: true, reason: 'pressed', known: true }] }],
       ['impact', { imu: { tiltDeg: 0, shockG: 5, stampUs: now } }],
       ['lidar-stale', { lidarHealthy: false, lidarHealthReason: 'unplugged' }],

@@ -2,6 +2,7 @@ import type { ReflexRule } from '../reflex-types.js';
 
 const DEFAULT_HEARTBEAT_TIMEOUT_US = 1_000_000;
 const DEFAULT_OVERRUN_LIMIT = 5;
+const DEFAULT_RANGE_STALE_US = 300_000;
 
 /**
  * Stops for what the reflex cannot see or trust: stale or failed lidar, a silent planner (no
@@ -24,6 +25,27 @@ export const WATCHDOG_RULES: readonly ReflexRule[] = [
         return { action: 'stop', reason: `lidar data stale (${age}, limit ${settings.lidarStaleTimeoutUs / 1000} ms)` };
       }
       return null;
+    },
+  },
+  {
+    id: 'range-stale',
+    trigger: 'a range sensor (TFmini-S, ...) silent for longer than reflex.rangeStaleTimeoutMs, or not ok',
+    action: 'stop',
+    clears: 'fresh readings from every range sensor',
+    params: ['reflex.rangeStaleTimeoutMs'],
+    clearHoldUs: () => 0,
+    evaluate({ nowUs, inputs, settings }) {
+      const limitUs = settings.rangeStaleTimeoutUs ?? DEFAULT_RANGE_STALE_US;
+      const problems = (inputs.rangeSensors ?? []).flatMap((sensor) => {
+        if (!sensor.healthy) return [`${sensor.id} not ok: ${sensor.reason || 'no data yet'}`];
+        const ageUs = nowUs - sensor.lastDataUs;
+        if (ageUs > limitUs)
+          return [
+            `${sensor.id} data stale (${Number.isFinite(ageUs) ? `${Math.round(ageUs / 1000)} ms old` : 'never received'})`,
+          ];
+        return [];
+      });
+      return problems.length === 0 ? null : { action: 'stop', reason: problems.join('; ') };
     },
   },
   {

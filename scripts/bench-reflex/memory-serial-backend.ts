@@ -1,4 +1,9 @@
-import type { SerialBackend, SerialConnection, SerialHandlers, SerialOpenOptions } from '../../hal/transport/serial/api.js';
+import type {
+  SerialBackend,
+  SerialConnection,
+  SerialHandlers,
+  SerialOpenOptions,
+} from '../../hal/transport/serial/api.js';
 import { TransportError } from '../../hal/transport/transport-error.js';
 
 /**

@@ -1,4 +1,9 @@
-import { Pca9685Registers, decodeTb6612, type Tb6612Output, type Tb6612PinMap } from '../../hal/motor/pca9685-tb6612/codec.js';
+import {
+  Pca9685Registers,
+  decodeTb6612,
+  type Tb6612Output,
+  type Tb6612PinMap,
+} from '../../hal/motor/pca9685-tb6612/codec.js';
 import type { I2cBackend, I2cBus } from '../../hal/transport/i2c/api.js';
 import { TransportError } from '../../hal/transport/transport-error.js';
 

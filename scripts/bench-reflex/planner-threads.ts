@@ -19,7 +19,8 @@ export function runSpinningPlanner(main: MainPort): void {
   let sweep = 0;
   for (;;) {
     const cost = new Float64Array(GRID_CELLS);
-    for (let i = 1; i < GRID_CELLS; i++) cost[i] = Math.min((cost[i - 1] ?? 0) + 1, Math.hypot(i & 127, (i >> 7) + sweep));
+    for (let i = 1; i < GRID_CELLS; i++)
+      cost[i] = Math.min((cost[i - 1] ?? 0) + 1, Math.hypot(i & 127, (i >> 7) + sweep));
     sweep = (sweep + 1) % 1_000;
   }
 }

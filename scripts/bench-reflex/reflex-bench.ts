@@ -59,14 +59,26 @@ const CLEAR_HOLD_MS = 10;
 /** The busy planner of the baseline blocks its thread this long out of every period, ms (BRIEF §4). */
 const STALL_MS = 50;
 const STALL_PERIOD_MS = 60;
-const LEAD_PACKETS = { min: 1, max: 6 };
+/**
+ * Room packets between the robot driving again and the obstacle, drawn at random so that the
+ * obstacle falls at any phase of the periodic activity it could meet: for the reflex, its loop
+ * (10 ms at 100 Hz: 1..4 packets of 2.67 ms); for the baseline, the planner's stall cycle (its
+ * stop comes just after a stall, so a shorter lead would put the next obstacle early in the next
+ * stall every time: 1..23 packets span the 60 ms cycle).
+ */
+const REFLEX_LEAD_PACKETS = { min: 1, max: 4 };
+const BASELINE_LEAD_PACKETS = { min: 1, max: 23 };
 const STOP_TIMEOUT_MS = 1_000;
-/** Longest a trial run may take, ms, whatever the trial count. */
-const MAX_RUN_MS = 60_000;
+/**
+ * Longest the reflex's and the baseline's trial runs may take, ms, whatever the trial count (a
+ * thousand trials take about 27 s and 62 s), so that the whole bench stays under two minutes.
+ */
+const MAX_REFLEX_RUN_MS = 45_000;
+const MAX_BASELINE_RUN_MS = 70_000;
 /** Length of the 500 Hz run, ms. */
-const FAST_LOOP_RUN_MS = 8_000;
+const FAST_LOOP_RUN_MS = 6_000;
 /** Length of the run with no load, for reference, ms. */
-const REFERENCE_RUN_MS = 4_000;
+const REFERENCE_RUN_MS = 3_000;
 
 function progress(line: string): void {
   process.stderr.write(`${line}\n`);
@@ -154,9 +166,7 @@ async function startMeshLoad(): Promise<MeshLoad> {
     { role: 'comms', mesh: port1, driveMps: DRIVE_MPS, drivePeriodMs: DRIVE_PERIOD_MS },
     [port1],
   );
-  const flood = await startBenchThread({ role: 'mesh-flood', mesh: port2, messagesPerS: MESH_MESSAGES_PER_S }, [
-    port2,
-  ]);
+  const flood = await startBenchThread({ role: 'mesh-flood', mesh: port2, messagesPerS: MESH_MESSAGES_PER_S }, [port2]);
   return { comms, flood };
 }
 
@@ -276,14 +286,14 @@ async function buildRobot(clock: Clock): Promise<BenchRobot> {
   };
 }
 
-function trialOptions(robot: BenchRobot, clock: Clock, seed: number) {
+function trialOptions(robot: BenchRobot, clock: Clock, seed: number, leadPackets: { min: number; max: number }) {
   return {
     serial: robot.serial,
     motors: robot.motorBus,
     feed: new Ld06PacketFeed({ roomHalfLengthM: 3, roomHalfWidthM: 2, rangeNoiseM: 0.005, random: seededRandom(seed) }),
     clock,
     obstacleRangeM: robot.obstacleRangeM,
-    leadPackets: LEAD_PACKETS,
+    leadPackets,
     stopTimeoutMs: STOP_TIMEOUT_MS,
     random: seededRandom(seed + 1),
   };
@@ -354,7 +364,7 @@ async function runReflex(
   let result: StopTrialResult | undefined;
   const run = async (): Promise<void> => {
     result = await runStopTrials({
-      ...trialOptions(robot, clock, loopRateHz),
+      ...trialOptions(robot, clock, loopRateHz, REFLEX_LEAD_PACKETS),
       trials,
       maxDurationMs: maxRunMs,
       ready: () => reflex.status().state === 'clear' && robot.motorBus.driving(),
@@ -404,7 +414,10 @@ async function runBaseline(load: MeshLoad, planner: Worker, trials: number): Pro
     const { stampUs, count, xM, yM, rangeM, intensity } = points;
     // The driver's arrays are its own copies: they move to the planner's thread without a copy.
     const buffers = [xM.buffer, yM.buffer, rangeM.buffer, intensity.buffer] as ArrayBuffer[];
-    planner.postMessage({ t: 'points', seq, stampUs, count, xM, yM, rangeM, intensity } satisfies MainToBenchThread, buffers);
+    planner.postMessage(
+      { t: 'points', seq, stampUs, count, xM, yM, rangeM, intensity } satisfies MainToBenchThread,
+      buffers,
+    );
   });
   const onStop = (message: BenchThreadToMain): void => {
     if (message.t !== 'stop' || message.seq < obstacleSeq || stopped) return;
@@ -416,9 +429,9 @@ async function runBaseline(load: MeshLoad, planner: Worker, trials: number): Pro
   let result: StopTrialResult | undefined;
   const mesh = await meshFigures(load, async () => {
     result = await runStopTrials({
-      ...trialOptions(robot, clock, 7),
+      ...trialOptions(robot, clock, 7, BASELINE_LEAD_PACKETS),
       trials,
-      maxDurationMs: MAX_RUN_MS,
+      maxDurationMs: MAX_BASELINE_RUN_MS,
       ready: () => {
         if (robot.motorBus.driving()) {
           driveAsked = false;
@@ -460,14 +473,16 @@ async function main(): Promise<void> {
   const load = await startMeshLoad();
   progress(`spinal: reflex on the main thread, planner thread spinning, ${MESH_MESSAGES_PER_S} mesh messages/s`);
   const spinning = await startBenchThread({ role: 'spinning-planner' } satisfies SpinningPlannerData);
-  const at100 = await runReflex(load, 100, trials, MAX_RUN_MS);
+  const at100 = await runReflex(load, 100, trials, MAX_REFLEX_RUN_MS);
   progress(`  stop latency ${describe(at100.stop)}, missed ${at100.missed}, interrupted ${at100.interrupted}`);
   progress(`  reflex stops by rule: ${JSON.stringify(at100.tripsByRule)}`);
   progress(`  100 Hz loop lateness ${describe(at100.lateness)}, ${at100.droppedTicks} ticks dropped`);
   progress(`  mesh: ${JSON.stringify(at100.mesh)}`);
   const at500 = await runReflex(load, 500, Infinity, FAST_LOOP_RUN_MS);
   progress(`  500 Hz loop lateness ${describe(at500.lateness)}, ${at500.droppedTicks} ticks dropped`);
-  progress(`  stop latency with the 500 Hz loop ${describe(at500.stop)}, missed ${at500.missed}, interrupted ${at500.interrupted}`);
+  progress(
+    `  stop latency with the 500 Hz loop ${describe(at500.stop)}, missed ${at500.missed}, interrupted ${at500.interrupted}`,
+  );
   progress(`  reflex stops by rule: ${JSON.stringify(at500.tripsByRule)}`);
   await spinning.terminate();
 
