@@ -1,6 +1,7 @@
 import { REFLEX_RULES } from './rule-table.js';
 import {
   ACTION_SEVERITY,
+  type ReflexAction,
   type ReflexDecision,
   type ReflexInputs,
   type ReflexRule,
@@ -90,6 +91,7 @@ export class ReflexArbiter {
   update(nowUs: number, inputs: ReflexInputs): ReflexDecision {
     let worst: { rule: ReflexRule; verdict: Verdict } | null = null;
     let trip: ReflexDecision['trip'] = null;
+    let tripAction: ReflexAction = 'none';
     let capMps = Infinity;
     let turnAllowed = true;
 
@@ -112,7 +114,10 @@ export class ReflexArbiter {
       if (verdict && stops) {
         const latch = rule.latched === true && verdict.action === 'estop';
         if (!held) {
-          trip ??= { rule: rule.id, reason: verdict.reason };
+          if (!trip || ACTION_SEVERITY[verdict.action] > ACTION_SEVERITY[tripAction]) {
+            trip = { rule: rule.id, reason: verdict.reason };
+            tripAction = verdict.action;
+          }
           this.held.set(rule.id, { reason: verdict.reason, clearSinceUs: null, latch });
         } else {
           held.reason = verdict.reason;
@@ -148,7 +153,7 @@ export class ReflexArbiter {
     if (ACTION_SEVERITY[verdict.action] >= ACTION_SEVERITY.stop) {
       // A stop that only concerns translation (obstacle, geofence, swarm hold) still lets the robot
       // turn in place when nothing else forbids it, so it is never trapped.
-      const w = turnAllowed && cmd ? clamp(cmd.wRadps, this.settings.maxTurnRateRadps) : 0;
+      const w = turnAllowed && cmd && !inputs.turnSweep ? clamp(cmd.wRadps, this.settings.maxTurnRateRadps) : 0;
       return { action: verdict.action, vMps: 0, wRadps: w, rule: rule.id, reason: verdict.reason, trip };
     }
     const v = cmd ? Math.sign(cmd.vMps) * Math.min(Math.abs(cmd.vMps), capMps) : 0;

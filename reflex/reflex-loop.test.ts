@@ -890,7 +890,7 @@ describe('safety sources', () => {
     expect(brakes).toHaveLength(1);
     expect(brakes[0]?.atUs).toBe(lastBeatUs + 200_000 + PERIOD_US);
     expect(rig.trips.map((t) => t.rule)).toEqual(['cortex-heartbeat']);
-    expect(rig.trips[0]?.reason).toBe('planner thread unresponsive: no heartbeat for 210 ms');
+    expect(rig.trips[0]?.reason).toBe('planner thread unresponsive: no heartbeat for 210 ms (limit 200 ms)');
 
     // WHEN it beats again, THEN motion resumes
     await rig.drive(5, 0.3, () => rig.loop.heartbeat());

@@ -9,10 +9,9 @@
  * `--out` writes elsewhere (default: `docs/safety.md` in the package root). A rule without a
  * comparison entry, or naming a parameter that does not exist, fails the render.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import { code, renderTable, runDocGenerator } from './generated-doc.js';
 import { paramList, type ParamDefinition } from '../config/params.js';
 import {
   ACTION_SEVERITY,
@@ -282,71 +281,17 @@ function formatNumber(value: number): string {
   return String(Math.round(value * 1000) / 1000);
 }
 
-/** A Markdown table with its columns padded to equal width, the way Prettier formats it. */
-function renderTable(header: string[], rows: string[][]): string[] {
-  const escaped = [header, ...rows].map((cells) => cells.map(escapeCell));
-  const widths = header.map((_, column) => Math.max(3, ...escaped.map((cells) => (cells[column] ?? '').length)));
-  const line = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ')} |`;
-  const [head = [], ...body] = escaped;
-  return [line(head), line(widths.map((width) => '-'.repeat(width))), ...body.map(line)];
-}
-
-function code(text: string): string {
-  return `\`${text}\``;
-}
-
-function escapeCell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
-
-/** The package root: the nearest folder above this module holding a `package.json`. */
-function packageRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(path.join(dir, 'package.json'))) return dir;
-    const parent = path.dirname(dir);
-    if (parent === dir) return process.cwd();
-    dir = parent;
-  }
-}
-
 /** Runs the generator with command-line `args`; returns the exit code. */
 export function runGenerator(args: string[]): number {
-  let options: { check: boolean; out: string | undefined };
-  try {
-    const { values } = parseArgs({
-      args,
-      options: { check: { type: 'boolean', default: false }, out: { type: 'string' } },
-      strict: true,
-    });
-    options = { check: values.check ?? false, out: values.out };
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\nusage: gen-safety-docs [--check] [--out FILE]\n`);
-    return 2;
-  }
-  const file = options.out ?? path.join(packageRoot(), SAFETY_DOC_PATH);
-  let rendered: string;
-  try {
-    rendered = renderSafetyDoc();
-  } catch (error) {
-    if (!(error instanceof SafetyDocError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    return 1;
-  }
-  if (options.check) {
-    const current = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
-    if (current === rendered) {
-      process.stdout.write(`${file} is up to date\n`);
-      return 0;
-    }
-    process.stderr.write(
-      `${file} ${current === undefined ? 'is missing' : 'is out of date'}: run gen-safety-docs to regenerate it\n`,
-    );
-    return 1;
-  }
-  writeFileSync(file, rendered);
-  process.stdout.write(`wrote ${file}\n`);
-  return 0;
+  return runDocGenerator(
+    {
+      name: 'gen-safety-docs',
+      docPath: SAFETY_DOC_PATH,
+      render: () => renderSafetyDoc(),
+      knownError: (error) => error instanceof SafetyDocError,
+    },
+    args,
+  );
 }
 
 const entry = process.argv[1];

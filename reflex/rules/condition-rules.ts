@@ -73,10 +73,15 @@ export const CONDITION_RULES: readonly ReflexRule[] = [
     clears: 'the command falls to zero (the planner gives up or tries another way)',
     params: ['reflex.stallMinCommandMps', 'reflex.stallTimeMs'],
     clearHoldUs: () => 0,
-    evaluate({ nowUs, inputs, settings }) {
+    evaluate({ nowUs, inputs, settings, held }) {
       const wheels = inputs.wheels;
       const commanded = inputs.appliedVMps;
       const minimum = settings.stallMinCommandMps ?? DEFAULT_STALL_MIN_COMMAND_MPS;
+      const asked = inputs.command?.vMps ?? 0;
+      // Once stopped for a stall, the wheels read still because they are braked: hold while motion is still asked for.
+      if (held && Math.abs(asked) >= minimum) {
+        return { action: 'stop', reason: `wheels stalled: still commanded ${asked.toFixed(2)} m/s` };
+      }
       if (!wheels || nowUs - wheels.stampUs > MAX_READING_AGE_US) return null;
       if (Math.abs(inputs.command?.vMps ?? 0) < minimum) return null;
       if (Math.abs(commanded) < minimum || Math.abs(wheels.measuredVMps) >= Math.abs(commanded) * STALL_RATIO)

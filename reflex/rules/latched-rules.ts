@@ -63,7 +63,7 @@ export const LATCHED_RULES: readonly ReflexRule[] = [
     evaluate({ inputs, settings }) {
       const limit = settings.impactLimitG ?? 0;
       const imu = inputs.imu;
-      if (!limit || !imu || imu.shockG < limit) return null;
+      if (!limit || !imu || imu.shockG <= limit) return null;
       return { action: 'estop', reason: `impact of ${imu.shockG.toFixed(1)} g (limit ${limit} g)` };
     },
   },

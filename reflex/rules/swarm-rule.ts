@@ -2,7 +2,8 @@ import type { ReflexRule } from '../reflex-types.js';
 
 /**
  * Override level 2: a peer's right-of-way claim (from the mesh) holds the robot back, below every
- * safety rule and above the mission. Not a trip: a hold, released when the peer releases it.
+ * safety rule and above the mission. Its start is recorded like any stop (a trip, with the peer
+ * named), and it releases as soon as the peer releases its claim.
  */
 export const SWARM_HOLD_RULE: ReflexRule = {
   id: 'swarm-hold',

@@ -84,7 +84,7 @@ describe('rule cortex-heartbeat', () => {
 
     // THEN it stops, turn included, with the silence in the reason
     expect(decision).toMatchObject({ action: 'stop', vMps: 0, wRadps: 0, rule: 'cortex-heartbeat' });
-    expect(decision.reason).toBe('planner thread unresponsive: no heartbeat for 1250 ms');
+    expect(decision.reason).toBe('planner thread unresponsive: no heartbeat for 1250 ms (limit 1000 ms)');
     expect(decision.trip).toEqual({ rule: 'cortex-heartbeat', reason: decision.reason });
   });
 
@@ -97,7 +97,7 @@ describe('rule cortex-heartbeat', () => {
     expect(decision).toMatchObject({
       action: 'stop',
       rule: 'cortex-heartbeat',
-      reason: 'planner thread unresponsive: no heartbeat for 250 ms',
+      reason: 'planner thread unresponsive: no heartbeat for 250 ms (limit 200 ms)',
     });
   });
 

@@ -80,7 +80,10 @@ export const WATCHDOG_RULES: readonly ReflexRule[] = [
       const limitUs = settings.cortexHeartbeatTimeoutUs ?? DEFAULT_HEARTBEAT_TIMEOUT_US;
       const ageUs = nowUs - inputs.cortexHeartbeatUs;
       if (ageUs <= limitUs) return null;
-      return { action: 'stop', reason: `planner thread unresponsive: no heartbeat for ${Math.round(ageUs / 1000)} ms` };
+      return {
+        action: 'stop',
+        reason: `planner thread unresponsive: no heartbeat for ${Math.round(ageUs / 1000)} ms (limit ${limitUs / 1000} ms)`,
+      };
     },
   },
   {
