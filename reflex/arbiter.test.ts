@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { DriveCommand } from '../messages/drive.js';
+import { T0, command, inputsAt, obstacle, reflexSettings, runningArbiter } from '../test/harness/reflex-fixtures.js';
 import {
   ACTION_SEVERITY,
   REFLEX_RULES,
@@ -9,56 +9,10 @@ import {
   speedAllowedM,
   stoppingDistanceM,
   type ReflexInputs,
-  type ReflexSettings,
 } from './arbiter.js';
-import type { PathObstacle } from './scan-memory.js';
 
 /** The parameter defaults (config/params.ts `reflex.*`), in the arbiter's units. */
-const SETTINGS: ReflexSettings = {
-  deadmanTimeoutUs: 500_000,
-  lidarStaleTimeoutUs: 300_000,
-  brakingDecelMps2: 1.0,
-  reactionLatencyS: 0.05,
-  stopMarginM: 0.1,
-  slowZoneM: 0.5,
-  maxSpeedMps: 0.5,
-  maxTurnRateRadps: 2.0,
-  clearHoldUs: 300_000,
-};
-
-const T0 = 10_000_000;
-
-function command(vMps: number, wRadps: number, stampUs: number): DriveCommand {
-  return { source: 'cortex', vMps, wRadps, stampUs };
-}
-
-/** Everything healthy and fresh at `nowUs`, driving `vMps`/`wRadps` at that speed already, nothing in the way. */
-function inputsAt(nowUs: number, vMps = 0.3, wRadps = 0, overrides: Partial<ReflexInputs> = {}): ReflexInputs {
-  return {
-    command: command(vMps, wRadps, nowUs),
-    appliedVMps: vMps,
-    lidarLastDataUs: nowUs,
-    lidarHealthy: true,
-    lidarHealthReason: '',
-    pathAhead: null,
-    pathBehind: null,
-    ...overrides,
-  };
-}
-
-/** An obstacle `freeM` from the footprint's leading edge, at a lidar return `(xM, yM)`. */
-function obstacle(freeM: number, xM: number, yM: number): PathObstacle {
-  return { freeDistanceM: freeM, xM, yM };
-}
-
-/** An arbiter that has come out of its start-up hold: it saw fresh data and a fresh command at T0. */
-function runningArbiter(settings: ReflexSettings = SETTINGS): ReflexArbiter {
-  const arbiter = new ReflexArbiter(settings);
-  const first = arbiter.update(T0, inputsAt(T0, 0, 0));
-  expect(first.action).toBe('none');
-  expect(arbiter.holding()).toEqual([]);
-  return arbiter;
-}
+const SETTINGS = reflexSettings();
 
 describe('stopping distance', () => {
   it('is v²/2a + latency·v + margin', () => {
@@ -157,7 +111,7 @@ describe('start-up', () => {
   it('comes up held by lidar-stale, deadman and the switches not read yet, without reporting a trip', () => {
     // GIVEN a fresh arbiter
     const arbiter = new ReflexArbiter(SETTINGS);
-    expect(arbiter.holding()).toEqual(['lidar-stale', 'deadman', 'estop-input', 'bumper']);
+    expect(arbiter.holding()).toEqual(['lidar-stale', 'range-stale', 'deadman', 'estop-input', 'bumper']);
 
     // WHEN it sees neither lidar data nor a command
     const decision = arbiter.update(T0, {

@@ -61,7 +61,7 @@ export class ReflexArbiter {
   constructor(
     private readonly settings: ReflexSettings,
     private readonly rules: readonly ReflexRule[] = REFLEX_RULES,
-    startHeldBy: readonly string[] = ['lidar-stale', 'deadman', 'estop-input', 'bumper'],
+    startHeldBy: readonly string[] = ['lidar-stale', 'range-stale', 'deadman', 'estop-input', 'bumper'],
   ) {
     this.byId = new Map(rules.map((rule) => [rule.id, rule]));
     for (const id of startHeldBy) this.held.set(id, { reason: 'starting up', clearSinceUs: null, latch: false });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DeviceHealth } from '../hal/device-health.js';
 import type { LidarDevice } from '../hal/lidar/api.js';
 import type { MotorChannel } from '../hal/motor/api.js';
+import type { RangeDevice, RangeMount, RangeReading } from '../hal/range/api.js';
 import { TransportError } from '../hal/transport/transport-error.js';
 import type { AppliedDrive } from '../messages/drive.js';
 import type { LidarPoints } from '../messages/lidar-points.js';
@@ -1046,5 +1047,106 @@ describe('safety sources', () => {
     expect(rig.right.calls.length).toBe(rightCalls);
     expect(rig.trips).toEqual([]);
     expect(rig.loop.status().trips).toBe(0);
+  });
+});
+
+describe('range sensors', () => {
+  /** A single-beam range sensor (a TFmini-S, say) whose readings the test delivers by hand. */
+  class HandFedRange implements RangeDevice {
+    readonly id = 'front-range';
+    readonly compatible = 'test,hand-fed-range';
+    readonly kind = 'range' as const;
+    private listener: ((reading: RangeReading) => void) | undefined;
+    private last: RangeReading | null = null;
+    health(): DeviceHealth {
+      return { state: 'ok', reason: '', sinceUs: 0 };
+    }
+    onHealthChange(): void {}
+    counters(): Record<string, number> {
+      return {};
+    }
+    async start(): Promise<void> {}
+    async stop(): Promise<void> {}
+    onReading(listener: (reading: RangeReading) => void): void {
+      this.listener = listener;
+    }
+    lastReading(): RangeReading | null {
+      return this.last;
+    }
+    mount(): RangeMount {
+      return { xM: 0.2, yM: 0, yawDeg: 0 };
+    }
+    deliver(distanceM: number, stampUs: number): void {
+      this.last = { distanceM, strength: 1_000, status: 'ok', stampUs };
+      this.listener?.(this.last);
+    }
+  }
+
+  function rangeRig() {
+    const clock = new VirtualClock(T0);
+    const lidar = new HandFedLidar();
+    const range = new HandFedRange();
+    const left = new RecordingChannel('M1', clock);
+    const right = new RecordingChannel('M2', clock);
+    const loop = new ReflexLoop({
+      clock,
+      settings: SETTINGS,
+      loopRateHz: RATE_HZ,
+      footprint: { lengthM: 0.4, widthM: 0.3 },
+      sideMarginM: 0.05,
+      geometry: { wheelBaseM: 0.3, maxWheelSpeedMps: 1, invertLeft: false, invertRight: false },
+      lidar,
+      left,
+      right,
+      safety: { ranges: [range] },
+      elapsedMs: () => 0,
+    });
+    const trips: ReflexTrip[] = [];
+    loop.onTrip((trip) => trips.push(trip));
+    const far = (): LidarPoints => ({
+      deviceId: 'lidar',
+      stampUs: clock.nowUs(),
+      count: 1,
+      xM: Float32Array.of(0),
+      yM: Float32Array.of(3),
+      rangeM: Float32Array.of(3),
+      intensity: Uint8Array.of(200),
+    });
+    /** Runs `periods` loop periods with fresh lidar data, a fresh command and (unless `rangeAt` is null) a range reading. */
+    const drive = async (periods: number, vMps: number, rangeAt: number | null): Promise<void> => {
+      for (let i = 0; i < periods; i++) {
+        clock.advanceBy(PERIOD_US);
+        lidar.deliver(far());
+        if (rangeAt !== null) range.deliver(rangeAt, clock.nowUs());
+        loop.submit({ source: 'cortex', vMps, wRadps: 0, stampUs: clock.nowUs() });
+        for (let k = 0; k < 3; k++) await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+    loop.start();
+    return { clock, loop, range, left, trips, drive };
+  }
+
+  it('GIVEN a robot driving on lidar alone WHEN the range sensor sees something 5 cm ahead THEN it brakes in that very call, naming the obstacle', async () => {
+    const rig = rangeRig();
+    await rig.drive(40, 0.3, 3);
+    expect(rig.loop.appliedDrive().vMps).toBeCloseTo(0.3, 6);
+
+    // The sensor sits at the footprint's front edge (x 0.2 m): 0.05 m is inside any stopping distance.
+    rig.range.deliver(0.05, rig.clock.nowUs());
+
+    expect(rig.loop.appliedDrive().vMps).toBe(0);
+    expect(rig.trips.at(-1)).toMatchObject({ rule: 'obstacle' });
+    expect(rig.trips.at(-1)?.reason).toMatch(/obstacle 0\.05 m ahead/);
+  });
+
+  it('GIVEN a range sensor that falls silent THEN the robot stops after the range staleness timeout, naming the sensor', async () => {
+    const rig = rangeRig();
+    await rig.drive(20, 0.3, 3);
+    await rig.drive(35, 0.3, null);
+    const trip = rig.trips.find((t) => t.rule === 'range-stale');
+    expect(trip?.reason).toMatch(/front-range data stale/);
+    expect(trip!.atUs - (T0 + 20 * PERIOD_US)).toBeGreaterThan(300_000);
+    expect(trip!.atUs - (T0 + 20 * PERIOD_US)).toBeLessThanOrEqual(310_000);
+    expect(rig.loop.appliedDrive().vMps).toBe(0);
   });
 });

@@ -1,55 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import type { DriveCommand } from '../../messages/drive.js';
-import { ReflexArbiter, type ReflexDecision, type ReflexInputs, type ReflexSettings } from '../arbiter.js';
+import { T0, inputsAt, reflexSettings, runningArbiter } from '../../test/harness/reflex-fixtures.js';
+import type { ReflexArbiter, ReflexDecision, ReflexInputs } from '../arbiter.js';
 
-/** The parameter defaults (config/params.ts `reflex.*`), in the arbiter's units. */
-const SETTINGS: ReflexSettings = {
-  deadmanTimeoutUs: 500_000,
-  lidarStaleTimeoutUs: 300_000,
-  brakingDecelMps2: 1.0,
-  reactionLatencyS: 0.05,
-  stopMarginM: 0.1,
-  slowZoneM: 0.5,
-  maxSpeedMps: 0.5,
-  maxTurnRateRadps: 2.0,
-  clearHoldUs: 300_000,
+/** The parameter defaults (config/params.ts `reflex.*`), in the arbiter's units, with the battery, tilt and stall rules on. */
+const SETTINGS = reflexSettings({
   batteryLowV: 10.8,
   batteryCriticalV: 10.2,
   batteryHoldUs: 2_000_000,
   tiltLimitDeg: 30,
   stallMinCommandMps: 0.1,
   stallTimeUs: 1_000_000,
-};
+});
 
-const T0 = 10_000_000;
 const STEP_US = 100_000;
-
-function command(vMps: number, wRadps: number, stampUs: number): DriveCommand {
-  return { source: 'cortex', vMps, wRadps, stampUs };
-}
-
-/** Everything healthy and fresh at `nowUs`, driving `vMps`/`wRadps` at that speed already, nothing in the way. */
-function inputsAt(nowUs: number, vMps = 0.3, wRadps = 0, overrides: Partial<ReflexInputs> = {}): ReflexInputs {
-  return {
-    command: command(vMps, wRadps, nowUs),
-    appliedVMps: vMps,
-    lidarLastDataUs: nowUs,
-    lidarHealthy: true,
-    lidarHealthReason: '',
-    pathAhead: null,
-    pathBehind: null,
-    ...overrides,
-  };
-}
-
-/** An arbiter that has come out of its start-up hold: it saw fresh data and a fresh command at T0. */
-function runningArbiter(settings: ReflexSettings = SETTINGS): ReflexArbiter {
-  const arbiter = new ReflexArbiter(settings);
-  const first = arbiter.update(T0, inputsAt(T0, 0, 0));
-  expect(first.action).toBe('none');
-  expect(arbiter.holding()).toEqual([]);
-  return arbiter;
-}
 
 /** A battery reading of `voltageV` taken at `nowUs`. */
 function battery(nowUs: number, voltageV: number): ReflexInputs['battery'] {
@@ -84,7 +47,7 @@ function runFor(
 describe('rule battery-critical', () => {
   it('a 1 s dip below the critical voltage does nothing (sag filter)', () => {
     // GIVEN a robot driving on a healthy battery
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS);
     const from = T0 + STEP_US;
 
     // WHEN the voltage sags to 9.8 V for 1 s (a hard acceleration), then recovers
@@ -97,7 +60,7 @@ describe('rule battery-critical', () => {
 
   it('a 2 s dip stops, naming the voltage and the limit', () => {
     // GIVEN a robot driving
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS);
     const from = T0 + STEP_US;
 
     // WHEN the voltage stays at 10.0 V for 2 s
@@ -115,7 +78,7 @@ describe('rule battery-critical', () => {
   });
 
   it('needs the dip unbroken: one reading back above the level starts the filter over', () => {
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS);
     const from = T0 + STEP_US;
     const first = runFor(arbiter, from, 1_500_000, (now) => ({ battery: battery(now, 10.0) }));
     const blip = runFor(arbiter, from + 1_600_000, 0, (now) => ({ battery: battery(now, 10.3) }));
@@ -125,7 +88,7 @@ describe('rule battery-critical', () => {
 
   it('clears only after the voltage has stayed above the level for batteryHoldUs', () => {
     // GIVEN a robot stopped by a critical battery
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS);
     const from = T0 + STEP_US;
     expect(runFor(arbiter, from, 2_000_000, (now) => ({ battery: battery(now, 10.0) })).at(-1)?.decision.action).toBe(
       'stop',
@@ -143,7 +106,7 @@ describe('rule battery-critical', () => {
   });
 
   it('does not act on a reading older than 1 s', () => {
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS);
     const from = T0 + STEP_US;
     const oldReading = battery(from - 1_100_000, 9.0);
     const steps = runFor(arbiter, from, 3_000_000, () => ({ battery: oldReading }));
@@ -160,7 +123,7 @@ describe('rule battery-critical', () => {
 describe('rule battery-low', () => {
   it('halves the speed limit after batteryHoldUs below the low level, naming voltage and level', () => {
     // GIVEN a robot driving 0.4 m/s
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS);
     const from = T0 + STEP_US;
 
     // WHEN the voltage stays at 10.5 V (low, not critical) for 2 s
@@ -174,7 +137,7 @@ describe('rule battery-low', () => {
   });
 
   it('leaves slower commands alone, reversing included', () => {
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS);
     runFor(arbiter, T0 + STEP_US, 2_000_000, (now) => ({ battery: battery(now, 10.5) }));
     const now = T0 + 2_200_000;
     expect(arbiter.update(now, inputsAt(now, 0.2, 0, { battery: battery(now, 10.5) }))).toMatchObject({
@@ -188,7 +151,7 @@ describe('rule battery-low', () => {
   });
 
   it('clears at once when the voltage is back above the low level', () => {
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS);
     runFor(arbiter, T0 + STEP_US, 2_000_000, (now) => ({ battery: battery(now, 10.5) }));
     const now = T0 + 2_200_000;
     expect(arbiter.update(now, inputsAt(now, 0.4, 0, { battery: battery(now, 11.0) }))).toMatchObject({
@@ -201,7 +164,7 @@ describe('rule battery-low', () => {
 describe('rule tilt', () => {
   it('stops beyond the tilt limit, naming the tilt and the limit; at the limit it drives', () => {
     // GIVEN a robot driving up a ramp
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS);
     let now = T0 + 10_000;
 
     // WHEN it tilts to exactly 30°, THEN it drives on
@@ -219,7 +182,7 @@ describe('rule tilt', () => {
 
   it('clears only after the robot has been level for clearHoldUs', () => {
     // GIVEN a robot stopped by a tilt
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS);
     let now = T0 + 10_000;
     arbiter.update(now, inputsAt(now, 0.3, 0, { imu: imu(now, 40) }));
 
@@ -241,7 +204,7 @@ describe('rule tilt', () => {
 
   it('does not act on an IMU sample older than 1 s, and is off when tiltLimitDeg is 0', () => {
     const now = T0 + 2_000_000;
-    expect(runningArbiter().update(now, inputsAt(now, 0.3, 0, { imu: imu(now - 1_000_001, 60) })).action).toBe('none');
+    expect(runningArbiter(SETTINGS).update(now, inputsAt(now, 0.3, 0, { imu: imu(now - 1_000_001, 60) })).action).toBe('none');
     expect(
       runningArbiter({ ...SETTINGS, tiltLimitDeg: 0 }).update(now, inputsAt(now, 0.3, 0, { imu: imu(now, 60) })).action,
     ).toBe('none');
@@ -251,7 +214,7 @@ describe('rule tilt', () => {
 describe('rule wheel-stall', () => {
   it('stops after stallTimeUs of motion commanded and applied while the encoders show under a quarter of it', () => {
     // GIVEN a robot driving 0.4 m/s
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS);
     const from = T0 + STEP_US;
 
     // WHEN the wheels read 0.05 m/s (stuck against something the lidar does not see) for 1 s
@@ -266,13 +229,13 @@ describe('rule wheel-stall', () => {
   });
 
   it('does not stop for wheels that turn at a quarter of the speed or more', () => {
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS);
     const steps = runFor(arbiter, T0 + STEP_US, 2_000_000, (now) => ({ wheels: wheels(now, 0.1) }));
     for (const { decision } of steps) expect(decision.action).toBe('none');
   });
 
   it('does not count a stall shorter than stallTimeUs', () => {
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS);
     const from = T0 + STEP_US;
     const stuck = runFor(arbiter, from, 800_000, (now) => ({ wheels: wheels(now, 0) }));
     const free = runFor(arbiter, from + 900_000, 0, (now) => ({ wheels: wheels(now, 0.4) }));
@@ -281,7 +244,7 @@ describe('rule wheel-stall', () => {
   });
 
   it('ignores commands below stallMinCommandMps', () => {
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS);
     let now = T0;
     for (let i = 0; i < 30; i++) {
       now += STEP_US;
@@ -290,7 +253,7 @@ describe('rule wheel-stall', () => {
   });
 
   it('clears at once when the command falls to zero, before the motors have been given it', () => {
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS);
     const from = T0 + STEP_US;
     expect(runFor(arbiter, from, 1_000_000, (now) => ({ wheels: wheels(now, 0) })).at(-1)?.decision.rule).toBe(
       'wheel-stall',
@@ -301,7 +264,7 @@ describe('rule wheel-stall', () => {
   });
 
   it('does not act on an encoder reading older than 1 s', () => {
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS);
     const from = T0 + STEP_US;
     const old = wheels(from - 1_100_000, 0);
     const steps = runFor(arbiter, from, 2_000_000, () => ({ wheels: old }));

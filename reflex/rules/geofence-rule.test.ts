@@ -1,62 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import type { DriveCommand } from '../../messages/drive.js';
 import type { Point2D, Pose2D } from '../../messages/geometry.js';
-import { ReflexArbiter, stoppingDistanceM, type ReflexInputs, type ReflexSettings } from '../arbiter.js';
+import { ROOM_FENCE, T0, inputsAt, reflexSettings, runningArbiter } from '../../test/harness/reflex-fixtures.js';
+import { stoppingDistanceM } from '../arbiter.js';
 import { distanceToBoundaryM, insidePolygon } from './geofence-rule.js';
 
 /** A 4 m × 3 m room, world frame. */
-const FENCE: readonly Point2D[] = [
-  { xM: 0, yM: 0 },
-  { xM: 4, yM: 0 },
-  { xM: 4, yM: 3 },
-  { xM: 0, yM: 3 },
-];
+const FENCE = ROOM_FENCE;
 
 /** The parameter defaults (config/params.ts `reflex.*`), in the arbiter's units, with {@link FENCE}. */
-const SETTINGS: ReflexSettings = {
-  deadmanTimeoutUs: 500_000,
-  lidarStaleTimeoutUs: 300_000,
-  brakingDecelMps2: 1.0,
-  reactionLatencyS: 0.05,
-  stopMarginM: 0.1,
-  slowZoneM: 0.5,
-  maxSpeedMps: 0.5,
-  maxTurnRateRadps: 2.0,
-  clearHoldUs: 300_000,
-  geofence: FENCE,
-};
+const SETTINGS = reflexSettings({ geofence: FENCE });
 
-const T0 = 10_000_000;
 const EAST = 0;
 const WEST = Math.PI;
 const NORTH = Math.PI / 2;
-
-function command(vMps: number, wRadps: number, stampUs: number): DriveCommand {
-  return { source: 'cortex', vMps, wRadps, stampUs };
-}
-
-/** Everything healthy and fresh at `nowUs`, driving `vMps`/`wRadps` at that speed already, nothing in the way. */
-function inputsAt(nowUs: number, vMps = 0.3, wRadps = 0, overrides: Partial<ReflexInputs> = {}): ReflexInputs {
-  return {
-    command: command(vMps, wRadps, nowUs),
-    appliedVMps: vMps,
-    lidarLastDataUs: nowUs,
-    lidarHealthy: true,
-    lidarHealthReason: '',
-    pathAhead: null,
-    pathBehind: null,
-    ...overrides,
-  };
-}
-
-/** An arbiter that has come out of its start-up hold: it saw fresh data and a fresh command at T0. */
-function runningArbiter(settings: ReflexSettings = SETTINGS): ReflexArbiter {
-  const arbiter = new ReflexArbiter(settings);
-  const first = arbiter.update(T0, inputsAt(T0, 0, 0));
-  expect(first.action).toBe('none');
-  expect(arbiter.holding()).toEqual([]);
-  return arbiter;
-}
 
 function pose(xM: number, yM: number, yawRad: number): Pose2D {
   return { xM, yM, yawRad };
@@ -64,7 +20,7 @@ function pose(xM: number, yM: number, yawRad: number): Pose2D {
 
 describe('rule geofence: inside', () => {
   it('lets the robot drive towards the fence while the fence is beyond its stopping distance', () => {
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS);
     const now = T0 + 10_000;
     const decision = arbiter.update(now, inputsAt(now, 0.5, 0, { pose: pose(2, 1.5, EAST) }));
     expect(decision).toMatchObject({ action: 'none', vMps: 0.5 });
@@ -72,7 +28,7 @@ describe('rule geofence: inside', () => {
 
   it('stops when heading out would cross the fence within the stopping distance; the turn passes', () => {
     // GIVEN a robot 0.2 m from the east fence, heading east at 0.5 m/s (stopping distance 0.25 m)
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS);
     const now = T0 + 10_000;
     expect(stoppingDistanceM(0.5, SETTINGS)).toBeCloseTo(0.25, 12);
 
@@ -87,7 +43,7 @@ describe('rule geofence: inside', () => {
 
   it('judges by the stopping distance of the commanded speed: slower may come closer', () => {
     // 0.1 m/s: stopping distance 0.005 + 0.005 + 0.1 = 0.11 m, inside the 0.2 m left
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS);
     const now = T0 + 10_000;
     expect(arbiter.update(now, inputsAt(now, 0.1, 0, { pose: pose(3.8, 1.5, EAST) }))).toMatchObject({
       action: 'none',
@@ -96,7 +52,7 @@ describe('rule geofence: inside', () => {
   });
 
   it('lets the robot drive away from a fence it is close to', () => {
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS);
     const now = T0 + 10_000;
     expect(arbiter.update(now, inputsAt(now, 0.5, 0, { pose: pose(3.95, 1.5, WEST) }))).toMatchObject({
       action: 'none',
@@ -106,7 +62,7 @@ describe('rule geofence: inside', () => {
 
   it('stops reversing out over the fence', () => {
     // GIVEN a robot 0.2 m from the east fence, facing west, reversing (towards the fence)
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS);
     const now = T0 + 10_000;
     const decision = arbiter.update(now, inputsAt(now, -0.5, 0, { pose: pose(3.8, 1.5, WEST) }));
 
@@ -116,7 +72,7 @@ describe('rule geofence: inside', () => {
   });
 
   it('releases at once when the command keeps the robot inside', () => {
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS);
     let now = T0 + 10_000;
     expect(arbiter.update(now, inputsAt(now, 0.5, 0, { pose: pose(3.8, 1.5, EAST) })).action).toBe('stop');
     now += 10_000;
@@ -130,7 +86,7 @@ describe('rule geofence: inside', () => {
 describe('rule geofence: outside', () => {
   it('stops heading further out, saying how far out it is', () => {
     // GIVEN a robot 0.5 m east of the fence, heading east
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS);
     const now = T0 + 10_000;
 
     // WHEN the planner asks to drive on
@@ -142,7 +98,7 @@ describe('rule geofence: outside', () => {
   });
 
   it('stops driving along the fence outside it (not closer)', () => {
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS);
     const now = T0 + 10_000;
     expect(arbiter.update(now, inputsAt(now, 0.3, 0, { pose: pose(4.5, 1.5, NORTH) }))).toMatchObject({
       action: 'stop',
@@ -152,7 +108,7 @@ describe('rule geofence: outside', () => {
 
   it('allows driving back in, forwards', () => {
     // GIVEN a robot 0.5 m east of the fence, facing west (back towards the room)
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS);
     const now = T0 + 10_000;
 
     // WHEN the planner asks to drive
@@ -163,7 +119,7 @@ describe('rule geofence: outside', () => {
   });
 
   it('allows reversing back in', () => {
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS);
     const now = T0 + 10_000;
     expect(arbiter.update(now, inputsAt(now, -0.3, 0, { pose: pose(4.5, 1.5, EAST) }))).toMatchObject({
       action: 'none',
@@ -172,7 +128,7 @@ describe('rule geofence: outside', () => {
   });
 
   it('always allows rotation in place, whichever way the robot faces', () => {
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS);
     let now = T0 + 10_000;
     for (const yaw of [EAST, NORTH, WEST, -NORTH]) {
       now += 10_000;
@@ -183,7 +139,7 @@ describe('rule geofence: outside', () => {
 
   it('turns round and drives back in: stopped facing out, turning allowed, driving allowed once facing in', () => {
     // GIVEN a robot stopped outside, facing out
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS);
     let now = T0 + 10_000;
     expect(arbiter.update(now, inputsAt(now, 0.3, 0, { pose: pose(4.5, 1.5, EAST) })).rule).toBe('geofence');
 
@@ -214,8 +170,8 @@ describe('rule geofence: off', () => {
       runningArbiter({ ...SETTINGS, geofence: FENCE.slice(0, 2) }).update(now, inputsAt(now, 0.3, 0, { pose: out }))
         .action,
     ).toBe('none');
-    expect(runningArbiter().update(now, inputsAt(now, 0.3, 0, { pose: null })).action).toBe('none');
-    expect(runningArbiter().update(now, inputsAt(now, 0.3, 0, { pose: out })).action).toBe('stop');
+    expect(runningArbiter(SETTINGS).update(now, inputsAt(now, 0.3, 0, { pose: null })).action).toBe('none');
+    expect(runningArbiter(SETTINGS).update(now, inputsAt(now, 0.3, 0, { pose: out })).action).toBe('stop');
   });
 });
 
