@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { T0, command, inputsAt, obstacle, reflexSettings, runningArbiter } from '../test/harness/reflex-fixtures.js';
+import {
+  ROOM_FENCE,
+  T0,
+  command,
+  inputsAt,
+  obstacle,
+  reflexSettings,
+  runningArbiter,
+} from '../test/harness/reflex-fixtures.js';
 import {
   ACTION_SEVERITY,
   REFLEX_RULES,
@@ -9,6 +17,8 @@ import {
   speedAllowedM,
   stoppingDistanceM,
   type ReflexInputs,
+  type SwarmHold,
+  type SwitchInput,
 } from './arbiter.js';
 
 /** The parameter defaults (config/params.ts `reflex.*`), in the arbiter's units. */
@@ -605,6 +615,30 @@ describe('trip reporting', () => {
     expect(arbiter.update(T0 + 30_000, inputsAt(T0 + 30_000, 0.4, 0, { pathAhead: wall })).trip).toBeNull();
   });
 
+  for (const [tableName, table] of [
+    ['in table order', REFLEX_RULES],
+    ['with the table reversed', [...REFLEX_RULES].reverse()],
+  ] as const) {
+    it(`names the e-stop when it starts holding in the same update as a plain stop (${tableName})`, () => {
+      // GIVEN a running arbiter with this rule table
+      const arbiter = new ReflexArbiter(SETTINGS, table);
+      expect(arbiter.update(T0, inputsAt(T0, 0, 0)).action).toBe('none');
+
+      // WHEN, in one update, the lidar fails (a stop) and the e-stop button reads pressed (an e-stop)
+      const now = T0 + 10_000;
+      const pressed: SwitchInput = { id: 'estop-main', role: 'estop', active: true, reason: 'pressed', known: true };
+      const decision = arbiter.update(
+        now,
+        inputsAt(now, 0.3, 0, { lidarHealthy: false, lidarHealthReason: 'unplugged', switches: [pressed] }),
+      );
+
+      // THEN both hold, and the one trip names the e-stop, the more severe
+      expect(decision).toMatchObject({ action: 'estop', rule: 'estop-input', vMps: 0, wRadps: 0 });
+      expect(decision.trip).toEqual({ rule: 'estop-input', reason: 'estop-main: pressed' });
+      expect(arbiter.holding().sort()).toEqual(['estop-input', 'lidar-stale']);
+    });
+  }
+
   it('reports each stopping rule the first time it holds, even while another already holds', () => {
     const arbiter = runningArbiter();
     const silent = command(0.4, 0, T0);
@@ -616,5 +650,71 @@ describe('trip reporting', () => {
     );
     expect(decision.trip?.rule).toBe('lidar-stale');
     expect(arbiter.holding().sort()).toEqual(['deadman', 'lidar-stale']);
+  });
+});
+
+describe('turning under a stop that allows it', () => {
+  /** A post beside the front corner: outside the corridor, inside the circle the footprint sweeps turning. */
+  const POST = obstacle(0.03, 0.1, 0.25);
+  const claim: SwarmHold = { peer: 'robot-2', reason: 'right of way in corridor B (claim 17)' };
+
+  it('a swarm hold lets the turn of an arc through only while the turning circle is clear', () => {
+    // GIVEN a robot held by a peer's claim while driving an arc, the turning circle clear: the turn passes
+    const arbiter = runningArbiter();
+    let now = T0 + 10_000;
+    expect(arbiter.update(now, inputsAt(now, 0.3, 0.4, { swarmHold: claim }))).toMatchObject({
+      action: 'stop',
+      rule: 'swarm-hold',
+      vMps: 0,
+      wRadps: 0.4,
+    });
+
+    // WHEN a post shows up inside the turning circle
+    now += 10_000;
+    const blocked = arbiter.update(now, inputsAt(now, 0.3, 0.4, { swarmHold: claim, turnSweep: POST }));
+
+    // THEN the hold still decides, and the robot does not turn either
+    expect(blocked).toMatchObject({ action: 'stop', rule: 'swarm-hold', vMps: 0, wRadps: 0 });
+  });
+
+  it('a geofence stop lets the turn through only while the turning circle is clear', () => {
+    // GIVEN a robot 0.2 m from the east fence of a room, heading east at 0.5 m/s while turning: the turn passes
+    const arbiter = runningArbiter(reflexSettings({ geofence: ROOM_FENCE }));
+    const nearFence = { pose: { xM: 3.8, yM: 1.5, yawRad: 0 } };
+    let now = T0 + 10_000;
+    expect(arbiter.update(now, inputsAt(now, 0.5, 0.6, nearFence))).toMatchObject({
+      action: 'stop',
+      rule: 'geofence',
+      vMps: 0,
+      wRadps: 0.6,
+    });
+
+    // WHEN a post shows up inside the turning circle
+    now += 10_000;
+    const blocked = arbiter.update(now, inputsAt(now, 0.5, 0.6, { ...nearFence, turnSweep: POST }));
+
+    // THEN the geofence still decides, and the robot does not turn either
+    expect(blocked).toMatchObject({ action: 'stop', rule: 'geofence', vMps: 0, wRadps: 0 });
+  });
+
+  it('an obstacle stop still clearing lets the turn through only while the turning circle is clear', () => {
+    // GIVEN a robot stopped by a wall ahead, the wall then gone: the stop holds while clearing, the turn passes
+    const arbiter = runningArbiter();
+    let now = T0 + 10_000;
+    expect(arbiter.update(now, inputsAt(now, 0.4, 0, { pathAhead: obstacle(0.05, 0.25, 0) })).trip?.rule).toBe(
+      'obstacle',
+    );
+    now += 10_000;
+    const clearing = arbiter.update(now, inputsAt(now, 0.3, 0.8, { appliedVMps: 0 }));
+    expect(clearing).toMatchObject({ action: 'stop', rule: 'obstacle', vMps: 0, wRadps: 0.8 });
+    expect(clearing.reason).toMatch(/\(clearing\)$/);
+
+    // WHEN, still within the clear hold, a post shows up inside the turning circle
+    now += 10_000;
+    const blocked = arbiter.update(now, inputsAt(now, 0.3, 0.8, { appliedVMps: 0, turnSweep: POST }));
+
+    // THEN the clearing stop still decides, and the robot does not turn either
+    expect(blocked).toMatchObject({ action: 'stop', rule: 'obstacle', vMps: 0, wRadps: 0 });
+    expect(blocked.reason).toMatch(/\(clearing\)$/);
   });
 });

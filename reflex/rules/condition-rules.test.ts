@@ -204,7 +204,9 @@ describe('rule tilt', () => {
 
   it('does not act on an IMU sample older than 1 s, and is off when tiltLimitDeg is 0', () => {
     const now = T0 + 2_000_000;
-    expect(runningArbiter(SETTINGS).update(now, inputsAt(now, 0.3, 0, { imu: imu(now - 1_000_001, 60) })).action).toBe('none');
+    expect(runningArbiter(SETTINGS).update(now, inputsAt(now, 0.3, 0, { imu: imu(now - 1_000_001, 60) })).action).toBe(
+      'none',
+    );
     expect(
       runningArbiter({ ...SETTINGS, tiltLimitDeg: 0 }).update(now, inputsAt(now, 0.3, 0, { imu: imu(now, 60) })).action,
     ).toBe('none');
@@ -269,5 +271,34 @@ describe('rule wheel-stall', () => {
     const old = wheels(from - 1_100_000, 0);
     const steps = runFor(arbiter, from, 2_000_000, () => ({ wheels: old }));
     for (const { decision } of steps) expect(decision.action).toBe('none');
+  });
+
+  it('keeps holding while motion is still asked for, the braked wheels reading 0, and lets go when the command falls to zero', () => {
+    // GIVEN a robot stopped for a stall: 0.4 m/s commanded and applied for 1 s, the encoders reading 0
+    const arbiter = runningArbiter(SETTINGS);
+    const from = T0 + STEP_US;
+    const stalled = runFor(arbiter, from, 1_000_000, (now) => ({ wheels: wheels(now, 0) })).at(-1)?.decision;
+    expect(stalled).toMatchObject({ action: 'stop', rule: 'wheel-stall' });
+    expect(stalled?.trip?.rule).toBe('wheel-stall');
+
+    // WHEN the planner keeps asking for 0.4 m/s for 2 s while the motors get nothing (applied 0) and the braked wheels read 0
+    let now = from + 1_000_000;
+    for (let i = 0; i < 20; i++) {
+      now += STEP_US;
+      const decision = arbiter.update(now, inputsAt(now, 0.4, 0, { appliedVMps: 0, wheels: wheels(now, 0) }));
+
+      // THEN the stall stop keeps holding, without a new trip, naming the speed still asked for
+      expect(decision).toMatchObject({ action: 'stop', rule: 'wheel-stall', vMps: 0, wRadps: 0, trip: null });
+      expect(decision.reason).toBe('wheels stalled: still commanded 0.40 m/s');
+    }
+    expect(arbiter.holding()).toEqual(['wheel-stall']);
+
+    // WHEN the command falls to zero, the wheels still reading 0
+    now += STEP_US;
+    const released = arbiter.update(now, inputsAt(now, 0, 0, { appliedVMps: 0, wheels: wheels(now, 0) }));
+
+    // THEN the stop lets go at once
+    expect(released).toEqual({ action: 'none', vMps: 0, wRadps: 0, rule: '', reason: '', trip: null });
+    expect(arbiter.holding()).toEqual([]);
   });
 });

@@ -4,11 +4,8 @@ import { ROOM_FENCE, T0, inputsAt, reflexSettings, runningArbiter } from '../../
 import { stoppingDistanceM } from '../arbiter.js';
 import { distanceToBoundaryM, insidePolygon } from './geofence-rule.js';
 
-/** A 4 m × 3 m room, world frame. */
-const FENCE = ROOM_FENCE;
-
-/** The parameter defaults (config/params.ts `reflex.*`), in the arbiter's units, with {@link FENCE}. */
-const SETTINGS = reflexSettings({ geofence: FENCE });
+/** The parameter defaults (config/params.ts `reflex.*`), in the arbiter's units, with {@link ROOM_FENCE}. */
+const SETTINGS = reflexSettings({ geofence: ROOM_FENCE });
 
 const EAST = 0;
 const WEST = Math.PI;
@@ -167,8 +164,10 @@ describe('rule geofence: off', () => {
       runningArbiter({ ...SETTINGS, geofence: null }).update(now, inputsAt(now, 0.3, 0, { pose: out })).action,
     ).toBe('none');
     expect(
-      runningArbiter({ ...SETTINGS, geofence: FENCE.slice(0, 2) }).update(now, inputsAt(now, 0.3, 0, { pose: out }))
-        .action,
+      runningArbiter({ ...SETTINGS, geofence: ROOM_FENCE.slice(0, 2) }).update(
+        now,
+        inputsAt(now, 0.3, 0, { pose: out }),
+      ).action,
     ).toBe('none');
     expect(runningArbiter(SETTINGS).update(now, inputsAt(now, 0.3, 0, { pose: null })).action).toBe('none');
     expect(runningArbiter(SETTINGS).update(now, inputsAt(now, 0.3, 0, { pose: out })).action).toBe('stop');
@@ -196,10 +195,10 @@ describe('geofence geometry', () => {
   });
 
   it('distanceToBoundaryM is the distance to the nearest edge, from inside or outside', () => {
-    expect(distanceToBoundaryM({ xM: 1, yM: 1 }, FENCE)).toBeCloseTo(1, 12);
-    expect(distanceToBoundaryM({ xM: 4.5, yM: 1.5 }, FENCE)).toBeCloseTo(0.5, 12);
+    expect(distanceToBoundaryM({ xM: 1, yM: 1 }, ROOM_FENCE)).toBeCloseTo(1, 12);
+    expect(distanceToBoundaryM({ xM: 4.5, yM: 1.5 }, ROOM_FENCE)).toBeCloseTo(0.5, 12);
     // Beyond a corner: the distance to the corner.
-    expect(distanceToBoundaryM({ xM: 5, yM: 4 }, FENCE)).toBeCloseTo(Math.SQRT2, 12);
+    expect(distanceToBoundaryM({ xM: 5, yM: 4 }, ROOM_FENCE)).toBeCloseTo(Math.SQRT2, 12);
     // In the cut-out of the L: 0.3 m from its inner edge x = 2, 0.4 m from y = 1.5.
     expect(distanceToBoundaryM({ xM: 2.3, yM: 1.9 }, L_SHAPE)).toBeCloseTo(0.3, 12);
   });

@@ -1,51 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { DriveCommand } from '../../messages/drive.js';
-import { REFLEX_RULES, ReflexArbiter, type ReflexInputs, type ReflexSettings, type SwitchInput } from '../arbiter.js';
-import type { PathObstacle } from '../scan-memory.js';
+import { T0, inputsAt, obstacle, reflexSettings, runningArbiter } from '../../test/harness/reflex-fixtures.js';
+import { REFLEX_RULES, ReflexArbiter, type ReflexInputs, type SwitchInput } from '../arbiter.js';
 
-/** The parameter defaults (config/params.ts `reflex.*`), in the arbiter's units. */
-const SETTINGS: ReflexSettings = {
-  deadmanTimeoutUs: 500_000,
-  lidarStaleTimeoutUs: 300_000,
-  brakingDecelMps2: 1.0,
-  reactionLatencyS: 0.05,
-  stopMarginM: 0.1,
-  slowZoneM: 0.5,
-  maxSpeedMps: 0.5,
-  maxTurnRateRadps: 2.0,
-  clearHoldUs: 300_000,
-  tiltLimitDeg: 30,
-  impactLimitG: 3,
-};
-
-const T0 = 10_000_000;
-
-function command(vMps: number, wRadps: number, stampUs: number): DriveCommand {
-  return { source: 'cortex', vMps, wRadps, stampUs };
-}
-
-/** Everything healthy and fresh at `nowUs`, driving `vMps`/`wRadps` at that speed already, nothing in the way. */
-function inputsAt(nowUs: number, vMps = 0.3, wRadps = 0, overrides: Partial<ReflexInputs> = {}): ReflexInputs {
-  return {
-    command: command(vMps, wRadps, nowUs),
-    appliedVMps: vMps,
-    lidarLastDataUs: nowUs,
-    lidarHealthy: true,
-    lidarHealthReason: '',
-    pathAhead: null,
-    pathBehind: null,
-    ...overrides,
-  };
-}
-
-/** An arbiter that has come out of its start-up hold: it saw fresh data, a fresh command and released switches at T0. */
-function runningArbiter(settings: ReflexSettings = SETTINGS): ReflexArbiter {
-  const arbiter = new ReflexArbiter(settings);
-  const first = arbiter.update(T0, inputsAt(T0, 0, 0, { switches: [estopButton(false), frontBumper(false)] }));
-  expect(first.action).toBe('none');
-  expect(arbiter.holding()).toEqual([]);
-  return arbiter;
-}
+/** The parameter defaults (config/params.ts `reflex.*`), in the arbiter's units, with the tilt and impact rules on. */
+const SETTINGS = reflexSettings({ tiltLimitDeg: 30, impactLimitG: 3 });
 
 /** The e-stop button, as the switch driver reports it (reasons from hal/digital-input/switch). */
 function estopButton(active: boolean, reason = active ? 'pressed' : 'released', known = true): SwitchInput {
@@ -56,19 +14,18 @@ function frontBumper(active: boolean, reason = active ? 'pressed' : 'released'):
   return { id: 'bumper-front', role: 'bumper', active, reason, known: true };
 }
 
+/** What an arbiter out of its start-up hold has read at T0 besides fresh data and a fresh command: both switches released. */
+const SWITCHES_RELEASED: Partial<ReflexInputs> = { switches: [estopButton(false), frontBumper(false)] };
+
 /** An IMU sample: level, with `shockG` beyond gravity. */
 function imu(nowUs: number, shockG: number): ReflexInputs['imu'] {
   return { tiltDeg: 0, shockG, stampUs: nowUs };
 }
 
-function obstacle(freeM: number, xM: number, yM: number): PathObstacle {
-  return { freeDistanceM: freeM, xM, yM };
-}
-
 describe('rule estop-input', () => {
   it('latches an e-stop the moment the button reads pressed, naming the button; no turn passes', () => {
     // GIVEN a robot driving and turning
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS, SWITCHES_RELEASED);
     const now = T0 + 10_000;
 
     // WHEN the e-stop button reads pressed
@@ -86,7 +43,7 @@ describe('rule estop-input', () => {
   });
 
   it('passes the driver reason on: a lost line counts as pressed', () => {
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS, SWITCHES_RELEASED);
     const now = T0 + 10_000;
     const decision = arbiter.update(
       now,
@@ -101,7 +58,7 @@ describe('rule estop-input', () => {
 
   it('stays latched after the button is released, until resetEstop()', () => {
     // GIVEN a robot e-stopped by its button
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS, SWITCHES_RELEASED);
     let now = T0 + 10_000;
     arbiter.update(now, inputsAt(now, 0.3, 0, { switches: [estopButton(true)] }));
 
@@ -126,7 +83,7 @@ describe('rule estop-input', () => {
 
   it('a reset while the button is still pressed keeps the latch and reports it in stillActive', () => {
     // GIVEN a robot e-stopped by its button, still held down
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS, SWITCHES_RELEASED);
     let now = T0 + 10_000;
     arbiter.update(now, inputsAt(now, 0.3, 0, { switches: [estopButton(true)] }));
 
@@ -172,7 +129,7 @@ describe('rule estop-input', () => {
   });
 
   it('a switch that becomes unknown while running (device stopped) stops without latching', () => {
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS, SWITCHES_RELEASED);
     let now = T0 + 10_000;
     const stopped = arbiter.update(
       now,
@@ -203,7 +160,7 @@ describe('rule estop-input', () => {
 
   it('a latched e-stop stays latched through a spell of the button not being read (its line reopening)', () => {
     // GIVEN a robot e-stopped by its button
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS, SWITCHES_RELEASED);
     let now = T0 + 10_000;
     arbiter.update(now, inputsAt(now, 0.3, 0, { switches: [estopButton(true)] }));
 
@@ -224,7 +181,7 @@ describe('rule estop-input', () => {
   });
 
   it('names every pressed button, and ignores bumpers', () => {
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS, SWITCHES_RELEASED);
     const now = T0 + 10_000;
     const second: SwitchInput = {
       id: 'estop-rear',
@@ -244,7 +201,7 @@ describe('rule estop-input', () => {
 describe('rule bumper', () => {
   it('latches an e-stop when a bumper closes, naming the bumper', () => {
     // GIVEN a robot driving
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS, SWITCHES_RELEASED);
     const now = T0 + 10_000;
 
     // WHEN the front bumper closes
@@ -266,7 +223,7 @@ describe('rule bumper', () => {
 
   it('stays latched after the bumper opens until resetEstop(); a reset while it is still closed keeps it', () => {
     // GIVEN a robot that hit something with its bumper, still pressed against it
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS, SWITCHES_RELEASED);
     let now = T0 + 10_000;
     arbiter.update(now, inputsAt(now, 0.3, 0, { switches: [frontBumper(true)] }));
 
@@ -297,7 +254,7 @@ describe('rule bumper', () => {
   });
 
   it('a reset clears the released bumper but keeps the e-stop button still pressed', () => {
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS, SWITCHES_RELEASED);
     let now = T0 + 10_000;
     arbiter.update(now, inputsAt(now, 0.3, 0, { switches: [estopButton(true), frontBumper(true)] }));
     now += 10_000;
@@ -313,7 +270,7 @@ describe('rule bumper', () => {
 describe('rule estop-request', () => {
   it('latches at the next update as a trip naming the source and the reason', () => {
     // GIVEN a robot driving
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS, SWITCHES_RELEASED);
     const now = T0 + 10_000;
 
     // WHEN the debug port asks for an e-stop
@@ -333,7 +290,7 @@ describe('rule estop-request', () => {
 
   it('holds with nothing in the inputs to keep it, until resetEstop(), which clears it', () => {
     // GIVEN an e-stop asked for by the supervisor
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS, SWITCHES_RELEASED);
     let now = T0 + 10_000;
     arbiter.requestEstop('supervisor', 'fleet stop');
     arbiter.update(now, inputsAt(now));
@@ -358,12 +315,12 @@ describe('rule estop-request', () => {
   });
 
   it('a reset with nothing latched clears nothing', () => {
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS, SWITCHES_RELEASED);
     expect(arbiter.resetEstop()).toEqual({ cleared: [], stillActive: [] });
   });
 
   it('a new request after a reset trips again', () => {
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS, SWITCHES_RELEASED);
     arbiter.requestEstop('debug-port', 'first');
     expect(arbiter.update(T0 + 10_000, inputsAt(T0 + 10_000)).trip?.rule).toBe('estop-request');
     arbiter.resetEstop();
@@ -379,7 +336,7 @@ describe('rule estop-request', () => {
 describe('rule impact', () => {
   it('latches an e-stop on a shock at or beyond the limit, naming the g and the limit', () => {
     // GIVEN a robot driving
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS, SWITCHES_RELEASED);
     let now = T0 + 10_000;
 
     // WHEN the IMU reads 2.9 g beyond gravity, THEN nothing happens
@@ -402,7 +359,7 @@ describe('rule impact', () => {
 
   it('stays latched once the IMU reads calm; a reset while the shock is still read keeps it', () => {
     // GIVEN an impact
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS, SWITCHES_RELEASED);
     let now = T0 + 10_000;
     arbiter.update(now, inputsAt(now, 0.3, 0, { imu: imu(now, 4) }));
 
@@ -425,7 +382,7 @@ describe('rule impact', () => {
   });
 
   it('is off when impactLimitG is 0', () => {
-    const arbiter = runningArbiter({ ...SETTINGS, impactLimitG: 0 });
+    const arbiter = runningArbiter({ ...SETTINGS, impactLimitG: 0 }, SWITCHES_RELEASED);
     const now = T0 + 10_000;
     expect(arbiter.update(now, inputsAt(now, 0.3, 0, { imu: imu(now, 8) })).action).toBe('none');
   });
@@ -469,7 +426,7 @@ describe('severity: estop beats stop beats slow beats limit, whatever the table 
   }
 
   it('an e-stop forbids the turn a simultaneous obstacle stop would allow', () => {
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS, SWITCHES_RELEASED);
     const now2 = T0 + 10_000;
     const decision = arbiter.update(
       now2,
@@ -479,7 +436,7 @@ describe('severity: estop beats stop beats slow beats limit, whatever the table 
   });
 
   it('reports the e-stop as the trip when a stop starts in the same update', () => {
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS, SWITCHES_RELEASED);
     const now2 = T0 + 10_000;
     const decision = arbiter.update(
       now2,

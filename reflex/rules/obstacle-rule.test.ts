@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DriveCommand } from '../../messages/drive.js';
-import { ReflexArbiter, type ReflexInputs, type ReflexSettings } from '../arbiter.js';
-import type { PathObstacle } from '../scan-memory.js';
+import { T0, inputsAt, obstacle, reflexSettings, runningArbiter } from '../../test/harness/reflex-fixtures.js';
 
 /**
  * The turning sweep of the obstacle rule. Driving forward and backward (stopping distance, slow
@@ -9,52 +7,7 @@ import type { PathObstacle } from '../scan-memory.js';
  */
 
 /** The parameter defaults (config/params.ts `reflex.*`), in the arbiter's units. */
-const SETTINGS: ReflexSettings = {
-  deadmanTimeoutUs: 500_000,
-  lidarStaleTimeoutUs: 300_000,
-  brakingDecelMps2: 1.0,
-  reactionLatencyS: 0.05,
-  stopMarginM: 0.1,
-  slowZoneM: 0.5,
-  maxSpeedMps: 0.5,
-  maxTurnRateRadps: 2.0,
-  clearHoldUs: 300_000,
-};
-
-const T0 = 10_000_000;
-
-function command(vMps: number, wRadps: number, stampUs: number): DriveCommand {
-  return { source: 'cortex', vMps, wRadps, stampUs };
-}
-
-/** Everything healthy and fresh at `nowUs`, driving `vMps`/`wRadps` at that speed already, nothing in the way. */
-function inputsAt(nowUs: number, vMps = 0.3, wRadps = 0, overrides: Partial<ReflexInputs> = {}): ReflexInputs {
-  return {
-    command: command(vMps, wRadps, nowUs),
-    appliedVMps: vMps,
-    lidarLastDataUs: nowUs,
-    lidarHealthy: true,
-    lidarHealthReason: '',
-    pathAhead: null,
-    pathBehind: null,
-    turnSweep: null,
-    ...overrides,
-  };
-}
-
-/** An arbiter that has come out of its start-up hold: it saw fresh data and a fresh command at T0. */
-function runningArbiter(settings: ReflexSettings = SETTINGS): ReflexArbiter {
-  const arbiter = new ReflexArbiter(settings);
-  const first = arbiter.update(T0, inputsAt(T0, 0, 0));
-  expect(first.action).toBe('none');
-  expect(arbiter.holding()).toEqual([]);
-  return arbiter;
-}
-
-/** An obstacle `freeM` from the footprint's outline, at a lidar return `(xM, yM)`. */
-function obstacle(freeM: number, xM: number, yM: number): PathObstacle {
-  return { freeDistanceM: freeM, xM, yM };
-}
+const SETTINGS = reflexSettings();
 
 /** A post beside the front corner: outside the corridor, inside the circle the footprint sweeps turning. */
 const POST = obstacle(0.03, 0.1, 0.25);

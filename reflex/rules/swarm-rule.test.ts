@@ -1,22 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import type { DriveCommand } from '../../messages/drive.js';
-import { ReflexArbiter, type ReflexInputs, type ReflexSettings, type SwarmHold } from '../arbiter.js';
-import type { PathObstacle } from '../scan-memory.js';
+import {
+  ROOM_FENCE,
+  T0,
+  command,
+  inputsAt,
+  obstacle,
+  reflexSettings,
+  runningArbiter,
+} from '../../test/harness/reflex-fixtures.js';
+import type { ReflexInputs, SwarmHold } from '../arbiter.js';
 
 /**
  * The parameter defaults (config/params.ts `reflex.*`), in the arbiter's units, with the battery
  * and stall filters at zero so that every safety stop can be shown in a single update.
  */
-const SETTINGS: ReflexSettings = {
-  deadmanTimeoutUs: 500_000,
-  lidarStaleTimeoutUs: 300_000,
-  brakingDecelMps2: 1.0,
-  reactionLatencyS: 0.05,
-  stopMarginM: 0.1,
-  slowZoneM: 0.5,
-  maxSpeedMps: 0.5,
-  maxTurnRateRadps: 2.0,
-  clearHoldUs: 300_000,
+const SETTINGS = reflexSettings({
   cortexHeartbeatTimeoutUs: 1_000_000,
   batteryCriticalV: 10.2,
   batteryHoldUs: 0,
@@ -24,46 +22,8 @@ const SETTINGS: ReflexSettings = {
   impactLimitG: 3,
   stallTimeUs: 0,
   loopOverrunLimit: 5,
-  geofence: [
-    { xM: 0, yM: 0 },
-    { xM: 4, yM: 0 },
-    { xM: 4, yM: 3 },
-    { xM: 0, yM: 3 },
-  ],
-};
-
-const T0 = 10_000_000;
-
-function command(vMps: number, wRadps: number, stampUs: number): DriveCommand {
-  return { source: 'cortex', vMps, wRadps, stampUs };
-}
-
-/** Everything healthy and fresh at `nowUs`, driving `vMps`/`wRadps` at that speed already, nothing in the way. */
-function inputsAt(nowUs: number, vMps = 0.3, wRadps = 0, overrides: Partial<ReflexInputs> = {}): ReflexInputs {
-  return {
-    command: command(vMps, wRadps, nowUs),
-    appliedVMps: vMps,
-    lidarLastDataUs: nowUs,
-    lidarHealthy: true,
-    lidarHealthReason: '',
-    pathAhead: null,
-    pathBehind: null,
-    ...overrides,
-  };
-}
-
-/** An arbiter that has come out of its start-up hold: it saw fresh data and a fresh command at T0. */
-function runningArbiter(settings: ReflexSettings = SETTINGS): ReflexArbiter {
-  const arbiter = new ReflexArbiter(settings);
-  const first = arbiter.update(T0, inputsAt(T0, 0, 0));
-  expect(first.action).toBe('none');
-  expect(arbiter.holding()).toEqual([]);
-  return arbiter;
-}
-
-function obstacle(freeM: number, xM: number, yM: number): PathObstacle {
-  return { freeDistanceM: freeM, xM, yM };
-}
+  geofence: ROOM_FENCE,
+});
 
 /** A peer's claim on the corridor ahead, as the mesh delivers it. */
 const CLAIM: SwarmHold = { peer: 'robot-2', reason: 'right of way in corridor B (claim 17)' };
@@ -71,7 +31,7 @@ const CLAIM: SwarmHold = { peer: 'robot-2', reason: 'right of way in corridor B 
 describe('rule swarm-hold', () => {
   it("holds forward motion for a peer's claim, naming the peer and its claim; turning in place still passes", () => {
     // GIVEN a robot driving an arc
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS);
     let now = T0 + 10_000;
     expect(arbiter.update(now, inputsAt(now, 0.3, 0.4)).action).toBe('none');
 
@@ -85,7 +45,7 @@ describe('rule swarm-hold', () => {
   });
 
   it('holds reversing too', () => {
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS);
     const now = T0 + 10_000;
     expect(arbiter.update(now, inputsAt(now, -0.2, 0, { swarmHold: CLAIM }))).toMatchObject({
       action: 'stop',
@@ -95,7 +55,7 @@ describe('rule swarm-hold', () => {
   });
 
   it('has nothing to say to a robot standing or turning in place', () => {
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS);
     const now = T0 + 10_000;
     expect(arbiter.update(now, inputsAt(now, 0, 1, { swarmHold: CLAIM }))).toEqual({
       action: 'none',
@@ -109,7 +69,7 @@ describe('rule swarm-hold', () => {
 
   it('is released at once when the peer releases its claim', () => {
     // GIVEN a robot held by a peer
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS);
     let now = T0 + 10_000;
     arbiter.update(now, inputsAt(now, 0.3, 0, { swarmHold: CLAIM }));
 
@@ -123,7 +83,7 @@ describe('rule swarm-hold', () => {
   });
 
   it('outranks the mission: a limit on the command does not let it through', () => {
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS);
     const now = T0 + 10_000;
     expect(arbiter.update(now, inputsAt(now, 0.8, 0, { swarmHold: CLAIM }))).toMatchObject({
       action: 'stop',
@@ -134,7 +94,7 @@ describe('rule swarm-hold', () => {
 
   it('a simultaneous dead-man names the dead-man, and no turn passes', () => {
     // GIVEN a robot held by a peer while turning
-    const arbiter = runningArbiter();
+    const arbiter = runningArbiter(SETTINGS);
     const now = T0 + 700_000;
 
     // WHEN the planner has also gone silent
@@ -169,7 +129,7 @@ describe('rule swarm-hold', () => {
     for (const [rule, cause] of causes) {
       it(`${rule} decides over a simultaneous swarm hold`, () => {
         // GIVEN a running robot
-        const arbiter = runningArbiter();
+        const arbiter = runningArbiter(SETTINGS);
 
         // WHEN a peer holds it and the safety cause shows at the same time
         const decision = arbiter.update(now, inputsAt(now, 0.3, 0, { ...cause, swarmHold: CLAIM }));
