@@ -7,6 +7,7 @@ import { SerialportBackend } from '../../hal/transport/serial/serialport-backend
 import { MonotonicClock } from '../../time/monotonic-clock.js';
 import { loadGeofence } from '../../config/runtime-config-file.js';
 import { loadBoard, loadParams } from '../config-sources.js';
+import { printDeviceHealth } from '../device-health-printer.js';
 import { RobotRuntime } from '../robot-runtime.js';
 import { EXIT_OK } from '../usage-error.js';
 
@@ -51,6 +52,11 @@ export async function runRunCommand(options: RunOptions): Promise<number> {
   options.out.write(
     `spinal run: robot ${params['robot.id']} on board ${board.board.board} (${board.file}); Ctrl-C to stop\n`,
   );
+  for (const device of runtime.status().devices) {
+    if (device.health.state !== 'ok')
+      options.out.write(`${device.id}: ${device.health.state} (${device.health.reason})\n`);
+  }
+  printDeviceHealth(runtime, options.out, false);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

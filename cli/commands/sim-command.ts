@@ -15,9 +15,9 @@ import { checkFaults } from '../../simulator/fault-injector.js';
 import type { SimReport } from '../../simulator/report.js';
 import { scenarioMissionOf, scenarioStartPose, type ScenarioScriptStep } from '../../simulator/scenario.js';
 import type { MainToWorld, WorldToMain, WorldWorkerData } from '../../simulator/world-thread-protocol.js';
-import { describeEvent } from '../../messages/runtime-event.js';
 import { VirtualClock } from '../../time/virtual-clock.js';
 import { loadBoard, loadParams, loadScenario } from '../config-sources.js';
+import { printDeviceHealth } from '../device-health-printer.js';
 import { openPtyPairs } from '../pty-pairs.js';
 import { RobotRuntime } from '../robot-runtime.js';
 import { buildSimReport } from '../sim-report.js';
@@ -118,19 +118,7 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
   );
 
   // Device faults and recoveries are worth a line each, live or headless.
-  const cameUp = new Set(
-    runtime
-      .status()
-      .devices.filter((d) => d.health.state === 'ok')
-      .map((d) => d.id),
-  );
-  runtime.onEvent((event) => {
-    if (event.kind !== 'device-health' || event.to === 'stopped') return;
-    const firstStart = event.to === 'ok' && !cameUp.has(event.device);
-    if (event.to === 'ok') cameUp.add(event.device);
-    if (firstStart || event.from === 'stopped') return;
-    options.out.write(`${live && options.out.isTTY ? '\r\x1b[2K' : ''}${describeEvent(event)}\n`);
-  });
+  printDeviceHealth(runtime, options.out, live && options.out.isTTY === true);
 
   const stopWorld = (): void => world.postMessage({ t: 'stop' } satisfies MainToWorld);
   process.once('SIGINT', stopWorld);
