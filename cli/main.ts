@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { setPriority } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/config-error.js';
 import { runCommsWorker, type CommsPort } from '../comms/comms-worker.js';
@@ -110,11 +111,24 @@ function numberOption(name: string, value: string | boolean | undefined, min: nu
   return n;
 }
 
+/**
+ * Planner and comms threads run at a lower scheduling priority than the main thread (on Linux a
+ * thread's nice value is its own): under CPU contention the reflex is served first.
+ */
+const BACKGROUND_NICE = 10;
+
 /** Starts the body of a worker thread according to its role. */
 function runThread(): void {
   const data = workerData as { role: ThreadRole } & Record<string, unknown>;
   const port = parentPort;
   if (!port) return;
+  if (data.role === 'cortex' || data.role === 'comms') {
+    try {
+      setPriority(BACKGROUND_NICE);
+    } catch {
+      // Not permitted here (some containers): the threads run at the default priority.
+    }
+  }
   switch (data.role) {
     case 'cortex':
       runCortexWorker(port as unknown as CortexPort);

@@ -254,7 +254,8 @@ export const paramSpecs = {
     min: 0,
     max: 60000,
     default: 2000,
-    description: 'How long the voltage must stay below a battery threshold before it counts (filters the sag of a hard acceleration).',
+    description:
+      'How long the voltage must stay below a battery threshold before it counts (filters the sag of a hard acceleration).',
   },
 
   'reflex.tiltLimitDeg': {

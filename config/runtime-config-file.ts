@@ -26,7 +26,10 @@ export const runtimeConfigSchema = z
       .nullish()
       .transform((params) => params ?? {}),
     /** The area the robot must stay in: a polygon of at least three [x, y] points, world frame, metres. */
-    geofence: z.array(z.tuple([z.number().finite(), z.number().finite()])).min(3).optional(),
+    geofence: z
+      .array(z.tuple([z.number().finite(), z.number().finite()]))
+      .min(3)
+      .optional(),
   })
   .strict();
 

@@ -246,14 +246,19 @@ describe('e-stop over the sim link', () => {
     rig.estopModel.press();
     await runUntil(rig, 51 * MS);
     // The model sees the press at its next 1 ms step and the first edge leaves the wire then.
-    expect(rig.estop.state()).toEqual({ active: true, reason: 'pressed or circuit open', stampUs: 51 * MS });
+    expect(rig.estop.state()).toEqual({
+      active: true,
+      reason: 'pressed or circuit open',
+      stampUs: 51 * MS,
+      known: true,
+    });
     await runUntil(rig, 200 * MS);
     rig.estopModel.release();
     await runUntil(rig, 211 * MS);
     // Released at 201 ms, bouncing until 203 ms: the state holds active until 213 ms.
     expect(rig.estop.state().active).toBe(true);
     await runUntil(rig, 215 * MS);
-    expect(rig.estop.state()).toEqual({ active: false, reason: 'released', stampUs: 213 * MS });
+    expect(rig.estop.state()).toEqual({ active: false, reason: 'released', stampUs: 213 * MS, known: true });
     expect(rig.estopChanges.map((c) => c.reason)).toEqual(['released', 'pressed or circuit open', 'released']);
   });
 

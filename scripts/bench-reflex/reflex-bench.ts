@@ -1,48 +1,30 @@
 import { availableParallelism, loadavg } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { MessageChannel, Worker, type TransferListItem } from 'node:worker_threads';
-import { loadBoardFile } from '../../config/board-loader.js';
-import type { BoardConfig } from '../../config/board-schema.js';
-import { resolveParams } from '../../config/param-values.js';
-import type { ParamValues } from '../../config/params.js';
-import { createBuiltinRegistry } from '../../hal/builtin-models.js';
-import type { Device } from '../../hal/device-api.js';
-import { bindDevices } from '../../hal/device-binding.js';
-import { isLidar, type LidarDevice } from '../../hal/lidar/api.js';
-import { isMotorDriver, type MotorChannel } from '../../hal/motor/api.js';
-import { ADAFRUIT_DC_MOTOR_HAT_PINS } from '../../hal/motor/pca9685-tb6612/codec.js';
-import { TransportError } from '../../hal/transport/transport-error.js';
-import type { ReflexSettings } from '../../reflex/arbiter.js';
+import type { Worker } from 'node:worker_threads';
 import { ReflexLoop } from '../../reflex/reflex-loop.js';
-import { mixWheelDuties, type DriveGeometry } from '../../reflex/wheel-mixer.js';
+import { mixWheelDuties } from '../../reflex/wheel-mixer.js';
 import type { Clock } from '../../time/clock.js';
 import { MonotonicClock } from '../../time/monotonic-clock.js';
 import type {
-  BenchThreadData,
   BenchThreadToMain,
   MainToBenchThread,
   SpinningPlannerData,
   StallingPlannerData,
 } from './bench-thread-messages.js';
+import { benchConfig, buildBenchRobot, reflexSettingsOf, type BenchRobot } from './bench-robot.js';
 import { LatenessRecordingClock } from './lateness-recording-clock.js';
 import { summarizeLatency, type LatencySummary } from './latency-summary.js';
 import { Ld06PacketFeed } from './ld06-packet-feed.js';
-import { MemorySerialBackend } from './memory-serial-backend.js';
-import { Pca9685RegisterBackend } from './pca9685-register-backend.js';
+import { meshFigures, startBenchThread, startMeshLoad, type MeshLoad } from './load-threads.js';
 import { runStopTrials, type StopTrialResult } from './stop-trials.js';
 
 /**
- * `npm run bench -- reflex [--trials N]`: how fast the reflex stops the motors after the lidar
- * packet that shows an obstacle, while the planner thread is stuck and the mesh floods the comms
- * thread; the same stop decided in the planner's thread instead (the design spinal rejects); and
- * how late the reflex's periodic loop runs at 100 Hz and 500 Hz under that load. Progress goes to
- * stderr, one JSON line of figures to stdout. docs/benchmarks.md says how to read them.
+ * `npm run bench -- reflex [--trials N] [--worker-nice N]`: how fast the reflex stops the motors
+ * after the lidar packet that shows an obstacle, while the planner thread is stuck and the mesh
+ * floods the comms thread; the same stop decided in the planner's thread instead (the design
+ * spinal rejects); and how late the reflex's periodic loop runs at 100 Hz and 500 Hz under that
+ * load. Progress goes to stderr, one JSON line of figures to stdout. docs/benchmarks.md says how
+ * to read them.
  */
-
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-/** A real robot build: LD06 on a serial port, PCA9685 motor HAT on I2C. */
-const BOARD_FILE = join(ROOT, 'board-configs', 'rpi4-ld06-motorhat.yaml');
 
 /** Mesh messages arriving at the comms thread, per second. */
 const MESH_MESSAGES_PER_S = 2_000;
@@ -122,177 +104,13 @@ function parseOptions(argv: readonly string[]): BenchOptions {
 
 const options = parseOptions(process.argv.slice(2));
 
-// ---------------------------------------------------------------------------------------------
-// Threads
-
-/** Starts a bench thread and waits until it says it is running. */
-async function startBenchThread(data: BenchThreadData, transferList: TransferListItem[] = []): Promise<Worker> {
-  const workerData: BenchThreadData = options.workerNice === undefined ? data : { ...data, nice: options.workerNice };
-  const worker = new Worker(new URL('./bench-threads.js', import.meta.url), { workerData, transferList });
-  await new Promise<void>((resolve, reject) => {
-    const onMessage = (message: BenchThreadToMain): void => {
-      if (message.t !== 'ready') return;
-      worker.off('message', onMessage);
-      worker.off('error', reject);
-      resolve();
-    };
-    worker.on('message', onMessage);
-    worker.once('error', reject);
-  });
-  return worker;
-}
-
-function requestStats(worker: Worker): Promise<Record<string, number>> {
-  return new Promise((resolve) => {
-    const onMessage = (message: BenchThreadToMain): void => {
-      if (message.t !== 'stats') return;
-      worker.off('message', onMessage);
-      resolve(message.counters);
-    };
-    worker.on('message', onMessage);
-    worker.postMessage({ t: 'stats' } satisfies MainToBenchThread);
-  });
-}
-
-/** The comms thread and the mesh flood it receives: the load common to every run. */
-interface MeshLoad {
-  comms: Worker;
-  flood: Worker;
-}
-
-async function startMeshLoad(): Promise<MeshLoad> {
-  const { port1, port2 } = new MessageChannel();
-  const comms = await startBenchThread(
-    { role: 'comms', mesh: port1, driveMps: DRIVE_MPS, drivePeriodMs: DRIVE_PERIOD_MS },
-    [port1],
-  );
-  const flood = await startBenchThread({ role: 'mesh-flood', mesh: port2, messagesPerS: MESH_MESSAGES_PER_S }, [port2]);
-  return { comms, flood };
-}
-
-/** What the mesh load did during a run: messages parsed and acknowledged per second. */
-async function meshFigures(load: MeshLoad, during: () => Promise<void>): Promise<Record<string, number>> {
-  const before = await requestStats(load.comms);
-  const startMs = performance.now();
-  await during();
-  const seconds = (performance.now() - startMs) / 1_000;
-  const after = await requestStats(load.comms);
-  const flood = await requestStats(load.flood);
-  const rate = (key: string): number => Math.round(((after[key] ?? 0) - (before[key] ?? 0)) / seconds);
-  return {
-    parsedPerS: rate('parsed'),
-    ackedPerS: rate('acked'),
-    malformed: (after.malformed ?? 0) - (before.malformed ?? 0),
-    unackedAtEnd: (flood.sent ?? 0) - (flood.acked ?? 0),
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
-// The robot
-
-/** The board's devices on in-memory transports, and what the reflex is built from. */
-interface BenchRobot {
-  board: BoardConfig;
-  params: ParamValues;
-  devices: Device[];
-  lidar: LidarDevice;
-  left: MotorChannel;
-  right: MotorChannel;
-  serial: MemorySerialBackend;
-  motorBus: Pca9685RegisterBackend;
-  settings: ReflexSettings;
-  geometry: DriveGeometry;
-  /** Distance from the lidar to the obstacle's face, metres. */
-  obstacleRangeM: number;
-}
-
-function reflexSettingsOf(params: ParamValues): ReflexSettings {
-  return {
-    deadmanTimeoutUs: params['reflex.deadmanTimeoutMs'] * 1e3,
-    lidarStaleTimeoutUs: params['reflex.lidarStaleTimeoutMs'] * 1e3,
-    brakingDecelMps2: params['reflex.brakingDecelMps2'],
-    reactionLatencyS: params['reflex.reactionLatencyMs'] / 1e3,
-    stopMarginM: params['reflex.stopMarginM'],
-    slowZoneM: params['reflex.slowZoneM'],
-    maxSpeedMps: params['reflex.maxSpeedMps'],
-    maxTurnRateRadps: params['reflex.maxTurnRateRadps'],
-    clearHoldUs: params['reflex.clearHoldMs'] * 1e3,
-  };
-}
-
-const unusedTransport = (): Promise<never> =>
-  Promise.reject(new TransportError('ENOENT', 'this bench robot has no such transport'));
-
-/** The board and the parameters as `spinal run` resolves them, but for the shortened clear hold. */
-function benchConfig(): { board: BoardConfig; params: ParamValues } {
-  const board = loadBoardFile(BOARD_FILE);
-  const params = resolveParams({
-    board: { file: BOARD_FILE, values: board.params },
-    config: { file: 'reflex bench', values: { 'reflex.clearHoldMs': CLEAR_HOLD_MS } },
-  });
-  return { board, params };
-}
-
-/** Binds the board's devices, as `spinal run` does, to an in-memory UART and a PCA9685 register file, and starts them. */
-async function buildRobot(clock: Clock): Promise<BenchRobot> {
-  const { board, params } = benchConfig();
-  const lidarNode = board.devices.find((d) => d.id === board.robot.lidar);
-  const lidarBus = board.buses.find((b) => b.id === lidarNode?.bus);
-  const [motorId, leftName] = board.robot.drive.left.split('.');
-  const [, rightName] = board.robot.drive.right.split('.');
-  const motorNode = board.devices.find((d) => d.id === motorId);
-  const motorBusConfig = board.buses.find((b) => b.id === motorNode?.bus);
-  if (!lidarNode || lidarBus?.kind !== 'serial' || motorNode?.compatible !== 'adafruit,dc-motor-hat') {
-    throw new Error(`${BOARD_FILE}: expected an LD06 on a serial bus and an Adafruit motor HAT`);
-  }
-  if (motorBusConfig?.kind !== 'i2c' || motorNode.address === undefined || !leftName || !rightName) {
-    throw new Error(`${BOARD_FILE}: the motor HAT needs an I2C bus, an address and two drive channels`);
-  }
-  const serial = new MemorySerialBackend(lidarBus.path);
-  const motorBus = new Pca9685RegisterBackend({
-    busPath: motorBusConfig.path,
-    address: motorNode.address,
-    pinMap: ADAFRUIT_DC_MOTOR_HAT_PINS,
-    motors: [leftName, rightName],
-  });
-  const devices = bindDevices(board, BOARD_FILE, createBuiltinRegistry(), clock, {
-    serial,
-    i2c: motorBus,
-    gpio: { kind: 'unused', open: unusedTransport },
-    pwm: { kind: 'unused', open: unusedTransport },
-  });
-  const lidar = devices.find((d) => d.id === lidarNode.id);
-  const motors = devices.find((d) => d.id === motorNode.id);
-  if (!lidar || !isLidar(lidar) || !motors || !isMotorDriver(motors)) throw new Error('devices did not bind');
-  await Promise.all(devices.map((d) => d.start()));
-  const mount = (lidarNode.params as { mount?: { xM?: number } } | undefined)?.mount;
-  return {
-    board,
-    params,
-    devices,
-    lidar,
-    left: motors.channel(leftName),
-    right: motors.channel(rightName),
-    serial,
-    motorBus,
-    settings: reflexSettingsOf(params),
-    geometry: {
-      wheelBaseM: board.robot.wheelBaseM,
-      maxWheelSpeedMps: board.robot.maxWheelSpeedMps,
-      invertLeft: board.robot.drive.invertLeft,
-      invertRight: board.robot.drive.invertRight,
-    },
-    obstacleRangeM: board.robot.footprint.lengthM / 2 + OBSTACLE_FREE_M - (mount?.xM ?? 0),
-  };
-}
-
 function trialOptions(robot: BenchRobot, clock: Clock, seed: number, leadPackets: { min: number; max: number }) {
   return {
     serial: robot.serial,
     motors: robot.motorBus,
     feed: new Ld06PacketFeed({ roomHalfLengthM: 3, roomHalfWidthM: 2, rangeNoiseM: 0.005, random: seededRandom(seed) }),
     clock,
-    obstacleRangeM: robot.obstacleRangeM,
+    obstacleRangeM: robot.board.robot.footprint.lengthM / 2 + OBSTACLE_FREE_M - robot.lidarMountXM,
     leadPackets,
     stopTimeoutMs: STOP_TIMEOUT_MS,
     random: seededRandom(seed + 1),
@@ -334,7 +152,7 @@ async function runReflex(
   maxRunMs: number,
 ): Promise<ReflexRun> {
   const clock = new MonotonicClock();
-  const robot = await buildRobot(clock);
+  const robot = await buildBenchRobot(clock, CLEAR_HOLD_MS);
   const reflexClock = new LatenessRecordingClock(clock);
   const reflex = new ReflexLoop({
     clock: reflexClock,
@@ -404,7 +222,7 @@ interface BaselineRun {
  */
 async function runBaseline(load: MeshLoad, planner: Worker, trials: number): Promise<BaselineRun> {
   const clock = new MonotonicClock();
-  const robot = await buildRobot(clock);
+  const robot = await buildBenchRobot(clock, CLEAR_HOLD_MS);
   let seq = 0;
   let obstacleSeq = Infinity;
   let stopped = true;
@@ -470,9 +288,18 @@ async function main(): Promise<void> {
   const reference = await runReflex(null, 100, Infinity, REFERENCE_RUN_MS);
   progress(`  stop latency ${describe(reference.stop)}; 100 Hz loop lateness ${describe(reference.lateness)}`);
 
-  const load = await startMeshLoad();
+  const load = await startMeshLoad({
+    messagesPerS: MESH_MESSAGES_PER_S,
+    driveMps: DRIVE_MPS,
+    drivePeriodMs: DRIVE_PERIOD_MS,
+    nice: options.workerNice,
+  });
   progress(`spinal: reflex on the main thread, planner thread spinning, ${MESH_MESSAGES_PER_S} mesh messages/s`);
-  const spinning = await startBenchThread({ role: 'spinning-planner' } satisfies SpinningPlannerData);
+  const spinning = await startBenchThread(
+    { role: 'spinning-planner' } satisfies SpinningPlannerData,
+    [],
+    options.workerNice,
+  );
   const at100 = await runReflex(load, 100, trials, MAX_REFLEX_RUN_MS);
   progress(`  stop latency ${describe(at100.stop)}, missed ${at100.missed}, interrupted ${at100.interrupted}`);
   progress(`  reflex stops by rule: ${JSON.stringify(at100.tripsByRule)}`);
@@ -487,16 +314,20 @@ async function main(): Promise<void> {
   await spinning.terminate();
 
   progress(`baseline: obstacle check in the planner thread, which stalls ${STALL_MS} ms every ${STALL_PERIOD_MS} ms`);
-  const { board, params } = benchConfig();
-  const stalling = await startBenchThread({
-    role: 'stalling-planner',
-    settings: reflexSettingsOf(params),
-    footprint: board.robot.footprint,
-    sideMarginM: params['reflex.sideMarginM'],
-    cruiseMps: DRIVE_MPS,
-    stallMs: STALL_MS,
-    stallPeriodMs: STALL_PERIOD_MS,
-  } satisfies StallingPlannerData);
+  const { board, params } = benchConfig(CLEAR_HOLD_MS);
+  const stalling = await startBenchThread(
+    {
+      role: 'stalling-planner',
+      settings: reflexSettingsOf(params),
+      footprint: board.robot.footprint,
+      sideMarginM: params['reflex.sideMarginM'],
+      cruiseMps: DRIVE_MPS,
+      stallMs: STALL_MS,
+      stallPeriodMs: STALL_PERIOD_MS,
+    } satisfies StallingPlannerData,
+    [],
+    options.workerNice,
+  );
   const baseline = await runBaseline(load, stalling, trials);
   progress(`  stop latency ${describe(baseline.stop)}, missed ${baseline.missed}`);
   await Promise.all([stalling.terminate(), load.comms.terminate(), load.flood.terminate()]);

@@ -49,11 +49,11 @@ type TrialState = 'arming' | 'leading' | 'stopping' | 'clearing';
 /**
  * Streams LD06 packets into the serial port at the sensor's rate, against a fixed schedule (late
  * packets go out together, as a UART read returns what has piled up). Each trial: wait until the
- * robot drives, a random number of room packets (the trial starts over should the robot stop
- * meanwhile for another reason), then the obstacle packet, stamped with
- * `performance.now()` just before its bytes are handed to the port; the trial ends when the motor
- * bus shows every wheel braked. Then the packets that show the obstacle gone, and the next trial waits
- * for the robot to drive again.
+ * robot drives; a random number of room packets (the trial starts over should the robot stop
+ * meanwhile for another reason); then the obstacle packet, stamped with `performance.now()` just
+ * before its bytes are handed to the port. The trial ends when the motor bus shows every wheel
+ * braked; then come the packets that show the obstacle gone, and the next trial waits for the
+ * robot to drive again.
  */
 export function runStopTrials(o: StopTrialOptions): Promise<StopTrialResult> {
   return new Promise((resolve) => {

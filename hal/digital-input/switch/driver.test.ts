@@ -110,7 +110,7 @@ describe('generic,estop-switch driver', () => {
   it('reads active (pressed) until the line has been read, then released once LOW held for the debounce', async () => {
     const { device, clock, gpio } = setUp('estop');
     expect(device.role).toBe('estop');
-    expect(device.state()).toMatchObject({ active: true, reason: SWITCH_REASONS.notReadYet });
+    expect(device.state()).toMatchObject({ active: true, reason: SWITCH_REASONS.notReadYet, known: false });
     await device.start();
     expect(gpio.opened[0]).toMatchObject({
       chipLabel: CHIP,
@@ -124,7 +124,7 @@ describe('generic,estop-switch driver', () => {
     await run(clock, 9 * MS);
     expect(device.state().active).toBe(true);
     await run(clock, 1 * MS);
-    expect(device.state()).toEqual({ active: false, reason: 'released', stampUs: 2_010_000 });
+    expect(device.state()).toEqual({ active: false, reason: 'released', stampUs: 2_010_000, known: true });
   });
 
   it('reads a press at once, at the time of the edge, however the contact bounces; a release waits for the debounce', async () => {
@@ -135,7 +135,12 @@ describe('generic,estop-switch driver', () => {
 
     const pressedAtUs = clock.nowUs();
     gpio.set(1);
-    expect(device.state()).toEqual({ active: true, reason: 'pressed or circuit open', stampUs: pressedAtUs });
+    expect(device.state()).toEqual({
+      active: true,
+      reason: 'pressed or circuit open',
+      stampUs: pressedAtUs,
+      known: true,
+    });
     // Bounce: LOW for 1 ms, then HIGH for good.
     await run(clock, 1 * MS);
     gpio.set(0);
@@ -154,7 +159,7 @@ describe('generic,estop-switch driver', () => {
     await run(clock, 9 * MS);
     expect(device.state().active).toBe(true);
     await run(clock, 1 * MS);
-    expect(device.state()).toEqual({ active: false, reason: 'released', stampUs: lastBounceUs + 10 * MS });
+    expect(device.state()).toEqual({ active: false, reason: 'released', stampUs: lastBounceUs + 10 * MS, known: true });
     expect(changes.map((c) => c.active)).toEqual([true, false]);
     expect(device.counters()).toMatchObject({ activations: 1, edges: 6 });
   });

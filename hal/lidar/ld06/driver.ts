@@ -6,6 +6,7 @@ import { HealthTracker, type DeviceHealth, type HealthState } from '../../device
 import type { DeviceCreateContext, DeviceModel } from '../../registry.js';
 import { ResilientSerialPort } from '../../transport/serial/resilient-serial-port.js';
 import type { LidarDevice } from '../api.js';
+import { LidarPointsBuilder } from '../lidar-points-builder.js';
 import { LD06_POINTS_PER_PACKET, Ld06Decoder, pointAnglesDeg, type Ld06Packet } from './codec.js';
 import { ld06ParamsSchema, type Ld06Params } from './params.js';
 
@@ -16,8 +17,6 @@ const WATCHDOG_PERIOD_US = 100_000;
  * sensor sends 375 packets a second, so a second of silence is a stalled motor or a dead link.
  */
 const NO_DATA_TIMEOUT_MS = 1_000;
-
-const DEG_TO_RAD = Math.PI / 180;
 
 /**
  * What sets one LDROBOT lidar that streams the 47-byte packet of `codec.ts` apart from another:
@@ -56,13 +55,7 @@ class LdrobotPacketLidar implements LidarDevice {
   private readonly pointListeners: Array<(points: LidarPoints) => void> = [];
   private readonly decoder = new Ld06Decoder();
 
-  private readonly mountXM: number;
-  private readonly mountYM: number;
-  private readonly mountYawDeg: number;
-  private readonly scratchX = new Float32Array(LD06_POINTS_PER_PACKET);
-  private readonly scratchY = new Float32Array(LD06_POINTS_PER_PACKET);
-  private readonly scratchRange = new Float32Array(LD06_POINTS_PER_PACKET);
-  private readonly scratchIntensity = new Uint8Array(LD06_POINTS_PER_PACKET);
+  private readonly builder: LidarPointsBuilder;
 
   private running = false;
   private watchdogTimer: Cancel | undefined;
@@ -89,9 +82,8 @@ class LdrobotPacketLidar implements LidarDevice {
     this.id = context.id;
     this.path = context.bus.path;
     this.tracker = new HealthTracker(context.clock.nowUs());
-    this.mountXM = context.params.mount.xM;
-    this.mountYM = context.params.mount.yM;
-    this.mountYawDeg = context.params.mount.yawDeg;
+    const { mount, minRangeM, maxRangeM, minIntensity } = context.params;
+    this.builder = new LidarPointsBuilder(LD06_POINTS_PER_PACKET, mount, { minRangeM, maxRangeM, minIntensity });
     this.port = new ResilientSerialPort({
       backend: context.backends.serial,
       path: this.path,
@@ -207,34 +199,14 @@ class LdrobotPacketLidar implements LidarDevice {
 
   /** Filters the packet's points and places them in the robot frame (the sensor turns clockwise). */
   private toRobotFrame(packet: Ld06Packet, stampUs: number): LidarPoints {
-    const { minRangeM, maxRangeM, minIntensity } = this.context.params;
     const anglesDeg = pointAnglesDeg(packet);
-    let count = 0;
     for (let i = 0; i < LD06_POINTS_PER_PACKET; i++) {
       const point = packet.points[i];
       const angleDeg = anglesDeg[i];
       if (!point || angleDeg === undefined) continue;
-      const rangeM = point.distanceMm / 1000;
-      if (point.distanceMm === 0 || rangeM < minRangeM || rangeM > maxRangeM || point.intensity < minIntensity) {
-        this.pointsDropped++;
-        continue;
-      }
-      const bearingRad = (this.mountYawDeg - angleDeg) * DEG_TO_RAD;
-      this.scratchX[count] = this.mountXM + rangeM * Math.cos(bearingRad);
-      this.scratchY[count] = this.mountYM + rangeM * Math.sin(bearingRad);
-      this.scratchRange[count] = rangeM;
-      this.scratchIntensity[count] = point.intensity;
-      count++;
+      if (!this.builder.add(angleDeg, point.distanceMm, point.intensity)) this.pointsDropped++;
     }
-    return {
-      deviceId: this.id,
-      stampUs,
-      count,
-      xM: this.scratchX.slice(0, count),
-      yM: this.scratchY.slice(0, count),
-      rangeM: this.scratchRange.slice(0, count),
-      intensity: this.scratchIntensity.slice(0, count),
-    };
+    return this.builder.take(this.id, stampUs);
   }
 
   /** With the port open but no good packet for a while, says so (and why it may be) without closing the port. */

@@ -8,6 +8,7 @@ import type { DeviceCreateContext, DeviceModel } from '../../registry.js';
 import { ResilientSerialPort } from '../../transport/serial/resilient-serial-port.js';
 import { TransportError } from '../../transport/transport-error.js';
 import type { LidarDevice } from '../api.js';
+import { LidarPointsBuilder } from '../lidar-points-builder.js';
 import {
   RplidarCommand,
   RplidarDataType,
@@ -45,8 +46,6 @@ const WARNING_RECHECK_MS = 10_000;
 /** How often the scan watchdog looks, microseconds. */
 const WATCHDOG_PERIOD_US = 100_000;
 
-const DEG_TO_RAD = Math.PI / 180;
-
 /**
  * Where the conversation with the sensor stands. Only these transitions happen:
  * closed → stopping (port open) → health → info | resetting | protection-wait;
@@ -79,11 +78,8 @@ class RplidarA1Lidar implements RplidarA1Device {
   private readonly pointListeners: Array<(points: LidarPoints) => void> = [];
   private readonly protectionBackoff = new Backoff({ initialMs: 5_000, maxMs: 60_000 });
 
-  private readonly batchX: Float32Array;
-  private readonly batchY: Float32Array;
-  private readonly batchRange: Float32Array;
-  private readonly batchQuality: Uint8Array;
-  private batchPoints = 0;
+  private readonly batch: LidarPointsBuilder;
+  /** Measurements in the batch, those dropped by its filter included. */
   private batchNodes = 0;
 
   private running = false;
@@ -118,11 +114,8 @@ class RplidarA1Lidar implements RplidarA1Device {
     this.id = context.id;
     this.path = context.bus.path;
     this.tracker = new HealthTracker(context.clock.nowUs());
-    const size = context.params.pointsPerMessage;
-    this.batchX = new Float32Array(size);
-    this.batchY = new Float32Array(size);
-    this.batchRange = new Float32Array(size);
-    this.batchQuality = new Uint8Array(size);
+    const { pointsPerMessage, mount, minRangeM, maxRangeM, minQuality } = context.params;
+    this.batch = new LidarPointsBuilder(pointsPerMessage, mount, { minRangeM, maxRangeM, minIntensity: minQuality });
     this.port = new ResilientSerialPort({
       backend: context.backends.serial,
       path: this.path,
@@ -353,7 +346,7 @@ class RplidarA1Lidar implements RplidarA1Device {
     this.lastStartFlagUs = undefined;
     this.dataSinceScanStart = false;
     this.batchNodes = 0;
-    this.batchPoints = 0;
+    this.batch.clear();
     if (this.lastHealth?.status === 'warning') {
       this.phaseTimer = this.context.clock.after(WARNING_RECHECK_MS * 1_000, () => this.beginSequence());
     }
@@ -389,35 +382,13 @@ class RplidarA1Lidar implements RplidarA1Device {
   /** Adds one measurement to the message being built, in the robot frame (the head turns clockwise). */
   private addToBatch(node: RplidarScanNode): void {
     this.batchNodes++;
-    const { minRangeM, maxRangeM, minQuality } = this.params;
-    const rangeM = node.distanceMm / 1000;
-    if (node.distanceMm === 0 || rangeM < minRangeM || rangeM > maxRangeM || node.quality < minQuality) {
-      this.stats.pointsDropped++;
-      return;
-    }
-    const { xM, yM, yawDeg } = this.params.mount;
-    const bearingRad = (yawDeg - node.angleDeg) * DEG_TO_RAD;
-    const i = this.batchPoints++;
-    this.batchX[i] = xM + rangeM * Math.cos(bearingRad);
-    this.batchY[i] = yM + rangeM * Math.sin(bearingRad);
-    this.batchRange[i] = rangeM;
-    this.batchQuality[i] = node.quality;
+    if (!this.batch.add(node.angleDeg, node.distanceMm, node.quality)) this.stats.pointsDropped++;
   }
 
   private flushBatch(): void {
     if (this.batchNodes === 0) return;
-    const count = this.batchPoints;
-    const points: LidarPoints = {
-      deviceId: this.id,
-      stampUs: this.lastNodeUs,
-      count,
-      xM: this.batchX.slice(0, count),
-      yM: this.batchY.slice(0, count),
-      rangeM: this.batchRange.slice(0, count),
-      intensity: this.batchQuality.slice(0, count),
-    };
+    const points = this.batch.take(this.id, this.lastNodeUs);
     this.batchNodes = 0;
-    this.batchPoints = 0;
     this.stats.messages++;
     for (const listener of this.pointListeners) listener(points);
   }

@@ -9,8 +9,8 @@ import type { GpioLevel, GpioLine } from '../../transport/gpio/api.js';
 import type { PwmBackend, PwmChannel, PwmChannelSpec } from '../../transport/pwm/api.js';
 import { SoftwarePwmBackend } from '../../transport/pwm/software-pwm-backend.js';
 import { TransportError } from '../../transport/transport-error.js';
-import { checkDuty } from '../api.js';
 import type { MotorChannel, MotorDriverDevice } from '../api.js';
+import { BridgeCommandQueue } from '../bridge-command-queue.js';
 import { L298N_PIN_NAMES, TB6612FNG_PIN_NAMES, bridgeInputs, resolveWiring } from './codec.js';
 import type { BridgeLines, HBridgeCommand, HBridgeInputs, HBridgePinNames } from './codec.js';
 import { HBRIDGE_BRIDGE_NAMES, l298nParamsSchema, tb6612GpioParamsSchema } from './params.js';
@@ -20,23 +20,6 @@ const log = createDebug('spinal:hal:gpio-hbridge');
 
 /** Commands failing in a row (each after its writes failed) before the device is `failed` rather than `degraded`. */
 const FAILED_AFTER_COMMANDS = 3;
-
-interface Waiter {
-  resolve(): void;
-  reject(error: Error): void;
-}
-
-/** One unit of work on the lines; jobs run one at a time, in order, so writes never interleave. */
-type Job =
-  | {
-      kind: 'bridges';
-      bridges: string[];
-      command: HBridgeCommand;
-      /** A queued `setDuty` may be overwritten by a newer one for the same bridge; brake, coast and stops never are. */
-      replaceable: boolean;
-      waiters: Waiter[];
-    }
-  | { kind: 'init'; waiters: Waiter[] };
 
 /** The open lines of one bridge and what was last written to them. */
 interface BridgeHandles {
@@ -55,10 +38,11 @@ interface BridgeHandles {
  * toggling a GPIO line ({@link SoftwarePwmBackend} over `context.backends.gpio`).
  *
  * `start()` opens every line, puts every bridge in `stopMode`, then raises the TB6612's STBY; a
- * failed start is retried with {@link Backoff} on the clock. Commands are queued and run one at a
- * time. A command writes only the inputs that change, in an order that never drives harder than
- * the old or the new command in between: PWM down first when it drops, then IN1/IN2, then PWM up
- * when it rises (a direction change passes through IN1 = IN2, a brake on both chips).
+ * failed start is retried with {@link Backoff} on the clock. Commands go through a
+ * {@link BridgeCommandQueue} (one at a time, a waiting `setDuty` replaced by a newer one). A
+ * command writes only the inputs that change, in an order that never drives harder than the old
+ * or the new command in between: PWM down first when it drops, then IN1/IN2, then PWM up when it
+ * rises (a direction change passes through IN1 = IN2, a brake on both chips).
  * A command whose writes fail is rejected with the TransportError and the device turns `degraded`
  * (`failed` after three in a row); once failed, it closes every line and opens them again after a
  * backoff, and is `ok` when that works. `stop()` coasts every bridge, puts the TB6612 in standby and
@@ -81,14 +65,14 @@ export class GpioHBridge implements MotorDriverDevice {
   private readonly stopCommand: HBridgeCommand;
   private readonly tracker: HealthTracker;
   private readonly backoff = new Backoff();
-  private readonly channels = new Map<string, MotorChannel>();
-  private readonly queue: Job[] = [];
+  private readonly queue = new BridgeCommandQueue<'init'>((job) =>
+    job.kind === 'task' ? this.runInit() : this.runBridges(job.channels, job.command),
+  );
   private readonly count = { writes: 0, writeErrors: 0, pwmErrors: 0, initAttempts: 0 };
 
   private handles = new Map<string, BridgeHandles>();
   private standby: GpioLine | undefined;
   private ready = false;
-  private draining = false;
   private consecutiveFailures = 0;
   private lastError: TransportError | undefined;
   private retryTimer: Cancel | undefined;
@@ -167,36 +151,24 @@ export class GpioHBridge implements MotorDriverDevice {
   }
 
   channel(name: string): MotorChannel {
-    const existing = this.channels.get(name);
-    if (existing) return existing;
     if (!this.wiring.some((bridge) => bridge.name === name)) {
       throw new RangeError(
         `${this.id}: unknown motor channel "${name}"; this board has ${this.channelNames().join(', ')}`,
       );
     }
-    const channel: MotorChannel = {
-      name,
-      setDuty: async (duty) => {
-        checkDuty(duty);
-        return this.enqueueBridges([name], { mode: 'drive', duty }, true);
-      },
-      brake: () => this.enqueueBridges([name], { mode: 'brake' }, false),
-      coast: () => this.enqueueBridges([name], { mode: 'coast' }, false),
-    };
-    this.channels.set(name, channel);
-    return channel;
+    return this.queue.channel(name);
   }
 
   /** Puts every bridge in `stopMode` (brake by default); one bridge's failure does not keep the other from stopping. */
   stopAll(): Promise<void> {
-    return this.enqueueBridges(this.channelNames(), this.stopCommand, false);
+    return this.queue.command(this.channelNames(), this.stopCommand, false);
   }
 
   /** Resolves once the first start attempt is over, whatever its outcome: see `health()`. Never rejects. */
   start(): Promise<void> {
     if (!this.started) {
       this.closing = false;
-      this.started = this.enqueue({ kind: 'init', waiters: [] }).catch(() => undefined);
+      this.started = this.queue.task('init').catch(() => undefined);
     }
     return this.started;
   }
@@ -205,56 +177,13 @@ export class GpioHBridge implements MotorDriverDevice {
   async stop(): Promise<void> {
     this.retryTimer?.();
     this.retryTimer = undefined;
-    if (this.ready) await this.enqueueBridges(this.channelNames(), { mode: 'coast' }, false).catch(() => undefined);
+    if (this.ready) await this.queue.command(this.channelNames(), { mode: 'coast' }, false).catch(() => undefined);
     this.closing = true;
     await this.standby?.write(0).catch((error: unknown) => log('%s: standby: %o', this.id, error));
     this.ready = false;
     this.started = undefined;
     await this.closeLines();
     this.tracker.set('stopped', '', this.clock.nowUs());
-  }
-
-  private enqueueBridges(bridges: string[], command: HBridgeCommand, replaceable: boolean): Promise<void> {
-    if (replaceable && bridges.length === 1) {
-      const queued = this.latestQueuedFor(bridges[0] ?? '');
-      if (queued?.kind === 'bridges' && queued.replaceable) {
-        queued.command = command;
-        return new Promise((resolve, reject) => queued.waiters.push({ resolve, reject }));
-      }
-    }
-    return this.enqueue({ kind: 'bridges', bridges, command, replaceable, waiters: [] });
-  }
-
-  /** The last queued (not yet running) job that would set this bridge, if any. */
-  private latestQueuedFor(bridge: string): Job | undefined {
-    for (let i = this.queue.length - 1; i >= 0; i--) {
-      const job = this.queue[i];
-      if (job && (job.kind !== 'bridges' || job.bridges.includes(bridge))) return job;
-    }
-    return undefined;
-  }
-
-  private enqueue(job: Job): Promise<void> {
-    const done = new Promise<void>((resolve, reject) => job.waiters.push({ resolve, reject }));
-    this.queue.push(job);
-    void this.drain();
-    return done;
-  }
-
-  private async drain(): Promise<void> {
-    if (this.draining) return;
-    this.draining = true;
-    try {
-      for (let job = this.queue.shift(); job; job = this.queue.shift()) {
-        const error = job.kind === 'init' ? await this.runInit() : await this.runBridges(job.bridges, job.command);
-        for (const waiter of job.waiters) {
-          if (error) waiter.reject(error);
-          else waiter.resolve();
-        }
-      }
-    } finally {
-      this.draining = false;
-    }
   }
 
   /** Opens every line (closing what an earlier attempt left), each bridge to `stopMode`, then STBY high. */
@@ -303,7 +232,7 @@ export class GpioHBridge implements MotorDriverDevice {
     return undefined;
   }
 
-  private async runBridges(bridges: string[], command: HBridgeCommand): Promise<TransportError | undefined> {
+  private async runBridges(bridges: readonly string[], command: HBridgeCommand): Promise<TransportError | undefined> {
     if (!this.ready || this.closing)
       return this.lastError ?? new TransportError('ECLOSED', `${this.id} is not started`);
     const inputs = bridgeInputs(this.pinNames.chip, command);
@@ -418,7 +347,7 @@ export class GpioHBridge implements MotorDriverDevice {
     log('%s: reopening the lines in %d ms', this.id, Math.round(delayMs));
     this.retryTimer = this.clock.after(delayMs * US_PER_MS, () => {
       this.retryTimer = undefined;
-      this.enqueue({ kind: 'init', waiters: [] }).catch(() => undefined);
+      this.queue.task('init').catch(() => undefined);
     });
   }
 }

@@ -8,8 +8,9 @@ import type { DeviceCreateContext, DeviceModel } from '../../registry.js';
 import { checkI2cAddress } from '../../transport/i2c/api.js';
 import type { I2cBus } from '../../transport/i2c/api.js';
 import { TransportError } from '../../transport/transport-error.js';
-import { checkDuty } from '../api.js';
 import type { MotorChannel, MotorDriverDevice } from '../api.js';
+import { BridgeCommandQueue } from '../bridge-command-queue.js';
+import type { BridgeJob } from '../bridge-command-queue.js';
 import {
   ADAFRUIT_DC_MOTOR_HAT_PINS,
   MODE1_AI,
@@ -36,28 +37,14 @@ const RETRYABLE: ReadonlySet<string> = new Set(['EREMOTEIO', 'EIO']);
 /** Errors after which the bus handle itself is suspect and is reopened. */
 const REOPEN_ON: ReadonlySet<string> = new Set(['ENXIO', 'EBADF', 'ECLOSED']);
 
-interface Waiter {
-  resolve(): void;
-  reject(error: Error): void;
-}
-
-/** One unit of bus work; jobs run one at a time, in order, so writes never interleave. */
-type Job =
-  | {
-      kind: 'motors';
-      motors: string[];
-      command: Tb6612Command;
-      /** A queued `setDuty` may be overwritten by a newer one for the same motor; brake, coast and stops never are. */
-      replaceable: boolean;
-      waiters: Waiter[];
-    }
-  | { kind: 'init'; waiters: Waiter[] }
-  | { kind: 'verify'; waiters: Waiter[] };
+/** The driver's own jobs: the start sequence, and the check of a chip that stopped answering. */
+type Task = 'init' | 'verify';
 
 /**
  * A TB6612 motor HAT driven through a PCA9685. `start()` runs the datasheet restart sequence and
  * puts every motor in `stopMode`; a failed start is retried with {@link Backoff} on the clock.
- * Motor commands are queued and written one transaction at a time; a write that is not
+ * Motor commands go through a {@link BridgeCommandQueue} (one at a time, a waiting `setDuty`
+ * replaced by a newer one) and are written one transaction at a time; a write that is not
  * acknowledged is retried twice at once, then the command fails, the device turns `degraded`
  * (`failed` after three commands in a row) and, once failed, it checks the chip with a backoff
  * and re-runs the start sequence if the chip has lost its setup (a power cycle puts it to sleep).
@@ -77,12 +64,10 @@ export class Pca9685MotorHat implements MotorDriverDevice {
   private readonly stopCommand: Tb6612Command;
   private readonly tracker: HealthTracker;
   private readonly backoff = new Backoff();
-  private readonly channels = new Map<string, MotorChannel>();
-  private readonly queue: Job[] = [];
+  private readonly queue = new BridgeCommandQueue<Task>((job) => this.run(job));
   private readonly count = { writes: 0, writeErrors: 0, retries: 0, initAttempts: 0 };
 
   private bus: I2cBus | undefined;
-  private draining = false;
   private initialized = false;
   private consecutiveFailures = 0;
   private lastError: TransportError | undefined;
@@ -133,34 +118,22 @@ export class Pca9685MotorHat implements MotorDriverDevice {
   }
 
   channel(name: string): MotorChannel {
-    const existing = this.channels.get(name);
-    if (existing) return existing;
     if (!this.motors.includes(name)) {
       throw new RangeError(`${this.id}: unknown motor channel "${name}"; this HAT has ${this.motors.join(', ')}`);
     }
-    const channel: MotorChannel = {
-      name,
-      setDuty: async (duty) => {
-        checkDuty(duty);
-        return this.enqueueMotors([name], { mode: 'drive', duty }, true);
-      },
-      brake: () => this.enqueueMotors([name], { mode: 'brake' }, false),
-      coast: () => this.enqueueMotors([name], { mode: 'coast' }, false),
-    };
-    this.channels.set(name, channel);
-    return channel;
+    return this.queue.channel(name);
   }
 
   /** Puts every motor in `stopMode` (brake by default); one motor's failure does not keep the others from stopping. */
   stopAll(): Promise<void> {
-    return this.enqueueMotors(this.motors, this.stopCommand, false);
+    return this.queue.command(this.motors, this.stopCommand, false);
   }
 
   /** Resolves once the first start attempt is over, whatever its outcome: see `health()`. Never rejects. */
   start(): Promise<void> {
     if (!this.started) {
       this.closing = false;
-      this.started = this.enqueue({ kind: 'init', waiters: [] }).catch(() => undefined);
+      this.started = this.queue.task('init').catch(() => undefined);
     }
     return this.started;
   }
@@ -179,59 +152,10 @@ export class Pca9685MotorHat implements MotorDriverDevice {
     this.tracker.set('stopped', '', this.clock.nowUs());
   }
 
-  private enqueueMotors(motors: string[], command: Tb6612Command, replaceable: boolean): Promise<void> {
-    if (replaceable && motors.length === 1) {
-      const queued = this.latestQueuedFor(motors[0] ?? '');
-      if (queued?.kind === 'motors' && queued.replaceable) {
-        queued.command = command;
-        return new Promise((resolve, reject) => queued.waiters.push({ resolve, reject }));
-      }
-    }
-    return this.enqueue({ kind: 'motors', motors, command, replaceable, waiters: [] });
-  }
-
-  /** The last queued (not yet running) job that would set this motor, if any. */
-  private latestQueuedFor(motor: string): Job | undefined {
-    for (let i = this.queue.length - 1; i >= 0; i--) {
-      const job = this.queue[i];
-      if (job && (job.kind !== 'motors' || job.motors.includes(motor))) return job;
-    }
-    return undefined;
-  }
-
-  private enqueue(job: Job): Promise<void> {
-    const done = new Promise<void>((resolve, reject) => job.waiters.push({ resolve, reject }));
-    this.queue.push(job);
-    void this.drain();
-    return done;
-  }
-
-  private async drain(): Promise<void> {
-    if (this.draining) return;
-    this.draining = true;
-    try {
-      for (let job = this.queue.shift(); job; job = this.queue.shift()) {
-        const error = await this.run(job);
-        for (const waiter of job.waiters) {
-          if (error) waiter.reject(error);
-          else waiter.resolve();
-        }
-      }
-    } finally {
-      this.draining = false;
-    }
-  }
-
   /** Runs one job; returns the error its waiters get, never throws. */
-  private async run(job: Job): Promise<TransportError | undefined> {
-    switch (job.kind) {
-      case 'init':
-        return this.runInit();
-      case 'verify':
-        return this.runVerify();
-      case 'motors':
-        return this.runMotors(job.motors, job.command);
-    }
+  private async run(job: BridgeJob<Task>): Promise<TransportError | undefined> {
+    if (job.kind === 'command') return this.runMotors(job.channels, job.command);
+    return job.task === 'init' ? this.runInit() : this.runVerify();
   }
 
   /** Datasheet restart sequence at the configured frequency, then every motor in `stopMode`. */
@@ -298,7 +222,7 @@ export class Pca9685MotorHat implements MotorDriverDevice {
     return undefined;
   }
 
-  private async runMotors(motors: string[], command: Tb6612Command): Promise<TransportError | undefined> {
+  private async runMotors(motors: readonly string[], command: Tb6612Command): Promise<TransportError | undefined> {
     const bus = this.bus;
     if (!bus || this.closing) {
       return this.lastError ?? new TransportError('ECLOSED', `${this.id} is not started`);
@@ -377,14 +301,14 @@ export class Pca9685MotorHat implements MotorDriverDevice {
   }
 
   /** Schedules the next init (or check) on the clock, after a growing delay; one at a time. */
-  private scheduleRecovery(kind: 'init' | 'verify'): void {
+  private scheduleRecovery(kind: Task): void {
     if (this.closing || this.retryTimer) return;
     const delayMs = this.backoff.nextDelayMs();
     const what = kind === 'init' || !this.initialized || !this.bus ? 'init' : 'verify';
     log('%s: %s again in %d ms', this.id, what, Math.round(delayMs));
     this.retryTimer = this.clock.after(delayMs * US_PER_MS, () => {
       this.retryTimer = undefined;
-      this.enqueue({ kind: what, waiters: [] }).catch(() => undefined);
+      this.queue.task(what).catch(() => undefined);
     });
   }
 }

@@ -1,0 +1,85 @@
+import type { LidarPoints } from '../../messages/lidar-points.js';
+import type { LidarMount } from './api.js';
+
+const DEG_TO_RAD = Math.PI / 180;
+
+/** Which returns are kept: those inside the range limits and at least as strong as `minIntensity`. */
+export interface LidarReturnFilter {
+  /** Nearest distance kept, metres. */
+  minRangeM: number;
+  /** Farthest distance kept, metres. */
+  maxRangeM: number;
+  /** Weakest return kept, 0..255 in the sensor's own scale (intensity, or quality). */
+  minIntensity: number;
+}
+
+/**
+ * Builds {@link LidarPoints} messages from a sensor's returns: drops the invalid ones (distance 0,
+ * out of range, too weak) and places the rest in the robot frame through the mount. The sensor's
+ * angles turn clockwise seen from above (LD06 and RPLIDAR alike), so a return at angle `a` lies
+ * at bearing `mount.yawDeg - a` in the robot frame (counter-clockwise positive). Holds up to
+ * `capacity` points between two `take()`s, in arrays reused from one message to the next.
+ */
+export class LidarPointsBuilder {
+  private readonly x: Float32Array;
+  private readonly y: Float32Array;
+  private readonly range: Float32Array;
+  private readonly intensity: Uint8Array;
+  private readonly mount: LidarMount;
+  private points = 0;
+
+  constructor(
+    readonly capacity: number,
+    mount: LidarMount,
+    private readonly filter: LidarReturnFilter,
+  ) {
+    this.x = new Float32Array(capacity);
+    this.y = new Float32Array(capacity);
+    this.range = new Float32Array(capacity);
+    this.intensity = new Uint8Array(capacity);
+    this.mount = { ...mount };
+  }
+
+  /** Points held for the next message. */
+  get count(): number {
+    return this.points;
+  }
+
+  /**
+   * Adds one return at `angleDeg` (the sensor's angle, degrees), `distanceMm` away, of strength
+   * `intensity`. Returns false, adding nothing, when the filter drops it or `capacity` is reached.
+   */
+  add(angleDeg: number, distanceMm: number, intensity: number): boolean {
+    const { minRangeM, maxRangeM, minIntensity } = this.filter;
+    const rangeM = distanceMm / 1000;
+    if (distanceMm === 0 || rangeM < minRangeM || rangeM > maxRangeM || intensity < minIntensity) return false;
+    if (this.points >= this.capacity) return false;
+    const bearingRad = (this.mount.yawDeg - angleDeg) * DEG_TO_RAD;
+    const i = this.points++;
+    this.x[i] = this.mount.xM + rangeM * Math.cos(bearingRad);
+    this.y[i] = this.mount.yM + rangeM * Math.sin(bearingRad);
+    this.range[i] = rangeM;
+    this.intensity[i] = intensity;
+    return true;
+  }
+
+  /** The points added since the last take (none is fine), as one message of `deviceId` stamped `stampUs`; then starts afresh. */
+  take(deviceId: string, stampUs: number): LidarPoints {
+    const count = this.points;
+    this.points = 0;
+    return {
+      deviceId,
+      stampUs,
+      count,
+      xM: this.x.slice(0, count),
+      yM: this.y.slice(0, count),
+      rangeM: this.range.slice(0, count),
+      intensity: this.intensity.slice(0, count),
+    };
+  }
+
+  /** Forgets the points added since the last take. */
+  clear(): void {
+    this.points = 0;
+  }
+}
