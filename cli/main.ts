@@ -80,7 +80,7 @@ export async function main(argv: string[]): Promise<number> {
       const { values } = parse(rest, { board: { type: 'string' }, json: { type: 'boolean', default: false } });
       const json = values.json === true;
       return runDoctorCommand({
-        board: str(values.board) ?? 'board-configs/rpi4-ld06-motorhat.yaml',
+        board: str(values.board) ?? 'rpi4-ld06-motorhat',
         out: json ? process.stdout : out,
         json,
       });
