@@ -32,6 +32,8 @@ const log = createDebug('spinal:runtime');
 const CORTEX_LOCKSTEP_GRACE_MS = 200;
 /** How often the status snapshot goes to the comms thread, ms (real time). */
 const STATUS_PERIOD_MS = 200;
+/** Events and trips kept in memory (each trip carries its 2 s black box), newest last. */
+const MAX_EVENTS_IN_MEMORY = 10_000;
 
 export interface RobotRuntimeOptions {
   mode: 'sim' | 'run';
@@ -55,8 +57,9 @@ export interface RobotRuntimeOptions {
  */
 export class RobotRuntime {
   readonly trips: ReflexTrip[] = [];
-  /** Events so far, in order (the ledger will keep them durably). */
+  /** The most recent events, in order (the ledger will keep them all, durably). */
   readonly events: RuntimeEvent[] = [];
+  private lastSeq = 0;
   private readonly eventListeners: Array<(event: RuntimeEvent) => void> = [];
   private cortexStatus: CortexStatus = { pose: null, missionKind: 'none', missionState: 'idle', goalDistanceM: null };
   private debugAddress: string | null = null;
@@ -158,8 +161,9 @@ export class RobotRuntime {
   }
 
   private record(body: RuntimeEventBody): void {
-    const event = { ...body, seq: this.events.length + 1, atUs: this.o.clock.nowUs() } as RuntimeEvent;
+    const event = { ...body, seq: ++this.lastSeq, atUs: this.o.clock.nowUs() } as RuntimeEvent;
     this.events.push(event);
+    if (this.events.length > MAX_EVENTS_IN_MEMORY) this.events.splice(0, this.events.length - MAX_EVENTS_IN_MEMORY);
     for (const listener of this.eventListeners) listener(event);
     this.comms?.postMessage({ t: 'event', event } satisfies MainToComms);
   }
@@ -232,6 +236,7 @@ export class RobotRuntime {
     reflex.onApplied((applied) => cortex.postMessage({ t: 'applied', applied } satisfies MainToCortex));
     reflex.onTrip((trip) => {
       this.trips.push(trip);
+      if (this.trips.length > MAX_EVENTS_IN_MEMORY) this.trips.splice(0, this.trips.length - MAX_EVENTS_IN_MEMORY);
       this.record({ kind: 'reflex-trip', rule: trip.rule, reason: trip.reason, blackBox: trip.blackBox ?? [] });
     });
     for (const device of this.devices) {
