@@ -33,7 +33,7 @@ const CORTEX_LOCKSTEP_GRACE_MS = 200;
 /** How often the status snapshot goes to the comms thread, ms (real time). */
 const STATUS_PERIOD_MS = 200;
 /** Events and trips kept in memory (each trip carries its 2 s black box), newest last. */
-const MAX_EVENTS_IN_MEMORY = 10_000;
+const MAX_EVENTS_IN_MEMORY = 1_000;
 
 export interface RobotRuntimeOptions {
   mode: 'sim' | 'run';

@@ -1,7 +1,7 @@
 import type { RuntimeEvent } from '../../messages/runtime-event.js';
 
-/** Events kept for the debug port (the ledger keeps them all; this is the recent window). */
-const DEFAULT_CAPACITY = 10_000;
+/** Events kept for the debug port (the ledger keeps them all; this is the recent window; a trip carries a 2 s black box, so it stays small). */
+const DEFAULT_CAPACITY = 1_000;
 
 /** The most recent runtime events, in sequence order, for `GET /api/v1/events?since=SEQ`. */
 export class EventStore {
