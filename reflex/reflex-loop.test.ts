@@ -6,34 +6,20 @@ import type { RangeDevice, RangeMount, RangeReading } from '../hal/range/api.js'
 import { TransportError } from '../hal/transport/transport-error.js';
 import type { AppliedDrive } from '../messages/drive.js';
 import type { LidarPoints } from '../messages/lidar-points.js';
+import { reflexSettings } from '../test/harness/reflex-fixtures.js';
 import { VirtualClock } from '../time/virtual-clock.js';
 import type { ReflexSettings } from './arbiter.js';
-import { ReflexLoop, type ReflexTrip } from './reflex-loop.js';
+import { ReflexLoop, type ReflexTrip, type SafetySources } from './reflex-loop.js';
 
 /** The parameter defaults (config/params.ts `reflex.*`), in the loop's units. */
-const SETTINGS: ReflexSettings = {
-  deadmanTimeoutUs: 500_000,
-  lidarStaleTimeoutUs: 300_000,
-  brakingDecelMps2: 1.0,
-  reactionLatencyS: 0.05,
-  stopMarginM: 0.1,
-  slowZoneM: 0.5,
-  maxSpeedMps: 0.5,
-  maxTurnRateRadps: 2.0,
-  clearHoldUs: 300_000,
-};
+const SETTINGS: ReflexSettings = reflexSettings();
 const RATE_HZ = 100;
 const PERIOD_US = 10_000;
 const T0 = 20_000_000;
 
-/** A lidar whose packets the test delivers by hand, as the driver would: stamp first, then listeners. */
-class HandFedLidar implements LidarDevice {
-  readonly id = 'lidar';
-  readonly compatible = 'test,hand-fed-lidar';
-  readonly kind = 'lidar' as const;
+/** What the test devices share: a health the test sets (ok until then), no counters, nothing to start. */
+abstract class HandHeldDevice {
   state: DeviceHealth = { state: 'ok', reason: '', sinceUs: 0 };
-  private lastUs = -Infinity;
-  private listener: ((points: LidarPoints) => void) | undefined;
 
   health(): DeviceHealth {
     return this.state;
@@ -44,6 +30,16 @@ class HandFedLidar implements LidarDevice {
   }
   async start(): Promise<void> {}
   async stop(): Promise<void> {}
+}
+
+/** A lidar whose packets the test delivers by hand, as the driver would: stamp first, then listeners. */
+class HandFedLidar extends HandHeldDevice implements LidarDevice {
+  readonly id = 'lidar';
+  readonly compatible = 'test,hand-fed-lidar';
+  readonly kind = 'lidar' as const;
+  private lastUs = -Infinity;
+  private listener: ((points: LidarPoints) => void) | undefined;
+
   onPoints(listener: (points: LidarPoints) => void): void {
     this.listener = listener;
   }
@@ -127,14 +123,35 @@ const WALL_AHEAD: Array<[number, number]> = [-0.1, -0.05, 0, 0.05, 0.1].map((y) 
 /** The same bearings as {@link WALL_AHEAD}, ten times as far: the wall has moved away. */
 const FAR_WALL: Array<[number, number]> = WALL_AHEAD.map(([x, y]) => [x * 10, y * 10]);
 
-function setUp() {
-  const clock = new VirtualClock(T0);
+/** What a rig is built from; everything not given is the plain robot of the first tests. */
+interface RigOptions {
+  /** The loop's clock. Default: a new one at {@link T0}; pass one when the safety devices read it too. */
+  clock?: VirtualClock;
+  /** Default {@link SETTINGS}. */
+  settings?: ReflexSettings;
+  /** Devices besides the lidar that the safety rules watch. Default: none. */
+  safety?: SafetySources;
+}
+
+/** What a rig's `drive` may add to a plain forward command. */
+interface DriveExtras {
+  /** Turn rate asked for with the speed, rad/s. Default 0. */
+  wRadps?: number;
+  /** Feeds other devices at the start of each period. */
+  also?: () => void;
+}
+
+/**
+ * A reflex loop at 100 Hz over a 0.4 m × 0.3 m footprint (0.3 m wheel base), with a hand-fed lidar
+ * and two recording motor channels, not started; its trips and applied drives are collected.
+ */
+function loopRig({ clock = new VirtualClock(T0), settings = SETTINGS, safety }: RigOptions = {}) {
   const lidar = new HandFedLidar();
   const left = new RecordingChannel('M1', clock);
   const right = new RecordingChannel('M2', clock);
   const loop = new ReflexLoop({
     clock,
-    settings: SETTINGS,
+    settings,
     loopRateHz: RATE_HZ,
     footprint: { lengthM: 0.4, widthM: 0.3 },
     sideMarginM: 0.05,
@@ -142,6 +159,7 @@ function setUp() {
     lidar,
     left,
     right,
+    safety,
     elapsedMs: () => 0,
   });
   const trips: ReflexTrip[] = [];
@@ -165,6 +183,13 @@ function setUp() {
     scan(points: Array<[number, number]> = SIDE_WALL): void {
       lidar.deliver(packet(clock.nowUs(), points));
     },
+    /** Starts the loop with lidar data and a first command of `vMps`, both now. */
+    async startWith(vMps: number): Promise<void> {
+      loop.start();
+      rig.scan();
+      rig.command(vMps);
+      await settle();
+    },
     /**
      * Runs `periods` loop periods: each advances the clock one period (the loop's own tick runs),
      * then `each` feeds what arrived in that period, then motor writes complete.
@@ -176,12 +201,20 @@ function setUp() {
         await settle();
       }
     },
-    /** A planner and a lidar that both keep talking, the planner asking for `vMps`. */
-    async drive(periods: number, vMps: number, wRadps = 0): Promise<void> {
+    /**
+     * A planner and a lidar that both keep talking, the planner asking for `vMps` (and `wRadps`);
+     * whatever `also` feeds arrives first in each period.
+     */
+    async drive(periods: number, vMps: number, { wRadps = 0, also = () => {} }: DriveExtras = {}): Promise<void> {
       await rig.run(periods, () => {
+        also();
         rig.scan();
         rig.command(vMps, wRadps);
       });
+    },
+    /** The left channel's brakes from call `index` on. */
+    brakesSince(index: number): MotorCall[] {
+      return left.calls.slice(index).filter((c) => c.op === 'brake');
     },
   };
   return rig;
@@ -189,18 +222,15 @@ function setUp() {
 
 /** A started loop with lidar data and a first command of `vMps`, both at T0. */
 async function started(vMps = 0.5) {
-  const rig = setUp();
-  rig.loop.start();
-  rig.scan();
-  rig.command(vMps);
-  await settle();
+  const rig = loopRig();
+  await rig.startWith(vMps);
   return rig;
 }
 
 describe('ReflexLoop', () => {
   it('comes up braked, and does not report that as a trip', async () => {
     // GIVEN a loop with no lidar data and no command
-    const rig = setUp();
+    const rig = loopRig();
 
     // WHEN it starts
     rig.loop.start();
@@ -248,7 +278,7 @@ describe('ReflexLoop', () => {
 
   it('mixes turn rate into the wheel duties', async () => {
     const rig = await started(0);
-    await rig.drive(1, 0, 1);
+    await rig.drive(1, 0, { wRadps: 1 });
     // Turning in place at 1 rad/s: ∓ 1 · 0.3 / 2 = ∓0.15 at the wheels (turns are not ramped).
     expect(rig.left.last()).toMatchObject({ op: 'duty' });
     expect(rig.left.duties().at(-1)).toBeCloseTo(-0.15, 12);
@@ -463,7 +493,7 @@ describe('ReflexLoop', () => {
   });
 
   it('keeps retrying a brake that keeps failing, counting each failure', async () => {
-    const rig = setUp();
+    const rig = loopRig();
     rig.left.failNext = 3;
     rig.loop.start();
     await settle();
@@ -504,8 +534,8 @@ describe('ReflexLoop', () => {
     expect(rig.loop.appliedDrive()).toBe(rig.applied.at(-1));
 
     // A turn is a change too; the same command again is not.
-    await rig.drive(1, 0.5, 0.2);
-    await rig.drive(5, 0.5, 0.2);
+    await rig.drive(1, 0.5, { wRadps: 0.2 });
+    await rig.drive(5, 0.5, { wRadps: 0.2 });
     expect(rig.applied).toHaveLength(51);
     expect(rig.applied.at(-1)).toMatchObject({ vMps: 0.5, wRadps: 0.2, stampUs: T0 + 61 * PERIOD_US });
   });
@@ -586,20 +616,12 @@ describe('safety sources', () => {
   }
 
   /** A motor driver whose health the test sets. */
-  class HandSetDriver implements DriverDevice {
+  class HandSetDriver extends HandHeldDevice implements DriverDevice {
     readonly compatible = 'test,hand-set-driver';
     readonly kind = 'motor-driver' as const;
-    state: DeviceHealth = OK;
-    constructor(readonly id: string) {}
-    health(): DeviceHealth {
-      return this.state;
+    constructor(readonly id: string) {
+      super();
     }
-    onHealthChange(): void {}
-    counters(): Record<string, number> {
-      return {};
-    }
-    async start(): Promise<void> {}
-    async stop(): Promise<void> {}
   }
 
   /** Readers of the battery, the IMU and the wheel encoders, each holding its latest reading (null: none yet). */
@@ -632,25 +654,16 @@ describe('safety sources', () => {
     };
   }
 
+  /** The plain rig plus an e-stop button, a front bumper, a motor driver and the readers, every safety rule on. */
   function safetyRig(overrides: Partial<ReflexSettings> = {}) {
     const clock = new VirtualClock(T0);
-    const lidar = new HandFedLidar();
-    const left = new RecordingChannel('M1', clock);
-    const right = new RecordingChannel('M2', clock);
     const button = new HandSetSwitch('estop-main', 'estop', clock);
     const bumper = new HandSetSwitch('bumper-front', 'bumper', clock);
     const driver = new HandSetDriver('motor-hat');
     const sources = readers(clock);
-    const loop = new ReflexLoop({
+    const rig = loopRig({
       clock,
       settings: { ...SAFETY_SETTINGS, ...overrides },
-      loopRateHz: RATE_HZ,
-      footprint: { lengthM: 0.4, widthM: 0.3 },
-      sideMarginM: 0.05,
-      geometry: { wheelBaseM: 0.3, maxWheelSpeedMps: 1, invertLeft: false, invertRight: false },
-      lidar,
-      left,
-      right,
       safety: {
         switches: [button, bumper],
         battery: sources.battery,
@@ -658,61 +671,14 @@ describe('safety sources', () => {
         wheels: sources.wheels,
         motorDrivers: [driver],
       },
-      elapsedMs: () => 0,
     });
-    const trips: ReflexTrip[] = [];
-    const applied: AppliedDrive[] = [];
-    loop.onTrip((trip) => trips.push(trip));
-    loop.onApplied((drive) => applied.push(drive));
-
-    const rig = {
-      clock,
-      lidar,
-      left,
-      right,
-      button,
-      bumper,
-      driver,
-      sources,
-      loop,
-      trips,
-      applied,
-      command(vMps: number, wRadps = 0): void {
-        loop.submit({ source: 'cortex', vMps, wRadps, stampUs: clock.nowUs() });
-      },
-      scan(points: Array<[number, number]> = SIDE_WALL): void {
-        lidar.deliver(packet(clock.nowUs(), points));
-      },
-      /** Each period: the clock moves one period (the loop ticks), then `each` feeds what arrived, then writes complete. */
-      async run(periods: number, each: () => void = () => {}): Promise<void> {
-        for (let i = 0; i < periods; i++) {
-          clock.advanceBy(PERIOD_US);
-          each();
-          await settle();
-        }
-      },
-      /** Whatever `also` feeds arrives first in each period; then the lidar and the planner (asking for `vMps`) talk. */
-      async drive(periods: number, vMps: number, also: () => void = () => {}): Promise<void> {
-        await rig.run(periods, () => {
-          also();
-          rig.scan();
-          rig.command(vMps);
-        });
-      },
-      brakesSince(index: number): MotorCall[] {
-        return left.calls.slice(index).filter((c) => c.op === 'brake');
-      },
-    };
-    return rig;
+    return { ...rig, button, bumper, driver, sources };
   }
 
   /** A started rig, driving `vMps` for `periods` with the lidar and the planner fresh. */
   async function driving(vMps = 0.3, periods = 40, overrides: Partial<ReflexSettings> = {}) {
     const rig = safetyRig(overrides);
-    rig.loop.start();
-    rig.scan();
-    rig.command(vMps);
-    await settle();
+    await rig.startWith(vMps);
     await rig.drive(periods, vMps);
     expect(rig.loop.status().state).toBe('clear');
     expect(rig.loop.appliedDrive().vMps).toBeGreaterThan(0);
@@ -861,8 +827,10 @@ describe('safety sources', () => {
     const rig = await driving(0.2, 10);
 
     // WHEN a field engineer turns it in place by hand, renewing every 100 ms for 0.5 s
-    await rig.drive(50, 0.2, () => {
-      if (rig.clock.nowUs() % 100_000 === 0) rig.loop.override(0, 1);
+    await rig.drive(50, 0.2, {
+      also: () => {
+        if (rig.clock.nowUs() % 100_000 === 0) rig.loop.override(0, 1);
+      },
     });
 
     // THEN it turns in place: the planner's forward speed is not applied
@@ -879,7 +847,7 @@ describe('safety sources', () => {
   it('stops when heartbeat() has been missing for longer than cortexHeartbeatTimeoutUs, and drives again when it returns', async () => {
     // GIVEN a robot driving with the planner thread beating every period
     const rig = await driving(0.3, 10);
-    await rig.drive(30, 0.3, () => rig.loop.heartbeat());
+    await rig.drive(30, 0.3, { also: () => rig.loop.heartbeat() });
     const lastBeatUs = rig.clock.nowUs();
     const callsBefore = rig.left.calls.length;
 
@@ -894,7 +862,7 @@ describe('safety sources', () => {
     expect(rig.trips[0]?.reason).toBe('planner thread unresponsive: no heartbeat for 210 ms (limit 200 ms)');
 
     // WHEN it beats again, THEN motion resumes
-    await rig.drive(5, 0.3, () => rig.loop.heartbeat());
+    await rig.drive(5, 0.3, { also: () => rig.loop.heartbeat() });
     expect(rig.loop.status().state).toBe('clear');
     expect(rig.left.duties().at(-1)).toBeGreaterThan(0);
   });
@@ -936,18 +904,18 @@ describe('safety sources', () => {
   it('reads the battery: a 1 s sag does nothing, a 2 s one stops and names the voltage', async () => {
     // GIVEN a robot driving on a healthy battery, measured every period
     const rig = await driving(0.3, 10);
-    await rig.drive(20, 0.3, () => rig.sources.measureBattery(11.8));
+    await rig.drive(20, 0.3, { also: () => rig.sources.measureBattery(11.8) });
 
     // WHEN the voltage sags to 10.0 V for 1 s, then recovers for 3 s
-    await rig.drive(100, 0.3, () => rig.sources.measureBattery(10.0));
-    await rig.drive(300, 0.3, () => rig.sources.measureBattery(11.8));
+    await rig.drive(100, 0.3, { also: () => rig.sources.measureBattery(10.0) });
+    await rig.drive(300, 0.3, { also: () => rig.sources.measureBattery(11.8) });
 
     // THEN nothing happened
     expect(rig.trips).toEqual([]);
 
     // WHEN it stays at 10.0 V
     const sagFromUs = rig.clock.nowUs() + PERIOD_US;
-    await rig.drive(250, 0.3, () => rig.sources.measureBattery(10.0));
+    await rig.drive(250, 0.3, { also: () => rig.sources.measureBattery(10.0) });
 
     // THEN the robot stopped 2 s after the first low reading was seen, naming the voltage and the limit
     expect(rig.trips).toHaveLength(1);
@@ -962,25 +930,25 @@ describe('safety sources', () => {
   it('reads the IMU: a tilt beyond the limit stops, an impact latches an e-stop', async () => {
     // GIVEN a robot driving level
     const rig = await driving(0.3, 10);
-    await rig.drive(10, 0.3, () => rig.sources.sampleImu(0, 0, G_MPS2));
+    await rig.drive(10, 0.3, { also: () => rig.sources.sampleImu(0, 0, G_MPS2) });
     expect(rig.trips).toEqual([]);
 
     // WHEN it pitches 35° (gravity seen 35° from the z axis)
     const tilt = (35 * Math.PI) / 180;
-    await rig.drive(1, 0.3, () => rig.sources.sampleImu(G_MPS2 * Math.sin(tilt), 0, G_MPS2 * Math.cos(tilt)));
+    await rig.drive(1, 0.3, { also: () => rig.sources.sampleImu(G_MPS2 * Math.sin(tilt), 0, G_MPS2 * Math.cos(tilt)) });
 
     // THEN it stops, naming the tilt
     expect(rig.trips.at(-1)).toMatchObject({ rule: 'tilt', reason: 'tilted 35° (limit 30°)' });
     expect(rig.left.last()?.op).toBe('brake');
 
     // WHEN it is level again, and then a 4.5 g shock comes (3.5 g beyond gravity)
-    await rig.drive(50, 0.3, () => rig.sources.sampleImu(0, 0, G_MPS2));
+    await rig.drive(50, 0.3, { also: () => rig.sources.sampleImu(0, 0, G_MPS2) });
     expect(rig.loop.status().state).toBe('clear');
-    await rig.drive(1, 0.3, () => rig.sources.sampleImu(0, 0, 4.5 * G_MPS2));
+    await rig.drive(1, 0.3, { also: () => rig.sources.sampleImu(0, 0, 4.5 * G_MPS2) });
 
     // THEN it is an e-stop, latched after the shock is gone
     expect(rig.trips.at(-1)).toMatchObject({ rule: 'impact', reason: 'impact of 3.5 g (limit 3 g)' });
-    await rig.drive(50, 0.3, () => rig.sources.sampleImu(0, 0, G_MPS2));
+    await rig.drive(50, 0.3, { also: () => rig.sources.sampleImu(0, 0, G_MPS2) });
     expect(rig.loop.status()).toMatchObject({ state: 'estop', rule: 'impact' });
     expect(rig.loop.resetEstop()).toEqual({ cleared: ['impact'], stillActive: [] });
   });
@@ -988,7 +956,9 @@ describe('safety sources', () => {
   it('reads the wheel encoders: turning wheels are fine, wheels that barely turn are a stall after stallTimeUs', async () => {
     // GIVEN a robot whose encoders count what it drives
     const rig = await driving(0.3, 10);
-    await rig.drive(200, 0.3, () => rig.sources.countWheels((rig.loop.appliedDrive().vMps * PERIOD_US) / 1e6));
+    await rig.drive(200, 0.3, {
+      also: () => rig.sources.countWheels((rig.loop.appliedDrive().vMps * PERIOD_US) / 1e6),
+    });
 
     // THEN nothing stalls
     expect(rig.trips).toEqual([]);
@@ -996,7 +966,7 @@ describe('safety sources', () => {
 
     // WHEN the wheels barely turn (0.06 m/s: slipping on the spot), the planner still asking for 0.3 m/s
     const stuckFromUs = rig.clock.nowUs();
-    await rig.drive(100, 0.3, () => rig.sources.countWheels((0.06 * PERIOD_US) / 1e6));
+    await rig.drive(100, 0.3, { also: () => rig.sources.countWheels((0.06 * PERIOD_US) / 1e6) });
 
     // THEN the stall is a trip stallTimeUs after the first evaluation that saw it (the reading of the next period)
     expect(rig.trips.map((t) => t.rule)).toEqual(['wheel-stall']);
@@ -1040,7 +1010,7 @@ describe('safety sources', () => {
     rig.driver.state = { state: 'failed', reason: 'closed', sinceUs: rig.clock.nowUs() };
     rig.loop.requestEstop('debug-port', 'late');
     rig.loop.override(0.5, 1);
-    await rig.drive(300, 0.3, () => rig.sources.countWheels(0));
+    await rig.drive(300, 0.3, { also: () => rig.sources.countWheels(0) });
 
     // THEN no motor was written again and nothing was reported as a trip
     expect(rig.left.calls.length).toBe(leftCalls);
@@ -1052,21 +1022,12 @@ describe('safety sources', () => {
 
 describe('range sensors', () => {
   /** A single-beam range sensor (a TFmini-S, say) whose readings the test delivers by hand. */
-  class HandFedRange implements RangeDevice {
+  class HandFedRange extends HandHeldDevice implements RangeDevice {
     readonly id = 'front-range';
     readonly compatible = 'test,hand-fed-range';
     readonly kind = 'range' as const;
     private listener: ((reading: RangeReading) => void) | undefined;
     private last: RangeReading | null = null;
-    health(): DeviceHealth {
-      return { state: 'ok', reason: '', sinceUs: 0 };
-    }
-    onHealthChange(): void {}
-    counters(): Record<string, number> {
-      return {};
-    }
-    async start(): Promise<void> {}
-    async stop(): Promise<void> {}
     onReading(listener: (reading: RangeReading) => void): void {
       this.listener = listener;
     }
@@ -1082,48 +1043,19 @@ describe('range sensors', () => {
     }
   }
 
+  /** A started plain rig with a range sensor too, its lidar seeing only a return 3 m to the left. */
   function rangeRig() {
-    const clock = new VirtualClock(T0);
-    const lidar = new HandFedLidar();
     const range = new HandFedRange();
-    const left = new RecordingChannel('M1', clock);
-    const right = new RecordingChannel('M2', clock);
-    const loop = new ReflexLoop({
-      clock,
-      settings: SETTINGS,
-      loopRateHz: RATE_HZ,
-      footprint: { lengthM: 0.4, widthM: 0.3 },
-      sideMarginM: 0.05,
-      geometry: { wheelBaseM: 0.3, maxWheelSpeedMps: 1, invertLeft: false, invertRight: false },
-      lidar,
-      left,
-      right,
-      safety: { ranges: [range] },
-      elapsedMs: () => 0,
-    });
-    const trips: ReflexTrip[] = [];
-    loop.onTrip((trip) => trips.push(trip));
-    const far = (): LidarPoints => ({
-      deviceId: 'lidar',
-      stampUs: clock.nowUs(),
-      count: 1,
-      xM: Float32Array.of(0),
-      yM: Float32Array.of(3),
-      rangeM: Float32Array.of(3),
-      intensity: Uint8Array.of(200),
-    });
+    const rig = loopRig({ safety: { ranges: [range] } });
+    rig.loop.start();
     /** Runs `periods` loop periods with fresh lidar data, a fresh command and (unless `rangeAt` is null) a range reading. */
-    const drive = async (periods: number, vMps: number, rangeAt: number | null): Promise<void> => {
-      for (let i = 0; i < periods; i++) {
-        clock.advanceBy(PERIOD_US);
-        lidar.deliver(far());
-        if (rangeAt !== null) range.deliver(rangeAt, clock.nowUs());
-        loop.submit({ source: 'cortex', vMps, wRadps: 0, stampUs: clock.nowUs() });
-        for (let k = 0; k < 3; k++) await new Promise((resolve) => setImmediate(resolve));
-      }
-    };
-    loop.start();
-    return { clock, loop, range, left, trips, drive };
+    const drive = (periods: number, vMps: number, rangeAt: number | null): Promise<void> =>
+      rig.run(periods, () => {
+        rig.scan([[0, 3]]);
+        if (rangeAt !== null) range.deliver(rangeAt, rig.clock.nowUs());
+        rig.command(vMps);
+      });
+    return { clock: rig.clock, loop: rig.loop, range, left: rig.left, trips: rig.trips, drive };
   }
 
   it('GIVEN a robot driving on lidar alone WHEN the range sensor sees something 5 cm ahead THEN it brakes in that very call, naming the obstacle', async () => {

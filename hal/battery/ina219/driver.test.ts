@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { runClockFor } from '../../../test/harness/clock-steps.js';
+import { deviceContext } from '../../../test/harness/device-context.js';
+import { RecordingI2cBackend } from '../../../test/harness/recording-i2c-backend.js';
+import type { I2cRegisterChip } from '../../../test/harness/recording-i2c-backend.js';
 import { VirtualClock } from '../../../time/virtual-clock.js';
-import type { DeviceCreateContext, TransportBackends } from '../../registry.js';
-import type { I2cBackend, I2cBus } from '../../transport/i2c/api.js';
-import { TransportError } from '../../transport/transport-error.js';
-import type { TransportErrorCode } from '../../transport/transport-error.js';
+import type { DeviceCreateContext } from '../../registry.js';
+import type { I2cBackend } from '../../transport/i2c/api.js';
 import type { BatteryReading } from '../api.js';
 import { Ina219Registers } from './codec.js';
 import { INA219_COMPATIBLE, ina219Model } from './driver.js';
@@ -11,117 +13,39 @@ import type { Ina219BatteryMonitor } from './driver.js';
 import { ina219ParamsSchema } from './params.js';
 import type { Ina219Params } from './params.js';
 
-/** What sits at the address: an INA219 register file, or something else that answers. */
-interface Chip {
-  write(bytes: Uint8Array): void;
-  readFromPointer(length: number): Uint8Array;
+/** A recording bus at /dev/i2c-1 with an INA219 behind it; a test may put something else there. */
+function benchBackend(clock: VirtualClock): RecordingI2cBackend {
+  return new RecordingI2cBackend<I2cRegisterChip>(clock, new Ina219Registers());
 }
 
-interface Transaction {
-  op: 'write' | 'writeRead' | 'read';
-  address: number;
-  bytes: number[];
-  atUs: number;
+/** The INA219 behind the bus. */
+function registers(backend: RecordingI2cBackend): Ina219Registers {
+  const chip = backend.bus.chip;
+  if (!(chip instanceof Ina219Registers)) throw new Error('not an INA219');
+  return chip;
 }
-
-/** A recording I2C bus with one chip behind it; it can stop acknowledging. */
-class BenchBus implements I2cBus {
-  readonly path = '/dev/i2c-1';
-  readonly transactions: Transaction[] = [];
-  chip: Chip = new Ina219Registers();
-  nack: TransportErrorCode | undefined;
-  closed = false;
-
-  constructor(private readonly clock: VirtualClock) {}
-
-  get registers(): Ina219Registers {
-    if (!(this.chip instanceof Ina219Registers)) throw new Error('not an INA219');
-    return this.chip;
-  }
-
-  ops(): Array<[string, ...number[]]> {
-    return this.transactions.map((t) => [t.op, ...t.bytes]);
-  }
-
-  async write(address: number, bytes: Uint8Array): Promise<void> {
-    this.transfer('write', address, bytes);
-    this.chip.write(bytes);
-  }
-
-  async read(address: number, length: number): Promise<Uint8Array> {
-    this.transfer('read', address, new Uint8Array(0));
-    return this.chip.readFromPointer(length);
-  }
-
-  async writeRead(address: number, bytes: Uint8Array, readLength: number): Promise<Uint8Array> {
-    this.transfer('writeRead', address, bytes);
-    this.chip.write(bytes);
-    return this.chip.readFromPointer(readLength);
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-  }
-
-  private transfer(op: Transaction['op'], address: number, bytes: Uint8Array): void {
-    this.transactions.push({ op, address, bytes: [...bytes], atUs: this.clock.nowUs() });
-    if (this.closed) throw new TransportError('ECLOSED', `${this.path} is closed`);
-    if (this.nack) throw new TransportError(this.nack, `no acknowledge from 0x${address.toString(16)}`);
-  }
-}
-
-class BenchBackend implements I2cBackend {
-  readonly kind = 'bench';
-  readonly bus: BenchBus;
-  opens = 0;
-
-  constructor(clock: VirtualClock) {
-    this.bus = new BenchBus(clock);
-  }
-
-  async open(): Promise<I2cBus> {
-    this.opens++;
-    this.bus.closed = false;
-    return this.bus;
-  }
-}
-
-const unused = (): Promise<never> => Promise.reject(new Error('not used by this device'));
-const otherBackends: Omit<TransportBackends, 'i2c'> = {
-  serial: { kind: 'unused', open: unused, list: unused },
-  gpio: { kind: 'unused', open: unused },
-  pwm: { kind: 'unused', open: unused },
-};
 
 function context(backend: I2cBackend, clock: VirtualClock, params: unknown = {}): DeviceCreateContext<Ina219Params> {
-  return {
+  return deviceContext({
     id: 'battery',
     bus: { id: 'i2c-1', kind: 'i2c', path: '/dev/i2c-1' },
     address: 0x41,
-    pins: {},
     params: ina219ParamsSchema.parse(params),
     clock,
-    backends: { ...otherBackends, i2c: backend },
-  };
+    backends: { i2c: backend },
+  });
 }
 
-async function flush(): Promise<void> {
-  for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => setImmediate(resolve));
-}
-
-async function run(clock: VirtualClock, deltaUs: number, stepUs = 10_000): Promise<void> {
-  const end = clock.nowUs() + deltaUs;
-  while (clock.nowUs() < end) {
-    clock.advanceTo(Math.min(end, clock.nowUs() + stepUs));
-    await flush();
-  }
+/** Advances the clock in 10 ms steps, letting the bus answer between them. */
+function run(clock: VirtualClock, deltaUs: number): Promise<void> {
+  return runClockFor(clock, deltaUs, 10_000);
 }
 
 async function startedMonitor(
   params: unknown = {},
-): Promise<{ clock: VirtualClock; backend: BenchBackend; monitor: Ina219BatteryMonitor }> {
+): Promise<{ clock: VirtualClock; backend: RecordingI2cBackend; monitor: Ina219BatteryMonitor }> {
   const clock = new VirtualClock(5_000_000);
-  const backend = new BenchBackend(clock);
+  const backend = benchBackend(clock);
   const monitor = ina219Model.create(context(backend, clock, params));
   await monitor.start();
   expect(monitor.health().state).toBe('ok');
@@ -132,7 +56,7 @@ async function startedMonitor(
 describe('INA219 driver: start-up', () => {
   it('resets, writes 32 V / ±320 mV / 12-bit continuous and the calibration, and reads both back', async () => {
     const clock = new VirtualClock();
-    const backend = new BenchBackend(clock);
+    const backend = benchBackend(clock);
     const monitor = ina219Model.create(context(backend, clock));
     await monitor.start();
     expect(backend.bus.ops()).toEqual([
@@ -145,12 +69,12 @@ describe('INA219 driver: start-up', () => {
     expect(backend.bus.transactions.every((t) => t.address === 0x41)).toBe(true);
     expect(monitor.health()).toMatchObject({ state: 'ok', reason: '' });
     expect(monitor.calibrationInUse().calibration).toBe(4194);
-    expect(backend.bus.registers.calibration).toBe(4194);
+    expect(registers(backend).calibration).toBe(4194);
   });
 
   it('is failed when what answers at the address does not keep an INA219 setup, and retries with backoff', async () => {
     const clock = new VirtualClock();
-    const backend = new BenchBackend(clock);
+    const backend = benchBackend(clock);
     backend.bus.chip = { write: () => undefined, readFromPointer: (n) => new Uint8Array(n).fill(0xff) };
     const monitor = ina219Model.create(context(backend, clock));
     await monitor.start();
@@ -170,7 +94,7 @@ describe('INA219 driver: readings', () => {
   it('polls bus voltage, current and power at pollHz and reports the battery side of the shunt', async () => {
     const { clock, backend, monitor } = await startedMonitor();
     // 1.5 A through 0.1 Ω: 150 mV across the shunt, 11.85 V at IN−, so 12.0 V at the battery.
-    backend.bus.registers.convert(0.15, 11.85);
+    registers(backend).convert(0.15, 11.85);
     const readings: BatteryReading[] = [];
     monitor.onReading((reading) => readings.push(reading));
     await run(clock, 200_000);
@@ -193,12 +117,12 @@ describe('INA219 driver: readings', () => {
 
   it('is degraded while OVF is set, ok again once a reading comes without it', async () => {
     const { clock, backend, monitor } = await startedMonitor({ maxCurrentA: 1 });
-    backend.bus.registers.convert(0.2, 12); // 2 A with a 1 A calibration: the current register overflows
+    registers(backend).convert(0.2, 12); // 2 A with a 1 A calibration: the current register overflows
     await run(clock, 100_000);
     expect(monitor.health().state).toBe('degraded');
     expect(monitor.health().reason).toMatch(/OVF.*maxCurrentA \(1 A\)/);
     expect(monitor.counters().overflows).toBe(1);
-    backend.bus.registers.convert(0.05, 12);
+    registers(backend).convert(0.05, 12);
     await run(clock, 100_000);
     expect(monitor.health()).toMatchObject({ state: 'ok', reason: '' });
     expect(monitor.lastReading()?.currentA).toBeCloseTo(0.5, 3);
@@ -218,19 +142,19 @@ describe('INA219 driver: faults and recovery', () => {
     expect(backend.bus.transactions).toHaveLength(attempts);
 
     backend.bus.nack = undefined;
-    backend.bus.registers.powerOn();
+    registers(backend).powerOn();
     await run(clock, 1_300_000);
     expect(monitor.health().state).toBe('ok');
-    expect(backend.bus.registers.calibration).toBe(4194);
+    expect(registers(backend).calibration).toBe(4194);
     expect(monitor.counters()).toMatchObject({ initAttempts: 2, errors: 3, retries: 6 });
   });
 
   it('writes the calibration again when the chip comes back from a power cycle with none', async () => {
     const { clock, backend, monitor } = await startedMonitor();
-    backend.bus.registers.powerOn();
+    registers(backend).powerOn();
     await run(clock, 1_100_000);
     expect(monitor.counters().setupLost).toBe(1);
-    expect(backend.bus.registers.calibration).toBe(4194);
+    expect(registers(backend).calibration).toBe(4194);
     expect(monitor.health().state).toBe('ok');
   });
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { BusConfig } from '../../../config/board-schema.js';
+import { flushMicrotasks, runClockFor } from '../../../test/harness/clock-steps.js';
+import { deviceContext } from '../../../test/harness/device-context.js';
+import { MemoryGpioBackend } from '../../../test/harness/memory-gpio-backend.js';
+import { unusedBackends } from '../../../test/harness/unused-backends.js';
 import { VirtualClock } from '../../../time/virtual-clock.js';
-import type { TransportBackends } from '../../registry.js';
-import type { GpioBackend, GpioLevel, GpioLine, GpioLineSpec } from '../../transport/gpio/api.js';
-import type { I2cBackend } from '../../transport/i2c/api.js';
-import type { PwmBackend } from '../../transport/pwm/api.js';
-import type { SerialBackend } from '../../transport/serial/api.js';
+import type { GpioLevel } from '../../transport/gpio/api.js';
 import { TransportError } from '../../transport/transport-error.js';
 import type { DigitalInputDevice, DigitalInputState } from '../api.js';
 import { SWITCH_REASONS, bumperSwitchModel, estopSwitchModel } from './driver.js';
@@ -15,86 +15,33 @@ const CHIP = 'pinctrl-bcm2711';
 const LINE = 5;
 const MS = 1_000;
 
-/** One GPIO line in memory: the test sets its electrical level and makes opens or reads fail. */
-class MemoryGpio implements GpioBackend {
-  readonly kind = 'memory';
-  level: GpioLevel = 0;
-  readonly opened: GpioLineSpec[] = [];
-  failOpen: TransportError | undefined;
-  failRead: TransportError | undefined;
-  reads = 0;
-  closed = 0;
-  private listeners: Array<(level: GpioLevel) => void> = [];
-
-  async open(spec: GpioLineSpec): Promise<GpioLine> {
-    this.opened.push(spec);
-    if (this.failOpen) throw this.failOpen;
-    const listeners: Array<(level: GpioLevel) => void> = [];
-    this.listeners = listeners;
-    return {
-      spec,
-      read: async () => {
-        this.reads++;
-        if (this.failRead) throw this.failRead;
-        return this.level;
-      },
-      write: async () => {},
-      onEdge: (listener) => listeners.push(listener),
-      close: async () => {
-        this.closed++;
-        listeners.length = 0;
-      },
-    };
-  }
-
-  /** Sets the level; a change is reported as an edge unless `report` is false (a missed edge). */
-  set(level: GpioLevel, report = true): void {
-    const changed = level !== this.level;
-    this.level = level;
-    if (changed && report) for (const listener of this.listeners) listener(level);
-  }
-}
-
 type Role = 'estop' | 'bumper';
 
 function setUp(role: Role, params: Record<string, unknown> = {}, initialLevel: GpioLevel = role === 'estop' ? 0 : 1) {
   const clock = new VirtualClock(2_000_000);
-  const gpio = new MemoryGpio();
-  gpio.level = initialLevel;
-  const backends: TransportBackends = {
-    serial: {} as SerialBackend,
-    i2c: {} as I2cBackend,
-    gpio,
-    pwm: {} as PwmBackend,
-  };
+  const gpio = new MemoryGpioBackend();
+  gpio.set(LINE, initialLevel);
   const bus: BusConfig = { id: 'gpio', kind: 'gpio', chipLabel: CHIP };
   const model = role === 'estop' ? estopSwitchModel : bumperSwitchModel;
   const schema = role === 'estop' ? estopSwitchParamsSchema : bumperSwitchParamsSchema;
-  const device: DigitalInputDevice = model.create({
-    id: role,
-    bus,
-    address: undefined,
-    pins: { in: LINE },
-    params: schema.parse(params),
-    clock,
-    backends,
-  });
+  const device: DigitalInputDevice = model.create(
+    deviceContext({
+      id: role,
+      bus,
+      pins: { in: LINE },
+      params: schema.parse(params),
+      clock,
+      backends: { gpio },
+    }),
+  );
   const changes: DigitalInputState[] = [];
   device.onChange((state) => changes.push(state));
   return { clock, gpio, device, changes };
 }
 
-async function flush(): Promise<void> {
-  for (let i = 0; i < 20; i++) await Promise.resolve();
-}
-
 /** Advances the clock in 1 ms steps, letting the driver's reads complete between them. */
-async function run(clock: VirtualClock, forUs: number): Promise<void> {
-  const endUs = clock.nowUs() + forUs;
-  while (clock.nowUs() < endUs) {
-    clock.advanceTo(Math.min(endUs, clock.nowUs() + MS));
-    await flush();
-  }
+function run(clock: VirtualClock, forUs: number): Promise<void> {
+  return runClockFor(clock, forUs, MS, flushMicrotasks);
 }
 
 describe('switch params', () => {
@@ -134,7 +81,7 @@ describe('generic,estop-switch driver', () => {
     changes.length = 0;
 
     const pressedAtUs = clock.nowUs();
-    gpio.set(1);
+    gpio.set(LINE, 1);
     expect(device.state()).toEqual({
       active: true,
       reason: 'pressed or circuit open',
@@ -143,18 +90,18 @@ describe('generic,estop-switch driver', () => {
     });
     // Bounce: LOW for 1 ms, then HIGH for good.
     await run(clock, 1 * MS);
-    gpio.set(0);
+    gpio.set(LINE, 0);
     await run(clock, 1 * MS);
-    gpio.set(1);
+    gpio.set(LINE, 1);
     await run(clock, 30 * MS);
     expect(changes.map((c) => c.active)).toEqual([true]);
 
     // Release with bounce: the state stays active until LOW has held for 10 ms.
-    gpio.set(0);
+    gpio.set(LINE, 0);
     await run(clock, 3 * MS);
-    gpio.set(1);
+    gpio.set(LINE, 1);
     await run(clock, 1 * MS);
-    gpio.set(0);
+    gpio.set(LINE, 0);
     const lastBounceUs = clock.nowUs();
     await run(clock, 9 * MS);
     expect(device.state().active).toBe(true);
@@ -168,7 +115,7 @@ describe('generic,estop-switch driver', () => {
     const { device, clock, gpio } = setUp('estop');
     await device.start();
     await run(clock, 20 * MS);
-    gpio.set(1);
+    gpio.set(LINE, 1);
     expect(device.state()).toMatchObject({ active: true, reason: 'pressed or circuit open' });
     expect(device.health().state).toBe('ok');
   });
@@ -178,7 +125,7 @@ describe('generic,estop-switch driver', () => {
     await device.start();
     await run(clock, 20 * MS);
     expect(device.state().active).toBe(false);
-    gpio.set(1, false);
+    gpio.set(LINE, 1, false);
     await run(clock, 20 * MS);
     expect(device.state()).toMatchObject({ active: true, reason: 'pressed or circuit open' });
   });
@@ -231,7 +178,7 @@ describe('generic,estop-switch driver', () => {
     await device.start();
     await run(clock, 20 * MS);
     expect(device.state().active).toBe(false);
-    gpio.set(0);
+    gpio.set(LINE, 0);
     expect(device.state()).toMatchObject({ active: true, reason: 'pressed' });
   });
 
@@ -239,9 +186,9 @@ describe('generic,estop-switch driver', () => {
     const { device, clock, gpio } = setUp('estop', { debounceMs: 0 });
     await device.start();
     expect(device.state().active).toBe(false);
-    gpio.set(1);
+    gpio.set(LINE, 1);
     await run(clock, 1 * MS);
-    gpio.set(0);
+    gpio.set(LINE, 0);
     expect(device.state().active).toBe(false);
   });
 
@@ -264,7 +211,7 @@ describe('generic,estop-switch driver', () => {
       address: undefined,
       params: estopSwitchParamsSchema.parse({}),
       clock: new VirtualClock(),
-      backends: {} as TransportBackends,
+      backends: unusedBackends(),
     };
     expect(() =>
       estopSwitchModel.create({ ...base, bus: { id: 'gpio', kind: 'gpio', chipLabel: CHIP }, pins: {} }),
@@ -286,9 +233,9 @@ describe('generic,bumper-switch driver', () => {
     await device.start();
     await run(clock, 20 * MS);
     expect(device.state()).toMatchObject({ active: false, reason: 'released' });
-    gpio.set(0);
+    gpio.set(LINE, 0);
     expect(device.state()).toMatchObject({ active: true, reason: 'pressed' });
-    gpio.set(1);
+    gpio.set(LINE, 1);
     await run(clock, 10 * MS);
     expect(device.state()).toMatchObject({ active: false, reason: 'released' });
   });

@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { BusConfig } from '../../../config/board-schema.js';
+import { flushMicrotasks, runClockFor } from '../../../test/harness/clock-steps.js';
+import { deviceContext } from '../../../test/harness/device-context.js';
+import { MemoryGpioBackend } from '../../../test/harness/memory-gpio-backend.js';
 import { VirtualClock } from '../../../time/virtual-clock.js';
 import type { DeviceHealth } from '../../device-health.js';
-import type { TransportBackends } from '../../registry.js';
-import type { GpioBackend, GpioLevel, GpioLine, GpioLineSpec } from '../../transport/gpio/api.js';
-import type { I2cBackend } from '../../transport/i2c/api.js';
-import type { PwmBackend } from '../../transport/pwm/api.js';
-import type { SerialBackend } from '../../transport/serial/api.js';
 import { TransportError } from '../../transport/transport-error.js';
 import type { EncoderDevice, EncoderReading } from '../api.js';
 import { quadratureLevelsAt } from './codec.js';
@@ -17,53 +15,11 @@ const CHIP = 'pinctrl-bcm2711';
 const PINS = { leftA: 17, leftB: 18, rightA: 22, rightB: 23 };
 const MS = 1_000;
 
-/** GPIO lines in memory: the test sets levels (edges go to listeners) and makes opens or reads fail. */
-class MemoryGpio implements GpioBackend {
-  readonly kind = 'memory';
-  readonly levels = new Map<number, GpioLevel>();
-  readonly opened: GpioLineSpec[] = [];
-  failOpen: TransportError | undefined;
-  failRead: TransportError | undefined;
-  closed = 0;
-  private readonly listeners = new Map<number, Array<(level: GpioLevel) => void>>();
-
-  async open(spec: GpioLineSpec): Promise<GpioLine> {
-    this.opened.push(spec);
-    if (this.failOpen) throw this.failOpen;
-    const listeners: Array<(level: GpioLevel) => void> = [];
-    this.listeners.set(spec.line, listeners);
-    return {
-      spec,
-      read: async () => {
-        if (this.failRead) throw this.failRead;
-        return this.levels.get(spec.line) ?? 0;
-      },
-      write: async () => {},
-      onEdge: (listener) => listeners.push(listener),
-      close: async () => {
-        this.closed++;
-        listeners.length = 0;
-      },
-    };
-  }
-
-  /** Sets a line's level and reports the edge (or, with `report: false`, loses the report). */
-  set(line: number, level: GpioLevel, report = true): void {
-    this.levels.set(line, level);
-    if (report) for (const listener of this.listeners.get(line) ?? []) listener(level);
-  }
-
-  /** Reports an edge with a level, whatever the line's level (a coalesced event). */
-  report(line: number, level: GpioLevel): void {
-    for (const listener of this.listeners.get(line) ?? []) listener(level);
-  }
-}
-
 /** Turns a wheel's encoder (two lines) by `counts` steps, one edge report per step. */
 class Wheel {
   position = 0;
   constructor(
-    private readonly gpio: MemoryGpio,
+    private readonly gpio: MemoryGpioBackend,
     private readonly lineA: number,
     private readonly lineB: number,
   ) {}
@@ -82,23 +38,18 @@ class Wheel {
 
 function setUp(params: Record<string, unknown> = {}, pins: Record<string, number> = PINS) {
   const clock = new VirtualClock(5_000_000);
-  const gpio = new MemoryGpio();
-  const backends: TransportBackends = {
-    serial: {} as SerialBackend,
-    i2c: {} as I2cBackend,
-    gpio,
-    pwm: {} as PwmBackend,
-  };
+  const gpio = new MemoryGpioBackend();
   const bus: BusConfig = { id: 'gpio', kind: 'gpio', chipLabel: CHIP };
-  const encoder: EncoderDevice = quadratureEncoderModel.create({
-    id: 'wheels',
-    bus,
-    address: undefined,
-    pins,
-    params: quadratureEncoderParamsSchema.parse({ countsPerRevolution: 1000, wheelDiameterM: 0.1, ...params }),
-    clock,
-    backends,
-  });
+  const encoder: EncoderDevice = quadratureEncoderModel.create(
+    deviceContext({
+      id: 'wheels',
+      bus,
+      pins,
+      params: quadratureEncoderParamsSchema.parse({ countsPerRevolution: 1000, wheelDiameterM: 0.1, ...params }),
+      clock,
+      backends: { gpio },
+    }),
+  );
   const readings: EncoderReading[] = [];
   encoder.onReading((reading) => readings.push(reading));
   const health: DeviceHealth[] = [];
@@ -114,18 +65,9 @@ function setUp(params: Record<string, unknown> = {}, pins: Record<string, number
   };
 }
 
-/** Lets pending promise callbacks run. */
-async function flush(): Promise<void> {
-  for (let i = 0; i < 20; i++) await Promise.resolve();
-}
-
 /** Advances the clock in 1 ms steps, letting the driver's reads complete between them. */
-async function run(clock: VirtualClock, forUs: number): Promise<void> {
-  const endUs = clock.nowUs() + forUs;
-  while (clock.nowUs() < endUs) {
-    clock.advanceTo(Math.min(endUs, clock.nowUs() + MS));
-    await flush();
-  }
+function run(clock: VirtualClock, forUs: number): Promise<void> {
+  return runClockFor(clock, forUs, MS, flushMicrotasks);
 }
 
 describe('quadrature encoder params', () => {
@@ -281,15 +223,16 @@ describe('generic,quadrature-encoder driver', () => {
     expect(() => setUp({}, { left: 17 })).toThrow(/pins\.left: quadrature pins are named <channel>A and <channel>B/);
     expect(() => setUp({}, {})).toThrow(/at least one pair/);
     expect(() =>
-      quadratureEncoderModel.create({
-        id: 'wheels',
-        bus: { id: 'i2c', kind: 'i2c', path: '/dev/i2c-1' },
-        address: undefined,
-        pins: PINS,
-        params: quadratureEncoderParamsSchema.parse({ countsPerRevolution: 1000, wheelDiameterM: 0.1 }),
-        clock: new VirtualClock(),
-        backends: {} as TransportBackends,
-      }),
+      quadratureEncoderModel.create(
+        deviceContext({
+          id: 'wheels',
+          bus: { id: 'i2c', kind: 'i2c', path: '/dev/i2c-1' },
+          pins: PINS,
+          params: quadratureEncoderParamsSchema.parse({ countsPerRevolution: 1000, wheelDiameterM: 0.1 }),
+          clock: new VirtualClock(),
+          backends: {},
+        }),
+      ),
     ).toThrow(/needs a gpio bus/);
   });
 });

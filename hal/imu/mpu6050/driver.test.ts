@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { runClockFor, settle } from '../../../test/harness/clock-steps.js';
+import { deviceContext } from '../../../test/harness/device-context.js';
+import { RecordingI2cBackend } from '../../../test/harness/recording-i2c-backend.js';
 import { VirtualClock } from '../../../time/virtual-clock.js';
 import type { DeviceHealth } from '../../device-health.js';
-import type { DeviceCreateContext, TransportBackends } from '../../registry.js';
-import type { I2cBackend, I2cBus } from '../../transport/i2c/api.js';
-import { TransportError } from '../../transport/transport-error.js';
-import type { TransportErrorCode } from '../../transport/transport-error.js';
+import type { DeviceCreateContext } from '../../registry.js';
+import type { I2cBackend } from '../../transport/i2c/api.js';
 import type { ImuSample } from '../api.js';
 import { Mpu6050Registers, STANDARD_GRAVITY_MPS2, rawFromSample } from './codec.js';
 import type { Mpu6050RawSample } from './codec.js';
@@ -12,123 +13,27 @@ import { MPU6050_COMPATIBLE, mpu6050Model } from './driver.js';
 import type { Mpu6050Imu } from './driver.js';
 import { mpu6050ParamsSchema } from './params.js';
 
-interface Transaction {
-  op: 'write' | 'writeRead' | 'read';
-  address: number;
-  bytes: number[];
-  readLength: number;
-  atUs: number;
-  acked: boolean;
+type BenchBackend = RecordingI2cBackend<Mpu6050Registers>;
+
+/** A recording bus at /dev/i2c-1 with an MPU-6050 register file behind it, like a breakout on the bench. */
+function benchBackend(clock: VirtualClock): BenchBackend {
+  return new RecordingI2cBackend(clock, new Mpu6050Registers());
 }
-
-/**
- * A recording I2C bus with an MPU-6050 register file behind it, like a breakout on the bench. It
- * can stop acknowledging (`nack`), fail with a given code, and hold transactions until released.
- */
-class BenchBus implements I2cBus {
-  readonly path = '/dev/i2c-1';
-  readonly transactions: Transaction[] = [];
-  chip = new Mpu6050Registers();
-  nack: TransportErrorCode | undefined;
-  closed = false;
-  closes = 0;
-  private gate: Promise<void> | undefined;
-  private release: (() => void) | undefined;
-
-  constructor(private readonly clock: VirtualClock) {}
-
-  hold(): void {
-    this.gate = new Promise((resolve) => (this.release = resolve));
-  }
-
-  letGo(): void {
-    this.release?.();
-    this.gate = undefined;
-  }
-
-  ops(): Array<[string, ...number[]]> {
-    return this.transactions.map((t) => [t.op, ...t.bytes]);
-  }
-
-  async write(address: number, bytes: Uint8Array): Promise<void> {
-    await this.transfer('write', address, bytes, 0);
-    this.chip.write(bytes);
-  }
-
-  async read(address: number, length: number): Promise<Uint8Array> {
-    await this.transfer('read', address, new Uint8Array(0), length);
-    return this.chip.readFromPointer(length);
-  }
-
-  async writeRead(address: number, bytes: Uint8Array, readLength: number): Promise<Uint8Array> {
-    await this.transfer('writeRead', address, bytes, readLength);
-    this.chip.write(bytes);
-    return this.chip.readFromPointer(readLength);
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-    this.closes++;
-  }
-
-  private async transfer(op: Transaction['op'], address: number, bytes: Uint8Array, readLength: number): Promise<void> {
-    if (this.gate) await this.gate;
-    const fail = this.nack !== undefined;
-    this.transactions.push({ op, address, bytes: [...bytes], readLength, atUs: this.clock.nowUs(), acked: !fail });
-    if (this.closed) throw new TransportError('ECLOSED', `${this.path} is closed`);
-    if (this.nack) throw new TransportError(this.nack, `no acknowledge from 0x${address.toString(16)}`);
-  }
-}
-
-class BenchBackend implements I2cBackend {
-  readonly kind = 'bench';
-  readonly bus: BenchBus;
-  opens = 0;
-  openFailures: TransportErrorCode[] = [];
-
-  constructor(clock: VirtualClock) {
-    this.bus = new BenchBus(clock);
-  }
-
-  async open(path: string): Promise<I2cBus> {
-    this.opens++;
-    const failure = this.openFailures.shift();
-    if (failure) throw new TransportError(failure, `cannot open ${path}`);
-    this.bus.closed = false;
-    return this.bus;
-  }
-}
-
-const unused = (): Promise<never> => Promise.reject(new Error('not used by this device'));
-const otherBackends: Omit<TransportBackends, 'i2c'> = {
-  serial: { kind: 'unused', open: unused, list: unused },
-  gpio: { kind: 'unused', open: unused },
-  pwm: { kind: 'unused', open: unused },
-};
 
 function context(backend: I2cBackend, clock: VirtualClock, params: unknown = {}): DeviceCreateContext<never> {
-  return {
+  return deviceContext({
     id: 'imu',
     bus: { id: 'i2c-1', kind: 'i2c', path: '/dev/i2c-1' },
     address: 0x68,
-    pins: {},
     params: mpu6050ParamsSchema.parse(params) as never,
     clock,
-    backends: { ...otherBackends, i2c: backend },
-  };
-}
-
-async function flush(): Promise<void> {
-  for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+    backends: { i2c: backend },
+  });
 }
 
 /** Advances the clock in steps, letting the bus answer between them. */
-async function run(clock: VirtualClock, deltaUs: number, stepUs = 1_000): Promise<void> {
-  const end = clock.nowUs() + deltaUs;
-  while (clock.nowUs() < end) {
-    clock.advanceTo(Math.min(end, clock.nowUs() + stepUs));
-    await flush();
-  }
+function run(clock: VirtualClock, deltaUs: number, stepUs = 1_000): Promise<void> {
+  return runClockFor(clock, deltaUs, stepUs);
 }
 
 /** A started IMU (start sequence done, transactions cleared). */
@@ -136,10 +41,10 @@ async function startedImu(
   params: unknown = {},
 ): Promise<{ clock: VirtualClock; backend: BenchBackend; imu: Mpu6050Imu }> {
   const clock = new VirtualClock(1_000_000);
-  const backend = new BenchBackend(clock);
+  const backend = benchBackend(clock);
   const imu = mpu6050Model.create(context(backend, clock, params));
   const started = imu.start();
-  await flush();
+  await settle();
   clock.advanceBy(100_000);
   await started;
   expect(imu.health().state).toBe('ok');
@@ -159,11 +64,11 @@ function restingTurnLeft(): Mpu6050RawSample {
 describe('MPU-6050 driver: start-up', () => {
   it('checks WHO_AM_I, resets, waits 100 ms on the clock, wakes on the PLL, writes and verifies its setup', async () => {
     const clock = new VirtualClock(1_000_000);
-    const backend = new BenchBackend(clock);
+    const backend = benchBackend(clock);
     const imu = mpu6050Model.create(context(backend, clock));
     let done = false;
     const started = imu.start().then(() => (done = true));
-    await flush();
+    await settle();
     expect(backend.bus.ops()).toEqual([
       ['writeRead', 0x75], // WHO_AM_I
       ['write', 0x6b, 0x80], // DEVICE_RESET
@@ -190,7 +95,7 @@ describe('MPU-6050 driver: start-up', () => {
 
   it('is failed with a plain reason when WHO_AM_I is not 0x68, and keeps checking with backoff', async () => {
     const clock = new VirtualClock();
-    const backend = new BenchBackend(clock);
+    const backend = benchBackend(clock);
     backend.bus.chip = new Mpu6050Registers(0x98);
     const imu = mpu6050Model.create(context(backend, clock));
     await imu.start();
@@ -206,7 +111,7 @@ describe('MPU-6050 driver: start-up', () => {
 
   it('never rejects when the bus cannot be opened; reopens it with backoff', async () => {
     const clock = new VirtualClock();
-    const backend = new BenchBackend(clock);
+    const backend = benchBackend(clock);
     backend.openFailures = ['ENOENT', 'EACCES'];
     const imu = mpu6050Model.create(context(backend, clock));
     await imu.start();
@@ -221,13 +126,13 @@ describe('MPU-6050 driver: start-up', () => {
 
   it('is failed when the chip does not keep its setup (registers 25..28 read back wrong)', async () => {
     const clock = new VirtualClock();
-    const backend = new BenchBackend(clock);
+    const backend = benchBackend(clock);
     const chip = backend.bus.chip;
     const write = chip.write.bind(chip);
     chip.write = (bytes) => write(bytes[0] === 0x19 ? bytes.subarray(0, 1) : bytes);
     const imu = mpu6050Model.create(context(backend, clock));
     const started = imu.start();
-    await flush();
+    await settle();
     await run(clock, 100_000);
     await started;
     expect(imu.health().state).toBe('failed');
@@ -283,7 +188,7 @@ describe('MPU-6050 driver: samples', () => {
     await run(clock, 30_000);
     expect(imu.counters().overruns).toBe(2);
     backend.bus.letGo();
-    await flush();
+    await settle();
     expect(imu.counters().samples).toBe(1);
   });
 
@@ -369,10 +274,10 @@ describe('MPU-6050 driver: faults and recovery', () => {
 
   it('stop() during the reset wait ends start() and leaves the chip alone', async () => {
     const clock = new VirtualClock();
-    const backend = new BenchBackend(clock);
+    const backend = benchBackend(clock);
     const imu = mpu6050Model.create(context(backend, clock));
     const started = imu.start();
-    await flush();
+    await settle();
     await imu.stop();
     await started;
     await run(clock, 200_000, 10_000);
@@ -401,12 +306,12 @@ describe('MPU-6050 model', () => {
 
   it('refuses a bus that is not I2C, and defaults the address to 0x68', () => {
     const clock = new VirtualClock();
-    const backend = new BenchBackend(clock);
+    const backend = benchBackend(clock);
     expect(() =>
       mpu6050Model.create({ ...context(backend, clock), bus: { id: 'uart0', kind: 'serial', path: '/dev/ttyS0' } }),
     ).toThrow(/needs an i2c bus/);
     const imu = mpu6050Model.create({ ...context(backend, clock), address: undefined });
     void imu.start();
-    return flush().then(() => expect(backend.bus.transactions[0]?.address).toBe(0x68));
+    return settle().then(() => expect(backend.bus.transactions[0]?.address).toBe(0x68));
   });
 });

@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { BusConfig } from '../../../config/board-schema.js';
 import type { LidarPoints } from '../../../messages/lidar-points.js';
+import { runClockFor, settle } from '../../../test/harness/clock-steps.js';
+import { lidarOnSerialPort } from '../../../test/harness/lidar-on-serial-port.js';
+import { MemorySerialBackend } from '../../../test/harness/memory-serial-backend.js';
 import { VirtualClock } from '../../../time/virtual-clock.js';
-import type { DeviceHealth } from '../../device-health.js';
-import type { TransportBackends } from '../../registry.js';
-import type { PwmBackend } from '../../transport/pwm/api.js';
-import type { GpioBackend } from '../../transport/gpio/api.js';
-import type { I2cBackend } from '../../transport/i2c/api.js';
-import type { SerialBackend, SerialConnection, SerialHandlers, SerialOpenOptions } from '../../transport/serial/api.js';
 import { TransportError } from '../../transport/transport-error.js';
 import { encodeLd06Packet, type Ld06Packet } from './codec.js';
 import { ld06Model } from './driver.js';
@@ -22,94 +18,25 @@ const MANUAL_EXAMPLE = Uint8Array.from(
     .map((hex) => parseInt(hex, 16)),
 );
 
-/** A serial port in memory: opens fail while `failWith` is set; the test pushes bytes and closes. */
-class MemorySerialPort implements SerialBackend {
-  readonly kind = 'memory';
-  failWith: TransportError | undefined;
-  openCalls: SerialOpenOptions[] = [];
-  closeCalls = 0;
-  private handlers: SerialHandlers | undefined;
-
-  async open(options: SerialOpenOptions, handlers: SerialHandlers): Promise<SerialConnection> {
-    this.openCalls.push(options);
-    if (this.failWith) throw this.failWith;
-    this.handlers = handlers;
-    return {
-      path: options.path,
-      write: async () => {},
-      setSignals: async () => {},
-      close: async () => {
-        this.closeCalls++;
-        if (this.handlers === handlers) {
-          this.handlers = undefined;
-          handlers.onClose();
-        }
-      },
-    };
-  }
-
-  /** Whether the port shows in the port list (a pulled USB adapter does not). */
-  present = true;
-
-  async list(): Promise<string[]> {
-    return this.present ? [PATH] : [];
-  }
-
-  get isOpen(): boolean {
-    return this.handlers !== undefined;
-  }
-
-  send(bytes: Uint8Array): void {
-    if (!this.handlers) throw new Error('port not open');
-    this.handlers.onData(bytes);
-  }
-
-  unplug(error: TransportError): void {
-    const handlers = this.handlers;
-    this.handlers = undefined;
-    handlers?.onClose(error);
-  }
-}
-
-const unusedI2c = {} as I2cBackend;
-const unusedGpio = {} as GpioBackend;
-const unusedPwm = {} as PwmBackend;
-
 function setUp(params: Record<string, unknown> = {}) {
   const clock = new VirtualClock(1_000_000);
-  const port = new MemorySerialPort();
-  const backends: TransportBackends = { serial: port, i2c: unusedI2c, gpio: unusedGpio, pwm: unusedPwm };
-  const bus: BusConfig = { id: 'lidar-uart', kind: 'serial', path: PATH };
-  const lidar = ld06Model.create({
+  const port = new MemorySerialBackend([PATH]);
+  const lidar = lidarOnSerialPort(ld06Model, {
     id: 'lidar',
-    bus,
-    address: undefined,
-    pins: {},
+    path: PATH,
     params: ld06ParamsSchema.parse(params),
     clock,
-    backends,
+    serial: port,
   });
-  const messages: LidarPoints[] = [];
-  lidar.onPoints((points) => messages.push(points));
-  const healthLog: DeviceHealth[] = [];
-  lidar.onHealthChange((health) => healthLog.push(health));
-  return { clock, port, lidar, messages, healthLog };
-}
-
-/** Lets pending promise callbacks (open/close, port-list polls) run. */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+  return { clock, port, ...lidar };
 }
 
 /**
  * Moves the clock on in 10 ms steps, letting promises settle after each: the reopen logic polls
  * the port list while it waits, and each poll schedules the next only once the list arrived.
  */
-async function advanceMs(clock: VirtualClock, ms: number): Promise<void> {
-  for (let done = 0; done < ms; done += 10) {
-    clock.advanceBy(Math.min(10, ms - done) * 1_000);
-    await settle();
-  }
+function advanceMs(clock: VirtualClock, ms: number): Promise<void> {
+  return runClockFor(clock, ms * 1_000, 10_000);
 }
 
 /** A packet whose 12 points all lie at sensor angle `angleDeg`. */
@@ -289,7 +216,6 @@ describe('LD06 driver', () => {
     await lidar.start();
     port.send(MANUAL_EXAMPLE);
     port.present = false;
-    port.failWith = new TransportError('ENOENT', `no such file ${PATH}`);
     port.unplug(new TransportError('ENXIO', `${PATH} went away`));
 
     // Absent for 30 s: the reopen delay has grown to its 5 s cap (4 to 5 s with the jitter).
@@ -299,7 +225,6 @@ describe('LD06 driver', () => {
     // Right after a failed attempt: one poll sees the port still absent, then it is plugged back.
     await advanceMs(clock, 600);
     port.present = true;
-    port.failWith = undefined;
     const pluggedAtUs = clock.nowUs();
     await advanceMs(clock, 510);
 

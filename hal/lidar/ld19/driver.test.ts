@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { BusConfig } from '../../../config/board-schema.js';
 import type { LidarPoints } from '../../../messages/lidar-points.js';
+import { runClockFor } from '../../../test/harness/clock-steps.js';
+import { lidarOnSerialPort } from '../../../test/harness/lidar-on-serial-port.js';
+import { MemorySerialBackend } from '../../../test/harness/memory-serial-backend.js';
 import { VirtualClock } from '../../../time/virtual-clock.js';
-import type { TransportBackends } from '../../registry.js';
-import type { GpioBackend } from '../../transport/gpio/api.js';
-import type { I2cBackend } from '../../transport/i2c/api.js';
-import type { PwmBackend } from '../../transport/pwm/api.js';
-import type { SerialBackend, SerialConnection, SerialHandlers, SerialOpenOptions } from '../../transport/serial/api.js';
 import { TransportError } from '../../transport/transport-error.js';
 import { ld06Model } from '../ld06/driver.js';
 import { ld06ParamsSchema } from '../ld06/params.js';
@@ -25,73 +22,22 @@ const MANUAL_EXAMPLE = Uint8Array.from(
     .map((hex) => parseInt(hex, 16)),
 );
 
-/** A serial port in memory: opens fail while `failWith` is set; the test pushes bytes and unplugs. */
-class MemorySerialPort implements SerialBackend {
-  readonly kind = 'memory';
-  failWith: TransportError | undefined;
-  present = true;
-  openCalls: SerialOpenOptions[] = [];
-  private handlers: SerialHandlers | undefined;
-
-  async open(options: SerialOpenOptions, handlers: SerialHandlers): Promise<SerialConnection> {
-    this.openCalls.push(options);
-    if (this.failWith) throw this.failWith;
-    this.handlers = handlers;
-    return {
-      path: options.path,
-      write: async () => {},
-      setSignals: async () => {},
-      close: async () => {
-        if (this.handlers === handlers) this.handlers = undefined;
-      },
-    };
-  }
-
-  async list(): Promise<string[]> {
-    return this.present ? [PATH] : [];
-  }
-
-  send(bytes: Uint8Array): void {
-    if (!this.handlers) throw new Error('port not open');
-    this.handlers.onData(bytes);
-  }
-
-  unplug(error: TransportError): void {
-    const handlers = this.handlers;
-    this.handlers = undefined;
-    handlers?.onClose(error);
-  }
-}
-
 function setUp() {
   const clock = new VirtualClock(5_000_000);
-  const port = new MemorySerialPort();
-  const backends: TransportBackends = {
-    serial: port,
-    i2c: {} as I2cBackend,
-    gpio: {} as GpioBackend,
-    pwm: {} as PwmBackend,
-  };
-  const bus: BusConfig = { id: 'lidar-uart', kind: 'serial', path: PATH };
-  const lidar = ld19Model.create({
+  const port = new MemorySerialBackend([PATH]);
+  const { lidar, messages } = lidarOnSerialPort(ld19Model, {
     id: 'front-lidar',
-    bus,
-    address: undefined,
-    pins: {},
+    path: PATH,
     params: ld19ParamsSchema.parse({}),
     clock,
-    backends,
+    serial: port,
   });
-  const messages: LidarPoints[] = [];
-  lidar.onPoints((points) => messages.push(points));
   return { clock, port, lidar, messages };
 }
 
-async function advanceMs(clock: VirtualClock, ms: number): Promise<void> {
-  for (let done = 0; done < ms; done += 10) {
-    clock.advanceBy(Math.min(10, ms - done) * 1_000);
-    for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => setImmediate(resolve));
-  }
+/** Moves the clock on in 10 ms steps, letting promises settle after each. */
+function advanceMs(clock: VirtualClock, ms: number): Promise<void> {
+  return runClockFor(clock, ms * 1_000, 10_000);
 }
 
 describe('ld19Model', () => {
@@ -172,7 +118,6 @@ describe('LD19 driver', () => {
     await lidar.start();
     port.send(MANUAL_EXAMPLE);
     port.present = false;
-    port.failWith = new TransportError('ENOENT', `no such file ${PATH}`);
     port.unplug(new TransportError('ENXIO', `${PATH} went away`));
     expect(lidar.health().state).toBe('failed');
     expect(lidar.health().reason).toContain('ENXIO');
@@ -180,7 +125,6 @@ describe('LD19 driver', () => {
     await advanceMs(clock, 2_000);
     expect(lidar.health().state).toBe('failed');
     port.present = true;
-    port.failWith = undefined;
     await advanceMs(clock, 600);
     expect(lidar.health()).toMatchObject({ state: 'starting', reason: `${PATH} open, waiting for packets` });
     port.send(MANUAL_EXAMPLE);

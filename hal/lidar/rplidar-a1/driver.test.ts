@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { BusConfig } from '../../../config/board-schema.js';
 import type { LidarPoints } from '../../../messages/lidar-points.js';
+import { runClockFor } from '../../../test/harness/clock-steps.js';
+import { lidarOnSerialPort } from '../../../test/harness/lidar-on-serial-port.js';
+import { MemorySerialBackend } from '../../../test/harness/memory-serial-backend.js';
 import { VirtualClock } from '../../../time/virtual-clock.js';
-import type { DeviceHealth } from '../../device-health.js';
-import type { TransportBackends } from '../../registry.js';
-import type { GpioBackend } from '../../transport/gpio/api.js';
-import type { I2cBackend } from '../../transport/i2c/api.js';
-import type { PwmBackend } from '../../transport/pwm/api.js';
-import type { SerialBackend, SerialConnection, SerialHandlers, SerialOpenOptions } from '../../transport/serial/api.js';
 import { TransportError } from '../../transport/transport-error.js';
 import { RplidarCommand, RplidarRequestDecoder, encodeRplidarScanNode, type RplidarScanNode } from './codec.js';
 import { rplidarA1Model } from './driver.js';
@@ -30,60 +26,21 @@ const HEALTH_ERROR = hex('A5 5A 03 00 00 00 06 02 01 80');
 const INFO = hex('A5 5A 14 00 00 00 04 18 1D 01 07 00 01 02 03 04 05 06 07 08 09 0A 0B 0C 0D 0E 0F');
 const SCAN_DESCRIPTOR = hex('A5 5A 05 00 00 40 81');
 
-/** A serial port in memory that records what the driver writes and which lines it sets. */
-class MemorySerialPort implements SerialBackend {
-  readonly kind = 'memory';
-  failWith: TransportError | undefined;
-  present = true;
-  openCalls: SerialOpenOptions[] = [];
+/** A serial port in memory with an RPLIDAR behind it that decodes every request the driver writes. */
+class RplidarPort extends MemorySerialBackend {
   /** Commands written, decoded as the sensor would, with the clock time of each write. */
-  commands: Array<{ command: number; atUs: number }> = [];
-  signals: Array<{ dtr?: boolean; rts?: boolean }> = [];
-  private handlers: SerialHandlers | undefined;
-  private requests = new RplidarRequestDecoder();
+  readonly commands: Array<{ command: number; atUs: number }> = [];
 
-  constructor(private readonly clock: VirtualClock) {}
-
-  async open(options: SerialOpenOptions, handlers: SerialHandlers): Promise<SerialConnection> {
-    this.openCalls.push(options);
-    if (this.failWith) throw this.failWith;
-    this.handlers = handlers;
-    this.requests = new RplidarRequestDecoder();
-    return {
-      path: options.path,
-      write: async (bytes) => {
-        if (this.handlers !== handlers) throw new TransportError('EBADF', 'closed');
-        for (const request of this.requests.push(bytes)) {
-          this.commands.push({ command: request.command, atUs: this.clock.nowUs() });
+  constructor(clock: VirtualClock) {
+    super([PATH]);
+    this.peer = () => {
+      const requests = new RplidarRequestDecoder();
+      return (bytes) => {
+        for (const request of requests.push(bytes)) {
+          this.commands.push({ command: request.command, atUs: clock.nowUs() });
         }
-      },
-      setSignals: async (signals) => {
-        if (this.handlers !== handlers) throw new TransportError('EBADF', 'closed');
-        this.signals.push(signals);
-      },
-      close: async () => {
-        if (this.handlers === handlers) this.handlers = undefined;
-      },
+      };
     };
-  }
-
-  async list(): Promise<string[]> {
-    return this.present ? [PATH] : [];
-  }
-
-  get isOpen(): boolean {
-    return this.handlers !== undefined;
-  }
-
-  send(bytes: Uint8Array): void {
-    if (!this.handlers) throw new Error('port not open');
-    this.handlers.onData(bytes);
-  }
-
-  unplug(error: TransportError): void {
-    const handlers = this.handlers;
-    this.handlers = undefined;
-    handlers?.onClose(error);
   }
 
   commandList(): number[] {
@@ -93,40 +50,20 @@ class MemorySerialPort implements SerialBackend {
 
 function setUp(params: Record<string, unknown> = {}) {
   const clock = new VirtualClock(1_000_000);
-  const port = new MemorySerialPort(clock);
-  const backends: TransportBackends = {
-    serial: port,
-    i2c: {} as I2cBackend,
-    gpio: {} as GpioBackend,
-    pwm: {} as PwmBackend,
-  };
-  const bus: BusConfig = { id: 'lidar-uart', kind: 'serial', path: PATH };
-  const lidar = rplidarA1Model.create({
+  const port = new RplidarPort(clock);
+  const lidar = lidarOnSerialPort(rplidarA1Model, {
     id: 'lidar',
-    bus,
-    address: undefined,
-    pins: {},
+    path: PATH,
     params: rplidarA1ParamsSchema.parse(params),
     clock,
-    backends,
+    serial: port,
   });
-  const messages: LidarPoints[] = [];
-  lidar.onPoints((points) => messages.push(points));
-  const healthLog: DeviceHealth[] = [];
-  lidar.onHealthChange((health) => healthLog.push(health));
-  return { clock, port, lidar, messages, healthLog };
-}
-
-async function settle(): Promise<void> {
-  for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+  return { clock, port, ...lidar };
 }
 
 /** Moves the clock on in 10 ms steps, letting promises settle after each. */
-async function advanceMs(clock: VirtualClock, ms: number): Promise<void> {
-  for (let done = 0; done < ms; done += 10) {
-    clock.advanceBy(Math.min(10, ms - done) * 1_000);
-    await settle();
-  }
+function advanceMs(clock: VirtualClock, ms: number): Promise<void> {
+  return runClockFor(clock, ms * 1_000, 10_000);
 }
 
 function nodes(list: RplidarScanNode[]): Uint8Array {
@@ -448,7 +385,6 @@ describe('RPLIDAR A1 driver', () => {
     await startScanning(context);
     port.send(sweep(1, 0, 1000));
     port.present = false;
-    port.failWith = new TransportError('ENOENT', `no such file ${PATH}`);
     port.unplug(new TransportError('ENXIO', `${PATH} went away`));
     expect(lidar.health().state).toBe('failed');
     expect(lidar.health().reason).toContain('ENXIO');
@@ -456,7 +392,6 @@ describe('RPLIDAR A1 driver', () => {
     await advanceMs(clock, 3_000);
     const sent = port.commands.length;
     port.present = true;
-    port.failWith = undefined;
     await advanceMs(clock, 600);
     expect(port.isOpen).toBe(true);
     expect(port.signals.at(-1)).toEqual({ dtr: false });

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { BusConfig } from '../../../config/board-schema.js';
+import { settle } from '../../../test/harness/clock-steps.js';
+import { deviceContext } from '../../../test/harness/device-context.js';
 import { VirtualClock } from '../../../time/virtual-clock.js';
 import type { DeviceCreateContext, DeviceModel } from '../../registry.js';
 import type { GpioBackend, GpioLevel, GpioLine, GpioLineSpec } from '../../transport/gpio/api.js';
@@ -132,25 +134,14 @@ function context(
   pins: Record<string, number>,
   params: unknown = { pwm: HARDWARE_PWM },
 ): DeviceCreateContext<GpioHBridgeParams> {
-  const unused = (): Promise<never> => Promise.reject(new Error('not used by this device'));
-  return {
+  return deviceContext({
     id: 'motors',
     bus: BUS,
-    address: undefined,
     pins,
     params: model.paramsSchema.parse(params),
     clock,
-    backends: {
-      serial: { kind: 'unused', open: unused, list: unused },
-      i2c: { kind: 'unused', open: unused },
-      gpio: bench.gpio,
-      pwm: bench.pwmBackend,
-    },
-  };
-}
-
-async function flush(): Promise<void> {
-  for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+    backends: { gpio: bench.gpio, pwm: bench.pwmBackend },
+  });
 }
 
 /** What each bridge of an L298N with hardware PWM does now, by the data sheet's table. */
@@ -402,7 +393,7 @@ describe('TB6612FNG on GPIO', () => {
     await driver.channel('A').setDuty(0.25);
     for (let step = 0; step < 40; step++) {
       clock.advanceBy(50);
-      await flush();
+      await settle();
     }
     bench.onChange = undefined;
     expect([bench.level('ain1'), bench.level('ain2')]).toEqual([1, 0]);
@@ -430,10 +421,10 @@ describe('GPIO H-bridge faults', () => {
     await expect(driver.channel('A').setDuty(0.5)).rejects.toMatchObject({ code: 'ENOENT' });
 
     clock.advanceBy(1_200_000); // first backoff: 1 s ± 20 %
-    await flush();
+    await settle();
     expect(driver.health().reason).toMatch(/EACCES/);
     clock.advanceBy(1_920_000); // second: 1.6 s ± 20 %
-    await flush();
+    await settle();
     expect(driver.health()).toMatchObject({ state: 'ok', reason: '' });
     expect(driver.counters().initAttempts).toBe(3);
     expect(l298nOutputs(bench)).toEqual({ A: { duty: 0, mode: 'brake' }, B: { duty: 0, mode: 'brake' } });
@@ -458,12 +449,12 @@ describe('GPIO H-bridge faults', () => {
     expect(driver.counters().writeErrors).toBe(3);
 
     clock.advanceBy(1_200_000);
-    await flush();
+    await settle();
     expect(driver.health().state).toBe('failed'); // still failing: the restart's first write fails too
     expect(driver.counters().initAttempts).toBe(2);
     bench.failLineWrites = undefined;
     clock.advanceBy(1_920_000);
-    await flush();
+    await settle();
     expect(driver.health()).toMatchObject({ state: 'ok', reason: '' });
     expect(driver.counters().initAttempts).toBe(3);
     expect(bench.opened).toHaveLength(12); // 4 lines, opened three times
@@ -500,7 +491,7 @@ describe('GPIO H-bridge faults', () => {
     await driver.channel('A').setDuty(0.5);
     bench.failLineWrites = 'EIO';
     clock.advanceBy(500); // the falling edge of ENA
-    await flush();
+    await settle();
     expect(driver.health()).toMatchObject({
       state: 'degraded',
       reason: expect.stringMatching(/software PWM on line 12 failed/),

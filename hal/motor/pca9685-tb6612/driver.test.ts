@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { settle } from '../../../test/harness/clock-steps.js';
+import { deviceContext } from '../../../test/harness/device-context.js';
+import { RecordingI2cBackend } from '../../../test/harness/recording-i2c-backend.js';
 import { VirtualClock } from '../../../time/virtual-clock.js';
-import type { DeviceCreateContext, TransportBackends } from '../../registry.js';
-import type { I2cBackend, I2cBus } from '../../transport/i2c/api.js';
+import type { DeviceCreateContext } from '../../registry.js';
+import type { I2cBackend } from '../../transport/i2c/api.js';
 import { TransportError } from '../../transport/transport-error.js';
-import type { TransportErrorCode } from '../../transport/transport-error.js';
 import type { MotorDriverDevice } from '../api.js';
 import {
   ADAFRUIT_DC_MOTOR_HAT_PINS,
@@ -17,116 +19,12 @@ import { adafruitMotorHatModel, waveshareMotorHatModel } from './driver.js';
 import { motorHatParamsSchema } from './params.js';
 import type { MotorHatParams } from './params.js';
 
-interface Transaction {
-  op: 'write' | 'writeRead' | 'read';
-  address: number;
-  bytes: number[];
-  atUs: number;
-  acked: boolean;
-}
-
 /**
- * A recording I2C bus with a PCA9685 register file behind it, like a HAT on the bench. It can stop
- * acknowledging (`nack`), and hold every transaction until released (`hold`).
+ * A recording bus at /dev/i2c-1 with a PCA9685 register file behind it, like a HAT on the bench.
  */
-class RecordingI2cBus implements I2cBus {
-  readonly path: string;
-  readonly transactions: Transaction[] = [];
-  readonly chip = new Pca9685Registers();
-  /** While set, every transaction fails with this code. */
-  nack: TransportErrorCode | undefined;
-  /** Fails only the next n transactions with `nack` (or EREMOTEIO), then acknowledges again. */
-  failNext = 0;
-  inFlight = 0;
-  maxInFlight = 0;
-  closed = false;
-  private gate: Promise<void> | undefined;
-  private release: (() => void) | undefined;
-
-  constructor(
-    path: string,
-    private readonly clock: VirtualClock,
-  ) {
-    this.path = path;
-  }
-
-  hold(): void {
-    this.gate = new Promise((resolve) => (this.release = resolve));
-  }
-
-  letGo(): void {
-    this.release?.();
-    this.gate = undefined;
-  }
-
-  writes(): number[][] {
-    return this.transactions.filter((t) => t.op === 'write' && t.acked).map((t) => t.bytes);
-  }
-
-  async write(address: number, bytes: Uint8Array): Promise<void> {
-    await this.transfer('write', address, bytes);
-    this.chip.write(bytes);
-  }
-
-  async read(address: number, length: number): Promise<Uint8Array> {
-    await this.transfer('read', address, new Uint8Array(0));
-    return this.chip.readFromPointer(length);
-  }
-
-  async writeRead(address: number, bytes: Uint8Array, readLength: number): Promise<Uint8Array> {
-    await this.transfer('writeRead', address, bytes);
-    this.chip.write(bytes);
-    return this.chip.readFromPointer(readLength);
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-  }
-
-  private async transfer(op: Transaction['op'], address: number, bytes: Uint8Array): Promise<void> {
-    this.inFlight++;
-    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-    try {
-      if (this.gate) await this.gate;
-      const fail = this.nack !== undefined || this.failNext > 0;
-      this.transactions.push({ op, address, bytes: [...bytes], atUs: this.clock.nowUs(), acked: !fail });
-      if (this.closed) throw new TransportError('ECLOSED', `${this.path} is closed`);
-      if (fail) {
-        if (this.failNext > 0) this.failNext--;
-        throw new TransportError(this.nack ?? 'EREMOTEIO', `no acknowledge from 0x${address.toString(16)}`);
-      }
-    } finally {
-      this.inFlight--;
-    }
-  }
+function benchBackend(clock: VirtualClock): RecordingI2cBackend<Pca9685Registers> {
+  return new RecordingI2cBackend(clock, new Pca9685Registers());
 }
-
-class RecordingI2cBackend implements I2cBackend {
-  readonly kind = 'recording';
-  readonly bus: RecordingI2cBus;
-  opens = 0;
-  /** Codes the next open() calls fail with, in order. */
-  openFailures: TransportErrorCode[] = [];
-
-  constructor(clock: VirtualClock) {
-    this.bus = new RecordingI2cBus('/dev/i2c-1', clock);
-  }
-
-  async open(path: string): Promise<I2cBus> {
-    this.opens++;
-    const failure = this.openFailures.shift();
-    if (failure) throw new TransportError(failure, `cannot open ${path}`);
-    this.bus.closed = false;
-    return this.bus;
-  }
-}
-
-const unused = (): Promise<never> => Promise.reject(new Error('not used by this device'));
-const otherBackends: Omit<TransportBackends, 'i2c'> = {
-  serial: { kind: 'unused', open: unused, list: unused },
-  gpio: { kind: 'unused', open: unused },
-  pwm: { kind: 'unused', open: unused },
-};
 
 function context(
   backend: I2cBackend,
@@ -134,31 +32,25 @@ function context(
   params: Partial<MotorHatParams> = {},
   address = 0x60,
 ): DeviceCreateContext<MotorHatParams> {
-  return {
+  return deviceContext({
     id: 'motors',
     bus: { id: 'i2c-1', kind: 'i2c', path: '/dev/i2c-1' },
     address,
-    pins: {},
     params: motorHatParamsSchema.parse(params),
     clock,
-    backends: { ...otherBackends, i2c: backend },
-  };
-}
-
-/** Lets every pending promise callback run (the fake bus answers without real I/O). */
-async function flush(): Promise<void> {
-  for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+    backends: { i2c: backend },
+  });
 }
 
 /** A started Adafruit HAT, init finished. */
 async function startedHat(
   params: Partial<MotorHatParams> = {},
-): Promise<{ clock: VirtualClock; backend: RecordingI2cBackend; hat: MotorDriverDevice }> {
+): Promise<{ clock: VirtualClock; backend: RecordingI2cBackend<Pca9685Registers>; hat: MotorDriverDevice }> {
   const clock = new VirtualClock(1_000_000);
-  const backend = new RecordingI2cBackend(clock);
+  const backend = benchBackend(clock);
   const hat = adafruitMotorHatModel.create(context(backend, clock, params));
   const started = hat.start();
-  await flush();
+  await settle();
   clock.advanceBy(500);
   await started;
   expect(hat.health().state).toBe('ok');
@@ -181,11 +73,11 @@ function outputs(chip: Pca9685Registers, pins: Tb6612PinMap): Record<string, str
 describe('PCA9685 + TB6612 motor HAT driver: start-up', () => {
   it('sends the datasheet restart sequence, waits 500 µs on the clock, then brakes every motor', async () => {
     const clock = new VirtualClock(1_000_000);
-    const backend = new RecordingI2cBackend(clock);
+    const backend = benchBackend(clock);
     const hat = adafruitMotorHatModel.create(context(backend, clock));
     let startDone = false;
     const started = hat.start().then(() => (startDone = true));
-    await flush();
+    await settle();
 
     const bus = backend.bus;
     expect(bus.transactions.map((t) => [t.op, ...t.bytes])).toEqual([
@@ -198,7 +90,7 @@ describe('PCA9685 + TB6612 motor HAT driver: start-up', () => {
     expect(bus.transactions.every((t) => t.address === 0x60)).toBe(true);
 
     clock.advanceBy(499);
-    await flush();
+    await settle();
     expect(bus.transactions).toHaveLength(5);
     expect(startDone).toBe(false);
     expect(hat.health().state).toBe('starting');
@@ -223,7 +115,7 @@ describe('PCA9685 + TB6612 motor HAT driver: start-up', () => {
 
   it('puts a running chip to sleep before PRE_SCALE and coasts when stopMode is coast', async () => {
     const clock = new VirtualClock();
-    const backend = new RecordingI2cBackend(clock);
+    const backend = benchBackend(clock);
     const chip = backend.bus.chip;
     chip.write(Uint8Array.of(0x00, 0x21)); // left awake with AI by an earlier run
     chip.write(
@@ -233,7 +125,7 @@ describe('PCA9685 + TB6612 motor HAT driver: start-up', () => {
 
     const hat = waveshareMotorHatModel.create(context(backend, clock, { pwmFrequencyHz: 50, stopMode: 'coast' }, 0x40));
     const started = hat.start();
-    await flush();
+    await settle();
     expect(backend.bus.writes().slice(0, 4)).toEqual([
       hex(0x00, 0x31),
       hex(0xfe, 121),
@@ -251,7 +143,7 @@ describe('PCA9685 + TB6612 motor HAT driver: start-up', () => {
 
   it('never rejects when the bus cannot be opened: failed, then retried with backoff until it works', async () => {
     const clock = new VirtualClock();
-    const backend = new RecordingI2cBackend(clock);
+    const backend = benchBackend(clock);
     backend.openFailures = ['ENOENT', 'EACCES'];
     const hat = adafruitMotorHatModel.create(context(backend, clock));
     await hat.start();
@@ -260,14 +152,14 @@ describe('PCA9685 + TB6612 motor HAT driver: start-up', () => {
     await expect(hat.channel('M1').setDuty(0.5)).rejects.toMatchObject({ code: 'ENOENT' });
 
     clock.advanceBy(1_200_000); // first backoff step: 1 s +/- 20 %
-    await flush();
+    await settle();
     expect(backend.opens).toBe(2);
     expect(hat.health().reason).toMatch(/EACCES/);
 
     clock.advanceBy(1_920_000); // second step: 1.6 s +/- 20 %
-    await flush();
+    await settle();
     clock.advanceBy(500);
-    await flush();
+    await settle();
     expect(backend.opens).toBe(3);
     expect(hat.health().state).toBe('ok');
     expect(hat.counters().initAttempts).toBe(3);
@@ -276,7 +168,7 @@ describe('PCA9685 + TB6612 motor HAT driver: start-up', () => {
 
   it('retries the whole sequence when the chip does not answer during init', async () => {
     const clock = new VirtualClock();
-    const backend = new RecordingI2cBackend(clock);
+    const backend = benchBackend(clock);
     backend.bus.nack = 'EREMOTEIO';
     const hat = adafruitMotorHatModel.create(context(backend, clock));
     await hat.start();
@@ -284,9 +176,9 @@ describe('PCA9685 + TB6612 motor HAT driver: start-up', () => {
 
     backend.bus.nack = undefined;
     clock.advanceBy(1_200_000);
-    await flush();
+    await settle();
     clock.advanceBy(500);
-    await flush();
+    await settle();
     expect(hat.health().state).toBe('ok');
     expect(hat.counters().initAttempts).toBe(2);
     expect(backend.bus.writes().filter((w) => w[0] === 0xfe)).toEqual([hex(0xfe, 0x03)]);
@@ -384,14 +276,14 @@ describe('PCA9685 + TB6612 motor HAT driver: motor commands', () => {
     bus.chip.powerOn(); // the HAT browned out: asleep, 200 Hz, outputs off
     bus.transactions.length = 0;
     clock.advanceBy(1_200_000);
-    await flush();
+    await settle();
     expect(bus.transactions.slice(0, 3).map((t) => [t.op, ...t.bytes])).toEqual([
       ['writeRead', 0x00],
       ['writeRead', 0xfe],
       ['writeRead', 0x00], // MODE1 asleep: the start sequence again
     ]);
     clock.advanceBy(500);
-    await flush();
+    await settle();
     expect(hat.health().state).toBe('ok');
     expect(hat.counters().initAttempts).toBe(2);
     expect(bus.chip.sleeping).toBe(false);
@@ -414,7 +306,7 @@ describe('PCA9685 + TB6612 motor HAT driver: motor commands', () => {
         .catch(() => undefined);
     backend.bus.nack = undefined;
     clock.advanceBy(1_200_000);
-    await flush();
+    await settle();
     expect(hat.health().state).toBe('ok');
     expect(hat.counters().initAttempts).toBe(1);
     expect(decodeTb6612(backend.bus.chip, ADAFRUIT_DC_MOTOR_HAT_PINS, 'M1').duty).toBeCloseTo(0.7, 3);
@@ -435,7 +327,7 @@ describe('PCA9685 + TB6612 motor HAT driver: motor commands', () => {
       m1.setDuty(0.5),
       hat.stopAll(),
     ];
-    await flush();
+    await settle();
     expect(bus.inFlight).toBe(1);
     bus.letGo();
     await Promise.all(settled);
@@ -490,14 +382,14 @@ describe('motor HAT models', () => {
       busKind: 'i2c',
     });
     const clock = new VirtualClock();
-    const device = waveshareMotorHatModel.create(context(new RecordingI2cBackend(clock), clock, {}, 0x40));
+    const device = waveshareMotorHatModel.create(context(benchBackend(clock), clock, {}, 0x40));
     expect(device.channelNames()).toEqual(['MA', 'MB']);
     expect(Object.keys(WAVESHARE_MOTOR_DRIVER_HAT_PINS)).toEqual(['MA', 'MB']);
   });
 
   it('create() throws a clear error without an address', () => {
     const clock = new VirtualClock();
-    const noAddress = { ...context(new RecordingI2cBackend(clock), clock), address: undefined };
+    const noAddress = { ...context(benchBackend(clock), clock), address: undefined };
     expect(() => adafruitMotorHatModel.create(noAddress)).toThrow(
       /"motors" \(adafruit,dc-motor-hat\): an I2C address is required/,
     );

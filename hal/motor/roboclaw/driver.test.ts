@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { BusConfig } from '../../../config/board-schema.js';
+import { runClockFor, settle as settleTurns } from '../../../test/harness/clock-steps.js';
+import { deviceContext } from '../../../test/harness/device-context.js';
+import { MemorySerialBackend } from '../../../test/harness/memory-serial-backend.js';
 import { VirtualClock } from '../../../time/virtual-clock.js';
 import type { BatteryReading } from '../../battery/api.js';
 import type { DeviceHealth } from '../../device-health.js';
 import type { EncoderReading } from '../../encoder/api.js';
-import type { TransportBackends } from '../../registry.js';
-import type { GpioBackend } from '../../transport/gpio/api.js';
-import type { I2cBackend } from '../../transport/i2c/api.js';
-import type { PwmBackend } from '../../transport/pwm/api.js';
-import type { SerialBackend, SerialConnection, SerialHandlers, SerialOpenOptions } from '../../transport/serial/api.js';
 import { TransportError } from '../../transport/transport-error.js';
 import {
   RoboclawRequestDecoder,
@@ -30,48 +28,20 @@ const MS = 1_000;
  * and, while `responding`, answered on the next microtask by `answer` (default: a plain
  * controller with settable counters and voltage). Tests can override one answer with `script`.
  */
-class FakeRoboclawPort implements SerialBackend {
-  readonly kind = 'fake';
-  openCalls: SerialOpenOptions[] = [];
-  failOpenWith: TransportError | undefined;
-  present = true;
+class FakeRoboclawPort extends MemorySerialBackend {
   responding = true;
   /** Replies for the next requests, in order, instead of the default ones (`null`: no reply). */
   script: Array<Uint8Array | null> = [];
   readonly packets: RoboclawPacket[] = [];
-  readonly writes: Uint8Array[] = [];
   encoder = { M1: 0, M2: 0 };
   batteryDecivolts = 121;
-  private handlers: SerialHandlers | undefined;
   private readonly decoder = new RoboclawRequestDecoder();
 
-  async open(options: SerialOpenOptions, handlers: SerialHandlers): Promise<SerialConnection> {
-    this.openCalls.push(options);
-    if (this.failOpenWith) throw this.failOpenWith;
-    this.handlers = handlers;
-    return {
-      path: options.path,
-      write: async (bytes) => {
-        if (this.handlers !== handlers) throw new TransportError('EBADF', 'closed');
-        this.writes.push(bytes.slice());
-        for (const packet of this.decoder.push(bytes)) this.receive(packet);
-      },
-      setSignals: async () => {},
-      close: async () => {
-        if (this.handlers === handlers) {
-          this.handlers = undefined;
-          handlers.onClose();
-        }
-      },
+  constructor() {
+    super([PATH]);
+    this.peer = () => (bytes, reply) => {
+      for (const packet of this.decoder.push(bytes)) this.receive(packet, reply);
     };
-  }
-
-  async list(): Promise<string[]> {
-    return this.present ? [PATH] : [];
-  }
-
-  get isOpen(): boolean {
-    return this.handlers !== undefined;
   }
 
   /** The requests seen, by kind, in order. */
@@ -79,21 +49,13 @@ class FakeRoboclawPort implements SerialBackend {
     return this.packets.map((packet) => packet.request.kind);
   }
 
-  unplug(): void {
-    const handlers = this.handlers;
-    this.handlers = undefined;
-    this.present = false;
-    handlers?.onClose(new TransportError('ENXIO', `${PATH}: device disconnected`));
-  }
-
-  private receive(packet: RoboclawPacket): void {
+  private receive(packet: RoboclawPacket, reply: (bytes: Uint8Array) => void): void {
     this.packets.push(packet);
     if (!this.responding) return;
     const scripted = this.script.length > 0 ? this.script.shift() : undefined;
     const bytes = scripted === undefined ? this.answer(packet.request) : scripted;
     if (!bytes) return;
-    const handlers = this.handlers;
-    queueMicrotask(() => handlers?.onData(bytes));
+    queueMicrotask(() => reply(bytes));
   }
 
   private answer(request: RoboclawRequest): Uint8Array {
@@ -118,35 +80,29 @@ class FakeRoboclawPort implements SerialBackend {
   }
 }
 
-const unused = {} as I2cBackend & GpioBackend & PwmBackend;
-
 /** Lets pending promise callbacks (open, write, replies) run. */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 10; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+function settle(): Promise<void> {
+  return settleTurns(10);
 }
 
 /** Advances the clock in 1 ms steps, letting replies arrive between steps. */
-async function runFor(clock: VirtualClock, ms: number): Promise<void> {
-  for (let i = 0; i < ms; i++) {
-    clock.advanceBy(MS);
-    await settle();
-  }
+function runFor(clock: VirtualClock, ms: number): Promise<void> {
+  return runClockFor(clock, ms * MS, MS, settle);
 }
 
 function setUp(params: Record<string, unknown> = {}) {
   const clock = new VirtualClock(1_000_000);
   const port = new FakeRoboclawPort();
-  const backends: TransportBackends = { serial: port, i2c: unused, gpio: unused, pwm: unused };
   const bus: BusConfig = { id: 'uart1', kind: 'serial', path: PATH };
-  const device = roboclawModel.create({
-    id: 'drive',
-    bus,
-    address: undefined,
-    pins: {},
-    params: roboclawModel.paramsSchema.parse({ ticksPerMetre: 2_000, ...params }),
-    clock,
-    backends,
-  });
+  const device = roboclawModel.create(
+    deviceContext({
+      id: 'drive',
+      bus,
+      params: roboclawModel.paramsSchema.parse({ ticksPerMetre: 2_000, ...params }),
+      clock,
+      backends: { serial: port },
+    }),
+  );
   const healthLog: DeviceHealth[] = [];
   device.onHealthChange((health) => healthLog.push(health));
   const encoders: EncoderReading[] = [];
@@ -353,7 +309,8 @@ describe('RoboClaw driver', () => {
     await runFor(clock, 20);
     expect(device.lastEncoderReading()?.counts).toEqual({ M1: 200, M2: 0 });
 
-    port.unplug();
+    port.present = false;
+    port.unplug(new TransportError('ENXIO', `${PATH}: device disconnected`));
     await settle();
     expect(device.health()).toMatchObject({ state: 'failed', reason: expect.stringMatching(/ENXIO/) });
     await expect(device.channel('M1').setDuty(0.5)).rejects.toMatchObject({ code: 'ECLOSED' });
@@ -404,10 +361,10 @@ describe('RoboClaw driver', () => {
 
   it('reports an open failure as failed health, and retries on the clock', async () => {
     const { clock, port, device } = setUp();
-    port.failOpenWith = new TransportError('EACCES', `${PATH}: permission denied`);
+    port.failWith = new TransportError('EACCES', `${PATH}: permission denied`);
     await device.start();
     expect(device.health()).toMatchObject({ state: 'failed', reason: expect.stringMatching(/EACCES/) });
-    port.failOpenWith = undefined;
+    port.failWith = undefined;
     await runFor(clock, 700);
     expect(device.health().state).toBe('ok');
     expect(device.counters()).toMatchObject({ openFailures: 1, opens: 1 });

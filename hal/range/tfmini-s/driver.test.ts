@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { BusConfig } from '../../../config/board-schema.js';
+import { runClockUntil, settle as settleTurns } from '../../../test/harness/clock-steps.js';
+import { deviceContext } from '../../../test/harness/device-context.js';
+import { MemorySerialBackend } from '../../../test/harness/memory-serial-backend.js';
+import { unusedBackends } from '../../../test/harness/unused-backends.js';
 import { VirtualClock } from '../../../time/virtual-clock.js';
 import type { DeviceHealth } from '../../device-health.js';
-import type { TransportBackends } from '../../registry.js';
-import type { GpioBackend } from '../../transport/gpio/api.js';
 import type { I2cBackend, I2cBus } from '../../transport/i2c/api.js';
-import type { PwmBackend } from '../../transport/pwm/api.js';
-import type { SerialBackend, SerialConnection, SerialHandlers, SerialOpenOptions } from '../../transport/serial/api.js';
 import { TransportError } from '../../transport/transport-error.js';
 import type { RangeDevice, RangeReading } from '../api.js';
 import {
@@ -28,105 +28,58 @@ function hex(text: string): Uint8Array {
 }
 
 /** Lets pending promise callbacks run. */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 10; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+function settle(): Promise<void> {
+  return settleTurns(10);
 }
 
 /** Moves the clock to `toUs` in steps, letting promise callbacks run after each. */
-async function runUntil(clock: VirtualClock, toUs: number, stepUs = MS): Promise<void> {
-  while (clock.nowUs() < toUs) {
-    clock.advanceTo(Math.min(toUs, clock.nowUs() + stepUs));
-    await settle();
-  }
+function runUntil(clock: VirtualClock, toUs: number, stepUs = MS): Promise<void> {
+  return runClockUntil(clock, toUs, stepUs, settle);
 }
 
 function frame(distanceCm: number, strength = 2_000): Uint8Array {
   return encodeTfminiSFrame({ distance: distanceCm, strength, temperatureC: 40 });
 }
 
-const unusedSerial = {} as SerialBackend;
-const unusedI2c = {} as I2cBackend;
-const unusedGpio = {} as GpioBackend;
-const unusedPwm = {} as PwmBackend;
-
 /**
  * A serial port in memory with a sensor behind it that, while `answering`, echoes every command
  * the way Table 12 says (or with `answerFor`'s bytes); the test pushes data frames itself.
  */
-class MemorySensorPort implements SerialBackend {
-  readonly kind = 'memory';
-  failWith: TransportError | undefined;
+class TfminiSPort extends MemorySerialBackend {
   answering = true;
   answerFor: (command: TfminiSCommandFrame) => Uint8Array = (command) =>
     encodeTfminiSCommand(command.id, command.payload);
-  readonly written: Uint8Array[] = [];
-  openCalls = 0;
-  present = true;
-  private handlers: SerialHandlers | undefined;
 
-  async open(options: SerialOpenOptions, handlers: SerialHandlers): Promise<SerialConnection> {
-    this.openCalls++;
-    if (this.failWith) throw this.failWith;
-    if (!this.present) throw new TransportError('ENOENT', `no such file, open '${options.path}'`);
-    this.handlers = handlers;
-    const decoder = new TfminiSDecoder();
-    return {
-      path: options.path,
-      write: async (bytes) => {
-        if (this.handlers !== handlers) throw new TransportError('EBADF', 'closed');
-        this.written.push(bytes.slice());
+  constructor() {
+    super([UART]);
+    this.peer = () => {
+      const decoder = new TfminiSDecoder();
+      return (bytes, reply) => {
         for (const message of decoder.push(bytes)) {
-          if (message.kind === 'command' && this.answering) handlers.onData(this.answerFor(message.command));
+          if (message.kind === 'command' && this.answering) reply(this.answerFor(message.command));
         }
-      },
-      setSignals: async () => {},
-      close: async () => {
-        if (this.handlers === handlers) {
-          this.handlers = undefined;
-          handlers.onClose();
-        }
-      },
+      };
     };
   }
 
-  async list(): Promise<string[]> {
-    return this.present ? [UART] : [];
-  }
-
-  get isOpen(): boolean {
-    return this.handlers !== undefined;
-  }
-
-  send(bytes: Uint8Array): void {
-    if (!this.handlers) throw new Error('port not open');
-    this.handlers.onData(bytes);
-  }
-
-  unplug(): void {
-    const handlers = this.handlers;
-    this.handlers = undefined;
-    handlers?.onClose(new TransportError('ENXIO', `${UART} went away`));
-  }
-
   writtenHex(): string[] {
-    return this.written.map((bytes) => [...bytes].map((b) => b.toString(16).padStart(2, '0').toUpperCase()).join(' '));
+    return this.writes.map((bytes) => [...bytes].map((b) => b.toString(16).padStart(2, '0').toUpperCase()).join(' '));
   }
 }
 
 function serialSetUp(params: Record<string, unknown> = {}) {
   const clock = new VirtualClock(START_US);
-  const port = new MemorySensorPort();
-  const backends: TransportBackends = { serial: port, i2c: unusedI2c, gpio: unusedGpio, pwm: unusedPwm };
+  const port = new TfminiSPort();
   const bus: BusConfig = { id: 'uart0', kind: 'serial', path: UART };
-  const sensor = tfminiSSerialModel.create({
-    id: 'front-range',
-    bus,
-    address: undefined,
-    pins: {},
-    params: tfminiSSerialModel.paramsSchema.parse(params),
-    clock,
-    backends,
-  });
+  const sensor = tfminiSSerialModel.create(
+    deviceContext({
+      id: 'front-range',
+      bus,
+      params: tfminiSSerialModel.paramsSchema.parse(params),
+      clock,
+      backends: { serial: port },
+    }),
+  );
   const readings: RangeReading[] = [];
   sensor.onReading((reading) => readings.push(reading));
   const healthLog: DeviceHealth[] = [];
@@ -135,12 +88,7 @@ function serialSetUp(params: Record<string, unknown> = {}) {
 }
 
 /** Sends a frame every 10 ms of clock time until `toUs`. */
-async function streamFrames(
-  clock: VirtualClock,
-  port: MemorySensorPort,
-  toUs: number,
-  bytes = frame(150),
-): Promise<void> {
+async function streamFrames(clock: VirtualClock, port: TfminiSPort, toUs: number, bytes = frame(150)): Promise<void> {
   while (clock.nowUs() < toUs) {
     clock.advanceTo(Math.min(toUs, clock.nowUs() + 10 * MS));
     if (port.isOpen) port.send(bytes);
@@ -175,8 +123,7 @@ describe('TFmini-S device models', () => {
 
   it('refuse the wrong kind of bus', () => {
     const clock = new VirtualClock();
-    const backends: TransportBackends = { serial: unusedSerial, i2c: unusedI2c, gpio: unusedGpio, pwm: unusedPwm };
-    const common = { id: 'r', address: undefined, pins: {}, clock, backends };
+    const common = { id: 'r', address: undefined, pins: {}, clock, backends: unusedBackends() };
     expect(() =>
       tfminiSSerialModel.create({
         ...common,
@@ -337,7 +284,7 @@ describe('TFmini-S on a UART', () => {
     expect(sensor.health().state).toBe('failed');
 
     port.present = true;
-    const writesBefore = port.written.length;
+    const writesBefore = port.writes.length;
     // The port list is polled every 500 ms: the sensor is back within one poll.
     await streamFrames(clock, port, START_US + 1_700 * MS);
     expect(port.writtenHex().slice(writesBefore)).toEqual(['5A 05 05 01 65', '5A 06 03 64 00 C7', '5A 05 07 01 67']);
@@ -356,7 +303,7 @@ describe('TFmini-S on a UART', () => {
     expect(sensor.health().reason).toMatch(/cannot open .*EACCES/);
     port.failWith = undefined;
     await runUntil(clock, START_US + 700 * MS, 10 * MS);
-    expect(port.openCalls).toBe(2);
+    expect(port.openCalls).toHaveLength(2);
     expect(sensor.health().state).toBe('starting');
   });
 
@@ -466,16 +413,16 @@ class MemoryI2cBackend implements I2cBackend {
 function i2cSetUp(params: Record<string, unknown> = {}, address: number | undefined = undefined) {
   const clock = new VirtualClock(START_US);
   const i2c = new MemoryI2cBackend(clock);
-  const backends: TransportBackends = { serial: unusedSerial, i2c, gpio: unusedGpio, pwm: unusedPwm };
-  const sensor: RangeDevice = tfminiSI2cModel.create({
-    id: 'floor-range',
-    bus: { id: 'i2c1', kind: 'i2c', path: I2C },
-    address,
-    pins: {},
-    params: tfminiSI2cModel.paramsSchema.parse(params),
-    clock,
-    backends,
-  });
+  const sensor: RangeDevice = tfminiSI2cModel.create(
+    deviceContext({
+      id: 'floor-range',
+      bus: { id: 'i2c1', kind: 'i2c', path: I2C },
+      address,
+      params: tfminiSI2cModel.paramsSchema.parse(params),
+      clock,
+      backends: { i2c },
+    }),
+  );
   const readings: RangeReading[] = [];
   sensor.onReading((reading) => readings.push(reading));
   const healthLog: DeviceHealth[] = [];
