@@ -84,6 +84,37 @@ describe('runCommsWorker', () => {
     await expect(fetch(url('/healthz'))).rejects.toThrow();
   });
 
+  it('serves telemetry, metrics, the web page and the log stream from what the main thread posts', async () => {
+    const port = new FakePort();
+    runCommsWorker(port, { listen: '127.0.0.1:0', token: '' }, new VirtualClock());
+    const { address } = await port.next('listening');
+    const url = (path: string) => `http://${address}${path}`;
+    port.send({ t: 'status', status: sampleStatus() });
+
+    expect(await (await fetch(url('/api/v1/telemetry'))).json()).toMatchObject({ nearestObstacleM: 2.4, stale: false });
+    const metrics = await fetch(url('/metrics'));
+    expect(metrics.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    const text = await metrics.text();
+    expect(text).toContain('spinal_device_counter_total{device="lidar0",counter="frames"} 300\n');
+    expect(text).toContain('spinal_http_requests_total{route="/api/v1/telemetry",status="200"} 1\n');
+    expect((await fetch(url('/'))).headers.get('content-type')).toBe('text/html; charset=utf-8');
+
+    const logs = await fetch(url('/api/v1/logs'));
+    expect(logs.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    const reader = logs.body!.pipeThrough(new TextDecoderStream()).getReader();
+    port.send({
+      t: 'event',
+      event: { seq: 1, atUs: 3_000_000, kind: 'mission', mission: 'goto', state: 'active' },
+    });
+    let received = '';
+    while (!received.includes('event: log')) received += (await reader.read()).value ?? '';
+    expect(received).toContain('id: 1\nevent: log\ndata: {"seq":1,');
+
+    port.send({ t: 'shutdown' });
+    await port.next('stopped');
+    for (;;) if ((await reader.read()).done) break;
+  });
+
   it('posts listen-failed naming the address and the parameter when the port is taken', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen({ host: '127.0.0.1', port: 0 }, resolve));

@@ -7,9 +7,13 @@ import { DebugListenError, startDebugServer } from './debug-port/http-server.js'
 import type { DebugServer } from './debug-port/http-server.js';
 import type { OperatorResult } from './comms-thread-protocol.js';
 import { EventStore } from './debug-port/event-store.js';
+import { LogStream } from './debug-port/logs-stream.js';
+import { metricsRoutes } from './debug-port/metrics.js';
 import { operatorRoutes, type OperatorChannel } from './debug-port/operator-routes.js';
-import { eventRoutes } from './debug-port/routes.js';
+import { RequestCounts, eventRoutes } from './debug-port/routes.js';
 import { StatusStore } from './debug-port/status-store.js';
+import { telemetryRoutes } from './debug-port/telemetry-route.js';
+import { webPageRoutes } from './debug-port/web-page.js';
 
 const log = createDebug('spinal:comms:worker');
 
@@ -28,15 +32,17 @@ export interface CommsPort {
  * the main thread's `status`/`ready` messages, and answers `listening` or `listen-failed` once the
  * bind settles. On `shutdown` it closes the port, answers `stopped` and stops listening to `port`,
  * so the thread can exit. Malformed messages are counted and dropped. `clock` (default: a
- * {@link MonotonicClock}) measures snapshot ages.
+ * {@link MonotonicClock}) measures snapshot ages and paces the log stream's keep-alives.
  */
 export function runCommsWorker(
   port: CommsPort,
   data: Pick<CommsWorkerData, 'listen' | 'token'>,
-  clock: Pick<Clock, 'nowUs'> = new MonotonicClock(),
+  clock: Pick<Clock, 'nowUs' | 'every'> = new MonotonicClock(),
 ): void {
   const store = new StatusStore(clock);
   const events = new EventStore();
+  const logs = new LogStream(events, clock);
+  const requests = new RequestCounts();
   const waiting = new Map<number, (result: OperatorResult) => void>();
   let nextCommandId = 1;
   const operator: OperatorChannel = (command) =>
@@ -59,7 +65,15 @@ export function runCommsWorker(
     listen: data.listen,
     store,
     token: data.token === '' ? undefined : data.token,
-    extraRoutes: [...eventRoutes(events), ...operatorRoutes(operator)],
+    requests,
+    extraRoutes: [
+      ...telemetryRoutes(store),
+      ...eventRoutes(events),
+      ...logs.routes(),
+      ...metricsRoutes(store, requests),
+      ...webPageRoutes(),
+      ...operatorRoutes(operator),
+    ],
   }).then(
     (started) => {
       port.postMessage({ t: 'listening', address: started.address });
@@ -88,6 +102,7 @@ export function runCommsWorker(
         break;
       case 'event':
         events.add(message.event);
+        logs.publish(message.event);
         break;
       case 'command-result': {
         const waiter = waiting.get(message.id);

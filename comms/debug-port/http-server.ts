@@ -14,7 +14,7 @@ import {
   requireToken,
   statusRoutes,
 } from './routes.js';
-import type { JsonResponse, Route } from './routes.js';
+import type { JsonResponse, Route, RouteResponse, StreamResponse, StreamSink, TextResponse } from './routes.js';
 import type { StatusStore } from './status-store.js';
 
 const log = createDebug('spinal:comms:debug-port');
@@ -28,6 +28,8 @@ export const LISTEN_ENV = 'SPINAL_DEBUG_LISTEN';
 const HEADERS_TIMEOUT_MS = 10_000;
 /** Time a client has to send the whole request, milliseconds. */
 const REQUEST_TIMEOUT_MS = 30_000;
+/** Unsent bytes a streaming client may fall behind by before it is dropped. */
+const MAX_STREAM_BACKLOG_BYTES = 1024 * 1024;
 
 export interface DebugServerOptions {
   /** `host:port` to bind (`[::1]:8080` for IPv6); port 0 binds an ephemeral port. */
@@ -48,7 +50,7 @@ export interface DebugServer {
   address: string;
   /** Requests answered, by route and status. */
   requests: RequestCounts;
-  /** Stops listening and drops open connections; resolves once the socket is closed. */
+  /** Stops listening, ends open streams, drops open connections; resolves once the socket is closed. */
   close(): Promise<void>;
 }
 
@@ -103,11 +105,12 @@ export async function startDebugServer(options: DebugServerOptions): Promise<Deb
   const requests = options.requests ?? new RequestCounts();
   const routes = [...statusRoutes(options.store), ...(options.extraRoutes ?? [])];
   const bound = { host, address: options.listen };
+  const streams = new Set<OpenStream>();
 
   const server = createServer(
     { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
     (req, res) => {
-      void answer(req, res, { routes, requests, token: options.token, boundHost: () => bound.host });
+      void answer(req, res, { routes, requests, streams, token: options.token, boundHost: () => bound.host });
     },
   );
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => refuseBadRequest(error, socket, requests));
@@ -122,14 +125,16 @@ export async function startDebugServer(options: DebugServerOptions): Promise<Deb
   return {
     address: bound.address,
     requests,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await Promise.all([...streams].map((stream) => stream.finish()));
+      await new Promise<void>((resolve) => {
         server.close(() => {
           log('closed %s', bound.address);
           resolve();
         });
         server.closeAllConnections();
-      }),
+      });
+    },
   };
 }
 
@@ -155,6 +160,7 @@ function listen(server: Server, host: string, port: number, address: string): Pr
 interface AnswerContext {
   routes: readonly Route[];
   requests: RequestCounts;
+  streams: Set<OpenStream>;
   token: string | undefined;
   boundHost: () => string;
 }
@@ -163,7 +169,7 @@ async function answer(req: IncomingMessage, res: ServerResponse, ctx: AnswerCont
   req.on('error', (error) => log('request error: %s', error.message));
   const method = req.method ?? 'GET';
   let label = MALFORMED_ROUTE;
-  let response: JsonResponse;
+  let response: RouteResponse;
   try {
     const target = splitTarget(req.url ?? '');
     if (!target) {
@@ -202,7 +208,84 @@ async function answer(req: IncomingMessage, res: ServerResponse, ctx: AnswerCont
   }
   ctx.requests.add(label, response.status);
   log('%s %s -> %d', method, req.url, response.status);
-  send(res, method, response);
+  if ('open' in response) openStream(res, method, response, ctx.streams);
+  else send(res, method, response);
+}
+
+/** A streaming answer in progress. */
+interface OpenStream {
+  /** Ends the answer and resolves once it is flushed (at once for a client that stopped reading). */
+  finish(): Promise<void>;
+}
+
+/** Sends a stream's headers and keeps it in `streams` until the client or the server ends it. */
+function openStream(res: ServerResponse, method: string, response: StreamResponse, streams: Set<OpenStream>): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(response.status, {
+    ...response.headers,
+    'content-type': response.contentType,
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
+  if (method === 'HEAD') {
+    res.end();
+    return;
+  }
+  res.flushHeaders();
+  let closed = false;
+  let release: () => void = () => undefined;
+  const stream: OpenStream = {
+    finish: () =>
+      new Promise<void>((resolve) => {
+        if (res.writableFinished || res.destroyed) return resolve();
+        res.once('close', () => resolve());
+        if (res.writableEnded || res.writableNeedDrain) res.destroy();
+        else res.end(() => res.destroy());
+      }),
+  };
+  const onClose = (): void => {
+    if (closed) return;
+    closed = true;
+    streams.delete(stream);
+    release();
+  };
+  streams.add(stream);
+  res.once('close', onClose);
+  res.once('finish', onClose);
+  try {
+    release = response.open(sinkOf(res, () => closed));
+  } catch (error) {
+    log('a stream failed to open: %s', error instanceof Error ? error.message : String(error));
+    res.destroy();
+    return;
+  }
+  if (closed) release();
+}
+
+/** The sink a stream writes to; a client more than {@link MAX_STREAM_BACKLOG_BYTES} behind is dropped. */
+function sinkOf(res: ServerResponse, isClosed: () => boolean): StreamSink {
+  return {
+    write: (chunk) => {
+      if (isClosed()) return;
+      res.write(chunk);
+      if (res.writableLength > MAX_STREAM_BACKLOG_BYTES) {
+        log('dropped a stream client %d bytes behind', res.writableLength);
+        res.destroy();
+      }
+    },
+    end: () => {
+      if (!isClosed()) res.end();
+    },
+  };
+}
+
+/** Sends a JSON or text answer with its length. */
+function send(res: ServerResponse, method: string, response: JsonResponse | TextResponse): void {
+  if ('text' in response) {
+    sendBytes(res, method, response.status, response.contentType, Buffer.from(response.text, 'utf8'), response.headers);
+  } else {
+    sendJson(res, method, response);
+  }
 }
 
 /** Largest request body read, bytes: operator commands are small. */
@@ -239,8 +322,7 @@ function splitTarget(url: string): { path: string; query: URLSearchParams } | nu
   return { path, query: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)) };
 }
 
-function send(res: ServerResponse, method: string, response: JsonResponse): void {
-  if (res.headersSent || res.destroyed) return;
+function sendJson(res: ServerResponse, method: string, response: JsonResponse): void {
   let text: string;
   try {
     text = `${JSON.stringify(response.body)}\n`;
@@ -249,10 +331,28 @@ function send(res: ServerResponse, method: string, response: JsonResponse): void
     response = { status: 500, body: { error: 'internal error' } };
     text = `${JSON.stringify(response.body)}\n`;
   }
-  const body = Buffer.from(text, 'utf8');
-  res.writeHead(response.status, {
-    ...response.headers,
-    'content-type': 'application/json; charset=utf-8',
+  sendBytes(
+    res,
+    method,
+    response.status,
+    'application/json; charset=utf-8',
+    Buffer.from(text, 'utf8'),
+    response.headers,
+  );
+}
+
+function sendBytes(
+  res: ServerResponse,
+  method: string,
+  status: number,
+  contentType: string,
+  body: Buffer,
+  headers: Record<string, string> | undefined,
+): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(status, {
+    ...headers,
+    'content-type': contentType,
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
     'content-length': body.length,

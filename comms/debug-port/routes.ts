@@ -22,7 +22,38 @@ export interface RouteRequest {
   body?: unknown;
 }
 
-export type RouteHandler = (request: RouteRequest) => JsonResponse | Promise<JsonResponse>;
+/** A text answer sent as is (the metrics exposition, the web page); the server adds the common headers. */
+export interface TextResponse {
+  status: number;
+  /** The `content-type` header, e.g. `text/html; charset=utf-8`. */
+  contentType: string;
+  text: string;
+  headers?: Record<string, string>;
+}
+
+/** Where a streaming answer writes; the server drops a client that falls too far behind. */
+export interface StreamSink {
+  write(chunk: string): void;
+  /** Ends the answer; the close callback still runs. */
+  end(): void;
+}
+
+/**
+ * An open-ended answer (server-sent events). The server sends the headers, then calls `open` with
+ * the sink; the function `open` returns is called once when the client goes away or the server
+ * closes (after which the sink ignores writes). A HEAD request gets the headers only.
+ */
+export interface StreamResponse {
+  status: number;
+  contentType: string;
+  headers?: Record<string, string>;
+  open(sink: StreamSink): () => void;
+}
+
+/** Any answer a route may give. */
+export type RouteResponse = JsonResponse | TextResponse | StreamResponse;
+
+export type RouteHandler = (request: RouteRequest) => RouteResponse | Promise<RouteResponse>;
 
 /** One method on one path. A GET route answers HEAD as well. */
 export interface Route {
