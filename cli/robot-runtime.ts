@@ -28,8 +28,12 @@ import { startThread } from './thread-launcher.js';
 
 const log = createDebug('spinal:runtime');
 
-/** How long the main thread waits for the cortex's lock-step answer before going on without it, ms (real time). */
-const CORTEX_LOCKSTEP_GRACE_MS = 200;
+/**
+ * How long the main thread waits for the cortex's lock-step answer before going on without it, ms
+ * (real time). Long enough that a busy machine never makes a healthy planner look stalled; a
+ * stalled one costs this once, then the world goes on without it until it answers again.
+ */
+const CORTEX_LOCKSTEP_GRACE_MS = 1_000;
 /** How often the status snapshot goes to the comms thread, ms (real time). */
 const STATUS_PERIOD_MS = 200;
 /** Events and trips kept in memory (each trip carries its 2 s black box), newest last. */

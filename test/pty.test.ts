@@ -17,9 +17,9 @@ describe('spinal sim --pty', () => {
       expect(haveSocat, 'socat is needed for --pty (apt-get install socat)').toBe(true);
       const report = join(mkdtempSync(join(tmpdir(), 'spinal-pty-test-')), 'report.json');
       const result = await runCli(
-        ['sim', '--pty', '--headless', '--duration', '16', '--speed', '2', '--report', report],
+        ['sim', '--pty', '--headless', '--duration', '24', '--speed', '1', '--report', report],
         {
-          timeoutMs: 60_000,
+          timeoutMs: 80_000,
         },
       );
       expect(result.code, result.stderr).toBe(0);
@@ -31,6 +31,6 @@ describe('spinal sim --pty', () => {
       expect(robot).toMatchObject({ goalReached: true, collisions: 0 });
       expect(robot.reflexTrips.filter((t) => t.reason.startsWith('lidar'))).toEqual([]);
     },
-    90_000,
+    120_000,
   );
 });
