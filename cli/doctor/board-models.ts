@@ -1,6 +1,5 @@
 import type { BoardConfig } from '../../config/board-schema.js';
-import { ConfigError } from '../../config/config-error.js';
-import { validateConfig } from '../../config/yaml-file.js';
+import { resolveDevices } from '../../hal/device-binding.js';
 import type { DeviceRegistry } from '../../hal/registry.js';
 import { ok, type Finding } from './finding.js';
 
@@ -10,32 +9,7 @@ import { ok, type Finding } from './finding.js';
  * (the CLI exits 2), as `spinal run` would; otherwise one `ok` line.
  */
 export function checkBoardModels(board: BoardConfig, file: string, registry: DeviceRegistry): Finding {
-  board.devices.forEach((node, index) => {
-    if (!node.enabled) return;
-    const model = registry.get(node.compatible);
-    if (!model) {
-      const known = registry
-        .list()
-        .map((m) => m.compatible)
-        .join(', ');
-      throw new ConfigError(
-        file,
-        `devices[${index}].compatible`,
-        `unknown device model "${node.compatible}" (known: ${known})`,
-      );
-    }
-    const bus = board.buses.find((b) => b.id === node.bus);
-    if (!bus) throw new ConfigError(file, `devices[${index}].bus`, `unknown bus "${node.bus}"`);
-    if (bus.kind !== model.busKind) {
-      throw new ConfigError(
-        file,
-        `devices[${index}].bus`,
-        `"${node.compatible}" needs a ${model.busKind} bus, but "${bus.id}" is ${bus.kind}`,
-      );
-    }
-    validateConfig(model.paramsSchema, node.params, file, ['devices', index, 'params']);
-  });
-  const enabled = board.devices.filter((d) => d.enabled);
-  const list = enabled.map((d) => `${d.id}: ${d.compatible}`).join(', ');
-  return ok('board-config', `board config ${file} is valid (${enabled.length} devices: ${list})`);
+  const resolved = resolveDevices(board, file, registry);
+  const list = resolved.map(({ node }) => `${node.id}: ${node.compatible}`).join(', ');
+  return ok('board-config', `board config ${file} is valid (${resolved.length} devices: ${list})`);
 }
