@@ -99,6 +99,9 @@ export class RobotRuntime {
       settings: {
         deadmanTimeoutUs: params['reflex.deadmanTimeoutMs'] * 1e3,
         lidarStaleTimeoutUs: params['reflex.lidarStaleTimeoutMs'] * 1e3,
+        obstacleMemoryUs: params['reflex.obstacleMemoryMs'] * 1e3,
+        sectorStaleUs: params['reflex.sectorStaleMs'] * 1e3,
+        seeThroughM: params['reflex.seeThroughM'],
         rangeStaleTimeoutUs: params['reflex.rangeStaleTimeoutMs'] * 1e3,
         brakingDecelMps2: params['reflex.brakingDecelMps2'],
         reactionLatencyS: params['reflex.reactionLatencyMs'] / 1e3,

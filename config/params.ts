@@ -154,6 +154,33 @@ export const paramSpecs = {
     default: 1.0,
     description: 'Deceleration the stopping distance assumes.',
   },
+  'reflex.obstacleMemoryMs': {
+    type: 'number',
+    unit: 'ms',
+    min: 50,
+    max: 10000,
+    default: 1000,
+    description:
+      'How long the reflex remembers an obstacle return that no later beam has seen through (thin obstacles are missed by most beams).',
+  },
+  'reflex.seeThroughM': {
+    type: 'number',
+    unit: 'm',
+    min: 0,
+    max: 1,
+    default: 0.05,
+    description:
+      'A beam erases a remembered return only when it passes through its place and measures at least this much beyond it (more than the range noise).',
+  },
+  'reflex.sectorStaleMs': {
+    type: 'number',
+    unit: 'ms',
+    min: 20,
+    max: 5000,
+    default: 300,
+    description:
+      'A 5° sector of the lidar view that the commanded motion sweeps and that no valid packet has covered for this long is blind: the reflex stops.',
+  },
   'reflex.reactionLatencyMs': {
     type: 'number',
     unit: 'ms',

@@ -14,4 +14,16 @@ export interface LidarPoints {
   rangeM: Float32Array;
   /** 0..255, as reported by the sensor. */
   intensity: Uint8Array;
+  /** Where the sensor's beams start, robot frame, metres (free space is ray-traced from here). */
+  originXM?: number;
+  originYM?: number;
+  /**
+   * Robot-frame bearings (CCW, around the origin) of the packet's first and last measurement, valid or
+   * not, radians: the packet looked at the arc between them, the shorter way round (all round when
+   * they are 2π or more apart).
+   */
+  sweepFirstRad?: number;
+  sweepLastRad?: number;
+  /** Angle between neighbouring beams, radians. */
+  beamStepRad?: number;
 }

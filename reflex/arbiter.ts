@@ -29,6 +29,9 @@ export type {
 export { REFLEX_RULES } from './rule-table.js';
 export { slowZoneCapMps, speedAllowedM, stoppingDistanceM } from './stopping-distance.js';
 
+/** Below this wheel speed a turn in place that the swept-area check allows only in part is not worth making, m/s. */
+const TURN_CREEP_WHEEL_MPS = 0.02;
+
 interface HeldStop {
   reason: string;
   clearSinceUs: number | null;
@@ -61,7 +64,7 @@ export class ReflexArbiter {
   constructor(
     private readonly settings: ReflexSettings,
     private readonly rules: readonly ReflexRule[] = REFLEX_RULES,
-    startHeldBy: readonly string[] = ['lidar-stale', 'range-stale', 'deadman', 'estop-input', 'bumper'],
+    startHeldBy: readonly string[] = ['lidar-stale', 'lidar-blind', 'range-stale', 'deadman', 'estop-input', 'bumper'],
   ) {
     this.byId = new Map(rules.map((rule) => [rule.id, rule]));
     for (const id of startHeldBy) this.held.set(id, { reason: 'starting up', clearSinceUs: null, latch: false });
@@ -93,6 +96,7 @@ export class ReflexArbiter {
     let trip: ReflexDecision['trip'] = null;
     let tripAction: ReflexAction = 'none';
     let capMps = Infinity;
+    let scale = 1;
     let turnAllowed = true;
 
     for (const rule of this.rules) {
@@ -142,23 +146,26 @@ export class ReflexArbiter {
       }
       if (!verdict) continue;
       if (verdict.capMps !== undefined) capMps = Math.min(capMps, verdict.capMps);
+      if (verdict.scale !== undefined) scale = Math.min(scale, verdict.scale);
       if (ACTION_SEVERITY[verdict.action] >= ACTION_SEVERITY.stop && !verdict.allowTurn) turnAllowed = false;
       if (!worst || ACTION_SEVERITY[verdict.action] > ACTION_SEVERITY[worst.verdict.action]) worst = { rule, verdict };
     }
 
     const cmd = inputs.command;
-    if (!worst)
-      return { action: 'none', vMps: cmd?.vMps ?? 0, wRadps: cmd?.wRadps ?? 0, rule: '', reason: '', trip: null };
+    const limits = { maxTurnRateRadps: this.settings.maxTurnRateRadps, capMps, scale };
+    if (!worst) {
+      const out = cmd ? scaledCommand(cmd.vMps, cmd.wRadps, limits) : { vMps: 0, wRadps: 0 };
+      return { action: 'none', ...out, rule: '', reason: '', trip: null };
+    }
     const { rule, verdict } = worst;
     if (ACTION_SEVERITY[verdict.action] >= ACTION_SEVERITY.stop) {
       // A stop that only concerns translation (obstacle, geofence, swarm hold) still lets the robot
-      // turn in place when nothing else forbids it, so it is never trapped.
-      const w = turnAllowed && cmd && !inputs.turnSweep ? clamp(cmd.wRadps, this.settings.maxTurnRateRadps) : 0;
+      // turn in place when nothing else forbids it and turning in place is itself clear, so it is never trapped.
+      const w = turnAllowed && cmd ? turnInPlaceRadps(cmd.wRadps, inputs, this.settings.maxTurnRateRadps) : 0;
       return { action: verdict.action, vMps: 0, wRadps: w, rule: rule.id, reason: verdict.reason, trip };
     }
-    const v = cmd ? Math.sign(cmd.vMps) * Math.min(Math.abs(cmd.vMps), capMps) : 0;
-    const w = cmd ? clamp(cmd.wRadps, this.settings.maxTurnRateRadps) : 0;
-    return { action: verdict.action, vMps: v, wRadps: w, rule: rule.id, reason: verdict.reason, trip };
+    const out = cmd ? scaledCommand(cmd.vMps, cmd.wRadps, limits) : { vMps: 0, wRadps: 0 };
+    return { action: verdict.action, ...out, rule: rule.id, reason: verdict.reason, trip };
   }
 
   /** Ids of the stop rules holding now. */
@@ -179,6 +186,27 @@ export class ReflexArbiter {
   }
 }
 
-function clamp(value: number, limit: number): number {
-  return Math.max(-limit, Math.min(limit, value));
+/**
+ * The command scaled down by one factor for v and ω together (a speed cap, the turn-rate limit and a
+ * slow zone's fraction), so that an arc keeps its curvature: capping v alone would tighten the arc.
+ */
+function scaledCommand(
+  vMps: number,
+  wRadps: number,
+  limits: { maxTurnRateRadps: number; capMps: number; scale: number },
+): { vMps: number; wRadps: number } {
+  let k = Math.max(0, Math.min(1, limits.scale));
+  if (Math.abs(vMps) > limits.capMps) k = Math.min(k, limits.capMps / Math.abs(vMps));
+  if (Math.abs(wRadps) > limits.maxTurnRateRadps) k = Math.min(k, limits.maxTurnRateRadps / Math.abs(wRadps));
+  return { vMps: vMps * k, wRadps: wRadps * k };
+}
+
+/** The turn rate allowed in place for a commanded `wRadps`: within the limit, and only as much as the swept-area check allows. */
+function turnInPlaceRadps(wRadps: number, inputs: ReflexInputs, maxTurnRateRadps: number): number {
+  const w = Math.max(-maxTurnRateRadps, Math.min(maxTurnRateRadps, wRadps));
+  const check = inputs.turnInPlace;
+  if (!check || w === 0) return w;
+  const fraction = Math.min(check.stopScale, check.slowScale);
+  if (fraction >= 1) return w;
+  return fraction * check.peakWheelMps < TURN_CREEP_WHEEL_MPS ? 0 : w * fraction;
 }

@@ -113,6 +113,12 @@ function packet(stampUs: number, points: Array<[number, number]>): LidarPoints {
     yM: Float32Array.from(points.map((p) => p[1])),
     rangeM: Float32Array.from(points.map((p) => Math.hypot(p[0], p[1]))),
     intensity: new Uint8Array(points.length).fill(180),
+    // A whole turn's view: every sector measured now, beams from the robot's centre.
+    originXM: 0,
+    originYM: 0,
+    sweepFirstRad: Math.PI,
+    sweepLastRad: -Math.PI,
+    beamStepRad: 0.05,
   };
 }
 
@@ -120,8 +126,10 @@ function packet(stampUs: number, points: Array<[number, number]>): LidarPoints {
 const SIDE_WALL: Array<[number, number]> = [-0.5, -0.25, 0, 0.25, 0.5].map((x) => [x, 1]);
 /** A wall across the path, 0.1 m beyond the leading edge (footprint half length 0.2 m). */
 const WALL_AHEAD: Array<[number, number]> = [-0.1, -0.05, 0, 0.05, 0.1].map((y) => [0.3, y]);
+/** A wall across the path 0.12 m beyond the leading edge: inside the stopping distance, beyond the corners' turning circle and side margin. */
+const WALL_TURNABLE: Array<[number, number]> = [-0.1, -0.05, 0, 0.05, 0.1].map((y) => [0.32, y]);
 /** The same bearings as {@link WALL_AHEAD}, ten times as far: the wall has moved away. */
-const FAR_WALL: Array<[number, number]> = WALL_AHEAD.map(([x, y]) => [x * 10, y * 10]);
+const FAR_WALL: Array<[number, number]> = WALL_TURNABLE.map(([x, y]) => [x * 10, y * 10]);
 
 /** What a rig is built from; everything not given is the plain robot of the first tests. */
 interface RigOptions {
@@ -407,20 +415,22 @@ describe('ReflexLoop', () => {
     // GIVEN a robot stopped by a wall ahead
     const rig = await started(0.3);
     await rig.drive(40, 0.3);
-    rig.scan(WALL_AHEAD);
+    rig.scan(WALL_TURNABLE);
     await settle();
 
     // WHEN the planner turns in place, the wall still there
     await rig.run(1, () => {
-      rig.scan(WALL_AHEAD);
+      rig.scan(WALL_TURNABLE);
       rig.command(0, 1);
     });
     const turnUs = rig.clock.nowUs();
 
-    // THEN the wheels turn in opposite directions while the stop holds
+    // THEN the wheels turn in opposite directions (slowed, near the wall) while the stop holds
     expect(rig.loop.status()).toMatchObject({ state: 'stopped', rule: 'obstacle' });
-    expect(rig.left.duties().at(-1)).toBeCloseTo(-0.15, 12);
-    expect(rig.right.duties().at(-1)).toBeCloseTo(0.15, 12);
+    const leftDuty = rig.left.duties().at(-1)!;
+    expect(leftDuty).toBeLessThan(0);
+    expect(leftDuty).toBeGreaterThanOrEqual(-0.15);
+    expect(rig.right.duties().at(-1)).toBeCloseTo(-leftDuty, 12);
 
     // WHEN the wall moves away (returns at the same bearings, ten times as far) and the planner asks to drive
     const states: Array<[number, string]> = [];

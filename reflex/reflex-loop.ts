@@ -22,7 +22,7 @@ import {
 import { BlackBox, type BlackBoxEntry } from './black-box.js';
 import { LoopTimingMonitor } from './loop-timing.js';
 import type { ReflexInputs } from './reflex-types.js';
-import { ScanMemory } from './scan-memory.js';
+import { ObstacleView } from './obstacle-view.js';
 import { mixWheelDuties, type DriveGeometry } from './wheel-mixer.js';
 
 const log = createDebug('spinal:reflex');
@@ -84,7 +84,7 @@ interface MotorOutput {
  */
 export class ReflexLoop {
   private readonly arbiter: ReflexArbiter;
-  private readonly scan = new ScanMemory();
+  private readonly obstacles: ObstacleView;
   private readonly timing: LoopTimingMonitor;
   private readonly blackBox: BlackBox;
   private readonly tripListeners: Array<(trip: ReflexTrip) => void> = [];
@@ -126,13 +126,19 @@ export class ReflexLoop {
 
   constructor(private readonly o: ReflexLoopOptions) {
     this.arbiter = new ReflexArbiter(o.settings);
+    this.obstacles = new ObstacleView({
+      settings: o.settings,
+      footprint: o.footprint,
+      sideMarginM: o.sideMarginM,
+      wheelBaseM: o.geometry.wheelBaseM,
+    });
     this.timing = new LoopTimingMonitor(o.loopRateHz);
     this.blackBox = new BlackBox(Math.max(1, Math.round(o.loopRateHz * BLACK_BOX_S)));
     this.elapsedMs = o.elapsedMs ?? (() => performance.now());
     this.applied = { vMps: 0, wRadps: 0, stampUs: o.clock.nowUs() };
     this.lastApplyUs = o.clock.nowUs();
     o.lidar.onPoints((points) => {
-      this.scan.update(points, this.odometryAt(points.stampUs));
+      this.obstacles.addLidarPoints(points, this.odometryAt(points.stampUs));
       this.evaluate();
     });
     for (const input of o.safety?.switches ?? []) input.onChange(() => this.evaluate());
@@ -140,7 +146,7 @@ export class ReflexLoop {
       range.onReading((reading) => {
         this.rangeLastDataUs.set(range.id, reading.stampUs);
         if (reading.status !== 'ok' || !Number.isFinite(reading.distanceM)) return;
-        this.scan.update(rangePoint(range, reading), this.odometryAt(reading.stampUs));
+        this.obstacles.addOtherPoints(rangePoint(range, reading), this.odometryAt(reading.stampUs));
         this.evaluate();
       });
     }
@@ -229,7 +235,7 @@ export class ReflexLoop {
 
   nearestObstacleM(): number | null {
     const nowUs = this.o.clock.nowUs();
-    return this.scan.nearestM(this.odometryAt(nowUs), nowUs, this.o.settings.lidarStaleTimeoutUs);
+    return this.obstacles.nearestM(this.odometryAt(nowUs), nowUs);
   }
 
   status(): ReflexStatus {
@@ -282,29 +288,20 @@ export class ReflexLoop {
   }
 
   private gatherInputs(nowUs: number): ReflexInputs {
-    const { footprint, sideMarginM, settings, lidar, safety } = this.o;
-    const halfLength = footprint.lengthM / 2;
-    const halfWidth = footprint.widthM / 2 + sideMarginM;
+    const { settings, lidar, safety } = this.o;
     const health = lidar.health();
     const odom = this.odometryAt(nowUs);
-    const sweepRadius = Math.hypot(footprint.lengthM / 2, footprint.widthM / 2) + sideMarginM;
     while (this.missTimesUs.length > 0 && nowUs - this.missTimesUs[0]! > 1_000_000) this.missTimesUs.shift();
+    const command = this.activeCommand(nowUs);
+    const swept = this.obstacles.inputs(command, this.applied, odom, nowUs);
     return {
-      command: this.activeCommand(nowUs),
+      command,
       appliedVMps: this.applied.vMps,
+      appliedWRadps: this.applied.wRadps,
       lidarLastDataUs: lidar.lastDataUs(),
       lidarHealthy: health.state === 'ok',
       lidarHealthReason: health.reason,
-      pathAhead: this.scan.nearestInPath(1, halfLength, halfWidth, odom, nowUs, settings.lidarStaleTimeoutUs),
-      pathBehind: this.scan.nearestInPath(-1, halfLength, halfWidth, odom, nowUs, settings.lidarStaleTimeoutUs),
-      turnSweep: this.scan.nearestInTurnSweep(
-        sweepRadius,
-        footprint.lengthM / 2,
-        footprint.widthM / 2,
-        odom,
-        nowUs,
-        settings.lidarStaleTimeoutUs,
-      ),
+      ...swept,
       cortexHeartbeatUs: this.cortexHeartbeatUs,
       rangeSensors: (safety?.ranges ?? []).map((r) => ({
         id: r.id,
@@ -356,7 +353,7 @@ export class ReflexLoop {
       cmdWRadps: inputs.command?.wRadps ?? 0,
       appliedVMps: this.applied.vMps,
       appliedWRadps: this.applied.wRadps,
-      aheadFreeM: inputs.pathAhead?.freeDistanceM ?? null,
+      aheadFreeM: inputs.motion?.obstacle?.freeDistanceM ?? null,
       lidarAgeMs: Math.round((nowUs - inputs.lidarLastDataUs) / 1_000),
       batteryV: inputs.battery?.voltageV ?? null,
       tiltDeg: inputs.imu?.tiltDeg ?? null,

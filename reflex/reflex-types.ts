@@ -1,6 +1,6 @@
 import type { DriveCommand } from '../messages/drive.js';
 import type { Point2D, Pose2D } from '../messages/geometry.js';
-import type { PathObstacle } from './scan-memory.js';
+import type { MotionClearance } from './swept-path.js';
 
 /** Ordered actions: the more severe wins. `estop` is latched until an explicit reset. */
 export const ACTION_SEVERITY = { none: 0, limit: 1, slow: 2, stop: 3, estop: 4 } as const;
@@ -16,6 +16,12 @@ export interface ReflexSettings {
   rangeStaleTimeoutUs?: number;
   /** Deceleration the stopping distance assumes, m/s². */
   brakingDecelMps2: number;
+  /** How long an obstacle return is remembered unless a later beam sees through its place, microseconds. */
+  obstacleMemoryUs: number;
+  /** A sector of the lidar's view that the swept path crosses and that was not measured within this is blind, microseconds. */
+  sectorStaleUs: number;
+  /** A beam sees through a remembered return only when it measures at least this much beyond it, metres. */
+  seeThroughM: number;
   /** Time from seeing an obstacle to the wheels braking, seconds. */
   reactionLatencyS: number;
   /** Distance kept between the footprint and an obstacle after stopping, metres. */
@@ -47,6 +53,15 @@ export interface ReflexSettings {
   geofence?: readonly Point2D[] | null;
 }
 
+/** Part of the lidar's view that no valid packet has covered recently. */
+export interface BlindSector {
+  /** Robot-frame bearings that bound it, around the sensor, degrees (CCW from `fromDeg` to `toDeg`). */
+  fromDeg: number;
+  toDeg: number;
+  /** Time since it was last measured, milliseconds (null: never). */
+  ageMs: number | null;
+}
+
 /** A switch the reflex watches (an e-stop button, a bumper). */
 export interface SwitchInput {
   id: string;
@@ -76,16 +91,21 @@ export interface ReflexInputs {
   command: DriveCommand | null;
   /** Forward speed the motors were last given, m/s. */
   appliedVMps: number;
+  /** Turn rate the motors were last given, rad/s (0 when absent). */
+  appliedWRadps?: number;
   lidarLastDataUs: number;
   lidarHealthy: boolean;
   lidarHealthReason: string;
-  /** Nearest obstacle in the corridor swept driving forward / backward (null: none seen). */
-  pathAhead: PathObstacle | null;
-  pathBehind: PathObstacle | null;
+  /** The swept-area check of the command in force (null: no command, or nothing in reach). */
+  motion?: MotionClearance | null;
+  /** The swept-area check of the motion the motors were last given (the command's own when they are the same). */
+  appliedMotion?: MotionClearance | null;
+  /** The swept-area check of turning in place at the command's turn rate (null: no turn asked, or clear). */
+  turnInPlace?: MotionClearance | null;
+  /** A sector of the lidar's view that the command's swept path crosses and that has not been measured recently. */
+  blindSector?: BlindSector | null;
   /** Single-beam range sensors the reflex also watches (their returns join the lidar's). */
   rangeSensors?: ReadonlyArray<{ id: string; lastDataUs: number; healthy: boolean; reason: string }>;
-  /** Nearest obstacle inside the circle the footprint sweeps when turning (null: clear). */
-  turnSweep?: PathObstacle | null;
   /** Clock time of the planner thread's last heartbeat. */
   cortexHeartbeatUs?: number;
   /** Deadline misses of the reflex loop within the last second. */
@@ -121,8 +141,10 @@ export interface ReflexDecision {
 export interface Verdict {
   action: ReflexAction;
   reason: string;
-  /** Speed cap for `limit` / `slow`, m/s. */
+  /** Speed cap for `limit` / `slow`, m/s: v and ω are scaled down together, so the path's curvature is kept. */
   capMps?: number;
+  /** Fraction of the command allowed for `slow`, 0..1: v and ω are scaled together. */
+  scale?: number;
   /** A stop that still lets the robot turn in place (never trapped facing an obstacle). */
   allowTurn?: boolean;
   /** The verdict takes effect only once the rule has given one without a break for this long (a filter), microseconds. */

@@ -27,6 +27,11 @@ export class LidarPointsBuilder {
   private readonly intensity: Uint8Array;
   private readonly mount: LidarMount;
   private points = 0;
+  /** Sensor angles of the first and last measurement since the last take (every one, kept or not), degrees. */
+  private firstAngleDeg = NaN;
+  private lastAngleDeg = NaN;
+  /** Measurements seen since the last take, kept or not. */
+  private measured = 0;
 
   constructor(
     readonly capacity: number,
@@ -50,6 +55,9 @@ export class LidarPointsBuilder {
    * `intensity`. Returns false, adding nothing, when the filter drops it or `capacity` is reached.
    */
   add(angleDeg: number, distanceMm: number, intensity: number): boolean {
+    if (this.measured === 0) this.firstAngleDeg = angleDeg;
+    this.lastAngleDeg = angleDeg;
+    this.measured++;
     const { minRangeM, maxRangeM, minIntensity } = this.filter;
     const rangeM = distanceMm / 1000;
     if (distanceMm === 0 || rangeM < minRangeM || rangeM > maxRangeM || intensity < minIntensity) return false;
@@ -66,8 +74,12 @@ export class LidarPointsBuilder {
   /** The points added since the last take (none is fine), as one message of `deviceId` stamped `stampUs`; then starts afresh. */
   take(deviceId: string, stampUs: number): LidarPoints {
     const count = this.points;
+    const measured = this.measured;
     this.points = 0;
+    this.measured = 0;
+    const sweep = measured > 1 ? this.sweep(measured) : {};
     return {
+      ...sweep,
       deviceId,
       stampUs,
       count,
@@ -78,8 +90,22 @@ export class LidarPointsBuilder {
     };
   }
 
+  /** The arc the measurements since the last take looked at, robot frame, and the step between beams. */
+  private sweep(measured: number): Pick<LidarPoints, 'originXM' | 'originYM' | 'sweepFirstRad' | 'sweepLastRad' | 'beamStepRad'> {
+    let spanDeg = this.lastAngleDeg - this.firstAngleDeg;
+    spanDeg -= 360 * Math.round(spanDeg / 360);
+    return {
+      originXM: this.mount.xM,
+      originYM: this.mount.yM,
+      sweepFirstRad: (this.mount.yawDeg - this.firstAngleDeg) * DEG_TO_RAD,
+      sweepLastRad: (this.mount.yawDeg - this.lastAngleDeg) * DEG_TO_RAD,
+      beamStepRad: (Math.abs(spanDeg) / (measured - 1)) * DEG_TO_RAD,
+    };
+  }
+
   /** Forgets the points added since the last take. */
   clear(): void {
     this.points = 0;
+    this.measured = 0;
   }
 }

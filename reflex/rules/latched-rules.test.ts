@@ -397,7 +397,7 @@ describe('severity: estop beats stop beats slow beats limit, whatever the table 
   /** Each step adds a more severe cause to the one before, asking for 0.8 m/s (above the 0.5 m/s limit). */
   const now = T0 + 10_000;
   const tilted = { tiltDeg: 40, shockG: 0, stampUs: now };
-  const slowZone = { appliedVMps: 0.3, pathAhead: obstacle(0.3, 0.5, 0) };
+  const slowZone = { appliedVMps: 0.3, points: [[0.5, 0]] };
   const steps: Array<[string, Partial<ReflexInputs>, { action: string; rule: string }]> = [
     ['a command above the speed limit', {}, { action: 'limit', rule: 'speed-limit' }],
     ['and an obstacle in the slow zone', slowZone, { action: 'slow', rule: 'obstacle' }],
@@ -430,7 +430,7 @@ describe('severity: estop beats stop beats slow beats limit, whatever the table 
     const now2 = T0 + 10_000;
     const decision = arbiter.update(
       now2,
-      inputsAt(now2, 0.3, 1, { pathAhead: obstacle(0.05, 0.25, 0), switches: [estopButton(true)] }),
+      inputsAt(now2, 0.3, 1, { points: [[0.25, 0]], switches: [estopButton(true)] }),
     );
     expect(decision).toMatchObject({ action: 'estop', rule: 'estop-input', vMps: 0, wRadps: 0 });
   });

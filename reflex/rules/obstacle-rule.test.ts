@@ -2,173 +2,163 @@ import { describe, expect, it } from 'vitest';
 import { T0, inputsAt, obstacle, reflexSettings, runningArbiter } from '../../test/harness/reflex-fixtures.js';
 
 /**
- * The turning sweep of the obstacle rule. Driving forward and backward (stopping distance, slow
- * zone, release hysteresis) is covered in reflex/arbiter.test.ts.
+ * The obstacle rule's swept area for turns and arcs, on the test robot (0.40 m × 0.30 m footprint,
+ * 0.25 m wheel base, 0.1 m stop margin, 0.05 m side margin). Driving straight (stopping distance,
+ * slow zone, release hysteresis) is covered in reflex/arbiter.test.ts; random geometry in
+ * reflex/swept-path.property.test.ts.
  */
 
-/** The parameter defaults (config/params.ts `reflex.*`), in the arbiter's units. */
 const SETTINGS = reflexSettings();
 
-/** A post beside the front corner: outside the corridor, inside the circle the footprint sweeps turning. */
-const POST = obstacle(0.03, 0.1, 0.25);
-/** A wall across the path at the stop margin. */
-const WALL = obstacle(0.05, 0.25, 0);
+/** A post off the front-left corner, 2 cm inside the side margin: turning left swings the corner into it. */
+const POST = obstacle(0.2, 0.17);
+/** A wall point 8 cm ahead: inside the stop margin, beyond the corners' turning circle (0.25 m). */
+const WALL = obstacle(0.28, 0);
 
 describe('rule obstacle: turning in place', () => {
-  it('stops a turn in place with something inside the turning circle, naming its distance and bearing', () => {
+  it('stops a turn in place that swings the footprint into a post, naming its distance and bearing', () => {
     // GIVEN a robot standing still
     const arbiter = runningArbiter();
     const now = T0 + 10_000;
 
-    // WHEN the planner asks it to turn in place with a post beside its front corner
-    const decision = arbiter.update(now, inputsAt(now, 0, 1, { turnSweep: POST }));
+    // WHEN the planner asks it to turn left in place with a post off its front-left corner
+    const decision = arbiter.update(now, inputsAt(now, 0, 1, { appliedWRadps: 0, points: [POST] }));
 
     // THEN it is stopped, the turn included, and the trip says where the post is and why
     expect(decision).toMatchObject({ action: 'stop', vMps: 0, wRadps: 0, rule: 'obstacle' });
     expect(decision.reason).toBe(
-      'obstacle 0.03 m from the turning footprint (lidar return at bearing 68°): cannot turn in place',
+      'obstacle 0.02 m from the turning footprint (lidar return at bearing 40°): cannot turn in place',
     );
     expect(decision.trip).toEqual({ rule: 'obstacle', reason: decision.reason });
   });
 
-  it('stops turning either way', () => {
+  it('lets the turn the other way through: it swings the corner away from the post', () => {
     const arbiter = runningArbiter();
     const now = T0 + 10_000;
-    expect(arbiter.update(now, inputsAt(now, 0, -1.5, { turnSweep: POST }))).toMatchObject({
-      action: 'stop',
-      wRadps: 0,
-    });
+    const decision = arbiter.update(now, inputsAt(now, 0, -1, { points: [POST] }));
+    expect(decision.action).not.toBe('stop');
+    expect(decision.wRadps).toBeLessThan(0);
   });
 
-  it('lets a turn in place through when the turning circle is clear, whatever is ahead or behind', () => {
+  it('lets a turn in place through at full rate when nothing is within reach of the turning footprint', () => {
     const arbiter = runningArbiter();
     const now = T0 + 10_000;
-    const decision = arbiter.update(
-      now,
-      inputsAt(now, 0, 1.2, { pathAhead: WALL, pathBehind: obstacle(0.05, -0.25, 0), turnSweep: null }),
-    );
+    const far = [obstacle(1.5, 0), obstacle(-1.5, 0), obstacle(0, 1.5)];
+    const decision = arbiter.update(now, inputsAt(now, 0, 1.2, { points: far }));
     expect(decision).toEqual({ action: 'none', vMps: 0, wRadps: 1.2, rule: '', reason: '', trip: null });
   });
 
-  it('counts a creep below 0.02 m/s with a turn as turning in place', () => {
+  it('slows a turn in place as the corner nears an obstacle, and stops it before contact', () => {
+    // GIVEN a robot turning left in place, a post inside the circle its corners (grown by the side margin) sweep
     const arbiter = runningArbiter();
     const now = T0 + 10_000;
-    const decision = arbiter.update(now, inputsAt(now, 0.01, 1, { turnSweep: POST }));
-    expect(decision).toMatchObject({ action: 'stop', rule: 'obstacle', vMps: 0, wRadps: 0 });
-    expect(decision.reason).toContain('cannot turn in place');
-  });
+    const wide = arbiter.update(now, inputsAt(now, 0, 1.5, { appliedWRadps: 0, points: [obstacle(0.27, 0)] }));
 
-  it('does not count a turn rate of 0.05 rad/s or less as a turn', () => {
-    const arbiter = runningArbiter();
-    const now = T0 + 10_000;
-    expect(arbiter.update(now, inputsAt(now, 0, 0.05, { turnSweep: POST }))).toMatchObject({
-      action: 'none',
-      wRadps: 0.05,
-    });
-    expect(arbiter.update(now, inputsAt(now, 0, 0.06, { turnSweep: POST }))).toMatchObject({
-      action: 'stop',
-      wRadps: 0,
-    });
-  });
-
-  it('does not hold back straight driving for something only in the turning circle', () => {
-    const arbiter = runningArbiter();
-    const now = T0 + 10_000;
-    expect(arbiter.update(now, inputsAt(now, 0.3, 0, { turnSweep: POST }))).toMatchObject({
-      action: 'none',
-      vMps: 0.3,
-    });
+    // THEN it turns, more slowly than asked
+    expect(wide.action).toBe('slow');
+    expect(wide.wRadps).toBeGreaterThan(0);
+    expect(wide.wRadps).toBeLessThan(1.5);
   });
 
   it('reports a blocked turn as one trip while it lasts', () => {
     const arbiter = runningArbiter();
     const trips: number[] = [];
     for (let now = T0 + 10_000; now <= T0 + 1_000_000; now += 10_000) {
-      if (arbiter.update(now, inputsAt(now, 0, 1, { turnSweep: POST })).trip) trips.push(now - T0);
+      if (arbiter.update(now, inputsAt(now, 0, 1, { points: [POST] })).trip) trips.push(now - T0);
     }
     expect(trips).toEqual([10_000]);
   });
 
   it('lets the turn go once the post is gone and the clear hold has run out', () => {
-    // GIVEN a turn stopped by a post in the turning circle
+    // GIVEN a turn stopped by a post
     const arbiter = runningArbiter();
     let now = T0 + 10_000;
-    arbiter.update(now, inputsAt(now, 0, 1, { turnSweep: POST }));
+    arbiter.update(now, inputsAt(now, 0, 1, { appliedWRadps: 0, points: [POST] }));
 
     // WHEN the post goes and the planner asks to drive straight on
     now += 10_000;
     const clearFrom = now;
-    const clearing = arbiter.update(now, inputsAt(now, 0.3, 0, { appliedVMps: 0 }));
+    const clearing = arbiter.update(now, inputsAt(now, 0.3, 0, { appliedVMps: 0, appliedWRadps: 0 }));
 
     // THEN forward motion waits out the clear hold, then passes
     expect(clearing).toMatchObject({ action: 'stop', rule: 'obstacle', vMps: 0, trip: null });
     expect(clearing.reason).toMatch(/cannot turn in place \(clearing\)$/);
     now = clearFrom + SETTINGS.clearHoldUs;
-    expect(arbiter.update(now, inputsAt(now, 0.3, 0, { appliedVMps: 0 }))).toMatchObject({ action: 'none', vMps: 0.3 });
+    expect(arbiter.update(now, inputsAt(now, 0.3, 0, { appliedVMps: 0, appliedWRadps: 0 }))).toMatchObject({
+      action: 'none',
+      vMps: 0.3,
+    });
   });
 });
 
-describe('rule obstacle: a stop for an obstacle in the path and the turning circle', () => {
-  it('a stop for an obstacle ahead still allows turning in place when the sweep is clear, but not when it is blocked', () => {
+describe('rule obstacle: arcs', () => {
+  it('stops an arc whose swinging rear corner would hit a post beside the robot, though nothing is ahead', () => {
+    // GIVEN a robot asked for a tight right arc (0.1 m/s, -1 rad/s) with a post just off its rear-left corner
+    const arbiter = runningArbiter();
+    const now = T0 + 10_000;
+    const decision = arbiter.update(
+      now,
+      inputsAt(now, 0.1, -1, { appliedVMps: 0, appliedWRadps: 0, points: [obstacle(-0.18, 0.19)] }),
+    );
+
+    // THEN it may not drive the arc at that speed: the rear corner swings left into the post
+    expect(['stop', 'slow']).toContain(decision.action);
+    expect(Math.abs(decision.wRadps)).toBeLessThan(1);
+  });
+
+  it('lets an arc through when the post is beside the straight corridor but the arc turns away from it', () => {
+    const arbiter = runningArbiter();
+    const now = T0 + 10_000;
+    const decision = arbiter.update(now, inputsAt(now, 0.3, -0.5, { points: [obstacle(0.8, 0.3)] }));
+    expect(decision).toMatchObject({ action: 'none', vMps: 0.3, wRadps: -0.5 });
+  });
+
+  it('checks the arc, not the straight corridor: a post ahead-left in the arc of a left turn slows or stops it', () => {
+    const arbiter = runningArbiter();
+    const now = T0 + 10_000;
+    const straight = arbiter.update(now, inputsAt(now, 0.3, 0, { points: [obstacle(0.35, 0.3)] }));
+    expect(straight).toMatchObject({ action: 'none', vMps: 0.3 });
+    const arc = arbiter.update(now, inputsAt(now, 0.3, 1, { points: [obstacle(0.35, 0.3)] }));
+    expect(['stop', 'slow']).toContain(arc.action);
+  });
+});
+
+describe('rule obstacle: a stop for an obstacle in the path and turning in place', () => {
+  it('a stop for an obstacle ahead still allows turning in place when that is clear, but not when it is blocked', () => {
     // GIVEN a robot stopped by a wall ahead
     const arbiter = runningArbiter();
     let now = T0 + 10_000;
-    expect(arbiter.update(now, inputsAt(now, 0.4, 0, { pathAhead: WALL })).trip?.rule).toBe('obstacle');
+    expect(arbiter.update(now, inputsAt(now, 0.4, 0, { points: [WALL] })).trip?.rule).toBe('obstacle');
 
-    // WHEN the planner turns in place, the wall still there and the turning circle clear
+    // WHEN the planner turns right in place, the wall still there, nothing in the way of the turn
     now += 10_000;
-    const turning = arbiter.update(now, inputsAt(now, 0, 1.2, { appliedVMps: 0, pathAhead: WALL }));
+    const turning = arbiter.update(now, inputsAt(now, 0.2, -1.2, { appliedVMps: 0, appliedWRadps: 0, points: [WALL] }));
 
-    // THEN the turn passes while the stop holds
-    expect(turning).toMatchObject({ action: 'stop', rule: 'obstacle', vMps: 0, wRadps: 1.2, trip: null });
+    // THEN the turn passes (slowed near the wall) while the stop holds
+    expect(turning).toMatchObject({ action: 'stop', rule: 'obstacle', vMps: 0, trip: null });
+    expect(turning.wRadps).toBeLessThan(0);
 
-    // WHEN, mid-turn, a post shows up inside the turning circle
+    // WHEN it turns left instead, with the post off its front-left corner
     now += 10_000;
-    const blocked = arbiter.update(now, inputsAt(now, 0, 1.2, { appliedVMps: 0, pathAhead: WALL, turnSweep: POST }));
-
-    // THEN the turn stops too, and the reason says why
-    expect(blocked).toMatchObject({ action: 'stop', rule: 'obstacle', vMps: 0, wRadps: 0 });
-    expect(blocked.reason).toContain('from the turning footprint');
-    expect(blocked.reason).toContain('cannot turn in place');
-
-    // WHEN the post goes again, THEN the turn passes again
-    now += 10_000;
-    expect(arbiter.update(now, inputsAt(now, 0, 1.2, { appliedVMps: 0, pathAhead: WALL }))).toMatchObject({
-      action: 'stop',
-      wRadps: 1.2,
-    });
-  });
-
-  it('a stop for an obstacle ahead keeps the turn of an arc only when the turning circle is clear', () => {
-    // GIVEN a robot asked to drive an arc into a wall
-    const arbiter = runningArbiter();
-    const now = T0 + 10_000;
-
-    // WHEN the turning circle is clear, THEN the turn of the arc is kept (turning away from the wall)
-    const clear = arbiter.update(now, inputsAt(now, 0.4, 0.8, { pathAhead: WALL }));
-    expect(clear).toMatchObject({ action: 'stop', rule: 'obstacle', vMps: 0, wRadps: 0.8 });
-
-    // WHEN the turning circle is blocked, THEN the robot does not turn either
     const blocked = arbiter.update(
-      now + 10_000,
-      inputsAt(now + 10_000, 0.4, 0.8, { pathAhead: WALL, turnSweep: POST }),
+      now,
+      inputsAt(now, 0.2, 1.2, { appliedVMps: 0, appliedWRadps: 0, points: [WALL, POST] }),
     );
+
+    // THEN the turn stops too
     expect(blocked).toMatchObject({ action: 'stop', rule: 'obstacle', vMps: 0, wRadps: 0 });
   });
 
   it('the same holds reversing towards an obstacle behind', () => {
     const arbiter = runningArbiter();
-    const behind = obstacle(0.05, -0.25, 0);
+    const behind = obstacle(-0.28, 0);
     const now = T0 + 10_000;
-    expect(arbiter.update(now, inputsAt(now, -0.4, 0.8, { pathBehind: behind }))).toMatchObject({
-      action: 'stop',
-      wRadps: 0.8,
-    });
+    const free = arbiter.update(now, inputsAt(now, -0.4, -0.8, { points: [behind] }));
+    expect(free).toMatchObject({ action: 'stop', rule: 'obstacle', vMps: 0 });
+    expect(free.wRadps).toBeLessThan(0);
+    const rearPost = obstacle(-0.2, -0.17);
     expect(
-      arbiter.update(now + 10_000, inputsAt(now + 10_000, -0.4, 0.8, { pathBehind: behind, turnSweep: POST })),
-    ).toMatchObject({
-      action: 'stop',
-      wRadps: 0,
-    });
+      arbiter.update(now + 10_000, inputsAt(now + 10_000, -0.4, 1, { points: [behind, rearPost] })),
+    ).toMatchObject({ action: 'stop', wRadps: 0 });
   });
 });

@@ -1,31 +1,41 @@
-import type { PathObstacle } from '../scan-memory.js';
+import type { MotionClearance, PathObstacle } from '../swept-path.js';
 import type { ReflexRule } from '../reflex-types.js';
-import { slowZoneCapMps, speedAllowedM, stoppingDistanceM } from '../stopping-distance.js';
 
-/** Below this allowed speed the robot is stopped rather than crept forward, m/s. */
+/** Below this allowed wheel speed the robot is stopped rather than crept forward, m/s. */
 const CREEP_SPEED_MPS = 0.02;
-/** An obstacle stop releases only once this speed would be allowed again (hysteresis against sensor noise), m/s. */
+/** An obstacle stop releases only once this wheel speed would be allowed again (hysteresis against sensor noise), m/s. */
 const RELEASE_SPEED_MPS = 0.05;
-/** How far the applied speed may exceed what can still stop in time before it is a trip, m/s. */
+/** How far the applied wheel speed may exceed what can still stop in time before it is a trip, m/s. */
 const OVERSPEED_TOLERANCE_MPS = 0.05;
-/** Turn rates below this are not a turn, rad/s. */
-const TURNING_RADPS = 0.05;
 
-function describeObstacle(o: PathObstacle, direction: string): string {
+function direction(vMps: number, wRadps: number): string {
+  if (vMps > 0) return Math.abs(wRadps) > 0.05 ? 'ahead along the arc' : 'ahead';
+  if (vMps < 0) return Math.abs(wRadps) > 0.05 ? 'behind along the arc' : 'behind';
+  return 'from the turning footprint';
+}
+
+function describeObstacle(o: PathObstacle, where: string): string {
   const bearingDeg = Math.round((Math.atan2(o.yM, o.xM) * 180) / Math.PI);
-  return `obstacle ${o.freeDistanceM.toFixed(2)} m ${direction} (lidar return at bearing ${bearingDeg}°)`;
+  return `obstacle ${o.freeDistanceM.toFixed(2)} m ${where} (lidar return at bearing ${bearingDeg}°)`;
+}
+
+/** Allowed speed of the faster wheel under a clearance, m/s. */
+function allowedWheelMps(c: MotionClearance): number {
+  return Math.min(c.stopScale, c.slowScale) * c.peakWheelMps;
 }
 
 /**
- * Obstacles in the swept path: the corridor the footprint sweeps driving forward or backward,
- * with a velocity-dependent stopping distance and a slow zone beyond it, and the circle it sweeps
- * turning. A stop for an obstacle ahead or behind still lets the robot turn in place when the
- * turning circle is clear, so it is never trapped facing a wall.
+ * Obstacles in the swept area: the area the footprint (grown by the stop and side margins) sweeps
+ * along the commanded motion, whatever mix of forward speed and turn rate it is, over the stopping
+ * time under the stopping model (each wheel keeps its speed for the reaction latency, then brakes at
+ * reflex.brakingDecelMps2). Inside the slow zone, v and ω are scaled down together in proportion to
+ * the free distance, so an arc keeps its curvature. A stop for translation still lets the robot turn
+ * in place when turning in place is itself clear, so it is never trapped facing a wall.
  */
 export const OBSTACLE_RULE: ReflexRule = {
   id: 'obstacle',
   trigger:
-    'an obstacle in the corridor swept by the footprint closer than the stopping distance v²/2a + latency·v + margin, or at the stop margin; an obstacle inside the circle the footprint sweeps when turning; inside the slow zone (reflex.slowZoneM beyond the stopping distance from top speed) speed is capped in proportion to the free distance',
+    'an obstacle in the area the footprint sweeps along the commanded motion (straight, reverse, arc or rotation) within the stopping time, with each wheel braking at reflex.brakingDecelMps2 after reflex.reactionLatencyMs and reflex.stopMarginM / reflex.sideMarginM kept free; inside the slow zone (reflex.slowZoneM beyond the stopping distance from top speed) v and ω are scaled together in proportion to the free distance',
   action: 'stop',
   clears: 'path clear for reflex.clearHoldMs',
   params: [
@@ -34,48 +44,46 @@ export const OBSTACLE_RULE: ReflexRule = {
     'reflex.stopMarginM',
     'reflex.slowZoneM',
     'reflex.sideMarginM',
+    'reflex.obstacleMemoryMs',
+    'reflex.seeThroughM',
     'reflex.clearHoldMs',
   ],
   clearHoldUs: (s) => s.clearHoldUs,
   evaluate({ inputs, settings, held }) {
     const v = inputs.command?.vMps ?? 0;
     const w = inputs.command?.wRadps ?? 0;
-    const turnBlocked = inputs.turnSweep ?? null;
-    if (Math.abs(w) > TURNING_RADPS && Math.abs(v) < CREEP_SPEED_MPS && turnBlocked) {
+    const applied = inputs.appliedMotion;
+    if (applied?.obstacle && applied.peakWheelMps - applied.stopScale * applied.peakWheelMps > OVERSPEED_TOLERANCE_MPS) {
+      const av = inputs.appliedVMps;
+      const aw = inputs.appliedWRadps ?? 0;
+      const moving =
+        av !== 0 ? `inside the stopping distance at ${Math.abs(av).toFixed(2)} m/s` : `turning at ${Math.abs(aw).toFixed(2)} rad/s: cannot stop the turn in time`;
       return {
         action: 'stop',
-        reason: `${describeObstacle(turnBlocked, 'from the turning footprint')}: cannot turn in place`,
+        allowTurn: av !== 0,
+        reason: `${describeObstacle(applied.obstacle, direction(av, aw))}, ${moving}`,
       };
     }
-    if (v === 0) return null;
-    const obstacle = v > 0 ? inputs.pathAhead : inputs.pathBehind;
-    if (!obstacle) return null;
-    const direction = v > 0 ? 'ahead' : 'behind';
-    const free = obstacle.freeDistanceM;
-    const applied = Math.abs(inputs.appliedVMps);
-    const allowed = speedAllowedM(free, settings);
-    const cap = Math.min(allowed, slowZoneCapMps(free, settings));
-    const allowTurn = !turnBlocked;
-    if (applied > allowed + OVERSPEED_TOLERANCE_MPS) {
-      const stopAtM = stoppingDistanceM(applied, settings);
+    const motion = inputs.motion;
+    if (!motion?.obstacle || (v === 0 && w === 0)) return null;
+    const where = direction(v, w);
+    const allowed = allowedWheelMps(motion);
+    if (allowed < (held ? RELEASE_SPEED_MPS : CREEP_SPEED_MPS)) {
       return {
         action: 'stop',
-        allowTurn,
-        reason: `${describeObstacle(obstacle, direction)}, inside the stopping distance ${stopAtM.toFixed(2)} m at ${applied.toFixed(2)} m/s`,
+        allowTurn: v !== 0,
+        reason:
+          v === 0
+            ? `${describeObstacle(motion.obstacle, where)}: cannot turn in place`
+            : `${describeObstacle(motion.obstacle, where)}, at the stop margin of ${settings.stopMarginM} m: no room left to move`,
       };
     }
-    if (cap < (held ? RELEASE_SPEED_MPS : CREEP_SPEED_MPS)) {
-      return {
-        action: 'stop',
-        allowTurn,
-        reason: `${describeObstacle(obstacle, direction)}, at the stop margin of ${settings.stopMarginM} m: no room left to move`,
-      };
-    }
-    if (cap < Math.abs(v)) {
+    const scale = Math.min(motion.stopScale, motion.slowScale);
+    if (scale < 1) {
       return {
         action: 'slow',
-        reason: `${describeObstacle(obstacle, direction)}: speed capped at ${cap.toFixed(2)} m/s`,
-        capMps: cap,
+        reason: `${describeObstacle(motion.obstacle, where)}: speed scaled to ${Math.round(scale * 100)} % (${(scale * Math.abs(v)).toFixed(2)} m/s, ${(scale * Math.abs(w)).toFixed(2)} rad/s)`,
+        scale,
       };
     }
     return null;

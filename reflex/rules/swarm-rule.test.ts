@@ -8,6 +8,7 @@ import {
   reflexSettings,
   runningArbiter,
 } from '../../test/harness/reflex-fixtures.js';
+import type { InputOverrides } from '../../test/harness/reflex-fixtures.js';
 import type { ReflexInputs, SwarmHold } from '../arbiter.js';
 
 /**
@@ -107,7 +108,7 @@ describe('rule swarm-hold', () => {
 
   describe('is below every safety stop', () => {
     const now = T0 + 10_000;
-    const causes: Array<[string, Partial<ReflexInputs>]> = [
+    const causes: Array<[string, InputOverrides]> = [
       [
         'estop-input',
         { switches: [{ id: 'estop-main', role: 'estop', active: true, reason: 'pressed', known: true }] },
@@ -119,7 +120,7 @@ describe('rule swarm-hold', () => {
       ['cortex-heartbeat', { cortexHeartbeatUs: now - 2_000_000 }],
       ['motor-driver', { motorDrivers: [{ id: 'M1', healthy: false, reason: 'overcurrent' }] }],
       ['loop-overrun', { recentDeadlineMisses: 20 }],
-      ['obstacle', { pathAhead: obstacle(0.05, 0.25, 0) }],
+      ['obstacle', { points: [[0.25, 0]] }],
       ['geofence', { pose: { xM: 3.9, yM: 1.5, yawRad: 0 } }],
       ['battery-critical', { battery: { voltageV: 9.5, stampUs: now } }],
       ['tilt', { imu: { tiltDeg: 45, shockG: 0, stampUs: now } }],

@@ -28,6 +28,24 @@ export const WATCHDOG_RULES: readonly ReflexRule[] = [
     },
   },
   {
+    id: 'lidar-blind',
+    trigger:
+      'a sector of the lidar view (5° wide, around the sensor) that the commanded motion sweeps within the stopping time has no valid packet newer than reflex.sectorStaleMs: unknown space in the path',
+    action: 'stop',
+    clears: 'every sector the swept path crosses measured again',
+    params: ['reflex.sectorStaleMs'],
+    clearHoldUs: () => 0,
+    evaluate({ inputs, settings }) {
+      const blind = inputs.blindSector;
+      if (!blind) return null;
+      const since = blind.ageMs === null ? 'never measured' : `not measured for ${blind.ageMs} ms`;
+      return {
+        action: 'stop',
+        reason: `lidar blind in the path: sector ${blind.fromDeg}° to ${blind.toDeg}° ${since} (limit ${settings.sectorStaleUs / 1000} ms)`,
+      };
+    },
+  },
+  {
     id: 'range-stale',
     trigger: 'a range sensor (TFmini-S, ...) silent for longer than reflex.rangeStaleTimeoutMs, or not ok',
     action: 'stop',

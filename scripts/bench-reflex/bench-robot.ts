@@ -44,6 +44,9 @@ export function reflexSettingsOf(params: ParamValues): ReflexSettings {
   return {
     deadmanTimeoutUs: params['reflex.deadmanTimeoutMs'] * 1e3,
     lidarStaleTimeoutUs: params['reflex.lidarStaleTimeoutMs'] * 1e3,
+    obstacleMemoryUs: params['reflex.obstacleMemoryMs'] * 1e3,
+    sectorStaleUs: params['reflex.sectorStaleMs'] * 1e3,
+    seeThroughM: params['reflex.seeThroughM'],
     brakingDecelMps2: params['reflex.brakingDecelMps2'],
     reactionLatencyS: params['reflex.reactionLatencyMs'] / 1e3,
     stopMarginM: params['reflex.stopMarginM'],

@@ -1,3 +1,4 @@
+import type { LidarPoints } from '../../messages/lidar-points.js';
 import type { MessagePort } from 'node:worker_threads';
 import type { DriveCommand } from '../../messages/drive.js';
 import type { ReflexSettings } from '../../reflex/arbiter.js';
@@ -21,6 +22,7 @@ export interface StallingPlannerData {
   settings: ReflexSettings;
   footprint: { lengthM: number; widthM: number };
   sideMarginM: number;
+  wheelBaseM: number;
   /** Speed the robot is driving at when the check runs, m/s. */
   cruiseMps: number;
   stallMs: number;
@@ -57,12 +59,7 @@ export type BenchThreadData = (SpinningPlannerData | StallingPlannerData | Comms
 export interface PointsMessage {
   t: 'points';
   seq: number;
-  stampUs: number;
-  count: number;
-  xM: Float32Array;
-  yM: Float32Array;
-  rangeM: Float32Array;
-  intensity: Uint8Array;
+  points: LidarPoints;
 }
 
 /** Asks a load thread for its counters. */

@@ -1,6 +1,6 @@
 import type { Pose2D } from '../../messages/geometry.js';
 import { ReflexArbiter } from '../../reflex/arbiter.js';
-import { ScanMemory } from '../../reflex/scan-memory.js';
+import { ObstacleView } from '../../reflex/obstacle-view.js';
 import { MonotonicClock } from '../../time/monotonic-clock.js';
 import type { StallingPlannerData } from './bench-thread-messages.js';
 import type { MainPort } from './mesh-threads.js';
@@ -33,29 +33,27 @@ function blockFor(durationMs: number): void {
 
 /**
  * The architecture spinal rejects: the obstacle check runs in the planner's thread, with the
- * reflex's own code (the same {@link ScanMemory} and {@link ReflexArbiter}, the same settings),
+ * reflex's own code (the same {@link ObstacleView} and {@link ReflexArbiter}, the same settings),
  * on points posted to it, and a stop goes back to the main thread, which writes the motors. The
  * planner blocks its thread `stallMs` out of every `stallPeriodMs`, and messages wait meanwhile.
  */
 export function runStallingPlanner(main: MainPort, data: StallingPlannerData): void {
   const clock = new MonotonicClock();
-  const scan = new ScanMemory();
+  const obstacles = new ObstacleView(data);
   const arbiter = new ReflexArbiter(data.settings);
-  const halfLengthM = data.footprint.lengthM / 2;
-  const halfWidthM = data.footprint.widthM / 2 + data.sideMarginM;
-  const maxAgeUs = data.settings.lidarStaleTimeoutUs;
   main.on('message', (message) => {
     if (message.t !== 'points') return;
-    scan.update({ deviceId: 'lidar', ...message }, ORIGIN);
+    obstacles.addLidarPoints(message.points, ORIGIN);
     const nowUs = clock.nowUs();
+    const command = { source: 'cortex' as const, vMps: data.cruiseMps, wRadps: 0, stampUs: nowUs };
+    const applied = { vMps: data.cruiseMps, wRadps: 0, stampUs: nowUs };
     const decision = arbiter.update(nowUs, {
-      command: { source: 'cortex', vMps: data.cruiseMps, wRadps: 0, stampUs: nowUs },
+      command,
       appliedVMps: data.cruiseMps,
-      lidarLastDataUs: message.stampUs,
+      lidarLastDataUs: message.points.stampUs,
       lidarHealthy: true,
       lidarHealthReason: '',
-      pathAhead: scan.nearestInPath(1, halfLengthM, halfWidthM, ORIGIN, nowUs, maxAgeUs),
-      pathBehind: null,
+      ...obstacles.inputs(command, applied, ORIGIN, nowUs),
     });
     if (decision.action === 'stop' && decision.rule === 'obstacle') main.postMessage({ t: 'stop', seq: message.seq });
   });

@@ -229,13 +229,10 @@ async function runBaseline(load: MeshLoad, planner: Worker, trials: number): Pro
   let driveAsked = false;
   robot.lidar.onPoints((points) => {
     seq++;
-    const { stampUs, count, xM, yM, rangeM, intensity } = points;
+    const { xM, yM, rangeM, intensity } = points;
     // The driver's arrays are its own copies: they move to the planner's thread without a copy.
     const buffers = [xM.buffer, yM.buffer, rangeM.buffer, intensity.buffer] as ArrayBuffer[];
-    planner.postMessage(
-      { t: 'points', seq, stampUs, count, xM, yM, rangeM, intensity } satisfies MainToBenchThread,
-      buffers,
-    );
+    planner.postMessage({ t: 'points', seq, points } satisfies MainToBenchThread, buffers);
   });
   const onStop = (message: BenchThreadToMain): void => {
     if (message.t !== 'stop' || message.seq < obstacleSeq || stopped) return;
@@ -321,6 +318,7 @@ async function main(): Promise<void> {
       settings: reflexSettingsOf(params),
       footprint: board.robot.footprint,
       sideMarginM: params['reflex.sideMarginM'],
+      wheelBaseM: board.robot.wheelBaseM,
       cruiseMps: DRIVE_MPS,
       stallMs: STALL_MS,
       stallPeriodMs: STALL_PERIOD_MS,

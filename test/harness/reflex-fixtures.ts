@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import type { DriveCommand } from '../../messages/drive.js';
 import type { Point2D } from '../../messages/geometry.js';
 import { ReflexArbiter, type ReflexInputs, type ReflexSettings } from '../../reflex/arbiter.js';
-import type { PathObstacle } from '../../reflex/scan-memory.js';
+import { ObstacleView } from '../../reflex/obstacle-view.js';
 
 /** Clock time at which the reflex tests start their arbiters: 10 s, in microseconds. */
 export const T0 = 10_000_000;
@@ -17,6 +17,9 @@ export function reflexSettings(overrides: Partial<ReflexSettings> = {}): ReflexS
   return {
     deadmanTimeoutUs: 500_000,
     lidarStaleTimeoutUs: 300_000,
+    obstacleMemoryUs: 1_000_000,
+    sectorStaleUs: 300_000,
+    seeThroughM: 0.05,
     brakingDecelMps2: 1.0,
     reactionLatencyS: 0.05,
     stopMarginM: 0.1,
@@ -46,22 +49,65 @@ export function command(
   return { source, vMps, wRadps, stampUs };
 }
 
+/** The robot the reflex tests drive: a 0.40 m × 0.30 m footprint centred on the axle, 0.25 m wheel base, 0.05 m side margin. */
+export const TEST_ROBOT = { footprint: { lengthM: 0.4, widthM: 0.3 }, wheelBaseM: 0.25, sideMarginM: 0.05 } as const;
+
+/** Input overrides, plus obstacle points (robot frame, metres) that the swept-area checks are made against. */
+export type InputOverrides = Partial<ReflexInputs> & {
+  points?: ReadonlyArray<ReadonlyArray<number>>;
+  /** Settings of the swept-area checks when not the defaults. */
+  sweepSettings?: ReflexSettings;
+};
+
+/**
+ * The obstacle inputs the reflex loop would gather for `command` and the applied motion with
+ * `points` in view (the whole view measured just now), through the loop's own {@link ObstacleView}.
+ */
+export function obstacleInputs(
+  points: ReadonlyArray<ReadonlyArray<number>>,
+  nowUs: number,
+  cmd: DriveCommand | null,
+  applied: { vMps: number; wRadps: number },
+  settings: ReflexSettings = reflexSettings(),
+): Pick<ReflexInputs, 'motion' | 'appliedMotion' | 'turnInPlace' | 'blindSector'> {
+  const view = new ObstacleView({ settings, ...TEST_ROBOT });
+  const origin = { xM: 0, yM: 0, yawRad: 0 };
+  view.addLidarPoints(
+    {
+      deviceId: 'lidar',
+      stampUs: nowUs,
+      count: points.length,
+      xM: Float32Array.from(points.map((p) => p[0] ?? 0)),
+      yM: Float32Array.from(points.map((p) => p[1] ?? 0)),
+      rangeM: Float32Array.from(points.map((p) => Math.hypot(p[0] ?? 0, p[1] ?? 0))),
+      intensity: new Uint8Array(points.length).fill(200),
+      originXM: 0,
+      originYM: 0,
+      sweepFirstRad: Math.PI,
+      sweepLastRad: -Math.PI,
+    },
+    origin,
+  );
+  return view.inputs(cmd, { ...applied, stampUs: nowUs }, origin, nowUs);
+}
+
 /**
  * Everything healthy and fresh at `nowUs`, driving `vMps`/`wRadps` (default 0.3 m/s, 0 rad/s) at
- * that speed already, nothing in the way: neither ahead, behind, nor in the turning circle.
+ * that speed already; nothing in the way unless `overrides.points` puts obstacles in view.
  */
-export function inputsAt(nowUs: number, vMps = 0.3, wRadps = 0, overrides: Partial<ReflexInputs> = {}): ReflexInputs {
-  return {
+export function inputsAt(nowUs: number, vMps = 0.3, wRadps = 0, overrides: InputOverrides = {}): ReflexInputs {
+  const { points = [], sweepSettings, ...rest } = overrides;
+  const base: ReflexInputs = {
     command: command(vMps, wRadps, nowUs),
     appliedVMps: vMps,
+    appliedWRadps: wRadps,
     lidarLastDataUs: nowUs,
     lidarHealthy: true,
     lidarHealthReason: '',
-    pathAhead: null,
-    pathBehind: null,
-    turnSweep: null,
-    ...overrides,
+    ...rest,
   };
+  const applied = { vMps: base.appliedVMps, wRadps: base.appliedWRadps ?? 0 };
+  return { ...obstacleInputs(points, nowUs, base.command, applied, sweepSettings), ...base };
 }
 
 /**
@@ -79,7 +125,7 @@ export function runningArbiter(
   return arbiter;
 }
 
-/** An obstacle `freeM` metres from the footprint's outline, at a lidar return `(xM, yM)` in the robot frame. */
-export function obstacle(freeM: number, xM: number, yM: number): PathObstacle {
-  return { freeDistanceM: freeM, xM, yM };
+/** A lidar return at `(xM, yM)`, robot frame, metres. */
+export function obstacle(xM: number, yM: number): readonly [number, number] {
+  return [xM, yM];
 }

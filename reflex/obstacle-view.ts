@@ -1,0 +1,113 @@
+import type { AppliedDrive, DriveCommand } from '../messages/drive.js';
+import type { Pose2D } from '../messages/geometry.js';
+import type { LidarPoints } from '../messages/lidar-points.js';
+import { ObstacleMemory } from './obstacle-memory.js';
+import type { ReflexInputs, ReflexSettings } from './reflex-types.js';
+import { SectorCoverage } from './sector-coverage.js';
+import type { StoppingModel } from './stopping-distance.js';
+import { SweptPathChecker, type MotionClearance } from './swept-path.js';
+
+/** Most remembered obstacle points the swept-area check looks at in one evaluation. */
+const SWEPT_POINTS_CAPACITY = 8192;
+
+/** The obstacle inputs of the arbiter, as the reflex loop gathers them. */
+export type ObstacleInputs = Pick<ReflexInputs, 'motion' | 'appliedMotion' | 'turnInPlace' | 'blindSector'>;
+
+/** The robot's shape and drive, as the obstacle checks see them. */
+export interface ObstacleViewOptions {
+  settings: ReflexSettings;
+  footprint: { lengthM: number; widthM: number };
+  /** Extra width each side of the footprint, metres. */
+  sideMarginM: number;
+  wheelBaseM: number;
+}
+
+/**
+ * What the reflex knows about obstacles, and the swept-area checks it makes of them: the remembered
+ * returns ({@link ObstacleMemory}), which parts of the lidar's view are current ({@link SectorCoverage}),
+ * and the check of a motion's swept area ({@link SweptPathChecker}) under the stopping model.
+ */
+export class ObstacleView {
+  /** The stopping model the checks use now (its deceleration may be lowered to what braking achieves). */
+  readonly model: StoppingModel;
+  private readonly memory: ObstacleMemory;
+  private readonly swept: SweptPathChecker;
+  private readonly coverage = new SectorCoverage();
+  /** Radius around the robot within which obstacles can matter to any allowed motion, metres. */
+  private readonly reachM: number;
+
+  constructor(private readonly o: ObstacleViewOptions) {
+    const s = o.settings;
+    this.model = {
+      brakingDecelMps2: s.brakingDecelMps2,
+      reactionLatencyS: s.reactionLatencyS,
+      stopMarginM: s.stopMarginM,
+      slowZoneM: s.slowZoneM,
+      maxSpeedMps: s.maxSpeedMps,
+    };
+    this.swept = new SweptPathChecker({
+      halfLengthM: o.footprint.lengthM / 2,
+      halfWidthM: o.footprint.widthM / 2,
+      sideMarginM: o.sideMarginM,
+      wheelBaseM: o.wheelBaseM,
+      capacity: SWEPT_POINTS_CAPACITY,
+    });
+    this.reachM = this.swept.reachM(this.model, s.maxTurnRateRadps);
+    this.memory = new ObstacleMemory({ keepRadiusM: this.reachM + 0.5, seeThroughM: s.seeThroughM });
+  }
+
+  /** One lidar packet, measured with the robot at `odom` (odometry frame): remembered, and its arc marked as seen. */
+  addLidarPoints(points: LidarPoints, odom: Pose2D): void {
+    this.memory.update(points, odom);
+    this.coverage.record(points);
+  }
+
+  /** Returns of another sensor (a range sensor's beam): remembered as obstacles, no coverage. */
+  addOtherPoints(points: LidarPoints, odom: Pose2D): void {
+    this.memory.update(points, odom);
+  }
+
+  /** Distance from the robot origin at `odom` to the nearest remembered obstacle, metres, or null. */
+  nearestM(odom: Pose2D, nowUs: number): number | null {
+    return this.memory.nearestM(odom, nowUs, this.o.settings.obstacleMemoryUs);
+  }
+
+  /**
+   * The swept-area checks at `nowUs` with the robot at `odom`: the command in force, the motion the
+   * motors have when it differs, turning in place at the command's rate, and whether the command's
+   * path crosses a sector the lidar has not measured recently.
+   */
+  inputs(command: DriveCommand | null, applied: AppliedDrive, odom: Pose2D, nowUs: number): ObstacleInputs {
+    const { settings } = this.o;
+    const count = this.memory.collect(
+      odom,
+      nowUs,
+      settings.obstacleMemoryUs,
+      this.reachM,
+      this.swept.xM,
+      this.swept.yM,
+    );
+    this.swept.setCount(count, this.model.stopMarginM);
+    const v = command?.vMps ?? 0;
+    const w = command?.wRadps ?? 0;
+    const motion = command ? limiting(this.swept.clearance(v, w, this.model)) : null;
+    const { vMps: av, wRadps: aw } = applied;
+    const moving = av !== 0 || aw !== 0;
+    const appliedMotion = !moving
+      ? null
+      : av === v && aw === w
+        ? motion
+        : limiting(this.swept.clearance(av, aw, this.model));
+    const turnW = Math.max(-settings.maxTurnRateRadps, Math.min(settings.maxTurnRateRadps, w));
+    const turnInPlace = turnW !== 0 ? limiting(this.swept.clearance(0, turnW, this.model)) : null;
+    const blind = command
+      ? this.swept.firstBlindSector(v, w, this.model, this.coverage, nowUs, settings.sectorStaleUs)
+      : -1;
+    return { motion, appliedMotion, turnInPlace, blindSector: blind >= 0 ? this.coverage.describe(blind, nowUs) : null };
+  }
+}
+
+/** A clearance that limits nothing is reported as none. */
+function limiting(c: MotionClearance): MotionClearance | null {
+  return c.obstacle ? c : null;
+}
