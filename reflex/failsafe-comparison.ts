@@ -78,6 +78,14 @@ export const FAILSAFE_COMPARISON: Readonly<Record<string, FailsafeEquivalents>> 
     ardupilot:
       'No equivalent: ESC telemetry is logged and reported, but no Rover failsafe acts on a failed motor driver.',
   },
+  'lidar-blind': {
+    px4:
+      'Collision prevention keeps a 72-bin obstacle distance map; bins without data for 0.5 s count as blocked for ' +
+      'motion towards them unless `CP_GO_NO_DATA` = 1 (multicopter only). Rovers have no equivalent.',
+    ardupilot:
+      'No equivalent: a proximity sector without fresh data is dropped from avoidance, so the rover drives into ' +
+      'space it has not measured. Spinal stops for an unmeasured sector in the swept path and names it.',
+  },
   'lidar-stale': {
     px4:
       'Only inside collision prevention (multicopter Position mode): no range data for 0.5 s forces the horizontal ' +

@@ -100,9 +100,14 @@ export class ObstacleView {
         : limiting(this.swept.clearance(av, aw, this.model));
     const turnW = Math.max(-settings.maxTurnRateRadps, Math.min(settings.maxTurnRateRadps, w));
     const turnInPlace = turnW !== 0 ? limiting(this.swept.clearance(0, turnW, this.model)) : null;
-    const blind = command
-      ? this.swept.firstBlindSector(v, w, this.model, this.coverage, nowUs, settings.sectorStaleUs)
-      : -1;
+    // Until the lidar has looked all round once, the view is blind whatever is asked (a start-up hold, not a trip).
+    const never = this.coverage.firstNeverMeasured();
+    const blind =
+      never >= 0
+        ? never
+        : command
+          ? this.swept.firstBlindSector(v, w, this.model, this.coverage, nowUs, settings.sectorStaleUs)
+          : -1;
     return { motion, appliedMotion, turnInPlace, blindSector: blind >= 0 ? this.coverage.describe(blind, nowUs) : null };
   }
 }

@@ -17,6 +17,7 @@ function sectorOf(bearingRad: number): number {
  */
 export class SectorCoverage {
   private readonly seenUs = new Float64Array(SECTOR_COUNT).fill(-Infinity);
+  private complete = false;
   private originXM = 0;
   private originYM = 0;
 
@@ -49,6 +50,14 @@ export class SectorCoverage {
       const bearing = Math.atan2((points.yM[i] ?? 0) - this.originYM, (points.xM[i] ?? 0) - this.originXM);
       this.seenUs[sectorOf(bearing)] = points.stampUs;
     }
+  }
+
+  /** The first sector never measured since start, or -1 once the whole view has been (after the first revolution). */
+  firstNeverMeasured(): number {
+    if (this.complete) return -1;
+    const i = this.seenUs.indexOf(-Infinity);
+    if (i < 0) this.complete = true;
+    return i;
   }
 
   /** The sector holding robot-frame point (xM, yM), seen from the sensor. */

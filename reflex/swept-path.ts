@@ -152,12 +152,12 @@ export class SweptPathChecker {
     const peak = Math.max(Math.abs(left), Math.abs(right));
     if (!(peak > 1e-9) || this.count === 0) return peak > 1e-9 ? { ...CLEAR, peakWheelMps: peak } : CLEAR;
 
-    // The stop margin is kept in proportion to the motion's share of translation: all of it driving
-    // straight, none beyond the side margin turning in place (so a robot stopped at the margin can turn).
+    // Ahead and behind, the margin goes from the stop margin driving straight to the side margin turning
+    // in place, in proportion to the motion's share of translation (so a robot stopped at the margin can turn).
     const pointSpeed = Math.abs(vMps) + this.grownRadiusM * Math.abs(wRadps);
     const translation = Math.abs(vMps) / pointSpeed;
     const side = this.shape.sideMarginM;
-    this.classify(Math.max(side, model.stopMarginM * translation), side);
+    this.classify(model.stopMarginM * translation + side * (1 - translation), side);
 
     const near = this.nearBlocking(vMps);
     if (near >= 0) {

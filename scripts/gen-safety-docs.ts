@@ -49,11 +49,11 @@ const PARAM_PREFIX = 'reflex.';
 const ACTION_EFFECTS: Readonly<Record<ReflexAction, { motors: string; ends: string }>> = {
   none: { motors: 'the command as given', ends: '—' },
   limit: {
-    motors: 'the command, with speed (and turn rate) capped',
+    motors: 'the command, scaled down (v and ω by one factor, so an arc keeps its curvature) to the speed and turn-rate limits',
     ends: 'as soon as the condition is gone',
   },
   slow: {
-    motors: 'the command, with speed capped by the free distance ahead',
+    motors: 'the command, v and ω scaled together by the fraction the free distance along the swept path allows',
     ends: 'as soon as the path opens',
   },
   stop: {
@@ -122,6 +122,7 @@ export function renderSafetyDoc(
       rules.map((rule) => ruleCells(rule, comparison, settings)),
     ),
     '',
+    ...sweptAreaSection(),
     '## Hazards spinal deliberately does not stop for',
     '',
     '- **Supervisor link lost** (PX4 `NAV_DLL_ACT` after `COM_DL_LOSS_T`; ArduPilot `FS_GCS_ENABLE`): the robot keeps',
@@ -234,6 +235,62 @@ function defaultSettings(): ReflexSettings {
     }
   }
   return settings as unknown as ReflexSettings;
+}
+
+/** What the obstacle rule checks for each kind of motion, and what it assumes of sensors and brakes. */
+function sweptAreaSection(): string[] {
+  return [
+    '## The swept area, motion by motion',
+    '',
+    'The obstacle rule checks the area the footprint sweeps along the motion the command asks for, over the time it',
+    'takes to stop under the **stopping model**: each wheel keeps its speed for `reflex.reactionLatencyMs`, then',
+    'brakes on its own at `reflex.brakingDecelMps2` until it stands. The footprint is grown by `reflex.sideMarginM` on',
+    'each side and, ahead and behind, by a margin that goes from `reflex.stopMarginM` driving straight to the side',
+    'margin turning in place, in proportion to the share of translation in the motion; the corners are rounded. The largest',
+    'fraction of the command (v and ω scaled together) whose stop keeps clear of every remembered obstacle is allowed,',
+    'and inside the slow zone the speed of the footprint point that moves fastest is capped in proportion to its free',
+    'travel. Below a creep speed the robot is stopped.',
+    '',
+    ...renderTable(
+      ['Motion', 'Area checked', 'Stopping model'],
+      [
+        [
+          'Straight ahead (v > 0, ω = 0)',
+          'the corridor of the grown footprint ahead, exactly (no sampling)',
+          'v²/2a + latency·v + stop margin: braking keeps to the same line',
+        ],
+        [
+          'Reverse (v < 0, ω = 0)',
+          'the same corridor behind',
+          'the same, backwards',
+        ],
+        [
+          'Arc (v ≠ 0, ω ≠ 0)',
+          'the grown footprint at samples along the arc, at most 1 cm of travel of any of its points apart, grown by half that spacing again',
+          'per-wheel braking, which bends the path away from the arc (the slower wheel stands first): the braked path itself is checked',
+        ],
+        [
+          'Turning in place (v = 0)',
+          'the footprint grown by the side margin, rounded at the corners, swept through the turn',
+          'both wheels brake alike, so the turn keeps its centre; ω is stopped within latency·ω + ω²·b/4a',
+        ],
+      ],
+    ),
+    '',
+    '**What it assumes of the sensors.** An obstacle is a lidar (or range-sensor) return. Returns are remembered in',
+    'the odometry frame of the motion the reflex itself commanded for `reflex.obstacleMemoryMs`, unless a later beam',
+    'passes through the place (within 0.4 of a beam step) and returns at least `reflex.seeThroughM` beyond it; a new',
+    'return never replaces another one elsewhere, so a pole one beam wide survives every beam that passes beside it.',
+    'A beam without a return proves nothing. A 5° sector of the view that the swept path crosses and that no whole',
+    'packet has covered for `reflex.sectorStaleMs` is unknown space: the `lidar-blind` rule stops the robot and names',
+    'the sector; until the lidar has looked all round once after start-up the robot is held without a trip.',
+    '',
+    '**What it assumes of the brakes.** That each wheel decelerates at least at `reflex.brakingDecelMps2` once',
+    'braking; the reflex ramps speed-ups at the same rate. A point already inside the margins blocks driving',
+    'towards it; other motions near it are checked against the footprint grown by half its distance, so a robot',
+    'stopped close to a wall can always back away or turn when its corners clear.',
+    '',
+  ];
 }
 
 function placementNotes(settings: ReflexSettings): string[] {

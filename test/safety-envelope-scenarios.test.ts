@@ -1,0 +1,71 @@
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { SimReport } from '../simulator/report.js';
+import { ROOT, cliEnv, runCli } from './harness/run-cli.js';
+
+/**
+ * The safety envelope's classes of failure, each a scenario of its own, run on every shipped board:
+ * the scenario file is copied with its robot's board swapped in. Every run must end without a
+ * collision (the simulator's physics decides, never the robot).
+ */
+const BOARDS = readdirSync(join(ROOT, 'board-configs'))
+  .filter((file) => file.endsWith('.yaml'))
+  .map((file) => file.replace(/\.yaml$/, ''))
+  .sort();
+
+const CLASSES = [
+  { scenario: 'arc-posts', what: 'an arc whose swinging corners meet posts beside the robot' },
+  { scenario: 'thin-pole', what: 'a pole 1 cm across, thinner than the beam spacing, just off the line at top speed' },
+  { scenario: 'lidar-corrupt', what: 'most lidar packets corrupted while driven at a wall' },
+] as const;
+
+async function runOnBoard(scenario: string, board: string): Promise<SimReport> {
+  const dir = mkdtempSync(join(tmpdir(), 'spinal-envelope-'));
+  const source = readFileSync(join(ROOT, 'simulator', 'scenarios', `${scenario}.yaml`), 'utf8');
+  const swapped = source.replace(/^(\s+board:\s*)\S+/m, `$1${board}`);
+  expect(swapped).toContain(`board: ${board}`);
+  const file = join(dir, `${scenario}.yaml`);
+  writeFileSync(file, swapped);
+  const report = join(dir, 'report.json');
+  const result = await runCli(['sim', '--headless', '--scenario', file, '--report', report], {
+    env: cliEnv(),
+    timeoutMs: 120_000,
+  });
+  expect(result.code, result.stderr).toBe(0);
+  return JSON.parse(readFileSync(report, 'utf8')) as SimReport;
+}
+
+describe('safety envelope: each class of failure on every shipped board', () => {
+  it('covers every shipped board', () => {
+    expect(BOARDS).toEqual([
+      'jetson-orin-nano-ld19-l298n',
+      'rpi4-ld06-motorhat',
+      'rpi5-rplidar-roboclaw',
+      'sim-diffdrive',
+    ]);
+  });
+
+  for (const { scenario, what } of CLASSES) {
+    it.each(BOARDS)(
+      `GIVEN ${what} (${scenario}) on board %s WHEN run headless THEN the robot touches nothing`,
+      async (board) => {
+        const report = await runOnBoard(scenario, board);
+        const robot = report.robots[0]!;
+        expect(robot.collisions, JSON.stringify(robot.reflexTrips)).toBe(0);
+        if (scenario === 'lidar-corrupt') {
+          // The wall is 3 m ahead and the robot is driven at it for 20 s: something must have stopped it.
+          expect(robot.reflexTrips.length, JSON.stringify(robot)).toBeGreaterThan(0);
+        } else {
+          // The reflex stopped the motion for the obstacle, and the robot was moving before it did.
+          expect(robot.reflexTrips.some((t) => t.reason.startsWith('obstacle')), JSON.stringify(robot.reflexTrips)).toBe(
+            true,
+          );
+          expect(robot.distanceM).toBeGreaterThan(0.1);
+        }
+      },
+      150_000,
+    );
+  }
+});
