@@ -72,6 +72,12 @@ export class ObstacleView {
     return this.memory.nearestM(odom, nowUs, this.o.settings.obstacleMemoryUs);
   }
 
+  /** Remembered obstacle points within the reach of any allowed motion, at `nowUs` with the robot at `odom`. */
+  pointsInReach(odom: Pose2D, nowUs: number): number {
+    const { obstacleMemoryUs } = this.o.settings;
+    return this.memory.collect(odom, nowUs, obstacleMemoryUs, this.reachM, this.swept.xM, this.swept.yM);
+  }
+
   /**
    * The swept-area checks at `nowUs` with the robot at `odom`: the command in force, the motion the
    * motors have when it differs, turning in place at the command's rate, and whether the command's
@@ -79,15 +85,7 @@ export class ObstacleView {
    */
   inputs(command: DriveCommand | null, applied: AppliedDrive, odom: Pose2D, nowUs: number): ObstacleInputs {
     const { settings } = this.o;
-    const count = this.memory.collect(
-      odom,
-      nowUs,
-      settings.obstacleMemoryUs,
-      this.reachM,
-      this.swept.xM,
-      this.swept.yM,
-    );
-    this.swept.setCount(count, this.model.stopMarginM);
+    this.swept.setCount(this.pointsInReach(odom, nowUs), this.model.stopMarginM);
     const v = command?.vMps ?? 0;
     const w = command?.wRadps ?? 0;
     const motion = command ? limiting(this.swept.clearance(v, w, this.model)) : null;

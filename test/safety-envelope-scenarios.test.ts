@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import YAML from 'yaml';
 import type { SimReport } from '../simulator/report.js';
 import { ROOT, cliEnv, runCli } from './harness/run-cli.js';
 
@@ -23,9 +24,22 @@ const CLASSES = [
 
 async function runOnBoard(scenario: string, board: string): Promise<SimReport> {
   const dir = mkdtempSync(join(tmpdir(), 'spinal-envelope-'));
-  const source = readFileSync(join(ROOT, 'simulator', 'scenarios', `${scenario}.yaml`), 'utf8');
-  const swapped = source.replace(/^(\s+board:\s*)\S+/m, `$1${board}`);
-  expect(swapped).toContain(`board: ${board}`);
+  const doc = YAML.parse(readFileSync(join(ROOT, 'simulator', 'scenarios', `${scenario}.yaml`), 'utf8')) as {
+    world: { obstacles?: unknown[] };
+    robots: Array<{ board: string; start: { xM: number; yM: number } }>;
+  };
+  const boardDoc = YAML.parse(readFileSync(join(ROOT, 'board-configs', `${board}.yaml`), 'utf8')) as {
+    robot: { footprint: { widthM: number } };
+  };
+  const robot = doc.robots[0]!;
+  robot.board = board;
+  // Obstacles placed against this board's footprint: a post 2 cm beside its side, a pole 3 cm inside its width.
+  const halfWidth = boardDoc.robot.footprint.widthM / 2;
+  if (scenario === 'arc-posts')
+    doc.world.obstacles = [{ circle: { xM: robot.start.xM, yM: robot.start.yM + halfWidth + 0.05, radiusM: 0.03 } }];
+  if (scenario === 'thin-pole')
+    doc.world.obstacles = [{ circle: { xM: 4, yM: robot.start.yM + halfWidth - 0.03, radiusM: 0.005 } }];
+  const swapped = YAML.stringify(doc);
   const file = join(dir, `${scenario}.yaml`);
   writeFileSync(file, swapped);
   const report = join(dir, 'report.json');

@@ -12,6 +12,7 @@ import type {
 } from './bench-thread-messages.js';
 import { benchConfig, buildBenchRobot, reflexSettingsOf, type BenchRobot } from './bench-robot.js';
 import { LatenessRecordingClock } from './lateness-recording-clock.js';
+import { measureSweptCheckCost } from './swept-check-cost.js';
 import { summarizeLatency, type LatencySummary } from './latency-summary.js';
 import { Ld06PacketFeed } from './ld06-packet-feed.js';
 import { meshFigures, startBenchThread, startMeshLoad, type MeshLoad } from './load-threads.js';
@@ -330,6 +331,16 @@ async function main(): Promise<void> {
   progress(`  stop latency ${describe(baseline.stop)}, missed ${baseline.missed}`);
   await Promise.all([stalling.terminate(), load.comms.terminate(), load.flood.terminate()]);
 
+  const cost = measureSweptCheckCost(
+    reflexSettingsOf(params),
+    board.robot.footprint,
+    params['reflex.sideMarginM'],
+    board.robot.wheelBaseM,
+  );
+  progress(
+    `swept-area check per evaluation (${cost.points} remembered points in reach): straight ${describe(cost.straight)}; arc ${describe(cost.arc)}; turn in place ${describe(cost.rotation)}`,
+  );
+
   const ratio = Math.round((baseline.stop.p99Ms / at100.stop.p99Ms) * 10) / 10;
   console.log(
     JSON.stringify({
@@ -356,6 +367,11 @@ async function main(): Promise<void> {
       lateness500HzDroppedTicks: at500.droppedTicks,
       stopLatency500HzP99Ms: at500.stop.p99Ms,
       meshParsedPerS: at100.mesh.parsedPerS,
+      sweptCheckPoints: cost.points,
+      sweptCheckStraightP50Us: Math.round(cost.straight.p50Ms * 1e3),
+      sweptCheckArcP50Us: Math.round(cost.arc.p50Ms * 1e3),
+      sweptCheckArcP99Us: Math.round(cost.arc.p99Ms * 1e3),
+      sweptCheckRotationP50Us: Math.round(cost.rotation.p50Ms * 1e3),
       referenceStopLatencyP99Ms: reference.stop.p99Ms,
       referenceLateness100HzP99Ms: reference.lateness.p99Ms,
       tripsByRule100Hz: at100.tripsByRule,
