@@ -15,7 +15,9 @@ import { checkFaults } from '../../simulator/fault-injector.js';
 import type { SimReport } from '../../simulator/report.js';
 import { scenarioMissionOf, scenarioStartPose, type ScenarioScriptStep } from '../../simulator/scenario.js';
 import type { MainToWorld, WorldToMain, WorldWorkerData } from '../../simulator/world-thread-protocol.js';
+import { useBackoffRandom } from '../../time/backoff.js';
 import { VirtualClock } from '../../time/virtual-clock.js';
+import { seededRandom } from '../../simulator/world/seeded-random.js';
 import { loadBoard, loadParams, loadScenario } from '../config-sources.js';
 import { printDeviceHealth } from '../device-health-printer.js';
 import { openPtyPairs } from '../pty-pairs.js';
@@ -68,9 +70,13 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
     bus.kind === 'serial' && board.board.devices.some((d) => d.enabled && d.bus === bus.id) ? [bus.path] : [],
   );
   const ptys = options.pty ? await openPtyPairs(serialPaths) : null;
+  // Reconnection jitter from the scenario's seed, so that a run repeats exactly.
+  useBackoffRandom(seededRandom(scenario.seed + 1));
   const channel = new MessageChannel();
   const clock = new VirtualClock(0);
-  const link = new SimLinkClient(channel.port1 as unknown as LinkPort<WorldToRobot, RobotToWorld>, clock);
+  const link = new SimLinkClient(channel.port1 as unknown as LinkPort<WorldToRobot, RobotToWorld>, clock, {
+    waitForTickHandler: true,
+  });
   checkFaults(spec.faults, createSimHardware(board.board, board.file).byId, scenarioFile, 0);
   const workerData: WorldWorkerData = {
     scenario,

@@ -28,18 +28,30 @@ export class SimLinkClient {
   private readonly serialData = new Map<string, (msg: SerialData) => void>();
   private readonly serialClosed = new Map<string, (msg: SerialClosed) => void>();
   private readonly gpioEdges = new Map<string, (msg: GpioEdgeEvent) => void>();
-  private tickHandler: (tick: Tick) => Promise<void> = async () => undefined;
+  private tickHandler: ((tick: Tick) => Promise<void>) | null;
+  /** A tick that came before the handler was set, when ticks wait for it. */
+  private heldTick: Tick | null = null;
 
+  /**
+   * `waitForTickHandler`: hold the world's first tick (and so its clock) until {@link onTick} is
+   * called, so that everything the robot does while starting up happens at sim time 0 whatever
+   * the start-up costs in wall time. Default false: ticks are answered as soon as the robot is idle.
+   */
   constructor(
     private readonly port: LinkPort<WorldToRobot, RobotToWorld>,
     private readonly clock: VirtualClock,
+    options: { waitForTickHandler?: boolean } = {},
   ) {
+    this.tickHandler = options.waitForTickHandler ? null : async () => undefined;
     port.on('message', (message) => this.receive(message));
   }
 
   /** What runs at every tick before `tick-done` goes back (the robot's lock-step work). */
   onTick(handler: (tick: Tick) => Promise<void>): void {
     this.tickHandler = handler;
+    const held = this.heldTick;
+    this.heldTick = null;
+    if (held) this.runTick(held, handler);
   }
 
   /** Sends a request that the world answers with `reply`; rejects with a TransportError. */
@@ -89,6 +101,14 @@ export class SimLinkClient {
     log('still %d requests in flight after 1000 rounds; answering the tick anyway', this.pending.size);
   }
 
+  private runTick(tick: Tick, handler: (tick: Tick) => Promise<void>): void {
+    this.clock.advanceTo(tick.simTimeUs);
+    void handler(tick)
+      .catch((error: unknown) => log('tick handler failed: %O', error))
+      .then(() => this.settled())
+      .then(() => this.port.postMessage({ t: 'tick-done', seq: tick.seq }));
+  }
+
   private receive(message: WorldToRobot): void {
     switch (message.t) {
       case 'reply': {
@@ -112,11 +132,8 @@ export class SimLinkClient {
         this.gpioEdges.get(`${message.chipLabel}:${message.line}`)?.(message);
         return;
       case 'tick':
-        this.clock.advanceTo(message.simTimeUs);
-        void this.tickHandler(message)
-          .catch((error: unknown) => log('tick handler failed: %O', error))
-          .then(() => this.settled())
-          .then(() => this.port.postMessage({ t: 'tick-done', seq: message.seq }));
+        if (this.tickHandler) this.runTick(message, this.tickHandler);
+        else this.heldTick = message;
         return;
       default:
         log('dropped an unknown message from the world: %O', message);
