@@ -29,6 +29,8 @@ export class SimLinkClient {
   private readonly serialClosed = new Map<string, (msg: SerialClosed) => void>();
   private readonly gpioEdges = new Map<string, (msg: GpioEdgeEvent) => void>();
   private tickHandler: ((tick: Tick) => Promise<void>) | null;
+  /** Called once no request is in flight. */
+  private drainWaiters: Array<() => void> = [];
   /** A tick that came before the handler was set, when ticks wait for it. */
   private heldTick: Tick | null = null;
 
@@ -92,13 +94,17 @@ export class SimLinkClient {
     return this.pending.size;
   }
 
-  /** Resolves once no request is in flight and the callbacks they triggered have run. */
+  /**
+   * Resolves once no request is in flight and the callbacks they triggered have run. It waits for
+   * the world's answers however long they take (the world answers requests at any time), so a
+   * tick is never answered with a request still on its way: a loaded machine changes nothing.
+   */
   async settled(): Promise<void> {
-    for (let rounds = 0; rounds < 1_000; rounds++) {
+    for (;;) {
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (this.pending.size === 0) return;
+      await new Promise<void>((resolve) => this.drainWaiters.push(resolve));
     }
-    log('still %d requests in flight after 1000 rounds; answering the tick anyway', this.pending.size);
   }
 
   private runTick(tick: Tick, handler: (tick: Tick) => Promise<void>): void {
@@ -117,6 +123,11 @@ export class SimLinkClient {
         this.pending.delete(message.reqId);
         if (message.ok) waiter.resolve(message);
         else waiter.reject(new TransportError(message.code as TransportErrorCode, message.message));
+        if (this.pending.size === 0 && this.drainWaiters.length > 0) {
+          const waiters = this.drainWaiters;
+          this.drainWaiters = [];
+          for (const resolve of waiters) resolve();
+        }
         return;
       }
       case 'serial-data':
