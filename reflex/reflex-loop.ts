@@ -20,6 +20,7 @@ import {
   type SwarmHold,
 } from './arbiter.js';
 import { BlackBox, type BlackBoxEntry } from './black-box.js';
+import { DecelerationObserver, effectiveDecelMps2 } from './deceleration-observer.js';
 import { LoopTimingMonitor } from './loop-timing.js';
 import type { ReflexInputs } from './reflex-types.js';
 import { ScanMemory } from './scan-memory.js';
@@ -123,6 +124,8 @@ export class ReflexLoop {
   private lastInputs: ReflexInputs | null = null;
   private halted = false;
   private readonly rangeLastDataUs = new Map<string, number>();
+  /** The deceleration real stops achieve, from the wheel encoders. */
+  private readonly decelObserver = new DecelerationObserver();
 
   constructor(private readonly o: ReflexLoopOptions) {
     this.arbiter = new ReflexArbiter(o.settings);
@@ -242,7 +245,14 @@ export class ReflexLoop {
         ? { rule: this.lastTrip.rule, reason: this.lastTrip.reason, atUs: this.lastTrip.atUs }
         : null,
       trips: this.tripCount,
+      braking: this.brakingStatus(),
     };
+  }
+
+  private brakingStatus(): NonNullable<ReflexStatus['braking']> {
+    const assumedMps2 = this.o.settings.brakingDecelMps2;
+    const { observedMps2, stops } = this.decelObserver.observation();
+    return { assumedMps2, observedMps2, usedMps2: effectiveDecelMps2(assumedMps2, observedMps2), stopsMeasured: stops };
   }
 
   loopTiming(): ReturnType<LoopTimingMonitor['snapshot']> {
@@ -322,6 +332,7 @@ export class ReflexLoop {
       battery: batteryInput(safety?.battery?.lastReading() ?? null),
       imu: imuInput(safety?.imu?.lastSample() ?? null),
       wheels: this.wheelInput(safety?.wheels?.lastReading() ?? null),
+      brakingDecelMps2: effectiveDecelMps2(settings.brakingDecelMps2, this.decelObserver.observedMps2()),
       pose: this.worldPoseAt(nowUs),
       swarmHold: this.swarmHold,
     };
@@ -378,6 +389,7 @@ export class ReflexLoop {
           measuredVMps: channels.length ? sum / channels.length / dtS : 0,
           stampUs: reading.stampUs,
         };
+        this.decelObserver.speedSample(reading.stampUs, this.measuredWheels.measuredVMps);
       }
     }
     return this.measuredWheels;
@@ -401,6 +413,8 @@ export class ReflexLoop {
     }
     this.lastApplyUs = nowUs;
     const stop = v === 0 && w === 0;
+    if (stop) this.decelObserver.stopCommanded(nowUs);
+    else this.decelObserver.motionCommanded();
     const duties = mixWheelDuties(v, w, this.o.geometry);
     this.wanted = { stop, left: stop ? 0 : duties.left, right: stop ? 0 : duties.right };
     this.flush();

@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import createDebug from 'debug';
 import { ConfigError } from '../../config/config-error.js';
@@ -13,7 +14,12 @@ import { SimLinkClient } from '../../hal/transport/sim-link/sim-link-client.js';
 import { createSimHardware } from '../../simulator/devices/builtin-sim-devices.js';
 import { checkFaults } from '../../simulator/fault-injector.js';
 import type { SimReport } from '../../simulator/report.js';
-import { scenarioMissionOf, scenarioStartPose, type ScenarioScriptStep } from '../../simulator/scenario.js';
+import {
+  isBoardPath,
+  scenarioMissionOf,
+  scenarioStartPose,
+  type ScenarioScriptStep,
+} from '../../simulator/scenario.js';
 import type { MainToWorld, WorldToMain, WorldWorkerData } from '../../simulator/world-thread-protocol.js';
 import { useBackoffRandom } from '../../time/backoff.js';
 import { VirtualClock } from '../../time/virtual-clock.js';
@@ -59,7 +65,7 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
     );
   }
   const spec = scenario.robots[0]!;
-  const board = loadBoard(options.board ?? spec.board);
+  const board = loadBoard(options.board ?? scenarioBoardRef(spec.board, scenarioFile));
   const params = loadParams(board, options.config);
   // Bytes through pseudo-terminals flow in real time, outside the lock step: keep the clock real by default.
   const speed = options.speed ?? (options.headless && !options.pty ? 0 : 1);
@@ -193,6 +199,12 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
     `sim ${report.simTimeS} s in ${report.wallTimeS} s wall (${report.realTimeFactor}x real time)${reportText}\n`,
   );
   return EXIT_OK;
+}
+
+/** A scenario's board: a shipped board's name as it is, a relative path taken from the scenario file's folder. */
+function scenarioBoardRef(ref: string, scenarioFile: string): string {
+  if (!isBoardPath(ref) || isAbsolute(ref) || !existsSync(scenarioFile)) return ref;
+  return join(dirname(scenarioFile), ref);
 }
 
 /**
