@@ -13,8 +13,13 @@ const sample: SimReport = {
       goalReached: true,
       missionState: 'succeeded',
       distanceM: 5.0004999,
-      collisions: 0,
+      collisions: 1,
+      collisionEvents: [
+        { simTimeS: 7.70049, pose: { xM: 1.23456, yM: 2.5, yawRad: 0.0001 }, speedMps: 0.31234, hit: 'obstacle' },
+      ],
       minClearanceM: 1.2345678,
+      minClearanceAtS: 7.70049,
+      geofenceBreachMaxM: 0.01234,
       reflexTrips: [{ reason: 'obstacle 0.25 m ahead', simTimeS: 12.34567 }],
     },
   ],
@@ -33,8 +38,25 @@ describe('SimReport', () => {
     );
     const robot = (json.robots as Array<Record<string, unknown>>)[0]!;
     expect(Object.keys(robot).sort()).toEqual(
-      ['id', 'goalReached', 'missionState', 'distanceM', 'collisions', 'minClearanceM', 'reflexTrips'].sort(),
+      [
+        'id',
+        'goalReached',
+        'missionState',
+        'distanceM',
+        'collisions',
+        'collisionEvents',
+        'minClearanceM',
+        'minClearanceAtS',
+        'geofenceBreachMaxM',
+        'reflexTrips',
+      ].sort(),
     );
+    expect(Object.keys((robot.collisionEvents as Array<Record<string, unknown>>)[0]!).sort()).toEqual([
+      'hit',
+      'pose',
+      'simTimeS',
+      'speedMps',
+    ]);
     expect(Object.keys((robot.reflexTrips as Array<Record<string, unknown>>)[0]!).sort()).toEqual([
       'reason',
       'simTimeS',
@@ -57,8 +79,13 @@ describe('SimReport', () => {
           goalReached: true,
           missionState: 'succeeded',
           distanceM: 5,
-          collisions: 0,
+          collisions: 1,
+          collisionEvents: [
+            { simTimeS: 7.7, pose: { xM: 1.235, yM: 2.5, yawRad: 0 }, speedMps: 0.312, hit: 'obstacle' },
+          ],
           minClearanceM: 1.235,
+          minClearanceAtS: 7.7,
+          geofenceBreachMaxM: 0.012,
           reflexTrips: [{ reason: 'obstacle 0.25 m ahead', simTimeS: 12.346 }],
         },
       ],

@@ -6,7 +6,18 @@ import type { SimReport } from '../simulator/report.js';
 import { runCli } from './harness/run-cli.js';
 
 const REPORT_KEYS = ['scenario', 'simTimeS', 'wallTimeS', 'realTimeFactor', 'robots', 'faults', 'eventsLost'];
-const ROBOT_KEYS = ['id', 'goalReached', 'missionState', 'distanceM', 'collisions', 'minClearanceM', 'reflexTrips'];
+const ROBOT_KEYS = [
+  'id',
+  'goalReached',
+  'missionState',
+  'distanceM',
+  'collisions',
+  'collisionEvents',
+  'minClearanceM',
+  'minClearanceAtS',
+  'geofenceBreachMaxM',
+  'reflexTrips',
+];
 
 async function simulate(args: string[]): Promise<SimReport> {
   const report = join(mkdtempSync(join(tmpdir(), 'spinal-scenario-')), 'report.json');

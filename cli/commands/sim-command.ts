@@ -18,8 +18,10 @@ import {
   isBoardPath,
   scenarioMissionOf,
   scenarioStartPose,
+  type ScenarioRobot,
   type ScenarioScriptStep,
 } from '../../simulator/scenario.js';
+import { loadGeofence } from '../../config/runtime-config-file.js';
 import type { MainToWorld, WorldToMain, WorldWorkerData } from '../../simulator/world-thread-protocol.js';
 import { useBackoffRandom } from '../../time/backoff.js';
 import { VirtualClock } from '../../time/virtual-clock.js';
@@ -64,7 +66,8 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
       `this version runs one robot per scenario (found ${scenario.robots.length})`,
     );
   }
-  const spec = scenario.robots[0]!;
+  const spec = withConfigGeofence(scenario.robots[0]!, scenarioFile, options.config);
+  scenario.robots[0] = spec;
   const board = loadBoard(options.board ?? scenarioBoardRef(spec.board, scenarioFile));
   const params = loadParams(board, options.config);
   // Bytes through pseudo-terminals flow in real time, outside the lock step: keep the clock real by default.
@@ -199,6 +202,24 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
     `sim ${report.simTimeS} s in ${report.wallTimeS} s wall (${report.realTimeFactor}x real time)${reportText}\n`,
   );
   return EXIT_OK;
+}
+
+/**
+ * The robot's geofence: the scenario's, or the `--config` file's when the scenario gives none.
+ * Both at once is refused (ConfigError, exit 2): two fences for one site would leave it unclear
+ * which one the robot keeps to. The world measures breaches against the same fence.
+ */
+function withConfigGeofence(spec: ScenarioRobot, scenarioFile: string, configFile: string | undefined): ScenarioRobot {
+  const fromConfig = configFile === undefined ? null : loadGeofence(configFile);
+  if (!fromConfig) return spec;
+  if (spec.geofence) {
+    throw new ConfigError(
+      configFile!,
+      'geofence',
+      `the scenario ${scenarioFile} gives robot ${spec.id} a geofence too (robots[0].geofence): give the fence in one of them`,
+    );
+  }
+  return { ...spec, geofence: fromConfig.map(({ xM, yM }): [number, number] => [xM, yM]) };
 }
 
 /** A scenario's board: a shipped board's name as it is, a relative path taken from the scenario file's folder. */
