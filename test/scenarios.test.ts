@@ -161,6 +161,9 @@ describe('reflex scenarios (override hierarchy and failsafes, end to end)', () =
     expect(robot.distanceM).toBeGreaterThan(2.5);
     expect(robot.distanceM).toBeLessThan(3);
     expect(robot.collisions).toBe(0);
+    // AND the simulator measured how far the footprint got outside the fence: not at all, or a hair
+    expect(robot.geofenceBreachMaxM).not.toBeNull();
+    expect(robot.geofenceBreachMaxM!).toBeLessThan(0.05);
   }, 120_000);
 
   it('GIVEN the battery sags mid-drive THEN the reflex stops the robot once the voltage is critical, before its goal', async () => {

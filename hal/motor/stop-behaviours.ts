@@ -44,3 +44,14 @@ export const ROBOCLAW_DUTY_ZERO: MotorStopBehaviour = {
   reference:
     'Basicmicro RoboClaw user manual, commands 32-34 (signed duty), 68/69 (default duty acceleration) and 100 (CTRL brake mode: an external brake at 0 PWM)',
 };
+
+/** Every driver chip's stop, with the models that drive it, for `docs/safety.md`. */
+export const STOP_BEHAVIOURS_BY_CHIP: ReadonlyArray<{ chip: string; models: string; stop: MotorStopBehaviour }> = [
+  {
+    chip: 'TB6612FNG',
+    models: '`adafruit,dc-motor-hat`, `waveshare,motor-driver-hat` (PCA9685 + TB6612), `toshiba,tb6612fng-gpio`',
+    stop: TB6612_SHORT_BRAKE,
+  },
+  { chip: 'L298', models: '`st,l298n`', stop: L298_FAST_STOP },
+  { chip: 'RoboClaw', models: '`basicmicro,roboclaw`', stop: ROBOCLAW_DUTY_ZERO },
+];
