@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Mission } from '../messages/mission.js';
+import { REPORT_KEYS, ROBOT_REPORT_KEYS } from '../test/harness/report-keys.js';
 import { goalReachedByPose, roundReport, type SimReport } from './report.js';
 
 const sample: SimReport = {
@@ -33,24 +34,9 @@ const sample: SimReport = {
 describe('SimReport', () => {
   it('has exactly the keys BRIEF §5 names, at every level', () => {
     const json = JSON.parse(JSON.stringify(roundReport(sample))) as Record<string, unknown>;
-    expect(Object.keys(json).sort()).toEqual(
-      ['scenario', 'simTimeS', 'wallTimeS', 'realTimeFactor', 'robots', 'faults', 'eventsLost'].sort(),
-    );
+    expect(Object.keys(json).sort()).toEqual([...REPORT_KEYS].sort());
     const robot = (json.robots as Array<Record<string, unknown>>)[0]!;
-    expect(Object.keys(robot).sort()).toEqual(
-      [
-        'id',
-        'goalReached',
-        'missionState',
-        'distanceM',
-        'collisions',
-        'collisionEvents',
-        'minClearanceM',
-        'minClearanceAtS',
-        'geofenceBreachMaxM',
-        'reflexTrips',
-      ].sort(),
-    );
+    expect(Object.keys(robot).sort()).toEqual([...ROBOT_REPORT_KEYS].sort());
     expect(Object.keys((robot.collisionEvents as Array<Record<string, unknown>>)[0]!).sort()).toEqual([
       'hit',
       'pose',

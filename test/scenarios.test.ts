@@ -3,21 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SimReport } from '../simulator/report.js';
+import { REPORT_KEYS, ROBOT_REPORT_KEYS as ROBOT_KEYS } from './harness/report-keys.js';
 import { runCli } from './harness/run-cli.js';
-
-const REPORT_KEYS = ['scenario', 'simTimeS', 'wallTimeS', 'realTimeFactor', 'robots', 'faults', 'eventsLost'];
-const ROBOT_KEYS = [
-  'id',
-  'goalReached',
-  'missionState',
-  'distanceM',
-  'collisions',
-  'collisionEvents',
-  'minClearanceM',
-  'minClearanceAtS',
-  'geofenceBreachMaxM',
-  'reflexTrips',
-];
 
 async function simulate(args: string[]): Promise<SimReport> {
   const report = join(mkdtempSync(join(tmpdir(), 'spinal-scenario-')), 'report.json');
