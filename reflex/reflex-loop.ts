@@ -389,7 +389,11 @@ export class ReflexLoop {
           measuredVMps: channels.length ? sum / channels.length / dtS : 0,
           stampUs: reading.stampUs,
         };
+        const stopsBefore = this.decelObserver.observation().stops;
         this.decelObserver.speedSample(reading.stampUs, this.measuredWheels.measuredVMps);
+        if (log.enabled && this.decelObserver.observation().stops > stopsBefore) {
+          log('stop measured: braking %o m/s² over the recent stops', this.decelObserver.observedMps2());
+        }
       }
     }
     return this.measuredWheels;
