@@ -45,7 +45,7 @@ export function loadScenario(pathOrName: string | undefined): { scenario: Scenar
 /** Parameter values: defaults, then the board's `params:`, the `--config` file, the environment. */
 export function loadParams(board: LoadedBoard, configFile: string | undefined): ParamValues {
   return resolveParams({
-    board: { file: board.file, values: board.board.params },
+    board: { file: board.file, values: board.board.params, drive: board.board.robot },
     config: configFile === undefined ? undefined : loadRuntimeConfigFile(configFile),
     env: process.env,
   });

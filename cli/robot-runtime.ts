@@ -30,10 +30,11 @@ const log = createDebug('spinal:runtime');
 
 /**
  * How long the main thread waits for the cortex's lock-step answer before going on without it, ms
- * (real time). Long enough that a busy machine never makes a healthy planner look stalled; a
- * stalled one costs this once, then the world goes on without it until it answers again.
+ * (real time). Only a guard against a planner that hangs for good: a healthy planner always
+ * answers well within it, however loaded the machine, and a scripted stall is skipped by sim time
+ * (see `stallCortex`), so the lock step never depends on wall time and runs repeat exactly.
  */
-const CORTEX_LOCKSTEP_GRACE_MS = 1_000;
+const CORTEX_LOCKSTEP_GRACE_MS = 30_000;
 /** How often the status snapshot goes to the comms thread, ms (real time). */
 const STATUS_PERIOD_MS = 200;
 /** Events and trips kept in memory (each trip carries its 2 s black box), newest last. */
@@ -71,6 +72,12 @@ export class RobotRuntime {
   private cortexNextDueUs = 0;
   private cortexLagging = false;
   private cortexTickWaiter: ((nowUs: number) => void) | null = null;
+  /** Clock time until which a scripted stall blocks the cortex: the lock step does not wait for it before. */
+  private cortexStalledUntilUs = -Infinity;
+  /** The cortex has been sent `init`: from then on it takes part in the lock step. */
+  private cortexInitialised = false;
+  /** Under the simulator: the `init` the next tick gives the cortex. */
+  private pendingCortexInit: Extract<MainToCortex, { t: 'init' }> | null = null;
   private readonly startedAtMs = performance.now();
   /** The runtime clock as other threads can read it while blocked (kept current at every lock-step tick). */
   private readonly sharedClock = new Float64Array(new SharedArrayBuffer(8));
@@ -133,6 +140,8 @@ export class RobotRuntime {
       left,
       right,
       safety: safetySources(devices),
+      // In lock step no wall time passes between two clock readings: an iteration costs no clock time.
+      elapsedMs: o.lockstep ? () => clock.nowUs() / 1e3 : undefined,
     });
 
     const cortex = startThread('cortex');
@@ -142,6 +151,9 @@ export class RobotRuntime {
         : startThread('comms', { listen: params['debug.listen'], token: params['debug.token'] });
     const runtime = new RobotRuntime(o, devices, reflex, cortex, comms);
     runtime.wire();
+    // Under the simulator the world's clock waits for the first tick's answer: joining before the
+    // devices start keeps their start-up (and everything after) at the same sim times in every run.
+    runtime.joinLockstep();
     await Promise.all(devices.map((d) => d.start()));
     reflex.start();
     const init: MainToCortex = {
@@ -157,8 +169,9 @@ export class RobotRuntime {
         goalToleranceM: params['cortex.goalToleranceM'],
       },
     };
-    cortex.postMessage(init);
-    runtime.joinLockstep();
+    // Under the simulator the cortex starts at a lock-step tick, so its first commands arrive at a known sim time.
+    if (o.lockstep) runtime.pendingCortexInit = init;
+    else cortex.postMessage(init);
     return runtime;
   }
 
@@ -283,7 +296,18 @@ export class RobotRuntime {
     const { cortex } = this;
     this.o.lockstep?.onTick(async (tick) => {
       this.sharedClock[0] = tick.simTimeUs;
-      if (this.cortexLagging || tick.simTimeUs < this.cortexNextDueUs) return;
+      if (this.pendingCortexInit) {
+        cortex.postMessage({ ...this.pendingCortexInit, startUs: tick.simTimeUs } satisfies MainToCortex);
+        this.pendingCortexInit = null;
+        this.cortexInitialised = true;
+      }
+      if (
+        !this.cortexInitialised ||
+        this.cortexLagging ||
+        tick.simTimeUs < this.cortexNextDueUs ||
+        tick.simTimeUs < this.cortexStalledUntilUs
+      )
+        return;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
           this.cortexLagging = true;
@@ -302,6 +326,7 @@ export class RobotRuntime {
 
   /** Blocks the planner thread for `durationUs` of clock time (a fault scenario's planner stall). */
   stallCortex(durationUs: number): void {
+    this.cortexStalledUntilUs = this.o.clock.nowUs() + durationUs;
     this.cortex.postMessage({
       t: 'stall',
       untilUs: this.o.clock.nowUs() + durationUs,

@@ -32,7 +32,10 @@ export function buildSimReport(
         missionState: robot?.missionState ?? 'unknown',
         distanceM: truth.distanceM,
         collisions: truth.collisions,
+        collisionEvents: truth.collisionEvents,
         minClearanceM: Number.isFinite(truth.minClearanceM) ? truth.minClearanceM : -1,
+        minClearanceAtS: truth.minClearanceAtS,
+        geofenceBreachMaxM: truth.geofenceBreachMaxM,
         reflexTrips: (robot?.trips ?? []).map((trip) => ({
           reason: `${trip.rule}: ${trip.reason}`,
           simTimeS: trip.atUs / 1e6,

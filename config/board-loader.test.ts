@@ -61,6 +61,7 @@ describe('board files shipped in board-configs/', () => {
       footprint: { lengthM: 0.3, widthM: 0.24 },
       wheelBaseM: 0.2,
       maxWheelSpeedMps: 0.6,
+      stopDecelMps2: 2.5,
       drive: { left: 'motors.M1', right: 'motors.M2', invertLeft: false, invertRight: false },
       lidar: 'lidar',
     });

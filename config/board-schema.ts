@@ -54,6 +54,11 @@ export const robotSchema = z
     wheelBaseM: z.number().positive().max(5),
     /** Wheel surface speed at full duty, metres per second. */
     maxWheelSpeedMps: z.number().positive().max(20),
+    /**
+     * Deceleration the drive achieves when the reflex stops it (the motor driver's stop: see its
+     * `stopBehaviour()`), m/s², as measured on this build. `reflex.brakingDecelMps2` may not exceed it.
+     */
+    stopDecelMps2: z.number().positive().max(20).optional(),
     drive: z
       .object({
         left: channelRef,

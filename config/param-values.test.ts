@@ -276,3 +276,41 @@ describe('closestName', () => {
     expect(closestName('something.else', ['robot.id'])).toBeUndefined();
   });
 });
+
+describe('resolveParams: motion the board cannot deliver', () => {
+  const drive = { maxWheelSpeedMps: 0.8, stopDecelMps2: 0.7 };
+
+  it('refuses a braking deceleration above the one the board declares, naming both fields and where the value came from', () => {
+    const attempt = (): unknown =>
+      resolveParams({
+        board: { file: 'board.yaml', values: {}, drive },
+        config: { file: 'site.yaml', values: { 'reflex.brakingDecelMps2': 0.9 } },
+      });
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(
+      'site.yaml: params.reflex.brakingDecelMps2: reflex.brakingDecelMps2 0.9 m/s² is more than robot.stopDecelMps2 0.7 m/s² in board.yaml',
+    );
+  });
+
+  it('refuses the default when the board declares less, and a speed limit above the wheels’ top speed', () => {
+    expect(() => resolveParams({ board: { file: 'board.yaml', values: {}, drive } })).toThrow(
+      'board.yaml: params.reflex.brakingDecelMps2 (default): reflex.brakingDecelMps2 1 m/s²',
+    );
+    expect(() =>
+      resolveParams({
+        board: { file: 'board.yaml', values: { 'reflex.brakingDecelMps2': 0.7 }, drive },
+        env: { SPINAL_REFLEX_MAX_SPEED_MPS: '0.9' },
+      }),
+    ).toThrow(
+      'environment: SPINAL_REFLEX_MAX_SPEED_MPS: reflex.maxSpeedMps 0.9 m/s is more than robot.maxWheelSpeedMps 0.8 m/s',
+    );
+  });
+
+  it('accepts values the board can deliver, and a board that declares no stop deceleration', () => {
+    const values = resolveParams({ board: { file: 'board.yaml', values: { 'reflex.brakingDecelMps2': 0.7 }, drive } });
+    expect(values['reflex.brakingDecelMps2']).toBe(0.7);
+    expect(() =>
+      resolveParams({ board: { file: 'b.yaml', values: {}, drive: { maxWheelSpeedMps: 0.6 } } }),
+    ).not.toThrow();
+  });
+});

@@ -24,9 +24,18 @@ export interface ParamFileValues {
   values: Record<string, unknown>;
 }
 
+/** What a board's drive can deliver, from its `robot:` section: the limits the reflex's parameters must stay within. */
+export interface DriveLimits {
+  /** `robot.maxWheelSpeedMps`: wheel surface speed at full duty, m/s. */
+  maxWheelSpeedMps: number;
+  /** `robot.stopDecelMps2`: the deceleration the drive achieves when the reflex stops it, m/s² (absent: not declared). */
+  stopDecelMps2?: number;
+}
+
 /** Everything a parameter can be set from; a source left out sets nothing. */
 export interface ParamInputs {
-  board?: ParamFileValues;
+  /** The board file's `params:`, and with `drive` its drive's limits (checked against the reflex's parameters). */
+  board?: ParamFileValues & { drive?: DriveLimits };
   config?: ParamFileValues;
   /** The process environment (pass `process.env`); left out, no `SPINAL_*` variable applies. */
   env?: Record<string, string | undefined>;
@@ -100,6 +109,7 @@ export function resolveParams(inputs: ParamInputs): ParamValues {
   }
 
   requireTokenBeyondLoopback(values, origins);
+  if (inputs.board?.drive) requireDeliverableMotion(values, origins, inputs.board.file, inputs.board.drive);
 
   const resolved = Object.freeze(values) as ParamValues;
   sourcesOfResolved.set(resolved, Object.freeze(sources) as Record<ParamName, ParamSource>);
@@ -288,6 +298,40 @@ function editDistance(a: string, b: string): number {
     previous = current;
   }
   return previous[b.length] ?? 0;
+}
+
+/**
+ * Values legal one by one can still promise motion the board cannot deliver: a speed limit above
+ * the wheels' top speed, or a braking deceleration above the one the drive's stop achieves (the
+ * reflex would stop too late). Named: the parameter where it was set, and the board field.
+ */
+function requireDeliverableMotion(
+  values: Record<string, string | number | boolean>,
+  origins: Record<string, { file: string; path: string }>,
+  boardFile: string,
+  drive: DriveLimits,
+): void {
+  const at = (name: ParamName): { file: string; path: string } =>
+    origins[name] ?? { file: boardFile, path: `${formatFieldPath(['params', name])} (default)` };
+  const speed = Number(values['reflex.maxSpeedMps']);
+  if (speed > drive.maxWheelSpeedMps) {
+    const origin = at('reflex.maxSpeedMps');
+    throw new ConfigError(
+      origin.file,
+      origin.path,
+      `reflex.maxSpeedMps ${speed} m/s is more than robot.maxWheelSpeedMps ${drive.maxWheelSpeedMps} m/s in ${boardFile}: the wheels cannot reach it`,
+    );
+  }
+  const decel = Number(values['reflex.brakingDecelMps2']);
+  if (drive.stopDecelMps2 !== undefined && decel > drive.stopDecelMps2) {
+    const origin = at('reflex.brakingDecelMps2');
+    throw new ConfigError(
+      origin.file,
+      origin.path,
+      `reflex.brakingDecelMps2 ${decel} m/s² is more than robot.stopDecelMps2 ${drive.stopDecelMps2} m/s² in ${boardFile}, ` +
+        `the deceleration this board's drive achieves when it stops: the reflex would count on braking it does not have`,
+    );
+  }
 }
 
 function requireTokenBeyondLoopback(

@@ -19,6 +19,20 @@ export interface ReflexStatus {
   reason: string;
   lastTrip: { rule: string; reason: string; atUs: number } | null;
   trips: number;
+  /** The deceleration the stopping model counts on, m/s². */
+  braking?: BrakingStatus;
+}
+
+/** What the reflex assumes about braking and what it has seen the robot do. */
+export interface BrakingStatus {
+  /** `reflex.brakingDecelMps2`. */
+  assumedMps2: number;
+  /** The lowest deceleration measured by the wheel encoders over the recent stops; null until one was measured (or with no encoders). */
+  observedMps2: number | null;
+  /** The one in use: the smaller of the two. */
+  usedMps2: number;
+  /** Stops measured since start. */
+  stopsMeasured: number;
 }
 
 /** Timing of the reflex loop. */

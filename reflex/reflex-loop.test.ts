@@ -986,6 +986,36 @@ describe('safety sources', () => {
     expect(rig.left.calls.filter((c) => c.op === 'brake' && c.atUs === stallUs)).toHaveLength(1);
   });
 
+  it('measures the deceleration of a real stop with the encoders, reports it, and counts on the worse of it and the assumed one', async () => {
+    // GIVEN a robot driving at 0.3 m/s whose encoders count what it drives
+    const rig = await driving(0.3, 10);
+    await rig.drive(20, 0.3, { also: () => rig.sources.countWheels((0.3 * PERIOD_US) / 1e6) });
+    const assumed = SAFETY_SETTINGS.brakingDecelMps2;
+    expect(rig.loop.status().braking).toEqual({
+      assumedMps2: assumed,
+      observedMps2: null,
+      usedMps2: assumed,
+      stopsMeasured: 0,
+    });
+
+    // WHEN the planner asks it to stop and the wheels only coast down, at 0.4 m/s² (a driver with no brake)
+    let speedMps = 0.3;
+    await rig.drive(120, 0, {
+      also: () => {
+        speedMps = Math.max(0, speedMps - (0.4 * PERIOD_US) / 1e6);
+        rig.sources.countWheels((speedMps * PERIOD_US) / 1e6);
+      },
+    });
+
+    // THEN the motors were braked, and the stop was measured at no more than its true 0.4 m/s²
+    expect(rig.left.last()?.op).toBe('brake');
+    const braking = rig.loop.status().braking!;
+    expect(braking.stopsMeasured).toBe(1);
+    expect(braking.observedMps2).toBeGreaterThan(0.3);
+    expect(braking.observedMps2).toBeLessThanOrEqual(0.4);
+    expect(braking.usedMps2).toBe(Math.min(assumed, braking.observedMps2!));
+  });
+
   it('a failed motor driver brakes both channels, and motion resumes once it is ok', async () => {
     const rig = await driving(0.3);
     rig.driver.state = { state: 'failed', reason: 'i2c-1 0x60: no acknowledge', sinceUs: rig.clock.nowUs() };

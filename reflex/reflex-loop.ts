@@ -20,6 +20,7 @@ import {
   type SwarmHold,
 } from './arbiter.js';
 import { BlackBox, type BlackBoxEntry } from './black-box.js';
+import { DecelerationObserver, effectiveDecelMps2 } from './deceleration-observer.js';
 import { LoopTimingMonitor } from './loop-timing.js';
 import type { ReflexInputs } from './reflex-types.js';
 import { ObstacleView } from './obstacle-view.js';
@@ -123,6 +124,8 @@ export class ReflexLoop {
   private lastInputs: ReflexInputs | null = null;
   private halted = false;
   private readonly rangeLastDataUs = new Map<string, number>();
+  /** The deceleration real stops achieve, from the wheel encoders. */
+  private readonly decelObserver = new DecelerationObserver();
 
   constructor(private readonly o: ReflexLoopOptions) {
     this.arbiter = new ReflexArbiter(o.settings);
@@ -248,7 +251,14 @@ export class ReflexLoop {
         ? { rule: this.lastTrip.rule, reason: this.lastTrip.reason, atUs: this.lastTrip.atUs }
         : null,
       trips: this.tripCount,
+      braking: this.brakingStatus(),
     };
+  }
+
+  private brakingStatus(): NonNullable<ReflexStatus['braking']> {
+    const assumedMps2 = this.o.settings.brakingDecelMps2;
+    const { observedMps2, stops } = this.decelObserver.observation();
+    return { assumedMps2, observedMps2, usedMps2: effectiveDecelMps2(assumedMps2, observedMps2), stopsMeasured: stops };
   }
 
   loopTiming(): ReturnType<LoopTimingMonitor['snapshot']> {
@@ -293,6 +303,9 @@ export class ReflexLoop {
     const odom = this.odometryAt(nowUs);
     while (this.missTimesUs.length > 0 && nowUs - this.missTimesUs[0]! > 1_000_000) this.missTimesUs.shift();
     const command = this.activeCommand(nowUs);
+    // The swept-area checks stop on the worse of the assumed and the observed braking.
+    const brakingDecelMps2 = effectiveDecelMps2(settings.brakingDecelMps2, this.decelObserver.observedMps2());
+    this.obstacles.model.brakingDecelMps2 = brakingDecelMps2;
     const swept = this.obstacles.inputs(command, this.applied, odom, nowUs);
     return {
       command,
@@ -319,6 +332,7 @@ export class ReflexLoop {
       battery: batteryInput(safety?.battery?.lastReading() ?? null),
       imu: imuInput(safety?.imu?.lastSample() ?? null),
       wheels: this.wheelInput(safety?.wheels?.lastReading() ?? null),
+      brakingDecelMps2,
       pose: this.worldPoseAt(nowUs),
       swarmHold: this.swarmHold,
     };
@@ -375,6 +389,11 @@ export class ReflexLoop {
           measuredVMps: channels.length ? sum / channels.length / dtS : 0,
           stampUs: reading.stampUs,
         };
+        const stopsBefore = this.decelObserver.observation().stops;
+        this.decelObserver.speedSample(reading.stampUs, this.measuredWheels.measuredVMps);
+        if (log.enabled && this.decelObserver.observation().stops > stopsBefore) {
+          log('stop measured: braking %o m/s² over the recent stops', this.decelObserver.observedMps2());
+        }
       }
     }
     return this.measuredWheels;
@@ -398,6 +417,8 @@ export class ReflexLoop {
     }
     this.lastApplyUs = nowUs;
     const stop = v === 0 && w === 0;
+    if (stop) this.decelObserver.stopCommanded(nowUs);
+    else this.decelObserver.motionCommanded();
     const duties = mixWheelDuties(v, w, this.o.geometry);
     this.wanted = { stop, left: stop ? 0 : duties.left, right: stop ? 0 : duties.right };
     this.flush();

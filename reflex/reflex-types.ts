@@ -120,6 +120,11 @@ export interface ReflexInputs {
   imu?: { tiltDeg: number; shockG: number; stampUs: number } | null;
   /** Forward speed measured by the wheel encoders, m/s. */
   wheels?: { measuredVMps: number; stampUs: number } | null;
+  /**
+   * The deceleration the stopping model uses now, m/s²: the worse (smaller) of the assumed
+   * `reflex.brakingDecelMps2` and the one observed during real stops (absent: the assumed one).
+   */
+  brakingDecelMps2?: number;
   /** The robot's pose in the world (for the geofence). */
   pose?: Pose2D | null;
   swarmHold?: SwarmHold | null;

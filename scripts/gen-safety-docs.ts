@@ -21,6 +21,7 @@ import {
   type ReflexSettings,
 } from '../reflex/arbiter.js';
 import { FAILSAFE_COMPARISON, type FailsafeEquivalents } from '../reflex/failsafe-comparison.js';
+import { STOP_BEHAVIOURS_BY_CHIP } from '../hal/motor/stop-behaviours.js';
 
 /** Path of the generated page inside the package. */
 export const SAFETY_DOC_PATH = 'docs/safety.md';
@@ -137,6 +138,7 @@ export function renderSafetyDoc(
     '',
     ...placementNotes(settings),
     '',
+    ...brakingSection(settings),
   ];
   return lines.join('\n');
 }
@@ -331,6 +333,43 @@ function placementNotes(settings: ReflexSettings): string[] {
     '- **Black box.** The reflex keeps its last seconds of loop iterations in a ring buffer (command, applied motion,',
     '  free distance ahead, lidar age, battery voltage, tilt, action and rule) and freezes it at every trip, so each',
     '  trip is stored with what led up to it.',
+  ];
+}
+
+/** What the stopping model assumes about brakes, per motor driver, and how it checks the assumption. */
+function brakingSection(settings: ReflexSettings): string[] {
+  return [
+    '## Braking: what is assumed about brakes',
+    '',
+    'A stop is the reflex calling `brake()` on both drive channels. What that does depends on the motor driver, and',
+    'each driver says so (`stopBehaviour()` in `hal/motor/api.ts`), from its datasheet:',
+    '',
+    ...renderTable(
+      ['Chip', 'Models', 'Stop', 'What happens', 'Reference'],
+      STOP_BEHAVIOURS_BY_CHIP.map(({ chip, models, stop }) => [
+        chip,
+        models,
+        code(stop.kind),
+        stop.description,
+        stop.reference,
+      ]),
+    ),
+    '',
+    `- **Assumed.** The stopping distance counts on \`reflex.brakingDecelMps2\` (default ${formatNumber(settings.brakingDecelMps2)} m/s²). A`,
+    '  board file declares the deceleration its drive achieves when stopped, `robot.stopDecelMps2` (measured on the',
+    '  robot); a `reflex.brakingDecelMps2` above it is refused at load (exit 2, naming both fields), and so is a',
+    '  `reflex.maxSpeedMps` above `robot.maxWheelSpeedMps`. A RoboClaw has no brake, so its board declares its',
+    '  coast-down, and its `reflex.brakingDecelMps2` is no more.',
+    '- **Observed.** With wheel encoders, every stop from 0.15 m/s or faster is measured: from the moment the motors',
+    '  are told to stop until the measured speed is a tenth of what it was (the command delay counts against the',
+    '  brakes, so the figure errs low). The lowest of the last 5 stops is the observed deceleration.',
+    '- **Used.** The stopping model uses the worse (smaller) of the assumed and the observed deceleration',
+    '  (`ReflexInputs.brakingDecelMps2`). `GET /api/v1/status` reports all three under `reflex.braking`',
+    '  (`assumedMps2`, `observedMps2`, `usedMps2`, `stopsMeasured`). Without encoders the assumed one is used alone.',
+    "- **Simulated.** The simulator stops each wheel the way its driver's bridge does: a short brake (TB6612 IN1 = IN2",
+    '  = H, or PWM low with a direction set; L298 EN high with IN1 = IN2) at 3 m/s², an open bridge (TB6612 standby or',
+    '  IN1 = IN2 = L, L298 EN low, RoboClaw duty 0) coasts at 0.8 m/s²; a RoboClaw speed command of 0 holds the wheel.',
+    '',
   ];
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Mission } from '../messages/mission.js';
+import { REPORT_KEYS, ROBOT_REPORT_KEYS } from '../test/harness/report-keys.js';
 import { goalReachedByPose, roundReport, type SimReport } from './report.js';
 
 const sample: SimReport = {
@@ -13,8 +14,13 @@ const sample: SimReport = {
       goalReached: true,
       missionState: 'succeeded',
       distanceM: 5.0004999,
-      collisions: 0,
+      collisions: 1,
+      collisionEvents: [
+        { simTimeS: 7.70049, pose: { xM: 1.23456, yM: 2.5, yawRad: 0.0001 }, speedMps: 0.31234, hit: 'obstacle' },
+      ],
       minClearanceM: 1.2345678,
+      minClearanceAtS: 7.70049,
+      geofenceBreachMaxM: 0.01234,
       reflexTrips: [{ reason: 'obstacle 0.25 m ahead', simTimeS: 12.34567 }],
     },
   ],
@@ -28,13 +34,15 @@ const sample: SimReport = {
 describe('SimReport', () => {
   it('has exactly the keys BRIEF §5 names, at every level', () => {
     const json = JSON.parse(JSON.stringify(roundReport(sample))) as Record<string, unknown>;
-    expect(Object.keys(json).sort()).toEqual(
-      ['scenario', 'simTimeS', 'wallTimeS', 'realTimeFactor', 'robots', 'faults', 'eventsLost'].sort(),
-    );
+    expect(Object.keys(json).sort()).toEqual([...REPORT_KEYS].sort());
     const robot = (json.robots as Array<Record<string, unknown>>)[0]!;
-    expect(Object.keys(robot).sort()).toEqual(
-      ['id', 'goalReached', 'missionState', 'distanceM', 'collisions', 'minClearanceM', 'reflexTrips'].sort(),
-    );
+    expect(Object.keys(robot).sort()).toEqual([...ROBOT_REPORT_KEYS].sort());
+    expect(Object.keys((robot.collisionEvents as Array<Record<string, unknown>>)[0]!).sort()).toEqual([
+      'hit',
+      'pose',
+      'simTimeS',
+      'speedMps',
+    ]);
     expect(Object.keys((robot.reflexTrips as Array<Record<string, unknown>>)[0]!).sort()).toEqual([
       'reason',
       'simTimeS',
@@ -57,8 +65,13 @@ describe('SimReport', () => {
           goalReached: true,
           missionState: 'succeeded',
           distanceM: 5,
-          collisions: 0,
+          collisions: 1,
+          collisionEvents: [
+            { simTimeS: 7.7, pose: { xM: 1.235, yM: 2.5, yawRad: 0 }, speedMps: 0.312, hit: 'obstacle' },
+          ],
           minClearanceM: 1.235,
+          minClearanceAtS: 7.7,
+          geofenceBreachMaxM: 0.012,
           reflexTrips: [{ reason: 'obstacle 0.25 m ahead', simTimeS: 12.346 }],
         },
       ],

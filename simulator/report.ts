@@ -13,6 +13,18 @@ export interface SimReflexTrip {
   simTimeS: number;
 }
 
+/** One contact of a robot's footprint with something, as the simulator's physics saw it begin. */
+export interface SimCollisionEvent {
+  /** Sim time of contact, seconds. */
+  simTimeS: number;
+  /** The robot's true pose at contact, world frame. */
+  pose: Pose2D;
+  /** The robot's true forward speed at contact, m/s. */
+  speedMps: number;
+  /** What was hit: `wall`, `obstacle` or `robot:<id>`. */
+  hit: string;
+}
+
 /** One robot's outcome. */
 export interface SimRobotReport {
   id: string;
@@ -24,8 +36,14 @@ export interface SimRobotReport {
   distanceM: number;
   /** Contacts of the footprint with a wall, obstacle or another robot. */
   collisions: number;
+  /** Each of those contacts, in order. */
+  collisionEvents: SimCollisionEvent[];
   /** Smallest distance between the footprint and any wall, obstacle or robot over the run, metres. */
   minClearanceM: number;
+  /** Sim time at which `minClearanceM` was measured (the first time), seconds; null in an empty world. */
+  minClearanceAtS: number | null;
+  /** Largest distance the footprint reached outside the robot's geofence, metres (0: never left it); null without a geofence. */
+  geofenceBreachMaxM: number | null;
   reflexTrips: SimReflexTrip[];
 }
 
@@ -87,7 +105,15 @@ export function roundReport(report: SimReport): SimReport {
       missionState: r.missionState,
       distanceM: round3(r.distanceM),
       collisions: r.collisions,
+      collisionEvents: r.collisionEvents.map((c) => ({
+        simTimeS: round3(c.simTimeS),
+        pose: { xM: round3(c.pose.xM), yM: round3(c.pose.yM), yawRad: round3(c.pose.yawRad) },
+        speedMps: round3(c.speedMps),
+        hit: c.hit,
+      })),
       minClearanceM: round3(r.minClearanceM),
+      minClearanceAtS: r.minClearanceAtS === null ? null : round3(r.minClearanceAtS),
+      geofenceBreachMaxM: r.geofenceBreachMaxM === null ? null : round3(r.geofenceBreachMaxM),
       reflexTrips: r.reflexTrips.map((t) => ({ reason: t.reason, simTimeS: round3(t.simTimeS) })),
     })),
     faults: report.faults.map((f) => ({

@@ -211,10 +211,29 @@ export type ScenarioScriptStep = z.output<typeof scriptStepSchema>;
 
 export type ScenarioFault = z.output<typeof faultSchema>;
 
+/**
+ * A robot's board: the name of a shipped board config (`board-configs/<name>.yaml`), or the path
+ * of a board file (it has a `/` or ends in `.yaml` / `.yml`), relative to the scenario file.
+ */
+const boardRefSchema = z.union([
+  idSchema,
+  z
+    .string()
+    .min(1)
+    .refine((ref) => ref.includes('/') || /\.ya?ml$/.test(ref), {
+      message: 'must be a board name (lower-case letters, digits and dashes) or the path of a board file (.yaml)',
+    }),
+]);
+
+/** Whether a scenario's `board` names a file rather than a shipped board config. */
+export function isBoardPath(ref: string): boolean {
+  return ref.includes('/') || /\.ya?ml$/.test(ref);
+}
+
 const robotSchema = z
   .object({
     id: idSchema,
-    board: idSchema.default(DEFAULT_SCENARIO_BOARD),
+    board: boardRefSchema.default(DEFAULT_SCENARIO_BOARD),
     start: z.object({ xM: metres, yM: metres, yawDeg: degrees.default(0) }).strict(),
     mission: missionSchema,
     /** Faults thrown on this robot's devices during the run. */

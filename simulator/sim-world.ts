@@ -9,7 +9,7 @@ import { goalReachedByPose, type SimFaultReport } from './report.js';
 import { PtySerialBridge } from './pty-serial-bridge.js';
 import { RobotLinkServer } from './robot-link-server.js';
 import { scenarioMissionOf, scenarioStartPose, type Scenario, type ScenarioRobot } from './scenario.js';
-import { CollisionMonitor } from './world/collision-monitor.js';
+import { CollisionMonitor, distanceOutsideFence } from './world/collision-monitor.js';
 import { DiffDrivePhysics, type WheelCommand } from './world/diff-drive-physics.js';
 import { footprintPolygon, type Polygon } from './world/geometry.js';
 import { WorldMapWithMovers } from './world/moving-obstacles.js';
@@ -41,6 +41,9 @@ class SimRobot {
   readonly collisions: CollisionMonitor;
   readonly mission: Mission;
   goalReached = false;
+  /** The robot's geofence, world frame (null: none), and the farthest its footprint has reached outside it, metres. */
+  readonly geofence: Polygon | null;
+  geofenceBreachMaxM = 0;
   /** Body acceleration over the last physics step, robot frame, m/s². */
   accelMps2 = { xMps2: 0, yMps2: 0 };
   private readonly left: WheelRef;
@@ -62,6 +65,7 @@ class SimRobot {
     );
     this.collisions = new CollisionMonitor(map, { robotId: spec.id });
     this.mission = scenarioMissionOf(spec);
+    this.geofence = spec.geofence ? spec.geofence.map(([xM, yM]) => ({ xM, yM })) : null;
     this.left = this.wheel(board.robot.drive.left, board.robot.drive.invertLeft);
     this.right = this.wheel(board.robot.drive.right, board.robot.drive.invertRight);
   }
@@ -191,8 +195,16 @@ export class SimWorld {
       vMps: robot.physics.bodyVelocity().vMps,
       distanceM: robot.physics.distanceTravelledM(),
       collisions: robot.collisions.collisions,
+      collisionEvents: robot.collisions.collisionEvents.map((event) => ({
+        simTimeS: event.simTimeS,
+        pose: event.pose ?? { xM: NaN, yM: NaN, yawRad: NaN },
+        speedMps: event.speedMps ?? NaN,
+        hit: event.withWhat,
+      })),
       minClearanceM: robot.collisions.minClearanceM,
+      minClearanceAtS: Number.isNaN(robot.collisions.minClearanceAtS) ? null : robot.collisions.minClearanceAtS,
       clearanceM: robot.collisions.lastClearanceM,
+      geofenceBreachMaxM: robot.geofence ? robot.geofenceBreachMaxM : null,
       goalReached: robot.goalReached,
     }));
   }
@@ -213,7 +225,14 @@ export class SimWorld {
 
   private observe(robot: SimRobot): void {
     const others = this.robots.filter((r) => r !== robot).map((r) => ({ id: r.spec.id, polygon: r.footprint() }));
-    robot.collisions.update(this.simTimeUs / 1e6, robot.footprint(), others);
+    const footprint = robot.footprint();
+    robot.collisions.update(this.simTimeUs / 1e6, footprint, others, {
+      pose: robot.physics.pose(),
+      speedMps: robot.physics.bodyVelocity().vMps,
+    });
+    if (robot.geofence) {
+      robot.geofenceBreachMaxM = Math.max(robot.geofenceBreachMaxM, distanceOutsideFence(footprint, robot.geofence));
+    }
     if (!robot.goalReached && robot.mission.kind === 'goto') {
       robot.goalReached = goalReachedByPose(robot.physics.pose(), robot.mission);
     }

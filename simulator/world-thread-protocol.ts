@@ -1,6 +1,6 @@
 import type { BoardConfig } from '../config/board-schema.js';
 import type { Pose2D } from '../messages/geometry.js';
-import type { SimFaultReport } from './report.js';
+import type { SimCollisionEvent, SimFaultReport } from './report.js';
 import type { Scenario, ScenarioScriptStep } from './scenario.js';
 
 /** What the world thread is started with (`workerData`); robot link ports are transferred alongside. */
@@ -30,8 +30,14 @@ export interface WorldRobotState {
   vMps: number;
   distanceM: number;
   collisions: number;
+  /** Every contact begun: when, the true pose and speed then, and what was hit. */
+  collisionEvents: SimCollisionEvent[];
   minClearanceM: number;
+  /** Sim time of the smallest clearance, seconds; null before any. */
+  minClearanceAtS: number | null;
   clearanceM: number;
+  /** Largest distance the footprint reached outside the robot's geofence, metres; null without a geofence. */
+  geofenceBreachMaxM: number | null;
   goalReached: boolean;
 }
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { SerialHandlers } from '../hal/transport/serial/api.js';
 import { TransportError } from '../hal/transport/transport-error.js';
 import type { SimDevice, SimI2cDevice, SimSerialDevice, TimedBytes } from '../simulator/devices/sim-device.js';
-import { SimLinkPair } from './harness/sim-link-pair.js';
+import { SimLinkPair, type SimLinkPairOptions } from './harness/sim-link-pair.js';
 
 const UART = '/dev/ttyFAKE0';
 const I2C_BUS = '/dev/i2c-1';
@@ -65,8 +65,8 @@ afterEach(() => {
   for (const pair of pairs.splice(0)) pair.close();
 });
 
-function setUp(devices: SimDevice[]): SimLinkPair {
-  const pair = new SimLinkPair(devices);
+function setUp(devices: SimDevice[], options: SimLinkPairOptions = {}): SimLinkPair {
+  const pair = new SimLinkPair(devices, options);
   pairs.push(pair);
   return pair;
 }
@@ -203,6 +203,27 @@ describe('sim link: lock step', () => {
       { seq: 1, simTimeUs: 10_000, nowUs: 10_000 },
       { seq: 2, simTimeUs: 20_000, nowUs: 20_000 },
     ]);
+  });
+
+  it('GIVEN waitForTickHandler WHEN the world ticks before the robot is ready THEN the tick (and the clock) wait for the handler, while requests are answered', async () => {
+    const device = new FakeI2cDevice(I2C_BUS, I2C_ADDRESS);
+    const pair = setUp([device], { waitForTickHandler: true });
+    let answered = false;
+    const tick = pair.step(10_000).then(() => (answered = true));
+    // The robot starts up meanwhile: its requests are answered, its clock stays where it was.
+    const bus = await pair.backends.i2c.open(I2C_BUS);
+    await bus.read(I2C_ADDRESS, 2);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(answered).toBe(false);
+    expect(pair.clock.nowUs()).toBe(0);
+
+    const seen: number[] = [];
+    pair.client.onTick(async (t) => {
+      seen.push(t.simTimeUs);
+    });
+    await tick;
+    expect(seen).toEqual([10_000]);
+    expect(pair.clock.nowUs()).toBe(10_000);
   });
 
   it('answers tick-done only after the I2C requests started in the tick have been answered', async () => {

@@ -12,8 +12,19 @@ export interface BackoffOptions {
   jitter?: number;
   /** Upper bound, milliseconds. Default 30000. */
   maxMs?: number;
-  /** Source of randomness in [0, 1); tests pass a fixed one. Default Math.random. */
+  /** Source of randomness in [0, 1); tests pass a fixed one. Default: {@link useBackoffRandom}'s, else Math.random. */
   random?: () => number;
+}
+
+let defaultRandom: () => number = Math.random;
+
+/**
+ * The randomness of every backoff made without its own `random` (this thread's). The simulator
+ * gives a generator seeded from the scenario, so a device's reconnection delays, and with them
+ * the whole run, repeat exactly.
+ */
+export function useBackoffRandom(random: () => number): void {
+  defaultRandom = random;
 }
 
 export class Backoff {
@@ -29,7 +40,7 @@ export class Backoff {
     this.multiplier = options.multiplier ?? 1.6;
     this.jitter = options.jitter ?? 0.2;
     this.maxMs = options.maxMs ?? 30_000;
-    this.random = options.random ?? Math.random;
+    this.random = options.random ?? (() => defaultRandom());
     if (!(this.initialMs > 0) || !(this.multiplier >= 1) || !(this.maxMs >= this.initialMs)) {
       throw new RangeError('Backoff: need initialMs > 0, multiplier >= 1 and maxMs >= initialMs');
     }

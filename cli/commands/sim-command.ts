@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import createDebug from 'debug';
 import { ConfigError } from '../../config/config-error.js';
@@ -13,9 +14,18 @@ import { SimLinkClient } from '../../hal/transport/sim-link/sim-link-client.js';
 import { createSimHardware } from '../../simulator/devices/builtin-sim-devices.js';
 import { checkFaults } from '../../simulator/fault-injector.js';
 import type { SimReport } from '../../simulator/report.js';
-import { scenarioMissionOf, scenarioStartPose, type ScenarioScriptStep } from '../../simulator/scenario.js';
+import {
+  isBoardPath,
+  scenarioMissionOf,
+  scenarioStartPose,
+  type ScenarioRobot,
+  type ScenarioScriptStep,
+} from '../../simulator/scenario.js';
+import { loadGeofence } from '../../config/runtime-config-file.js';
 import type { MainToWorld, WorldToMain, WorldWorkerData } from '../../simulator/world-thread-protocol.js';
+import { useBackoffRandom } from '../../time/backoff.js';
 import { VirtualClock } from '../../time/virtual-clock.js';
+import { seededRandom } from '../../simulator/world/seeded-random.js';
 import { loadBoard, loadParams, loadScenario } from '../config-sources.js';
 import { printDeviceHealth } from '../device-health-printer.js';
 import { openPtyPairs } from '../pty-pairs.js';
@@ -56,8 +66,9 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
       `this version runs one robot per scenario (found ${scenario.robots.length})`,
     );
   }
-  const spec = scenario.robots[0]!;
-  const board = loadBoard(options.board ?? spec.board);
+  const spec = withConfigGeofence(scenario.robots[0]!, scenarioFile, options.config);
+  scenario.robots[0] = spec;
+  const board = loadBoard(options.board ?? scenarioBoardRef(spec.board, scenarioFile));
   const params = loadParams(board, options.config);
   // Bytes through pseudo-terminals flow in real time, outside the lock step: keep the clock real by default.
   const speed = options.speed ?? (options.headless && !options.pty ? 0 : 1);
@@ -68,9 +79,13 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
     bus.kind === 'serial' && board.board.devices.some((d) => d.enabled && d.bus === bus.id) ? [bus.path] : [],
   );
   const ptys = options.pty ? await openPtyPairs(serialPaths) : null;
+  // Reconnection jitter from the scenario's seed, so that a run repeats exactly.
+  useBackoffRandom(seededRandom(scenario.seed + 1));
   const channel = new MessageChannel();
   const clock = new VirtualClock(0);
-  const link = new SimLinkClient(channel.port1 as unknown as LinkPort<WorldToRobot, RobotToWorld>, clock);
+  const link = new SimLinkClient(channel.port1 as unknown as LinkPort<WorldToRobot, RobotToWorld>, clock, {
+    waitForTickHandler: true,
+  });
   checkFaults(spec.faults, createSimHardware(board.board, board.file).byId, scenarioFile, 0);
   const workerData: WorldWorkerData = {
     scenario,
@@ -187,6 +202,30 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
     `sim ${report.simTimeS} s in ${report.wallTimeS} s wall (${report.realTimeFactor}x real time)${reportText}\n`,
   );
   return EXIT_OK;
+}
+
+/**
+ * The robot's geofence: the scenario's, or the `--config` file's when the scenario gives none.
+ * Both at once is refused (ConfigError, exit 2): two fences for one site would leave it unclear
+ * which one the robot keeps to. The world measures breaches against the same fence.
+ */
+function withConfigGeofence(spec: ScenarioRobot, scenarioFile: string, configFile: string | undefined): ScenarioRobot {
+  const fromConfig = configFile === undefined ? null : loadGeofence(configFile);
+  if (!fromConfig) return spec;
+  if (spec.geofence) {
+    throw new ConfigError(
+      configFile!,
+      'geofence',
+      `the scenario ${scenarioFile} gives robot ${spec.id} a geofence too (robots[0].geofence): give the fence in one of them`,
+    );
+  }
+  return { ...spec, geofence: fromConfig.map(({ xM, yM }): [number, number] => [xM, yM]) };
+}
+
+/** A scenario's board: a shipped board's name as it is, a relative path taken from the scenario file's folder. */
+function scenarioBoardRef(ref: string, scenarioFile: string): string {
+  if (!isBoardPath(ref) || isAbsolute(ref) || !existsSync(scenarioFile)) return ref;
+  return join(dirname(scenarioFile), ref);
 }
 
 /**

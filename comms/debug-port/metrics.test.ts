@@ -24,6 +24,7 @@ function sampleStatus(): RuntimeStatus {
       reason: 'obstacle at 0.85 m',
       lastTrip: { rule: 'obstacle-near', reason: 'obstacle at 0.85 m', atUs: 12_400_000 },
       trips: 3,
+      braking: { assumedMps2: 0.7, observedMps2: 0.62, usedMps2: 0.62, stopsMeasured: 2 },
     },
     loop: { rateHz: 100, ticks: 1250, lastDurationUs: 90, maxDurationUs: 700, latenessP99Us: 1_200, deadlineMisses: 2 },
     devices: [
@@ -150,6 +151,7 @@ describe('renderMetrics', () => {
       'spinal_status_age_seconds',
       'spinal_reflex_trips_total',
       'spinal_reflex_state',
+      'spinal_reflex_braking_decel_mps2',
       'spinal_loop_ticks_total',
       'spinal_loop_deadline_misses_total',
       'spinal_loop_lateness_p99_seconds',
@@ -171,6 +173,8 @@ describe('renderMetrics', () => {
     expect(sample(parsed, 'spinal_up')).toBe(1);
     expect(sample(parsed, 'spinal_status_age_seconds')).toBe(0.25);
     expect(sample(parsed, 'spinal_reflex_trips_total')).toBe(3);
+    expect(sample(parsed, 'spinal_reflex_braking_decel_mps2', { kind: 'observed' })).toBe(0.62);
+    expect(sample(parsed, 'spinal_reflex_braking_decel_mps2', { kind: 'used' })).toBe(0.62);
     expect(sample(parsed, 'spinal_loop_ticks_total')).toBe(1250);
     expect(sample(parsed, 'spinal_loop_deadline_misses_total')).toBe(2);
     expect(sample(parsed, 'spinal_loop_lateness_p99_seconds')).toBe(0.0012);

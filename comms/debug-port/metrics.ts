@@ -91,6 +91,20 @@ function statusFamilies(snapshot: StatusSnapshot): Family[] {
       samples: REFLEX_STATES.map((state) => ({ labels: { state }, value: state === reflex.state ? 1 : 0 })),
     },
     {
+      name: 'spinal_reflex_braking_decel_mps2',
+      help: 'Deceleration the stopping model assumes, the one the wheel encoders measured during real stops, and the one in use (the smaller), m/s².',
+      type: 'gauge',
+      samples: reflex.braking
+        ? [
+            { labels: { kind: 'assumed' }, value: reflex.braking.assumedMps2 },
+            ...(reflex.braking.observedMps2 === null
+              ? []
+              : [{ labels: { kind: 'observed' }, value: reflex.braking.observedMps2 }]),
+            { labels: { kind: 'used' }, value: reflex.braking.usedMps2 },
+          ]
+        : [],
+    },
+    {
       name: 'spinal_loop_ticks_total',
       help: 'Reflex loop iterations since start.',
       type: 'counter',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseScenarioText } from '../scenario.js';
-import { CollisionMonitor } from './collision-monitor.js';
+import { CollisionMonitor, distanceOutsideFence } from './collision-monitor.js';
 import { footprintPolygon } from './geometry.js';
 import { WorldMap } from './world-map.js';
 
@@ -118,5 +118,34 @@ describe('CollisionMonitor', () => {
     monitor.update(1, at(1, 1.5), []);
     monitor.update(2, at(1, 1.5), [peer]);
     expect(monitor.collisions).toBe(2);
+  });
+});
+
+describe('CollisionMonitor: what each contact was', () => {
+  it('records the true pose and speed of each contact, and when the smallest clearance was seen', () => {
+    const monitor = new CollisionMonitor(map);
+    monitor.update(1, at(2, 1.5), [], { pose: { xM: 2, yM: 1.5, yawRad: 0 }, speedMps: 0.2 });
+    // The box's south face is at y = 2.3; the footprint's north edge at y + 0.12.
+    monitor.update(2, at(2, 2.18), [], { pose: { xM: 2, yM: 2.18, yawRad: 0 }, speedMps: 0.31 });
+    monitor.update(3, at(2, 1.5), [], { pose: { xM: 2, yM: 1.5, yawRad: 0 }, speedMps: -0.1 });
+    expect(monitor.collisionEvents).toEqual([
+      { simTimeS: 2, withWhat: 'obstacle', pose: { xM: 2, yM: 2.18, yawRad: 0 }, speedMps: 0.31 },
+    ]);
+    expect(monitor.minClearanceM).toBe(0);
+    expect(monitor.minClearanceAtS).toBe(2);
+  });
+});
+
+describe('distanceOutsideFence', () => {
+  const fence = [
+    { xM: 0, yM: 0 },
+    { xM: 4, yM: 0 },
+    { xM: 4, yM: 3 },
+    { xM: 0, yM: 3 },
+  ];
+  it('is 0 with the footprint inside, and the farthest corner beyond the fence otherwise', () => {
+    expect(distanceOutsideFence(at(2, 1.5), fence)).toBe(0);
+    // Centre 0.05 m beyond the east edge: the front corners are 0.2 m out.
+    expect(distanceOutsideFence(at(4.05, 1.5), fence)).toBeCloseTo(0.2, 9);
   });
 });

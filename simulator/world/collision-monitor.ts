@@ -1,5 +1,12 @@
 import createDebug from 'debug';
-import { polygonPolygonDistance, type Polygon } from './geometry.js';
+import type { Pose2D } from '../../messages/geometry.js';
+import {
+  polygonEdges,
+  pointInPolygon,
+  pointSegmentDistance,
+  polygonPolygonDistance,
+  type Polygon,
+} from './geometry.js';
 import type { WorldMap } from './world-map.js';
 
 const log = createDebug('spinal:sim:collision');
@@ -12,6 +19,16 @@ export interface CollisionEvent {
   /** Sim time of the first update that saw the contact, seconds. */
   simTimeS: number;
   withWhat: ContactTarget;
+  /** The robot's true pose then (absent when the update was given none). */
+  pose?: Pose2D;
+  /** The robot's true forward speed then, m/s (absent when the update was given none). */
+  speedMps?: number;
+}
+
+/** The robot's true motion at an update, for the collision events. */
+export interface RobotTruth {
+  pose: Pose2D;
+  speedMps: number;
 }
 
 /** Another robot's footprint at this instant. */
@@ -49,6 +66,7 @@ export class CollisionMonitor {
   private readonly touching = new Set<ContactTarget>();
   private readonly events: CollisionEvent[] = [];
   private minClearance = Infinity;
+  private minClearanceAt = NaN;
   private lastClearance = Infinity;
 
   constructor(
@@ -65,7 +83,12 @@ export class CollisionMonitor {
    * Measures the footprint at `simTimeS` against walls, obstacles and the other robots' footprints.
    * Returns the clearance now, metres (0 when touching, `Infinity` in an empty world).
    */
-  update(simTimeS: number, footprint: Polygon, otherRobots: readonly OtherRobotFootprint[] = []): number {
+  update(
+    simTimeS: number,
+    footprint: Polygon,
+    otherRobots: readonly OtherRobotFootprint[] = [],
+    truth?: RobotTruth,
+  ): number {
     const { wallM, obstacleM } = this.map.clearances(footprint);
     const distances: Array<[ContactTarget, number]> = [
       ['wall', wallM],
@@ -81,7 +104,7 @@ export class CollisionMonitor {
         if (distanceM > this.releaseM) this.touching.delete(target);
       } else if (distanceM <= this.contactM) {
         this.touching.add(target);
-        this.events.push({ simTimeS, withWhat: target });
+        this.events.push(truth ? { simTimeS, withWhat: target, ...truth } : { simTimeS, withWhat: target });
         log('%s: collision with %s at %d s', this.robotId, target, simTimeS);
       }
     }
@@ -90,8 +113,16 @@ export class CollisionMonitor {
         this.touching.delete(target);
     }
     this.lastClearance = clearance;
-    this.minClearance = Math.min(this.minClearance, clearance);
+    if (clearance < this.minClearance) {
+      this.minClearance = clearance;
+      this.minClearanceAt = simTimeS;
+    }
     return clearance;
+  }
+
+  /** Sim time of the update that saw the smallest clearance (the first such), seconds; NaN before any finite clearance. */
+  get minClearanceAtS(): number {
+    return this.minClearanceAt;
   }
 
   /** Smallest clearance seen by any update, metres; `Infinity` before the first. */
@@ -118,4 +149,20 @@ export class CollisionMonitor {
   touchingNow(): ContactTarget[] {
     return [...this.touching];
   }
+}
+
+/**
+ * How far the footprint reaches outside a fence polygon, metres: the largest distance from the
+ * fence of a footprint corner outside it (0 when the whole footprint is inside). A convex
+ * footprint's farthest point outside a polygon is one of its corners.
+ */
+export function distanceOutsideFence(footprint: Polygon, fence: Polygon): number {
+  let worst = 0;
+  for (const corner of footprint) {
+    if (pointInPolygon(corner, fence)) continue;
+    let nearest = Infinity;
+    for (const edge of polygonEdges(fence)) nearest = Math.min(nearest, pointSegmentDistance(corner, edge));
+    worst = Math.max(worst, nearest);
+  }
+  return worst;
 }

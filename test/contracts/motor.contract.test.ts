@@ -184,6 +184,9 @@ describe('MotorDriverDevice contract', () => {
           expect(board.output(name).mode).toBe('drive');
           await run(driver.channel(name).brake());
           expect(board.output(name)).toEqual({ duty: 0, mode: c.brakeMode });
+          // What the driver declares its stop to be is what the simulated bridge does.
+          expect(driver.stopBehaviour().kind).toBe(c.brakeMode === 'brake' ? 'active-brake' : 'coast');
+          expect(driver.stopBehaviour().reference).toMatch(/datasheet|manual/);
 
           await run(driver.channel(name).setDuty(-0.5));
           expect(board.output(name).mode).toBe('drive');

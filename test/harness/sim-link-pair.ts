@@ -36,6 +36,8 @@ export interface SimLinkPairOptions {
   startUs?: number;
   /** Robot id the server reports. Default `robot-1`. */
   robotId?: string;
+  /** The client holds the world's first tick until a tick handler is set (as `spinal sim` does). Default false. */
+  waitForTickHandler?: boolean;
 }
 
 /**
@@ -64,7 +66,9 @@ export class SimLinkPair {
     this.worldPort = port2;
     this.simTimeUs = options.startUs ?? 0;
     this.clock = new VirtualClock(this.simTimeUs);
-    this.client = new SimLinkClient(port1 as LinkPort<WorldToRobot, RobotToWorld>, this.clock);
+    this.client = new SimLinkClient(port1 as LinkPort<WorldToRobot, RobotToWorld>, this.clock, {
+      waitForTickHandler: options.waitForTickHandler ?? false,
+    });
     this.server = new RobotLinkServer(
       options.robotId ?? 'robot-1',
       port2 as LinkPort<RobotToWorld, WorldToRobot>,

@@ -9,7 +9,8 @@ import type { GpioLevel, GpioLine } from '../../transport/gpio/api.js';
 import type { PwmBackend, PwmChannel, PwmChannelSpec } from '../../transport/pwm/api.js';
 import { SoftwarePwmBackend } from '../../transport/pwm/software-pwm-backend.js';
 import { TransportError } from '../../transport/transport-error.js';
-import type { MotorChannel, MotorDriverDevice } from '../api.js';
+import type { MotorChannel, MotorDriverDevice, MotorStopBehaviour } from '../api.js';
+import { L298_FAST_STOP, TB6612_SHORT_BRAKE } from '../stop-behaviours.js';
 import { BridgeCommandQueue } from '../bridge-command-queue.js';
 import { L298N_PIN_NAMES, TB6612FNG_PIN_NAMES, bridgeInputs, resolveWiring } from './codec.js';
 import type { BridgeLines, HBridgeCommand, HBridgeInputs, HBridgePinNames } from './codec.js';
@@ -162,6 +163,10 @@ export class GpioHBridge implements MotorDriverDevice {
   /** Puts every bridge in `stopMode` (brake by default); one bridge's failure does not keep the other from stopping. */
   stopAll(): Promise<void> {
     return this.queue.command(this.channelNames(), this.stopCommand, false);
+  }
+
+  stopBehaviour(): MotorStopBehaviour {
+    return this.compatible === 'st,l298n' ? L298_FAST_STOP : TB6612_SHORT_BRAKE;
   }
 
   /** Resolves once the first start attempt is over, whatever its outcome: see `health()`. Never rejects. */

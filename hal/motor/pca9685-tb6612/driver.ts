@@ -8,7 +8,8 @@ import type { DeviceCreateContext, DeviceModel } from '../../registry.js';
 import { checkI2cAddress } from '../../transport/i2c/api.js';
 import type { I2cBus } from '../../transport/i2c/api.js';
 import { TransportError } from '../../transport/transport-error.js';
-import type { MotorChannel, MotorDriverDevice } from '../api.js';
+import type { MotorChannel, MotorDriverDevice, MotorStopBehaviour } from '../api.js';
+import { TB6612_SHORT_BRAKE } from '../stop-behaviours.js';
 import { BridgeCommandQueue } from '../bridge-command-queue.js';
 import type { BridgeJob } from '../bridge-command-queue.js';
 import {
@@ -127,6 +128,10 @@ export class Pca9685MotorHat implements MotorDriverDevice {
   /** Puts every motor in `stopMode` (brake by default); one motor's failure does not keep the others from stopping. */
   stopAll(): Promise<void> {
     return this.queue.command(this.motors, this.stopCommand, false);
+  }
+
+  stopBehaviour(): MotorStopBehaviour {
+    return TB6612_SHORT_BRAKE;
   }
 
   /** Resolves once the first start attempt is over, whatever its outcome: see `health()`. Never rejects. */

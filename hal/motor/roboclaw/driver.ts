@@ -11,7 +11,8 @@ import type { DeviceCreateContext, DeviceModel } from '../../registry.js';
 import { ResilientSerialPort } from '../../transport/serial/resilient-serial-port.js';
 import { TransportError } from '../../transport/transport-error.js';
 import { checkDuty } from '../api.js';
-import type { MotorChannel, MotorDriverDevice } from '../api.js';
+import type { MotorChannel, MotorDriverDevice, MotorStopBehaviour } from '../api.js';
+import { ROBOCLAW_DUTY_ZERO } from '../stop-behaviours.js';
 import {
   RoboclawReplyDecoder,
   commandCode,
@@ -240,6 +241,11 @@ class RoboclawMotorController implements RoboclawDevice {
   /** Duty 0 on both channels, in one packet (command 34). */
   stopAll(): Promise<void> {
     return this.commandMotors(CHANNELS, 'duty', 0);
+  }
+
+  /** Duty 0 coasts: the RoboClaw has no brake command (see {@link ROBOCLAW_DUTY_ZERO}). */
+  stopBehaviour(): MotorStopBehaviour {
+    return ROBOCLAW_DUTY_ZERO;
   }
 
   encoderChannelNames(): string[] {

@@ -28,18 +28,32 @@ export class SimLinkClient {
   private readonly serialData = new Map<string, (msg: SerialData) => void>();
   private readonly serialClosed = new Map<string, (msg: SerialClosed) => void>();
   private readonly gpioEdges = new Map<string, (msg: GpioEdgeEvent) => void>();
-  private tickHandler: (tick: Tick) => Promise<void> = async () => undefined;
+  private tickHandler: ((tick: Tick) => Promise<void>) | null;
+  /** Called once no request is in flight. */
+  private drainWaiters: Array<() => void> = [];
+  /** A tick that came before the handler was set, when ticks wait for it. */
+  private heldTick: Tick | null = null;
 
+  /**
+   * `waitForTickHandler`: hold the world's first tick (and so its clock) until {@link onTick} is
+   * called, so that everything the robot does while starting up happens at sim time 0 whatever
+   * the start-up costs in wall time. Default false: ticks are answered as soon as the robot is idle.
+   */
   constructor(
     private readonly port: LinkPort<WorldToRobot, RobotToWorld>,
     private readonly clock: VirtualClock,
+    options: { waitForTickHandler?: boolean } = {},
   ) {
+    this.tickHandler = options.waitForTickHandler ? null : async () => undefined;
     port.on('message', (message) => this.receive(message));
   }
 
   /** What runs at every tick before `tick-done` goes back (the robot's lock-step work). */
   onTick(handler: (tick: Tick) => Promise<void>): void {
     this.tickHandler = handler;
+    const held = this.heldTick;
+    this.heldTick = null;
+    if (held) this.runTick(held, handler);
   }
 
   /** Sends a request that the world answers with `reply`; rejects with a TransportError. */
@@ -80,13 +94,25 @@ export class SimLinkClient {
     return this.pending.size;
   }
 
-  /** Resolves once no request is in flight and the callbacks they triggered have run. */
+  /**
+   * Resolves once no request is in flight and the callbacks they triggered have run. It waits for
+   * the world's answers however long they take (the world answers requests at any time), so a
+   * tick is never answered with a request still on its way: a loaded machine changes nothing.
+   */
   async settled(): Promise<void> {
-    for (let rounds = 0; rounds < 1_000; rounds++) {
+    for (;;) {
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (this.pending.size === 0) return;
+      await new Promise<void>((resolve) => this.drainWaiters.push(resolve));
     }
-    log('still %d requests in flight after 1000 rounds; answering the tick anyway', this.pending.size);
+  }
+
+  private runTick(tick: Tick, handler: (tick: Tick) => Promise<void>): void {
+    this.clock.advanceTo(tick.simTimeUs);
+    void handler(tick)
+      .catch((error: unknown) => log('tick handler failed: %O', error))
+      .then(() => this.settled())
+      .then(() => this.port.postMessage({ t: 'tick-done', seq: tick.seq }));
   }
 
   private receive(message: WorldToRobot): void {
@@ -97,6 +123,11 @@ export class SimLinkClient {
         this.pending.delete(message.reqId);
         if (message.ok) waiter.resolve(message);
         else waiter.reject(new TransportError(message.code as TransportErrorCode, message.message));
+        if (this.pending.size === 0 && this.drainWaiters.length > 0) {
+          const waiters = this.drainWaiters;
+          this.drainWaiters = [];
+          for (const resolve of waiters) resolve();
+        }
         return;
       }
       case 'serial-data':
@@ -112,11 +143,8 @@ export class SimLinkClient {
         this.gpioEdges.get(`${message.chipLabel}:${message.line}`)?.(message);
         return;
       case 'tick':
-        this.clock.advanceTo(message.simTimeUs);
-        void this.tickHandler(message)
-          .catch((error: unknown) => log('tick handler failed: %O', error))
-          .then(() => this.settled())
-          .then(() => this.port.postMessage({ t: 'tick-done', seq: message.seq }));
+        if (this.tickHandler) this.runTick(message, this.tickHandler);
+        else this.heldTick = message;
         return;
       default:
         log('dropped an unknown message from the world: %O', message);
