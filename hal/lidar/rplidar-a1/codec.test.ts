@@ -10,7 +10,14 @@ import {
   RplidarRequestDecoder,
   RplidarResponseDecoder,
   RplidarSendMode,
+  RplidarConfType,
+  decodeRplidarConfValue,
+  encodeRplidarConfAnswer,
+  encodeRplidarConfRequestPayload,
   encodeRplidarDescriptor,
+  encodeRplidarExpressScanPayload,
+  encodeRplidarSampleRate,
+  parseRplidarConfRequestPayload,
   encodeRplidarDeviceInfo,
   encodeRplidarHealth,
   encodeRplidarRequest,
@@ -95,12 +102,24 @@ function referenceNode(quality: number, start: boolean, angleQ6: number, distanc
 }
 
 /** Bytes each kind of response takes on the wire. */
-const RESPONSE_BYTES: Record<RplidarResponse['kind'], number> = {
-  descriptor: RPLIDAR_DESCRIPTOR_LENGTH,
-  health: RPLIDAR_HEALTH_LENGTH,
-  info: RPLIDAR_INFO_LENGTH,
-  node: RPLIDAR_NODE_LENGTH,
-};
+function responseBytes(response: RplidarResponse): number {
+  switch (response.kind) {
+    case 'descriptor':
+      return RPLIDAR_DESCRIPTOR_LENGTH;
+    case 'health':
+      return RPLIDAR_HEALTH_LENGTH;
+    case 'info':
+      return RPLIDAR_INFO_LENGTH;
+    case 'node':
+      return RPLIDAR_NODE_LENGTH;
+    case 'sample-rate':
+      return 4;
+    case 'conf':
+      return 4 + response.conf.value.length;
+    case 'capsule':
+      return 84;
+  }
+}
 
 function decodeInPieces(stream: Uint8Array, cuts: number[]): RplidarResponse[] {
   const decoder = new RplidarResponseDecoder();
@@ -152,6 +171,120 @@ describe('requests', () => {
       { command: 0x84, payload: Uint8Array.of(7) },
     ]);
     expect(decoder.counters()).toEqual({ requests: 3, badChecksums: 1, droppedBytes: 2 + bad.length });
+  });
+});
+
+/*
+ * The requests and answers of the configuration commands, written out from the Interface
+ * Protocol's GET_SAMPLERATE and GET_LIDAR_CONF sections (payload: u32 type, then the u16 scan
+ * mode id for per-mode types; answer type 0x20 with the type echoed) and the FORCE_SCAN request.
+ */
+const GET_SAMPLERATE_REQUEST = hex('A5 59');
+const FORCE_SCAN_REQUEST = hex('A5 21');
+/** GET_LIDAR_CONF SCAN_MODE_COUNT (0x70): A5 ^ 84 ^ 04 ^ 70 = 0x55. */
+const CONF_COUNT_REQUEST = hex('A5 84 04 70 00 00 00 55');
+/** GET_LIDAR_CONF ANS_TYPE (0x75) of mode 1: A5 ^ 84 ^ 06 ^ 75 ^ 01 = 0x53. */
+const CONF_ANS_TYPE_MODE1_REQUEST = hex('A5 84 06 75 00 00 00 01 00 53');
+/** GET_SAMPLERATE answer: descriptor length 4, type 0x15; Tstandard 508 µs (0x01FC), Texpress 254 µs (0xFE). */
+const SAMPLE_RATE_ANSWER = hex('A5 5A 04 00 00 00 15 FC 01 FE 00');
+/** GET_LIDAR_CONF SCAN_MODE_COUNT answer: length 6, type 0x20; type 0x70 echoed, count 2. */
+const CONF_COUNT_ANSWER = hex('A5 5A 06 00 00 00 20 70 00 00 00 02 00');
+/** US_PER_SAMPLE answer: 250 µs in Q8 = 64000 = 0x0000FA00. */
+const CONF_US_PER_SAMPLE_ANSWER = hex('A5 5A 08 00 00 00 20 71 00 00 00 00 FA 00 00');
+/** MAX_DISTANCE answer: 12 m in Q8 = 3072 = 0x0C00. */
+const CONF_MAX_DISTANCE_ANSWER = hex('A5 5A 08 00 00 00 20 74 00 00 00 00 0C 00 00');
+/** ANS_TYPE answer: 0x82, the express capsules. */
+const CONF_ANS_TYPE_ANSWER = hex('A5 5A 05 00 00 00 20 75 00 00 00 82');
+/** TYPICAL answer: mode 1. */
+const CONF_TYPICAL_ANSWER = hex('A5 5A 06 00 00 00 20 7C 00 00 00 01 00');
+/** NAME answer: "Express" and its NUL, length 4 + 8 = 12. */
+const CONF_NAME_ANSWER = hex('A5 5A 0C 00 00 00 20 7F 00 00 00 45 78 70 72 65 73 73 00');
+
+describe('configuration requests and answers', () => {
+  it('encodes the requests as the document prints them', () => {
+    expect(encodeRplidarRequest(RplidarCommand.GET_SAMPLERATE)).toEqual(GET_SAMPLERATE_REQUEST);
+    expect(encodeRplidarRequest(RplidarCommand.FORCE_SCAN)).toEqual(FORCE_SCAN_REQUEST);
+    expect(
+      encodeRplidarRequest(
+        RplidarCommand.GET_LIDAR_CONF,
+        encodeRplidarConfRequestPayload(RplidarConfType.SCAN_MODE_COUNT),
+      ),
+    ).toEqual(CONF_COUNT_REQUEST);
+    expect(
+      encodeRplidarRequest(RplidarCommand.GET_LIDAR_CONF, encodeRplidarConfRequestPayload(RplidarConfType.ANS_TYPE, 1)),
+    ).toEqual(CONF_ANS_TYPE_MODE1_REQUEST);
+    expect(encodeRplidarRequest(RplidarCommand.EXPRESS_SCAN, encodeRplidarExpressScanPayload())).toEqual(
+      hex('A5 82 05 00 00 00 00 00 22'),
+    );
+  });
+
+  it('reads the type and mode of a configuration request on the sensor side', () => {
+    const [count, ansType] = new RplidarRequestDecoder().push(
+      concat([CONF_COUNT_REQUEST, CONF_ANS_TYPE_MODE1_REQUEST]),
+    );
+    expect(parseRplidarConfRequestPayload(count!.payload)).toEqual({ type: 0x70, modeId: 0 });
+    expect(parseRplidarConfRequestPayload(ansType!.payload)).toEqual({ type: 0x75, modeId: 1 });
+    // Slamtec's SDK 1.x sends the type with 32 reserved bytes: the mode id is their first two.
+    const padded = new Uint8Array(36);
+    padded.set([0x71, 0, 0, 0, 1, 0]);
+    expect(parseRplidarConfRequestPayload(padded)).toEqual({ type: 0x71, modeId: 1 });
+    expect(parseRplidarConfRequestPayload(Uint8Array.of(0x70))).toBeUndefined();
+  });
+
+  it('decodes the answers, and reads each value in its format', () => {
+    const decoder = new RplidarResponseDecoder();
+    const answers = [
+      CONF_COUNT_ANSWER,
+      CONF_US_PER_SAMPLE_ANSWER,
+      CONF_MAX_DISTANCE_ANSWER,
+      CONF_ANS_TYPE_ANSWER,
+      CONF_TYPICAL_ANSWER,
+      CONF_NAME_ANSWER,
+    ];
+    const values = answers.map((bytes) => {
+      const out = decoder.push(bytes);
+      expect(out).toHaveLength(2);
+      const conf = out[1]!;
+      if (conf.kind !== 'conf') throw new Error(`expected a configuration answer, got ${conf.kind}`);
+      return [conf.conf.type, decodeRplidarConfValue(conf.conf)];
+    });
+    expect(values).toEqual([
+      [0x70, 2],
+      [0x71, 250],
+      [0x74, 12],
+      [0x75, 0x82],
+      [0x7c, 1],
+      [0x7f, 'Express'],
+    ]);
+    expect(decoder.push(SAMPLE_RATE_ANSWER)[1]).toEqual({
+      kind: 'sample-rate',
+      sampleRate: { standardUs: 508, expressUs: 254 },
+    });
+    expect(decoder.counters()).toMatchObject({ responses: 7, badDescriptors: 0, droppedBytes: 0 });
+  });
+
+  it('encodes the answers as the document prints them', () => {
+    const withDescriptor = (data: Uint8Array, dataType: number): Uint8Array =>
+      concat([encodeRplidarDescriptor({ length: data.length, sendMode: RplidarSendMode.SINGLE, dataType }), data]);
+    const conf = (type: number, value: number | string): Uint8Array =>
+      withDescriptor(encodeRplidarConfAnswer(type, value), RplidarDataType.LIDAR_CONF);
+    expect(conf(RplidarConfType.SCAN_MODE_COUNT, 2)).toEqual(CONF_COUNT_ANSWER);
+    expect(conf(RplidarConfType.US_PER_SAMPLE, 250)).toEqual(CONF_US_PER_SAMPLE_ANSWER);
+    expect(conf(RplidarConfType.MAX_DISTANCE, 12)).toEqual(CONF_MAX_DISTANCE_ANSWER);
+    expect(conf(RplidarConfType.ANS_TYPE, 0x82)).toEqual(CONF_ANS_TYPE_ANSWER);
+    expect(conf(RplidarConfType.TYPICAL, 1)).toEqual(CONF_TYPICAL_ANSWER);
+    expect(conf(RplidarConfType.NAME, 'Express')).toEqual(CONF_NAME_ANSWER);
+    expect(
+      withDescriptor(encodeRplidarSampleRate({ standardUs: 508, expressUs: 254 }), RplidarDataType.SAMPLE_RATE),
+    ).toEqual(SAMPLE_RATE_ANSWER);
+  });
+
+  it('takes a configuration answer too short for its value as garbage-free but valueless', () => {
+    expect(decodeRplidarConfValue({ type: RplidarConfType.US_PER_SAMPLE, value: Uint8Array.of(1, 2) })).toBeUndefined();
+    // A descriptor claiming a 4-byte answer (the type alone) is not one the decoder accepts.
+    const decoder = new RplidarResponseDecoder();
+    expect(decoder.push(hex('A5 5A 04 00 00 00 20 70 00 00 00'))).toEqual([]);
+    expect(decoder.counters().badDescriptors).toBe(1);
   });
 });
 
@@ -283,6 +416,8 @@ describe('RplidarResponseDecoder', () => {
       responses: 1,
       nodes: 0,
       badNodes: 0,
+      capsules: 0,
+      badCapsules: 0,
       droppedBytes: banner.length + 5,
     });
   });
@@ -388,7 +523,7 @@ describe('RplidarResponseDecoder', () => {
             let total = 0;
             let decodedBytes = 0;
             for (const chunk of all) {
-              for (const response of decoder.push(chunk)) decodedBytes += RESPONSE_BYTES[response.kind];
+              for (const response of decoder.push(chunk)) decodedBytes += responseBytes(response);
               total += chunk.length;
             }
             expect(decodedBytes + decoder.counters().droppedBytes + decoder.pendingBytes()).toBe(total);
