@@ -201,6 +201,7 @@ export class RobotRuntime {
         kind: d.kind,
         health: d.health(),
         counters: d.counters(),
+        ...(d.details ? { details: d.details() } : {}),
       })),
     };
   }
