@@ -17,11 +17,14 @@ export interface ModemLineChannel {
 }
 
 /**
- * Connects to the modem-line socket at `path`, retrying for up to 3 s while it does not exist or
- * refuses (the simulator may still be starting), then tells it the lines as a freshly opened
+ * Connects to the modem-line socket at `path`, retrying for up to `patienceMs` (default 3 s)
+ * while it does not exist or refuses (the simulator may still be starting), then tells it the lines as a freshly opened
  * port has them (DTR and RTS asserted). Rejects with a TransportError (EIO) naming the socket.
  */
-export async function openModemLineChannel(path: string): Promise<ModemLineChannel> {
+export async function openModemLineChannel(
+  path: string,
+  patienceMs: number = CONNECT_PATIENCE_MS,
+): Promise<ModemLineChannel> {
   const startedMs = Date.now();
   for (;;) {
     try {
@@ -30,7 +33,7 @@ export async function openModemLineChannel(path: string): Promise<ModemLineChann
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       const retryable = code === 'ENOENT' || code === 'ECONNREFUSED';
-      if (!retryable || Date.now() - startedMs >= CONNECT_PATIENCE_MS) {
+      if (!retryable || Date.now() - startedMs >= patienceMs) {
         throw new TransportError(
           'EIO',
           `the modem-line channel ${path} is not reachable (${(error as Error).message}): DTR and RTS cannot be set`,
