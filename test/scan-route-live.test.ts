@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startCli } from './harness/run-cli.js';
+import { startCli, waitForDebugPort } from './harness/run-cli.js';
 
 /**
  * GIVEN a robot standing still at (1, 1), facing +x, in a 4 m × 3 m room: walls 1 m behind, 3 m
@@ -47,18 +47,7 @@ describe('GET /api/v1/scan while `spinal sim` runs', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'spinal-scan-test-')), 'scan-room.yaml');
     writeFileSync(file, SCENARIO);
     const child = startCli(['sim', '--scenario', file, '--speed', '1']);
-    let stderr = '';
-    const address = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no debug port announced: ${stderr}`)), 30_000);
-      child.stderr?.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-        const match = /debug port: http:\/\/([^/\s]+)\//.exec(stderr);
-        if (match) {
-          clearTimeout(timer);
-          resolve(match[1]!);
-        }
-      });
-    });
+    const { address, stderr } = await waitForDebugPort(child);
     try {
       // The first revolution may be cut short (100 ms) while the turn rate is not measured yet.
       let response = await fetch(`http://${address}/api/v1/scan`);
@@ -68,7 +57,7 @@ describe('GET /api/v1/scan while `spinal sim` runs', () => {
         response = await fetch(`http://${address}/api/v1/scan`);
         scan = (await response.json()) as ScanBody;
       }
-      expect(response.status, stderr).toBe(200);
+      expect(response.status, stderr()).toBe(200);
       expect(scan).toMatchObject({ deviceId: 'lidar', frame: 'robot' });
       expect(scan.stampUs).toBeGreaterThan(0);
       // One turn of the express scan: 4000 samples/s at 5.5 turns/s, about 727.

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { concatBytes, hex } from '../../../test/harness/bytes.js';
 import {
   RPLIDAR_DESCRIPTOR_LENGTH,
   RPLIDAR_HEALTH_LENGTH,
@@ -32,7 +33,6 @@ import {
  * Requests and descriptors are printed byte by byte in the document; nodes, health and info
  * packets are assembled here by hand from the field tables (the figure named next to each).
  */
-const hex = (text: string): Uint8Array => Uint8Array.from(text.split(' ').map((h) => parseInt(h, 16)));
 
 /** Figure 4-1 and the request figures: every request without payload is `A5 cmd`. */
 const STOP_REQUEST = hex('A5 25');
@@ -76,16 +76,6 @@ const HEALTH_GOOD = hex('00 00 00');
  * then the 16 serial-number bytes.
  */
 const INFO_A1M8 = hex('18 1D 01 07 A0 B1 C2 D3 E4 F5 06 17 28 39 4A 5B 6C 7D 8E 9F');
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
 
 /** A node packed bit by bit from the Figure 4-5 field table, independently of codec.ts. */
 function referenceNode(quality: number, start: boolean, angleQ6: number, distanceQ2: number): Uint8Array {
@@ -163,7 +153,7 @@ describe('requests', () => {
   it('decodes requests on the sensor side, dropping a payload request with a bad checksum', () => {
     const decoder = new RplidarRequestDecoder();
     const bad = hex('A5 82 05 00 00 00 00 00 23');
-    const stream = concat([hex('00 11'), STOP_REQUEST, bad, GET_HEALTH_REQUEST, hex('A5 84 01 07 27')]);
+    const stream = concatBytes([hex('00 11'), STOP_REQUEST, bad, GET_HEALTH_REQUEST, hex('A5 84 01 07 27')]);
     // A5 ^ 84 ^ 01 ^ 07 = 0x27
     expect(decoder.push(stream)).toEqual([
       { command: 0x25, payload: new Uint8Array(0) },
@@ -220,7 +210,7 @@ describe('configuration requests and answers', () => {
 
   it('reads the type and mode of a configuration request on the sensor side', () => {
     const [count, ansType] = new RplidarRequestDecoder().push(
-      concat([CONF_COUNT_REQUEST, CONF_ANS_TYPE_MODE1_REQUEST]),
+      concatBytes([CONF_COUNT_REQUEST, CONF_ANS_TYPE_MODE1_REQUEST]),
     );
     expect(parseRplidarConfRequestPayload(count!.payload)).toEqual({ type: 0x70, modeId: 0 });
     expect(parseRplidarConfRequestPayload(ansType!.payload)).toEqual({ type: 0x75, modeId: 1 });
@@ -265,7 +255,7 @@ describe('configuration requests and answers', () => {
 
   it('encodes the answers as the document prints them', () => {
     const withDescriptor = (data: Uint8Array, dataType: number): Uint8Array =>
-      concat([encodeRplidarDescriptor({ length: data.length, sendMode: RplidarSendMode.SINGLE, dataType }), data]);
+      concatBytes([encodeRplidarDescriptor({ length: data.length, sendMode: RplidarSendMode.SINGLE, dataType }), data]);
     const conf = (type: number, value: number | string): Uint8Array =>
       withDescriptor(encodeRplidarConfAnswer(type, value), RplidarDataType.LIDAR_CONF);
     expect(conf(RplidarConfType.SCAN_MODE_COUNT, 2)).toEqual(CONF_COUNT_ANSWER);
@@ -324,7 +314,7 @@ describe('encoders', () => {
   it('wrap, round and clamp node fields into their widths', () => {
     const [response] = new RplidarResponseDecoder()
       .push(
-        concat([
+        concatBytes([
           SCAN_DESCRIPTOR,
           encodeRplidarScanNode({ startFlag: false, quality: 99, angleDeg: -0.5, distanceMm: 20_000 }),
         ]),
@@ -340,11 +330,11 @@ describe('encoders', () => {
 describe('RplidarResponseDecoder', () => {
   it('decodes a health answer (descriptor, then 3 bytes) and goes back to hunting', () => {
     const decoder = new RplidarResponseDecoder();
-    expect(decoder.push(concat([HEALTH_DESCRIPTOR, HEALTH_WARNING]))).toEqual([
+    expect(decoder.push(concatBytes([HEALTH_DESCRIPTOR, HEALTH_WARNING]))).toEqual([
       { kind: 'descriptor', descriptor: { length: 3, sendMode: 0, dataType: 0x06 } },
       { kind: 'health', health: { status: 'warning', errorCode: 0x1234 } },
     ]);
-    expect(decoder.push(concat([HEALTH_DESCRIPTOR, hex('02 05 80')]))[1]).toEqual({
+    expect(decoder.push(concatBytes([HEALTH_DESCRIPTOR, hex('02 05 80')]))[1]).toEqual({
       kind: 'health',
       health: { status: 'error', errorCode: 0x8005 },
     });
@@ -352,7 +342,7 @@ describe('RplidarResponseDecoder', () => {
   });
 
   it('decodes a device info answer', () => {
-    const [, info] = new RplidarResponseDecoder().push(concat([INFO_DESCRIPTOR, INFO_A1M8]));
+    const [, info] = new RplidarResponseDecoder().push(concatBytes([INFO_DESCRIPTOR, INFO_A1M8]));
     expect(info).toEqual({
       kind: 'info',
       info: {
@@ -367,7 +357,7 @@ describe('RplidarResponseDecoder', () => {
 
   it('decodes scan nodes field by field, and keeps decoding nodes until a new request', () => {
     const decoder = new RplidarResponseDecoder();
-    const responses = decoder.push(concat([SCAN_DESCRIPTOR, NODE_START_90DEG, NODE_NO_RETURN, NODE_START_90DEG]));
+    const responses = decoder.push(concatBytes([SCAN_DESCRIPTOR, NODE_START_90DEG, NODE_NO_RETURN, NODE_START_90DEG]));
     expect(responses[0]).toEqual({ kind: 'descriptor', descriptor: { length: 5, sendMode: 1, dataType: 0x81 } });
     expect(nodesOf(responses)).toEqual([
       { startFlag: true, quality: 15, angleDeg: 90, distanceMm: 1000.25 },
@@ -378,7 +368,7 @@ describe('RplidarResponseDecoder', () => {
     // In a scan stream a health descriptor is not looked for: the host re-arms the decoder first.
     decoder.expectResponse();
     expect(decoder.inScanStream()).toBe(false);
-    expect(decoder.push(concat([HEALTH_DESCRIPTOR, HEALTH_GOOD]))[1]).toEqual({
+    expect(decoder.push(concatBytes([HEALTH_DESCRIPTOR, HEALTH_GOOD]))[1]).toEqual({
       kind: 'health',
       health: { status: 'good', errorCode: 0 },
     });
@@ -395,7 +385,7 @@ describe('RplidarResponseDecoder', () => {
           const node = { startFlag: start, quality, angleDeg: angleQ6 / 64, distanceMm: distanceQ2 / 4 };
           const bytes = referenceNode(quality, start, angleQ6, distanceQ2);
           expect(encodeRplidarScanNode(node)).toEqual(bytes);
-          expect(nodesOf(new RplidarResponseDecoder().push(concat([SCAN_DESCRIPTOR, bytes])))).toEqual([node]);
+          expect(nodesOf(new RplidarResponseDecoder().push(concatBytes([SCAN_DESCRIPTOR, bytes])))).toEqual([node]);
         },
       ),
     );
@@ -404,7 +394,7 @@ describe('RplidarResponseDecoder', () => {
   it('skips a reset banner and a bad descriptor, and finds the real one inside it', () => {
     const banner = new TextEncoder().encode('RP LIDAR System.\r\nFirmware Ver 1.29\r\n');
     // A stray 0xA5 0x5A swallows the start of the real descriptor: its type byte is 0xA5, not a known one.
-    const stream = concat([banner, hex('A5 5A 03 00 00'), HEALTH_DESCRIPTOR, HEALTH_GOOD]);
+    const stream = concatBytes([banner, hex('A5 5A 03 00 00'), HEALTH_DESCRIPTOR, HEALTH_GOOD]);
     const decoder = new RplidarResponseDecoder();
     expect(decoder.push(stream)).toEqual([
       { kind: 'descriptor', descriptor: { length: 3, sendMode: 0, dataType: 6 } },
@@ -431,13 +421,13 @@ describe('RplidarResponseDecoder', () => {
       encodeRplidarScanNode({ startFlag: false, quality: 10, angleDeg: 10 + i, distanceMm: 500 + 100 * i }),
     );
     const decoder = new RplidarResponseDecoder();
-    const nodes = nodesOf(decoder.push(concat([SCAN_DESCRIPTOR, badC, badS, ...good])));
+    const nodes = nodesOf(decoder.push(concatBytes([SCAN_DESCRIPTOR, badC, badS, ...good])));
     expect(nodes.slice(-6).map((n) => n.angleDeg)).toEqual([10, 11, 12, 13, 14, 15]);
     expect(decoder.counters().badNodes).toBeGreaterThanOrEqual(2);
   });
 
   it('gives the same responses whatever chunk boundary splits the stream', () => {
-    const stream = concat([
+    const stream = concatBytes([
       HEALTH_DESCRIPTOR,
       HEALTH_WARNING,
       INFO_DESCRIPTOR,
@@ -471,14 +461,14 @@ describe('RplidarResponseDecoder', () => {
     type SingleResponse = { bytes: Uint8Array; expected: RplidarResponse[] };
     const singleResponseArb: fc.Arbitrary<SingleResponse> = fc.oneof(
       healthArb.map((health): SingleResponse => ({
-        bytes: concat([HEALTH_DESCRIPTOR, encodeRplidarHealth(health)]),
+        bytes: concatBytes([HEALTH_DESCRIPTOR, encodeRplidarHealth(health)]),
         expected: [
           { kind: 'descriptor', descriptor: { length: 3, sendMode: 0, dataType: 6 } },
           { kind: 'health', health },
         ],
       })),
       infoArb.map((info): SingleResponse => ({
-        bytes: concat([INFO_DESCRIPTOR, encodeRplidarDeviceInfo(info)]),
+        bytes: concatBytes([INFO_DESCRIPTOR, encodeRplidarDeviceInfo(info)]),
         expected: [
           { kind: 'descriptor', descriptor: { length: 20, sendMode: 0, dataType: 4 } },
           { kind: 'info', info },
@@ -551,7 +541,7 @@ describe('RplidarResponseDecoder', () => {
         fc.property(fc.uint8Array({ maxLength: 120, size: 'max' }), singleResponseArb, (garbage, response) => {
           // Garbage cannot hold a whole known descriptor by chance here: that would be a real response.
           fc.pre(!containsKnownDescriptor(garbage));
-          const out = new RplidarResponseDecoder().push(concat([garbage, response.bytes]));
+          const out = new RplidarResponseDecoder().push(concatBytes([garbage, response.bytes]));
           expect(out.slice(-2)).toEqual(response.expected);
         }),
       );
@@ -561,9 +551,9 @@ describe('RplidarResponseDecoder', () => {
       fc.assert(
         fc.property(fc.uint8Array({ maxLength: 120, size: 'max' }), scanArb, (garbage, scan) => {
           const decoder = new RplidarResponseDecoder();
-          decoder.push(concat([SCAN_DESCRIPTOR, garbage]));
+          decoder.push(concatBytes([SCAN_DESCRIPTOR, garbage]));
           decoder.expectResponse();
-          const out = decoder.push(concat([SCAN_DESCRIPTOR, ...scan.map(encodeRplidarScanNode)]));
+          const out = decoder.push(concatBytes([SCAN_DESCRIPTOR, ...scan.map(encodeRplidarScanNode)]));
           expect(nodesOf(out)).toEqual(scan);
         }),
       );
@@ -577,7 +567,7 @@ describe('RplidarResponseDecoder', () => {
           scanArb,
           (before, garbage, after) => {
             const decoder = new RplidarResponseDecoder();
-            const stream = concat([
+            const stream = concatBytes([
               SCAN_DESCRIPTOR,
               ...before.map(encodeRplidarScanNode),
               garbage,
@@ -600,7 +590,7 @@ describe('RplidarResponseDecoder', () => {
       });
       fc.assert(
         fc.property(streamArb, scanArb, fc.array(fc.nat(), { maxLength: 20, size: 'max' }), (pieces, scan, rawCuts) => {
-          const stream = concat([
+          const stream = concatBytes([
             ...pieces.flatMap(([garbage, response]) => [garbage, response.bytes]),
             SCAN_DESCRIPTOR,
             ...scan.map(encodeRplidarScanNode),
@@ -617,15 +607,17 @@ describe('RplidarResponseDecoder', () => {
       fc.assert(
         fc.property(healthArb, infoArb, scanArb, (health, info, scan) => {
           const decoder = new RplidarResponseDecoder();
-          expect(decoder.push(concat([HEALTH_DESCRIPTOR, encodeRplidarHealth(health)]))[1]).toEqual({
+          expect(decoder.push(concatBytes([HEALTH_DESCRIPTOR, encodeRplidarHealth(health)]))[1]).toEqual({
             kind: 'health',
             health,
           });
-          expect(decoder.push(concat([INFO_DESCRIPTOR, encodeRplidarDeviceInfo(info)]))[1]).toEqual({
+          expect(decoder.push(concatBytes([INFO_DESCRIPTOR, encodeRplidarDeviceInfo(info)]))[1]).toEqual({
             kind: 'info',
             info,
           });
-          expect(nodesOf(decoder.push(concat([SCAN_DESCRIPTOR, ...scan.map(encodeRplidarScanNode)])))).toEqual(scan);
+          expect(nodesOf(decoder.push(concatBytes([SCAN_DESCRIPTOR, ...scan.map(encodeRplidarScanNode)])))).toEqual(
+            scan,
+          );
           expect(decoder.counters()).toMatchObject({ badDescriptors: 0, badNodes: 0, droppedBytes: 0 });
         }),
       );

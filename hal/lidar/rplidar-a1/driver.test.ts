@@ -557,7 +557,8 @@ describe('RPLIDAR A1 driver: choosing the scan', () => {
       port.send(answer);
     port.send(EXPRESS_DESCRIPTOR);
     const list = capsules(4, 10, 1500);
-    list[1]![30] ^= 0xff;
+    const damaged = list[1]!;
+    damaged[30] = (damaged[30] as number) ^ 0xff;
     for (const capsule of list) port.send(capsule);
     expect(lidar.counters().badCapsules).toBeGreaterThanOrEqual(1);
     expect(lidar.counters().capsules).toBe(3);

@@ -68,6 +68,8 @@ export interface RplidarA1Device extends LidarDevice {
   sensorHealth(): RplidarHealth | undefined;
   /** The scan in use (or last decided): express or standard, the mode's name and its sample duration. */
   scanPlan(): RplidarScanPlan | undefined;
+  /** `scanMode` (the mode's name), `scanKind`, `sampleRateHz` (as reported) and `measuredSampleRateHz` (over the last turn). */
+  details(): Record<string, string | number>;
 }
 
 class RplidarA1Lidar implements RplidarA1Device {

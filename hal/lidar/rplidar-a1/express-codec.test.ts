@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { concatBytes, hex } from '../../../test/harness/bytes.js';
 import { RplidarResponseDecoder, type RplidarResponse } from './codec.js';
 import {
   RPLIDAR_CAPSULE_LENGTH,
@@ -15,7 +16,6 @@ import {
  * EXPRESS_SCAN: the response descriptor and the capsule field table (sync nibbles, checksum =
  * XOR of bytes 2..83, start angle q6 with the S bit, 16 cabins of two distances and dθ bits).
  */
-const hex = (text: string): Uint8Array => Uint8Array.from(text.split(' ').map((h) => parseInt(h, 16)));
 const zeros = (n: number): string => Array.from({ length: n }, () => '00').join(' ');
 
 /** EXPRESS_SCAN descriptor: length 84 (0x54), multiple-response mode (0x40 in the top byte), type 0x82. */
@@ -36,16 +36,6 @@ const CAPSULE_B = hex(`A7 5D C0 17 ${zeros(80)}`);
  * (500 << 2 = 0x07D0 -> D0 07). Checksum 40^D0^07 = 0x97 -> A7 59.
  */
 const CAPSULE_C = hex(`A7 59 40 00 ${zeros(77)} D0 07 00`);
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
 
 function capsulesOf(responses: RplidarResponse[]): RplidarCapsule[] {
   return responses.flatMap((r) => (r.kind === 'capsule' ? [r.capsule] : []));
@@ -116,7 +106,7 @@ describe('express capsules', () => {
 describe('RplidarResponseDecoder on an express stream', () => {
   it('returns the descriptor, then one capsule per 84 bytes', () => {
     const decoder = new RplidarResponseDecoder();
-    const out = decoder.push(concat([EXPRESS_DESCRIPTOR, CAPSULE_A, CAPSULE_B, CAPSULE_C]));
+    const out = decoder.push(concatBytes([EXPRESS_DESCRIPTOR, CAPSULE_A, CAPSULE_B, CAPSULE_C]));
     expect(out[0]).toEqual({ kind: 'descriptor', descriptor: { length: 84, sendMode: 1, dataType: 0x82 } });
     expect(capsulesOf(out).map((c) => c.startAngleQ6)).toEqual([5760, 6080, 64]);
     expect(decoder.inScanStream()).toBe(true);
@@ -127,7 +117,7 @@ describe('RplidarResponseDecoder on an express stream', () => {
     const bad = CAPSULE_B.slice();
     bad[40] = 0x33; // the checksum no longer matches
     const decoder = new RplidarResponseDecoder();
-    const out = decoder.push(concat([EXPRESS_DESCRIPTOR, CAPSULE_A, bad, CAPSULE_C]));
+    const out = decoder.push(concatBytes([EXPRESS_DESCRIPTOR, CAPSULE_A, bad, CAPSULE_C]));
     expect(capsulesOf(out).map((c) => c.startAngleQ6)).toEqual([5760, 64]);
     expect(decoder.counters().badCapsules).toBeGreaterThanOrEqual(1);
     expect(decoder.counters().capsules).toBe(2);
@@ -136,13 +126,13 @@ describe('RplidarResponseDecoder on an express stream', () => {
   it('skips garbage between capsules (sync nibbles) and finds the next capsule', () => {
     const decoder = new RplidarResponseDecoder();
     const garbage = hex('00 A1 5F 13 A5');
-    const out = decoder.push(concat([EXPRESS_DESCRIPTOR, CAPSULE_A, garbage, CAPSULE_B]));
+    const out = decoder.push(concatBytes([EXPRESS_DESCRIPTOR, CAPSULE_A, garbage, CAPSULE_B]));
     expect(capsulesOf(out).map((c) => c.startAngleQ6)).toEqual([5760, 6080]);
     expect(decoder.counters().droppedBytes).toBe(garbage.length);
   });
 
   it('gives the same capsules whatever chunk boundaries split the stream', () => {
-    const stream = concat([EXPRESS_DESCRIPTOR, CAPSULE_A, CAPSULE_B, CAPSULE_C]);
+    const stream = concatBytes([EXPRESS_DESCRIPTOR, CAPSULE_A, CAPSULE_B, CAPSULE_C]);
     const whole = new RplidarResponseDecoder().push(stream);
     for (let cut = 1; cut < stream.length; cut += 3) {
       const decoder = new RplidarResponseDecoder();
@@ -163,7 +153,7 @@ describe('RplidarResponseDecoder on an express stream', () => {
     it('decodes what it encodes, in any chunking', () => {
       fc.assert(
         fc.property(fc.array(capsuleArb, { minLength: 1, maxLength: 6 }), fc.nat(), (capsules, rawCut) => {
-          const stream = concat([EXPRESS_DESCRIPTOR, ...capsules.map(encodeRplidarCapsule)]);
+          const stream = concatBytes([EXPRESS_DESCRIPTOR, ...capsules.map(encodeRplidarCapsule)]);
           const cut = rawCut % (stream.length + 1);
           const decoder = new RplidarResponseDecoder();
           const out = [...decoder.push(stream.subarray(0, cut)), ...decoder.push(stream.subarray(cut))];
@@ -196,7 +186,7 @@ describe('RplidarResponseDecoder on an express stream', () => {
           fc.array(capsuleArb, { minLength: 3, maxLength: 4 }),
           (garbage, capsules) => {
             const decoder = new RplidarResponseDecoder();
-            const out = decoder.push(concat([EXPRESS_DESCRIPTOR, garbage, ...capsules.map(encodeRplidarCapsule)]));
+            const out = decoder.push(concatBytes([EXPRESS_DESCRIPTOR, garbage, ...capsules.map(encodeRplidarCapsule)]));
             // Garbage may form a capsule that passes by chance, or swallow the start of the first: the last ones come through.
             expect(capsulesOf(out).slice(-2)).toEqual(capsules.slice(-2));
           },
