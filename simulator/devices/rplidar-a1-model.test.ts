@@ -347,6 +347,21 @@ describe('simulated RPLIDAR A1: the requests of firmware 1.29', () => {
     expect(older.chunks).toEqual([]);
   });
 
+  it('streams express capsules on working mode 1 (the Express mode, as SDK 2.x asks) or 0 (legacy)', () => {
+    const host = new Host(device({ motorControl: 'none' }, { motorSpinUpMs: 0 }));
+    host.request(RplidarCommand.EXPRESS_SCAN, encodeRplidarExpressScanPayload(1));
+    host.runTo(100_000);
+    expect(host.device.scanKind()).toBe('express');
+    host.request(RplidarCommand.EXPRESS_SCAN, encodeRplidarExpressScanPayload(0));
+    expect(host.device.scanKind()).toBe('express');
+    // Mode 0 (Standard) streams nodes, not capsules: through EXPRESS_SCAN only the legacy meaning of 0 applies.
+    const old = new Host(
+      device({}, { info: { model: 0x18, firmwareMajor: 1, firmwareMinor: 20, hardware: 7, serialNumber: '00' } }),
+    );
+    old.request(RplidarCommand.EXPRESS_SCAN, encodeRplidarExpressScanPayload(1));
+    expect(old.device.scanKind()).toBe(null);
+  });
+
   it('streams express capsules whose samples see the wall where it is', () => {
     const host = new Host(device({ motorControl: 'none' }, { rangeNoiseM: 0, motorSpinUpMs: 0 }));
     host.request(RplidarCommand.EXPRESS_SCAN, encodeRplidarExpressScanPayload());
@@ -380,7 +395,7 @@ describe('simulated RPLIDAR A1: the requests of firmware 1.29', () => {
     const count = host.chunks.length;
     host.runTo(200_000);
     expect(host.chunks.length).toBe(count);
-    host.request(RplidarCommand.EXPRESS_SCAN, encodeRplidarExpressScanPayload(3));
+    host.request(RplidarCommand.EXPRESS_SCAN, encodeRplidarExpressScanPayload(2));
     host.runTo(300_000);
     expect(host.chunks.length).toBe(count);
     expect(host.device.isScanning()).toBe(false);

@@ -138,7 +138,8 @@ function concat(parts: Uint8Array[]): Uint8Array {
  * name: 0 "Standard" 0x81, 1 "Express" 0x82) with a descriptor and the data, takes STOP and RESET
  * without answer (RESET reboots the core: 50 ms deaf, then a line of start-up text), on SCAN sends
  * the scan descriptor, then one 5-byte node per sample while the motor is up to speed (FORCE_SCAN:
- * without waiting for the speed), and on EXPRESS_SCAN with working mode 0 the capsule descriptor,
+ * without waiting for the speed), and on EXPRESS_SCAN with working mode 0 (the legacy express scan) or 1 (the Express mode's id, as
+ * Slamtec's SDK 2.x sends it) the capsule descriptor,
  * then one 84-byte capsule per 32 samples (the first with the S bit). SET_MOTOR_PWM, express
  * working modes it does not have, and unknown commands are ignored without answer, as on the A1.
  * Any request ends a scan, as on the real sensor.
@@ -172,7 +173,7 @@ export function createRplidarA1SimDevice(
     firmwareMajor: 1,
     firmwareMinor: 29,
     hardware: 7,
-    serialNumber: 'A1M8517E0D2C3B4A59687F8E9DACBDCE',
+    serialNumber: 'A1B8517E0D2C3B4A59687F8E9DACBDCE',
   };
   const byteUs = (BITS_PER_BYTE / RPLIDAR_A1_BAUD_RATE) * 1e6;
   const maxSamplesPerS = RPLIDAR_A1_BAUD_RATE / BITS_PER_BYTE / RPLIDAR_NODE_LENGTH;
@@ -293,6 +294,13 @@ export function createRplidarA1SimDevice(
     }
   }
 
+  /** Whether EXPRESS_SCAN's working mode starts capsules: 0 (legacy), or a mode id that streams them. */
+  function expressWorkingMode(workingMode: number): boolean {
+    if (workingMode === 0) return true;
+    if (firmware < FIRMWARE_LIDAR_CONF) return false;
+    return modes[workingMode]?.answerType === RplidarDataType.MEASUREMENT_CAPSULED;
+  }
+
   function startStream(simTimeUs: number, kind: 'standard' | 'express', descriptor: Uint8Array): void {
     answer(simTimeUs, descriptor);
     scanning = kind;
@@ -379,8 +387,8 @@ export function createRplidarA1SimDevice(
         forced = command === RplidarCommand.FORCE_SCAN;
         return;
       case RplidarCommand.EXPRESS_SCAN:
-        // Working mode 0 is the legacy express scan; the A1 has no other express working mode.
-        if (firmware < FIRMWARE_EXPRESS || payload.length < 1 || payload[0] !== 0) break;
+        // Working mode 0 is the legacy express scan; SDK 2.x sends the scan mode id instead (1, Express).
+        if (firmware < FIRMWARE_EXPRESS || payload.length < 1 || !expressWorkingMode(payload[0] as number)) break;
         if (protectionStop) {
           log('%s: scan request ignored in protection stop', path);
           return;

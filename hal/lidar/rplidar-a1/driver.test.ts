@@ -493,7 +493,8 @@ describe('RPLIDAR A1 driver: choosing the scan', () => {
       expect(port.lastRequest()).toBe(request);
       port.send(answer);
     }
-    expect(port.lastRequest()).toBe('82 00 00 00 00 00');
+    // Working mode 1, the Express mode's id, as SDK 2.x sends it.
+    expect(port.lastRequest()).toBe('82 01 00 00 00 00');
     port.send(EXPRESS_DESCRIPTOR);
     expect(lidar.health().state).toBe('starting');
     // 45° per capsule: eight capsules a turn. The ninth (at 0°) begins a new turn, which ends the message.

@@ -25,7 +25,10 @@ export interface RplidarScanPlan {
   modeName: string;
   /** The scan mode id. */
   modeId: number;
-  /** EXPRESS_SCAN's working mode byte: 0 for the legacy express scan, else the mode id. */
+  /**
+   * EXPRESS_SCAN's working mode byte: the mode id when the firmware describes its modes (as
+   * Slamtec's SDK 2.x sends it), 0 for the legacy express scan of older firmware.
+   */
   workingMode: number;
   /** Microseconds per sample the sensor reports; null when it cannot tell (firmware before 1.17). */
   usPerSample: number | null;
@@ -171,7 +174,7 @@ export class RplidarScanModeProbe {
       kind: 'express',
       modeName: facts.name ?? 'Express',
       modeId: id,
-      workingMode: id === RPLIDAR_SCAN_MODE_EXPRESS ? 0 : id,
+      workingMode: id,
       usPerSample: facts.usPerSample ?? null,
     };
   }
