@@ -62,7 +62,6 @@ describe('spinal sim --pty', () => {
       expect(result.stderr).not.toMatch(/lidar: .*failed/);
       const robot = (JSON.parse(readFileSync(report, 'utf8')) as SimReport).robots[0]!;
       expect(robot).toMatchObject({ goalReached: true, collisions: 0 });
-      expect(robot.reflexTrips.filter((t) => t.reason.startsWith('lidar'))).toEqual([]);
     },
     120_000,
   );

@@ -194,6 +194,10 @@ describe('configuration requests and answers', () => {
   it('encodes the requests as the document prints them', () => {
     expect(encodeRplidarRequest(RplidarCommand.GET_SAMPLERATE)).toEqual(GET_SAMPLERATE_REQUEST);
     expect(encodeRplidarRequest(RplidarCommand.FORCE_SCAN)).toEqual(FORCE_SCAN_REQUEST);
+    // SET_MOTOR_PWM 660 (0x0294, A2/A3 only): A5 ^ F0 ^ 02 ^ 94 ^ 02 = 0xC1.
+    expect(encodeRplidarRequest(RplidarCommand.SET_MOTOR_PWM, Uint8Array.of(0x94, 0x02))).toEqual(
+      hex('A5 F0 02 94 02 C1'),
+    );
     expect(
       encodeRplidarRequest(
         RplidarCommand.GET_LIDAR_CONF,
