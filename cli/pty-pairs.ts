@@ -2,11 +2,16 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { modemLinesPathFor } from '../hal/transport/serial/modem-lines-codec.js';
 
-/** One pseudo-terminal pair: the simulator drives `deviceEnd`, programs open `hostEnd` like a serial port. */
+/**
+ * One pseudo-terminal pair: the simulator drives `deviceEnd`, programs open `hostEnd` like a
+ * serial port and set DTR/RTS through the `modemLines` socket the simulator listens on.
+ */
 export interface PtyPair {
   deviceEnd: string;
   hostEnd: string;
+  modemLines: string;
 }
 
 export interface PtyPairs {
@@ -32,7 +37,8 @@ export async function openPtyPairs(paths: readonly string[]): Promise<PtyPairs> 
   try {
     for (const path of paths) {
       const name = basename(path);
-      const pair = { deviceEnd: join(dir, `${name}.device`), hostEnd: join(dir, name) };
+      const deviceEnd = join(dir, `${name}.device`);
+      const pair = { deviceEnd, hostEnd: join(dir, name), modemLines: modemLinesPathFor(deviceEnd) };
       const child = spawn('socat', [`PTY,raw,echo=0,link=${pair.deviceEnd}`, `PTY,raw,echo=0,link=${pair.hostEnd}`], {
         stdio: 'ignore',
       });

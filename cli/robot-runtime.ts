@@ -9,6 +9,7 @@ import { createBuiltinRegistry } from '../hal/builtin-models.js';
 import type { Device } from '../hal/device-api.js';
 import { bindDevices } from '../hal/device-binding.js';
 import { isLidar } from '../hal/lidar/api.js';
+import { RevolutionCollector } from '../hal/lidar/revolution-collector.js';
 import { isMotorDriver, type MotorChannel } from '../hal/motor/api.js';
 import type { TransportBackends } from '../hal/registry.js';
 import type { SimLinkClient } from '../hal/transport/sim-link/sim-link-client.js';
@@ -217,6 +218,7 @@ export class RobotRuntime {
         kind: d.kind,
         health: d.health(),
         counters: d.counters(),
+        ...(d.details ? { details: d.details() } : {}),
       })),
     };
   }
@@ -274,6 +276,7 @@ export class RobotRuntime {
     }
 
     if (comms) {
+      this.publishScans(comms);
       comms.on('message', (message: CommsToMain) => {
         if (message.t === 'listening') {
           this.debugAddress = message.address;
@@ -288,6 +291,22 @@ export class RobotRuntime {
       comms.on('error', (error) => log('comms thread failed: %O', error));
       this.statusTimer = setInterval(() => this.publishStatus(), STATUS_PERIOD_MS);
       this.statusTimer.unref();
+    }
+  }
+
+  /**
+   * Each lidar's whole revolutions go to the comms thread for `GET /api/v1/scan`: one message a
+   * turn, its arrays transferred, so the reflex's thread only copies points as they arrive.
+   */
+  private publishScans(comms: Worker): void {
+    for (const lidar of this.devices.filter(isLidar)) {
+      const collector = new RevolutionCollector();
+      lidar.onPoints((points) => {
+        const scan = collector.push(points, lidar.speedDegPerS());
+        if (!scan) return;
+        const buffers = [scan.xM.buffer, scan.yM.buffer, scan.rangeM.buffer, scan.intensity.buffer] as ArrayBuffer[];
+        comms.postMessage({ t: 'scan', scan } satisfies MainToComms, buffers);
+      });
     }
   }
 

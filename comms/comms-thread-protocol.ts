@@ -1,3 +1,4 @@
+import type { LidarPoints } from '../messages/lidar-points.js';
 import type { RuntimeEvent } from '../messages/runtime-event.js';
 import type { RuntimeStatus } from '../messages/runtime-status.js';
 
@@ -61,7 +62,14 @@ export interface CommandResultMessage {
   result: OperatorResult;
 }
 
-export type MainToComms = StatusMessage | ReadyMessage | EventMessage | CommandResultMessage | ShutdownMessage;
+/** A lidar's latest whole revolution, robot frame (served by `GET /api/v1/scan`); posted once a turn. */
+export interface ScanMessage {
+  t: 'scan';
+  scan: LidarPoints;
+}
+
+export type MainToComms =
+  StatusMessage | ReadyMessage | EventMessage | CommandResultMessage | ScanMessage | ShutdownMessage;
 
 /** The debug port is bound; `address` is `host:port` actually bound (the real port when 0 was asked). */
 export interface ListeningMessage {
@@ -119,11 +127,25 @@ export function isMainToComms(value: unknown): value is MainToComms {
       return typeof value.id === 'number' && isRecord(value.result) && typeof value.result.ok === 'boolean';
     case 'event':
       return isRecord(value.event) && typeof value.event.seq === 'number' && typeof value.event.kind === 'string';
+    case 'scan':
+      return looksLikeScan(value.scan);
     case 'shutdown':
       return true;
     default:
       return false;
   }
+}
+
+function looksLikeScan(value: unknown): value is LidarPoints {
+  if (!isRecord(value) || typeof value.deviceId !== 'string' || typeof value.stampUs !== 'number') return false;
+  const count = value.count;
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) return false;
+  const floats = [value.xM, value.yM, value.rangeM];
+  return (
+    floats.every((array) => array instanceof Float32Array && array.length >= count) &&
+    value.intensity instanceof Uint8Array &&
+    value.intensity.length >= count
+  );
 }
 
 /** True when `value` is a well-formed {@link CommsToMain} message. */

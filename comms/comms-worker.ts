@@ -12,6 +12,7 @@ import { metricsRoutes } from './debug-port/metrics.js';
 import { operatorRoutes, type OperatorChannel } from './debug-port/operator-routes.js';
 import { RequestCounts, eventRoutes } from './debug-port/routes.js';
 import { StatusStore } from './debug-port/status-store.js';
+import { ScanStore, scanRoutes } from './debug-port/scan-route.js';
 import { telemetryRoutes } from './debug-port/telemetry-route.js';
 import { webPageRoutes } from './debug-port/web-page.js';
 
@@ -43,6 +44,7 @@ export function runCommsWorker(
   const events = new EventStore();
   const logs = new LogStream(events, clock);
   const requests = new RequestCounts();
+  const scans = new ScanStore();
   const waiting = new Map<number, (result: OperatorResult) => void>();
   let nextCommandId = 1;
   const operator: OperatorChannel = (command) =>
@@ -73,6 +75,7 @@ export function runCommsWorker(
       ...metricsRoutes(store, requests),
       ...webPageRoutes(),
       ...operatorRoutes(operator),
+      ...scanRoutes(scans),
     ],
   }).then(
     (started) => {
@@ -99,6 +102,9 @@ export function runCommsWorker(
         break;
       case 'ready':
         store.setReady(message.ready, message.reason);
+        break;
+      case 'scan':
+        scans.set(message.scan);
         break;
       case 'event':
         events.add(message.event);

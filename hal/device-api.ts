@@ -15,6 +15,8 @@ export interface Device {
   onHealthChange(listener: (health: DeviceHealth, previous: DeviceHealth) => void): void;
   /** Monotonic counters (frames decoded, bad checksums, bytes dropped, reopen attempts, ...). */
   counters(): Record<string, number>;
+  /** What the device says about its configuration now (a lidar's scan mode and sample rate, ...); optional. */
+  details?(): Record<string, string | number>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }

@@ -8,6 +8,8 @@ export interface DeviceStatus {
   kind: string;
   health: { state: string; reason: string; sinceUs: number };
   counters: Record<string, number>;
+  /** The device's own account of its configuration (e.g. a lidar's scan mode and sample rate); absent when it has none. */
+  details?: Record<string, string | number>;
 }
 
 /** The reflex's view: what it lets through and why. */

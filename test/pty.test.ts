@@ -24,12 +24,44 @@ describe('spinal sim --pty', () => {
       );
       expect(result.code, result.stderr).toBe(0);
       expect(result.stderr).toMatch(
-        /\/dev\/ttyUSB0 is the pseudo-terminal \/\S+\/ttyUSB0, read through the serialport binding/,
+        /\/dev\/ttyUSB0 is the pseudo-terminal \/\S+\/ttyUSB0, read through the serialport binding \(DTR\/RTS through \/\S+\/ttyUSB0\.device\.lines\)/,
       );
       const robot = (JSON.parse(readFileSync(report, 'utf8')) as SimReport).robots[0]!;
       // Without lidar data the reflex would hold the robot still: reaching the goal proves the bytes flowed.
       expect(robot).toMatchObject({ goalReached: true, collisions: 0 });
       expect(robot.reflexTrips.filter((t) => t.reason.startsWith('lidar'))).toEqual([]);
+    },
+    120_000,
+  );
+
+  it.skipIf(!haveSocat && !mustRun)(
+    'GIVEN the rpi5 board (RPLIDAR A1 whose motor runs while DTR is cleared, RoboClaw) on pseudo-terminals WHEN the robot drives through the real serialport binding THEN DTR crosses over the modem-line socket, the lidar scans and the robot reaches its goal',
+    async () => {
+      expect(haveSocat, 'socat is needed for --pty (apt-get install socat)').toBe(true);
+      const report = join(mkdtempSync(join(tmpdir(), 'spinal-pty-test-')), 'report.json');
+      const result = await runCli(
+        [
+          'sim',
+          '--pty',
+          '--scenario',
+          'board-rpi5-rplidar-roboclaw',
+          '--headless',
+          '--duration',
+          '30',
+          '--speed',
+          '1',
+          '--report',
+          report,
+        ],
+        { timeoutMs: 90_000 },
+      );
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toMatch(/\/dev\/ttyUSB0 is the pseudo-terminal .*DTR\/RTS through \/\S+\.lines/);
+      expect(result.stderr).toMatch(/\/dev\/ttyACM0 is the pseudo-terminal /);
+      // A lidar whose motor never starts flaps starting -> failed and the reflex holds the robot still.
+      expect(result.stderr).not.toMatch(/lidar: .*failed/);
+      const robot = (JSON.parse(readFileSync(report, 'utf8')) as SimReport).robots[0]!;
+      expect(robot).toMatchObject({ goalReached: true, collisions: 0 });
     },
     120_000,
   );

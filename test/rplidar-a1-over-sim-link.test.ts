@@ -14,7 +14,13 @@ import { SimLinkPair, seededRandom } from './harness/sim-link-pair.js';
 
 const UART = '/dev/ttyUSB0';
 const BUS: BusConfig = { id: 'lidar-usb', kind: 'serial', path: UART };
-const { STOP, RESET, SCAN, GET_INFO, GET_HEALTH } = RplidarCommand;
+const { STOP, RESET, GET_INFO, GET_HEALTH, GET_LIDAR_CONF, EXPRESS_SCAN } = RplidarCommand;
+/**
+ * What the driver asks after each open of an A1 on firmware 1.29: STOP, health, info, the scan
+ * modes (count, typical, the answer type of both modes, the chosen one's µs per sample and
+ * name), then the express scan.
+ */
+const START_SEQUENCE = [STOP, GET_HEALTH, GET_INFO, ...new Array<number>(6).fill(GET_LIDAR_CONF), EXPRESS_SCAN];
 /** The model's range noise is gaussian with σ = 5 mm; 6σ bounds every sample of a short run. */
 const NOISE_BOUND_M = 0.03;
 const RAD_TO_DEG = 180 / Math.PI;
@@ -83,16 +89,19 @@ describe('RPLIDAR A1 driver over the sim link, against the simulated A1', () => 
 
     expect(lidar.health()).toMatchObject({ state: 'ok', reason: '' });
     expect(sensor.motorOn()).toBe(true);
-    expect(sensor.requestLog()).toEqual([STOP, GET_HEALTH, GET_INFO, SCAN]);
+    expect(sensor.requestLog()).toEqual(START_SEQUENCE);
+    expect(sensor.scanKind()).toBe('express');
+    expect(lidar.details()).toMatchObject({ scanMode: 'Express', sampleRateHz: 4000 });
     expect(lidar.deviceInfo()).toMatchObject({ model: 0x18, firmwareMajor: 1, firmwareMinor: 29, hardware: 7 });
     expect(lidar.sensorHealth()).toEqual({ status: 'good', errorCode: 0 });
-    // Measurements from 0.3 s (motor up to speed) to 2 s at 2000 a second.
+    // Measurements from 0.3 s (motor up to speed) to 2 s at 4000 a second, less the capsules still on their way.
     const counters = lidar.counters();
-    expect(counters.nodes).toBeGreaterThan(3_350);
-    expect(counters.nodes).toBeLessThanOrEqual(3_400);
-    expect(counters).toMatchObject({ badNodes: 0, badDescriptors: 0, droppedBytes: 0, timeouts: 0 });
+    expect(counters.samples).toBeGreaterThan(6_600);
+    expect(counters.samples).toBeLessThanOrEqual(6_800);
+    expect(counters).toMatchObject({ badCapsules: 0, badDescriptors: 0, droppedBytes: 0, timeouts: 0 });
     expect(Math.abs(lidar.speedDegPerS() - 5.5 * 360)).toBeLessThan(30);
-    expect(messages.length).toBeGreaterThan((counters.nodes as number) / 32);
+    expect(Math.abs((lidar.details().measuredSampleRateHz as number) - 4_000)).toBeLessThan(100);
+    expect(messages.length).toBeGreaterThan((counters.samples as number) / 32);
     for (const message of messages) expect(message.stampUs).toBeLessThanOrEqual(pair.nowUs());
 
     const all = points();
@@ -130,11 +139,11 @@ describe('RPLIDAR A1 driver over the sim link, against the simulated A1', () => 
     expect(lidar.health().state).toBe('failed');
     expect(lidar.health().reason).toMatch(/ENXIO/);
     expect(lidar.speedDegPerS()).toBe(0);
-    const nodesWhenPulled = lidar.counters().nodes as number;
+    const samplesWhenPulled = lidar.counters().samples as number;
 
     await pair.runUntil(3_000_000, world);
     expect(lidar.health().state).toBe('failed');
-    expect(lidar.counters().nodes).toBe(nodesWhenPulled);
+    expect(lidar.counters().samples).toBe(samplesWhenPulled);
     expect(lidar.counters().openFailures).toBeGreaterThanOrEqual(1);
 
     pair.server.setSerialFault(UART, null);
@@ -142,8 +151,8 @@ describe('RPLIDAR A1 driver over the sim link, against the simulated A1', () => 
     await pair.runUntil(4_500_000, world);
     expect(lidar.health()).toMatchObject({ state: 'ok', reason: '' });
     expect(sensor.motorOn()).toBe(true);
-    expect(sensor.requestLog()).toEqual([STOP, GET_HEALTH, GET_INFO, SCAN, STOP, GET_HEALTH, GET_INFO, SCAN]);
-    expect(lidar.counters().nodes).toBeGreaterThan(nodesWhenPulled + 500);
+    expect(sensor.requestLog()).toEqual([...START_SEQUENCE, ...START_SEQUENCE]);
+    expect(lidar.counters().samples).toBeGreaterThan(samplesWhenPulled + 500);
     expect(lidar.counters().unexpectedCloses).toBe(1);
     expect(healthLog.map((h) => h.state)).toEqual(['starting', 'starting', 'ok', 'failed', 'starting', 'ok']);
   });
@@ -161,11 +170,17 @@ describe('RPLIDAR A1 driver over the sim link, against the simulated A1', () => 
     expect(
       healthLog.some((h) => h.state === 'failed' && h.reason.includes('protection stop (error code 0x0042)')),
     ).toBe(true);
-    expect(sensor.requestLog().slice(4)).toEqual([STOP, GET_HEALTH, RESET]);
+    expect(sensor.requestLog().slice(START_SEQUENCE.length)).toEqual([STOP, GET_HEALTH, RESET]);
 
     await pair.runUntil(3_000_000, world);
     expect(lidar.health()).toMatchObject({ state: 'ok', reason: '' });
-    expect(sensor.requestLog().slice(4)).toEqual([STOP, GET_HEALTH, RESET, GET_HEALTH, SCAN]);
+    expect(sensor.requestLog().slice(START_SEQUENCE.length)).toEqual([
+      STOP,
+      GET_HEALTH,
+      RESET,
+      GET_HEALTH,
+      EXPRESS_SCAN,
+    ]);
     expect(lidar.counters().resets).toBe(1);
     expect(lidar.sensorHealth()).toEqual({ status: 'good', errorCode: 0 });
   });

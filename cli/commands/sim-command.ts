@@ -110,7 +110,12 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
       serial: ptys
         ? new PathMappedSerialBackend(
             new SerialportBackend(),
-            Object.fromEntries(Object.entries(ptys.pairs).map(([path, pair]) => [path, pair.hostEnd])),
+            Object.fromEntries(
+              Object.entries(ptys.pairs).map(([path, pair]) => [
+                path,
+                { path: pair.hostEnd, modemLines: pair.modemLines },
+              ]),
+            ),
           )
         : new SimSerialBackend(link),
       i2c: new SimI2cBackend(link),
@@ -124,7 +129,10 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
 
   const live = !options.headless;
   for (const [path, pair] of Object.entries(ptys?.pairs ?? {})) {
-    options.out.write(`${path} is the pseudo-terminal ${pair.hostEnd}, read through the serialport binding\n`);
+    options.out.write(
+      `${path} is the pseudo-terminal ${pair.hostEnd}, read through the serialport binding ` +
+        `(DTR/RTS through ${pair.modemLines})\n`,
+    );
   }
   const speedText = speed === 0 ? 'as fast as possible' : `${speed}x real time`;
   const lengthText = Number.isFinite(durationS) ? `${durationS} s` : 'Ctrl-C to stop';

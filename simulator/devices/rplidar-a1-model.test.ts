@@ -2,11 +2,16 @@ import { fakeWorldView } from '../../test/harness/fake-world-view.js';
 import { describe, expect, it } from 'vitest';
 import {
   RplidarCommand,
+  RplidarConfType,
   RplidarResponseDecoder,
+  decodeRplidarConfValue,
+  encodeRplidarConfRequestPayload,
+  encodeRplidarExpressScanPayload,
   encodeRplidarRequest,
   type RplidarResponse,
   type RplidarScanNode,
 } from '../../hal/lidar/rplidar-a1/codec.js';
+import { RplidarCapsuleAssembler, type RplidarExpressSample } from '../../hal/lidar/rplidar-a1/express-codec.js';
 import { rplidarA1ParamsSchema } from '../../hal/lidar/rplidar-a1/params.js';
 import type { Pose2D } from '../../messages/geometry.js';
 import { createRplidarA1SimDevice, type RplidarA1SimDevice, type RplidarA1SimOptions } from './rplidar-a1-model.js';
@@ -47,9 +52,9 @@ class Host {
     device.open(baudRate, 0);
   }
 
-  request(command: number): void {
+  request(command: number, payload?: Uint8Array): void {
     this.decoder.expectResponse();
-    this.device.write(encodeRplidarRequest(command), this.nowUs);
+    this.device.write(encodeRplidarRequest(command, payload), this.nowUs);
   }
 
   /** Runs the device to `toUs` in 1 ms steps, as the world does. */
@@ -286,5 +291,127 @@ describe('simulated RPLIDAR A1', () => {
     expect(() => createRplidarA1SimDevice(PATH, params, { samplesPerS: 8_000 })).toThrow(RangeError);
     expect(() => createRplidarA1SimDevice(PATH, params, { nodesPerChunk: 0 })).toThrow(RangeError);
     expect(() => createRplidarA1SimDevice(PATH, params, { rangeNoiseM: -1 })).toThrow(RangeError);
+  });
+});
+
+describe('simulated RPLIDAR A1: the requests of firmware 1.29', () => {
+  /** Asks one configuration value as Slamtec's SDK 2.x does, and returns what came back. */
+  function conf(host: Host, type: number, modeId?: number): unknown {
+    const before = host.responses.length;
+    host.request(RplidarCommand.GET_LIDAR_CONF, encodeRplidarConfRequestPayload(type, modeId));
+    host.runTo(host.nowUs + 10_000);
+    const answer = host.responses.slice(before).find((r) => r.kind === 'conf');
+    if (!answer || answer.kind !== 'conf') return undefined;
+    expect(answer.conf.type).toBe(type);
+    return decodeRplidarConfValue(answer.conf);
+  }
+
+  it('answers GET_SAMPLERATE with the standard and express sample durations', () => {
+    const host = new Host(device());
+    host.request(RplidarCommand.GET_SAMPLERATE);
+    host.runTo(10_000);
+    expect(host.responses.map((r) => r.kind)).toEqual(['descriptor', 'sample-rate']);
+    expect(host.responses[1]).toMatchObject({ sampleRate: { standardUs: 500, expressUs: 250 } });
+  });
+
+  it('describes its two scan modes through GET_LIDAR_CONF, as getAllSupportedScanModes reads them', () => {
+    const host = new Host(device());
+    expect(conf(host, RplidarConfType.SCAN_MODE_COUNT)).toBe(2);
+    expect(conf(host, RplidarConfType.TYPICAL)).toBe(1);
+    const modes = [0, 1].map((id) => ({
+      name: conf(host, RplidarConfType.NAME, id),
+      usPerSample: conf(host, RplidarConfType.US_PER_SAMPLE, id),
+      maxDistanceM: conf(host, RplidarConfType.MAX_DISTANCE, id),
+      answerType: conf(host, RplidarConfType.ANS_TYPE, id),
+    }));
+    expect(modes).toEqual([
+      { name: 'Standard', usPerSample: 500, maxDistanceM: 12, answerType: 0x81 },
+      { name: 'Express', usPerSample: 250, maxDistanceM: 12, answerType: 0x82 },
+    ]);
+    // A mode it does not have, and a type it does not know, get no answer.
+    expect(conf(host, RplidarConfType.NAME, 2)).toBeUndefined();
+    expect(conf(host, 0x7e)).toBeUndefined();
+  });
+
+  it('ignores GET_LIDAR_CONF on firmware before 1.24, and the express requests before 1.17', () => {
+    const old = { model: 0x18, firmwareMajor: 1, firmwareMinor: 20, hardware: 7, serialNumber: '00' };
+    const host = new Host(device({}, { info: old }));
+    expect(conf(host, RplidarConfType.SCAN_MODE_COUNT)).toBeUndefined();
+    host.request(RplidarCommand.GET_SAMPLERATE);
+    host.runTo(host.nowUs + 10_000);
+    expect(host.responses.at(-1)?.kind).toBe('sample-rate');
+    const older = new Host(device({}, { info: { ...old, firmwareMinor: 15 } }));
+    older.request(RplidarCommand.GET_SAMPLERATE);
+    older.request(RplidarCommand.EXPRESS_SCAN, encodeRplidarExpressScanPayload());
+    older.runTo(50_000);
+    expect(older.chunks).toEqual([]);
+  });
+
+  it('streams express capsules on working mode 1 (the Express mode, as SDK 2.x asks) or 0 (legacy)', () => {
+    const host = new Host(device({ motorControl: 'none' }, { motorSpinUpMs: 0 }));
+    host.request(RplidarCommand.EXPRESS_SCAN, encodeRplidarExpressScanPayload(1));
+    host.runTo(100_000);
+    expect(host.device.scanKind()).toBe('express');
+    host.request(RplidarCommand.EXPRESS_SCAN, encodeRplidarExpressScanPayload(0));
+    expect(host.device.scanKind()).toBe('express');
+    // Mode 0 (Standard) streams nodes, not capsules: through EXPRESS_SCAN only the legacy meaning of 0 applies.
+    const old = new Host(
+      device({}, { info: { model: 0x18, firmwareMajor: 1, firmwareMinor: 20, hardware: 7, serialNumber: '00' } }),
+    );
+    old.request(RplidarCommand.EXPRESS_SCAN, encodeRplidarExpressScanPayload(1));
+    expect(old.device.scanKind()).toBe(null);
+  });
+
+  it('streams express capsules whose samples see the wall where it is', () => {
+    const host = new Host(device({ motorControl: 'none' }, { rangeNoiseM: 0, motorSpinUpMs: 0 }));
+    host.request(RplidarCommand.EXPRESS_SCAN, encodeRplidarExpressScanPayload());
+    host.runTo(1_000_000);
+    expect(host.device.scanKind()).toBe('express');
+    expect(host.responses[0]).toMatchObject({ kind: 'descriptor', descriptor: { length: 84, dataType: 0x82 } });
+    const capsules = host.responses.flatMap((r) => (r.kind === 'capsule' ? [r.capsule] : []));
+    // 4000 samples a second, 32 a capsule: 125 capsules a second, less the first capsule's time.
+    expect(capsules.length).toBeGreaterThanOrEqual(123);
+    expect(capsules.length).toBeLessThanOrEqual(125);
+    expect(capsules.map((c) => c.startFlag)).toEqual([true, ...new Array(capsules.length - 1).fill(false)]);
+    expect(host.decoder.counters()).toMatchObject({ badCapsules: 0, droppedBytes: 0 });
+    const assembler = new RplidarCapsuleAssembler();
+    const samples: RplidarExpressSample[] = capsules.flatMap((c) => assembler.push(c));
+    // The wall x = 1 m ahead: a sample at sensor angle a (clockwise) sees it at 1 / cos(a) metres.
+    const ahead = samples.filter((s) => near(s.angleDeg, 0, 40) && s.distanceMm > 0);
+    expect(ahead.length).toBeGreaterThan(100);
+    for (const sample of ahead) {
+      expect(Math.abs(sample.distanceMm - 1000 / Math.cos((sample.angleDeg * Math.PI) / 180))).toBeLessThanOrEqual(12);
+    }
+    expect(samples.filter((s) => near(s.angleDeg, 180, 60) && s.distanceMm > 0)).toEqual([]);
+    // 5.5 turns a second: five or six turn starts in a second.
+    expect(samples.filter((s) => s.startFlag).length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('ends the express scan on STOP, and ignores an express working mode it does not have', () => {
+    const host = new Host(device({ motorControl: 'none' }, { motorSpinUpMs: 0 }));
+    host.request(RplidarCommand.EXPRESS_SCAN, encodeRplidarExpressScanPayload());
+    host.runTo(100_000);
+    host.request(RplidarCommand.STOP);
+    const count = host.chunks.length;
+    host.runTo(200_000);
+    expect(host.chunks.length).toBe(count);
+    host.request(RplidarCommand.EXPRESS_SCAN, encodeRplidarExpressScanPayload(2));
+    host.runTo(300_000);
+    expect(host.chunks.length).toBe(count);
+    expect(host.device.isScanning()).toBe(false);
+  });
+
+  it('measures on FORCE_SCAN before the motor is up to speed, and ignores SET_MOTOR_PWM', () => {
+    const host = new Host(device({ motorControl: 'none' }, { motorSpinUpMs: 500 }));
+    host.request(RplidarCommand.SET_MOTOR_PWM, Uint8Array.of(0x58, 0x02));
+    host.runTo(20_000);
+    expect(host.chunks).toEqual([]);
+    host.request(RplidarCommand.FORCE_SCAN);
+    host.runTo(200_000);
+    expect(host.nodes().length).toBeGreaterThan(300);
+    const scan = new Host(device({ motorControl: 'none' }, { motorSpinUpMs: 500 }));
+    scan.request(RplidarCommand.SCAN);
+    scan.runTo(200_000);
+    expect(scan.nodes()).toEqual([]);
   });
 });

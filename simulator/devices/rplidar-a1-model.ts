@@ -4,17 +4,29 @@ import {
   RPLIDAR_HEALTH_LENGTH,
   RPLIDAR_INFO_LENGTH,
   RPLIDAR_NODE_LENGTH,
+  RPLIDAR_SCAN_MODE_EXPRESS,
+  RPLIDAR_SCAN_MODE_STANDARD,
   RplidarCommand,
+  RplidarConfType,
   RplidarDataType,
   RplidarRequestDecoder,
   RplidarSendMode,
+  encodeRplidarConfAnswer,
   encodeRplidarDescriptor,
   encodeRplidarDeviceInfo,
   encodeRplidarHealth,
+  encodeRplidarSampleRate,
   encodeRplidarScanNode,
+  parseRplidarConfRequestPayload,
+  type RplidarConfValue,
   type RplidarDeviceInfo,
   type RplidarHealth,
 } from '../../hal/lidar/rplidar-a1/codec.js';
+import {
+  RPLIDAR_CAPSULE_LENGTH,
+  RPLIDAR_SAMPLES_PER_CAPSULE,
+  encodeRplidarCapsule,
+} from '../../hal/lidar/rplidar-a1/express-codec.js';
 import type { RplidarA1Params } from '../../hal/lidar/rplidar-a1/params.js';
 import type { SimSerialDevice, SimWorldView, TimedBytes } from './sim-device.js';
 
@@ -35,6 +47,21 @@ const REBOOT_US = 50_000;
 /** What the core prints after a reset: plain text outside any response, which a host must skip. */
 const BOOT_TEXT = new TextEncoder().encode('RP LIDAR System.\r\nFirmware Ver 1.29 - rc1, HW Ver 7\r\nModel: 18\r\n');
 const DEG_TO_RAD = Math.PI / 180;
+/** Firmware from which GET_SAMPLERATE and EXPRESS_SCAN are answered (Slamtec SDK: express scan needs 1.17). */
+const FIRMWARE_EXPRESS = (1 << 8) | 17;
+/** Firmware from which GET_LIDAR_CONF is answered (Slamtec SDK `checkSupportConfigCommands`: 1.24). */
+const FIRMWARE_LIDAR_CONF = (1 << 8) | 24;
+
+/** One scan mode as GET_LIDAR_CONF describes it. */
+export interface RplidarA1SimScanMode {
+  name: string;
+  /** Microseconds per sample. */
+  usPerSample: number;
+  /** Farthest range, metres. */
+  maxDistanceM: number;
+  /** The answer type its stream uses (0x81 nodes, 0x82 express capsules). */
+  answerType: number;
+}
 
 /** How a simulated RPLIDAR A1 behaves beyond its mount. */
 export interface RplidarA1SimOptions {
@@ -54,7 +81,16 @@ export interface RplidarA1SimOptions {
    * (20 bytes, 2 ms at 2000 samples/s). A burst cut short by a request or a stopping motor is lost.
    */
   nodesPerChunk?: number;
-  /** What GET_INFO answers. Default: model 0x18 (A1M8), firmware 1.29, hardware 7. */
+  /**
+   * Measurements per second in the express scan. Default 4000 (A1M8 datasheet: 4 k samples/s in
+   * express mode). At most 32 samples per 84-byte capsule through 115200 baud: 4388.
+   */
+  expressSamplesPerS?: number;
+  /**
+   * What GET_INFO answers. Default: model 0x18 (A1M8), firmware 1.29, hardware 7. The firmware
+   * decides the requests answered: GET_SAMPLERATE and EXPRESS_SCAN from 1.17, GET_LIDAR_CONF from
+   * 1.24; older firmware ignores them, as the real one does.
+   */
   info?: RplidarDeviceInfo;
 }
 
@@ -72,6 +108,10 @@ export interface RplidarA1SimDevice extends SimSerialDevice {
   isScanning(): boolean;
   /** Requests received since the start, by command byte, in order. */
   requestLog(): readonly number[];
+  /** The scan being streamed: `standard` (SCAN, FORCE_SCAN) or `express` (EXPRESS_SCAN); null when idle. */
+  scanKind(): 'standard' | 'express' | null;
+  /** The scan modes GET_LIDAR_CONF reports, by id; the typical one is Express (id 1). */
+  scanModes(): readonly RplidarA1SimScanMode[];
 }
 
 /** A standard normal sample from two uniform ones (Box–Muller). */
@@ -93,10 +133,16 @@ function concat(parts: Uint8Array[]): Uint8Array {
 
 /**
  * A simulated Slamtec RPLIDAR A1 at `path`, speaking the real request/response protocol through
- * the driver's own codec. It answers GET_HEALTH and GET_INFO with a descriptor and the data, takes
- * STOP and RESET without answer (RESET reboots the core: 50 ms deaf, then a line of start-up
- * text), and on SCAN sends the scan descriptor, then one 5-byte node per sample while the motor
- * is up to speed. Any request ends a scan, as on the real sensor.
+ * the driver's own codec. It answers GET_HEALTH, GET_INFO, GET_SAMPLERATE and GET_LIDAR_CONF
+ * (scan mode count 2, typical mode 1; per mode: µs per sample, max distance 12 m, answer type,
+ * name: 0 "Standard" 0x81, 1 "Express" 0x82) with a descriptor and the data, takes STOP and RESET
+ * without answer (RESET reboots the core: 50 ms deaf, then a line of start-up text), on SCAN sends
+ * the scan descriptor, then one 5-byte node per sample while the motor is up to speed (FORCE_SCAN:
+ * without waiting for the speed), and on EXPRESS_SCAN with working mode 0 (the legacy express scan) or 1 (the Express mode's id, as
+ * Slamtec's SDK 2.x sends it) the capsule descriptor,
+ * then one 84-byte capsule per 32 samples (the first with the S bit). SET_MOTOR_PWM, express
+ * working modes it does not have, and unknown commands are ignored without answer, as on the A1.
+ * Any request ends a scan, as on the real sensor.
  *
  * Motor: the A1 kit's USB adapter drives MOTOCTL from DTR, inverted (DTR cleared = MOTOCTL high =
  * motor on; Slamtec's SDK starts an A1 motor by clearing DTR). The port opens with DTR set, as
@@ -118,6 +164,7 @@ export function createRplidarA1SimDevice(
 ): RplidarA1SimDevice {
   const rotationHz = options.rotationHz ?? 5.5;
   const samplesPerS = options.samplesPerS ?? 2_000;
+  const expressSamplesPerS = options.expressSamplesPerS ?? 4_000;
   const rangeNoiseM = options.rangeNoiseM ?? 0.005;
   const motorSpinUpUs = (options.motorSpinUpMs ?? 300) * 1_000;
   const nodesPerChunk = options.nodesPerChunk ?? 4;
@@ -126,7 +173,7 @@ export function createRplidarA1SimDevice(
     firmwareMajor: 1,
     firmwareMinor: 29,
     hardware: 7,
-    serialNumber: 'A1M8517E0D2C3B4A59687F8E9DACBDCE',
+    serialNumber: 'A1B8517E0D2C3B4A59687F8E9DACBDCE',
   };
   const byteUs = (BITS_PER_BYTE / RPLIDAR_A1_BAUD_RATE) * 1e6;
   const maxSamplesPerS = RPLIDAR_A1_BAUD_RATE / BITS_PER_BYTE / RPLIDAR_NODE_LENGTH;
@@ -135,13 +182,36 @@ export function createRplidarA1SimDevice(
   if (!(samplesPerS > 0) || !(samplesPerS <= maxSamplesPerS)) {
     throw new RangeError(`samplesPerS must be in (0, ${maxSamplesPerS}] at 115200 baud, got ${samplesPerS}`);
   }
+  const maxExpressSamplesPerS =
+    (RPLIDAR_A1_BAUD_RATE / BITS_PER_BYTE / RPLIDAR_CAPSULE_LENGTH) * RPLIDAR_SAMPLES_PER_CAPSULE;
+  if (!(expressSamplesPerS > 0) || !(expressSamplesPerS <= maxExpressSamplesPerS)) {
+    throw new RangeError(
+      `expressSamplesPerS must be in (0, ${Math.floor(maxExpressSamplesPerS)}] at 115200 baud, got ${expressSamplesPerS}`,
+    );
+  }
   if (!(rangeNoiseM >= 0)) throw new RangeError(`rangeNoiseM must be >= 0, got ${rangeNoiseM}`);
   if (!(motorSpinUpUs >= 0)) throw new RangeError(`motorSpinUpMs must be >= 0, got ${options.motorSpinUpMs}`);
   if (!Number.isInteger(nodesPerChunk) || nodesPerChunk < 1) {
     throw new RangeError(`nodesPerChunk must be a whole number >= 1, got ${nodesPerChunk}`);
   }
 
-  const samplePeriodUs = 1e6 / samplesPerS;
+  const firmware = (info.firmwareMajor << 8) | info.firmwareMinor;
+  const modes: RplidarA1SimScanMode[] = [
+    {
+      name: 'Standard',
+      usPerSample: 1e6 / samplesPerS,
+      maxDistanceM: MAX_RANGE_M,
+      answerType: RplidarDataType.MEASUREMENT,
+    },
+    {
+      name: 'Express',
+      usPerSample: 1e6 / expressSamplesPerS,
+      maxDistanceM: MAX_RANGE_M,
+      answerType: RplidarDataType.MEASUREMENT_CAPSULED,
+    },
+  ];
+  const typicalMode = RPLIDAR_SCAN_MODE_EXPRESS;
+  let samplePeriodUs = 1e6 / samplesPerS;
   const degPerUs = (rotationHz * 360) / 1e6;
   const { xM: mountXM, yM: mountYM, yawDeg: mountYawDeg } = params.mount;
   const motorWiredOn = params.motorControl === 'none';
@@ -159,11 +229,17 @@ export function createRplidarA1SimDevice(
   let errorSurvivesReset = false;
   let protectionStop = false;
   let deafUntilUs = -Infinity;
-  let scanning = false;
+  let scanning: 'standard' | 'express' | null = null;
+  /** FORCE_SCAN: measure without waiting for the motor to reach its speed. */
+  let forced = false;
   /** Time of the next sample while scanning. */
   let nextSampleUs = 0;
   let previousAngleDeg: number | undefined;
   let burst: Uint8Array[] = [];
+  /** The express capsule being filled: its first sample's angle, and distances so far. */
+  let capsuleStartQ6 = 0;
+  let capsuleDistancesMm: number[] = [];
+  let firstCapsule = true;
 
   function motorShouldTurn(): boolean {
     return motorWiredOn || !dtrSet;
@@ -176,6 +252,7 @@ export function createRplidarA1SimDevice(
       motorStableAtUs = undefined;
       burst = [];
       previousAngleDeg = undefined;
+      capsuleDistancesMm = [];
     }
   }
 
@@ -185,12 +262,54 @@ export function createRplidarA1SimDevice(
   }
 
   function leaveScan(): void {
-    scanning = false;
+    scanning = null;
+    forced = false;
     burst = [];
     previousAngleDeg = undefined;
+    capsuleDistancesMm = [];
   }
 
-  function handleRequest(command: number, simTimeUs: number): void {
+  function single(simTimeUs: number, dataType: number, data: Uint8Array): void {
+    const descriptor = encodeRplidarDescriptor({ length: data.length, sendMode: RplidarSendMode.SINGLE, dataType });
+    answer(simTimeUs, concat([descriptor, data]));
+  }
+
+  /** The value GET_LIDAR_CONF answers for `type` (of scan mode `modeId`); undefined: not answered. */
+  function confValue(type: number, modeId: number): RplidarConfValue | undefined {
+    if (type === RplidarConfType.SCAN_MODE_COUNT) return modes.length;
+    if (type === RplidarConfType.TYPICAL) return typicalMode;
+    const mode = modes[modeId];
+    if (!mode) return undefined;
+    switch (type) {
+      case RplidarConfType.US_PER_SAMPLE:
+        return mode.usPerSample;
+      case RplidarConfType.MAX_DISTANCE:
+        return mode.maxDistanceM;
+      case RplidarConfType.ANS_TYPE:
+        return mode.answerType;
+      case RplidarConfType.NAME:
+        return mode.name;
+      default:
+        return undefined;
+    }
+  }
+
+  /** Whether EXPRESS_SCAN's working mode starts capsules: 0 (legacy), or a mode id that streams them. */
+  function expressWorkingMode(workingMode: number): boolean {
+    if (workingMode === 0) return true;
+    if (firmware < FIRMWARE_LIDAR_CONF) return false;
+    return modes[workingMode]?.answerType === RplidarDataType.MEASUREMENT_CAPSULED;
+  }
+
+  function startStream(simTimeUs: number, kind: 'standard' | 'express', descriptor: Uint8Array): void {
+    answer(simTimeUs, descriptor);
+    scanning = kind;
+    samplePeriodUs = 1e6 / (kind === 'express' ? expressSamplesPerS : samplesPerS);
+    firstCapsule = true;
+    nextSampleUs = Math.round(simTimeUs + ANSWER_LATENCY_US + descriptor.length * byteUs + samplePeriodUs);
+  }
+
+  function handleRequest(command: number, payload: Uint8Array, simTimeUs: number): void {
     requestCommands.push(command);
     if (simTimeUs < deafUntilUs) return;
     leaveScan();
@@ -232,27 +351,66 @@ export function createRplidarA1SimDevice(
           ]),
         );
         return;
-      case RplidarCommand.SCAN: {
-        if (protectionStop) {
-          log('%s: SCAN ignored in protection stop', path);
-          return;
-        }
-        const descriptor = encodeRplidarDescriptor({
-          length: RPLIDAR_NODE_LENGTH,
-          sendMode: RplidarSendMode.MULTIPLE,
-          dataType: RplidarDataType.MEASUREMENT,
-        });
-        answer(simTimeUs, descriptor);
-        scanning = true;
-        nextSampleUs = Math.round(simTimeUs + ANSWER_LATENCY_US + descriptor.length * byteUs + samplePeriodUs);
+      case RplidarCommand.GET_SAMPLERATE:
+        if (firmware < FIRMWARE_EXPRESS) break;
+        single(
+          simTimeUs,
+          RplidarDataType.SAMPLE_RATE,
+          encodeRplidarSampleRate({
+            standardUs: Math.round(modes[RPLIDAR_SCAN_MODE_STANDARD]!.usPerSample),
+            expressUs: Math.round(modes[RPLIDAR_SCAN_MODE_EXPRESS]!.usPerSample),
+          }),
+        );
+        return;
+      case RplidarCommand.GET_LIDAR_CONF: {
+        const query = parseRplidarConfRequestPayload(payload);
+        const value = query && firmware >= FIRMWARE_LIDAR_CONF ? confValue(query.type, query.modeId) : undefined;
+        if (!query || value === undefined) break;
+        single(simTimeUs, RplidarDataType.LIDAR_CONF, encodeRplidarConfAnswer(query.type, value));
         return;
       }
+      case RplidarCommand.SCAN:
+      case RplidarCommand.FORCE_SCAN:
+        if (protectionStop) {
+          log('%s: scan request ignored in protection stop', path);
+          return;
+        }
+        startStream(
+          simTimeUs,
+          'standard',
+          encodeRplidarDescriptor({
+            length: RPLIDAR_NODE_LENGTH,
+            sendMode: RplidarSendMode.MULTIPLE,
+            dataType: RplidarDataType.MEASUREMENT,
+          }),
+        );
+        forced = command === RplidarCommand.FORCE_SCAN;
+        return;
+      case RplidarCommand.EXPRESS_SCAN:
+        // Working mode 0 is the legacy express scan; SDK 2.x sends the scan mode id instead (1, Express).
+        if (firmware < FIRMWARE_EXPRESS || payload.length < 1 || !expressWorkingMode(payload[0] as number)) break;
+        if (protectionStop) {
+          log('%s: scan request ignored in protection stop', path);
+          return;
+        }
+        startStream(
+          simTimeUs,
+          'express',
+          encodeRplidarDescriptor({
+            length: RPLIDAR_CAPSULE_LENGTH,
+            sendMode: RplidarSendMode.MULTIPLE,
+            dataType: RplidarDataType.MEASUREMENT_CAPSULED,
+          }),
+        );
+        return;
       default:
-        log('%s: request 0x%s ignored', path, command.toString(16));
+        break;
     }
+    log('%s: request 0x%s ignored', path, command.toString(16));
   }
 
-  function measure(angleDeg: number, world: SimWorldView): Uint8Array {
+  /** Distance to what the ray at sensor angle `angleDeg` hits, mm with noise; 0 when nothing is in range. */
+  function rangeMm(angleDeg: number, world: SimWorldView): number {
     const pose = world.robotPose();
     const cosYaw = Math.cos(pose.yawRad);
     const sinYaw = Math.sin(pose.yawRad);
@@ -260,30 +418,63 @@ export function createRplidarA1SimDevice(
     const sensorYM = pose.yM + sinYaw * mountXM + cosYaw * mountYM;
     const headingRad = pose.yawRad + (mountYawDeg - angleDeg) * DEG_TO_RAD;
     const hitM = world.raycast(sensorXM, sensorYM, headingRad, MAX_RANGE_M);
+    if (!(Number.isFinite(hitM) && hitM >= MIN_RANGE_M && hitM <= MAX_RANGE_M)) return 0;
+    const noisyM = rangeNoiseM > 0 ? hitM + rangeNoiseM * gaussian(() => world.random()) : hitM;
+    return Math.max(MIN_RANGE_M * 1000, noisyM * 1000);
+  }
+
+  /** One SCAN node at `angleDeg` (1/64° steps); the start flag on the first node of a new turn. */
+  function measureNode(angleDeg: number, world: SimWorldView): Uint8Array {
     const startFlag = previousAngleDeg !== undefined && angleDeg < previousAngleDeg;
     previousAngleDeg = angleDeg;
-    if (Number.isFinite(hitM) && hitM >= MIN_RANGE_M && hitM <= MAX_RANGE_M) {
-      const noisyM = rangeNoiseM > 0 ? hitM + rangeNoiseM * gaussian(() => world.random()) : hitM;
-      const distanceMm = Math.max(MIN_RANGE_M * 1000, noisyM * 1000);
-      return encodeRplidarScanNode({ startFlag, quality: RETURN_QUALITY, angleDeg, distanceMm });
-    }
-    return encodeRplidarScanNode({ startFlag, quality: 0, angleDeg, distanceMm: 0 });
+    const distanceMm = rangeMm(angleDeg, world);
+    return encodeRplidarScanNode({ startFlag, quality: distanceMm > 0 ? RETURN_QUALITY : 0, angleDeg, distanceMm });
+  }
+
+  /** One express sample at `angleDeg`; returns the capsule it completes, if it does. */
+  function measureSample(angleDeg: number, world: SimWorldView): Uint8Array | undefined {
+    if (capsuleDistancesMm.length === 0) capsuleStartQ6 = Math.round(angleDeg * 64) % (360 * 64);
+    capsuleDistancesMm.push(rangeMm(angleDeg, world));
+    if (capsuleDistancesMm.length < RPLIDAR_SAMPLES_PER_CAPSULE) return undefined;
+    const bytes = encodeRplidarCapsule({
+      startFlag: firstCapsule,
+      startAngleQ6: capsuleStartQ6,
+      distancesMm: capsuleDistancesMm,
+      angleOffsetsQ3: [],
+    });
+    firstCapsule = false;
+    capsuleDistancesMm = [];
+    return bytes;
+  }
+
+  /** The head's angle at `timeUs`: it turns from the moment the motor is up to speed (standing still before). */
+  function headAngleDeg(timeUs: number, stableAtUs: number | undefined): number {
+    if (stableAtUs === undefined || timeUs <= stableAtUs) return 0;
+    return ((timeUs - stableAtUs) * degPerUs) % 360;
   }
 
   function sampleUpTo(toUs: number, world: SimWorldView, out: TimedBytes[]): void {
-    if (!scanning || protectionStop || motorStableAtUs === undefined) return;
+    if (scanning === null || protectionStop) return;
+    if (motorStableAtUs === undefined && !forced) return;
     const stableAtUs = motorStableAtUs;
     for (;;) {
-      if (nextSampleUs < stableAtUs) nextSampleUs = Math.round(stableAtUs + samplePeriodUs);
+      if (!forced && stableAtUs !== undefined && nextSampleUs < stableAtUs) {
+        nextSampleUs = Math.round(stableAtUs + samplePeriodUs);
+      }
       if (nextSampleUs > toUs) return;
       const sampleUs = nextSampleUs;
-      const angleDeg = Math.round((((sampleUs - stableAtUs) * degPerUs) % 360) * 64) / 64;
-      burst.push(measure(angleDeg % 360, world));
+      nextSampleUs = Math.round(sampleUs + samplePeriodUs);
+      if (scanning === 'express') {
+        const capsule = measureSample(headAngleDeg(sampleUs, stableAtUs), world);
+        if (capsule) out.push({ simTimeUs: sampleUs, bytes: capsule });
+        continue;
+      }
+      const angleDeg = Math.round(headAngleDeg(sampleUs, stableAtUs) * 64) / 64;
+      burst.push(measureNode(angleDeg % 360, world));
       if (burst.length >= nodesPerChunk) {
         out.push({ simTimeUs: sampleUs, bytes: concat(burst) });
         burst = [];
       }
-      nextSampleUs = Math.round(sampleUs + samplePeriodUs);
     }
   }
 
@@ -308,7 +499,7 @@ export function createRplidarA1SimDevice(
     },
     write(bytes: Uint8Array, simTimeUs: number): void {
       if (!open || !baudOk) return;
-      for (const request of requests.push(bytes)) handleRequest(request.command, simTimeUs);
+      for (const request of requests.push(bytes)) handleRequest(request.command, request.payload, simTimeUs);
     },
     setSignals(signals: { dtr?: boolean; rts?: boolean }, simTimeUs: number): void {
       if (!open || signals.dtr === undefined) return;
@@ -333,10 +524,16 @@ export function createRplidarA1SimDevice(
       return motorStableAtUs !== undefined;
     },
     isScanning(): boolean {
-      return scanning;
+      return scanning !== null;
     },
     requestLog(): readonly number[] {
       return requestCommands;
+    },
+    scanKind(): 'standard' | 'express' | null {
+      return scanning;
+    },
+    scanModes(): readonly RplidarA1SimScanMode[] {
+      return modes;
     },
   };
 }

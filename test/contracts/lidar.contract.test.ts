@@ -51,13 +51,13 @@ const CASES: LidarCase[] = [
     decodedCounter: 'packets',
     badCounters: ['badCrc'],
   },
-  // STOP, GET_HEALTH, GET_INFO, SCAN, and the motor up to speed (the model: 0.3 s) before the first node.
+  // STOP, GET_HEALTH, GET_INFO, the scan modes, EXPRESS_SCAN, and the motor up to speed (the model: 0.3 s) before the first sample.
   {
     compatible: 'slamtec,rplidar-a1',
     path: '/dev/ttyUSB0',
     warmUpUs: 1_000 * MS,
-    decodedCounter: 'nodes',
-    badCounters: ['badNodes', 'badDescriptors'],
+    decodedCounter: 'samples',
+    badCounters: ['badNodes', 'badCapsules', 'badDescriptors'],
   },
 ];
 

@@ -51,3 +51,22 @@ export function runCli(
     });
   });
 }
+
+/** Waits for a live `spinal sim` to announce its debug port on stderr; returns `host:port` and the stderr so far. */
+export function waitForDebugPort(
+  child: ChildProcess,
+  timeoutMs = 30_000,
+): Promise<{ address: string; stderr: () => string }> {
+  let stderr = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no debug port announced: ${stderr}`)), timeoutMs);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const match = /debug port: http:\/\/([^/\s]+)\//.exec(stderr);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ address: match[1]!, stderr: () => stderr });
+      }
+    });
+  });
+}

@@ -1,5 +1,6 @@
 /**
- * The Slamtec RPLIDAR A1 serial protocol (legacy SCAN mode): a pure codec, no I/O and no timers.
+ * The Slamtec RPLIDAR A1 serial protocol: a pure codec, no I/O and no timers. The express scan's
+ * capsules are in `express-codec.ts`.
  *
  * Source: Slamtec "RPLIDAR Interface Protocol and Application Notes" (applies to A1 and A2),
  * chapter 2 "Protocol basics" (Figure 2-4 request packet format, Figures 2-5 to 2-8 response
@@ -27,6 +28,15 @@
  * Headings grow clockwise seen from above, from the sensor's 0° mark (Figure 4-6).
  */
 
+import {
+  RPLIDAR_CAPSULE_LENGTH,
+  RPLIDAR_CAPSULE_SYNC1,
+  RPLIDAR_CAPSULE_SYNC2,
+  isRplidarCapsule,
+  parseRplidarCapsule,
+  type RplidarCapsule,
+} from './express-codec.js';
+
 /** Line speed, baud (A1 datasheet, UART table: 115200, 8N1). */
 export const RPLIDAR_A1_BAUD_RATE = 115_200;
 /** First byte of every request, and of every response descriptor (Figures 2-4, 2-5). */
@@ -40,6 +50,16 @@ export const RPLIDAR_PAYLOAD_COMMAND_FLAG = 0x80;
 
 /** Request commands (Figure 4-1). STOP and RESET get no response. */
 export const RplidarCommand = {
+  /** SCAN without waiting for the motor to reach a stable speed; same nodes. */
+  FORCE_SCAN: 0x21,
+  /** Express scan: payload {@link encodeRplidarExpressScanPayload}; answer: capsules (type 0x82). */
+  EXPRESS_SCAN: 0x82,
+  /** Sample duration of the standard and express scans (firmware ≥ 1.17). */
+  GET_SAMPLERATE: 0x59,
+  /** One configuration value: payload u32 type (+ u16 scan mode id); firmware ≥ 1.24. */
+  GET_LIDAR_CONF: 0x84,
+  /** Motor PWM, payload u16 (A2/A3 only: an A1's motor is switched by MOTOCTL, here DTR). */
+  SET_MOTOR_PWM: 0xf0,
   /** Leave scanning, idle; no response; wait ≥ 1 ms before the next request. */
   STOP: 0x25,
   /** Reboot the core (escapes a protection stop); no response; wait ≥ 2 ms. */
@@ -64,19 +84,58 @@ export const RplidarSendMode = {
 export const RplidarDataType = {
   DEVICE_INFO: 0x04,
   DEVICE_HEALTH: 0x06,
+  /** GET_SAMPLERATE: u16 Tstandard, u16 Texpress, microseconds per sample. */
+  SAMPLE_RATE: 0x15,
+  /** GET_LIDAR_CONF: u32 type echoed, then the value. */
+  LIDAR_CONF: 0x20,
   MEASUREMENT: 0x81,
+  /** EXPRESS_SCAN: 84-byte capsules (`express-codec.ts`). */
+  MEASUREMENT_CAPSULED: 0x82,
 } as const;
+
+/**
+ * GET_LIDAR_CONF types (Interface Protocol, GET_LIDAR_CONF; Slamtec SDK `sl_lidar_cmd.h`). The
+ * per-mode ones take the scan mode id (u16) after the type.
+ */
+export const RplidarConfType = {
+  /** u16: how many scan modes the firmware has (ids 0 .. count − 1). */
+  SCAN_MODE_COUNT: 0x70,
+  /** u32 Q8: microseconds per sample of a mode. */
+  US_PER_SAMPLE: 0x71,
+  /** u32 Q8: the farthest range of a mode, metres. */
+  MAX_DISTANCE: 0x74,
+  /** u8: the answer type the mode streams ({@link RplidarDataType}). */
+  ANS_TYPE: 0x75,
+  /** u16: the id of the mode the firmware recommends. */
+  TYPICAL: 0x7c,
+  /** NUL-terminated ASCII: the mode's name. */
+  NAME: 0x7f,
+} as const;
+
+/** Scan mode ids every firmware has: 0 is the standard SCAN, 1 the (legacy) express scan. */
+export const RPLIDAR_SCAN_MODE_STANDARD = 0;
+export const RPLIDAR_SCAN_MODE_EXPRESS = 1;
 
 /** Bytes in one data packet of each known type (Figures 4-4, 4-16, 4-19). */
 export const RPLIDAR_INFO_LENGTH = 20;
 export const RPLIDAR_HEALTH_LENGTH = 3;
 export const RPLIDAR_NODE_LENGTH = 5;
+export const RPLIDAR_SAMPLE_RATE_LENGTH = 4;
+/** A configuration answer is the u32 type and at least one byte of value; names are short. */
+const MIN_CONF_LENGTH = 5;
+export const RPLIDAR_MAX_CONF_LENGTH = 4 + 32;
 
 /** The responses the decoder accepts: any other descriptor is taken for garbage. */
 const KNOWN_RESPONSES: ReadonlyArray<{ dataType: number; length: number; sendMode: number }> = [
   { dataType: RplidarDataType.DEVICE_INFO, length: RPLIDAR_INFO_LENGTH, sendMode: RplidarSendMode.SINGLE },
   { dataType: RplidarDataType.DEVICE_HEALTH, length: RPLIDAR_HEALTH_LENGTH, sendMode: RplidarSendMode.SINGLE },
   { dataType: RplidarDataType.MEASUREMENT, length: RPLIDAR_NODE_LENGTH, sendMode: RplidarSendMode.MULTIPLE },
+  { dataType: RplidarDataType.SAMPLE_RATE, length: RPLIDAR_SAMPLE_RATE_LENGTH, sendMode: RplidarSendMode.SINGLE },
+  {
+    dataType: RplidarDataType.MEASUREMENT_CAPSULED,
+    length: RPLIDAR_CAPSULE_LENGTH,
+    sendMode: RplidarSendMode.MULTIPLE,
+  },
 ];
 
 const LENGTH_MASK = 0x3fff_ffff;
@@ -137,12 +196,28 @@ export interface RplidarScanNode {
   distanceMm: number;
 }
 
+/** GET_SAMPLERATE data: microseconds per sample in each scan. */
+export interface RplidarSampleRate {
+  standardUs: number;
+  expressUs: number;
+}
+
+/** GET_LIDAR_CONF data: the type it answers, and the value's bytes. */
+export interface RplidarConf {
+  /** {@link RplidarConfType}. */
+  type: number;
+  value: Uint8Array;
+}
+
 /** What the response decoder returns, in stream order. */
 export type RplidarResponse =
   | { kind: 'descriptor'; descriptor: RplidarDescriptor }
   | { kind: 'health'; health: RplidarHealth }
   | { kind: 'info'; info: RplidarDeviceInfo }
-  | { kind: 'node'; node: RplidarScanNode };
+  | { kind: 'sample-rate'; sampleRate: RplidarSampleRate }
+  | { kind: 'conf'; conf: RplidarConf }
+  | { kind: 'node'; node: RplidarScanNode }
+  | { kind: 'capsule'; capsule: RplidarCapsule };
 
 /** What a response decoder has seen so far; all counters only grow. */
 export interface RplidarResponseDecoderCounters {
@@ -150,12 +225,16 @@ export interface RplidarResponseDecoderCounters {
   descriptors: number;
   /** 0xA5 0x5A starts whose descriptor was not a known response (garbage, or a reply not asked for). */
   badDescriptors: number;
-  /** Health and info packets decoded. */
+  /** Single-packet answers decoded (health, info, sample rate, configuration). */
   responses: number;
   /** Measurement nodes that passed both check bits. */
   nodes: number;
   /** 5-byte windows in a scan stream that failed a check bit (the decoder then slides one byte). */
   badNodes: number;
+  /** Express capsules that passed their sync nibbles and checksum. */
+  capsules: number;
+  /** 84-byte windows in an express stream that failed a sync nibble or the checksum (then: slide one byte). */
+  badCapsules: number;
   /** Bytes thrown away: outside any response, in bad descriptors, or skipped to realign nodes. */
   droppedBytes: number;
 }
@@ -252,6 +331,106 @@ export function encodeRplidarScanNode(node: RplidarScanNode): Uint8Array {
   );
 }
 
+/** The 4 data bytes of a GET_SAMPLERATE response: Tstandard, Texpress (u16 little-endian, µs). */
+export function encodeRplidarSampleRate(rate: RplidarSampleRate): Uint8Array {
+  const standard = clampInt(rate.standardUs, 0, 0xffff);
+  const express = clampInt(rate.expressUs, 0, 0xffff);
+  return Uint8Array.of(standard & 0xff, standard >>> 8, express & 0xff, express >>> 8);
+}
+
+/**
+ * The payload of an EXPRESS_SCAN request: working mode (0: the legacy express scan; another id:
+ * that scan mode), then u16 working flags and u16 parameter, both 0.
+ */
+export function encodeRplidarExpressScanPayload(workingMode = 0): Uint8Array {
+  return Uint8Array.of(clampInt(workingMode, 0, 0xff), 0, 0, 0, 0);
+}
+
+/** The payload of a GET_LIDAR_CONF request: u32 type, then the u16 scan mode id for per-mode types. */
+export function encodeRplidarConfRequestPayload(type: number, modeId?: number): Uint8Array {
+  const typeBytes = u32le(type);
+  if (modeId === undefined) return typeBytes;
+  const mode = clampInt(modeId, 0, 0xffff);
+  return Uint8Array.of(...typeBytes, mode & 0xff, mode >>> 8);
+}
+
+/** The scan mode a GET_LIDAR_CONF request asks about (0 when it names none), and its type. */
+export function parseRplidarConfRequestPayload(payload: Uint8Array): { type: number; modeId: number } | undefined {
+  if (payload.length < 4) return undefined;
+  const type = readU32le(payload, 0);
+  const modeId = payload.length >= 6 ? (payload[4] as number) | ((payload[5] as number) << 8) : 0;
+  return { type, modeId };
+}
+
+/** A configuration value: a number for every type but {@link RplidarConfType.NAME}, a string for it. */
+export type RplidarConfValue = number | string;
+
+/**
+ * The data bytes of a GET_LIDAR_CONF response: the u32 type, then the value in the type's format
+ * (u16 count and typical mode, u32 Q8 µs per sample and metres, u8 answer type, NUL-terminated name).
+ */
+export function encodeRplidarConfAnswer(type: number, value: RplidarConfValue): Uint8Array {
+  const head = u32le(type);
+  let body: Uint8Array;
+  switch (type) {
+    case RplidarConfType.SCAN_MODE_COUNT:
+    case RplidarConfType.TYPICAL: {
+      const v = clampInt(Number(value), 0, 0xffff);
+      body = Uint8Array.of(v & 0xff, v >>> 8);
+      break;
+    }
+    case RplidarConfType.US_PER_SAMPLE:
+    case RplidarConfType.MAX_DISTANCE:
+      body = u32le(clampInt(Number(value) * 256, 0, 0xffff_ffff));
+      break;
+    case RplidarConfType.ANS_TYPE:
+      body = Uint8Array.of(clampInt(Number(value), 0, 0xff));
+      break;
+    default: {
+      const text = String(value).slice(0, RPLIDAR_MAX_CONF_LENGTH - 5);
+      body = Uint8Array.from([...text].map((c) => c.charCodeAt(0) & 0x7f).concat(0));
+    }
+  }
+  return Uint8Array.of(...head, ...body);
+}
+
+/**
+ * The value of a configuration answer, read in its type's format; undefined when it is too short
+ * for it. Unknown types read as a name.
+ */
+export function decodeRplidarConfValue(conf: RplidarConf): RplidarConfValue | undefined {
+  const v = conf.value;
+  switch (conf.type) {
+    case RplidarConfType.SCAN_MODE_COUNT:
+    case RplidarConfType.TYPICAL:
+      return v.length >= 2 ? (v[0] as number) | ((v[1] as number) << 8) : undefined;
+    case RplidarConfType.US_PER_SAMPLE:
+    case RplidarConfType.MAX_DISTANCE:
+      return v.length >= 4 ? readU32le(v, 0) / 256 : undefined;
+    case RplidarConfType.ANS_TYPE:
+      return v.length >= 1 ? (v[0] as number) : undefined;
+    default: {
+      const end = v.indexOf(0);
+      return String.fromCharCode(...v.subarray(0, end < 0 ? v.length : end));
+    }
+  }
+}
+
+function u32le(value: number): Uint8Array {
+  const v = clampInt(value, 0, 0xffff_ffff);
+  return Uint8Array.of(v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff);
+}
+
+function readU32le(bytes: Uint8Array, at: number): number {
+  return (
+    ((bytes[at] as number) |
+      ((bytes[at + 1] as number) << 8) |
+      ((bytes[at + 2] as number) << 16) |
+      ((bytes[at + 3] as number) << 24)) >>>
+    0
+  );
+}
+
 /** Whether 5 bytes pass both check bits of a node: S ≠ !S, and C = 1. */
 function nodeChecksPass(byte0: number, byte1: number): boolean {
   return (byte0 & 1) !== ((byte0 >>> 1) & 1) && (byte1 & 1) === 1;
@@ -286,6 +465,25 @@ function parseInfo(bytes: Uint8Array): RplidarDeviceInfo {
   };
 }
 
+function parseSingleResponse(dataType: number, bytes: Uint8Array): RplidarResponse {
+  switch (dataType) {
+    case RplidarDataType.DEVICE_HEALTH:
+      return { kind: 'health', health: parseHealth(bytes) };
+    case RplidarDataType.SAMPLE_RATE:
+      return {
+        kind: 'sample-rate',
+        sampleRate: {
+          standardUs: (bytes[0] as number) | ((bytes[1] as number) << 8),
+          expressUs: (bytes[2] as number) | ((bytes[3] as number) << 8),
+        },
+      };
+    case RplidarDataType.LIDAR_CONF:
+      return { kind: 'conf', conf: { type: readU32le(bytes, 0), value: bytes.slice(4) } };
+    default:
+      return { kind: 'info', info: parseInfo(bytes) };
+  }
+}
+
 function parseDescriptor(bytes: Uint8Array): RplidarDescriptor {
   const word =
     ((bytes[2] as number) |
@@ -297,6 +495,13 @@ function parseDescriptor(bytes: Uint8Array): RplidarDescriptor {
 }
 
 function isKnownResponse(descriptor: RplidarDescriptor): boolean {
+  if (descriptor.dataType === RplidarDataType.LIDAR_CONF) {
+    return (
+      descriptor.sendMode === RplidarSendMode.SINGLE &&
+      descriptor.length >= MIN_CONF_LENGTH &&
+      descriptor.length <= RPLIDAR_MAX_CONF_LENGTH
+    );
+  }
   return KNOWN_RESPONSES.some(
     (known) =>
       known.dataType === descriptor.dataType &&
@@ -307,17 +512,19 @@ function isKnownResponse(descriptor: RplidarDescriptor): boolean {
 
 /**
  * A byte-fed state machine that turns what the sensor sends into responses. Chunk boundaries
- * carry no meaning. It hunts for a descriptor (`0xA5 0x5A`) and accepts only the three it knows
- * (info, health, scan); a bad one is counted and the hunt goes on from the byte after its 0xA5,
- * because the real descriptor may start inside it. After an info or health descriptor it returns
- * the one data packet that follows, then hunts again. After a scan descriptor it returns nodes
- * until {@link RplidarResponseDecoder.expectResponse} is called (the host does so with every new
- * request: only then can a new descriptor come); a 5-byte window that fails a check bit is
- * counted, its first byte dropped and the window slid on. Two check bits per node can let a
- * misaligned window pass now and then; the next failing window realigns it. It never throws.
+ * carry no meaning. It hunts for a descriptor (`0xA5 0x5A`) and accepts only those it knows
+ * (info, health, sample rate, configuration of 5..36 bytes, scan, express scan); a bad one is
+ * counted and the hunt goes on from the byte after its 0xA5, because the real descriptor may start
+ * inside it. After a single-response descriptor it returns the one data packet that follows, then
+ * hunts again. After a scan descriptor it returns nodes (or capsules, for an express scan) until
+ * {@link RplidarResponseDecoder.expectResponse} is called (the host does so with every new
+ * request: only then can a new descriptor come); a 5-byte window that fails a check bit, or an
+ * 84-byte window that fails a sync nibble or its checksum, is counted, its first byte dropped and
+ * the window slid on. Two check bits per node can let a misaligned window pass now and then; the
+ * next failing window realigns it. It never throws.
  */
 export class RplidarResponseDecoder {
-  private readonly buffer = new Uint8Array(Math.max(RPLIDAR_DESCRIPTOR_LENGTH, RPLIDAR_INFO_LENGTH));
+  private readonly buffer = new Uint8Array(RPLIDAR_CAPSULE_LENGTH);
   private filled = 0;
   /** What the bytes in `buffer` are: a descriptor being hunted, or a data packet of the current response. */
   private reading: 'descriptor' | 'data' = 'descriptor';
@@ -328,6 +535,8 @@ export class RplidarResponseDecoder {
     responses: 0,
     nodes: 0,
     badNodes: 0,
+    capsules: 0,
+    badCapsules: 0,
     droppedBytes: 0,
   };
 
@@ -349,9 +558,12 @@ export class RplidarResponseDecoder {
     this.current = undefined;
   }
 
-  /** Whether a scan stream is being decoded (a scan descriptor came, and no new request since). */
+  /** Whether a scan stream (nodes or capsules) is being decoded: its descriptor came, and no new request since. */
   inScanStream(): boolean {
-    return this.reading === 'data' && this.current?.dataType === RplidarDataType.MEASUREMENT;
+    const type = this.current?.dataType;
+    return (
+      this.reading === 'data' && (type === RplidarDataType.MEASUREMENT || type === RplidarDataType.MEASUREMENT_CAPSULED)
+    );
   }
 
   /** Bytes held towards the next descriptor or data packet. */
@@ -416,14 +628,39 @@ export class RplidarResponseDecoder {
       out.push({ kind: 'node', node: parseNode(this.buffer) });
       return;
     }
+    if (descriptor.dataType === RplidarDataType.MEASUREMENT_CAPSULED) {
+      this.stepCapsule(out);
+      return;
+    }
     if (this.filled < descriptor.length) return;
+    const length = this.filled;
     this.filled = 0;
     this.stats.responses++;
     this.reading = 'descriptor';
     this.current = undefined;
-    if (descriptor.dataType === RplidarDataType.DEVICE_HEALTH)
-      out.push({ kind: 'health', health: parseHealth(this.buffer) });
-    else out.push({ kind: 'info', info: parseInfo(this.buffer) });
+    out.push(parseSingleResponse(descriptor.dataType, this.buffer.slice(0, length)));
+  }
+
+  /** A capsule byte is in: a wrong sync nibble, or a bad checksum at the end, slides the window by one byte. */
+  private stepCapsule(out: RplidarResponse[]): void {
+    const last = this.buffer[this.filled - 1] as number;
+    const syncBroken =
+      (this.filled === 1 && last >>> 4 !== RPLIDAR_CAPSULE_SYNC1) ||
+      (this.filled === 2 && last >>> 4 !== RPLIDAR_CAPSULE_SYNC2);
+    if (syncBroken) {
+      this.stats.badCapsules++;
+      this.replayFrom(1, out);
+      return;
+    }
+    if (this.filled < RPLIDAR_CAPSULE_LENGTH) return;
+    if (!isRplidarCapsule(this.buffer)) {
+      this.stats.badCapsules++;
+      this.replayFrom(1, out);
+      return;
+    }
+    this.filled = 0;
+    this.stats.capsules++;
+    out.push({ kind: 'capsule', capsule: parseRplidarCapsule(this.buffer) });
   }
 
   /**

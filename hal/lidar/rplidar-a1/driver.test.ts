@@ -6,6 +6,7 @@ import { MemorySerialBackend } from '../../../test/harness/memory-serial-backend
 import { VirtualClock } from '../../../time/virtual-clock.js';
 import { TransportError } from '../../transport/transport-error.js';
 import { RplidarCommand, RplidarRequestDecoder, encodeRplidarScanNode, type RplidarScanNode } from './codec.js';
+import { encodeRplidarCapsule } from './express-codec.js';
 import { rplidarA1Model } from './driver.js';
 import { rplidarA1ParamsSchema } from './params.js';
 
@@ -29,7 +30,7 @@ const SCAN_DESCRIPTOR = hex('A5 5A 05 00 00 40 81');
 /** A serial port in memory with an RPLIDAR behind it that decodes every request the driver writes. */
 class RplidarPort extends MemorySerialBackend {
   /** Commands written, decoded as the sensor would, with the clock time of each write. */
-  readonly commands: Array<{ command: number; atUs: number }> = [];
+  readonly commands: Array<{ command: number; atUs: number; payload: number[] }> = [];
 
   constructor(clock: VirtualClock) {
     super([PATH]);
@@ -37,7 +38,7 @@ class RplidarPort extends MemorySerialBackend {
       const requests = new RplidarRequestDecoder();
       return (bytes) => {
         for (const request of requests.push(bytes)) {
-          this.commands.push({ command: request.command, atUs: clock.nowUs() });
+          this.commands.push({ command: request.command, atUs: clock.nowUs(), payload: Array.from(request.payload) });
         }
       };
     };
@@ -46,15 +47,23 @@ class RplidarPort extends MemorySerialBackend {
   commandList(): number[] {
     return this.commands.map((c) => c.command);
   }
+
+  /** The last request, as `command payload…` in hex (`84 70 00 00 00`). */
+  lastRequest(): string {
+    const last = this.commands.at(-1);
+    if (!last) return '';
+    return [last.command, ...last.payload].map((b) => b.toString(16).padStart(2, '0').toUpperCase()).join(' ');
+  }
 }
 
+/** The driver with a scripted sensor; in the standard SCAN unless `params.scanMode` says otherwise. */
 function setUp(params: Record<string, unknown> = {}) {
   const clock = new VirtualClock(1_000_000);
   const port = new RplidarPort(clock);
   const lidar = lidarOnSerialPort(rplidarA1Model, {
     id: 'lidar',
     path: PATH,
-    params: rplidarA1ParamsSchema.parse(params),
+    params: rplidarA1ParamsSchema.parse({ scanMode: 'standard', ...params }),
     clock,
     serial: port,
   });
@@ -107,6 +116,7 @@ describe('rplidarA1Model', () => {
       maxRangeM: 12,
       minQuality: 0,
       pointsPerMessage: 32,
+      scanMode: 'auto',
       motorControl: 'dtr',
     });
   });
@@ -133,7 +143,7 @@ describe('RPLIDAR A1 driver', () => {
     await advanceMs(clock, 10);
     expect(port.commandList()).toEqual([STOP]);
     await advanceMs(clock, 10);
-    expect(port.commands[1]).toEqual({ command: GET_HEALTH, atUs: 1_020_000 });
+    expect(port.commands[1]).toMatchObject({ command: GET_HEALTH, atUs: 1_020_000 });
     port.send(HEALTH_GOOD);
     expect(port.commandList()).toEqual([STOP, GET_HEALTH, GET_INFO]);
     port.send(INFO);
@@ -427,5 +437,131 @@ describe('RPLIDAR A1 driver', () => {
     await context.lidar.stop();
     expect(context.port.signals).toEqual([]);
     expect(context.port.commandList()).toEqual([STOP, GET_HEALTH, GET_INFO, SCAN, STOP]);
+  });
+});
+
+/*
+ * The configuration answers of an A1M8 on firmware 1.29, written out from the Interface
+ * Protocol's GET_LIDAR_CONF section (descriptor type 0x20, the u32 type echoed, then the value).
+ */
+const CONF_COUNT_2 = hex('A5 5A 06 00 00 00 20 70 00 00 00 02 00');
+const CONF_TYPICAL_1 = hex('A5 5A 06 00 00 00 20 7C 00 00 00 01 00');
+const CONF_ANS_TYPE_81 = hex('A5 5A 05 00 00 00 20 75 00 00 00 81');
+const CONF_ANS_TYPE_82 = hex('A5 5A 05 00 00 00 20 75 00 00 00 82');
+/** 250 µs a sample, Q8: 0xFA00. */
+const CONF_US_250 = hex('A5 5A 08 00 00 00 20 71 00 00 00 00 FA 00 00');
+const CONF_NAME_EXPRESS = hex('A5 5A 0C 00 00 00 20 7F 00 00 00 45 78 70 72 65 73 73 00');
+const EXPRESS_DESCRIPTOR = hex('A5 5A 54 00 00 40 82');
+/** GET_SAMPLERATE answer: Tstandard 500 µs (0x01F4), Texpress 250 µs (0xFA). */
+const SAMPLE_RATE_500_250 = hex('A5 5A 04 00 00 00 15 F4 01 FA 00');
+const { GET_LIDAR_CONF, GET_SAMPLERATE, EXPRESS_SCAN } = RplidarCommand;
+
+/** Capsules of one turn of 360°: 32 samples each at `distanceMm`, start angles `stepDeg` apart. */
+function capsules(count: number, stepDeg: number, distanceMm: number): Uint8Array[] {
+  return Array.from({ length: count }, (_, i) =>
+    encodeRplidarCapsule({
+      startFlag: i === 0,
+      startAngleQ6: Math.round(((i * stepDeg) % 360) * 64),
+      distancesMm: new Array(32).fill(distanceMm),
+      angleOffsetsQ3: [],
+    }),
+  );
+}
+
+describe('RPLIDAR A1 driver: choosing the scan', () => {
+  async function throughInfo(params: Record<string, unknown> = {}, info = INFO) {
+    const context = setUp({ scanMode: 'auto', ...params });
+    await context.lidar.start();
+    await advanceMs(context.clock, 20);
+    context.port.send(HEALTH_GOOD);
+    context.port.send(info);
+    return context;
+  }
+
+  it('asks the scan modes as Slamtec SDK 2.x does, starts the typical express mode and says so', async () => {
+    const context = await throughInfo({ pointsPerMessage: 400 });
+    const { port, lidar } = context;
+    const answers: Array<[string, Uint8Array]> = [
+      ['84 70 00 00 00', CONF_COUNT_2],
+      ['84 7C 00 00 00', CONF_TYPICAL_1],
+      ['84 75 00 00 00 00 00', CONF_ANS_TYPE_81],
+      ['84 75 00 00 00 01 00', CONF_ANS_TYPE_82],
+      ['84 71 00 00 00 01 00', CONF_US_250],
+      ['84 7F 00 00 00 01 00', CONF_NAME_EXPRESS],
+    ];
+    for (const [request, answer] of answers) {
+      expect(port.lastRequest()).toBe(request);
+      port.send(answer);
+    }
+    // Working mode 1, the Express mode's id, as SDK 2.x sends it.
+    expect(port.lastRequest()).toBe('82 01 00 00 00 00');
+    port.send(EXPRESS_DESCRIPTOR);
+    expect(lidar.health().state).toBe('starting');
+    // 45° per capsule: eight capsules a turn. The ninth (at 0°) begins a new turn, which ends the message.
+    for (const capsule of capsules(11, 45, 2000)) port.send(capsule);
+    expect(lidar.health().state).toBe('ok');
+    const points = context.messages.flatMap((m) => Array.from(m.rangeM));
+    expect(points.length).toBe(8 * 32);
+    for (const rangeM of points) expect(rangeM).toBeCloseTo(2, 3);
+    expect(lidar.scanPlan()).toMatchObject({ kind: 'express', modeName: 'Express', usPerSample: 250 });
+    expect(lidar.details()).toMatchObject({ scanMode: 'Express', scanKind: 'express', sampleRateHz: 4000 });
+    expect(lidar.counters()).toMatchObject({ capsules: 11, badCapsules: 0 });
+    expect(context.messages.map((m) => m.count)).toEqual([256]);
+  });
+
+  it('falls back to the standard SCAN when GET_LIDAR_CONF goes unanswered', async () => {
+    const { clock, port, lidar } = await throughInfo();
+    expect(port.commandList().at(-1)).toBe(GET_LIDAR_CONF);
+    await advanceMs(clock, 1_010);
+    expect(port.commandList().at(-1)).toBe(SCAN);
+    port.send(SCAN_DESCRIPTOR);
+    port.send(sweep(3, 0, 1000));
+    expect(lidar.health().state).toBe('ok');
+    expect(lidar.details()).toMatchObject({ scanMode: 'Standard', scanKind: 'standard' });
+  });
+
+  it('falls back to the standard SCAN when EXPRESS_SCAN goes unanswered, and keeps to it after a restart', async () => {
+    const { clock, port, lidar } = await throughInfo(
+      {},
+      hex('A5 5A 14 00 00 00 04 18 14 01 07 ' + '00 '.repeat(15) + '00'),
+    );
+    // Firmware 1.20: no GET_LIDAR_CONF, but GET_SAMPLERATE and the legacy express scan.
+    expect(port.commandList().at(-1)).toBe(GET_SAMPLERATE);
+    port.send(SAMPLE_RATE_500_250);
+    expect(port.lastRequest()).toBe('82 00 00 00 00 00');
+    expect(lidar.scanPlan()).toMatchObject({ kind: 'express', usPerSample: 250 });
+    await advanceMs(clock, 1_010);
+    expect(port.commandList().at(-1)).toBe(SCAN);
+    expect(lidar.health().state).toBe('starting');
+    port.send(SCAN_DESCRIPTOR);
+    port.send(sweep(3, 0, 1000));
+    expect(lidar.details()).toMatchObject({ scanMode: 'Standard', scanKind: 'standard' });
+    expect(port.commandList().filter((c) => c === EXPRESS_SCAN)).toHaveLength(1);
+  });
+
+  it('with scanMode standard asks nothing about modes and sends SCAN', async () => {
+    const { port } = await throughInfo({ scanMode: 'standard' });
+    expect(port.commandList()).toEqual([STOP, GET_HEALTH, GET_INFO, SCAN]);
+  });
+
+  it('drops a capsule with a bad checksum and counts it', async () => {
+    const context = await throughInfo();
+    const { port, lidar } = context;
+    for (const answer of [
+      CONF_COUNT_2,
+      CONF_TYPICAL_1,
+      CONF_ANS_TYPE_81,
+      CONF_ANS_TYPE_82,
+      CONF_US_250,
+      CONF_NAME_EXPRESS,
+    ])
+      port.send(answer);
+    port.send(EXPRESS_DESCRIPTOR);
+    const list = capsules(4, 10, 1500);
+    const damaged = list[1]!;
+    damaged[30] = (damaged[30] as number) ^ 0xff;
+    for (const capsule of list) port.send(capsule);
+    expect(lidar.counters().badCapsules).toBeGreaterThanOrEqual(1);
+    expect(lidar.counters().capsules).toBe(3);
   });
 });

@@ -56,6 +56,13 @@ export const rplidarA1ParamsSchema = z
         'Measurements gathered into one LidarPoints message, 1..400. Default 32 (16 ms at 2000 samples/s); ' +
           'a message also ends at the start of each new turn.',
       ),
+    scanMode: z
+      .enum(['auto', 'standard'])
+      .default('auto')
+      .describe(
+        "Which scan to start: 'auto' (the express scan, 4000 samples/s on an A1, when the firmware offers it; " +
+          "else the standard SCAN) or 'standard' (always the standard SCAN, 2000 samples/s). Default 'auto'.",
+      ),
     motorControl: z
       .enum(['dtr', 'none'])
       .default('dtr')
