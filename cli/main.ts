@@ -134,7 +134,12 @@ function runThread(): void {
       runCortexWorker(port as unknown as CortexPort);
       return;
     case 'comms':
-      runCommsWorker(port as unknown as CommsPort, { listen: String(data.listen), token: String(data.token ?? '') });
+      runCommsWorker(port as unknown as CommsPort, {
+        listen: String(data.listen),
+        token: String(data.token ?? ''),
+        readToken: String(data.readToken ?? ''),
+        allowedHosts: Array.isArray(data.allowedHosts) ? data.allowedHosts.map(String) : [],
+      });
       return;
     case 'world':
       void runWorldWorker(

@@ -208,8 +208,9 @@ async function runScriptStep(
   const path = step.action === 'estop' ? '/api/v1/estop' : '/api/v1/estop/reset';
   const address = runtime.debugPortAddress();
   if (!address) {
+    const by = { via: 'script', remoteAddress: null, origin: null, authenticated: false } as const;
     const result = runtime.operate(
-      step.action === 'estop' ? { kind: 'estop', reason: 'scenario script' } : { kind: 'estop-reset' },
+      step.action === 'estop' ? { kind: 'estop', reason: 'scenario script', by } : { kind: 'estop-reset', by },
     );
     out.write(`${at} script: ${step.action} (no debug port: applied directly) -> ${result.ok ? 'ok' : 'refused'}\n`);
     return;
