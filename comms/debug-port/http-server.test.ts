@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../time/virtual-clock.js';
 import type { RuntimeStatus } from '../../messages/runtime-status.js';
@@ -232,8 +232,8 @@ describe('startDebugServer', () => {
     expect((await fetch(url('/healthz'))).status).toBe(200);
   });
 
-  // Tests bind to loopback only; the token rule for other addresses is proven on requireToken
-  // itself (routes.test.ts). Here: the server applies it to mutating routes, with the bound host.
+  // Tests bind to loopback only; the token rule for other addresses is proven on authorize itself
+  // (request-guard.test.ts). Here: the server applies the guard to mutating routes, with the bound host.
   it('applies the token rule to mutating routes with the address it is bound to', async () => {
     let stops = 0;
     const { server } = await start({
@@ -252,10 +252,64 @@ describe('startDebugServer', () => {
       ],
     });
     const url = `http://${server.address}/api/v1/estop`;
+    const json = { 'content-type': 'application/json' };
     // On loopback no token is needed, and a wrong one is not held against the caller.
-    expect((await fetch(url, { method: 'POST' })).status).toBe(202);
-    expect((await fetch(url, { method: 'POST', headers: { authorization: 'Bearer nope' } })).status).toBe(202);
+    expect((await fetch(url, { method: 'POST', headers: json })).status).toBe(202);
+    expect((await fetch(url, { method: 'POST', headers: { ...json, authorization: 'Bearer nope' } })).status).toBe(
+      202,
+    );
+    // A body not declared JSON is refused before the route runs.
+    expect((await fetch(url, { method: 'POST', body: 'x' })).status).toBe(415);
     expect(stops).toBe(2);
+  });
+
+  it('limits other requests per peer but never the e-stop, and refuses a foreign Host everywhere', async () => {
+    let nowUs = 0;
+    let stops = 0;
+    const { server } = await start({
+      listen: '127.0.0.1:0',
+      nowUs: () => nowUs,
+      extraRoutes: [
+        {
+          method: 'POST',
+          path: '/api/v1/estop',
+          mutating: true,
+          neverRateLimited: true,
+          handle: () => {
+            stops += 1;
+            return { status: 200, body: {} };
+          },
+        },
+      ],
+    });
+    const base = `http://${server.address}`;
+    const statuses: number[] = [];
+    for (let i = 0; i < 45; i++) statuses.push((await fetch(`${base}/healthz`)).status);
+    expect(statuses.filter((code) => code === 429)).toHaveLength(5);
+    const limited = await fetch(`${base}/healthz`);
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('1');
+    for (let i = 0; i < 50; i++) {
+      const res = await fetch(`${base}/api/v1/estop`, { method: 'POST', headers: { 'content-type': 'application/json' } });
+      expect(res.status).toBe(200);
+    }
+    expect(stops).toBe(50);
+    nowUs += 1_000_000;
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    const port = server.address.split(':').at(-1);
+    const rebound = await raw(server.address, `GET /healthz HTTP/1.1\r\nHost: evil.example:${port}\r\n\r\n`);
+    expect(rebound).toMatch(/^HTTP\/1\.1 421/);
+  });
+
+  it('drops the oldest connection that has sent no request when too many wait', async () => {
+    const { server } = await start({ listen: '127.0.0.1:0', maxHalfOpen: 2 });
+    const [host, port] = [server.address.split(':')[0]!, Number(server.address.split(':').at(-1))];
+    const idle = await Promise.all([0, 1, 2].map(() => openSocket(host, port)));
+    await new Promise<void>((resolve) => idle[0]!.socket.once('close', () => resolve()));
+    expect(idle[0]!.socket.destroyed).toBe(true);
+    // The port still answers a real request at once.
+    expect((await fetch(`http://${server.address}/healthz`)).status).toBe(200);
+    for (const { socket } of idle) socket.destroy();
   });
 
   it('names the address and the parameter when the port is in use', async () => {
@@ -286,3 +340,11 @@ describe('startDebugServer', () => {
     await expect(fetch(url('/healthz'))).rejects.toThrow();
   });
 });
+
+function openSocket(host: string, port: number): Promise<{ socket: Socket }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port }, () => resolve({ socket }));
+    socket.on('error', reject);
+  });
+}
+
