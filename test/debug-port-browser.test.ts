@@ -13,7 +13,7 @@ import { startCli } from './harness/run-cli.js';
  * The debug port against a hostile web page, in a real browser: Debian's headless Chromium driven
  * through playwright-core. In CI (CI=true) a missing browser fails the test; elsewhere it skips.
  */
-const CHROMIUM = process.env.SPINAL_TEST_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
 const inCi = process.env.CI === 'true';
 /** A name the browser resolves to 127.0.0.1, as a DNS-rebinding attacker's domain would. */
