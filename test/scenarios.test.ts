@@ -5,8 +5,11 @@ import { describe, expect, it } from 'vitest';
 import type { SimReport } from '../simulator/report.js';
 import { runCli } from './harness/run-cli.js';
 
+/** BRIEF §5's report fields, then those added beside them (completeness, readiness). */
 const REPORT_KEYS = ['scenario', 'simTimeS', 'wallTimeS', 'realTimeFactor', 'robots', 'faults', 'eventsLost'];
+const ADDED_REPORT_KEYS = ['complete', 'incompleteReason'];
 const ROBOT_KEYS = ['id', 'goalReached', 'missionState', 'distanceM', 'collisions', 'minClearanceM', 'reflexTrips'];
+const ADDED_ROBOT_KEYS = ['everReady', 'notReadyReason'];
 
 async function simulate(args: string[]): Promise<SimReport> {
   const report = join(mkdtempSync(join(tmpdir(), 'spinal-scenario-')), 'report.json');
@@ -19,12 +22,12 @@ async function simulate(args: string[]): Promise<SimReport> {
 describe('scenario: default (open room, reach a goal)', () => {
   it('GIVEN the default scenario WHEN run headless for 60 s THEN the goal is reached without a collision, faster than real time', async () => {
     const report = await simulate(['--duration', '60']);
-    expect(Object.keys(report).sort()).toEqual([...REPORT_KEYS].sort());
+    expect(Object.keys(report).sort()).toEqual([...REPORT_KEYS, ...ADDED_REPORT_KEYS].sort());
     expect(report.scenario).toBe('default');
     expect(report.simTimeS).toBe(60);
     expect(report.realTimeFactor).toBeGreaterThan(1);
     const [robot] = report.robots;
-    expect(Object.keys(robot!).sort()).toEqual([...ROBOT_KEYS].sort());
+    expect(Object.keys(robot!).sort()).toEqual([...ROBOT_KEYS, ...ADDED_ROBOT_KEYS].sort());
     expect(robot!.goalReached).toBe(true);
     expect(robot!.missionState).toBe('succeeded');
     expect(robot!.collisions).toBe(0);
