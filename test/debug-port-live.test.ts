@@ -54,4 +54,49 @@ describe('debug port while `spinal sim` runs', () => {
       expect(code).toBe(0);
     }
   }, 60_000);
+
+  it('GIVEN a running sim WHEN an override is posted THEN it is answered with the decision taken for that very command, and becomes an event', async () => {
+    const child = startCli(['sim', '--speed', '1']);
+    let stderr = '';
+    const address = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no debug port announced: ${stderr}`)), 30_000);
+      child.stderr?.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        const match = /debug port: http:\/\/([^/\s]+)\//.exec(stderr);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]!);
+        }
+      });
+    });
+    try {
+      const before = (await getJson(`http://${address}/api/v1/status`)).body as unknown as RuntimeStatus;
+      const response = await fetch(`http://${address}/api/v1/override`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ vMps: 0.05, wRadps: 0.1 }),
+      });
+      expect(response.status).toBe(200);
+      const answer = (await response.json()) as {
+        decision: { atUs: number; state: string; commanded: { vMps: number; wRadps: number }; applied: unknown };
+      };
+      expect(answer.decision.commanded).toEqual({ vMps: 0.05, wRadps: 0.1 });
+      expect(answer.decision.atUs / 1e6).toBeGreaterThanOrEqual(before.clockS);
+      expect(answer.decision).toMatchObject({ state: expect.any(String), applied: { vMps: expect.any(Number) } });
+      const events = (await getJson(`http://${address}/api/v1/events`)).body.events as Array<Record<string, unknown>>;
+      expect(events.find((e) => e.kind === 'override')).toMatchObject({
+        phase: 'start',
+        vMps: 0.05,
+        wRadps: 0.1,
+        by: { via: 'debug-port', remoteAddress: '127.0.0.1', origin: null, authenticated: false },
+      });
+      for (let i = 0; i < 50 && !stderr.includes('manual override started by 127.0.0.1'); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(stderr).toContain('manual override started by 127.0.0.1 (no origin, no token)');
+    } finally {
+      child.kill('SIGINT');
+      await once(child, 'exit');
+    }
+  }, 60_000);
 });

@@ -188,9 +188,22 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
   const report = buildSimReport(
     scenario.name,
     outcome,
-    [{ id: spec.id, missionState, trips: runtime.trips, everReady: readiness.everReady, notReadyReason: readiness.reason }],
+    [
+      {
+        id: spec.id,
+        missionState,
+        trips: runtime.trips,
+        everReady: readiness.everReady,
+        notReadyReason: readiness.reason,
+      },
+    ],
     0,
-    cutShort ? { complete: false, reason: `interrupted by ${interrupted} at ${outcome.simTimeS.toFixed(3)} s of ${durationS} s` } : { complete: true, reason: null },
+    cutShort
+      ? {
+          complete: false,
+          reason: `interrupted by ${interrupted} at ${outcome.simTimeS.toFixed(3)} s of ${durationS} s`,
+        }
+      : { complete: true, reason: null },
   );
   log('report %O', report);
   let reportWritten = false;
@@ -231,7 +244,8 @@ export function describeRobotOutcome(robot: SimRunRobotReport, missionKind: stri
   for (const trip of robot.reflexTrips.slice(0, MAX_TRIPS_LISTED)) {
     lines.push(`  trip at ${trip.simTimeS} s: ${sanitizeExternalText(trip.reason)}`);
   }
-  if (robot.reflexTrips.length > MAX_TRIPS_LISTED) lines.push(`  and ${robot.reflexTrips.length - MAX_TRIPS_LISTED} more`);
+  if (robot.reflexTrips.length > MAX_TRIPS_LISTED)
+    lines.push(`  and ${robot.reflexTrips.length - MAX_TRIPS_LISTED} more`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -255,9 +255,7 @@ describe('startDebugServer', () => {
     const json = { 'content-type': 'application/json' };
     // On loopback no token is needed, and a wrong one is not held against the caller.
     expect((await fetch(url, { method: 'POST', headers: json })).status).toBe(202);
-    expect((await fetch(url, { method: 'POST', headers: { ...json, authorization: 'Bearer nope' } })).status).toBe(
-      202,
-    );
+    expect((await fetch(url, { method: 'POST', headers: { ...json, authorization: 'Bearer nope' } })).status).toBe(202);
     // A body not declared JSON is refused before the route runs.
     expect((await fetch(url, { method: 'POST', body: 'x' })).status).toBe(415);
     expect(stops).toBe(2);
@@ -290,7 +288,10 @@ describe('startDebugServer', () => {
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('1');
     for (let i = 0; i < 50; i++) {
-      const res = await fetch(`${base}/api/v1/estop`, { method: 'POST', headers: { 'content-type': 'application/json' } });
+      const res = await fetch(`${base}/api/v1/estop`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+      });
       expect(res.status).toBe(200);
     }
     expect(stops).toBe(50);
@@ -347,4 +348,3 @@ function openSocket(host: string, port: number): Promise<{ socket: Socket }> {
     socket.on('error', reject);
   });
 }
-

@@ -220,7 +220,11 @@ async function answer(req: IncomingMessage, res: ServerResponse, ctx: AnswerCont
         const route = match.route;
         const rateClass = rateClassOf(route);
         const peer = req.socket.remoteAddress ?? 'unknown';
-        const verdict = guardRequest({ method, headers: req.headers, query: target.query }, accessOf(route), ctx.policy);
+        const verdict = guardRequest(
+          { method, headers: req.headers, query: target.query },
+          accessOf(route),
+          ctx.policy,
+        );
         if (!verdict.allowed) {
           response = verdict.response;
         } else if (rateClass !== 'estop' && !ctx.limiter.take(rateClass, peer)) {
@@ -252,7 +256,12 @@ async function answer(req: IncomingMessage, res: ServerResponse, ctx: AnswerCont
       }
     }
   } catch (error) {
-    log('%s %s failed: %s', sanitizeExternalText(method, 20), redactTarget(req.url ?? ''), error instanceof Error ? (error.stack ?? error.message) : String(error));
+    log(
+      '%s %s failed: %s',
+      sanitizeExternalText(method, 20),
+      redactTarget(req.url ?? ''),
+      error instanceof Error ? (error.stack ?? error.message) : String(error),
+    );
     response = { status: 500, body: { error: 'internal error' } };
   }
   ctx.requests.add(label, response.status);

@@ -68,7 +68,12 @@ export function operatorRoutes(channel: OperatorChannel): Route[] {
         if (!isRecord(body) || !isFiniteNumber(body.vMps) || !isFiniteNumber(body.wRadps)) {
           return { status: 400, body: { error: 'bad request', reason: OVERRIDE_SHAPE } };
         }
-        return relay(channel, { kind: 'override', vMps: body.vMps, wRadps: body.wRadps, by: requester ?? UNKNOWN_REQUESTER });
+        return relay(channel, {
+          kind: 'override',
+          vMps: body.vMps,
+          wRadps: body.wRadps,
+          by: requester ?? UNKNOWN_REQUESTER,
+        });
       },
     },
   ];

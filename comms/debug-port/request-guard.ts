@@ -163,7 +163,8 @@ export function authorize(request: GuardedRequest, access: RouteAccess, policy: 
         : 'missing "Authorization: Bearer <token>" header (or ?token=)',
     );
   }
-  if (!authenticated) return deny(access === 'write' ? 'wrong token (changing the robot needs debug.token)' : 'wrong token');
+  if (!authenticated)
+    return deny(access === 'write' ? 'wrong token (changing the robot needs debug.token)' : 'wrong token');
   return { allowed: true, authenticated };
 }
 

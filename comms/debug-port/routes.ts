@@ -111,7 +111,13 @@ export function statusRoutes(store: StatusStore): Route[] {
     body: { error: 'status unavailable', reason: 'the runtime has not published a status yet' },
   });
   return [
-    { method: 'GET', path: '/healthz', mutating: false, open: true, handle: () => ({ status: 200, body: { status: 'ok' } }) },
+    {
+      method: 'GET',
+      path: '/healthz',
+      mutating: false,
+      open: true,
+      handle: () => ({ status: 200, body: { status: 'ok' } }),
+    },
     {
       method: 'GET',
       path: '/readyz',
