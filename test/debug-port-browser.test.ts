@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 import type { RuntimeEvent } from '../messages/runtime-event.js';
-import { startCli } from './harness/run-cli.js';
+import { EMBEDDED_SCENARIOS } from '../cli/embedded-assets.generated.js';
+import { debugPortOf, startCli } from './harness/run-cli.js';
 
 /**
  * The debug port against a hostile web page, in a real browser: Debian's headless Chromium driven
@@ -19,24 +20,11 @@ const inCi = process.env.CI === 'true';
 /** A name the browser resolves to 127.0.0.1, as a DNS-rebinding attacker's domain would. */
 const REBIND_HOST = 'rebind.example';
 
-/** A robot whose goal is its start: it never drives by itself, so any motion came from an operator. */
-const IDLE_SCENARIO = `name: idle-robot
-description: One robot that has already reached its goal, in an open room.
-durationS: 600
-seed: 1
-world:
-  walls:
-    - [0, 0, 8, 0]
-    - [8, 0, 8, 6]
-    - [8, 6, 0, 6]
-    - [0, 6, 0, 0]
-robots:
-  - id: robot-1
-    board: sim-diffdrive
-    start: { xM: 3, yM: 3, yawDeg: 0 }
-    mission:
-      goto: { xM: 3, yM: 3, toleranceM: 0.15 }
-`;
+/** The default room, but the robot's goal is its start: it never drives by itself, so any motion came from an operator. */
+const IDLE_SCENARIO = EMBEDDED_SCENARIOS.default!.replace(
+  'goto: { xM: 6, yM: 3, toleranceM: 0.15 }',
+  'goto: { xM: 1, yM: 3, toleranceM: 0.15 }',
+);
 
 /**
  * The attack page, served from another loopback port: it tries reset, override and e-stop with
@@ -105,7 +93,6 @@ describe.skipIf(!haveChromium && !inCi)('debug port against a foreign web page (
   let sim: ReturnType<typeof startCli> | null = null;
   let robot = '';
   let attackerUrl = '';
-  let simLog = '';
 
   beforeAll(async () => {
     if (!haveChromium) throw new Error(`${CHROMIUM} is missing: CI installs Debian's chromium (.ci/run)`);
@@ -113,17 +100,9 @@ describe.skipIf(!haveChromium && !inCi)('debug port against a foreign web page (
     const scenario = join(dir, 'idle-robot.yaml');
     writeFileSync(scenario, IDLE_SCENARIO);
     sim = startCli(['sim', '--scenario', scenario]);
-    const address = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no debug port announced: ${simLog}`)), 30_000);
-      sim?.stderr?.on('data', (chunk: Buffer) => {
-        simLog += chunk.toString();
-        const match = /debug port: http:\/\/([^/\s]+)\//.exec(simLog);
-        if (match) {
-          clearTimeout(timer);
-          resolve(match[1]!);
-        }
-      });
-    });
+    const announced = debugPortOf(sim);
+    const address = await announced.address;
+    expect(IDLE_SCENARIO).toContain('goto: { xM: 1, yM: 3');
     robot = `http://${address}`;
     attacker = createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });

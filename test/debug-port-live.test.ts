@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { RuntimeStatus } from '../messages/runtime-status.js';
-import { startCli } from './harness/run-cli.js';
+import { debugPortOf, startCli } from './harness/run-cli.js';
 
 async function getJson(url: string): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(url);
@@ -11,18 +11,8 @@ async function getJson(url: string): Promise<{ status: number; body: Record<stri
 describe('debug port while `spinal sim` runs', () => {
   it('GIVEN an interactive sim WHEN the status is fetched THEN it names mode, pose, speed, reflex state, device health and loop timing', async () => {
     const child = startCli(['sim', '--speed', '2']);
-    let stderr = '';
-    const address = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no debug port announced: ${stderr}`)), 30_000);
-      child.stderr?.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-        const match = /debug port: http:\/\/([^/\s]+)\//.exec(stderr);
-        if (match) {
-          clearTimeout(timer);
-          resolve(match[1]!);
-        }
-      });
-    });
+    const announced = debugPortOf(child);
+    const address = await announced.address;
     try {
       expect((await getJson(`http://${address}/healthz`)).status).toBe(200);
       let status = await getJson(`http://${address}/api/v1/status`);
@@ -46,8 +36,8 @@ describe('debug port while `spinal sim` runs', () => {
       expect((await getJson(`http://${address}/readyz`)).status).toBe(200);
       const statusLine =
         /t \d+\.\d s \| goto active \| x \d+\.\d\d y \d+\.\d\d θ -?\d+° \| \d\.\d\d m\/s \| nearest \d+\.\d\d m \| reflex /;
-      for (let i = 0; i < 50 && !statusLine.test(stderr); i++) await new Promise((r) => setTimeout(r, 100));
-      expect(stderr).toMatch(statusLine);
+      for (let i = 0; i < 50 && !statusLine.test(announced.stderr()); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(announced.stderr()).toMatch(statusLine);
     } finally {
       child.kill('SIGINT');
       const [code] = await once(child, 'exit');
@@ -57,18 +47,8 @@ describe('debug port while `spinal sim` runs', () => {
 
   it('GIVEN a running sim WHEN an override is posted THEN it is answered with the decision taken for that very command, and becomes an event', async () => {
     const child = startCli(['sim', '--speed', '1']);
-    let stderr = '';
-    const address = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no debug port announced: ${stderr}`)), 30_000);
-      child.stderr?.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-        const match = /debug port: http:\/\/([^/\s]+)\//.exec(stderr);
-        if (match) {
-          clearTimeout(timer);
-          resolve(match[1]!);
-        }
-      });
-    });
+    const announced = debugPortOf(child);
+    const address = await announced.address;
     try {
       const before = (await getJson(`http://${address}/api/v1/status`)).body as unknown as RuntimeStatus;
       const response = await fetch(`http://${address}/api/v1/override`, {
@@ -90,10 +70,10 @@ describe('debug port while `spinal sim` runs', () => {
         wRadps: 0.1,
         by: { via: 'debug-port', remoteAddress: '127.0.0.1', origin: null, authenticated: false },
       });
-      for (let i = 0; i < 50 && !stderr.includes('manual override started by 127.0.0.1'); i++) {
+      for (let i = 0; i < 50 && !announced.stderr().includes('manual override started by 127.0.0.1'); i++) {
         await new Promise((r) => setTimeout(r, 100));
       }
-      expect(stderr).toContain('manual override started by 127.0.0.1 (no origin, no token)');
+      expect(announced.stderr()).toContain('manual override started by 127.0.0.1 (no origin, no token)');
     } finally {
       child.kill('SIGINT');
       await once(child, 'exit');

@@ -51,3 +51,26 @@ export function runCli(
     });
   });
 }
+
+/**
+ * Resolves with the `host:port` a live `spinal sim` announces (`debug port: http://...`), and with
+ * everything it wrote so far readable through `stderr()`; rejects after `timeoutMs`.
+ */
+export function debugPortOf(
+  child: ChildProcess,
+  timeoutMs = 30_000,
+): { address: Promise<string>; stderr: () => string } {
+  let text = '';
+  const address = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no debug port announced: ${text}`)), timeoutMs);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      const match = /debug port: http:\/\/([^/\s]+)\//.exec(text);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+  });
+  return { address, stderr: () => text };
+}
