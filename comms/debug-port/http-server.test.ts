@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import createDebug from 'debug';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../time/virtual-clock.js';
 import type { RuntimeStatus } from '../../messages/runtime-status.js';
@@ -311,6 +312,67 @@ describe('startDebugServer', () => {
     // The port still answers a real request at once.
     expect((await fetch(`http://${server.address}/healthz`)).status).toBe(200);
     for (const { socket } of idle) socket.destroy();
+  });
+
+  it('bound beyond loopback: reading needs a token (read or write, header or ?token=), changing needs the write token', async () => {
+    let stops = 0;
+    const { server, store } = await start({
+      listen: '0.0.0.0:0',
+      token: 'write-secret',
+      readToken: 'read-secret',
+      extraRoutes: [
+        {
+          method: 'POST',
+          path: '/api/v1/estop',
+          mutating: true,
+          neverRateLimited: true,
+          handle: () => {
+            stops += 1;
+            return { status: 200, body: {} };
+          },
+        },
+      ],
+    });
+    store.setStatus(sampleStatus());
+    const base = `http://127.0.0.1:${server.address.split(':').at(-1)}`;
+    const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect((await fetch(`${base}/api/v1/status`)).status).toBe(401);
+    expect((await fetch(`${base}/api/v1/status`, { headers: bearer('read-secret') })).status).toBe(200);
+    expect((await fetch(`${base}/api/v1/status`, { headers: bearer('write-secret') })).status).toBe(200);
+    expect((await fetch(`${base}/api/v1/status?token=read-secret`)).status).toBe(200);
+    expect((await fetch(`${base}/api/v1/status?token=guess`)).status).toBe(401);
+    const json = { 'content-type': 'application/json' };
+    const estop = (headers: Record<string, string>) => fetch(`${base}/api/v1/estop`, { method: 'POST', headers });
+    expect((await estop(json)).status).toBe(401);
+    expect((await estop({ ...json, ...bearer('read-secret') })).status).toBe(401);
+    expect((await estop({ ...json, ...bearer('write-secret') })).status).toBe(200);
+    expect(stops).toBe(1);
+  });
+
+  it('writes ?token= values to the access log as ***, and control characters escaped', async () => {
+    const lines: string[] = [];
+    const savedLog = createDebug.log;
+    const savedNamespaces = createDebug.disable();
+    createDebug.enable(`${savedNamespaces ? `${savedNamespaces},` : ''}spinal:comms:debug-port`);
+    createDebug.log = (...args: unknown[]) => lines.push(args.map(String).join(' '));
+    try {
+      const { url } = await start();
+      await fetch(url('/api/v1/status?token=s3cret&x=%1b%5B2J'));
+      await raw(
+        new URL(url('/')).host,
+        `GET /nope?token=abc\x1b]0;t HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`,
+      );
+    } finally {
+      createDebug.log = savedLog;
+      createDebug.disable();
+      if (savedNamespaces) createDebug.enable(savedNamespaces);
+    }
+    const access = lines.filter((line) => line.includes('->'));
+    expect(access.length).toBeGreaterThanOrEqual(1);
+    expect(access.join('\n')).toContain('token=***');
+    expect(lines.join('\n')).not.toMatch(/s3cret|abc/);
+    expect(lines.join('\n')).not.toContain('\x1b]0;');
   });
 
   it('names the address and the parameter when the port is in use', async () => {
