@@ -297,7 +297,7 @@ export class RobotRuntime {
       device.onHealthChange((health, previous) => {
         if (health.state === previous.state) return;
         this.noteReadiness();
-        log('%s: %s -> %s %s', device.id, previous.state, health.state, health.reason);
+        log('%s: %s -> %s %s', device.id, previous.state, health.state, sanitizeExternalText(health.reason));
         this.record({
           kind: 'device-health',
           device: device.id,
