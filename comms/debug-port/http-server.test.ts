@@ -6,6 +6,7 @@ import type { RuntimeStatus } from '../../messages/runtime-status.js';
 import { DebugListenError, startDebugServer } from './http-server.js';
 import type { DebugServer, DebugServerOptions } from './http-server.js';
 import { UNMATCHED_ROUTE } from './routes.js';
+import type { Route } from './routes.js';
 import { StatusStore } from './status-store.js';
 
 /** A snapshot as the main thread publishes it: a simulated robot driving a goto mission past a wall. */
@@ -59,6 +60,22 @@ async function start(options: Partial<DebugServerOptions> = {}) {
   servers.push(server);
   const url = (path: string) => `http://${server.address}${path}`;
   return { clock, store, server, url };
+}
+
+/** A `POST /api/v1/estop` route, never rate limited as the real one, that counts the calls reaching it. */
+function countingEstop(): { route: Route; calls: () => number } {
+  let calls = 0;
+  const route: Route = {
+    method: 'POST',
+    path: '/api/v1/estop',
+    mutating: true,
+    neverRateLimited: true,
+    handle: () => {
+      calls += 1;
+      return { status: 200, body: {} };
+    },
+  };
+  return { route, calls: () => calls };
 }
 
 /** Sends raw bytes and returns everything the server answers before it closes the connection. */
@@ -264,23 +281,8 @@ describe('startDebugServer', () => {
 
   it('limits other requests per peer but never the e-stop, and refuses a foreign Host everywhere', async () => {
     let nowUs = 0;
-    let stops = 0;
-    const { server } = await start({
-      listen: '127.0.0.1:0',
-      nowUs: () => nowUs,
-      extraRoutes: [
-        {
-          method: 'POST',
-          path: '/api/v1/estop',
-          mutating: true,
-          neverRateLimited: true,
-          handle: () => {
-            stops += 1;
-            return { status: 200, body: {} };
-          },
-        },
-      ],
-    });
+    const estop = countingEstop();
+    const { server } = await start({ listen: '127.0.0.1:0', nowUs: () => nowUs, extraRoutes: [estop.route] });
     const base = `http://${server.address}`;
     const statuses: number[] = [];
     for (let i = 0; i < 45; i++) statuses.push((await fetch(`${base}/healthz`)).status);
@@ -295,7 +297,7 @@ describe('startDebugServer', () => {
       });
       expect(res.status).toBe(200);
     }
-    expect(stops).toBe(50);
+    expect(estop.calls()).toBe(50);
     nowUs += 1_000_000;
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     const port = server.address.split(':').at(-1);
@@ -315,23 +317,12 @@ describe('startDebugServer', () => {
   });
 
   it('bound beyond loopback: reading needs a token (read or write, header or ?token=), changing needs the write token', async () => {
-    let stops = 0;
+    const counted = countingEstop();
     const { server, store } = await start({
       listen: '0.0.0.0:0',
       token: 'write-secret',
       readToken: 'read-secret',
-      extraRoutes: [
-        {
-          method: 'POST',
-          path: '/api/v1/estop',
-          mutating: true,
-          neverRateLimited: true,
-          handle: () => {
-            stops += 1;
-            return { status: 200, body: {} };
-          },
-        },
-      ],
+      extraRoutes: [counted.route],
     });
     store.setStatus(sampleStatus());
     const base = `http://127.0.0.1:${server.address.split(':').at(-1)}`;
@@ -347,7 +338,7 @@ describe('startDebugServer', () => {
     expect((await estop(json)).status).toBe(401);
     expect((await estop({ ...json, ...bearer('read-secret') })).status).toBe(401);
     expect((await estop({ ...json, ...bearer('write-secret') })).status).toBe(200);
-    expect(stops).toBe(1);
+    expect(counted.calls()).toBe(1);
   });
 
   it('writes ?token= values to the access log as ***, and control characters escaped', async () => {
