@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 import type { RuntimeEvent } from '../messages/runtime-event.js';
 import { EMBEDDED_SCENARIOS } from '../cli/embedded-assets.generated.js';
-import { debugPortOf, startCli } from './harness/run-cli.js';
+import { cliEnv, debugPortOf, startCli } from './harness/run-cli.js';
 
 /**
  * The debug port against a hostile web page, in a real browser: Debian's headless Chromium driven
@@ -93,13 +93,14 @@ describe.skipIf(!haveChromium && !inCi)('debug port against a foreign web page (
   let sim: ReturnType<typeof startCli> | null = null;
   let robot = '';
   let attackerUrl = '';
+  let scenarioFile = '';
 
   beforeAll(async () => {
     if (!haveChromium) throw new Error(`${CHROMIUM} is missing: CI installs Debian's chromium (.ci/run)`);
     dir = mkdtempSync(join(tmpdir(), 'spinal-browser-'));
-    const scenario = join(dir, 'idle-robot.yaml');
-    writeFileSync(scenario, IDLE_SCENARIO);
-    sim = startCli(['sim', '--scenario', scenario]);
+    scenarioFile = join(dir, 'idle-robot.yaml');
+    writeFileSync(scenarioFile, IDLE_SCENARIO);
+    sim = startCli(['sim', '--scenario', scenarioFile]);
     const announced = debugPortOf(sim);
     const address = await announced.address;
     expect(IDLE_SCENARIO).toContain('goto: { xM: 1, yM: 3');
@@ -233,6 +234,41 @@ describe.skipIf(!haveChromium && !inCi)('debug port against a foreign web page (
       expect(answers).toEqual([421, 421, 421, 421]);
     } finally {
       await context.close();
+    }
+  }, 60_000);
+
+  it('bound beyond loopback, the page opens with ?token=, drops it from the address bar and reads with it', async () => {
+    const env = cliEnv({
+      SPINAL_DEBUG_LISTEN: '0.0.0.0:0',
+      SPINAL_DEBUG_TOKEN: 'write-secret',
+      SPINAL_DEBUG_READ_TOKEN: 'read-secret',
+    });
+    const exposed = startCli(['sim', '--scenario', scenarioFile], { env });
+    const context = await browser!.newContext();
+    try {
+      const port = (await debugPortOf(exposed).address).split(':').at(-1);
+      const base = `http://127.0.0.1:${port}`;
+      const page = await context.newPage();
+      expect((await page.goto(`${base}/`))?.status()).toBe(401);
+      expect((await page.goto(`${base}/?token=read-secret`))?.status()).toBe(200);
+      expect(page.url()).toBe(`${base}/`);
+      await waitFor('the page to read the status', async () =>
+        (await page.textContent('#link')) === 'connected' ? true : undefined,
+      );
+      // The read token does not change the robot; the write token typed into the page does.
+      await page.click('#estop');
+      await waitFor('the refused e-stop', async () =>
+        /\/api\/v1\/estop -> 401/.test((await page.textContent('#answer')) ?? '') ? true : undefined,
+      );
+      await page.fill('#token', 'write-secret');
+      await page.click('#estop');
+      await waitFor('the e-stop answer', async () =>
+        /\/api\/v1\/estop -> 200/.test((await page.textContent('#answer')) ?? '') ? true : undefined,
+      );
+    } finally {
+      await context.close();
+      exposed.kill('SIGINT');
+      await once(exposed, 'exit');
     }
   }, 60_000);
 });
