@@ -11,28 +11,9 @@ import { runDoctorCommand } from './commands/doctor-command.js';
 import { runRunCommand } from './commands/run-command.js';
 import { runSimCommand } from './commands/sim-command.js';
 import { VERSION } from './embedded-assets.generated.js';
+import { COMMAND_HELP, DEFAULT_DOCTOR_BOARD, USAGE } from './help-text.js';
 import { setThreadEntry, type ThreadRole } from './thread-launcher.js';
 import { EXIT_RUNTIME_FAILURE, EXIT_USAGE, UsageError } from './usage-error.js';
-
-const USAGE = `spinal ${VERSION}: the on-robot runtime
-
-Usage:
-  spinal run --board FILE [--config FILE]      run on a robot's hardware
-  spinal sim [--scenario FILE|NAME] [--headless] [--duration S] [--speed X]
-             [--report FILE] [--board FILE] [--config FILE] [--pty]
-                                               run against the hardware simulator
-  spinal doctor [--board FILE] [--json]        check a board's devices, groups, GPIO numbering and I2C
-  spinal --version | --help
-
-sim: without --headless it runs until Ctrl-C with a live status line and the debug port
-(default http://127.0.0.1:8080). --headless runs --duration seconds of sim time (default: the
-scenario's) as fast as possible unless --speed is given (--speed 0 = as fast as possible).
---pty attaches each simulated serial device to a pseudo-terminal (needs socat) and reads it
-through the real serialport binding. Shipped scenarios: default, wall-ahead, lidar-unplug. Parameters: docs/configuration.md; each can be set with
-SPINAL_<NAME>, e.g. SPINAL_DEBUG_LISTEN=127.0.0.1:0.
-
-Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error.
-`;
 
 /** Runs the CLI; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -46,6 +27,10 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const out = process.stderr;
+  if ((command === 'sim' || command === 'run' || command === 'doctor') && wantsHelp(rest)) {
+    process.stdout.write(COMMAND_HELP[command]);
+    return 0;
+  }
   switch (command) {
     case 'sim': {
       const { values } = parse(rest, {
@@ -79,8 +64,10 @@ export async function main(argv: string[]): Promise<number> {
     case 'doctor': {
       const { values } = parse(rest, { board: { type: 'string' }, json: { type: 'boolean', default: false } });
       const json = values.json === true;
+      const board = str(values.board);
       return runDoctorCommand({
-        board: str(values.board) ?? 'rpi4-ld06-motorhat',
+        board: board ?? DEFAULT_DOCTOR_BOARD,
+        boardGiven: board !== undefined,
         out: json ? process.stdout : out,
         json,
       });
@@ -92,12 +79,28 @@ export async function main(argv: string[]): Promise<number> {
 
 type OptionSpec = Record<string, { type: 'string' | 'boolean'; default?: boolean }>;
 
-function parse(args: string[], options: OptionSpec): { values: Record<string, string | boolean | undefined> } {
-  try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+/** `--help` or `-h` among a command's arguments (before a `--`). */
+function wantsHelp(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end < 0 ? args : args.slice(0, end)).some((arg) => arg === '--help' || arg === '-h');
+}
+
+/** Parses a command's options strictly: an unknown, malformed or repeated option is a UsageError. */
+export function parse(args: string[], options: OptionSpec): { values: Record<string, string | boolean | undefined> } {
+  const parsed = (() => {
+    try {
+      return parseArgs({ args, options, strict: true, allowPositionals: false, tokens: true });
+    } catch (error) {
+      throw new UsageError(error instanceof Error ? error.message : String(error));
+    }
+  })();
+  const seen = new Set<string>();
+  for (const token of parsed.tokens) {
+    if (token.kind !== 'option') continue;
+    if (seen.has(token.name)) throw new UsageError(`--${token.name} is given more than once`);
+    seen.add(token.name);
   }
+  return { values: parsed.values };
 }
 
 function str(value: string | boolean | undefined): string | undefined {
@@ -134,7 +137,12 @@ function runThread(): void {
       runCortexWorker(port as unknown as CortexPort);
       return;
     case 'comms':
-      runCommsWorker(port as unknown as CommsPort, { listen: String(data.listen), token: String(data.token ?? '') });
+      runCommsWorker(port as unknown as CommsPort, {
+        listen: String(data.listen),
+        token: String(data.token ?? ''),
+        readToken: String(data.readToken ?? ''),
+        allowedHosts: Array.isArray(data.allowedHosts) ? data.allowedHosts.map(String) : [],
+      });
       return;
     case 'world':
       void runWorldWorker(

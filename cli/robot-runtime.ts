@@ -3,7 +3,7 @@ import createDebug from 'debug';
 import type { CommsToMain, MainToComms, OperatorCommand, OperatorResult } from '../comms/comms-thread-protocol.js';
 import type { BoardConfig } from '../config/board-schema.js';
 import { ConfigError } from '../config/config-error.js';
-import type { ParamValues } from '../config/params.js';
+import { hostListOf, type ParamValues } from '../config/params.js';
 import type { CortexStatus, CortexToMain, MainToCortex } from '../cortex/cortex-thread-protocol.js';
 import { createBuiltinRegistry } from '../hal/builtin-models.js';
 import type { Device } from '../hal/device-api.js';
@@ -25,6 +25,8 @@ import { isRange } from '../hal/range/api.js';
 import { isRoboclaw } from '../hal/motor/roboclaw/driver.js';
 import type { Point2D } from '../messages/geometry.js';
 import type { Clock } from '../time/clock.js';
+import { sanitizeExternalText } from '../messages/external-text.js';
+import { OverrideSessions } from './override-sessions.js';
 import { startThread } from './thread-launcher.js';
 
 const log = createDebug('spinal:runtime');
@@ -40,6 +42,10 @@ const CORTEX_LOCKSTEP_GRACE_MS = 30_000;
 const STATUS_PERIOD_MS = 200;
 /** Events and trips kept in memory (each trip carries its 2 s black box), newest last. */
 const MAX_EVENTS_IN_MEMORY = 1_000;
+/** Longest operator e-stop reason kept, characters. */
+const MAX_OPERATOR_REASON_CHARS = 200;
+/** How often an unrenewed override session is looked for, microseconds of clock time. */
+const OVERRIDE_CHECK_PERIOD_US = 100_000;
 
 export interface RobotRuntimeOptions {
   mode: 'sim' | 'run';
@@ -80,6 +86,13 @@ export class RobotRuntime {
   /** Under the simulator: the `init` the next tick gives the cortex. */
   private pendingCortexInit: Extract<MainToCortex, { t: 'init' }> | null = null;
   private readonly startedAtMs = performance.now();
+  /** Clock time the runtime started at (printed times count from here). */
+  readonly startedAtUs: number;
+  private readonly overrides: OverrideSessions;
+  private cancelOverrideCheck: (() => void) | null = null;
+  private everReady = false;
+  private readonly debugPortSettled: Promise<{ ok: true } | { ok: false; message: string }>;
+  private settleDebugPort: (result: { ok: true } | { ok: false; message: string }) => void = () => undefined;
   /** The runtime clock as other threads can read it while blocked (kept current at every lock-step tick). */
   private readonly sharedClock = new Float64Array(new SharedArrayBuffer(8));
 
@@ -89,7 +102,13 @@ export class RobotRuntime {
     readonly reflex: ReflexLoop,
     private readonly cortex: Worker,
     private readonly comms: Worker | null,
-  ) {}
+  ) {
+    this.startedAtUs = o.clock.nowUs();
+    this.overrides = new OverrideSessions(o.params['reflex.deadmanTimeoutMs'] * 1e3);
+    this.debugPortSettled = comms
+      ? new Promise((resolve) => (this.settleDebugPort = resolve))
+      : Promise.resolve({ ok: false, message: 'the debug port is off' });
+  }
 
   /** Binds the devices, starts them, the reflex and the worker threads. ConfigErrors for a bad board. */
   static async start(o: RobotRuntimeOptions): Promise<RobotRuntime> {
@@ -149,7 +168,12 @@ export class RobotRuntime {
     const comms =
       o.debugPort === false
         ? null
-        : startThread('comms', { listen: params['debug.listen'], token: params['debug.token'] });
+        : startThread('comms', {
+            listen: params['debug.listen'],
+            token: params['debug.token'],
+            readToken: params['debug.readToken'],
+            allowedHosts: hostListOf(params['debug.allowedHosts']),
+          });
     const runtime = new RobotRuntime(o, devices, reflex, cortex, comms);
     runtime.wire();
     // Under the simulator the world's clock waits for the first tick's answer: joining before the
@@ -157,6 +181,10 @@ export class RobotRuntime {
     runtime.joinLockstep();
     await Promise.all(devices.map((d) => d.start()));
     reflex.start();
+    runtime.noteReadiness();
+    runtime.cancelOverrideCheck = clock.every(OVERRIDE_CHECK_PERIOD_US, () => {
+      for (const event of runtime.overrides.expire(clock.nowUs())) runtime.record(event);
+    });
     const init: MainToCortex = {
       t: 'init',
       clock: o.lockstep ? 'virtual' : 'real',
@@ -223,8 +251,30 @@ export class RobotRuntime {
     };
   }
 
+  /**
+   * Whether every device was healthy at some moment since the start, and if not, why not (the
+   * devices that are not ok now, with their reasons). A robot that never became ready never drove.
+   */
+  readiness(): { everReady: boolean; reason: string } {
+    return { everReady: this.everReady, reason: this.everReady ? '' : notReadyReason(this.status().devices) };
+  }
+
+  /**
+   * Resolves once the debug port is bound (`ok: true`) or could not be (`ok: false` with the
+   * reason); with the port turned off it resolves `ok: false` at once.
+   */
+  debugPortResult(): Promise<{ ok: true } | { ok: false; message: string }> {
+    return this.debugPortSettled;
+  }
+
+  private noteReadiness(): void {
+    if (!this.everReady && this.devices.every((d) => d.health().state === 'ok')) this.everReady = true;
+  }
+
   async stop(): Promise<void> {
     if (this.statusTimer) clearInterval(this.statusTimer);
+    this.cancelOverrideCheck?.();
+    for (const event of this.overrides.end('the runtime stopped')) this.record(event);
     this.reflex.stop();
     this.cortex.postMessage({ t: 'shutdown' } satisfies MainToCortex);
     this.comms?.postMessage({ t: 'shutdown' } satisfies MainToComms);
@@ -264,7 +314,8 @@ export class RobotRuntime {
     for (const device of this.devices) {
       device.onHealthChange((health, previous) => {
         if (health.state === previous.state) return;
-        log('%s: %s -> %s %s', device.id, previous.state, health.state, health.reason);
+        this.noteReadiness();
+        log('%s: %s -> %s %s', device.id, previous.state, health.state, sanitizeExternalText(health.reason));
         this.record({
           kind: 'device-health',
           device: device.id,
@@ -281,8 +332,9 @@ export class RobotRuntime {
         if (message.t === 'listening') {
           this.debugAddress = message.address;
           log('debug port on http://%s', message.address);
+          this.settleDebugPort({ ok: true });
         } else if (message.t === 'listen-failed') {
-          process.stderr.write(`spinal: debug port not available: ${message.message}\n`);
+          this.settleDebugPort({ ok: false, message: message.message });
         } else if (message.t === 'command') {
           const result = this.operate(message.command);
           comms.postMessage({ t: 'command-result', id: message.id, result } satisfies MainToComms);
@@ -353,33 +405,70 @@ export class RobotRuntime {
     } satisfies MainToCortex);
   }
 
-  /** An operator command from the debug port or the supervisor: e-stop, reset, manual drive. */
+  /**
+   * An operator command from the debug port, a scenario script or the supervisor: e-stop, reset,
+   * manual drive. Each is recorded as an event naming who asked. An override is answered with the
+   * decision the reflex took for this very command (evaluated in this call), stamped now.
+   */
   operate(command: OperatorCommand): OperatorResult {
     const { reflex } = this;
+    const nowUs = this.o.clock.nowUs();
     switch (command.kind) {
-      case 'estop':
-        reflex.requestEstop('operator', command.reason);
+      case 'estop': {
+        const reason = sanitizeExternalText(command.reason, MAX_OPERATOR_REASON_CHARS);
+        reflex.requestEstop('operator', reason);
+        this.record({ kind: 'operator-estop', reason, by: command.by });
         return { ok: true, body: { reflex: reflex.status() } };
+      }
       case 'estop-reset': {
         const reset = reflex.resetEstop();
+        this.record({
+          kind: 'operator-reset',
+          cleared: reset.cleared,
+          stillActive: reset.stillActive.map((r) => r.rule),
+          by: command.by,
+        });
         const ok = reset.stillActive.length === 0;
         return { ok, body: { ...reset, reflex: reflex.status() } };
       }
-      case 'override':
+      case 'override': {
+        for (const event of this.overrides.command(nowUs, command.vMps, command.wRadps, command.by)) this.record(event);
         reflex.override(command.vMps, command.wRadps);
-        return { ok: true, body: { reflex: reflex.status(), applied: reflex.appliedDrive() } };
+        const decided = reflex.status();
+        const applied = reflex.appliedDrive();
+        return {
+          ok: true,
+          body: {
+            reflex: decided,
+            decision: {
+              atUs: nowUs,
+              state: decided.state,
+              rule: decided.rule,
+              reason: decided.reason,
+              commanded: { vMps: command.vMps, wRadps: command.wRadps },
+              applied: { vMps: applied.vMps, wRadps: applied.wRadps },
+            },
+          },
+        };
+      }
     }
   }
 
   private publishStatus(): void {
     const status = this.status();
     const notOk = status.devices.filter((d) => d.health.state !== 'ok');
-    const reason = notOk
-      .map((d) => `${d.id} ${d.health.state}${d.health.reason ? `: ${d.health.reason}` : ''}`)
-      .join('; ');
+    const reason = notReadyReason(status.devices);
     this.comms?.postMessage({ t: 'status', status } satisfies MainToComms);
     this.comms?.postMessage({ t: 'ready', ready: notOk.length === 0, reason } satisfies MainToComms);
   }
+}
+
+/** `lidar failed: no data; motors degraded: ...`: the devices that are not ok, with why. */
+function notReadyReason(devices: RuntimeStatus['devices']): string {
+  return devices
+    .filter((d) => d.health.state !== 'ok')
+    .map((d) => `${d.id} ${d.health.state}${d.health.reason ? `: ${d.health.reason}` : ''}`)
+    .join('; ');
 }
 
 /** The devices safety rules watch besides the lidar, found by kind (a RoboClaw's encoders and battery count too). */

@@ -1,5 +1,5 @@
 import type { ReflexTrip } from '../reflex/reflex-loop.js';
-import { roundReport, type SimFaultReport, type SimReport } from '../simulator/report.js';
+import { roundReport, type SimFaultReport, type SimReport, type SimRobotReport } from '../simulator/report.js';
 import type { WorldRobotState } from '../simulator/world-thread-protocol.js';
 
 /** What the robot side knows at the end of a run. */
@@ -7,19 +7,43 @@ export interface RobotOutcome {
   id: string;
   missionState: string;
   trips: readonly ReflexTrip[];
+  /** Whether every device was healthy at some moment of the run (a robot that never was never drove). */
+  everReady: boolean;
+  /** Why it never became ready (the devices not ok, with their reasons); empty when it did. */
+  notReadyReason: string;
+}
+
+/** One robot's outcome in the written report: BRIEF §5's fields, then whether it ever became ready. */
+export interface SimRunRobotReport extends SimRobotReport {
+  everReady: boolean;
+  /** Null when it became ready. */
+  notReadyReason: string | null;
+}
+
+/**
+ * The report written by `spinal sim --report`: BRIEF §5's fields unchanged, and in addition
+ * whether the run covered its whole duration (`complete`; false for a headless run interrupted by a
+ * signal, with the reason) and, per robot, whether it ever became ready.
+ */
+export interface SimRunReport extends SimReport {
+  robots: SimRunRobotReport[];
+  complete: boolean;
+  /** Null when complete. */
+  incompleteReason: string | null;
 }
 
 /**
  * The report of BRIEF §5: collisions, clearance, distance and goal from the simulator's physics,
- * mission state and reflex trips from the robot.
+ * mission state and reflex trips from the robot, plus readiness and completeness.
  */
 export function buildSimReport(
   scenario: string,
   world: { simTimeS: number; wallTimeS: number; robots: WorldRobotState[]; faults: SimFaultReport[] },
   robots: readonly RobotOutcome[],
   eventsLost: number,
-): SimReport {
-  return roundReport({
+  completeness: { complete: boolean; reason: string | null } = { complete: true, reason: null },
+): SimRunReport {
+  const rounded = roundReport({
     scenario,
     simTimeS: world.simTimeS,
     wallTimeS: world.wallTimeS,
@@ -45,4 +69,18 @@ export function buildSimReport(
     faults: world.faults,
     eventsLost,
   });
+  return {
+    ...rounded,
+    robots: rounded.robots.map((r) => {
+      const robot = robots.find((o) => o.id === r.id);
+      const everReady = robot?.everReady ?? false;
+      return {
+        ...r,
+        everReady,
+        notReadyReason: everReady ? null : robot?.notReadyReason || 'the robot side reported nothing',
+      };
+    }),
+    complete: completeness.complete,
+    incompleteReason: completeness.complete ? null : completeness.reason,
+  };
 }

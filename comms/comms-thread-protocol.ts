@@ -1,5 +1,5 @@
 import type { LidarPoints } from '../messages/lidar-points.js';
-import type { RuntimeEvent } from '../messages/runtime-event.js';
+import type { Requester, RuntimeEvent } from '../messages/runtime-event.js';
 import type { RuntimeStatus } from '../messages/runtime-status.js';
 
 /**
@@ -35,12 +35,13 @@ export interface EventMessage {
   event: RuntimeEvent;
 }
 
-/** What a field engineer asks of the robot through the debug port. */
-export type OperatorCommand =
+/** What a field engineer asks of the robot through the debug port, with who asked (for the event log). */
+export type OperatorCommand = (
   | { kind: 'estop'; reason: string }
   | { kind: 'estop-reset' }
   /** Manual drive, held only while renewed within the reflex's dead-man timeout. */
-  | { kind: 'override'; vMps: number; wRadps: number };
+  | { kind: 'override'; vMps: number; wRadps: number }
+) & { by: Requester };
 
 /** The main thread's answer to an operator command: `ok: false` when it was refused (e.g. a reset while the button is still pressed). */
 export interface OperatorResult {
@@ -105,6 +106,10 @@ export interface CommsWorkerData {
   listen: string;
   /** Bearer token for mutating debug-port routes; empty: none configured. */
   token: string;
+  /** Read-only bearer token; empty: none configured (reading beyond loopback needs `token`). */
+  readToken: string;
+  /** Host names the port answers to besides its address and loopback names. */
+  allowedHosts: string[];
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -37,7 +37,7 @@ export interface CommsPort {
  */
 export function runCommsWorker(
   port: CommsPort,
-  data: Pick<CommsWorkerData, 'listen' | 'token'>,
+  data: Pick<CommsWorkerData, 'listen' | 'token'> & Partial<Pick<CommsWorkerData, 'readToken' | 'allowedHosts'>>,
   clock: Pick<Clock, 'nowUs' | 'every'> = new MonotonicClock(),
 ): void {
   const store = new StatusStore(clock);
@@ -67,6 +67,9 @@ export function runCommsWorker(
     listen: data.listen,
     store,
     token: data.token === '' ? undefined : data.token,
+    readToken: data.readToken ? data.readToken : undefined,
+    allowedHosts: data.allowedHosts ?? [],
+    nowUs: () => clock.nowUs(),
     requests,
     extraRoutes: [
       ...telemetryRoutes(store),

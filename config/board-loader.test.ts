@@ -131,7 +131,7 @@ describe('loadBoardFile: schema and file errors', () => {
     ['schema-unknown-field.yaml', 'devices[1]', 'unknown field(s) "adress"'],
     ['schema-bad-compatible.yaml', 'devices[0].compatible', 'must look like "vendor,model"'],
     ['schema-missing-wheelbase.yaml', 'robot.wheelBaseM', 'is required'],
-    ['schema-address-out-of-range.yaml', 'devices[1].address', 'Number must be less than or equal to 119'],
+    ['schema-address-out-of-range.yaml', 'devices[1].address', 'must be an I2C address in 0x08..0x77'],
   ])('%s -> %s: %s', (name, path, problem) => {
     const file = join(fixtures, name);
     expect(errorOf(() => loadBoardFile(file))).toMatchObject({ file, path, problem });

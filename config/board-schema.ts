@@ -31,7 +31,12 @@ export const deviceSchema = z
     /** The id of an entry in `buses`. */
     bus: idSchema,
     /** 7-bit I2C address, for I2C devices. */
-    address: z.number().int().min(0x08).max(0x77).optional(),
+    address: z
+      .number()
+      .int()
+      .min(0x08, 'must be an I2C address in 0x08..0x77')
+      .max(0x77, 'must be an I2C address in 0x08..0x77')
+      .optional(),
     /** Named GPIO lines (offsets on the bus's chip), for GPIO devices. */
     pins: z.record(z.string(), z.number().int().min(0).max(1023)).optional(),
     enabled: z.boolean().default(true),

@@ -1,6 +1,7 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { checkParamValue, envNameOf } from './param-values.js';
 import {
+  hostListOf,
   isLoopbackHost,
   isParamName,
   paramDefinition,
@@ -45,6 +46,8 @@ describe('parameter definitions', () => {
       'cortex.goalToleranceM',
       'debug.listen',
       'debug.token',
+      'debug.readToken',
+      'debug.allowedHosts',
       'sim.quantumMs',
     ]);
   });
@@ -80,9 +83,10 @@ describe('parameter definitions', () => {
     expect(new Set(names).size).toBe(names.length);
   });
 
-  it('marks only debug.token as secret', () => {
+  it('marks only the debug tokens as secret', () => {
     expect(paramList.filter((definition) => definition.secret).map((definition) => definition.name)).toEqual([
       'debug.token',
+      'debug.readToken',
     ]);
   });
 
@@ -188,5 +192,16 @@ describe('isLoopbackHost', () => {
     ['robot-1.local', false],
   ])('%s -> %s', (host, loopback) => {
     expect(isLoopbackHost(host)).toBe(loopback);
+  });
+});
+
+describe('debug.allowedHosts', () => {
+  it('takes comma-separated host names and refuses anything else, naming it', () => {
+    const format = paramDefinition('debug.allowedHosts');
+    expect(format.type === 'string' && format.format?.problemWith('robot-7.lab, Robot.Local')).toBeUndefined();
+    expect(format.type === 'string' && format.format?.problemWith('robot.lab, http://x')).toBe(
+      '"http://x" is not a host name',
+    );
+    expect(hostListOf(' robot-7.lab, ,Robot.Local ')).toEqual(['robot-7.lab', 'robot.local']);
   });
 });

@@ -106,6 +106,24 @@ const hostPortFormat: ParamFormat = {
   },
 };
 
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+
+/** The names of a comma-separated host list (`robot.local, robot-1`), trimmed, lower case, empty ones left out. */
+export function hostListOf(value: string): string[] {
+  return value
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter((name) => name !== '');
+}
+
+const hostListFormat: ParamFormat = {
+  summary: 'comma-separated host names',
+  problemWith: (value) => {
+    const bad = hostListOf(value).find((name) => !HOST_NAME.test(name));
+    return bad === undefined ? undefined : `${JSON.stringify(bad)} is not a host name`;
+  },
+};
+
 /**
  * The parameter definitions, keyed by name (dotted camelCase: `<section>.<name>`). Add a
  * parameter here and it is resolvable, typed in `ParamValues`, settable by `SPINAL_*` and documented.
@@ -377,7 +395,23 @@ export const paramSpecs = {
     default: '',
     secret: true,
     description:
-      'Bearer token for the mutating debug endpoints (e-stop, reset, override); required when debug.listen is beyond loopback.',
+      'Bearer token for the mutating debug endpoints (e-stop, reset, override); required when debug.listen is beyond loopback, where it also opens the read-only endpoints.',
+  },
+  'debug.readToken': {
+    type: 'string',
+    unit: '',
+    default: '',
+    secret: true,
+    description:
+      'Read-only bearer token (status, events, logs, metrics, the page) when debug.listen is beyond loopback; empty: reading needs debug.token.',
+  },
+  'debug.allowedHosts': {
+    type: 'string',
+    unit: '',
+    default: '',
+    format: hostListFormat,
+    description:
+      "Comma-separated host names the debug port answers to besides its bound address and loopback names (e.g. the robot's DNS name); a request naming any other host is refused.",
   },
 
   'sim.quantumMs': {

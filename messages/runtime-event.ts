@@ -1,3 +1,5 @@
+import { sanitizeExternalText } from './external-text.js';
+
 /** One line of the black box: what the reflex saw and did at one loop iteration. */
 export interface BlackBoxEntry {
   /** Clock time, microseconds. */
@@ -18,6 +20,18 @@ export interface BlackBoxEntry {
   rule: string;
 }
 
+/** Who asked for an operator action: where the request came from and whether it carried a valid token. */
+export interface Requester {
+  /** `debug-port` for an HTTP request, `script` for a scenario's scripted step, `supervisor` for the process itself. */
+  via: 'debug-port' | 'script' | 'supervisor';
+  /** The peer's IP address (HTTP), or null. */
+  remoteAddress: string | null;
+  /** The request's `Origin` header, or null when it sent none. */
+  origin: string | null;
+  /** True when the request carried a valid bearer token. */
+  authenticated: boolean;
+}
+
 /**
  * Something notable that happened on the robot, numbered in order. The ledger will keep these
  * durably; until then the runtime keeps them in memory and the debug port serves them.
@@ -26,7 +40,26 @@ export type RuntimeEventBody =
   | { kind: 'device-health'; device: string; from: string; to: string; reason: string }
   /** A stop the reflex imposed, with the black box (the last 2 s at loop rate) frozen at that moment. */
   | { kind: 'reflex-trip'; rule: string; reason: string; blackBox: BlackBoxEntry[] }
-  | { kind: 'mission'; mission: string; state: string };
+  | { kind: 'mission'; mission: string; state: string }
+  /** An operator latched the e-stop. */
+  | { kind: 'operator-estop'; reason: string; by: Requester }
+  /** An operator reset the e-stop: the latched rules it cleared and those whose cause is still there. */
+  | { kind: 'operator-reset'; cleared: string[]; stillActive: string[]; by: Requester }
+  /**
+   * A manual override session began (first command) or ended (`endReason`: released with a zero
+   * command, dead-man timeout without renewal, taken over by another requester, runtime stopped).
+   */
+  | {
+      kind: 'override';
+      phase: 'start' | 'end';
+      /** The command that started it, or the last one of the session (m/s, rad/s). */
+      vMps: number;
+      wRadps: number;
+      /** Commands received in the session (at its end; 1 at its start). */
+      commands: number;
+      endReason: string | null;
+      by: Requester;
+    };
 
 export type RuntimeEvent = RuntimeEventBody & {
   /** Monotonically increasing from 1. */
@@ -35,15 +68,38 @@ export type RuntimeEvent = RuntimeEventBody & {
   atUs: number;
 };
 
-/** One line for a person: `[4.000 s] lidar: ok -> failed (reason)`. */
-export function describeEvent(event: RuntimeEvent): string {
-  const at = `[${(event.atUs / 1e6).toFixed(3)} s]`;
+/** `192.0.2.7 (origin http://robot:8080, token)`: who asked, in a few words. */
+export function describeRequester(by: Requester): string {
+  const where = by.via === 'debug-port' ? (by.remoteAddress ?? 'unknown address') : by.via;
+  const details = [by.origin ? `origin ${by.origin}` : 'no origin', by.authenticated ? 'token' : 'no token'];
+  return sanitizeExternalText(by.via === 'debug-port' ? `${where} (${details.join(', ')})` : where);
+}
+
+/**
+ * One line for a person: `[4.000 s] lidar: ok -> failed (reason)`. Times are counted from
+ * `originUs` (default 0: the clock's own origin, sim start under the simulator). Text from outside
+ * (reasons, origins) is passed through {@link sanitizeExternalText}.
+ */
+export function describeEvent(event: RuntimeEvent, originUs = 0): string {
+  const at = `[${((event.atUs - originUs) / 1e6).toFixed(3)} s]`;
+  const clean = sanitizeExternalText;
   switch (event.kind) {
     case 'device-health':
-      return `${at} ${event.device}: ${event.from} -> ${event.to}${event.reason ? ` (${event.reason})` : ''}`;
+      return `${at} ${event.device}: ${event.from} -> ${event.to}${event.reason ? ` (${clean(event.reason)})` : ''}`;
     case 'reflex-trip':
-      return `${at} reflex trip, ${event.rule}: ${event.reason}`;
+      return `${at} reflex trip, ${event.rule}: ${clean(event.reason)}`;
     case 'mission':
       return `${at} mission ${event.mission}: ${event.state}`;
+    case 'operator-estop':
+      return `${at} e-stop by ${describeRequester(event.by)}: ${clean(event.reason)}`;
+    case 'operator-reset': {
+      const cleared = event.cleared.length ? `cleared ${event.cleared.join(', ')}` : 'nothing to clear';
+      const still = event.stillActive.length ? `; still active: ${event.stillActive.join(', ')}` : '';
+      return `${at} e-stop reset by ${describeRequester(event.by)}: ${clean(cleared + still)}`;
+    }
+    case 'override':
+      return event.phase === 'start'
+        ? `${at} manual override started by ${describeRequester(event.by)} (${event.vMps} m/s, ${event.wRadps} rad/s)`
+        : `${at} manual override by ${describeRequester(event.by)} ended: ${clean(event.endReason ?? '')} after ${event.commands} command(s)`;
   }
 }

@@ -17,7 +17,6 @@ import {
   slowZoneCapMps,
   speedAllowedM,
   stoppingDistanceM,
-  type ReflexInputs,
   type SwarmHold,
   type SwitchInput,
 } from './arbiter.js';
@@ -123,7 +122,14 @@ describe('start-up', () => {
   it('comes up held by lidar-stale, deadman and the switches not read yet, without reporting a trip', () => {
     // GIVEN a fresh arbiter
     const arbiter = new ReflexArbiter(SETTINGS);
-    expect(arbiter.holding()).toEqual(['lidar-stale', 'lidar-blind', 'range-stale', 'deadman', 'estop-input', 'bumper']);
+    expect(arbiter.holding()).toEqual([
+      'lidar-stale',
+      'lidar-blind',
+      'range-stale',
+      'deadman',
+      'estop-input',
+      'bumper',
+    ]);
 
     // WHEN it sees neither lidar data nor a command
     const decision = arbiter.update(T0, {
@@ -351,10 +357,7 @@ describe('rule obstacle', () => {
     expect(slowZoneCapMps(0.14, SETTINGS)).toBeGreaterThan(0.02);
     for (let i = 0; i < 50; i++) {
       now += 10_000;
-      const decision = arbiter.update(
-        now,
-        inputsAt(now, 0.5, 0, { appliedVMps: 0, points: [[0.3, 0]] }),
-      );
+      const decision = arbiter.update(now, inputsAt(now, 0.5, 0, { appliedVMps: 0, points: [[0.3, 0]] }));
       // THEN it stays stopped and trips no more
       expect(decision).toMatchObject({ action: 'stop', rule: 'obstacle', trip: null });
     }
@@ -364,9 +367,7 @@ describe('rule obstacle', () => {
       now += 10_000;
       arbiter.update(now, inputsAt(now, 0.5, 0, { appliedVMps: 0, points: [[0.6, 0]] }));
     }
-    expect(
-      arbiter.update(now, inputsAt(now, 0.5, 0, { appliedVMps: 0, points: [[0.6, 0]] })).action,
-    ).toBe('slow');
+    expect(arbiter.update(now, inputsAt(now, 0.5, 0, { appliedVMps: 0, points: [[0.6, 0]] })).action).toBe('slow');
   });
 
   it('stops outright with less room than the margin', () => {
@@ -732,9 +733,7 @@ describe('turning under a stop that allows it', () => {
     // GIVEN a robot stopped by a wall ahead, the wall then gone: the stop holds while clearing, the turn passes
     const arbiter = runningArbiter();
     let now = T0 + 10_000;
-    expect(arbiter.update(now, inputsAt(now, 0.4, 0, { points: [[0.25, 0]] })).trip?.rule).toBe(
-      'obstacle',
-    );
+    expect(arbiter.update(now, inputsAt(now, 0.4, 0, { points: [[0.25, 0]] })).trip?.rule).toBe('obstacle');
     now += 10_000;
     const clearing = arbiter.update(now, inputsAt(now, 0.3, 0.8, { appliedVMps: 0 }));
     expect(clearing).toMatchObject({ action: 'stop', rule: 'obstacle', vMps: 0, wRadps: 0.8 });

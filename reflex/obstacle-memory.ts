@@ -51,7 +51,8 @@ export class ObstacleMemory {
   private readonly seeThroughM: number;
 
   constructor(options: ObstacleMemoryOptions) {
-    if (!(options.keepRadiusM > 0)) throw new RangeError(`ObstacleMemory: keepRadiusM must be > 0, got ${options.keepRadiusM}`);
+    if (!(options.keepRadiusM > 0))
+      throw new RangeError(`ObstacleMemory: keepRadiusM must be > 0, got ${options.keepRadiusM}`);
     this.keepRadiusM = options.keepRadiusM;
     this.seeThroughM = Math.max(0, options.seeThroughM);
     // The wrapped grid spans more than twice the kept radius, so two live points never share a cell by wrapping.
@@ -119,7 +120,7 @@ export class ObstacleMemory {
     const s = Math.sin(odom.yawRad);
     const r2 = radiusM * radiusM;
     let n = 0;
-    for (let i = 0; i < this.activeCount; ) {
+    for (let i = 0; i < this.activeCount;) {
       const slot = this.active[i]!;
       if (nowUs - this.stampUs[slot]! > maxAgeUs) {
         this.remove(slot);

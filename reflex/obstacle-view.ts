@@ -106,7 +106,12 @@ export class ObstacleView {
         : command
           ? this.swept.firstBlindSector(v, w, this.model, this.coverage, nowUs, settings.sectorStaleUs)
           : -1;
-    return { motion, appliedMotion, turnInPlace, blindSector: blind >= 0 ? this.coverage.describe(blind, nowUs) : null };
+    return {
+      motion,
+      appliedMotion,
+      turnInPlace,
+      blindSector: blind >= 0 ? this.coverage.describe(blind, nowUs) : null,
+    };
   }
 }
 

@@ -62,10 +62,7 @@ const caseArb: fc.Arbitrary<Case> = fc.record({
     fc.record({
       bearing: uniform(-Math.PI, Math.PI),
       // Mostly close to the footprint, where arcs and turns decide; some farther, in the slow zone.
-      gapM: fc.oneof(
-        { weight: 3, arbitrary: uniform(0.005, 0.3) },
-        { weight: 1, arbitrary: uniform(0.3, 1.5) },
-      ),
+      gapM: fc.oneof({ weight: 3, arbitrary: uniform(0.005, 0.3) }, { weight: 1, arbitrary: uniform(0.3, 1.5) }),
       radiusM: fc.oneof(fc.constant('beam' as const), uniform(0.005, 0.1)),
     }),
     { minLength: 1, maxLength: 6 },
@@ -154,7 +151,9 @@ describe('swept-area check, over random geometry (property)', () => {
         const applied = c.moving ? { vMps: v, wRadps: w } : { vMps: 0, wRadps: 0 };
         if (c.moving) fc.pre(!stopTouches(world.robot, stopOf(c.settings), v, w, world.discs));
         const { decision } = decide(c, applied);
-        if (process.env.SPINAL_PROPERTY_STATS) console.log(`${decision.action} ${decision.rule} ${JSON.stringify(world.discs.map((d) => [+d.xM.toFixed(2), +d.yM.toFixed(2)]))} ${v.toFixed(2)} ${w.toFixed(2)}`);
+        console.log(
+          `${decision.action} ${decision.rule} ${JSON.stringify(world.discs.map((d) => [+d.xM.toFixed(2), +d.yM.toFixed(2)]))} ${v.toFixed(2)} ${w.toFixed(2)}`,
+        );
         const touches = stopTouches(world.robot, stopOf(c.settings), decision.vMps, decision.wRadps, world.discs);
         if (touches)
           throw new Error(

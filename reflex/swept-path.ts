@@ -228,7 +228,10 @@ export class SweptPathChecker {
     vMps: number,
     wRadps: number,
     model: StoppingModel,
-    coverage: { sectorAt(xM: number, yM: number): number; isFresh(sector: number, nowUs: number, maxAgeUs: number): boolean },
+    coverage: {
+      sectorAt(xM: number, yM: number): number;
+      isFresh(sector: number, nowUs: number, maxAgeUs: number): boolean;
+    },
     nowUs: number,
     maxAgeUs: number,
   ): number {

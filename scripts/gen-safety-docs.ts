@@ -50,7 +50,8 @@ const PARAM_PREFIX = 'reflex.';
 const ACTION_EFFECTS: Readonly<Record<ReflexAction, { motors: string; ends: string }>> = {
   none: { motors: 'the command as given', ends: '—' },
   limit: {
-    motors: 'the command, scaled down (v and ω by one factor, so an arc keeps its curvature) to the speed and turn-rate limits',
+    motors:
+      'the command, scaled down (v and ω by one factor, so an arc keeps its curvature) to the speed and turn-rate limits',
     ends: 'as soon as the condition is gone',
   },
   slow: {
@@ -261,11 +262,7 @@ function sweptAreaSection(): string[] {
           'the corridor of the grown footprint ahead, exactly (no sampling)',
           'v²/2a + latency·v + stop margin: braking keeps to the same line',
         ],
-        [
-          'Reverse (v < 0, ω = 0)',
-          'the same corridor behind',
-          'the same, backwards',
-        ],
+        ['Reverse (v < 0, ω = 0)', 'the same corridor behind', 'the same, backwards'],
         [
           'Arc (v ≠ 0, ω ≠ 0)',
           'the grown footprint at samples along the arc, at most 1 cm of travel of any of its points apart, grown by half that spacing again',

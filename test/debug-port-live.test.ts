@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { RuntimeStatus } from '../messages/runtime-status.js';
-import { startCli, waitForDebugPort } from './harness/run-cli.js';
+import { debugPortOf, startCli } from './harness/run-cli.js';
 
 async function getJson(url: string): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(url);
@@ -11,7 +11,8 @@ async function getJson(url: string): Promise<{ status: number; body: Record<stri
 describe('debug port while `spinal sim` runs', () => {
   it('GIVEN an interactive sim WHEN the status is fetched THEN it names mode, pose, speed, reflex state, device health and loop timing', async () => {
     const child = startCli(['sim', '--speed', '2']);
-    const { address, stderr } = await waitForDebugPort(child);
+    const announced = debugPortOf(child);
+    const address = await announced.address;
     try {
       expect((await getJson(`http://${address}/healthz`)).status).toBe(200);
       let status = await getJson(`http://${address}/api/v1/status`);
@@ -35,12 +36,47 @@ describe('debug port while `spinal sim` runs', () => {
       expect((await getJson(`http://${address}/readyz`)).status).toBe(200);
       const statusLine =
         /t \d+\.\d s \| goto active \| x \d+\.\d\d y \d+\.\d\d θ -?\d+° \| \d\.\d\d m\/s \| nearest \d+\.\d\d m \| reflex /;
-      for (let i = 0; i < 50 && !statusLine.test(stderr()); i++) await new Promise((r) => setTimeout(r, 100));
-      expect(stderr()).toMatch(statusLine);
+      for (let i = 0; i < 50 && !statusLine.test(announced.stderr()); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(announced.stderr()).toMatch(statusLine);
     } finally {
       child.kill('SIGINT');
       const [code] = await once(child, 'exit');
       expect(code).toBe(0);
+    }
+  }, 60_000);
+
+  it('GIVEN a running sim WHEN an override is posted THEN it is answered with the decision taken for that very command, and becomes an event', async () => {
+    const child = startCli(['sim', '--speed', '1']);
+    const announced = debugPortOf(child);
+    const address = await announced.address;
+    try {
+      const before = (await getJson(`http://${address}/api/v1/status`)).body as unknown as RuntimeStatus;
+      const response = await fetch(`http://${address}/api/v1/override`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ vMps: 0.05, wRadps: 0.1 }),
+      });
+      expect(response.status).toBe(200);
+      const answer = (await response.json()) as {
+        decision: { atUs: number; state: string; commanded: { vMps: number; wRadps: number }; applied: unknown };
+      };
+      expect(answer.decision.commanded).toEqual({ vMps: 0.05, wRadps: 0.1 });
+      expect(answer.decision.atUs / 1e6).toBeGreaterThanOrEqual(before.clockS);
+      expect(answer.decision).toMatchObject({ state: expect.any(String), applied: { vMps: expect.any(Number) } });
+      const events = (await getJson(`http://${address}/api/v1/events`)).body.events as Array<Record<string, unknown>>;
+      expect(events.find((e) => e.kind === 'override')).toMatchObject({
+        phase: 'start',
+        vMps: 0.05,
+        wRadps: 0.1,
+        by: { via: 'debug-port', remoteAddress: '127.0.0.1', origin: null, authenticated: false },
+      });
+      for (let i = 0; i < 50 && !announced.stderr().includes('manual override started by 127.0.0.1'); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(announced.stderr()).toContain('manual override started by 127.0.0.1 (no origin, no token)');
+    } finally {
+      child.kill('SIGINT');
+      await once(child, 'exit');
     }
   }, 60_000);
 });

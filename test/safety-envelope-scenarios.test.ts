@@ -73,9 +73,10 @@ describe('safety envelope: each class of failure on every shipped board', () => 
           expect(robot.reflexTrips.length, JSON.stringify(robot)).toBeGreaterThan(0);
         } else {
           // The reflex stopped the motion for the obstacle, and the robot was moving before it did.
-          expect(robot.reflexTrips.some((t) => t.reason.startsWith('obstacle')), JSON.stringify(robot.reflexTrips)).toBe(
-            true,
-          );
+          expect(
+            robot.reflexTrips.some((t) => t.reason.startsWith('obstacle')),
+            JSON.stringify(robot.reflexTrips),
+          ).toBe(true);
           expect(robot.distanceM).toBeGreaterThan(0.1);
         }
       },

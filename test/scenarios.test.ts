@@ -6,6 +6,10 @@ import type { SimReport } from '../simulator/report.js';
 import { REPORT_KEYS, ROBOT_REPORT_KEYS as ROBOT_KEYS } from './harness/report-keys.js';
 import { runCli } from './harness/run-cli.js';
 
+/** Fields added beside BRIEF §5's: completeness and readiness. */
+const ADDED_REPORT_KEYS = ['complete', 'incompleteReason'];
+const ADDED_ROBOT_KEYS = ['everReady', 'notReadyReason'];
+
 async function simulate(args: string[]): Promise<SimReport> {
   const report = join(mkdtempSync(join(tmpdir(), 'spinal-scenario-')), 'report.json');
   const result = await runCli(['sim', '--headless', '--report', report, ...args], { timeoutMs: 90_000 });
@@ -17,12 +21,12 @@ async function simulate(args: string[]): Promise<SimReport> {
 describe('scenario: default (open room, reach a goal)', () => {
   it('GIVEN the default scenario WHEN run headless for 60 s THEN the goal is reached without a collision, faster than real time', async () => {
     const report = await simulate(['--duration', '60']);
-    expect(Object.keys(report).sort()).toEqual([...REPORT_KEYS].sort());
+    expect(Object.keys(report).sort()).toEqual([...REPORT_KEYS, ...ADDED_REPORT_KEYS].sort());
     expect(report.scenario).toBe('default');
     expect(report.simTimeS).toBe(60);
     expect(report.realTimeFactor).toBeGreaterThan(1);
     const [robot] = report.robots;
-    expect(Object.keys(robot!).sort()).toEqual([...ROBOT_KEYS].sort());
+    expect(Object.keys(robot!).sort()).toEqual([...ROBOT_KEYS, ...ADDED_ROBOT_KEYS].sort());
     expect(robot!.goalReached).toBe(true);
     expect(robot!.missionState).toBe('succeeded');
     expect(robot!.collisions).toBe(0);

@@ -7,9 +7,11 @@ import { SerialportBackend } from '../../hal/transport/serial/serialport-backend
 import { MonotonicClock } from '../../time/monotonic-clock.js';
 import { loadGeofence } from '../../config/runtime-config-file.js';
 import { loadBoard, loadParams } from '../config-sources.js';
-import { printDeviceHealth } from '../device-health-printer.js';
+import { printNotableEvents } from '../event-printer.js';
+import { checkUnknownEnvVars } from '../env-warnings.js';
 import { RobotRuntime } from '../robot-runtime.js';
 import { EXIT_OK } from '../usage-error.js';
+import { sanitizeExternalText } from '../../messages/external-text.js';
 
 /** Kernels from 6.6 on may come without numbered sysfs GPIO chips; then lines go through the character device. */
 function hasSysfsGpio(): boolean {
@@ -31,6 +33,7 @@ export interface RunOptions {
  * until SIGINT/SIGTERM. Devices that are missing or fail are reported as health and retried.
  */
 export async function runRunCommand(options: RunOptions): Promise<number> {
+  checkUnknownEnvVars(process.env, options.out, true);
   const board = loadBoard(options.board);
   const params = loadParams(board, options.config);
   const clock = new MonotonicClock();
@@ -54,9 +57,13 @@ export async function runRunCommand(options: RunOptions): Promise<number> {
   );
   for (const device of runtime.status().devices) {
     if (device.health.state !== 'ok')
-      options.out.write(`${device.id}: ${device.health.state} (${device.health.reason})\n`);
+      options.out.write(`${device.id}: ${device.health.state} (${sanitizeExternalText(device.health.reason)})\n`);
   }
-  printDeviceHealth(runtime, options.out, false);
+  printNotableEvents(runtime, options.out, false, runtime.startedAtUs);
+  void runtime.debugPortResult().then((port) => {
+    // The robot runs on without its debug port (the reflex does not need it); the operator is told.
+    if (!port.ok) options.out.write(`spinal run: warning: the debug port is not available: ${port.message}\n`);
+  });
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

@@ -13,7 +13,6 @@ import type { LinkPort, RobotToWorld, WorldToRobot } from '../../hal/transport/s
 import { SimLinkClient } from '../../hal/transport/sim-link/sim-link-client.js';
 import { createSimHardware } from '../../simulator/devices/builtin-sim-devices.js';
 import { checkFaults } from '../../simulator/fault-injector.js';
-import type { SimReport } from '../../simulator/report.js';
 import {
   isBoardPath,
   scenarioMissionOf,
@@ -27,10 +26,13 @@ import { useBackoffRandom } from '../../time/backoff.js';
 import { VirtualClock } from '../../time/virtual-clock.js';
 import { seededRandom } from '../../simulator/world/seeded-random.js';
 import { loadBoard, loadParams, loadScenario } from '../config-sources.js';
-import { printDeviceHealth } from '../device-health-printer.js';
+import { printNotableEvents } from '../event-printer.js';
 import { openPtyPairs } from '../pty-pairs.js';
 import { RobotRuntime } from '../robot-runtime.js';
-import { buildSimReport } from '../sim-report.js';
+import { buildSimReport, type SimRunRobotReport } from '../sim-report.js';
+import { checkUnknownEnvVars } from '../env-warnings.js';
+import { checkOutputFile } from '../output-paths.js';
+import { sanitizeExternalText } from '../../messages/external-text.js';
 import { formatStatusLine } from '../status-line.js';
 import { startThread } from '../thread-launcher.js';
 import { EXIT_OK, EXIT_RUNTIME_FAILURE, UsageError } from '../usage-error.js';
@@ -58,6 +60,8 @@ export interface SimOptions {
  * transports, in lock step. Writes the report when asked and returns the exit code.
  */
 export async function runSimCommand(options: SimOptions): Promise<number> {
+  if (options.report !== undefined) checkOutputFile('--report', options.report);
+  checkUnknownEnvVars(process.env, options.out, false);
   const { scenario, file: scenarioFile } = loadScenario(options.scenario);
   if (scenario.robots.length !== 1) {
     throw new ConfigError(
@@ -127,6 +131,15 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
     geofence: spec.geofence?.map(([xM, yM]) => ({ xM, yM })) ?? null,
   });
 
+  const debugPort = await runtime.debugPortResult();
+  if (!debugPort.ok) {
+    options.out.write(`spinal sim: stopping: the debug port is not available: ${debugPort.message}\n`);
+    await runtime.stop();
+    await world.terminate();
+    ptys?.close();
+    return EXIT_RUNTIME_FAILURE;
+  }
+
   const live = !options.headless;
   for (const [path, pair] of Object.entries(ptys?.pairs ?? {})) {
     options.out.write(
@@ -141,9 +154,13 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
   );
 
   // Device faults and recoveries are worth a line each, live or headless.
-  printDeviceHealth(runtime, options.out, live && options.out.isTTY === true);
+  printNotableEvents(runtime, options.out, live && options.out.isTTY === true);
 
-  const stopWorld = (): void => world.postMessage({ t: 'stop' } satisfies MainToWorld);
+  let interrupted: string | null = null;
+  const stopWorld = (signal: NodeJS.Signals): void => {
+    interrupted = signal;
+    world.postMessage({ t: 'stop' } satisfies MainToWorld);
+  };
   process.once('SIGINT', stopWorld);
   process.once('SIGTERM', stopWorld);
 
@@ -181,6 +198,7 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
   if (live && options.out.isTTY) options.out.write('\n');
 
   const missionState = runtime.missionState();
+  const readiness = runtime.readiness();
   await runtime.stop();
   await world.terminate();
   ptys?.close();
@@ -188,28 +206,70 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
     options.out.write(`spinal sim: the simulation failed: ${outcome.t === 'failed' ? outcome.message : 'no result'}\n`);
     return EXIT_RUNTIME_FAILURE;
   }
-  const report: SimReport = buildSimReport(
+  // Live, Ctrl-C is how a run ends; headless, it cuts the run short of its duration.
+  const cutShort = options.headless && interrupted !== null;
+  const report = buildSimReport(
     scenario.name,
     outcome,
-    [{ id: spec.id, missionState, trips: runtime.trips }],
+    [
+      {
+        id: spec.id,
+        missionState,
+        trips: runtime.trips,
+        everReady: readiness.everReady,
+        notReadyReason: readiness.reason,
+      },
+    ],
     0,
+    cutShort
+      ? {
+          complete: false,
+          reason: `interrupted by ${interrupted} at ${outcome.simTimeS.toFixed(3)} s of ${durationS} s`,
+        }
+      : { complete: true, reason: null },
   );
   log('report %O', report);
-  if (options.report) writeFileSync(options.report, `${JSON.stringify(report, null, 2)}\n`);
-  for (const robot of report.robots) {
-    options.out.write(
-      `${robot.id}: goal ${robot.goalReached ? 'reached' : 'not reached'}, mission ${robot.missionState}, ` +
-        `${robot.distanceM} m driven, ${robot.collisions} collision(s), min clearance ${robot.minClearanceM} m, ` +
-        `${robot.reflexTrips.length} reflex trip(s)\n`,
-    );
-    for (const trip of robot.reflexTrips.slice(0, 5))
-      options.out.write(`  trip at ${trip.simTimeS} s: ${trip.reason}\n`);
+  let reportWritten = false;
+  if (options.report) {
+    try {
+      writeFileSync(options.report, `${JSON.stringify(report, null, 2)}\n`);
+      reportWritten = true;
+    } catch (error) {
+      options.out.write(`spinal sim: cannot write the report to ${options.report}: ${(error as Error).message}\n`);
+    }
   }
-  const reportText = options.report ? `, report: ${options.report}` : '';
+  const missionKind = scenarioMissionOf(spec).kind;
+  for (const robot of report.robots) options.out.write(describeRobotOutcome(robot, missionKind));
+  const reportText = reportWritten ? `, report: ${options.report}` : '';
   options.out.write(
     `sim ${report.simTimeS} s in ${report.wallTimeS} s wall (${report.realTimeFactor}x real time)${reportText}\n`,
   );
-  return EXIT_OK;
+  const failures = [
+    ...(report.complete ? [] : [`the run is incomplete: ${report.incompleteReason}`]),
+    ...report.robots.filter((r) => !r.everReady).map((r) => `${r.id} never became ready: ${r.notReadyReason}`),
+    ...(options.report && !reportWritten ? ['the report was not written'] : []),
+  ];
+  for (const failure of failures) options.out.write(`spinal sim: ${sanitizeExternalText(failure)}\n`);
+  return failures.length === 0 ? EXIT_OK : EXIT_RUNTIME_FAILURE;
+}
+
+/** Most trips listed in the summary; the rest are counted. */
+const MAX_TRIPS_LISTED = 5;
+
+/** The summary lines of one robot: goal (for a goto mission only), mission, distance, trips. */
+export function describeRobotOutcome(robot: SimRunRobotReport, missionKind: string): string {
+  const goal = missionKind === 'goto' ? `goal ${robot.goalReached ? 'reached' : 'not reached'}, ` : '';
+  const lines = [
+    `${robot.id}: ${goal}mission ${missionKind} ${robot.missionState}, ` +
+      `${robot.distanceM} m driven, ${robot.collisions} collision(s), min clearance ${robot.minClearanceM} m, ` +
+      `${robot.reflexTrips.length} reflex trip(s)${robot.everReady ? '' : ', never ready'}`,
+  ];
+  for (const trip of robot.reflexTrips.slice(0, MAX_TRIPS_LISTED)) {
+    lines.push(`  trip at ${trip.simTimeS} s: ${sanitizeExternalText(trip.reason)}`);
+  }
+  if (robot.reflexTrips.length > MAX_TRIPS_LISTED)
+    lines.push(`  and ${robot.reflexTrips.length - MAX_TRIPS_LISTED} more`);
+  return `${lines.join('\n')}\n`;
 }
 
 /**
@@ -255,8 +315,9 @@ async function runScriptStep(
   const path = step.action === 'estop' ? '/api/v1/estop' : '/api/v1/estop/reset';
   const address = runtime.debugPortAddress();
   if (!address) {
+    const by = { via: 'script', remoteAddress: null, origin: null, authenticated: false } as const;
     const result = runtime.operate(
-      step.action === 'estop' ? { kind: 'estop', reason: 'scenario script' } : { kind: 'estop-reset' },
+      step.action === 'estop' ? { kind: 'estop', reason: 'scenario script', by } : { kind: 'estop-reset', by },
     );
     out.write(`${at} script: ${step.action} (no debug port: applied directly) -> ${result.ok ? 'ok' : 'refused'}\n`);
     return;

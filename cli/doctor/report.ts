@@ -38,10 +38,17 @@ export function formatDoctorReport(result: DoctorResult, context: { file: string
   return `${lines.join('\n')}\n`;
 }
 
-/** The same as JSON, for tools: `{file, boardModel, user, blocksRun, summary, findings}`. */
-export function formatDoctorJson(result: DoctorResult, context: { file: string; user: string }): string {
+/**
+ * The same as JSON, for tools: `{file, boardGiven, boardModel, user, blocksRun, summary, findings}`;
+ * `boardGiven` is false when no `--board` was given and the default board was checked.
+ */
+export function formatDoctorJson(
+  result: DoctorResult,
+  context: { file: string; user: string; boardGiven?: boolean },
+): string {
   const report = {
     file: context.file,
+    boardGiven: context.boardGiven ?? true,
     boardModel: result.boardModel ?? null,
     user: context.user,
     blocksRun: blocksRun(result.findings),

@@ -1,10 +1,12 @@
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
+import createDebug from 'debug';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../time/virtual-clock.js';
 import type { RuntimeStatus } from '../../messages/runtime-status.js';
 import { DebugListenError, startDebugServer } from './http-server.js';
 import type { DebugServer, DebugServerOptions } from './http-server.js';
 import { UNMATCHED_ROUTE } from './routes.js';
+import type { Route } from './routes.js';
 import { StatusStore } from './status-store.js';
 
 /** A snapshot as the main thread publishes it: a simulated robot driving a goto mission past a wall. */
@@ -58,6 +60,22 @@ async function start(options: Partial<DebugServerOptions> = {}) {
   servers.push(server);
   const url = (path: string) => `http://${server.address}${path}`;
   return { clock, store, server, url };
+}
+
+/** A `POST /api/v1/estop` route, never rate limited as the real one, that counts the calls reaching it. */
+function countingEstop(): { route: Route; calls: () => number } {
+  let calls = 0;
+  const route: Route = {
+    method: 'POST',
+    path: '/api/v1/estop',
+    mutating: true,
+    neverRateLimited: true,
+    handle: () => {
+      calls += 1;
+      return { status: 200, body: {} };
+    },
+  };
+  return { route, calls: () => calls };
 }
 
 /** Sends raw bytes and returns everything the server answers before it closes the connection. */
@@ -232,8 +250,8 @@ describe('startDebugServer', () => {
     expect((await fetch(url('/healthz'))).status).toBe(200);
   });
 
-  // Tests bind to loopback only; the token rule for other addresses is proven on requireToken
-  // itself (routes.test.ts). Here: the server applies it to mutating routes, with the bound host.
+  // Tests bind to loopback only; the token rule for other addresses is proven on authorize itself
+  // (request-guard.test.ts). Here: the server applies the guard to mutating routes, with the bound host.
   it('applies the token rule to mutating routes with the address it is bound to', async () => {
     let stops = 0;
     const { server } = await start({
@@ -252,10 +270,100 @@ describe('startDebugServer', () => {
       ],
     });
     const url = `http://${server.address}/api/v1/estop`;
+    const json = { 'content-type': 'application/json' };
     // On loopback no token is needed, and a wrong one is not held against the caller.
-    expect((await fetch(url, { method: 'POST' })).status).toBe(202);
-    expect((await fetch(url, { method: 'POST', headers: { authorization: 'Bearer nope' } })).status).toBe(202);
+    expect((await fetch(url, { method: 'POST', headers: json })).status).toBe(202);
+    expect((await fetch(url, { method: 'POST', headers: { ...json, authorization: 'Bearer nope' } })).status).toBe(202);
+    // A body not declared JSON is refused before the route runs.
+    expect((await fetch(url, { method: 'POST', body: 'x' })).status).toBe(415);
     expect(stops).toBe(2);
+  });
+
+  it('limits other requests per peer but never the e-stop, and refuses a foreign Host everywhere', async () => {
+    let nowUs = 0;
+    const estop = countingEstop();
+    const { server } = await start({ listen: '127.0.0.1:0', nowUs: () => nowUs, extraRoutes: [estop.route] });
+    const base = `http://${server.address}`;
+    const statuses: number[] = [];
+    for (let i = 0; i < 45; i++) statuses.push((await fetch(`${base}/healthz`)).status);
+    expect(statuses.filter((code) => code === 429)).toHaveLength(5);
+    const limited = await fetch(`${base}/healthz`);
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('1');
+    for (let i = 0; i < 50; i++) {
+      const res = await fetch(`${base}/api/v1/estop`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(res.status).toBe(200);
+    }
+    expect(estop.calls()).toBe(50);
+    nowUs += 1_000_000;
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    const port = server.address.split(':').at(-1);
+    const rebound = await raw(server.address, `GET /healthz HTTP/1.1\r\nHost: evil.example:${port}\r\n\r\n`);
+    expect(rebound).toMatch(/^HTTP\/1\.1 421/);
+  });
+
+  it('drops the oldest connection that has sent no request when too many wait', async () => {
+    const { server } = await start({ listen: '127.0.0.1:0', maxHalfOpen: 2 });
+    const [host, port] = [server.address.split(':')[0]!, Number(server.address.split(':').at(-1))];
+    const idle = await Promise.all([0, 1, 2].map(() => openSocket(host, port)));
+    await new Promise<void>((resolve) => idle[0]!.socket.once('close', () => resolve()));
+    expect(idle[0]!.socket.destroyed).toBe(true);
+    // The port still answers a real request at once.
+    expect((await fetch(`http://${server.address}/healthz`)).status).toBe(200);
+    for (const { socket } of idle) socket.destroy();
+  });
+
+  it('bound beyond loopback: reading needs a token (read or write, header or ?token=), changing needs the write token', async () => {
+    const counted = countingEstop();
+    const { server, store } = await start({
+      listen: '0.0.0.0:0',
+      token: 'write-secret',
+      readToken: 'read-secret',
+      extraRoutes: [counted.route],
+    });
+    store.setStatus(sampleStatus());
+    const base = `http://127.0.0.1:${server.address.split(':').at(-1)}`;
+    const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect((await fetch(`${base}/api/v1/status`)).status).toBe(401);
+    expect((await fetch(`${base}/api/v1/status`, { headers: bearer('read-secret') })).status).toBe(200);
+    expect((await fetch(`${base}/api/v1/status`, { headers: bearer('write-secret') })).status).toBe(200);
+    expect((await fetch(`${base}/api/v1/status?token=read-secret`)).status).toBe(200);
+    expect((await fetch(`${base}/api/v1/status?token=guess`)).status).toBe(401);
+    const json = { 'content-type': 'application/json' };
+    const estop = (headers: Record<string, string>) => fetch(`${base}/api/v1/estop`, { method: 'POST', headers });
+    expect((await estop(json)).status).toBe(401);
+    expect((await estop({ ...json, ...bearer('read-secret') })).status).toBe(401);
+    expect((await estop({ ...json, ...bearer('write-secret') })).status).toBe(200);
+    expect(counted.calls()).toBe(1);
+  });
+
+  it('writes ?token= values to the access log as ***, and control characters escaped', async () => {
+    const lines: string[] = [];
+    const savedLog = createDebug.log;
+    const savedNamespaces = createDebug.disable();
+    createDebug.enable(`${savedNamespaces ? `${savedNamespaces},` : ''}spinal:comms:debug-port`);
+    createDebug.log = (...args: unknown[]) => lines.push(args.map(String).join(' '));
+    try {
+      const { url } = await start();
+      await fetch(url('/api/v1/status?token=s3cret&x=%1b%5B2J'));
+      await raw(
+        new URL(url('/')).host,
+        `GET /nope?token=abc\x1b]0;t HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`,
+      );
+    } finally {
+      createDebug.log = savedLog;
+      createDebug.disable();
+      if (savedNamespaces) createDebug.enable(savedNamespaces);
+    }
+    const access = lines.filter((line) => line.includes('->'));
+    expect(access.length).toBeGreaterThanOrEqual(1);
+    expect(access.join('\n')).toContain('token=***');
+    expect(lines.join('\n')).not.toMatch(/s3cret|abc/);
+    expect(lines.join('\n')).not.toContain('\x1b]0;');
   });
 
   it('names the address and the parameter when the port is in use', async () => {
@@ -286,3 +394,10 @@ describe('startDebugServer', () => {
     await expect(fetch(url('/healthz'))).rejects.toThrow();
   });
 });
+
+function openSocket(host: string, port: number): Promise<{ socket: Socket }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port }, () => resolve({ socket }));
+    socket.on('error', reject);
+  });
+}

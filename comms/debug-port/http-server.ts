@@ -3,6 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import createDebug from 'debug';
+import { sanitizeExternalText } from '../../messages/external-text.js';
 import { formatListenAddress, parseListenAddress } from './listen-address.js';
 import {
   MALFORMED_ROUTE,
@@ -11,11 +12,13 @@ import {
   matchRoute,
   methodNotAllowed,
   notFound,
-  requireToken,
   statusRoutes,
 } from './routes.js';
+import { guardRequest, redactTarget, type AccessPolicy, type RouteAccess } from './request-guard.js';
+import { HalfOpenCap, RequestRateLimiter, type RateClass } from './connection-limits.js';
 import type { JsonResponse, Route, RouteResponse, StreamResponse, StreamSink, TextResponse } from './routes.js';
 import type { StatusStore } from './status-store.js';
+import { DEFAULT_MAX_HALF_OPEN } from './connection-limits.js';
 
 const log = createDebug('spinal:comms:debug-port');
 
@@ -38,6 +41,14 @@ export interface DebugServerOptions {
   store: StatusStore;
   /** Bearer token for mutating routes when bound beyond loopback; none (default): they are refused there. */
   token?: string;
+  /** Read-only token for the other routes when bound beyond loopback; none (default): they need `token`. */
+  readToken?: string;
+  /** Host names besides the bound address and loopback names that the `Host` header may carry. */
+  allowedHosts?: readonly string[];
+  /** Clock time for the rate limits, microseconds; default: `performance.now()`. */
+  nowUs?: () => number;
+  /** Connections waiting for their first request kept at most (default {@link DEFAULT_MAX_HALF_OPEN}). */
+  maxHalfOpen?: number;
   /** Routes served after the built-in status routes (a path and method defined twice: the first wins). */
   extraRoutes?: readonly Route[];
   /** Counters to count requests into; default: a fresh set, exposed on the returned server. */
@@ -106,18 +117,32 @@ export async function startDebugServer(options: DebugServerOptions): Promise<Deb
   const routes = [...statusRoutes(options.store), ...(options.extraRoutes ?? [])];
   const bound = { host, address: options.listen };
   const streams = new Set<OpenStream>();
+  const policy: AccessPolicy = {
+    boundHost: host,
+    allowedHosts: (options.allowedHosts ?? []).map((name) => name.toLowerCase()),
+    token: options.token,
+    readToken: options.readToken,
+  };
+  const limiter = new RequestRateLimiter(options.nowUs ?? (() => performance.now() * 1e3));
+  const halfOpen = new HalfOpenCap(options.maxHalfOpen ?? DEFAULT_MAX_HALF_OPEN);
 
   const server = createServer(
     { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
     (req, res) => {
-      void answer(req, res, { routes, requests, streams, token: options.token, boundHost: () => bound.host });
+      halfOpen.settled(req.socket);
+      void answer(req, res, { routes, requests, streams, policy, limiter });
     },
   );
+  server.on('connection', (socket: Duplex) => {
+    halfOpen.opened(socket);
+    socket.once('close', () => halfOpen.settled(socket));
+  });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => refuseBadRequest(error, socket, requests));
 
   await listen(server, host, port, options.listen);
   const info = server.address() as AddressInfo;
   bound.host = info.address;
+  policy.boundHost = info.address;
   bound.address = formatListenAddress(info.address, info.port);
   server.on('error', (error) => log('server error: %s', error.message));
   log('listening on %s', bound.address);
@@ -161,8 +186,16 @@ interface AnswerContext {
   routes: readonly Route[];
   requests: RequestCounts;
   streams: Set<OpenStream>;
-  token: string | undefined;
-  boundHost: () => string;
+  policy: AccessPolicy;
+  limiter: RequestRateLimiter;
+}
+
+function accessOf(route: Route): RouteAccess {
+  return route.mutating ? 'write' : route.open ? 'open' : 'read';
+}
+
+function rateClassOf(route: Route): RateClass {
+  return route.neverRateLimited ? 'estop' : route.mutating ? 'write' : 'read';
 }
 
 async function answer(req: IncomingMessage, res: ServerResponse, ctx: AnswerContext): Promise<void> {
@@ -184,30 +217,55 @@ async function answer(req: IncomingMessage, res: ServerResponse, ctx: AnswerCont
         response = methodNotAllowed(method, match.allow);
       } else {
         label = match.route.path;
-        const refusal = match.route.mutating ? requireToken(req, ctx.token, ctx.boundHost()) : null;
-        if (refusal) {
-          response = refusal;
+        const route = match.route;
+        const rateClass = rateClassOf(route);
+        const peer = req.socket.remoteAddress ?? 'unknown';
+        const verdict = guardRequest(
+          { method, headers: req.headers, query: target.query },
+          accessOf(route),
+          ctx.policy,
+        );
+        if (!verdict.allowed) {
+          response = verdict.response;
+        } else if (rateClass !== 'estop' && !ctx.limiter.take(rateClass, peer)) {
+          response = {
+            status: 429,
+            body: { error: 'too many requests', reason: `slow down; POST /api/v1/estop is never limited` },
+            headers: { 'retry-after': String(ctx.limiter.retryAfterS(rateClass)) },
+          };
         } else {
           const body = method === 'POST' || method === 'PUT' ? await readJsonBody(req) : undefined;
+          const origin = req.headers.origin;
           response =
             body instanceof Error
               ? { status: 400, body: { error: 'bad request', reason: body.message } }
-              : await match.route.handle({
+              : await route.handle({
                   method,
                   path: target.path,
                   query: target.query,
                   headers: req.headers,
                   body,
+                  requester: {
+                    via: 'debug-port',
+                    remoteAddress: req.socket.remoteAddress ?? null,
+                    origin: origin === undefined ? null : sanitizeExternalText(origin, 200),
+                    authenticated: verdict.authenticated,
+                  },
                 });
         }
       }
     }
   } catch (error) {
-    log('%s %s failed: %s', method, req.url, error instanceof Error ? (error.stack ?? error.message) : String(error));
+    log(
+      '%s %s failed: %s',
+      sanitizeExternalText(method, 20),
+      redactTarget(req.url ?? ''),
+      error instanceof Error ? (error.stack ?? error.message) : String(error),
+    );
     response = { status: 500, body: { error: 'internal error' } };
   }
   ctx.requests.add(label, response.status);
-  log('%s %s -> %d', method, req.url, response.status);
+  log('%s %s -> %d', sanitizeExternalText(method, 20), redactTarget(req.url ?? ''), response.status);
   if ('open' in response) openStream(res, method, response, ctx.streams);
   else send(res, method, response);
 }

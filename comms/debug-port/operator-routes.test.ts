@@ -42,7 +42,29 @@ describe('operator routes of the debug port', () => {
     const response = await post(`${url}/api/v1/estop`, { reason: 'person on the track' });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ reflex: { state: 'estop' } });
-    expect(received).toEqual([{ kind: 'estop', reason: 'person on the track' }]);
+    expect(received).toEqual([
+      {
+        kind: 'estop',
+        reason: 'person on the track',
+        by: { via: 'debug-port', remoteAddress: '127.0.0.1', origin: null, authenticated: false },
+      },
+    ]);
+  });
+
+  it('escapes control characters in the reason before it goes anywhere', async () => {
+    const { url, received } = await serve(async () => ({ ok: true, body: {} }));
+    await post(`${url}/api/v1/estop`, { reason: 'ok\n[0.000 s] forged line\u001b]0;pwned\u0007' });
+    expect(received[0]).toMatchObject({ reason: 'ok\\u000a[0.000 s] forged line\\u001b]0;pwned\\u0007' });
+  });
+
+  it('names who asked: the origin, and whether a valid token came with it', async () => {
+    const { url, received } = await serve(async () => ({ ok: true, body: {} }), { token: 's3cret' });
+    const host = url.replace('http://', '');
+    await post(`${url}/api/v1/estop/reset`, {}, { origin: `http://${host}`, authorization: 'Bearer s3cret' });
+    expect(received[0]).toMatchObject({
+      kind: 'estop-reset',
+      by: { via: 'debug-port', remoteAddress: '127.0.0.1', origin: `http://${host}`, authenticated: true },
+    });
   });
 
   it('a refused reset (the button is still pressed) answers 409 with what still holds', async () => {
@@ -55,12 +77,16 @@ describe('operator routes of the debug port', () => {
     expect(await response.json()).toMatchObject({ stillActive: [{ rule: 'estop-input' }] });
   });
 
-  it('POST /api/v1/override needs a numeric vMps; wRadps defaults to 0', async () => {
+  it('POST /api/v1/override needs both vMps and wRadps, as its refusal says', async () => {
     const { url, received } = await serve(async () => ({ ok: true, body: {} }));
-    expect((await post(`${url}/api/v1/override`, { vMps: 'fast' })).status).toBe(400);
-    expect((await post(`${url}/api/v1/override`, { vMps: 0.2 })).status).toBe(200);
-    expect(received).toEqual([{ kind: 'override', vMps: 0.2, wRadps: 0 }]);
-    const malformed = await fetch(`${url}/api/v1/override`, { method: 'POST', body: '{not json' });
+    for (const body of [{ vMps: 'fast', wRadps: 0 }, { vMps: 0.2 }, { wRadps: 0 }, { vMps: 0.1, wRadps: null }]) {
+      const refused = await post(`${url}/api/v1/override`, body);
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toMatchObject({ reason: expect.stringMatching(/both are required/) });
+    }
+    expect((await post(`${url}/api/v1/override`, { vMps: 0.2, wRadps: 0 })).status).toBe(200);
+    expect(received).toMatchObject([{ kind: 'override', vMps: 0.2, wRadps: 0 }]);
+    const malformed = await post(`${url}/api/v1/override`, undefined, {});
     expect(malformed.status).toBe(400);
   });
 

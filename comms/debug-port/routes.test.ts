@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../time/virtual-clock.js';
-import { RequestCounts, matchRoute, methodNotAllowed, notFound, requireToken, statusRoutes } from './routes.js';
+import { RequestCounts, matchRoute, methodNotAllowed, notFound, statusRoutes } from './routes.js';
 import type { Route } from './routes.js';
 import { StatusStore } from './status-store.js';
 
@@ -39,41 +39,6 @@ describe('error answers', () => {
 
   it('405 carries the allow header', () => {
     expect(methodNotAllowed('DELETE', ['GET', 'HEAD'])).toMatchObject({ status: 405, headers: { allow: 'GET, HEAD' } });
-  });
-});
-
-describe('requireToken', () => {
-  const withAuth = (authorization?: string) => ({ headers: authorization === undefined ? {} : { authorization } });
-
-  it('lets everything through on a loopback-bound port', () => {
-    expect(requireToken(withAuth(), undefined, '127.0.0.1')).toBeNull();
-    expect(requireToken(withAuth('Bearer wrong'), 's3cret', '::1')).toBeNull();
-  });
-
-  it('refuses a request without the header when bound beyond loopback', () => {
-    const refusal = requireToken(withAuth(), 's3cret', '0.0.0.0');
-    expect(refusal).toMatchObject({ status: 401, headers: { 'www-authenticate': 'Bearer realm="spinal"' } });
-    expect(refusal?.body).toMatchObject({ reason: expect.stringMatching(/missing "Authorization: Bearer/) });
-  });
-
-  it('refuses a wrong token, a wrong scheme, and everything when no token is configured', () => {
-    expect(requireToken(withAuth('Bearer s3cre'), 's3cret', '192.168.1.5')?.status).toBe(401);
-    expect(requireToken(withAuth('Basic czNjcmV0'), 's3cret', '192.168.1.5')?.status).toBe(401);
-    expect(requireToken(withAuth('Bearer '), 's3cret', '192.168.1.5')?.status).toBe(401);
-    expect(requireToken(withAuth('Bearer s3cret'), undefined, '::')?.body).toMatchObject({
-      reason: expect.stringMatching(/no token is configured/),
-    });
-    expect(requireToken(withAuth('Bearer '), '', '::')?.status).toBe(401);
-  });
-
-  it('accepts the right token, scheme in any case', () => {
-    expect(requireToken(withAuth('Bearer s3cret'), 's3cret', '0.0.0.0')).toBeNull();
-    expect(requireToken(withAuth('bearer s3cret'), 's3cret', '10.1.2.3')).toBeNull();
-  });
-
-  it('never echoes the token', () => {
-    const refusal = requireToken(withAuth('Bearer guess'), 's3cret', '0.0.0.0');
-    expect(JSON.stringify(refusal)).not.toMatch(/s3cret|guess/);
   });
 });
 

@@ -1,8 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Requester } from '../../messages/runtime-event.js';
 import type { EventStore } from './event-store.js';
 import type { StatusStore } from './status-store.js';
-import { isLoopback } from './listen-address.js';
 
 /** A JSON answer; the server serializes `body` and adds the common headers. */
 export interface JsonResponse {
@@ -20,6 +19,8 @@ export interface RouteRequest {
   headers: IncomingHttpHeaders;
   /** Parsed JSON body of a POST/PUT (undefined when empty). */
   body?: unknown;
+  /** Who sent it (peer address, origin, whether a valid token came with it), for the event log; the server always sets it. */
+  requester?: Requester;
 }
 
 /** A text answer sent as is (the metrics exposition, the web page); the server adds the common headers. */
@@ -59,8 +60,15 @@ export type RouteHandler = (request: RouteRequest) => RouteResponse | Promise<Ro
 export interface Route {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
-  /** Changes robot state: needs the bearer token whenever the port is bound beyond loopback. */
+  /**
+   * Changes robot state: only the port's own page and tools may call it (same origin, JSON body),
+   * and beyond loopback it needs the write token (see `request-guard.ts`).
+   */
   mutating: boolean;
+  /** Readable without a token even beyond loopback (`/healthz` only). Default false. */
+  open?: boolean;
+  /** Never rate limited (the e-stop: a flood of other requests must not keep it out). Default false. */
+  neverRateLimited?: boolean;
   handle: RouteHandler;
 }
 
@@ -103,7 +111,13 @@ export function statusRoutes(store: StatusStore): Route[] {
     body: { error: 'status unavailable', reason: 'the runtime has not published a status yet' },
   });
   return [
-    { method: 'GET', path: '/healthz', mutating: false, handle: () => ({ status: 200, body: { status: 'ok' } }) },
+    {
+      method: 'GET',
+      path: '/healthz',
+      mutating: false,
+      open: true,
+      handle: () => ({ status: 200, body: { status: 'ok' } }),
+    },
     {
       method: 'GET',
       path: '/readyz',
@@ -171,36 +185,6 @@ export function methodNotAllowed(method: string, allow: readonly string[]): Json
     body: { error: 'method not allowed', method, allow },
     headers: { allow: allow.join(', ') },
   };
-}
-
-/**
- * Guards a mutating route. On a loopback-bound port every request passes. Bound beyond loopback, the
- * request must carry `Authorization: Bearer <token>`; without a configured token (undefined or empty)
- * nothing passes. Returns null when the request may proceed, otherwise the 401 answer. The token is
- * compared in constant time and never echoed.
- */
-export function requireToken(
-  request: { headers: IncomingHttpHeaders },
-  token: string | undefined,
-  boundHost: string,
-): JsonResponse | null {
-  if (isLoopback(boundHost)) return null;
-  const refuse = (reason: string): JsonResponse => ({
-    status: 401,
-    body: { error: 'unauthorized', reason },
-    headers: { 'www-authenticate': 'Bearer realm="spinal"' },
-  });
-  if (!token) return refuse('this port is reachable beyond this machine and no token is configured');
-  const header = request.headers.authorization;
-  const match = header === undefined ? null : /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
-  if (!match?.[1]) return refuse('missing "Authorization: Bearer <token>" header');
-  if (!sameSecret(match[1], token)) return refuse('wrong token');
-  return null;
-}
-
-function sameSecret(given: string, expected: string): boolean {
-  const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
-  return timingSafeEqual(digest(given), digest(expected));
 }
 
 /** Label under which requests for no known path are counted (keeps the label set bounded). */

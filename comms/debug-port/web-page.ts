@@ -110,7 +110,7 @@ function render(s) {
 
 async function poll() {
   try {
-    const res = await fetch('/api/v1/status', { cache: 'no-store' });
+    const res = await fetch('/api/v1/status', { cache: 'no-store', headers: authHeader() });
     const body = await res.json();
     if (!res.ok) throw new Error(body.reason || body.error || 'HTTP ' + res.status);
     render(body);
@@ -122,11 +122,13 @@ async function poll() {
   }
 }
 
-function headers() {
-  const h = { 'content-type': 'application/json' };
+function authHeader() {
   const token = $('token').value.trim();
-  if (token) h.authorization = 'Bearer ' + token;
-  return h;
+  return token ? { authorization: 'Bearer ' + token } : {};
+}
+
+function headers() {
+  return { 'content-type': 'application/json', ...authHeader() };
 }
 
 async function post(path, body) {
@@ -141,6 +143,12 @@ async function post(path, body) {
   }
 }
 
+// Beyond loopback the page itself is opened as /?token=...: keep the token, take it out of the address bar.
+const fromQuery = new URLSearchParams(location.search).get('token');
+if (fromQuery) {
+  sessionStorage.setItem(TOKEN_KEY, fromQuery);
+  history.replaceState(null, '', location.pathname);
+}
 $('token').value = sessionStorage.getItem(TOKEN_KEY) || '';
 $('token').addEventListener('input', () => sessionStorage.setItem(TOKEN_KEY, $('token').value.trim()));
 $('estop').addEventListener('click', () => post('/api/v1/estop', { reason: 'e-stop from the web page' }));

@@ -91,7 +91,9 @@ export class LidarPointsBuilder {
   }
 
   /** The arc the measurements since the last take looked at, robot frame, and the step between beams. */
-  private sweep(measured: number): Pick<LidarPoints, 'originXM' | 'originYM' | 'sweepFirstRad' | 'sweepLastRad' | 'beamStepRad'> {
+  private sweep(
+    measured: number,
+  ): Pick<LidarPoints, 'originXM' | 'originYM' | 'sweepFirstRad' | 'sweepLastRad' | 'beamStepRad'> {
     let spanDeg = this.lastAngleDeg - this.firstAngleDeg;
     spanDeg -= 360 * Math.round(spanDeg / 360);
     return {

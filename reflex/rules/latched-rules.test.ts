@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { T0, inputsAt, obstacle, reflexSettings, runningArbiter } from '../../test/harness/reflex-fixtures.js';
+import { T0, inputsAt, reflexSettings, runningArbiter } from '../../test/harness/reflex-fixtures.js';
 import { REFLEX_RULES, ReflexArbiter, type ReflexInputs, type SwitchInput } from '../arbiter.js';
 
 /** The parameter defaults (config/params.ts `reflex.*`), in the arbiter's units, with the tilt and impact rules on. */

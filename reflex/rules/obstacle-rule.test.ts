@@ -157,8 +157,8 @@ describe('rule obstacle: a stop for an obstacle in the path and turning in place
     expect(free).toMatchObject({ action: 'stop', rule: 'obstacle', vMps: 0 });
     expect(free.wRadps).toBeLessThan(0);
     const rearPost = obstacle(-0.2, -0.17);
-    expect(
-      arbiter.update(now + 10_000, inputsAt(now + 10_000, -0.4, 1, { points: [behind, rearPost] })),
-    ).toMatchObject({ action: 'stop', wRadps: 0 });
+    expect(arbiter.update(now + 10_000, inputsAt(now + 10_000, -0.4, 1, { points: [behind, rearPost] }))).toMatchObject(
+      { action: 'stop', wRadps: 0 },
+    );
   });
 });

@@ -53,11 +53,16 @@ export const OBSTACLE_RULE: ReflexRule = {
     const v = inputs.command?.vMps ?? 0;
     const w = inputs.command?.wRadps ?? 0;
     const applied = inputs.appliedMotion;
-    if (applied?.obstacle && applied.peakWheelMps - applied.stopScale * applied.peakWheelMps > OVERSPEED_TOLERANCE_MPS) {
+    if (
+      applied?.obstacle &&
+      applied.peakWheelMps - applied.stopScale * applied.peakWheelMps > OVERSPEED_TOLERANCE_MPS
+    ) {
       const av = inputs.appliedVMps;
       const aw = inputs.appliedWRadps ?? 0;
       const moving =
-        av !== 0 ? `inside the stopping distance at ${Math.abs(av).toFixed(2)} m/s` : `turning at ${Math.abs(aw).toFixed(2)} rad/s: cannot stop the turn in time`;
+        av !== 0
+          ? `inside the stopping distance at ${Math.abs(av).toFixed(2)} m/s`
+          : `turning at ${Math.abs(aw).toFixed(2)} rad/s: cannot stop the turn in time`;
       return {
         action: 'stop',
         allowTurn: av !== 0,

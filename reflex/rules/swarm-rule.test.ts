@@ -4,12 +4,11 @@ import {
   T0,
   command,
   inputsAt,
-  obstacle,
   reflexSettings,
   runningArbiter,
 } from '../../test/harness/reflex-fixtures.js';
 import type { InputOverrides } from '../../test/harness/reflex-fixtures.js';
-import type { ReflexInputs, SwarmHold } from '../arbiter.js';
+import type { SwarmHold } from '../arbiter.js';
 
 /**
  * The parameter defaults (config/params.ts `reflex.*`), in the arbiter's units, with the battery

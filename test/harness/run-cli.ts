@@ -52,21 +52,34 @@ export function runCli(
   });
 }
 
-/** Waits for a live `spinal sim` to announce its debug port on stderr; returns `host:port` and the stderr so far. */
-export function waitForDebugPort(
+/**
+ * Resolves with the `host:port` a live `spinal sim` announces (`debug port: http://...`), and with
+ * everything it wrote so far readable through `stderr()`; rejects after `timeoutMs`.
+ */
+export function debugPortOf(
   child: ChildProcess,
   timeoutMs = 30_000,
-): Promise<{ address: string; stderr: () => string }> {
-  let stderr = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no debug port announced: ${stderr}`)), timeoutMs);
+): { address: Promise<string>; stderr: () => string } {
+  let text = '';
+  const address = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no debug port announced: ${text}`)), timeoutMs);
     child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      const match = /debug port: http:\/\/([^/\s]+)\//.exec(stderr);
+      text += chunk.toString();
+      const match = /debug port: http:\/\/([^/\s]+)\//.exec(text);
       if (match) {
         clearTimeout(timer);
-        resolve({ address: match[1]!, stderr: () => stderr });
+        resolve(match[1]!);
       }
     });
   });
+  return { address, stderr: () => text };
+}
+
+/** Waits for a live `spinal sim` to announce its debug port; returns `host:port` and the stderr so far. */
+export async function waitForDebugPort(
+  child: ChildProcess,
+  timeoutMs = 30_000,
+): Promise<{ address: string; stderr: () => string }> {
+  const announced = debugPortOf(child, timeoutMs);
+  return { address: await announced.address, stderr: announced.stderr };
 }

@@ -180,7 +180,9 @@ function checkInt(name: string, value: number, min: number, max: number): void {
 /** Throws a RangeError unless `address` is a packet serial address, 0x80..0x87. */
 export function checkRoboclawAddress(address: number): void {
   if (!Number.isInteger(address) || address < ROBOCLAW_ADDRESS_MIN || address > ROBOCLAW_ADDRESS_MAX) {
-    throw new RangeError(`a RoboClaw address is 0x80..0x87, got ${address}`);
+    throw new RangeError(
+      `a RoboClaw address is 0x80..0x87, got ${Number.isInteger(address) ? `0x${address.toString(16)}` : address}`,
+    );
   }
 }
 

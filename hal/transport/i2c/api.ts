@@ -28,7 +28,7 @@ export interface I2cBackend {
 export function checkI2cAddress(address: number): void {
   if (!Number.isInteger(address) || address < I2C_MIN_ADDRESS || address > I2C_MAX_ADDRESS) {
     throw new RangeError(
-      `I2C address must be an integer in 0x${I2C_MIN_ADDRESS.toString(16)}..0x${I2C_MAX_ADDRESS.toString(16)}, got ${address}`,
+      `I2C address must be an integer in 0x${I2C_MIN_ADDRESS.toString(16)}..0x${I2C_MAX_ADDRESS.toString(16)}, got ${Number.isInteger(address) ? `0x${address.toString(16)}` : address}`,
     );
   }
 }

@@ -1,0 +1,94 @@
+import { EMBEDDED_SCENARIOS, VERSION } from './embedded-assets.generated.js';
+
+/** The board `spinal doctor` checks when no `--board` is given. */
+export const DEFAULT_DOCTOR_BOARD = 'rpi4-ld06-motorhat';
+
+/** Every shipped scenario, by name, wrapped to the help's width. */
+function scenarioList(indent: string): string {
+  const lines: string[] = [];
+  let line = indent;
+  for (const name of Object.keys(EMBEDDED_SCENARIOS)) {
+    const word = `${name}${name === Object.keys(EMBEDDED_SCENARIOS).at(-1) ? '' : ','}`;
+    if (line.length + word.length + 1 > 100 && line.trim() !== '') {
+      lines.push(line.trimEnd());
+      line = indent;
+    }
+    line += `${word} `;
+  }
+  lines.push(line.trimEnd());
+  return lines.join('\n');
+}
+
+const EXIT_CODES = 'Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error.\n';
+
+const SIM_HELP = `Usage: spinal sim [--scenario FILE|NAME] [--headless] [--duration S] [--speed X]
+                  [--report FILE] [--board FILE] [--config FILE] [--pty]
+
+Runs the robot runtime against the hardware simulator.
+  --scenario FILE|NAME  a scenario file, or a shipped one (default: default)
+  --headless            no live status line; run --duration seconds of sim time, then report
+  --duration S          sim seconds to run (default: the scenario's headless, until Ctrl-C live)
+  --speed X             sim seconds per wall second; 0 or max = as fast as possible
+                        (default: 1 live, as fast as possible headless)
+  --report FILE         write the JSON report to FILE (its directory must exist)
+  --board FILE|NAME     override the scenario robot's board
+  --config FILE         runtime config file (parameters, geofence)
+  --pty                 attach each simulated serial device to a pseudo-terminal (needs socat) and
+                        read it through the real serialport binding
+
+Without --headless it runs until Ctrl-C with a live status line and the debug port (default
+http://127.0.0.1:8080). A headless run stopped early, or a robot whose devices never all came up,
+exits 1. Shipped scenarios:
+${scenarioList('  ')}
+
+${EXIT_CODES}`;
+
+const RUN_HELP = `Usage: spinal run --board FILE [--config FILE]
+
+Runs the robot on its hardware until SIGINT or SIGTERM (motors braked on the way out).
+  --board FILE|NAME  the board config (a file, or a shipped board's name)
+  --config FILE      runtime config file (parameters, geofence)
+
+Parameters: docs/configuration.md; each can be set with SPINAL_<NAME>. A mistyped SPINAL_
+variable is warned about; one close to a safety parameter stops spinal run.
+
+${EXIT_CODES}`;
+
+const DOCTOR_HELP = `Usage: spinal doctor [--board FILE|NAME] [--json]
+
+Checks a board config and this machine: device files, groups, serial consoles, GPIO numbering, I2C.
+  --board FILE|NAME  the board config (default: the shipped ${DEFAULT_DOCTOR_BOARD})
+  --json             print the findings (or the configuration error) as JSON on stdout
+
+Exit codes: 0 nothing blocks spinal run, 1 something does, 2 usage or configuration error.
+`;
+
+/** `spinal --help`. */
+export const USAGE = `spinal ${VERSION}: the on-robot runtime
+
+Usage:
+  spinal run --board FILE [--config FILE]      run on a robot's hardware
+  spinal sim [--scenario FILE|NAME] [--headless] [--duration S] [--speed X]
+             [--report FILE] [--board FILE] [--config FILE] [--pty]
+                                               run against the hardware simulator
+  spinal doctor [--board FILE] [--json]        check a board's devices, groups, GPIO numbering and I2C
+  spinal <command> --help                      a command's options
+  spinal --version | --help
+
+sim: without --headless it runs until Ctrl-C with a live status line and the debug port
+(default http://127.0.0.1:8080). --headless runs --duration seconds of sim time (default: the
+scenario's) as fast as possible unless --speed is given (--speed 0 = as fast as possible).
+--pty attaches each simulated serial device to a pseudo-terminal (needs socat) and reads it
+through the real serialport binding. Shipped scenarios:
+${scenarioList('  ')}
+Parameters: docs/configuration.md; each can be set with SPINAL_<NAME>, e.g.
+SPINAL_DEBUG_LISTEN=127.0.0.1:0.
+
+${EXIT_CODES}`;
+
+/** Each command's `--help`. */
+export const COMMAND_HELP: Readonly<Record<'sim' | 'run' | 'doctor', string>> = {
+  sim: SIM_HELP,
+  run: RUN_HELP,
+  doctor: DOCTOR_HELP,
+};
