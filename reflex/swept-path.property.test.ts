@@ -151,9 +151,6 @@ describe('swept-area check, over random geometry (property)', () => {
         const applied = c.moving ? { vMps: v, wRadps: w } : { vMps: 0, wRadps: 0 };
         if (c.moving) fc.pre(!stopTouches(world.robot, stopOf(c.settings), v, w, world.discs));
         const { decision } = decide(c, applied);
-        console.log(
-          `${decision.action} ${decision.rule} ${JSON.stringify(world.discs.map((d) => [+d.xM.toFixed(2), +d.yM.toFixed(2)]))} ${v.toFixed(2)} ${w.toFixed(2)}`,
-        );
         const touches = stopTouches(world.robot, stopOf(c.settings), decision.vMps, decision.wRadps, world.discs);
         if (touches)
           throw new Error(
