@@ -77,7 +77,8 @@ describe('safety envelope: each class of failure on every shipped board', () => 
             robot.reflexTrips.some((t) => t.reason.startsWith('obstacle')),
             JSON.stringify(robot.reflexTrips),
           ).toBe(true);
-          expect(robot.distanceM).toBeGreaterThan(0.1);
+          // Driving at the pole, the robot covered ground before it stopped (the arc mostly turns on the spot).
+          if (scenario === 'thin-pole') expect(robot.distanceM).toBeGreaterThan(1);
         }
       },
       150_000,
