@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startCli, waitForDebugPort } from './harness/run-cli.js';
+import { debugPortOf, startCli } from './harness/run-cli.js';
 
 /**
  * GIVEN a robot standing still at (1, 1), facing +x, in a 4 m × 3 m room: walls 1 m behind, 3 m
@@ -47,7 +47,9 @@ describe('GET /api/v1/scan while `spinal sim` runs', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'spinal-scan-test-')), 'scan-room.yaml');
     writeFileSync(file, SCENARIO);
     const child = startCli(['sim', '--scenario', file, '--speed', '1']);
-    const { address, stderr } = await waitForDebugPort(child);
+    const announced = debugPortOf(child);
+    const address = await announced.address;
+    const stderr = announced.stderr;
     try {
       // The first revolution may be cut short (100 ms) while the turn rate is not measured yet.
       let response = await fetch(`http://${address}/api/v1/scan`);

@@ -74,12 +74,3 @@ export function debugPortOf(
   });
   return { address, stderr: () => text };
 }
-
-/** Waits for a live `spinal sim` to announce its debug port; returns `host:port` and the stderr so far. */
-export async function waitForDebugPort(
-  child: ChildProcess,
-  timeoutMs = 30_000,
-): Promise<{ address: string; stderr: () => string }> {
-  const announced = debugPortOf(child, timeoutMs);
-  return { address: await announced.address, stderr: announced.stderr };
-}
