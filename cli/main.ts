@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { isMainThread, MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { setPriority } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/config-error.js';
-import { runCommsWorker, type CommsPort } from '../comms/comms-worker.js';
+import { runCommsWorker, type CommsPort, type CortexChannel } from '../comms/comms-worker.js';
+import type { CortexToMain } from '../cortex/cortex-thread-protocol.js';
 import { runCortexWorker, type CortexPort } from '../cortex/cortex-worker.js';
+import type { CortexToComms } from '../messages/cortex-comms-protocol.js';
 import { runWorldWorker, type WorldParentPort } from '../simulator/world-worker.js';
 import type { WorldWorkerData } from '../simulator/world-thread-protocol.js';
 import { runDoctorCommand } from './commands/doctor-command.js';
@@ -120,6 +122,11 @@ function numberOption(name: string, value: string | boolean | undefined, min: nu
  */
 const BACKGROUND_NICE = 10;
 
+/** The port to the thread's peer (cortex ↔ comms), when the launcher gave one. */
+function peerPort(data: Record<string, unknown>): MessagePort | null {
+  return data.peer instanceof MessagePort ? data.peer : null;
+}
+
 /** Starts the body of a worker thread according to its role. */
 function runThread(): void {
   const data = workerData as { role: ThreadRole } & Record<string, unknown>;
@@ -134,15 +141,20 @@ function runThread(): void {
   }
   switch (data.role) {
     case 'cortex':
-      runCortexWorker(port as unknown as CortexPort);
+      runCortexWorker(port as unknown as CortexPort<CortexToMain>, peerPort(data) as CortexPort<CortexToComms> | null);
       return;
     case 'comms':
-      runCommsWorker(port as unknown as CommsPort, {
-        listen: String(data.listen),
-        token: String(data.token ?? ''),
-        readToken: String(data.readToken ?? ''),
-        allowedHosts: Array.isArray(data.allowedHosts) ? data.allowedHosts.map(String) : [],
-      });
+      runCommsWorker(
+        port as unknown as CommsPort,
+        {
+          listen: String(data.listen),
+          token: String(data.token ?? ''),
+          readToken: String(data.readToken ?? ''),
+          allowedHosts: Array.isArray(data.allowedHosts) ? data.allowedHosts.map(String) : [],
+        },
+        undefined,
+        peerPort(data) as CortexChannel | null,
+      );
       return;
     case 'world':
       void runWorldWorker(

@@ -1,4 +1,4 @@
-import type { LidarPoints } from '../messages/lidar-points.js';
+import { isLidarPoints, type LidarPoints } from '../messages/lidar-points.js';
 import type { Requester, RuntimeEvent } from '../messages/runtime-event.js';
 import type { RuntimeStatus } from '../messages/runtime-status.js';
 
@@ -133,24 +133,12 @@ export function isMainToComms(value: unknown): value is MainToComms {
     case 'event':
       return isRecord(value.event) && typeof value.event.seq === 'number' && typeof value.event.kind === 'string';
     case 'scan':
-      return looksLikeScan(value.scan);
+      return isLidarPoints(value.scan);
     case 'shutdown':
       return true;
     default:
       return false;
   }
-}
-
-function looksLikeScan(value: unknown): value is LidarPoints {
-  if (!isRecord(value) || typeof value.deviceId !== 'string' || typeof value.stampUs !== 'number') return false;
-  const count = value.count;
-  if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) return false;
-  const floats = [value.xM, value.yM, value.rangeM];
-  return (
-    floats.every((array) => array instanceof Float32Array && array.length >= count) &&
-    value.intensity instanceof Uint8Array &&
-    value.intensity.length >= count
-  );
 }
 
 /** True when `value` is a well-formed {@link CommsToMain} message. */

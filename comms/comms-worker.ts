@@ -1,6 +1,7 @@
 import createDebug from 'debug';
 import type { Clock } from '../time/clock.js';
 import { MonotonicClock } from '../time/monotonic-clock.js';
+import { isCortexToComms, type CommsToCortex } from '../messages/cortex-comms-protocol.js';
 import { isMainToComms } from './comms-thread-protocol.js';
 import type { CommsToMain, CommsWorkerData } from './comms-thread-protocol.js';
 import { DebugListenError, startDebugServer } from './debug-port/http-server.js';
@@ -28,17 +29,26 @@ export interface CommsPort {
   postMessage(message: CommsToMain): void;
 }
 
+/** The comms thread's side of its channel to the cortex thread. */
+export interface CortexChannel {
+  on(event: 'message', listener: (message: unknown) => void): unknown;
+  postMessage(message: CommsToCortex): void;
+  close(): void;
+}
+
 /**
  * The comms thread's body: starts the debug port on `data.listen`, keeps its status store fed from
  * the main thread's `status`/`ready` messages, and answers `listening` or `listen-failed` once the
  * bind settles. On `shutdown` it closes the port, answers `stopped` and stops listening to `port`,
  * so the thread can exit. Malformed messages are counted and dropped. `clock` (default: a
- * {@link MonotonicClock}) measures snapshot ages and paces the log stream's keep-alives.
+ * {@link MonotonicClock}) measures snapshot ages and paces the log stream's keep-alives. The
+ * cortex's own reports (mission progress) arrive on `cortex`, never through the main thread.
  */
 export function runCommsWorker(
   port: CommsPort,
   data: Pick<CommsWorkerData, 'listen' | 'token'> & Partial<Pick<CommsWorkerData, 'readToken' | 'allowedHosts'>>,
   clock: Pick<Clock, 'nowUs' | 'every'> = new MonotonicClock(),
+  cortex: CortexChannel | null = null,
 ): void {
   const store = new StatusStore(clock);
   const events = new EventStore();
@@ -129,9 +139,18 @@ export function runCommsWorker(
           .finally(() => {
             port.postMessage({ t: 'stopped' });
             port.off('message', onMessage);
+            cortex?.close();
           });
         break;
     }
   };
   port.on('message', onMessage);
+  cortex?.on('message', (message: unknown) => {
+    if (!isCortexToComms(message)) {
+      droppedMessages += 1;
+      log('dropped a malformed message from the cortex (%d so far)', droppedMessages);
+      return;
+    }
+    store.setCortexStatus(message.status);
+  });
 }

@@ -1,6 +1,19 @@
-import type { AppliedDrive, DriveCommand } from '../messages/drive.js';
-import type { Pose2D } from '../messages/geometry.js';
+import type { DriveCommand } from '../messages/drive.js';
+import { isPose2D, type Pose2D } from '../messages/geometry.js';
+import { isLidarPoints, type LidarPoints } from '../messages/lidar-points.js';
 import type { MissionAssignment, MissionState } from '../messages/mission.js';
+import type { OdometrySample } from '../messages/odometry.js';
+
+export type { CortexStatus } from '../messages/cortex-comms-protocol.js';
+
+/**
+ * Messages between the main thread (reflex + HAL) and the cortex worker. Only what safety needs
+ * goes to the main thread: drive commands, the planner's heartbeat, where the odometry frame lies
+ * in the world (for the geofence) and the lock step; mission progress goes to the comms thread on
+ * their own channel. Sensor data flows main → cortex at its own rate: the odometry of record on
+ * every change of the applied motion, and each lidar revolution. Each side checks what it receives
+ * with the guards below and counts and drops what does not pass.
+ */
 
 /** Settings the cortex gets at start-up (resolved from the parameter definitions by the main thread). */
 export interface CortexSettings {
@@ -20,6 +33,8 @@ export type MainToCortex =
       clock: 'virtual' | 'real';
       startUs: number;
       assignment: MissionAssignment | null;
+      /** The odometry of record at start. */
+      odometry: OdometrySample;
     }
   | { t: 'tick'; nowUs: number }
   /**
@@ -28,21 +43,85 @@ export type MainToCortex =
    * the main thread keeps current; without one, wall time.
    */
   | { t: 'stall'; untilUs: number; clock: SharedArrayBuffer | null }
-  | { t: 'applied'; applied: AppliedDrive }
+  /** The odometry of record, sent whenever the applied motion changes. */
+  | { t: 'odometry'; sample: OdometrySample }
+  /** One lidar's latest whole revolution, robot frame (its arrays transferred). */
+  | { t: 'scan'; scan: LidarPoints }
   | { t: 'shutdown' };
-
-/** What the cortex reports about its mission. */
-export interface CortexStatus {
-  pose: Pose2D | null;
-  missionKind: string;
-  missionState: MissionState;
-  /** Distance to the goal, metres (null without a goal). */
-  goalDistanceM: number | null;
-}
 
 /** Cortex worker → main thread. */
 export type CortexToMain =
   | { t: 'drive'; command: DriveCommand }
-  | { t: 'status'; status: CortexStatus }
+  /** The planner is alive (at every step), with its mission's kind and state. */
+  | { t: 'heartbeat'; missionKind: string; missionState: MissionState }
+  /** Where the odometry frame lies in the world: the robot's world pose is this composed with its odometry. */
+  | { t: 'world-frame'; frame: Pose2D }
   /** Lock step: everything due up to `nowUs` has run; the next timer is due at `nextDueUs`. */
   | { t: 'tick-done'; nowUs: number; nextDueUs: number };
+
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+function isNumber(value: unknown): value is number {
+  return typeof value === 'number' && !Number.isNaN(value);
+}
+
+function isOdometrySample(value: unknown): value is OdometrySample {
+  return (
+    isRecord(value) && isNumber(value.stampUs) && isPose2D(value.pose) && isNumber(value.vMps) && isNumber(value.wRadps)
+  );
+}
+
+/** True when `value` is a well-formed {@link MainToCortex} message. */
+export function isMainToCortex(value: unknown): value is MainToCortex {
+  if (!isRecord(value)) return false;
+  switch (value.t) {
+    case 'init':
+      return (
+        isRecord(value.settings) &&
+        (value.clock === 'virtual' || value.clock === 'real') &&
+        isNumber(value.startUs) &&
+        (value.assignment === null || isRecord(value.assignment)) &&
+        isOdometrySample(value.odometry)
+      );
+    case 'tick':
+      return isNumber(value.nowUs);
+    case 'stall':
+      return isNumber(value.untilUs) && (value.clock === null || value.clock instanceof SharedArrayBuffer);
+    case 'odometry':
+      return isOdometrySample(value.sample);
+    case 'scan':
+      return isLidarPoints(value.scan);
+    case 'shutdown':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** True when `value` is a well-formed {@link CortexToMain} message. */
+export function isCortexToMain(value: unknown): value is CortexToMain {
+  if (!isRecord(value)) return false;
+  switch (value.t) {
+    case 'drive': {
+      const c = value.command;
+      return (
+        isRecord(c) &&
+        (c.source === 'cortex' || c.source === 'manual') &&
+        isNumber(c.vMps) &&
+        isNumber(c.wRadps) &&
+        isNumber(c.stampUs)
+      );
+    }
+    case 'heartbeat':
+      return typeof value.missionKind === 'string' && typeof value.missionState === 'string';
+    case 'world-frame':
+      return isPose2D(value.frame);
+    case 'tick-done':
+      return isNumber(value.nowUs) && isNumber(value.nextDueUs);
+    default:
+      return false;
+  }
+}

@@ -1,15 +1,18 @@
 import createDebug from 'debug';
+import type { CortexToComms } from '../messages/cortex-comms-protocol.js';
+import type { LidarPoints } from '../messages/lidar-points.js';
+import type { Clock } from '../time/clock.js';
 import { MonotonicClock } from '../time/monotonic-clock.js';
 import { VirtualClock } from '../time/virtual-clock.js';
-import type { CortexToMain, MainToCortex } from './cortex-thread-protocol.js';
-import { MissionExecutor } from './mission-executor.js';
+import { isMainToCortex, type CortexToMain, type MainToCortex } from './cortex-thread-protocol.js';
+import { MissionExecutor, type ExecutorOutput } from './mission-executor.js';
 
 const log = createDebug('spinal:cortex');
 
-/** The part of a MessagePort the cortex needs. */
-export interface CortexPort {
-  postMessage(message: CortexToMain): void;
-  on(event: 'message', listener: (message: MainToCortex) => void): unknown;
+/** The part of a MessagePort the cortex needs: to the main thread, or to the comms thread. */
+export interface CortexPort<Out> {
+  postMessage(message: Out): void;
+  on(event: 'message', listener: (message: unknown) => void): unknown;
   close?(): void;
 }
 
@@ -23,39 +26,75 @@ function stallThread(untilUs: number, clock: SharedArrayBuffer | null): void {
   log('stall over');
 }
 
-/** Entry of the cortex worker thread: waits for `init`, then runs the mission executor. */
-export function runCortexWorker(port: CortexPort): void {
+/**
+ * Entry of the cortex worker thread: waits for `init`, then runs the mission executor. Drive
+ * commands, the heartbeat and the world frame go to the main thread; the mission's progress goes
+ * to the comms thread on `comms` (when there is one). Malformed messages are counted and dropped.
+ */
+export function runCortexWorker(port: CortexPort<CortexToMain>, comms: CortexPort<CortexToComms> | null = null): void {
   let executor: MissionExecutor | null = null;
   let virtualClock: VirtualClock | null = null;
-  const send = (message: CortexToMain): void => port.postMessage(message);
+  let frameSent: unknown = null;
+  let dropped = 0;
+  /** The latest revolution of each lidar (the world model's input). */
+  const scans = new Map<string, LidarPoints>();
 
-  port.on('message', (message: MainToCortex) => {
+  const output = (message: ExecutorOutput): void => {
+    if (message.t === 'drive') {
+      port.postMessage(message);
+      return;
+    }
+    const { status } = message;
+    port.postMessage({ t: 'heartbeat', missionKind: status.missionKind, missionState: status.missionState });
+    const frame = executor?.frame ?? null;
+    if (frame && frame !== frameSent) {
+      frameSent = frame;
+      port.postMessage({ t: 'world-frame', frame });
+    }
+    comms?.postMessage({ t: 'cortex-status', status });
+  };
+
+  const start = (message: Extract<MainToCortex, { t: 'init' }>): void => {
+    const clock: Clock =
+      message.clock === 'virtual' ? (virtualClock = new VirtualClock(message.startUs)) : new MonotonicClock();
+    executor = new MissionExecutor(clock, message.settings, output, message.odometry);
+    executor.start(message.assignment);
+    log('cortex started (%s clock)', message.clock);
+  };
+
+  port.on('message', (message: unknown) => {
+    if (!isMainToCortex(message)) {
+      dropped++;
+      log('dropped a malformed message (%d so far)', dropped);
+      return;
+    }
     switch (message.t) {
-      case 'init': {
-        const clock =
-          message.clock === 'virtual' ? (virtualClock = new VirtualClock(message.startUs)) : new MonotonicClock();
-        executor = new MissionExecutor(clock, message.settings, send);
-        executor.start(message.assignment);
-        log('cortex started (%s clock)', message.clock);
+      case 'init':
+        start(message);
         return;
-      }
       case 'tick':
         virtualClock?.advanceTo(message.nowUs);
         // Before `init` nothing is scheduled yet: ask for the next tick rather than none.
-        send({ t: 'tick-done', nowUs: message.nowUs, nextDueUs: virtualClock?.nextDueUs() ?? message.nowUs });
+        port.postMessage({ t: 'tick-done', nowUs: message.nowUs, nextDueUs: virtualClock?.nextDueUs() ?? message.nowUs });
         return;
       case 'stall':
         stallThread(message.untilUs, message.clock);
         return;
-      case 'applied':
-        executor?.applied(message.applied);
+      case 'odometry':
+        executor?.odometry(message.sample);
+        return;
+      case 'scan':
+        scans.set(message.scan.deviceId, message.scan);
         return;
       case 'shutdown':
         executor?.stop();
         port.close?.();
+        comms?.close?.();
         return;
-      default:
-        log('dropped an unknown message: %O', message);
     }
+  });
+  comms?.on('message', () => {
+    dropped++;
+    log('dropped a message from the comms thread (%d so far)', dropped);
   });
 }

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { DriveCommand } from '../messages/drive.js';
 import type { MissionAssignment } from '../messages/mission.js';
 import { VirtualClock } from '../time/virtual-clock.js';
-import type { CortexSettings, CortexStatus, CortexToMain } from './cortex-thread-protocol.js';
-import { MissionExecutor } from './mission-executor.js';
+import { poseAtTime, type OdometrySample } from '../messages/odometry.js';
+import type { CortexSettings, CortexStatus } from './cortex-thread-protocol.js';
+import { MissionExecutor, type ExecutorOutput } from './mission-executor.js';
 
 /** The parameter defaults (config/params.ts `cortex.*`, turn limit from `reflex.maxTurnRateRadps`). */
 const SETTINGS: CortexSettings = {
@@ -18,21 +19,33 @@ const T0 = 7_000_000;
 
 /**
  * An executor whose `send` records every message. With `perfectMotion`, every drive command is
- * applied at once and exactly, as a reflex with no limits driving an ideal robot would.
+ * applied at once and exactly, as a reflex with no limits driving an ideal robot would; `apply`
+ * applies a motion by hand. Either way the executor gets the odometry sample the main thread would
+ * send for it.
  */
 function setUp(perfectMotion = true, settings: CortexSettings = SETTINGS) {
   const clock = new VirtualClock(T0);
-  const sent: CortexToMain[] = [];
-  const executor: MissionExecutor = new MissionExecutor(clock, settings, (message) => {
-    sent.push(message);
-    if (perfectMotion && message.t === 'drive') {
-      const { vMps, wRadps, stampUs } = message.command;
-      executor.applied({ vMps, wRadps, stampUs });
-    }
-  });
+  const sent: ExecutorOutput[] = [];
+  let odometry: OdometrySample = { stampUs: T0, pose: { xM: 0, yM: 0, yawRad: 0 }, vMps: 0, wRadps: 0 };
+  const apply = (vMps: number, wRadps: number, stampUs: number): void => {
+    odometry = { stampUs, pose: poseAtTime(odometry, stampUs), vMps, wRadps };
+    executor.odometry(odometry);
+  };
+  const executor: MissionExecutor = new MissionExecutor(
+    clock,
+    settings,
+    (message) => {
+      sent.push(message);
+      if (perfectMotion && message.t === 'drive') {
+        const { vMps, wRadps, stampUs } = message.command;
+        apply(vMps, wRadps, stampUs);
+      }
+    },
+    odometry,
+  );
   const drives = (): DriveCommand[] => sent.flatMap((m) => (m.t === 'drive' ? [m.command] : []));
   const statuses = (): CortexStatus[] => sent.flatMap((m) => (m.t === 'status' ? [m.status] : []));
-  return { clock, executor, sent, drives, statuses };
+  return { clock, executor, sent, drives, statuses, apply };
 }
 
 function gotoAssignment(
@@ -148,7 +161,7 @@ describe('MissionExecutor', () => {
       const rig = setUp(false);
       rig.executor.start(gotoAssignment(5, 0));
       rig.clock.advanceBy(PERIOD_US);
-      rig.executor.applied({ vMps: 0.2, wRadps: 0, stampUs: rig.clock.nowUs() });
+      rig.apply(0.2, 0, rig.clock.nowUs());
 
       // WHEN 2 s pass
       rig.clock.advanceBy(2_000_000);

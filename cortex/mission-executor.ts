@@ -1,20 +1,29 @@
 import createDebug from 'debug';
-import type { AppliedDrive } from '../messages/drive.js';
+import type { CortexStatus } from '../messages/cortex-comms-protocol.js';
+import type { DriveCommand } from '../messages/drive.js';
+import type { Pose2D } from '../messages/geometry.js';
 import type { MissionAssignment, MissionState } from '../messages/mission.js';
+import type { OdometrySample } from '../messages/odometry.js';
 import type { Cancel, Clock } from '../time/clock.js';
-import type { CortexSettings, CortexStatus, CortexToMain } from './cortex-thread-protocol.js';
-import { DeadReckoning } from './dead-reckoning.js';
+import type { CortexSettings } from './cortex-thread-protocol.js';
 import { seekGoal } from './goal-seeker.js';
+import { PoseEstimate } from './pose-estimate.js';
 
 const log = createDebug('spinal:cortex:mission');
 
+/** What the executor puts out at every step: the drive command, then its status. */
+export type ExecutorOutput = { t: 'drive'; command: DriveCommand } | { t: 'status'; status: CortexStatus };
+
 /**
  * Turns the current mission into drive commands at the cortex rate: `goto` through the goal
- * seeker on the dead-reckoned pose, `drive` as a scripted body motion for its duration.
+ * seeker on the pose estimate (the odometry of record placed in the world at the mission's start
+ * pose), `drive` as a scripted body motion for its duration.
  */
 export class MissionExecutor {
+  /** Where the odometry frame lies in the world, once a mission placed the robot (null before). */
+  frame: Pose2D | null = null;
   private assignment: MissionAssignment | null = null;
-  private odometry: DeadReckoning | null = null;
+  private readonly pose: PoseEstimate;
   private state: MissionState = 'idle';
   private startedUs = 0;
   private goalDistanceM: number | null = null;
@@ -23,8 +32,11 @@ export class MissionExecutor {
   constructor(
     private readonly clock: Clock,
     private readonly settings: CortexSettings,
-    private readonly send: (message: CortexToMain) => void,
-  ) {}
+    private readonly send: (output: ExecutorOutput) => void,
+    odometry: OdometrySample = { stampUs: clock.nowUs(), pose: { xM: 0, yM: 0, yawRad: 0 }, vMps: 0, wRadps: 0 },
+  ) {
+    this.pose = new PoseEstimate(odometry);
+  }
 
   start(assignment: MissionAssignment | null): void {
     if (assignment) this.assign(assignment);
@@ -36,21 +48,23 @@ export class MissionExecutor {
     this.cancel?.();
   }
 
+  /** A mission, with the pose the robot is at now: the pose estimate is placed there. */
   assign(assignment: MissionAssignment): void {
     this.assignment = assignment;
-    this.odometry = new DeadReckoning(assignment.initialPose, this.clock.nowUs());
+    this.frame = this.pose.place(assignment.initialPose, this.clock.nowUs());
     this.state = 'active';
     this.startedUs = this.clock.nowUs();
     log('mission %s started', assignment.mission.kind);
   }
 
-  applied(applied: AppliedDrive): void {
-    this.odometry?.applied(applied);
+  /** The odometry of record moved on (the applied motion changed). */
+  odometry(sample: OdometrySample): void {
+    this.pose.odometryChanged(sample);
   }
 
   status(): CortexStatus {
     return {
-      pose: this.odometry?.poseAt(this.clock.nowUs()) ?? null,
+      pose: this.pose.poseAt(this.clock.nowUs()),
       missionKind: this.assignment?.mission.kind ?? 'none',
       missionState: this.state,
       goalDistanceM: this.goalDistanceM,
@@ -66,7 +80,8 @@ export class MissionExecutor {
 
   private plan(nowUs: number): { vMps: number; wRadps: number } {
     const mission = this.assignment?.mission;
-    if (!mission || this.state !== 'active' || !this.odometry) return { vMps: 0, wRadps: 0 };
+    const pose = this.pose.poseAt(nowUs);
+    if (!mission || this.state !== 'active' || !pose) return { vMps: 0, wRadps: 0 };
     if (mission.kind === 'drive') {
       if (nowUs - this.startedUs >= mission.durationS * 1e6) {
         this.state = 'succeeded';
@@ -74,7 +89,7 @@ export class MissionExecutor {
       }
       return { vMps: mission.vMps, wRadps: mission.wRadps };
     }
-    const seek = seekGoal(this.odometry.poseAt(nowUs), mission.goal, {
+    const seek = seekGoal(pose, mission.goal, {
       cruiseSpeedMps: this.settings.cruiseSpeedMps,
       headingGain: this.settings.headingGain,
       maxTurnRateRadps: this.settings.maxTurnRateRadps,
@@ -83,7 +98,7 @@ export class MissionExecutor {
     this.goalDistanceM = seek.distanceM;
     if (seek.reached) {
       this.state = 'succeeded';
-      log('goal reached (%s m from it by dead reckoning)', seek.distanceM.toFixed(3));
+      log('goal reached (%s m from it by the pose estimate)', seek.distanceM.toFixed(3));
     }
     return seek;
   }

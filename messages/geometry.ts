@@ -44,3 +44,10 @@ export function frameOf(world: Pose2D, local: Pose2D): Pose2D {
   const s = Math.sin(yawRad);
   return { xM: world.xM - (local.xM * c - local.yM * s), yM: world.yM - (local.xM * s + local.yM * c), yawRad };
 }
+
+/** True when `value` has the shape of a {@link Pose2D} with finite numbers (for messages from another thread). */
+export function isPose2D(value: unknown): value is Pose2D {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return [v.xM, v.yM, v.yawRad].every((n) => typeof n === 'number' && Number.isFinite(n));
+}

@@ -27,3 +27,17 @@ export interface LidarPoints {
   /** Angle between neighbouring beams, radians. */
   beamStepRad?: number;
 }
+
+/** True when `value` has the shape of {@link LidarPoints} (for messages that arrive from another thread). */
+export function isLidarPoints(value: unknown): value is LidarPoints {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  if (typeof v.deviceId !== 'string' || typeof v.stampUs !== 'number') return false;
+  const count = v.count;
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) return false;
+  return (
+    [v.xM, v.yM, v.rangeM].every((array) => array instanceof Float32Array && array.length >= count) &&
+    v.intensity instanceof Uint8Array &&
+    v.intensity.length >= count
+  );
+}

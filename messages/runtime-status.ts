@@ -60,7 +60,8 @@ export interface RuntimeStatus {
   uptimeS: number;
   pose: Pose2D | null;
   speed: { vMps: number; wRadps: number };
-  mission: { kind: string; state: MissionState };
+  /** The mission's kind and state; the debug port adds the cortex's distance to the goal (metres, null without a goal). */
+  mission: { kind: string; state: MissionState; goalDistanceM?: number | null };
   /** Nearest lidar return in the robot frame, metres (null before any data). */
   nearestObstacleM: number | null;
   reflex: ReflexStatus;

@@ -26,7 +26,7 @@ export type {
   SwitchInput,
   MotorDriverInput,
 } from './reflex-types.js';
-export { REFLEX_RULES } from './rule-table.js';
+export { OUTPUT_STAGES, REFLEX_RULES } from './rule-table.js';
 export { slowZoneCapMps, speedAllowedM, stoppingDistanceM } from './stopping-distance.js';
 
 /** Below this wheel speed a turn in place that the swept-area check allows only in part is not worth making, m/s. */

@@ -15,6 +15,7 @@ import { code, renderTable, runDocGenerator } from './generated-doc.js';
 import { paramList, type ParamDefinition } from '../config/params.js';
 import {
   ACTION_SEVERITY,
+  OUTPUT_STAGES,
   REFLEX_RULES,
   stoppingDistanceM,
   type ReflexAction,
@@ -36,6 +37,10 @@ export interface DocumentedRule {
   readonly params?: readonly string[];
   /** Holds until an explicit reset. */
   readonly latched?: boolean;
+  /** The reflex comes up held by it. */
+  readonly startsHeld?: boolean;
+  /** Turning in place stays allowed while its stop clears. */
+  readonly turnsWhileClearing?: boolean;
   clearHoldUs(settings: ReflexSettings): number;
 }
 
@@ -124,6 +129,8 @@ export function renderSafetyDoc(
       rules.map((rule) => ruleCells(rule, comparison, settings)),
     ),
     '',
+    ...startHeldNote(rules),
+    ...outputStagesSection(settings),
     ...sweptAreaSection(),
     '## Hazards spinal deliberately does not stop for',
     '',
@@ -142,6 +149,34 @@ export function renderSafetyDoc(
     ...brakingSection(settings),
   ];
   return lines.join('\n');
+}
+
+/** Which rules the reflex comes up held by (not reported as trips), and which let the robot turn while they clear. */
+function startHeldNote(rules: readonly DocumentedRule[]): string[] {
+  const held = rules.filter((rule) => rule.startsHeld).map((rule) => code(rule.id));
+  const turning = rules.filter((rule) => rule.turnsWhileClearing).map((rule) => code(rule.id));
+  return [
+    `The reflex comes up stopped, held by ${held.join(', ')} until each has its first data (a start-up hold is not a`,
+    `trip). While the stop of ${turning.join(' or ')} clears, turning in place stays allowed when it is itself clear.`,
+    '',
+  ];
+}
+
+/** The stages between the arbiter's decision and the motors. */
+function outputStagesSection(settings: ReflexSettings): string[] {
+  return [
+    '## Output stages',
+    '',
+    "Between the arbiter's decision and the motors, in order:",
+    '',
+    ...renderTable(
+      ['Stage', 'What it does', 'Parameters (default)'],
+      OUTPUT_STAGES.map((stage) => [code(stage.id), withParamNames(stage.what), paramsOf(stage.params, stage.id)]),
+    ),
+    '',
+    `With the defaults the ramp takes ${formatNumber(settings.maxSpeedMps / settings.brakingDecelMps2)} s from standstill to the top speed.`,
+    '',
+  ];
 }
 
 function actionRows(): string[][] {
@@ -183,13 +218,17 @@ function ruleCells(
 
 /** The rule's `reflex.*` parameters with their defaults: from `params`, or else from the names its text mentions. */
 function paramsCell(rule: DocumentedRule): string {
-  const names = rule.params ?? mentionedParams(`${rule.trigger} ${rule.clears}`);
+  return paramsOf(rule.params ?? mentionedParams(`${rule.trigger} ${rule.clears}`), rule.id);
+}
+
+/** `reflex.*` parameters with their defaults, for the rule or stage `owner`. */
+function paramsOf(names: readonly string[], owner: string): string {
   const shown: string[] = [];
   for (const name of names) {
     const definition = paramList.find((candidate) => candidate.name === name);
     if (!definition) {
       throw new SafetyDocError(
-        `reflex rule "${rule.id}" lists parameter "${name}", which config/params.ts does not define`,
+        `reflex rule "${owner}" lists parameter "${name}", which config/params.ts does not define`,
       );
     }
     if (!name.startsWith(PARAM_PREFIX) || shown.some((line) => line.startsWith(code(name)))) continue;

@@ -1,5 +1,6 @@
 import type { Clock } from '../../time/clock.js';
 import { US_PER_MS } from '../../time/clock.js';
+import type { CortexStatus } from '../../messages/cortex-comms-protocol.js';
 import type { RuntimeStatus } from '../../messages/runtime-status.js';
 
 /** A snapshot older than this is served with `stale: true`: the main thread is not publishing. */
@@ -33,6 +34,7 @@ export interface StatusStoreOptions {
  */
 export class StatusStore {
   private latestStatus: RuntimeStatus | null = null;
+  private cortexStatus: CortexStatus | null = null;
   private receivedAtUs = 0;
   private mainReady = false;
   private mainReason = 'the runtime is starting';
@@ -53,6 +55,11 @@ export class StatusStore {
     this.receivedAtUs = this.clock.nowUs();
   }
 
+  /** The cortex's latest report: its mission's progress joins the served status. */
+  setCortexStatus(status: CortexStatus): void {
+    this.cortexStatus = status;
+  }
+
   /** Records what the main thread says about readiness (`reason` explains a `false`). */
   setReady(ready: boolean, reason: string): void {
     this.mainReady = ready;
@@ -63,7 +70,12 @@ export class StatusStore {
   latest(): StatusSnapshot | null {
     if (!this.latestStatus) return null;
     const ageUs = Math.max(0, this.clock.nowUs() - this.receivedAtUs);
-    return { status: this.latestStatus, ageMs: Math.round(ageUs / US_PER_MS), stale: ageUs > this.staleAfterUs };
+    const goalDistanceM = this.cortexStatus?.goalDistanceM;
+    const status =
+      goalDistanceM === undefined
+        ? this.latestStatus
+        : { ...this.latestStatus, mission: { ...this.latestStatus.mission, goalDistanceM } };
+    return { status, ageMs: Math.round(ageUs / US_PER_MS), stale: ageUs > this.staleAfterUs };
   }
 
   /** Ready once the main thread said so and a first snapshot has arrived. */

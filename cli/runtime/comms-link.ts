@@ -1,0 +1,117 @@
+import type { Worker } from 'node:worker_threads';
+import createDebug from 'debug';
+import {
+  isCommsToMain,
+  type CommsToMain,
+  type MainToComms,
+  type OperatorCommand,
+  type OperatorResult,
+} from '../../comms/comms-thread-protocol.js';
+import type { LidarPoints } from '../../messages/lidar-points.js';
+import type { RuntimeEvent } from '../../messages/runtime-event.js';
+import type { RuntimeStatus } from '../../messages/runtime-status.js';
+
+const log = createDebug('spinal:runtime:comms');
+
+/** How often the status snapshot goes to the comms thread, ms (real time). */
+const STATUS_PERIOD_MS = 200;
+/** How long a stopping comms thread gets to close its port before it is terminated, ms. */
+const STOP_GRACE_MS = 1_000;
+
+export type DebugPortResult = { ok: true } | { ok: false; message: string };
+
+/**
+ * The main thread's side of the comms worker (the debug port): sends it the status a few times a
+ * second, every event and each lidar revolution; answers its operator commands; learns where the
+ * port is bound, or why it is not. What comms receives from the cortex never passes here.
+ */
+export class CommsLink {
+  private address: string | null = null;
+  private readonly settled: Promise<DebugPortResult>;
+  private settle: (result: DebugPortResult) => void = () => undefined;
+  private readonly timer: NodeJS.Timeout;
+  private dropped = 0;
+
+  constructor(
+    private readonly worker: Worker,
+    operate: (command: OperatorCommand) => OperatorResult,
+    snapshot: () => { status: RuntimeStatus; ready: boolean; reason: string },
+  ) {
+    this.settled = new Promise((resolve) => (this.settle = resolve));
+    worker.on('message', (message: unknown) => {
+      if (!isCommsToMain(message)) {
+        this.dropped++;
+        log('dropped a malformed message from comms (%d so far)', this.dropped);
+        return;
+      }
+      this.dispatch(message, operate);
+    });
+    worker.on('error', (error) => log('comms thread failed: %O', error));
+    this.timer = setInterval(() => {
+      const { status, ready, reason } = snapshot();
+      this.post({ t: 'status', status });
+      this.post({ t: 'ready', ready, reason });
+    }, STATUS_PERIOD_MS);
+    this.timer.unref();
+  }
+
+  /** The address the debug port is bound to, once it is (null before, or when it failed). */
+  boundAddress(): string | null {
+    return this.address;
+  }
+
+  /** Resolves once the debug port is bound, or could not be (with the reason). */
+  result(): Promise<DebugPortResult> {
+    return this.settled;
+  }
+
+  event(event: RuntimeEvent): void {
+    this.post({ t: 'event', event });
+  }
+
+  /** One lidar revolution; its arrays are transferred (the caller keeps no reference). */
+  scan(scan: LidarPoints): void {
+    const buffers = [scan.xM.buffer, scan.yM.buffer, scan.rangeM.buffer, scan.intensity.buffer] as ArrayBuffer[];
+    this.worker.postMessage({ t: 'scan', scan } satisfies MainToComms, buffers);
+  }
+
+  /** Asks the thread to close the port and waits for it (terminating it after a grace period). */
+  stop(): Promise<void> {
+    clearInterval(this.timer);
+    const { worker } = this;
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => void worker.terminate().then(done, done), STOP_GRACE_MS);
+      worker.on('message', (message: CommsToMain) => {
+        if (message.t === 'stopped') void worker.terminate().then(done, done);
+      });
+      worker.on('exit', done);
+      this.post({ t: 'shutdown' });
+    });
+  }
+
+  private post(message: MainToComms): void {
+    this.worker.postMessage(message);
+  }
+
+  private dispatch(message: CommsToMain, operate: (command: OperatorCommand) => OperatorResult): void {
+    switch (message.t) {
+      case 'listening':
+        this.address = message.address;
+        log('debug port on http://%s', message.address);
+        this.settle({ ok: true });
+        return;
+      case 'listen-failed':
+        this.settle({ ok: false, message: message.message });
+        return;
+      case 'command':
+        this.post({ t: 'command-result', id: message.id, result: operate(message.command) });
+        return;
+      case 'stopped':
+        return;
+    }
+  }
+}

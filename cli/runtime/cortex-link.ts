@@ -1,0 +1,161 @@
+import type { Worker } from 'node:worker_threads';
+import createDebug from 'debug';
+import {
+  isCortexToMain,
+  type CortexSettings,
+  type CortexToMain,
+  type MainToCortex,
+} from '../../cortex/cortex-thread-protocol.js';
+import type { SimLinkClient } from '../../hal/transport/sim-link/sim-link-client.js';
+import type { DriveCommand } from '../../messages/drive.js';
+import type { Pose2D } from '../../messages/geometry.js';
+import type { LidarPoints } from '../../messages/lidar-points.js';
+import type { MissionAssignment, MissionState } from '../../messages/mission.js';
+import type { OdometrySample } from '../../messages/odometry.js';
+import type { Clock } from '../../time/clock.js';
+
+const log = createDebug('spinal:runtime:cortex');
+
+/**
+ * How long the main thread waits for the cortex's lock-step answer before going on without it, ms
+ * (real time). Only a guard against a planner that hangs for good: a healthy planner always
+ * answers well within it, however loaded the machine, and a scripted stall is skipped by sim time
+ * (see `stall`), so the lock step never depends on wall time and runs repeat exactly.
+ */
+const CORTEX_LOCKSTEP_GRACE_MS = 30_000;
+
+/** What the main thread does with the cortex's messages: only what safety needs comes this way. */
+export interface CortexHandlers {
+  drive(command: DriveCommand): void;
+  heartbeat(missionKind: string, missionState: MissionState): void;
+  worldFrame(frame: Pose2D): void;
+}
+
+/**
+ * The main thread's side of the cortex worker: starts it (at once, or under the simulator at the
+ * first lock-step tick, so its first commands come at a known sim time), takes part in the lock step
+ * (each tick waits for the cortex's timers due by then), checks and dispatches what the cortex sends,
+ * and sends it the odometry of record and the lidar's revolutions.
+ */
+export class CortexLink {
+  private nextDueUs = 0;
+  private lagging = false;
+  private tickWaiter: (() => void) | null = null;
+  /** Clock time until which a scripted stall blocks the cortex: the lock step does not wait for it before. */
+  private stalledUntilUs = -Infinity;
+  /** The cortex has been sent `init`: from then on it takes part in the lock step. */
+  private initialised = false;
+  private pendingInit: Extract<MainToCortex, { t: 'init' }> | null = null;
+  private dropped = 0;
+  /** The runtime clock as the cortex can read it while blocked (kept current at every lock-step tick). */
+  private readonly sharedClock = new Float64Array(new SharedArrayBuffer(8));
+
+  constructor(
+    private readonly worker: Worker,
+    private readonly clock: Clock,
+    private readonly lockstep: SimLinkClient | undefined,
+    handlers: CortexHandlers,
+  ) {
+    worker.on('message', (message: unknown) => {
+      if (!isCortexToMain(message)) {
+        this.dropped++;
+        log('dropped a malformed message from the cortex (%d so far)', this.dropped);
+        return;
+      }
+      this.dispatch(message, handlers);
+    });
+    worker.on('error', (error) => log('cortex thread failed: %O', error));
+    lockstep?.onTick((tick) => this.tick(tick.simTimeUs));
+  }
+
+  /** Starts the cortex on its mission (under the simulator, at the next tick). */
+  init(settings: CortexSettings, assignment: MissionAssignment | null, odometry: OdometrySample): void {
+    const init: Extract<MainToCortex, { t: 'init' }> = {
+      t: 'init',
+      clock: this.lockstep ? 'virtual' : 'real',
+      startUs: this.clock.nowUs(),
+      assignment,
+      settings,
+      odometry,
+    };
+    if (this.lockstep) this.pendingInit = init;
+    else this.post(init);
+  }
+
+  odometry(sample: OdometrySample): void {
+    this.post({ t: 'odometry', sample });
+  }
+
+  /** One lidar revolution; its arrays are transferred (the caller keeps no reference). */
+  scan(scan: LidarPoints): void {
+    const buffers = [scan.xM.buffer, scan.yM.buffer, scan.rangeM.buffer, scan.intensity.buffer] as ArrayBuffer[];
+    this.worker.postMessage({ t: 'scan', scan } satisfies MainToCortex, buffers);
+  }
+
+  /** Blocks the planner thread for `durationUs` of clock time (a fault scenario's planner stall). */
+  stall(durationUs: number): void {
+    this.stalledUntilUs = this.clock.nowUs() + durationUs;
+    this.post({
+      t: 'stall',
+      untilUs: this.clock.nowUs() + durationUs,
+      clock: this.lockstep ? (this.sharedClock.buffer as SharedArrayBuffer) : null,
+    });
+  }
+
+  /** Tells the cortex to stop its mission. */
+  shutdown(): void {
+    this.post({ t: 'shutdown' });
+  }
+
+  async terminate(): Promise<void> {
+    await this.worker.terminate();
+  }
+
+  private post(message: MainToCortex): void {
+    this.worker.postMessage(message);
+  }
+
+  private dispatch(message: CortexToMain, handlers: CortexHandlers): void {
+    switch (message.t) {
+      case 'drive':
+        handlers.drive(message.command);
+        return;
+      case 'heartbeat':
+        handlers.heartbeat(message.missionKind, message.missionState);
+        return;
+      case 'world-frame':
+        handlers.worldFrame(message.frame);
+        return;
+      case 'tick-done':
+        this.nextDueUs = message.nowUs < message.nextDueUs ? message.nextDueUs : message.nowUs;
+        if (this.lagging) log('cortex answers the lock step again');
+        this.lagging = false;
+        this.tickWaiter?.();
+        return;
+    }
+  }
+
+  /** A lock-step tick: the cortex runs what is due by then, unless it is not started, lagging, stalled or has nothing due. */
+  private async tick(simTimeUs: number): Promise<void> {
+    this.sharedClock[0] = simTimeUs;
+    if (this.pendingInit) {
+      this.post({ ...this.pendingInit, startUs: simTimeUs });
+      this.pendingInit = null;
+      this.initialised = true;
+    }
+    if (!this.initialised || this.lagging || simTimeUs < this.nextDueUs || simTimeUs < this.stalledUntilUs) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.lagging = true;
+        log('cortex missed the lock step at %d us; going on without it', simTimeUs);
+        resolve();
+      }, CORTEX_LOCKSTEP_GRACE_MS);
+      this.tickWaiter = () => {
+        clearTimeout(timer);
+        this.tickWaiter = null;
+        resolve();
+      };
+      this.post({ t: 'tick', nowUs: simTimeUs });
+    });
+  }
+}

@@ -1,0 +1,62 @@
+import type { BoardConfig } from '../../config/board-schema.js';
+import { ConfigError } from '../../config/config-error.js';
+import { isBattery } from '../../hal/battery/api.js';
+import type { Device } from '../../hal/device-api.js';
+import { isDigitalInput } from '../../hal/digital-input/api.js';
+import { isEncoder } from '../../hal/encoder/api.js';
+import { isImu } from '../../hal/imu/api.js';
+import { isLidar, type LidarDevice } from '../../hal/lidar/api.js';
+import { isMotorDriver, type MotorChannel } from '../../hal/motor/api.js';
+import { isRoboclaw } from '../../hal/motor/roboclaw/driver.js';
+import { isRange } from '../../hal/range/api.js';
+import type { SafetySources } from '../../reflex/reflex-loop.js';
+
+/** The devices the reflex drives and watches, picked from the bound devices by the board's `robot` section. */
+export interface DriveDevices {
+  lidar: LidarDevice;
+  left: MotorChannel;
+  right: MotorChannel;
+  safety: SafetySources;
+}
+
+/** Finds the board's lidar, wheel channels and safety sources among `devices`; a ConfigError names the field that is wrong. */
+export function resolveDriveDevices(devices: readonly Device[], board: BoardConfig, boardFile: string): DriveDevices {
+  const lidar = devices.find((d) => d.id === board.robot.lidar);
+  if (!lidar || !isLidar(lidar))
+    throw new ConfigError(boardFile, 'robot.lidar', `"${board.robot.lidar}" is not a lidar`);
+  return {
+    lidar,
+    left: motorChannel(devices, board.robot.drive.left, boardFile, 'robot.drive.left'),
+    right: motorChannel(devices, board.robot.drive.right, boardFile, 'robot.drive.right'),
+    safety: safetySources(devices),
+  };
+}
+
+/** The devices safety rules watch besides the lidar, found by kind (a RoboClaw's encoders and battery count too). */
+function safetySources(devices: readonly Device[]): SafetySources {
+  const roboclaw = devices.find(isRoboclaw);
+  const encoder = devices.find(isEncoder);
+  const battery = devices.find(isBattery);
+  return {
+    switches: devices.filter(isDigitalInput),
+    battery: battery ?? (roboclaw ? { lastReading: () => roboclaw.lastBatteryReading() } : null),
+    imu: devices.find(isImu) ?? null,
+    wheels: encoder ?? (roboclaw ? { lastReading: () => roboclaw.lastEncoderReading() } : null),
+    motorDrivers: devices.filter(isMotorDriver),
+    ranges: devices.filter(isRange),
+  };
+}
+
+function motorChannel(devices: readonly Device[], ref: string, file: string, path: string): MotorChannel {
+  const [deviceId = '', channelName = ''] = ref.split('.');
+  const device = devices.find((d) => d.id === deviceId);
+  if (!device || !isMotorDriver(device)) throw new ConfigError(file, path, `"${deviceId}" is not a motor driver`);
+  if (!device.channelNames().includes(channelName)) {
+    throw new ConfigError(
+      file,
+      path,
+      `"${deviceId}" has no channel "${channelName}" (it has ${device.channelNames().join(', ')})`,
+    );
+  }
+  return device.channel(channelName);
+}
