@@ -10,6 +10,7 @@ import type { I2cBus } from '../../transport/i2c/api.js';
 import { TransportError } from '../../transport/transport-error.js';
 import type { MotorChannel, MotorDriverDevice, MotorStopBehaviour } from '../api.js';
 import { TB6612_SHORT_BRAKE } from '../stop-behaviours.js';
+import type { BridgeCommand } from '../bridge-codec.js';
 import { BridgeCommandQueue } from '../bridge-command-queue.js';
 import type { BridgeJob } from '../bridge-command-queue.js';
 import {
@@ -24,7 +25,7 @@ import {
   restartSequence,
   tb6612Writes,
 } from './codec.js';
-import type { Tb6612Command, Tb6612PinMap } from './codec.js';
+import type { Tb6612PinMap } from './codec.js';
 import { motorHatParamsSchema } from './params.js';
 import type { MotorHatParams } from './params.js';
 
@@ -62,7 +63,7 @@ export class Pca9685MotorHat implements MotorDriverDevice {
   private readonly pinMap: Tb6612PinMap;
   private readonly motors: string[];
   private readonly prescale: number;
-  private readonly stopCommand: Tb6612Command;
+  private readonly stopCommand: BridgeCommand;
   private readonly tracker: HealthTracker;
   private readonly backoff = new Backoff();
   private readonly queue = new BridgeCommandQueue<Task>((job) => this.run(job));
@@ -227,7 +228,7 @@ export class Pca9685MotorHat implements MotorDriverDevice {
     return undefined;
   }
 
-  private async runMotors(motors: readonly string[], command: Tb6612Command): Promise<TransportError | undefined> {
+  private async runMotors(motors: readonly string[], command: BridgeCommand): Promise<TransportError | undefined> {
     const bus = this.bus;
     if (!bus || this.closing) {
       return this.lastError ?? new TransportError('ECLOSED', `${this.id} is not started`);

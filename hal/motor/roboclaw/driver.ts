@@ -10,7 +10,7 @@ import type { EncoderReading } from '../../encoder/api.js';
 import type { DeviceCreateContext, DeviceModel } from '../../registry.js';
 import { ResilientSerialPort } from '../../transport/serial/resilient-serial-port.js';
 import { TransportError } from '../../transport/transport-error.js';
-import { checkDuty } from '../api.js';
+import { checkDuty } from '../bridge-codec.js';
 import type { MotorChannel, MotorDriverDevice, MotorStopBehaviour } from '../api.js';
 import { ROBOCLAW_DUTY_ZERO } from '../stop-behaviours.js';
 import {
