@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { DeviceHealth } from '../hal/device-health.js';
 import type { LidarDevice } from '../hal/lidar/api.js';
 import type { MotorChannel } from '../hal/motor/api.js';
-import type { RangeDevice, RangeMount, RangeReading } from '../hal/range/api.js';
+import type { MountPose } from '../hal/mount-pose.js';
+import type { RangeDevice, RangeReading } from '../hal/range/api.js';
 import { TransportError } from '../hal/transport/transport-error.js';
 import type { AppliedDrive } from '../messages/drive.js';
 import type { LidarPoints } from '../messages/lidar-points.js';
@@ -1074,7 +1075,7 @@ describe('range sensors', () => {
     lastReading(): RangeReading | null {
       return this.last;
     }
-    mount(): RangeMount {
+    mount(): MountPose {
       return { xM: 0.2, yM: 0, yawDeg: 0 };
     }
     deliver(distanceM: number, stampUs: number): void {

@@ -1,15 +1,6 @@
 import type { LidarPoints } from '../../messages/lidar-points.js';
 import type { Device } from '../device-api.js';
 
-/** Where a lidar sits on the robot, and which way its angles turn. */
-export interface LidarMount {
-  /** Sensor origin in the robot frame, metres. */
-  xM: number;
-  yM: number;
-  /** Robot-frame direction of the sensor's 0° mark, degrees, CCW positive. */
-  yawDeg: number;
-}
-
 /** A scanning 2D lidar. Points are delivered per packet, as they arrive (the reflex does not wait for a full turn). */
 export interface LidarDevice extends Device {
   readonly kind: 'lidar';

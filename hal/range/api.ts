@@ -1,4 +1,5 @@
 import type { Device } from '../device-api.js';
+import type { MountPose } from '../mount-pose.js';
 
 /** Why a range reading is not a distance. */
 export type RangeStatus = 'ok' | 'weak-signal' | 'saturated' | 'out-of-range';
@@ -14,19 +15,13 @@ export interface RangeReading {
   stampUs: number;
 }
 
-/** Where a range sensor points, robot frame. */
-export interface RangeMount {
-  xM: number;
-  yM: number;
-  yawDeg: number;
-}
-
 export interface RangeDevice extends Device {
   readonly kind: 'range';
   onReading(listener: (reading: RangeReading) => void): void;
   /** The last reading (null before the first). */
   lastReading(): RangeReading | null;
-  mount(): RangeMount;
+  /** Where the sensor sits and which way its beam points. */
+  mount(): MountPose;
 }
 
 export function isRange(device: Device): device is RangeDevice {

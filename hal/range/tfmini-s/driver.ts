@@ -9,7 +9,8 @@ import { checkI2cAddress, type I2cBus } from '../../transport/i2c/api.js';
 import { RetryingI2cDevice, type I2cLinkHealth } from '../../transport/i2c/retrying-i2c-device.js';
 import { ResilientSerialPort } from '../../transport/serial/resilient-serial-port.js';
 import { TransportError } from '../../transport/transport-error.js';
-import type { RangeDevice, RangeMount, RangeReading, RangeStatus } from '../api.js';
+import type { MountPose } from '../../mount-pose.js';
+import type { RangeDevice, RangeReading, RangeStatus } from '../api.js';
 import {
   TFMINI_S_COMMAND,
   TFMINI_S_DEFAULT_I2C_ADDRESS,
@@ -105,11 +106,11 @@ abstract class TfminiSRangeSensor implements RangeDevice {
   protected readonly tracker: HealthTracker;
   protected readonly readingCounts = { readingsOk: 0, weakSignal: 0, saturated: 0, outOfRange: 0 };
   private readonly listeners: Array<(reading: RangeReading) => void> = [];
-  private readonly mountPose: RangeMount;
+  private readonly mountPose: MountPose;
   private readonly minStrength: number;
   private last: RangeReading | null = null;
 
-  protected constructor(context: DeviceCreateContext<{ mount: RangeMount; minStrength: number }>) {
+  protected constructor(context: DeviceCreateContext<{ mount: MountPose; minStrength: number }>) {
     this.id = context.id;
     this.clock = context.clock;
     this.mountPose = { ...context.params.mount };
@@ -137,7 +138,7 @@ abstract class TfminiSRangeSensor implements RangeDevice {
     return this.last;
   }
 
-  mount(): RangeMount {
+  mount(): MountPose {
     return { ...this.mountPose };
   }
 
