@@ -45,3 +45,32 @@ export class TransportError extends Error {
     return new TransportError(code, `${context}: ${message}`);
   }
 }
+
+/**
+ * Whether a failed call says that the open handle is no good any more, on any transport: the
+ * device or its bus went away (ENXIO, ENOENT: a USB adapter pulled out, a bus that is gone), or
+ * the handle was closed under the caller (EBADF, ECLOSED). The caller closes it and opens again,
+ * with backoff. This and {@link isRetryableI2cError} are the one place that sorts the codes.
+ */
+export function isDeviceGone(error: TransportError): boolean {
+  return DEVICE_GONE.has(error.code);
+}
+
+/**
+ * Whether a failed serial write means the device is gone: as {@link isDeviceGone}, and EIO too,
+ * which a USB-serial adapter gives on the writes after it is pulled out.
+ */
+export function isSerialDeviceGone(error: TransportError): boolean {
+  return error.code === 'EIO' || isDeviceGone(error);
+}
+
+/**
+ * Whether a failed I2C transaction is worth repeating at once: a glitch on the bus (EIO) or a
+ * missed acknowledge (EREMOTEIO). ETIMEDOUT is not: the adapter has already waited out its own
+ * timeout, and repeating would hold the bus that much longer.
+ */
+export function isRetryableI2cError(error: TransportError): boolean {
+  return error.code === 'EIO' || error.code === 'EREMOTEIO';
+}
+
+const DEVICE_GONE: ReadonlySet<TransportErrorCode> = new Set(['ENXIO', 'ENOENT', 'EBADF', 'ECLOSED']);

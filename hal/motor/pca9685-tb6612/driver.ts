@@ -7,7 +7,8 @@ import { HealthTracker } from '../../device-health.js';
 import type { DeviceCreateContext, DeviceModel } from '../../registry.js';
 import { checkI2cAddress } from '../../transport/i2c/api.js';
 import type { I2cBus } from '../../transport/i2c/api.js';
-import { TransportError } from '../../transport/transport-error.js';
+import { RetryingI2cDevice } from '../../transport/i2c/retrying-i2c-device.js';
+import { TransportError, isDeviceGone } from '../../transport/transport-error.js';
 import type { MotorChannel, MotorDriverDevice, MotorStopBehaviour } from '../api.js';
 import { TB6612_SHORT_BRAKE } from '../stop-behaviours.js';
 import type { BridgeCommand } from '../bridge-codec.js';
@@ -31,13 +32,16 @@ import type { MotorHatParams } from './params.js';
 
 const log = createDebug('spinal:hal:pca9685-tb6612');
 
-/** Attempts per bus write: the first and at most 2 immediate retries on EREMOTEIO / EIO. */
-const WRITE_ATTEMPTS = 3;
+/** Immediate retries of a bus write that is not acknowledged (see {@link RetryingI2cDevice}). */
+const WRITE_RETRIES = 2;
 /** Consecutive failed motor commands after which the device is `failed` rather than `degraded`. */
 const FAILED_AFTER_COMMANDS = 3;
-const RETRYABLE: ReadonlySet<string> = new Set(['EREMOTEIO', 'EIO']);
-/** Errors after which the bus handle itself is suspect and is reopened. */
-const REOPEN_ON: ReadonlySet<string> = new Set(['ENXIO', 'EBADF', 'ECLOSED']);
+
+/** The open bus, and the chip's writes on it. */
+interface ChipLink {
+  bus: I2cBus;
+  writer: RetryingI2cDevice;
+}
 
 /** The driver's own jobs: the start sequence, and the check of a chip that stopped answering. */
 type Task = 'init' | 'verify';
@@ -46,10 +50,13 @@ type Task = 'init' | 'verify';
  * A TB6612 motor HAT driven through a PCA9685. `start()` runs the datasheet restart sequence and
  * puts every motor in `stopMode`; a failed start is retried with {@link Backoff} on the clock.
  * Motor commands go through a {@link BridgeCommandQueue} (one at a time, a waiting `setDuty`
- * replaced by a newer one) and are written one transaction at a time; a write that is not
- * acknowledged is retried twice at once, then the command fails, the device turns `degraded`
- * (`failed` after three commands in a row) and, once failed, it checks the chip with a backoff
- * and re-runs the start sequence if the chip has lost its setup (a power cycle puts it to sleep).
+ * replaced by a newer one) and are written one transaction at a time through a
+ * {@link RetryingI2cDevice}: a write that is not acknowledged is retried twice at once, then the
+ * command fails, the device turns `degraded` (`failed` after three commands in a row: health is
+ * counted per command, which is several writes, not per transaction) and, once failed, it checks
+ * the chip with a backoff and re-runs the start sequence if the chip has lost its setup (a power
+ * cycle puts it to sleep). Register reads (start and check) are not retried: the start or the
+ * check fails, and is tried again with the backoff.
  */
 export class Pca9685MotorHat implements MotorDriverDevice {
   readonly kind = 'motor-driver' as const;
@@ -67,9 +74,11 @@ export class Pca9685MotorHat implements MotorDriverDevice {
   private readonly tracker: HealthTracker;
   private readonly backoff = new Backoff();
   private readonly queue = new BridgeCommandQueue<Task>((job) => this.run(job));
-  private readonly count = { writes: 0, writeErrors: 0, retries: 0, initAttempts: 0 };
+  private readonly count = { writes: 0, writeErrors: 0, initAttempts: 0 };
+  /** Retries of the writers of buses already closed. */
+  private closedRetries = 0;
 
-  private bus: I2cBus | undefined;
+  private link: ChipLink | undefined;
   private initialized = false;
   private consecutiveFailures = 0;
   private lastError: TransportError | undefined;
@@ -112,7 +121,13 @@ export class Pca9685MotorHat implements MotorDriverDevice {
 
   /** `writes` (bus writes acknowledged), `writeErrors` (commands failed after retries), `retries`, `initAttempts`. */
   counters(): Record<string, number> {
-    return { ...this.count };
+    const retries = this.closedRetries + (this.link?.writer.counters().retries ?? 0);
+    return {
+      writes: this.count.writes,
+      writeErrors: this.count.writeErrors,
+      retries,
+      initAttempts: this.count.initAttempts,
+    };
   }
 
   channelNames(): string[] {
@@ -148,13 +163,13 @@ export class Pca9685MotorHat implements MotorDriverDevice {
   async stop(): Promise<void> {
     this.retryTimer?.();
     this.retryTimer = undefined;
-    if (this.bus) await this.stopAll().catch(() => undefined);
+    if (this.link) await this.stopAll().catch(() => undefined);
     this.closing = true;
-    const bus = this.bus;
-    this.bus = undefined;
+    const link = this.link;
+    this.forgetLink();
     this.initialized = false;
     this.started = undefined;
-    if (bus) await bus.close().catch((error: unknown) => log('%s: close: %o', this.id, error));
+    if (link) await link.bus.close().catch((error: unknown) => log('%s: close: %o', this.id, error));
     this.tracker.set('stopped', '', this.clock.nowUs());
   }
 
@@ -170,16 +185,16 @@ export class Pca9685MotorHat implements MotorDriverDevice {
     this.count.initAttempts++;
     this.initialized = false;
     try {
-      const bus = await this.openBus();
-      const mode1 = await this.readRegister(bus, REG_MODE1);
+      const link = await this.openLink();
+      const mode1 = await this.readRegister(link.bus, REG_MODE1);
       const sequence = restartSequence(mode1, this.prescale);
       log('%s: init, MODE1 was 0x%s, prescale %d', this.id, mode1.toString(16), this.prescale);
-      for (const bytes of sequence.beforeSettle) await this.write(bus, bytes);
+      for (const bytes of sequence.beforeSettle) await this.write(link, bytes);
       await this.wait(sequence.settleUs);
       if (this.closing) return new TransportError('ECLOSED', `${this.id} was stopped during init`);
-      for (const bytes of sequence.afterSettle) await this.write(bus, bytes);
+      for (const bytes of sequence.afterSettle) await this.write(link, bytes);
       for (const motor of this.motors) {
-        for (const bytes of tb6612Writes(this.pinMap, motor, this.stopCommand)) await this.write(bus, bytes);
+        for (const bytes of tb6612Writes(this.pinMap, motor, this.stopCommand)) await this.write(link, bytes);
       }
     } catch (cause) {
       const error = TransportError.from(cause, `${this.id} init`);
@@ -204,7 +219,7 @@ export class Pca9685MotorHat implements MotorDriverDevice {
   private async runVerify(): Promise<TransportError | undefined> {
     if (this.closing) return undefined;
     try {
-      const bus = await this.openBus();
+      const { bus } = await this.openLink();
       const mode1 = await this.readRegister(bus, REG_MODE1);
       const prescale = await this.readRegister(bus, REG_PRE_SCALE);
       const intact = (mode1 & MODE1_SLEEP) === 0 && (mode1 & MODE1_AI) !== 0 && prescale === this.prescale;
@@ -229,14 +244,14 @@ export class Pca9685MotorHat implements MotorDriverDevice {
   }
 
   private async runMotors(motors: readonly string[], command: BridgeCommand): Promise<TransportError | undefined> {
-    const bus = this.bus;
-    if (!bus || this.closing) {
+    const link = this.link;
+    if (!link || this.closing) {
       return this.lastError ?? new TransportError('ECLOSED', `${this.id} is not started`);
     }
     let firstError: TransportError | undefined;
     for (const motor of motors) {
       try {
-        for (const bytes of tb6612Writes(this.pinMap, motor, command)) await this.write(bus, bytes);
+        for (const bytes of tb6612Writes(this.pinMap, motor, command)) await this.write(link, bytes);
       } catch (cause) {
         firstError ??= TransportError.from(cause, `${this.id} ${motor}`);
       }
@@ -266,18 +281,9 @@ export class Pca9685MotorHat implements MotorDriverDevice {
   }
 
   /** One bus write, retried at once (at most twice) while the chip does not acknowledge. */
-  private async write(bus: I2cBus, bytes: Uint8Array): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await bus.write(this.address, bytes);
-        this.count.writes++;
-        return;
-      } catch (cause) {
-        const error = TransportError.from(cause, `write 0x${(bytes[0] ?? 0).toString(16)}`);
-        if (attempt >= WRITE_ATTEMPTS || !RETRYABLE.has(error.code)) throw error;
-        this.count.retries++;
-      }
-    }
+  private async write(link: ChipLink, bytes: Uint8Array): Promise<void> {
+    await link.writer.write(bytes);
+    this.count.writes++;
   }
 
   private async readRegister(bus: I2cBus, register: number): Promise<number> {
@@ -288,18 +294,29 @@ export class Pca9685MotorHat implements MotorDriverDevice {
     return value;
   }
 
-  private async openBus(): Promise<I2cBus> {
+  private async openLink(): Promise<ChipLink> {
     if (this.closing) throw new TransportError('ECLOSED', `${this.id} is stopped`);
-    if (!this.bus) this.bus = await this.context.backends.i2c.open(this.busPath);
-    return this.bus;
+    if (!this.link) {
+      const bus = await this.context.backends.i2c.open(this.busPath);
+      // Health is worked out per motor command (see the class), not from the writer's transactions.
+      const writer = new RetryingI2cDevice(bus, this.address, () => undefined, { retries: WRITE_RETRIES });
+      this.link = { bus, writer };
+    }
+    return this.link;
+  }
+
+  /** Forgets the open bus, keeping its writer's retry count. */
+  private forgetLink(): void {
+    this.closedRetries += this.link?.writer.counters().retries ?? 0;
+    this.link = undefined;
   }
 
   private dropBusIfBroken(error: TransportError): void {
-    if (!REOPEN_ON.has(error.code) || !this.bus) return;
-    const bus = this.bus;
-    this.bus = undefined;
+    const link = this.link;
+    if (!isDeviceGone(error) || !link) return;
+    this.forgetLink();
     this.initialized = false;
-    bus.close().catch((closeError: unknown) => log('%s: close: %o', this.id, closeError));
+    link.bus.close().catch((closeError: unknown) => log('%s: close: %o', this.id, closeError));
   }
 
   private wait(delayUs: number): Promise<void> {
@@ -310,7 +327,7 @@ export class Pca9685MotorHat implements MotorDriverDevice {
   private scheduleRecovery(kind: Task): void {
     if (this.closing || this.retryTimer) return;
     const delayMs = this.backoff.nextDelayMs();
-    const what = kind === 'init' || !this.initialized || !this.bus ? 'init' : 'verify';
+    const what = kind === 'init' || !this.initialized || !this.link ? 'init' : 'verify';
     log('%s: %s again in %d ms', this.id, what, Math.round(delayMs));
     this.retryTimer = this.clock.after(delayMs * US_PER_MS, () => {
       this.retryTimer = undefined;

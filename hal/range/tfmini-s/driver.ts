@@ -8,7 +8,7 @@ import type { DeviceCreateContext, DeviceModel } from '../../registry.js';
 import { checkI2cAddress, type I2cBus } from '../../transport/i2c/api.js';
 import { RetryingI2cDevice, type I2cLinkHealth } from '../../transport/i2c/retrying-i2c-device.js';
 import { ResilientSerialPort } from '../../transport/serial/resilient-serial-port.js';
-import { TransportError } from '../../transport/transport-error.js';
+import { TransportError, isDeviceGone } from '../../transport/transport-error.js';
 import type { MountPose } from '../../mount-pose.js';
 import type { RangeDevice, RangeReading, RangeStatus } from '../api.js';
 import {
@@ -63,8 +63,6 @@ const WATCHDOG_PERIOD_US = 100_000;
 /** I2C bus reopen delays, milliseconds. */
 const REOPEN_INITIAL_MS = 500;
 const REOPEN_MAX_MS = 5_000;
-/** I2C errors after which the bus handle itself is suspect and is reopened. */
-const REOPEN_ON: ReadonlySet<string> = new Set(['ENXIO', 'EBADF', 'ECLOSED', 'ENOENT']);
 
 /** How long without a valid frame counts as "no data" at `frameRateHz`, microseconds. */
 function noDataTimeoutUs(frameRateHz: number): number {
@@ -698,7 +696,7 @@ class TfminiSI2cSensor extends TfminiSRangeSensor {
     this.counts.failedTransactions++;
     const error = TransportError.from(cause, `0x${this.address.toString(16)} on ${this.path}`);
     this.lastError = error.message;
-    if (REOPEN_ON.has(error.code)) this.busDown(`${this.path} went away: ${error.message}`);
+    if (isDeviceGone(error)) this.busDown(`${this.path} went away: ${error.message}`);
     else this.refreshHealth();
   }
 

@@ -5,7 +5,7 @@ import type { Cancel, Clock } from '../../../time/clock.js';
 import { US_PER_MS, US_PER_S } from '../../../time/clock.js';
 import { HealthTracker } from '../../device-health.js';
 import type { DeviceHealth } from '../../device-health.js';
-import { TransportError } from '../transport-error.js';
+import { TransportError, isDeviceGone } from '../transport-error.js';
 import type { I2cBackend, I2cBus } from './api.js';
 import { RetryingI2cDevice } from './retrying-i2c-device.js';
 import type { I2cDeviceCounters, I2cLinkHealth } from './retrying-i2c-device.js';
@@ -14,8 +14,6 @@ const log = createDebug('spinal:hal:i2c:polled-sensor');
 
 /** Default of {@link PolledI2cSensorOptions.setupCheckPeriodUs}: once a second, microseconds. */
 const DEFAULT_SETUP_CHECK_PERIOD_US = US_PER_S;
-/** Errors after which the bus handle itself is suspect and is reopened. */
-const REOPEN_ON: ReadonlySet<string> = new Set(['ENXIO', 'EBADF', 'ECLOSED']);
 
 /**
  * Something answers at the address, but it is not the expected chip, or it does not keep its
@@ -93,8 +91,8 @@ export interface PolledI2cSensorCounters extends I2cDeviceCounters {
  * falls due while the last one is still on the bus is skipped and counted as an overrun), and
  * every `setupCheckPeriodUs` it is asked whether it still holds its setup; when it does not, it is
  * set up again. Transactions go through a {@link RetryingI2cDevice}: its `degraded` and `failed`
- * become the device's health, and `failed` stops polling and restarts with backoff. ENXIO, EBADF
- * or ECLOSED mean the bus handle went bad: it is closed and opened again at the next start. Every
+ * become the device's health, and `failed` stops polling and restarts with backoff. An error that
+ * {@link isDeviceGone} means the bus handle went bad: it is closed and opened again at the next start. Every
  * start attempt and `stop()` begins a new generation; async work of an older one drops its result.
  */
 export class PolledI2cSensor<TRaw> {
@@ -218,7 +216,7 @@ export class PolledI2cSensor<TRaw> {
       reason = cause.message;
     } else {
       const error = TransportError.from(cause, `${this.id} start`);
-      if (REOPEN_ON.has(error.code)) void this.dropBus();
+      if (isDeviceGone(error)) void this.dropBus();
       reason = `start failed: ${error.message}`;
     }
     this.tracker.set('failed', reason, this.clock.nowUs());
@@ -262,7 +260,7 @@ export class PolledI2cSensor<TRaw> {
     } catch (cause) {
       if (generation !== this.generation) return;
       const error = TransportError.from(cause, `${this.id} read`);
-      if (REOPEN_ON.has(error.code)) {
+      if (isDeviceGone(error)) {
         this.running = false;
         this.tracker.set('failed', `lost the bus: ${error.message}`, this.clock.nowUs());
         this.stopPolling();
