@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { BusConfig } from '../../../config/board-schema.js';
 import { runClockFor, settle as settleTurns } from '../../../test/harness/clock-steps.js';
 import { deviceContext } from '../../../test/harness/device-context.js';
-import { MemorySerialBackend } from '../../../test/harness/memory-serial-backend.js';
+import { MemorySerialBackend } from '../../transport/serial/memory-serial-backend.js';
 import { VirtualClock } from '../../../time/virtual-clock.js';
 import type { BatteryReading } from '../../battery/api.js';
 import type { DeviceHealth } from '../../device-health.js';
