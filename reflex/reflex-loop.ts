@@ -3,13 +3,14 @@ import type { AppliedDrive, DriveCommand } from '../messages/drive.js';
 import { integrateArc, type Pose2D } from '../messages/geometry.js';
 import type { ReflexStatus } from '../messages/runtime-status.js';
 import type { Cancel, Clock } from '../time/clock.js';
-import type { BatteryReading } from '../hal/battery/api.js';
+import type { BatteryReading } from '../messages/battery-reading.js';
 import type { Device } from '../hal/device-api.js';
 import type { DigitalInputDevice } from '../hal/digital-input/api.js';
-import type { EncoderReading } from '../hal/encoder/api.js';
-import type { ImuSample } from '../hal/imu/api.js';
+import type { EncoderReading } from '../messages/encoder-reading.js';
+import type { ImuSample } from '../messages/imu-sample.js';
 import type { LidarDevice } from '../hal/lidar/api.js';
-import type { RangeDevice, RangeReading } from '../hal/range/api.js';
+import type { RangeDevice } from '../hal/range/api.js';
+import type { RangeReading } from '../messages/range-reading.js';
 import type { LidarPoints } from '../messages/lidar-points.js';
 import type { MotorChannel } from '../hal/motor/api.js';
 import {

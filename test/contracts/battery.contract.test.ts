@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { isBattery, type BatteryReading } from '../../hal/battery/api.js';
+import { isBattery } from '../../hal/battery/api.js';
+import type { BatteryReading } from '../../messages/battery-reading.js';
 import type { Device } from '../../hal/device-api.js';
 import { isRoboclaw } from '../../hal/motor/roboclaw/driver.js';
 import type { Ina219SimDevice } from '../../simulator/devices/ina219-model.js';

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Device } from '../../hal/device-api.js';
-import { isEncoder, type EncoderReading } from '../../hal/encoder/api.js';
+import { isEncoder } from '../../hal/encoder/api.js';
+import type { EncoderReading } from '../../messages/encoder-reading.js';
 import { isRoboclaw } from '../../hal/motor/roboclaw/driver.js';
 import {
   CONTRACT_BACKENDS,

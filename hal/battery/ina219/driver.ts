@@ -5,7 +5,8 @@ import type { DeviceCreateContext, DeviceModel } from '../../registry.js';
 import { checkI2cAddress } from '../../transport/i2c/api.js';
 import { ChipMismatchError, PolledI2cSensor } from '../../transport/i2c/polled-i2c-sensor.js';
 import type { RetryingI2cDevice } from '../../transport/i2c/retrying-i2c-device.js';
-import type { BatteryDevice, BatteryReading } from '../api.js';
+import type { BatteryDevice } from '../api.js';
+import type { BatteryReading } from '../../../messages/battery-reading.js';
 import {
   BATTERY_MONITOR_CONFIG,
   CONFIG_RESET,

@@ -7,7 +7,8 @@ import { HealthTracker, type DeviceHealth, type HealthState } from '../../device
 import type { DeviceCreateContext, DeviceModel } from '../../registry.js';
 import type { GpioLine } from '../../transport/gpio/api.js';
 import { TransportError } from '../../transport/transport-error.js';
-import type { EncoderDevice, EncoderReading } from '../api.js';
+import type { EncoderDevice } from '../api.js';
+import type { EncoderReading } from '../../../messages/encoder-reading.js';
 import { QuadratureDecoder } from './codec.js';
 import {
   channelInverted,

@@ -5,7 +5,8 @@ import type { DeviceCreateContext, DeviceModel } from '../../registry.js';
 import { checkI2cAddress } from '../../transport/i2c/api.js';
 import { ChipMismatchError, PolledI2cSensor } from '../../transport/i2c/polled-i2c-sensor.js';
 import type { RetryingI2cDevice } from '../../transport/i2c/retrying-i2c-device.js';
-import type { ImuDevice, ImuSample } from '../api.js';
+import type { ImuDevice } from '../api.js';
+import type { ImuSample } from '../../../messages/imu-sample.js';
 import {
   CLKSEL_PLL_X_GYRO,
   MPU6050_ADDRESS_AD0_LOW,

@@ -4,9 +4,9 @@ import { runClockFor, settle as settleTurns } from '../../../test/harness/clock-
 import { deviceContext } from '../../../test/harness/device-context.js';
 import { MemorySerialBackend } from '../../transport/serial/memory-serial-backend.js';
 import { VirtualClock } from '../../../time/virtual-clock.js';
-import type { BatteryReading } from '../../battery/api.js';
+import type { BatteryReading } from '../../../messages/battery-reading.js';
 import type { DeviceHealth } from '../../device-health.js';
-import type { EncoderReading } from '../../encoder/api.js';
+import type { EncoderReading } from '../../../messages/encoder-reading.js';
 import { TransportError } from '../../transport/transport-error.js';
 import {
   RoboclawRequestDecoder,

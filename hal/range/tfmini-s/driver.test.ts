@@ -8,7 +8,8 @@ import { VirtualClock } from '../../../time/virtual-clock.js';
 import type { DeviceHealth } from '../../device-health.js';
 import type { I2cBackend, I2cBus } from '../../transport/i2c/api.js';
 import { TransportError } from '../../transport/transport-error.js';
-import type { RangeDevice, RangeReading } from '../api.js';
+import type { RangeDevice } from '../api.js';
+import type { RangeReading } from '../../../messages/range-reading.js';
 import {
   TFMINI_S_COMMAND,
   TfminiSDecoder,

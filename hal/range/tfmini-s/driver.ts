@@ -10,7 +10,8 @@ import { RetryingI2cDevice, type I2cLinkHealth } from '../../transport/i2c/retry
 import { ResilientSerialPort } from '../../transport/serial/resilient-serial-port.js';
 import { TransportError, isDeviceGone } from '../../transport/transport-error.js';
 import type { MountPose } from '../../mount-pose.js';
-import type { RangeDevice, RangeReading, RangeStatus } from '../api.js';
+import type { RangeDevice } from '../api.js';
+import type { RangeReading, RangeStatus } from '../../../messages/range-reading.js';
 import {
   TFMINI_S_COMMAND,
   TFMINI_S_DEFAULT_I2C_ADDRESS,
