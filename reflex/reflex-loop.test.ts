@@ -26,7 +26,9 @@ abstract class HandHeldDevice {
   health(): DeviceHealth {
     return this.state;
   }
-  onHealthChange(_listener: (health: DeviceHealth, previous: DeviceHealth) => void): void {}
+  onHealthChange(_listener: (health: DeviceHealth, previous: DeviceHealth) => void): () => void {
+    return () => undefined;
+  }
   counters(): Record<string, number> {
     return {};
   }
@@ -42,8 +44,9 @@ class HandFedLidar extends HandHeldDevice implements LidarDevice {
   private lastUs = -Infinity;
   private listener: ((points: LidarPoints) => void) | undefined;
 
-  onPoints(listener: (points: LidarPoints) => void): void {
+  onPoints(listener: (points: LidarPoints) => void): () => void {
     this.listener = listener;
+    return () => (this.listener = undefined);
   }
   lastDataUs(): number {
     return this.lastUs;
@@ -608,14 +611,17 @@ describe('safety sources', () => {
     health(): DeviceHealth {
       return OK;
     }
-    onHealthChange(): void {}
+    onHealthChange(): () => void {
+      return () => undefined;
+    }
     counters(): Record<string, number> {
       return {};
     }
     async start(): Promise<void> {}
     async stop(): Promise<void> {}
-    onChange(listener: (state: SwitchState) => void): void {
+    onChange(listener: (state: SwitchState) => void): () => void {
       this.listeners.push(listener);
+      return () => this.listeners.splice(this.listeners.indexOf(listener), 1);
     }
     state(): SwitchState {
       return this.current;
@@ -1070,8 +1076,9 @@ describe('range sensors', () => {
     readonly kind = 'range' as const;
     private listener: ((reading: RangeReading) => void) | undefined;
     private last: RangeReading | null = null;
-    onReading(listener: (reading: RangeReading) => void): void {
+    onReading(listener: (reading: RangeReading) => void): () => void {
       this.listener = listener;
+      return () => (this.listener = undefined);
     }
     lastReading(): RangeReading | null {
       return this.last;

@@ -17,6 +17,7 @@ import { L298N_PIN_NAMES, TB6612FNG_PIN_NAMES, bridgeInputs, resolveWiring } fro
 import type { BridgeLines, HBridgeInputs, HBridgePinNames } from './codec.js';
 import { HBRIDGE_BRIDGE_NAMES, l298nParamsSchema, tb6612GpioParamsSchema } from './params.js';
 import type { GpioHBridgeParams } from './params.js';
+import type { Unsubscribe } from '../../listener-list.js';
 
 const log = createDebug('spinal:hal:gpio-hbridge');
 
@@ -135,8 +136,8 @@ export class GpioHBridge implements MotorDriverDevice {
     return this.tracker.get();
   }
 
-  onHealthChange(listener: (health: DeviceHealth, previous: DeviceHealth) => void): void {
-    this.tracker.onChange(listener);
+  onHealthChange(listener: (health: DeviceHealth, previous: DeviceHealth) => void): Unsubscribe {
+    return this.tracker.onChange(listener);
   }
 
   /**

@@ -29,6 +29,7 @@ import {
 import type { Tb6612PinMap } from './codec.js';
 import { motorHatParamsSchema } from './params.js';
 import type { MotorHatParams } from './params.js';
+import type { Unsubscribe } from '../../listener-list.js';
 
 const log = createDebug('spinal:hal:pca9685-tb6612');
 
@@ -115,8 +116,8 @@ export class Pca9685MotorHat implements MotorDriverDevice {
     return this.tracker.get();
   }
 
-  onHealthChange(listener: (health: DeviceHealth, previous: DeviceHealth) => void): void {
-    this.tracker.onChange(listener);
+  onHealthChange(listener: (health: DeviceHealth, previous: DeviceHealth) => void): Unsubscribe {
+    return this.tracker.onChange(listener);
   }
 
   /** `writes` (bus writes acknowledged), `writeErrors` (commands failed after retries), `retries`, `initAttempts`. */

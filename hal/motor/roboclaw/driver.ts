@@ -5,6 +5,7 @@ import { US_PER_MS, US_PER_S } from '../../../time/clock.js';
 import { Backoff } from '../../../time/backoff.js';
 import type { BatteryReading } from '../../../messages/battery-reading.js';
 import type { Device } from '../../device-api.js';
+import type { Unsubscribe } from '../../listener-list.js';
 import { HealthTracker, type DeviceHealth, type HealthState } from '../../device-health.js';
 import type { EncoderReading } from '../../../messages/encoder-reading.js';
 import type { DeviceCreateContext, DeviceModel } from '../../registry.js';
@@ -23,6 +24,7 @@ import {
   type RoboclawRequest,
 } from './codec.js';
 import { roboclawParamsSchema, type RoboclawParams } from './params.js';
+import { ListenerList } from '../../listener-list.js';
 
 const log = createDebug('spinal:hal:roboclaw');
 
@@ -55,10 +57,10 @@ export interface RoboclawDevice extends MotorDriverDevice {
    * {@link resetEncoders}); counting restarts from the controller's value after each reopen of
    * the port, so travel while the port was down is not counted.
    */
-  onEncoderReading(listener: (reading: EncoderReading) => void): void;
+  onEncoderReading(listener: (reading: EncoderReading) => void): Unsubscribe;
   lastEncoderReading(): EncoderReading | null;
   /** Main battery voltage, every poll. The RoboClaw does not report the battery current: `currentA` and `powerW` are NaN. */
-  onBatteryReading(listener: (reading: BatteryReading) => void): void;
+  onBatteryReading(listener: (reading: BatteryReading) => void): Unsubscribe;
   lastBatteryReading(): BatteryReading | null;
   /** The controller's firmware version text (`"USB Roboclaw 2x15a v4.1.34"`), once it has answered. */
   firmwareVersion(): string | null;
@@ -141,8 +143,8 @@ class RoboclawMotorController implements RoboclawDevice {
   private readonly tracker: HealthTracker;
   private readonly probeBackoff = new Backoff({ initialMs: PROBE_INITIAL_MS, maxMs: PROBE_MAX_MS });
   private readonly channels = new Map<string, MotorChannel>();
-  private readonly encoderListeners: Array<(reading: EncoderReading) => void> = [];
-  private readonly batteryListeners: Array<(reading: BatteryReading) => void> = [];
+  private readonly encoderListeners = new ListenerList<(reading: EncoderReading) => void>();
+  private readonly batteryListeners = new ListenerList<(reading: BatteryReading) => void>();
   private readonly count = {
     commands: 0,
     failedCommands: 0,
@@ -203,8 +205,8 @@ class RoboclawMotorController implements RoboclawDevice {
     return this.tracker.get();
   }
 
-  onHealthChange(listener: (health: DeviceHealth, previous: DeviceHealth) => void): void {
-    this.tracker.onChange(listener);
+  onHealthChange(listener: (health: DeviceHealth, previous: DeviceHealth) => void): Unsubscribe {
+    return this.tracker.onChange(listener);
   }
 
   /**
@@ -252,16 +254,16 @@ class RoboclawMotorController implements RoboclawDevice {
     return [...CHANNELS];
   }
 
-  onEncoderReading(listener: (reading: EncoderReading) => void): void {
-    this.encoderListeners.push(listener);
+  onEncoderReading(listener: (reading: EncoderReading) => void): Unsubscribe {
+    return this.encoderListeners.add(listener);
   }
 
   lastEncoderReading(): EncoderReading | null {
     return this.lastEncoder;
   }
 
-  onBatteryReading(listener: (reading: BatteryReading) => void): void {
-    this.batteryListeners.push(listener);
+  onBatteryReading(listener: (reading: BatteryReading) => void): Unsubscribe {
+    return this.batteryListeners.add(listener);
   }
 
   lastBatteryReading(): BatteryReading | null {

@@ -33,6 +33,8 @@ import {
   type TfminiSI2cParams,
   type TfminiSSerialParams,
 } from './params.js';
+import type { Unsubscribe } from '../../listener-list.js';
+import { ListenerList } from '../../listener-list.js';
 
 const log = createDebug('spinal:hal:tfmini-s');
 
@@ -104,7 +106,7 @@ abstract class TfminiSRangeSensor implements RangeDevice {
   protected readonly clock: Clock;
   protected readonly tracker: HealthTracker;
   protected readonly readingCounts = { readingsOk: 0, weakSignal: 0, saturated: 0, outOfRange: 0 };
-  private readonly listeners: Array<(reading: RangeReading) => void> = [];
+  private readonly listeners = new ListenerList<(reading: RangeReading) => void>();
   private readonly mountPose: MountPose;
   private readonly minStrength: number;
   private last: RangeReading | null = null;
@@ -125,12 +127,12 @@ abstract class TfminiSRangeSensor implements RangeDevice {
     return this.tracker.get();
   }
 
-  onHealthChange(listener: (health: DeviceHealth, previous: DeviceHealth) => void): void {
-    this.tracker.onChange(listener);
+  onHealthChange(listener: (health: DeviceHealth, previous: DeviceHealth) => void): Unsubscribe {
+    return this.tracker.onChange(listener);
   }
 
-  onReading(listener: (reading: RangeReading) => void): void {
-    this.listeners.push(listener);
+  onReading(listener: (reading: RangeReading) => void): Unsubscribe {
+    return this.listeners.add(listener);
   }
 
   lastReading(): RangeReading | null {

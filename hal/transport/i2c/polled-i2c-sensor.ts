@@ -9,6 +9,7 @@ import { TransportError, isDeviceGone } from '../transport-error.js';
 import type { I2cBackend, I2cBus } from './api.js';
 import { RetryingI2cDevice } from './retrying-i2c-device.js';
 import type { I2cDeviceCounters, I2cLinkHealth } from './retrying-i2c-device.js';
+import type { Unsubscribe } from '../../listener-list.js';
 
 const log = createDebug('spinal:hal:i2c:polled-sensor');
 
@@ -136,8 +137,8 @@ export class PolledI2cSensor<TRaw> {
     return this.tracker.get();
   }
 
-  onHealthChange(listener: (health: DeviceHealth, previous: DeviceHealth) => void): void {
-    this.tracker.onChange(listener);
+  onHealthChange(listener: (health: DeviceHealth, previous: DeviceHealth) => void): Unsubscribe {
+    return this.tracker.onChange(listener);
   }
 
   counters(): PolledI2cSensorCounters {
