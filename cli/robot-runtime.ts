@@ -6,7 +6,7 @@ import { ConfigError } from '../config/config-error.js';
 import { hostListOf, type ParamValues } from '../config/params.js';
 import type { CortexStatus, CortexToMain, MainToCortex } from '../cortex/cortex-thread-protocol.js';
 import { createBuiltinRegistry } from '../hal/builtin-models.js';
-import type { Device } from '../hal/device-api.js';
+import { findCapability, type Device } from '../hal/device-api.js';
 import { bindDevices } from '../hal/device-binding.js';
 import { isLidar } from '../hal/lidar/api.js';
 import { RevolutionCollector } from '../hal/lidar/revolution-collector.js';
@@ -22,7 +22,6 @@ import { isDigitalInput } from '../hal/digital-input/api.js';
 import { isEncoder } from '../hal/encoder/api.js';
 import { isImu } from '../hal/imu/api.js';
 import { isRange } from '../hal/range/api.js';
-import { isRoboclaw } from '../hal/motor/roboclaw/driver.js';
 import type { Point2D } from '../messages/geometry.js';
 import type { Clock } from '../time/clock.js';
 import { sanitizeExternalText } from '../messages/external-text.js';
@@ -471,16 +470,16 @@ function notReadyReason(devices: RuntimeStatus['devices']): string {
     .join('; ');
 }
 
-/** The devices safety rules watch besides the lidar, found by kind (a RoboClaw's encoders and battery count too). */
+/**
+ * The devices safety rules watch besides the lidar, found by kind; a capability another device
+ * declares counts too (a motor controller's encoders and battery voltage), after a device of that kind.
+ */
 function safetySources(devices: readonly Device[]): SafetySources {
-  const roboclaw = devices.find(isRoboclaw);
-  const encoder = devices.find(isEncoder);
-  const battery = devices.find(isBattery);
   return {
     switches: devices.filter(isDigitalInput),
-    battery: battery ?? (roboclaw ? { lastReading: () => roboclaw.lastBatteryReading() } : null),
-    imu: devices.find(isImu) ?? null,
-    wheels: encoder ?? (roboclaw ? { lastReading: () => roboclaw.lastEncoderReading() } : null),
+    battery: findCapability(devices, isBattery) ?? null,
+    imu: findCapability(devices, isImu) ?? null,
+    wheels: findCapability(devices, isEncoder) ?? null,
     motorDrivers: devices.filter(isMotorDriver),
     ranges: devices.filter(isRange),
   };

@@ -4,7 +4,9 @@ import type { Cancel, Clock } from '../../../time/clock.js';
 import { US_PER_MS, US_PER_S } from '../../../time/clock.js';
 import { Backoff } from '../../../time/backoff.js';
 import type { BatteryReading } from '../../../messages/battery-reading.js';
-import type { Device } from '../../device-api.js';
+import type { BatteryDevice } from '../../battery/api.js';
+import { capabilityBase, type Device } from '../../device-api.js';
+import type { EncoderDevice } from '../../encoder/api.js';
 import type { Unsubscribe } from '../../listener-list.js';
 import { HealthTracker, type DeviceHealth, type HealthState } from '../../device-health.js';
 import type { EncoderReading } from '../../../messages/encoder-reading.js';
@@ -42,9 +44,10 @@ const SERIAL_TIMEOUT_STEP_MS = 100;
 
 /**
  * A Basicmicro RoboClaw: a {@link MotorDriverDevice} with channels `M1` and `M2`, plus what the
- * controller measures itself: its quadrature encoder counters and its main battery voltage.
- * These extra capabilities use the encoder and battery reading types; the device's kind stays
- * `motor-driver`.
+ * controller measures itself: its quadrature encoder counters and its main battery voltage. The
+ * device's kind stays `motor-driver`; `capabilities()` offers the encoder and the battery monitor
+ * as an {@link EncoderDevice} and a {@link BatteryDevice} (found with `capabilityOf(device,
+ * isEncoder)`), and the methods below give the same readings under their own names.
  *
  * The RoboClaw has no brake command: a channel's `brake()` is the same as `coast()`, duty 0, and
  * what the bridge then does depends on the controller's PWM mode setting.
@@ -177,6 +180,7 @@ class RoboclawMotorController implements RoboclawDevice {
   private readonly counts: Record<RoboclawMotor, number> = { M1: 0, M2: 0 };
   private lastEncoder: EncoderReading | null = null;
   private lastBattery: BatteryReading | null = null;
+  private readonly offered: readonly Device[];
 
   constructor(context: DeviceCreateContext<RoboclawParams>) {
     if (context.bus.kind !== 'serial') {
@@ -199,6 +203,25 @@ class RoboclawMotorController implements RoboclawDevice {
       onOpen: () => this.handleOpen(),
       onDown: (reason, error) => this.handleDown(reason, error),
     });
+    const encoder: EncoderDevice = {
+      ...capabilityBase(this),
+      kind: 'encoder',
+      channelNames: () => this.encoderChannelNames(),
+      onReading: (listener) => this.onEncoderReading(listener),
+      lastReading: () => this.lastEncoderReading(),
+    };
+    const battery: BatteryDevice = {
+      ...capabilityBase(this),
+      kind: 'battery',
+      onReading: (listener) => this.onBatteryReading(listener),
+      lastReading: () => this.lastBatteryReading(),
+    };
+    this.offered = Object.freeze([encoder, battery]);
+  }
+
+  /** The controller's encoder counters (an encoder, channels `M1`, `M2`) and its battery voltage (a battery monitor). */
+  capabilities(): readonly Device[] {
+    return this.offered;
   }
 
   health(): DeviceHealth {
