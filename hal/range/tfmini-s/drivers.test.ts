@@ -17,7 +17,9 @@ import {
   encodeTfminiSFrame,
   type TfminiSCommandFrame,
 } from './codec.js';
-import { readingFromFrame, tfminiSI2cModel, tfminiSSerialModel } from './driver.js';
+import { tfminiSI2cModel } from './i2c-driver.js';
+import { readingFromFrame } from './range-sensor.js';
+import { tfminiSSerialModel } from './serial-driver.js';
 
 const UART = '/dev/ttyAMA0';
 const I2C = '/dev/i2c-1';
