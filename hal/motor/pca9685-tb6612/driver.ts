@@ -6,8 +6,8 @@ import type { DeviceHealth } from '../../device-health.js';
 import { HealthTracker } from '../../device-health.js';
 import type { DeviceCreateContext, DeviceModel } from '../../registry.js';
 import { checkI2cAddress } from '../../transport/i2c/api.js';
-import type { I2cBus } from '../../transport/i2c/api.js';
-import { RetryingI2cDevice } from '../../transport/i2c/retrying-i2c-device.js';
+import { I2cChipLink } from '../../transport/i2c/i2c-chip-link.js';
+import type { RetryingI2cDevice } from '../../transport/i2c/retrying-i2c-device.js';
 import { TransportError, isDeviceGone } from '../../transport/transport-error.js';
 import type { MotorChannel, MotorDriverDevice, MotorStopBehaviour } from '../api.js';
 import { TB6612_SHORT_BRAKE } from '../stop-behaviours.js';
@@ -37,12 +37,6 @@ const log = createDebug('spinal:hal:pca9685-tb6612');
 const WRITE_RETRIES = 2;
 /** Consecutive failed motor commands after which the device is `failed` rather than `degraded`. */
 const FAILED_AFTER_COMMANDS = 3;
-
-/** The open bus, and the chip's writes on it. */
-interface ChipLink {
-  bus: I2cBus;
-  writer: RetryingI2cDevice;
-}
 
 /** The driver's own jobs: the start sequence, and the check of a chip that stopped answering. */
 type Task = 'init' | 'verify';
@@ -76,10 +70,9 @@ export class Pca9685MotorHat implements MotorDriverDevice {
   private readonly backoff = new Backoff();
   private readonly queue = new BridgeCommandQueue<Task>((job) => this.run(job));
   private readonly count = { writes: 0, writeErrors: 0, initAttempts: 0 };
-  /** Retries of the writers of buses already closed. */
-  private closedRetries = 0;
 
-  private link: ChipLink | undefined;
+  /** The chip's writes, retried, on the open bus (the bus handle is closed and opened again as the chip recovers). */
+  private readonly chip: I2cChipLink;
   private initialized = false;
   private consecutiveFailures = 0;
   private lastError: TransportError | undefined;
@@ -106,6 +99,14 @@ export class Pca9685MotorHat implements MotorDriverDevice {
     this.motors = Object.keys(pinMap);
     this.prescale = prescaleForFrequency(context.params.pwmFrequencyHz);
     this.stopCommand = { mode: context.params.stopMode };
+    // Health is worked out per motor command (see the class), not from the transactions.
+    this.chip = new I2cChipLink({
+      backend: context.backends.i2c,
+      busPath: this.busPath,
+      address: this.address,
+      onHealth: () => undefined,
+      policy: { retries: WRITE_RETRIES },
+    });
     this.tracker = new HealthTracker(this.clock.nowUs());
     this.tracker.onChange((health, previous) => {
       log('%s: %s -> %s %s', this.id, previous.state, health.state, health.reason);
@@ -122,7 +123,7 @@ export class Pca9685MotorHat implements MotorDriverDevice {
 
   /** `writes` (bus writes acknowledged), `writeErrors` (commands failed after retries), `retries`, `initAttempts`. */
   counters(): Record<string, number> {
-    const retries = this.closedRetries + (this.link?.writer.counters().retries ?? 0);
+    const retries = this.chip.counters().retries;
     return {
       writes: this.count.writes,
       writeErrors: this.count.writeErrors,
@@ -164,13 +165,11 @@ export class Pca9685MotorHat implements MotorDriverDevice {
   async stop(): Promise<void> {
     this.retryTimer?.();
     this.retryTimer = undefined;
-    if (this.link) await this.stopAll().catch(() => undefined);
+    if (this.chip.device) await this.stopAll().catch(() => undefined);
     this.closing = true;
-    const link = this.link;
-    this.forgetLink();
     this.initialized = false;
     this.started = undefined;
-    if (link) await link.bus.close().catch((error: unknown) => log('%s: close: %o', this.id, error));
+    await this.chip.close().catch((error: unknown) => log('%s: close: %o', this.id, error));
     this.tracker.set('stopped', '', this.clock.nowUs());
   }
 
@@ -187,7 +186,7 @@ export class Pca9685MotorHat implements MotorDriverDevice {
     this.initialized = false;
     try {
       const link = await this.openLink();
-      const mode1 = await this.readRegister(link.bus, REG_MODE1);
+      const mode1 = await this.readRegister(link, REG_MODE1);
       const sequence = restartSequence(mode1, this.prescale);
       log('%s: init, MODE1 was 0x%s, prescale %d', this.id, mode1.toString(16), this.prescale);
       for (const bytes of sequence.beforeSettle) await this.write(link, bytes);
@@ -220,9 +219,9 @@ export class Pca9685MotorHat implements MotorDriverDevice {
   private async runVerify(): Promise<TransportError | undefined> {
     if (this.closing) return undefined;
     try {
-      const { bus } = await this.openLink();
-      const mode1 = await this.readRegister(bus, REG_MODE1);
-      const prescale = await this.readRegister(bus, REG_PRE_SCALE);
+      const link = await this.openLink();
+      const mode1 = await this.readRegister(link, REG_MODE1);
+      const prescale = await this.readRegister(link, REG_PRE_SCALE);
       const intact = (mode1 & MODE1_SLEEP) === 0 && (mode1 & MODE1_AI) !== 0 && prescale === this.prescale;
       if (!intact) {
         log('%s: chip lost its setup (MODE1 0x%s, PRE_SCALE %d): restarting it', this.id, mode1.toString(16), prescale);
@@ -245,7 +244,7 @@ export class Pca9685MotorHat implements MotorDriverDevice {
   }
 
   private async runMotors(motors: readonly string[], command: BridgeCommand): Promise<TransportError | undefined> {
-    const link = this.link;
+    const link = this.chip.device;
     if (!link || this.closing) {
       return this.lastError ?? new TransportError('ECLOSED', `${this.id} is not started`);
     }
@@ -282,42 +281,29 @@ export class Pca9685MotorHat implements MotorDriverDevice {
   }
 
   /** One bus write, retried at once (at most twice) while the chip does not acknowledge. */
-  private async write(link: ChipLink, bytes: Uint8Array): Promise<void> {
-    await link.writer.write(bytes);
+  private async write(link: RetryingI2cDevice, bytes: Uint8Array): Promise<void> {
+    await link.write(bytes);
     this.count.writes++;
   }
 
-  private async readRegister(bus: I2cBus, register: number): Promise<number> {
-    const bytes = await bus.writeRead(this.address, pointerWrite(register), 1);
+  /** One register read, straight on the bus: not retried (see the class). */
+  private async readRegister(link: RetryingI2cDevice, register: number): Promise<number> {
+    const bytes = await link.bus.writeRead(this.address, pointerWrite(register), 1);
     const value = bytes[0];
     if (value === undefined)
       throw new TransportError('EIO', `read of register 0x${register.toString(16)} returned no data`);
     return value;
   }
 
-  private async openLink(): Promise<ChipLink> {
+  private async openLink(): Promise<RetryingI2cDevice> {
     if (this.closing) throw new TransportError('ECLOSED', `${this.id} is stopped`);
-    if (!this.link) {
-      const bus = await this.context.backends.i2c.open(this.busPath);
-      // Health is worked out per motor command (see the class), not from the writer's transactions.
-      const writer = new RetryingI2cDevice(bus, this.address, () => undefined, { retries: WRITE_RETRIES });
-      this.link = { bus, writer };
-    }
-    return this.link;
-  }
-
-  /** Forgets the open bus, keeping its writer's retry count. */
-  private forgetLink(): void {
-    this.closedRetries += this.link?.writer.counters().retries ?? 0;
-    this.link = undefined;
+    return this.chip.open();
   }
 
   private dropBusIfBroken(error: TransportError): void {
-    const link = this.link;
-    if (!isDeviceGone(error) || !link) return;
-    this.forgetLink();
+    if (!isDeviceGone(error) || !this.chip.device) return;
     this.initialized = false;
-    link.bus.close().catch((closeError: unknown) => log('%s: close: %o', this.id, closeError));
+    this.chip.close().catch((closeError: unknown) => log('%s: close: %o', this.id, closeError));
   }
 
   private wait(delayUs: number): Promise<void> {
@@ -328,7 +314,7 @@ export class Pca9685MotorHat implements MotorDriverDevice {
   private scheduleRecovery(kind: Task): void {
     if (this.closing || this.retryTimer) return;
     const delayMs = this.backoff.nextDelayMs();
-    const what = kind === 'init' || !this.initialized || !this.link ? 'init' : 'verify';
+    const what = kind === 'init' || !this.initialized || !this.chip.device ? 'init' : 'verify';
     log('%s: %s again in %d ms', this.id, what, Math.round(delayMs));
     this.retryTimer = this.clock.after(delayMs * US_PER_MS, () => {
       this.retryTimer = undefined;

@@ -4,8 +4,9 @@ import type { Cancel } from '../../../time/clock.js';
 import { US_PER_MS } from '../../../time/clock.js';
 import { Backoff } from '../../../time/backoff.js';
 import type { DeviceCreateContext, DeviceModel } from '../../registry.js';
-import { checkI2cAddress, type I2cBus } from '../../transport/i2c/api.js';
-import { RetryingI2cDevice, type I2cLinkHealth } from '../../transport/i2c/retrying-i2c-device.js';
+import { checkI2cAddress } from '../../transport/i2c/api.js';
+import { I2cChipLink } from '../../transport/i2c/i2c-chip-link.js';
+import type { I2cLinkHealth } from '../../transport/i2c/retrying-i2c-device.js';
 import { TransportError, isDeviceGone } from '../../transport/transport-error.js';
 import type { RangeDevice } from '../api.js';
 import {
@@ -65,8 +66,8 @@ class TfminiSI2cSensor extends TfminiSRangeSensor {
   private generation = 0;
   private busState: 'opening' | 'open' | 'down' = 'opening';
   private downReason = '';
-  private bus: I2cBus | undefined;
-  private link: RetryingI2cDevice | undefined;
+  /** The sensor on the bus, and the bus counters summed over reopens. */
+  private readonly chip: I2cChipLink;
   /** What the retrying link said after the last transaction. */
   private linkState: I2cLinkHealth['state'] = 'ok';
   /** The last transaction error, in plain words. */
@@ -91,8 +92,6 @@ class TfminiSI2cSensor extends TfminiSRangeSensor {
     busOpenFailures: 0,
     busReopens: 0,
   };
-  /** Bus counters of the links dropped at reopens. */
-  private readonly pastLinkCounts = { transactions: 0, retries: 0, errors: 0 };
 
   constructor(context: DeviceCreateContext<TfminiSI2cParams>) {
     super(context);
@@ -105,6 +104,12 @@ class TfminiSI2cSensor extends TfminiSRangeSensor {
     this.path = context.bus.path;
     this.address = address;
     this.timeoutUs = noDataTimeoutUs(context.params.frameRateHz);
+    this.chip = new I2cChipLink({
+      backend: context.backends.i2c,
+      busPath: this.path,
+      address,
+      onHealth: (health) => this.handleLinkHealth(health),
+    });
   }
 
   /**
@@ -114,7 +119,7 @@ class TfminiSI2cSensor extends TfminiSRangeSensor {
    * `saturated`, `outOfRange` (readings by status).
    */
   counters(): Record<string, number> {
-    return { ...this.counts, ...this.linkCounts(), ...this.readingCounts };
+    return { ...this.counts, ...this.chip.counters(), ...this.readingCounts };
   }
 
   async start(): Promise<void> {
@@ -138,19 +143,9 @@ class TfminiSI2cSensor extends TfminiSRangeSensor {
     this.refreshHealth();
   }
 
-  private linkCounts(): { transactions: number; retries: number; errors: number } {
-    const now = this.link?.counters() ?? { transactions: 0, retries: 0, errors: 0 };
-    return {
-      transactions: this.pastLinkCounts.transactions + now.transactions,
-      retries: this.pastLinkCounts.retries + now.retries,
-      errors: this.pastLinkCounts.errors + now.errors,
-    };
-  }
-
   private async connect(generation: number): Promise<void> {
-    let bus: I2cBus;
     try {
-      bus = await this.context.backends.i2c.open(this.path);
+      await this.chip.open();
     } catch (cause) {
       if (generation !== this.generation) return;
       this.counts.busOpenFailures++;
@@ -158,11 +153,9 @@ class TfminiSI2cSensor extends TfminiSRangeSensor {
       return;
     }
     if (generation !== this.generation) {
-      await bus.close().catch(() => undefined);
+      await this.chip.close().catch(() => undefined);
       return;
     }
-    this.bus = bus;
-    this.link = new RetryingI2cDevice(bus, this.address, (health) => this.handleLinkHealth(health));
     this.linkState = 'ok';
     this.busState = 'open';
     this.needsConfigure = true;
@@ -192,17 +185,7 @@ class TfminiSI2cSensor extends TfminiSRangeSensor {
   }
 
   private async dropBus(): Promise<void> {
-    const bus = this.bus;
-    const link = this.link;
-    this.bus = undefined;
-    this.link = undefined;
-    if (link) {
-      const counts = link.counters();
-      this.pastLinkCounts.transactions += counts.transactions;
-      this.pastLinkCounts.retries += counts.retries;
-      this.pastLinkCounts.errors += counts.errors;
-    }
-    if (bus) await bus.close().catch((cause: unknown) => log('%s: close: %o', this.id, cause));
+    await this.chip.close().catch((cause: unknown) => log('%s: close: %o', this.id, cause));
   }
 
   /**
@@ -245,7 +228,7 @@ class TfminiSI2cSensor extends TfminiSRangeSensor {
   }
 
   private async configure(generation: number): Promise<void> {
-    const link = this.link;
+    const link = this.chip.device;
     if (!link) return;
     const hz = this.context.params.frameRateHz;
     this.counts.configAttempts++;
@@ -269,7 +252,7 @@ class TfminiSI2cSensor extends TfminiSRangeSensor {
   }
 
   private async pollOnce(generation: number): Promise<void> {
-    const link = this.link;
+    const link = this.chip.device;
     if (!link) return;
     this.counts.polls++;
     try {

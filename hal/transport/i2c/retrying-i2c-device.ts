@@ -29,8 +29,12 @@ export class RetryingI2cDevice {
   private readonly failedAfter: number;
   private readonly stats: I2cDeviceCounters = { transactions: 0, retries: 0, errors: 0 };
 
+  /**
+   * @param bus The open bus, public for a transaction that is not to be retried (a driver's
+   *   register read whose failure its own recovery handles).
+   */
   constructor(
-    private readonly bus: I2cBus,
+    readonly bus: I2cBus,
     readonly address: number,
     private readonly onHealth: (health: I2cLinkHealth) => void,
     policy: I2cRetryPolicy = {},
