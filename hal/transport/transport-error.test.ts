@@ -4,25 +4,12 @@ import {
   isDeviceGone,
   isRetryableI2cError,
   isSerialDeviceGone,
+  TRANSPORT_ERROR_CODES,
   type TransportErrorCode,
 } from './transport-error.js';
 
-const CODES: TransportErrorCode[] = [
-  'ENOENT',
-  'EACCES',
-  'EBUSY',
-  'ENXIO',
-  'EBADF',
-  'EIO',
-  'EREMOTEIO',
-  'ETIMEDOUT',
-  'ECLOSED',
-  'EINVAL',
-  'EUNKNOWN',
-];
-
 const codesWhere = (test: (error: TransportError) => boolean): TransportErrorCode[] =>
-  CODES.filter((code) => test(new TransportError(code, 'x')));
+  TRANSPORT_ERROR_CODES.filter((code) => test(new TransportError(code, 'x')));
 
 describe('what a transport error means', () => {
   it('the device is gone when it or its bus went away, or the handle was closed under the caller', () => {

@@ -1,5 +1,4 @@
 import createDebug from 'debug';
-import type { ZodType, ZodTypeDef } from 'zod';
 import type { Cancel } from '../../../time/clock.js';
 import { US_PER_MS } from '../../../time/clock.js';
 import { Backoff } from '../../../time/backoff.js';
@@ -322,16 +321,6 @@ class TfminiSI2cSensor extends TfminiSRangeSensor {
 }
 
 /**
- * The registry declares `paramsSchema` as `ZodType<TParams>`, whose input type is its output type;
- * a schema with defaults accepts a looser input (fields may be missing), so it is widened here.
- */
-const i2cParamsSchema = tfminiSI2cParamsSchema as ZodType<
-  TfminiSI2cParams,
-  ZodTypeDef,
-  unknown
-> as ZodType<TfminiSI2cParams>;
-
-/**
  * The Benewake TFmini-S switched to I2C mode (default address 0x10, used when the node gives
  * none), polled at `frameRateHz`. Board config: `compatible: benewake,tfmini-s-i2c` on an `i2c` bus.
  */
@@ -340,6 +329,6 @@ export const tfminiSI2cModel: DeviceModel<TfminiSI2cParams, RangeDevice> = {
   kind: 'range',
   description: 'Benewake TFmini-S single-beam lidar, 0.1-12 m, I2C (default address 0x10), polled',
   busKind: 'i2c',
-  paramsSchema: i2cParamsSchema,
+  paramsSchema: tfminiSI2cParamsSchema,
   create: (context) => new TfminiSI2cSensor(context),
 };

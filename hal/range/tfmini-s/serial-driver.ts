@@ -1,5 +1,4 @@
 import createDebug from 'debug';
-import type { ZodType, ZodTypeDef } from 'zod';
 import type { Cancel } from '../../../time/clock.js';
 import { US_PER_MS } from '../../../time/clock.js';
 import type { DeviceCreateContext, DeviceModel } from '../../registry.js';
@@ -300,16 +299,6 @@ class TfminiSSerialSensor extends TfminiSRangeSensor {
 }
 
 /**
- * The registry declares `paramsSchema` as `ZodType<TParams>`, whose input type is its output type;
- * a schema with defaults accepts a looser input (fields may be missing), so it is widened here.
- */
-const serialParamsSchema = tfminiSSerialParamsSchema as ZodType<
-  TfminiSSerialParams,
-  ZodTypeDef,
-  unknown
-> as ZodType<TfminiSSerialParams>;
-
-/**
  * The Benewake TFmini-S single-beam lidar on a UART (115200 baud by default): streams 9-byte
  * frames at `frameRateHz`, each one a {@link RangeReading}. Board config: `compatible:
  * benewake,tfmini-s` on a `serial` bus.
@@ -319,6 +308,6 @@ export const tfminiSSerialModel: DeviceModel<TfminiSSerialParams, RangeDevice> =
   kind: 'range',
   description: 'Benewake TFmini-S single-beam lidar, 0.1-12 m, UART 115200 baud, 9-byte frames at up to 1000 Hz',
   busKind: 'serial',
-  paramsSchema: serialParamsSchema,
+  paramsSchema: tfminiSSerialParamsSchema,
   create: (context) => new TfminiSSerialSensor(context),
 };
