@@ -24,3 +24,23 @@ export function integrateArc(pose: Pose2D, vMps: number, wRadps: number, dtS: nu
     yawRad: Math.atan2(Math.sin(yaw2), Math.cos(yaw2)),
   };
 }
+
+/** `local` (a pose in the frame whose origin lies at `frame`) in `frame`'s parent frame; yaw in (-π, π]. */
+export function composePose(frame: Pose2D, local: Pose2D): Pose2D {
+  const c = Math.cos(frame.yawRad);
+  const s = Math.sin(frame.yawRad);
+  const yaw = frame.yawRad + local.yawRad;
+  return {
+    xM: frame.xM + local.xM * c - local.yM * s,
+    yM: frame.yM + local.xM * s + local.yM * c,
+    yawRad: Math.atan2(Math.sin(yaw), Math.cos(yaw)),
+  };
+}
+
+/** The frame that puts `local` (a pose in it) at `world`: `composePose(frameOf(world, local), local)` is `world`. */
+export function frameOf(world: Pose2D, local: Pose2D): Pose2D {
+  const yawRad = world.yawRad - local.yawRad;
+  const c = Math.cos(yawRad);
+  const s = Math.sin(yawRad);
+  return { xM: world.xM - (local.xM * c - local.yM * s), yM: world.yM - (local.xM * s + local.yM * c), yawRad };
+}

@@ -58,13 +58,14 @@ export class ReflexArbiter {
   private pendingRequest: string | null = null;
 
   /**
-   * Starts held by `startHeldBy` (default: waiting for the first lidar data and the first command),
-   * so that coming up stopped is not reported as a trip.
+   * Starts held by `startHeldBy` (default: the rules that say they start held — waiting for the
+   * first data and the first command, then the switches not read yet), so that coming up stopped
+   * is not reported as a trip.
    */
   constructor(
     private readonly settings: ReflexSettings,
     private readonly rules: readonly ReflexRule[] = REFLEX_RULES,
-    startHeldBy: readonly string[] = ['lidar-stale', 'lidar-blind', 'range-stale', 'deadman', 'estop-input', 'bumper'],
+    startHeldBy: readonly string[] = startHeldRules(rules),
   ) {
     this.byId = new Map(rules.map((rule) => [rule.id, rule]));
     for (const id of startHeldBy) this.held.set(id, { reason: 'starting up', clearSinceUs: null, latch: false });
@@ -106,12 +107,12 @@ export class ReflexArbiter {
         rule.evaluate({ nowUs, inputs, settings: this.settings, held: held !== undefined }),
         nowUs,
       );
-      if (rule.id === 'estop-request' && this.pendingRequest) {
-        verdict = { action: 'estop', reason: this.pendingRequest };
+      if (rule.requested && this.pendingRequest) {
+        verdict = { action: rule.action, reason: this.pendingRequest };
         this.pendingRequest = null;
       }
       if (rule.latched) {
-        if (verdict && rule.id !== 'estop-request') this.activeNow.set(rule.id, verdict.reason);
+        if (verdict && !rule.requested) this.activeNow.set(rule.id, verdict.reason);
         else this.activeNow.delete(rule.id);
       }
       const stops = verdict && ACTION_SEVERITY[verdict.action] >= ACTION_SEVERITY.stop;
@@ -138,7 +139,7 @@ export class ReflexArbiter {
           } else {
             verdict = {
               action: 'stop',
-              allowTurn: rule.id === 'obstacle' || rule.id === 'geofence',
+              allowTurn: rule.turnsWhileClearing === true,
               reason: `${held.reason} (clearing)`,
             };
           }
@@ -184,6 +185,12 @@ export class ReflexArbiter {
     if (verdict.afterUs !== undefined && nowUs - since < verdict.afterUs) return null;
     return verdict;
   }
+}
+
+/** The rules the reflex comes up held by: those waiting for data first, then the latched switches, each in table order. */
+function startHeldRules(rules: readonly ReflexRule[]): string[] {
+  const held = rules.filter((rule) => rule.startsHeld);
+  return [...held.filter((rule) => !rule.latched), ...held.filter((rule) => rule.latched)].map((rule) => rule.id);
 }
 
 /**

@@ -1,4 +1,6 @@
+import type { AppliedDrive } from '../messages/drive.js';
 import type { BlackBoxEntry } from '../messages/runtime-event.js';
+import type { ReflexDecision, ReflexInputs } from './reflex-types.js';
 
 export type { BlackBoxEntry } from '../messages/runtime-event.js';
 
@@ -33,4 +35,26 @@ export class BlackBox {
     }
     return out;
   }
+}
+
+/** One iteration's black-box line: the command, what was applied, the nearest obstacle on the path, and the decision. */
+export function blackBoxEntry(
+  nowUs: number,
+  inputs: ReflexInputs,
+  applied: AppliedDrive,
+  decision: ReflexDecision,
+): BlackBoxEntry {
+  return {
+    tUs: nowUs,
+    cmdVMps: inputs.command?.vMps ?? 0,
+    cmdWRadps: inputs.command?.wRadps ?? 0,
+    appliedVMps: applied.vMps,
+    appliedWRadps: applied.wRadps,
+    aheadFreeM: inputs.motion?.obstacle?.freeDistanceM ?? null,
+    lidarAgeMs: Math.round((nowUs - inputs.lidarLastDataUs) / 1_000),
+    batteryV: inputs.battery?.voltageV ?? null,
+    tiltDeg: inputs.imu?.tiltDeg ?? null,
+    action: decision.action,
+    rule: decision.rule,
+  };
 }

@@ -103,7 +103,7 @@ export class ObstacleView {
     const blind =
       never >= 0
         ? never
-        : command
+        : command && !this.coverage.allFresh(nowUs, settings.sectorStaleUs)
           ? this.swept.firstBlindSector(v, w, this.model, this.coverage, nowUs, settings.sectorStaleUs)
           : -1;
     return {

@@ -175,7 +175,25 @@ export interface ReflexRule {
   params: readonly string[];
   /** Latched: once it fires it holds until an explicit reset (and its condition is gone). */
   latched?: boolean;
+  /** The reflex comes up held by this rule (waiting for its first data or reading), which is not a trip. */
+  startsHeld?: boolean;
+  /** While this rule's stop clears, turning in place stays allowed (it stops translation only). */
+  turnsWhileClearing?: boolean;
+  /**
+   * Fires only when asked (`ReflexArbiter.requestEstop`), never from inputs: the request is its
+   * verdict, and its cause is gone as soon as it is recorded (a reset clears it at once).
+   */
+  requested?: boolean;
   /** Time the condition must stay clear before a stop is released, microseconds (0: at once). */
   clearHoldUs(settings: ReflexSettings): number;
   evaluate(context: RuleContext): Verdict | null;
+}
+
+/** A stage between the arbiter's decision and the motors, in the order applied (docs/safety.md lists them). */
+export interface OutputStage {
+  id: string;
+  /** What it does, in words. */
+  what: string;
+  /** The parameters that tune it. */
+  params: readonly string[];
 }

@@ -1,4 +1,5 @@
-import type { ReflexRule } from './reflex-types.js';
+import { ACCELERATION_RAMP } from './acceleration-ramp.js';
+import type { OutputStage, ReflexRule } from './reflex-types.js';
 import { CONDITION_RULES } from './rules/condition-rules.js';
 import { GEOFENCE_RULE } from './rules/geofence-rule.js';
 import { LATCHED_RULES } from './rules/latched-rules.js';
@@ -18,3 +19,6 @@ export const REFLEX_RULES: readonly ReflexRule[] = [
   ...CONDITION_RULES,
   SWARM_HOLD_RULE,
 ];
+
+/** What happens to the arbiter's decision on its way to the motors, in order. */
+export const OUTPUT_STAGES: readonly OutputStage[] = [ACCELERATION_RAMP];

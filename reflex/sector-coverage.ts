@@ -65,6 +65,13 @@ export class SectorCoverage {
     return sectorOf(Math.atan2(yM - this.originYM, xM - this.originXM));
   }
 
+  /** Whether every sector was measured within `maxAgeUs` of `nowUs` (then no path can cross a blind one). */
+  allFresh(nowUs: number, maxAgeUs: number): boolean {
+    const since = nowUs - maxAgeUs;
+    for (let i = 0; i < SECTOR_COUNT; i++) if (this.seenUs[i]! < since) return false;
+    return true;
+  }
+
   /** Whether `sector` was measured within `maxAgeUs` of `nowUs`. */
   isFresh(sector: number, nowUs: number, maxAgeUs: number): boolean {
     return nowUs - (this.seenUs[sector] ?? -Infinity) <= maxAgeUs;

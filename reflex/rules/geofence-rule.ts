@@ -37,6 +37,7 @@ function ahead(pose: Pose2D, distanceM: number): Point2D {
  */
 export const GEOFENCE_RULE: ReflexRule = {
   id: 'geofence',
+  turnsWhileClearing: true,
   trigger: 'the robot is outside the geofence polygon, or would leave it within its stopping distance',
   action: 'stop',
   clears: 'a command that keeps the robot inside, or brings it back in',

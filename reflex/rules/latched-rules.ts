@@ -19,6 +19,7 @@ function switchVerdict(switches: readonly SwitchInput[], role: SwitchInput['role
 export const LATCHED_RULES: readonly ReflexRule[] = [
   {
     id: 'estop-input',
+    startsHeld: true,
     trigger: 'the hardware e-stop button reads pressed, or its line is lost or cut (fail-safe)',
     action: 'estop',
     clears: 'button released, then an explicit reset',
@@ -31,6 +32,7 @@ export const LATCHED_RULES: readonly ReflexRule[] = [
   },
   {
     id: 'bumper',
+    startsHeld: true,
     trigger: 'a bumper switch closes (the robot touched something)',
     action: 'estop',
     clears: 'bumper released, then an explicit reset',
@@ -48,6 +50,7 @@ export const LATCHED_RULES: readonly ReflexRule[] = [
     clears: 'an explicit reset (POST /api/v1/estop/reset, or the supervisor)',
     params: [],
     latched: true,
+    requested: true,
     clearHoldUs: () => 0,
     // Requests are latched by ReflexArbiter.requestEstop(); the rule itself never fires from inputs.
     evaluate: () => null,

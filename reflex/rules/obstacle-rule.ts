@@ -34,6 +34,7 @@ function allowedWheelMps(c: MotionClearance): number {
  */
 export const OBSTACLE_RULE: ReflexRule = {
   id: 'obstacle',
+  turnsWhileClearing: true,
   trigger:
     'an obstacle in the area the footprint sweeps along the commanded motion (straight, reverse, arc or rotation) within the stopping time, with each wheel braking at reflex.brakingDecelMps2 after reflex.reactionLatencyMs and reflex.stopMarginM / reflex.sideMarginM kept free; inside the slow zone (reflex.slowZoneM beyond the stopping distance from top speed) v and ω are scaled together in proportion to the free distance',
   action: 'stop',

@@ -11,6 +11,7 @@ const DEFAULT_RANGE_STALE_US = 300_000;
 export const WATCHDOG_RULES: readonly ReflexRule[] = [
   {
     id: 'lidar-stale',
+    startsHeld: true,
     trigger: 'lidar data older than reflex.lidarStaleTimeoutMs, or the lidar device is not ok',
     action: 'stop',
     clears: 'fresh lidar data from a healthy device',
@@ -29,6 +30,7 @@ export const WATCHDOG_RULES: readonly ReflexRule[] = [
   },
   {
     id: 'lidar-blind',
+    startsHeld: true,
     trigger:
       'a sector of the lidar view (5° wide, around the sensor) that the commanded motion sweeps within the stopping time has no valid packet newer than reflex.sectorStaleMs: unknown space in the path',
     action: 'stop',
@@ -47,6 +49,7 @@ export const WATCHDOG_RULES: readonly ReflexRule[] = [
   },
   {
     id: 'range-stale',
+    startsHeld: true,
     trigger: 'a range sensor (TFmini-S, ...) silent for longer than reflex.rangeStaleTimeoutMs, or not ok',
     action: 'stop',
     clears: 'fresh readings from every range sensor',
@@ -68,6 +71,7 @@ export const WATCHDOG_RULES: readonly ReflexRule[] = [
   },
   {
     id: 'deadman',
+    startsHeld: true,
     trigger: 'no drive command from the planner (or a manual override) within reflex.deadmanTimeoutMs',
     action: 'stop',
     clears: 'a fresh command',

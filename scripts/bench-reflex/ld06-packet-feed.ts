@@ -45,7 +45,9 @@ export class Ld06PacketFeed {
 
   /** The next packet of the turn: the room's walls. */
   roomPacket(): Uint8Array {
-    return this.packet(this.startDeg, (angleDeg) => this.wallRangeM(angleDeg));
+    const bytes = this.packet(this.startDeg, (angleDeg) => this.wallRangeM(angleDeg));
+    this.startDeg = (this.startDeg + PACKET_STEP_DEG) % 360;
+    return bytes;
   }
 
   /** A packet over the forward sector showing a flat face `rangeM` ahead of the sensor. */
@@ -72,7 +74,11 @@ export class Ld06PacketFeed {
     return Math.min(c > 1e-9 ? this.o.roomHalfLengthM / c : Infinity, s > 1e-9 ? this.o.roomHalfWidthM / s : Infinity);
   }
 
-  /** One packet from `startDeg`; the head and the sensor's clock move on by one packet whatever it shows. */
+  /**
+   * One packet from `startDeg`; the sensor's clock moves on by one packet whatever it shows. Only a
+   * room packet moves the head on: the forward-sector packets come in addition to the turn, so no
+   * part of the view goes unmeasured because of them.
+   */
   private packet(startDeg: number, rangeAtM: (angleDeg: number) => number): Uint8Array {
     const points: Ld06Point[] = [];
     for (let i = 0; i < LD06_POINTS_PER_PACKET; i++) {
@@ -87,7 +93,6 @@ export class Ld06PacketFeed {
       timestampMs: this.timestampMs,
       points,
     });
-    this.startDeg = (this.startDeg + PACKET_STEP_DEG) % 360;
     this.timestampMs += 1_000 / LD06_PACKETS_PER_S;
     return bytes;
   }
