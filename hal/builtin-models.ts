@@ -8,7 +8,8 @@ import { l298nModel, tb6612GpioModel } from './motor/gpio-hbridge/driver.js';
 import { mpu6050Model } from './imu/mpu6050/driver.js';
 import { ina219Model } from './battery/ina219/driver.js';
 import { adafruitMotorHatModel, waveshareMotorHatModel } from './motor/pca9685-tb6612/driver.js';
-import { tfminiSI2cModel, tfminiSSerialModel } from './range/tfmini-s/driver.js';
+import { tfminiSI2cModel } from './range/tfmini-s/i2c-driver.js';
+import { tfminiSSerialModel } from './range/tfmini-s/serial-driver.js';
 import { DeviceRegistry } from './registry.js';
 
 /** A registry holding every device model spinal ships. Add a model here to make its `compatible` usable in board configs. */

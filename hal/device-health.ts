@@ -1,3 +1,6 @@
+import { ListenerList } from './listener-list.js';
+import type { Unsubscribe } from './listener-list.js';
+
 /**
  * Device health, as the reflex and the debug port see it. `failed` devices are retried by the HAL
  * and come back to `ok` by themselves when the cause clears.
@@ -15,7 +18,7 @@ export interface DeviceHealth {
 /** Keeps one device's health and tells listeners about changes (and only about changes). */
 export class HealthTracker {
   private current: DeviceHealth;
-  private readonly listeners: Array<(health: DeviceHealth, previous: DeviceHealth) => void> = [];
+  private readonly listeners = new ListenerList<(health: DeviceHealth, previous: DeviceHealth) => void>();
 
   constructor(nowUs: number) {
     this.current = { state: 'starting', reason: '', sinceUs: nowUs };
@@ -32,7 +35,7 @@ export class HealthTracker {
     for (const listener of this.listeners) listener(this.current, previous);
   }
 
-  onChange(listener: (health: DeviceHealth, previous: DeviceHealth) => void): void {
-    this.listeners.push(listener);
+  onChange(listener: (health: DeviceHealth, previous: DeviceHealth) => void): Unsubscribe {
+    return this.listeners.add(listener);
   }
 }

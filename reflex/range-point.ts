@@ -1,4 +1,5 @@
-import type { RangeDevice, RangeReading } from '../hal/range/api.js';
+import type { RangeDevice } from '../hal/range/api.js';
+import type { RangeReading } from '../messages/range-reading.js';
 import type { LidarPoints } from '../messages/lidar-points.js';
 
 /** A range sensor's reading as one robot-frame obstacle point, through the sensor's mount. */

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { DeviceHealth } from '../hal/device-health.js';
 import type { LidarDevice } from '../hal/lidar/api.js';
 import type { MotorChannel } from '../hal/motor/api.js';
-import type { RangeDevice, RangeMount, RangeReading } from '../hal/range/api.js';
+import type { MountPose } from '../hal/mount-pose.js';
+import type { RangeDevice } from '../hal/range/api.js';
+import type { RangeReading } from '../messages/range-reading.js';
 import { TransportError } from '../hal/transport/transport-error.js';
 import type { AppliedDrive } from '../messages/drive.js';
 import type { LidarPoints } from '../messages/lidar-points.js';
@@ -24,7 +26,9 @@ abstract class HandHeldDevice {
   health(): DeviceHealth {
     return this.state;
   }
-  onHealthChange(_listener: (health: DeviceHealth, previous: DeviceHealth) => void): void {}
+  onHealthChange(_listener: (health: DeviceHealth, previous: DeviceHealth) => void): () => void {
+    return () => undefined;
+  }
   counters(): Record<string, number> {
     return {};
   }
@@ -40,8 +44,9 @@ class HandFedLidar extends HandHeldDevice implements LidarDevice {
   private lastUs = -Infinity;
   private listener: ((points: LidarPoints) => void) | undefined;
 
-  onPoints(listener: (points: LidarPoints) => void): void {
+  onPoints(listener: (points: LidarPoints) => void): () => void {
     this.listener = listener;
+    return () => (this.listener = undefined);
   }
   lastDataUs(): number {
     return this.lastUs;
@@ -606,14 +611,17 @@ describe('safety sources', () => {
     health(): DeviceHealth {
       return OK;
     }
-    onHealthChange(): void {}
+    onHealthChange(): () => void {
+      return () => undefined;
+    }
     counters(): Record<string, number> {
       return {};
     }
     async start(): Promise<void> {}
     async stop(): Promise<void> {}
-    onChange(listener: (state: SwitchState) => void): void {
+    onChange(listener: (state: SwitchState) => void): () => void {
       this.listeners.push(listener);
+      return () => this.listeners.splice(this.listeners.indexOf(listener), 1);
     }
     state(): SwitchState {
       return this.current;
@@ -1068,13 +1076,14 @@ describe('range sensors', () => {
     readonly kind = 'range' as const;
     private listener: ((reading: RangeReading) => void) | undefined;
     private last: RangeReading | null = null;
-    onReading(listener: (reading: RangeReading) => void): void {
+    onReading(listener: (reading: RangeReading) => void): () => void {
       this.listener = listener;
+      return () => (this.listener = undefined);
     }
     lastReading(): RangeReading | null {
       return this.last;
     }
-    mount(): RangeMount {
+    mount(): MountPose {
       return { xM: 0.2, yM: 0, yawDeg: 0 };
     }
     deliver(distanceM: number, stampUs: number): void {

@@ -1,9 +1,9 @@
 import createDebug from 'debug';
-import type { BatteryReading } from '../hal/battery/api.js';
+import type { BatteryReading } from '../messages/battery-reading.js';
 import type { Device } from '../hal/device-api.js';
 import type { DigitalInputDevice } from '../hal/digital-input/api.js';
-import type { EncoderReading } from '../hal/encoder/api.js';
-import type { ImuSample } from '../hal/imu/api.js';
+import type { EncoderReading } from '../messages/encoder-reading.js';
+import type { ImuSample } from '../messages/imu-sample.js';
 import type { LidarDevice } from '../hal/lidar/api.js';
 import type { RangeDevice } from '../hal/range/api.js';
 import type { ReflexStatus } from '../messages/runtime-status.js';

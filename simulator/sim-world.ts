@@ -10,7 +10,8 @@ import { PtySerialBridge } from './pty-serial-bridge.js';
 import { RobotLinkServer } from './robot-link-server.js';
 import { scenarioMissionOf, scenarioStartPose, type Scenario, type ScenarioRobot } from './scenario.js';
 import { CollisionMonitor, distanceOutsideFence } from './world/collision-monitor.js';
-import { DiffDrivePhysics, type WheelCommand } from './world/diff-drive-physics.js';
+import type { BridgeOutputState } from '../hal/motor/bridge-codec.js';
+import { DiffDrivePhysics } from './world/diff-drive-physics.js';
 import { footprintPolygon, type Polygon } from './world/geometry.js';
 import { WorldMapWithMovers } from './world/moving-obstacles.js';
 import { seededRandom } from './world/seeded-random.js';
@@ -113,7 +114,7 @@ function configuredBaudRate(board: BoardConfig, path: string): number {
   return typeof baud === 'number' ? baud : 115_200;
 }
 
-function wheelCommand(ref: WheelRef): WheelCommand {
+function wheelCommand(ref: WheelRef): BridgeOutputState {
   const out = ref.motors.output(ref.channel);
   return { duty: ref.invert ? -out.duty : out.duty, mode: out.mode };
 }

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BusConfig } from '../config/board-schema.js';
-import type { BatteryReading } from '../hal/battery/api.js';
+import type { BatteryReading } from '../messages/battery-reading.js';
 import { ina219Model, type Ina219BatteryMonitor } from '../hal/battery/ina219/driver.js';
 import { ina219ParamsSchema } from '../hal/battery/ina219/params.js';
 import type { DeviceHealth } from '../hal/device-health.js';
-import type { ImuSample } from '../hal/imu/api.js';
+import type { ImuSample } from '../messages/imu-sample.js';
 import { STANDARD_GRAVITY_MPS2 } from '../hal/imu/mpu6050/codec.js';
 import { mpu6050Model, type Mpu6050Imu } from '../hal/imu/mpu6050/driver.js';
 import { mpu6050ParamsSchema } from '../hal/imu/mpu6050/params.js';

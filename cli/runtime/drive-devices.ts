@@ -1,13 +1,12 @@
 import type { BoardConfig } from '../../config/board-schema.js';
 import { ConfigError } from '../../config/config-error.js';
 import { isBattery } from '../../hal/battery/api.js';
-import type { Device } from '../../hal/device-api.js';
+import { findCapability, type Device } from '../../hal/device-api.js';
 import { isDigitalInput } from '../../hal/digital-input/api.js';
 import { isEncoder } from '../../hal/encoder/api.js';
 import { isImu } from '../../hal/imu/api.js';
 import { isLidar, type LidarDevice } from '../../hal/lidar/api.js';
 import { isMotorDriver, type MotorChannel } from '../../hal/motor/api.js';
-import { isRoboclaw } from '../../hal/motor/roboclaw/driver.js';
 import { isRange } from '../../hal/range/api.js';
 import type { SafetySources } from '../../reflex/reflex-loop.js';
 
@@ -32,16 +31,16 @@ export function resolveDriveDevices(devices: readonly Device[], board: BoardConf
   };
 }
 
-/** The devices safety rules watch besides the lidar, found by kind (a RoboClaw's encoders and battery count too). */
+/**
+ * The devices safety rules watch besides the lidar, found by kind; a capability another device
+ * declares counts too (a motor controller's encoders and battery voltage), after a device of that kind.
+ */
 function safetySources(devices: readonly Device[]): SafetySources {
-  const roboclaw = devices.find(isRoboclaw);
-  const encoder = devices.find(isEncoder);
-  const battery = devices.find(isBattery);
   return {
     switches: devices.filter(isDigitalInput),
-    battery: battery ?? (roboclaw ? { lastReading: () => roboclaw.lastBatteryReading() } : null),
-    imu: devices.find(isImu) ?? null,
-    wheels: encoder ?? (roboclaw ? { lastReading: () => roboclaw.lastEncoderReading() } : null),
+    battery: findCapability(devices, isBattery) ?? null,
+    imu: findCapability(devices, isImu) ?? null,
+    wheels: findCapability(devices, isEncoder) ?? null,
     motorDrivers: devices.filter(isMotorDriver),
     ranges: devices.filter(isRange),
   };

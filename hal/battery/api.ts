@@ -1,19 +1,10 @@
+import type { BatteryReading } from '../../messages/battery-reading.js';
 import type { Device } from '../device-api.js';
-
-/** One battery measurement (an INA219 on the supply, or a motor controller's own reading). */
-export interface BatteryReading {
-  /** Bus (battery) voltage, volts. */
-  voltageV: number;
-  /** Current drawn, amperes (positive: discharging); NaN when the device cannot measure it. */
-  currentA: number;
-  /** Power, watts; NaN when unknown. */
-  powerW: number;
-  stampUs: number;
-}
+import type { Unsubscribe } from '../listener-list.js';
 
 export interface BatteryDevice extends Device {
   readonly kind: 'battery';
-  onReading(listener: (reading: BatteryReading) => void): void;
+  onReading(listener: (reading: BatteryReading) => void): Unsubscribe;
   lastReading(): BatteryReading | null;
 }
 

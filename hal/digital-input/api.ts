@@ -1,4 +1,5 @@
 import type { Device } from '../device-api.js';
+import type { Unsubscribe } from '../listener-list.js';
 
 /** What a digital input means to the robot. */
 export type DigitalInputRole = 'estop' | 'bumper' | 'switch';
@@ -22,7 +23,7 @@ export interface DigitalInputState {
 export interface DigitalInputDevice extends Device {
   readonly kind: 'digital-input';
   readonly role: DigitalInputRole;
-  onChange(listener: (state: DigitalInputState) => void): void;
+  onChange(listener: (state: DigitalInputState) => void): Unsubscribe;
   state(): DigitalInputState;
 }
 

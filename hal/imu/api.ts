@@ -1,19 +1,10 @@
+import type { ImuSample } from '../../messages/imu-sample.js';
 import type { Device } from '../device-api.js';
-
-/** One IMU sample in the sensor frame rotated into the robot frame (x forward, y left, z up). */
-export interface ImuSample {
-  /** Linear acceleration including gravity, m/s². */
-  accelMps2: { x: number; y: number; z: number };
-  /** Angular rate, rad/s, counter-clockwise positive about each axis. */
-  gyroRadps: { x: number; y: number; z: number };
-  /** Die temperature, °C. */
-  temperatureC: number;
-  stampUs: number;
-}
+import type { Unsubscribe } from '../listener-list.js';
 
 export interface ImuDevice extends Device {
   readonly kind: 'imu';
-  onSample(listener: (sample: ImuSample) => void): void;
+  onSample(listener: (sample: ImuSample) => void): Unsubscribe;
   lastSample(): ImuSample | null;
 }
 

@@ -1,5 +1,5 @@
 import type { LidarPoints } from '../../messages/lidar-points.js';
-import type { LidarMount } from './api.js';
+import type { MountPose } from '../mount-pose.js';
 
 const DEG_TO_RAD = Math.PI / 180;
 
@@ -25,7 +25,7 @@ export class LidarPointsBuilder {
   private readonly y: Float32Array;
   private readonly range: Float32Array;
   private readonly intensity: Uint8Array;
-  private readonly mount: LidarMount;
+  private readonly mount: MountPose;
   private points = 0;
   /** Sensor angles of the first and last measurement since the last take (every one, kept or not), degrees. */
   private firstAngleDeg = NaN;
@@ -35,7 +35,7 @@ export class LidarPointsBuilder {
 
   constructor(
     readonly capacity: number,
-    mount: LidarMount,
+    mount: MountPose,
     private readonly filter: LidarReturnFilter,
   ) {
     this.x = new Float32Array(capacity);

@@ -1,14 +1,8 @@
 import type { Device } from '../device-api.js';
+import type { Duty } from './bridge-codec.js';
 
-/** Duty cycle of one motor: -1 (full reverse) .. 1 (full forward). */
-export type Duty = number;
-
-/** Throws a RangeError unless -1 <= duty <= 1. */
-export function checkDuty(duty: number): void {
-  if (!Number.isFinite(duty) || duty < -1 || duty > 1) {
-    throw new RangeError(`duty must be a number in -1..1, got ${duty}`);
-  }
-}
+// A bridge's command, its output state and the duty check are in bridge-codec.ts, where the pure
+// codecs can use them too.
 
 /**
  * What a channel's `brake()` does to a spinning motor. `active-brake`: the bridge shorts the

@@ -1,8 +1,6 @@
-import { checkDuty } from './api.js';
 import type { MotorChannel } from './api.js';
-
-/** What one H-bridge is told: drive at a duty (-1..1), brake, or coast. */
-export type BridgeCommand = { mode: 'drive'; duty: number } | { mode: 'brake' } | { mode: 'coast' };
+import { checkDuty } from './bridge-codec.js';
+import type { BridgeCommand } from './bridge-codec.js';
 
 /** One unit of a driver's work: a command for some of its channels, or a task of its own (start, check). */
 export type BridgeJob<TTask> =

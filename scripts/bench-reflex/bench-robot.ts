@@ -14,7 +14,7 @@ import { TransportError } from '../../hal/transport/transport-error.js';
 import type { ReflexSettings } from '../../reflex/arbiter.js';
 import type { DriveGeometry } from '../../reflex/wheel-mixer.js';
 import type { Clock } from '../../time/clock.js';
-import { MemorySerialBackend } from './memory-serial-backend.js';
+import { MemorySerialBackend } from '../../hal/transport/serial/memory-serial-backend.js';
 import { Pca9685RegisterBackend } from './pca9685-register-backend.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -89,7 +89,7 @@ export async function buildBenchRobot(clock: Clock, clearHoldMs: number): Promis
   if (motorBusConfig?.kind !== 'i2c' || motorNode.address === undefined || !leftName || !rightName) {
     throw new Error(`${file}: the motor HAT needs an I2C bus, an address and two drive channels`);
   }
-  const serial = new MemorySerialBackend(lidarBus.path);
+  const serial = new MemorySerialBackend([lidarBus.path]);
   const motorBus = new Pca9685RegisterBackend({
     busPath: motorBusConfig.path,
     address: motorNode.address,

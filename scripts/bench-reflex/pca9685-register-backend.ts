@@ -1,9 +1,5 @@
-import {
-  Pca9685Registers,
-  decodeTb6612,
-  type Tb6612Output,
-  type Tb6612PinMap,
-} from '../../hal/motor/pca9685-tb6612/codec.js';
+import type { BridgeOutputState } from '../../hal/motor/bridge-codec.js';
+import { Pca9685Registers, decodeTb6612, type Tb6612PinMap } from '../../hal/motor/pca9685-tb6612/codec.js';
 import type { I2cBackend, I2cBus } from '../../hal/transport/i2c/api.js';
 import { TransportError } from '../../hal/transport/transport-error.js';
 
@@ -65,7 +61,7 @@ export class Pca9685RegisterBackend implements I2cBackend {
   }
 
   /** The watched bridges' state as the chip's outputs show it now. */
-  outputs(): Tb6612Output[] {
+  outputs(): BridgeOutputState[] {
     return this.watched.motors.map((motor) => decodeTb6612(this.registers, this.watched.pinMap, motor));
   }
 

@@ -1,6 +1,6 @@
 import type { Clock } from '../../time/clock.js';
 import { CLEARING_PACKETS, LD06_PACKETS_PER_S, type Ld06PacketFeed } from './ld06-packet-feed.js';
-import type { MemorySerialBackend } from './memory-serial-backend.js';
+import type { MemorySerialBackend } from '../../hal/transport/serial/memory-serial-backend.js';
 import type { Pca9685RegisterBackend } from './pca9685-register-backend.js';
 
 /** How often the UART is read for packets that are due, microseconds. */
@@ -82,7 +82,7 @@ export function runStopTrials(o: StopTrialOptions): Promise<StopTrialResult> {
       packets++;
       switch (state) {
         case 'arming':
-          o.serial.deliver(o.feed.roomPacket());
+          o.serial.send(o.feed.roomPacket());
           if (o.ready()) {
             lead = o.leadPackets.min + Math.floor(o.random() * (o.leadPackets.max - o.leadPackets.min + 1));
             state = 'leading';
@@ -92,30 +92,30 @@ export function runStopTrials(o: StopTrialOptions): Promise<StopTrialResult> {
           if (!o.motors.driving()) {
             interrupted++;
             state = 'arming';
-            o.serial.deliver(o.feed.roomPacket());
+            o.serial.send(o.feed.roomPacket());
             return;
           }
           if (lead > 0) {
             lead--;
-            o.serial.deliver(o.feed.roomPacket());
+            o.serial.send(o.feed.roomPacket());
             return;
           }
           const bytes = o.feed.obstaclePacket(o.obstacleRangeM);
           o.beforeObstacle?.();
           state = 'stopping';
           obstacleAtMs = performance.now();
-          o.serial.deliver(bytes);
+          o.serial.send(bytes);
           return;
         }
         case 'stopping':
-          o.serial.deliver(o.feed.roomPacket());
+          o.serial.send(o.feed.roomPacket());
           if (nowMs - obstacleAtMs > o.stopTimeoutMs) {
             missed++;
             endTrial();
           }
           return;
         case 'clearing': {
-          o.serial.deliver(o.feed.clearedPacket(clearingPart++));
+          o.serial.send(o.feed.clearedPacket(clearingPart++));
           if (clearingPart === CLEARING_PACKETS) state = 'arming';
           return;
         }

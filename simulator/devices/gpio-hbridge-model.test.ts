@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bridgeInputs } from '../../hal/motor/gpio-hbridge/codec.js';
-import type { HBridgeCommand } from '../../hal/motor/gpio-hbridge/codec.js';
+import type { BridgeCommand } from '../../hal/motor/bridge-codec.js';
 import { l298nParamsSchema, tb6612GpioParamsSchema } from '../../hal/motor/gpio-hbridge/params.js';
 import { fakeWorldView } from '../../test/harness/fake-world-view.js';
 import { createGpioHBridgeSimDevice } from './gpio-hbridge-model.js';
@@ -90,8 +90,8 @@ describe('simulated L298N', () => {
       fc
         .double({ min: -1, max: 1, noNaN: true })
         .filter((d) => d !== 0)
-        .map((duty): HBridgeCommand => ({ mode: 'drive', duty })),
-      fc.constantFrom<HBridgeCommand>({ mode: 'brake' }, { mode: 'coast' }),
+        .map((duty): BridgeCommand => ({ mode: 'drive', duty })),
+      fc.constantFrom<BridgeCommand>({ mode: 'brake' }, { mode: 'coast' }),
     );
     fc.assert(
       fc.property(command, (next) => {

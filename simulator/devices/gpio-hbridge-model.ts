@@ -5,7 +5,8 @@ import {
   decodeBridge,
   resolveWiring,
 } from '../../hal/motor/gpio-hbridge/codec.js';
-import type { HBridgeInputs, HBridgeOutput, HBridgePinNames, PinLevel } from '../../hal/motor/gpio-hbridge/codec.js';
+import type { BridgeOutputState } from '../../hal/motor/bridge-codec.js';
+import type { HBridgeInputs, HBridgePinNames, PinLevel } from '../../hal/motor/gpio-hbridge/codec.js';
 import type { GpioHBridgeParams } from '../../hal/motor/gpio-hbridge/params.js';
 import type {
   SimGpioDevice,
@@ -194,7 +195,7 @@ export function createGpioHBridgeSimDevice(
       nowUs = Math.max(nowUs, toUs);
       return [];
     },
-    output(bridge: string): HBridgeOutput {
+    output(bridge: string): BridgeOutputState {
       const inputs = inputsOf(bridge);
       if (!powered) return { duty: 0, mode: 'coast' };
       return decodeBridge(names.chip, inputs, inputs.standby);

@@ -5,7 +5,8 @@ import {
   WAVESHARE_MOTOR_DRIVER_HAT_PINS,
   decodeTb6612,
 } from '../../hal/motor/pca9685-tb6612/codec.js';
-import type { Tb6612Output, Tb6612PinMap } from '../../hal/motor/pca9685-tb6612/codec.js';
+import type { BridgeOutputState } from '../../hal/motor/bridge-codec.js';
+import type { Tb6612PinMap } from '../../hal/motor/pca9685-tb6612/codec.js';
 import { SimBusError } from './sim-device.js';
 import type { SimI2cDevice, SimMotorOutputs } from './sim-device.js';
 
@@ -58,7 +59,7 @@ export function createMotorHatSimDevice(
       if (write && write.length > 0) registers.write(write);
       return registers.readFromPointer(readLength);
     },
-    output(channel: string): Tb6612Output {
+    output(channel: string): BridgeOutputState {
       return decodeTb6612(registers, pins, channel);
     },
     setResponding(value: boolean): void {

@@ -11,6 +11,7 @@ import {
   type RoboclawReply,
   type RoboclawRequest,
 } from '../../hal/motor/roboclaw/codec.js';
+import type { BridgeOutputState } from '../../hal/motor/bridge-codec.js';
 import type { RoboclawParams } from '../../hal/motor/roboclaw/params.js';
 import type { SimMotorOutputs, SimSerialDevice, SimStuckable, SimWorldView, TimedBytes } from './sim-device.js';
 
@@ -281,7 +282,7 @@ export function createRoboclawSimDevice(
       sample(toUs, world);
       return out;
     },
-    output(channel: string): { duty: number; mode: 'drive' | 'brake' | 'coast' } {
+    output(channel: string): BridgeOutputState {
       const drive = channel === 'M1' ? drives.M1 : channel === 'M2' ? drives.M2 : undefined;
       if (!drive) return { duty: 0, mode: 'coast' };
       if (drive.mode === 'speed') {

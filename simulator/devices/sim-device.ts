@@ -1,3 +1,4 @@
+import type { BridgeOutputState } from '../../hal/motor/bridge-codec.js';
 import type { Pose2D } from '../../messages/geometry.js';
 
 /**
@@ -121,7 +122,7 @@ export interface SimStuckable {
 /** A model that drives wheels: the physics asks it for each channel's output. */
 export interface SimMotorOutputs {
   /** Signed duty -1..1 of a channel, and whether it is braking (both inputs high) or coasting. */
-  output(channel: string): { duty: number; mode: 'drive' | 'brake' | 'coast' };
+  output(channel: string): BridgeOutputState;
 }
 
 export type SimDevice = SimSerialDevice | SimI2cDevice | SimGpioDevice;

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DiffDrivePhysics, type WheelCommand } from './diff-drive-physics.js';
+import type { BridgeOutputState } from '../../hal/motor/bridge-codec.js';
+import { DiffDrivePhysics } from './diff-drive-physics.js';
 
 /** The sim robot's build: 0.2 m wheel base, 0.5 m/s at full duty. */
 const BUILD = { wheelBaseM: 0.2, maxWheelSpeedMps: 0.5 };
 /** Acceleration high enough that wheels reach their target within the first step. */
 const STIFF = { ...BUILD, maxWheelAccelMps2: 1e6, brakeDecelMps2: 1e6, coastDecelMps2: 1e6 };
-const drive = (duty: number): WheelCommand => ({ duty, mode: 'drive' });
+const drive = (duty: number): BridgeOutputState => ({ duty, mode: 'drive' });
 const ORIGIN = { xM: 0, yM: 0, yawRad: 0 };
 
 function run(body: DiffDrivePhysics, seconds: number, dtS = 0.01): void {

@@ -1,17 +1,8 @@
 import createDebug from 'debug';
+import type { BridgeOutputState } from '../../hal/motor/bridge-codec.js';
 import type { Pose2D } from '../../messages/geometry.js';
 
 const log = createDebug('spinal:sim:diff-drive');
-
-/** How an H-bridge (TB6612) drives a wheel: powered at a duty, shorted (brake), or open (coast). */
-export type WheelMode = 'drive' | 'brake' | 'coast';
-
-/** One wheel's motor output as the motor driver model decodes it. */
-export interface WheelCommand {
-  /** Signed duty, -1 (full reverse) .. 1 (full forward); out-of-range values are clamped, NaN is 0. Ignored unless `mode` is `drive`. */
-  duty: number;
-  mode: WheelMode;
-}
 
 export interface DiffDrivePhysicsOptions {
   /** Distance between the wheels' contact points, metres. */
@@ -90,8 +81,8 @@ export class DiffDrivePhysics {
   private yaw: number;
   private left = 0;
   private right = 0;
-  private leftCommand: WheelCommand = { duty: 0, mode: 'coast' };
-  private rightCommand: WheelCommand = { duty: 0, mode: 'coast' };
+  private leftCommand: BridgeOutputState = { duty: 0, mode: 'coast' };
+  private rightCommand: BridgeOutputState = { duty: 0, mode: 'coast' };
   private travelledM = 0;
   private leftTravelM = 0;
   private rightTravelM = 0;
@@ -109,12 +100,12 @@ export class DiffDrivePhysics {
   }
 
   /** Sets both motor outputs; they hold until the next call. At start both wheels coast. */
-  setWheelCommands(left: WheelCommand, right: WheelCommand): void {
+  setWheelCommands(left: BridgeOutputState, right: BridgeOutputState): void {
     const next = [left, right].map((c) => ({
       duty: Number.isNaN(c.duty) ? 0 : Math.max(-1, Math.min(1, c.duty)),
       mode: c.mode,
     }));
-    const [l, r] = next as [WheelCommand, WheelCommand];
+    const [l, r] = next as [BridgeOutputState, BridgeOutputState];
     if (l.mode !== this.leftCommand.mode || r.mode !== this.rightCommand.mode) log('wheel modes %s/%s', l.mode, r.mode);
     this.leftCommand = l;
     this.rightCommand = r;
@@ -127,7 +118,7 @@ export class DiffDrivePhysics {
     for (let i = 0; i < substeps; i++) this.substep(dtS / substeps);
   }
 
-  private wheelTarget(command: WheelCommand): { targetMps: number; rateMps2: number } {
+  private wheelTarget(command: BridgeOutputState): { targetMps: number; rateMps2: number } {
     if (command.mode === 'drive') {
       return { targetMps: command.duty * this.maxWheelSpeedMps, rateMps2: this.maxWheelAccelMps2 };
     }

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { isBattery, type BatteryReading } from '../../hal/battery/api.js';
+import { isBattery } from '../../hal/battery/api.js';
+import type { BatteryReading } from '../../messages/battery-reading.js';
 import type { Device } from '../../hal/device-api.js';
-import { isRoboclaw } from '../../hal/motor/roboclaw/driver.js';
+import { capabilityOf } from '../../hal/device-api.js';
 import type { Ina219SimDevice } from '../../simulator/devices/ina219-model.js';
 import type { SimDevice } from '../../simulator/devices/sim-device.js';
 import {
@@ -66,12 +67,9 @@ const CASES: BatteryCase[] = [
       device: { id: 'motors', compatible: 'basicmicro,roboclaw', params: { ticksPerMetre: 20_059 } },
     },
     source(device) {
-      if (!isRoboclaw(device)) throw new Error(`basicmicro,roboclaw is bound as something else: ${device.compatible}`);
-      return {
-        device,
-        lastReading: () => device.lastBatteryReading(),
-        onReading: (l) => device.onBatteryReading(l),
-      };
+      const battery = capabilityOf(device, isBattery);
+      if (!battery) throw new Error(`basicmicro,roboclaw offers no battery capability (${device.compatible})`);
+      return { device, lastReading: () => battery.lastReading(), onReading: (l) => battery.onReading(l) };
     },
     // The simulated RoboClaw's battery: 12.0 V open circuit (its `batteryOpenCircuitV` default).
     openCircuitV: () => 12.0,

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Device } from '../../hal/device-api.js';
-import { isEncoder, type EncoderReading } from '../../hal/encoder/api.js';
-import { isRoboclaw } from '../../hal/motor/roboclaw/driver.js';
+import { isEncoder } from '../../hal/encoder/api.js';
+import type { EncoderReading } from '../../messages/encoder-reading.js';
+import { capabilityOf } from '../../hal/device-api.js';
 import {
   CONTRACT_BACKENDS,
   bindContractDevice,
@@ -78,12 +79,13 @@ const CASES: EncoderCase[] = [
       device: { id: 'motors', compatible: 'basicmicro,roboclaw', params: { ticksPerMetre: 20_059 } },
     },
     source(device) {
-      if (!isRoboclaw(device)) throw new Error(`basicmicro,roboclaw is bound as something else: ${device.compatible}`);
+      const encoder = capabilityOf(device, isEncoder);
+      if (!encoder) throw new Error(`basicmicro,roboclaw offers no encoder capability (${device.compatible})`);
       return {
         device,
-        channelNames: () => device.encoderChannelNames(),
-        lastReading: () => device.lastEncoderReading(),
-        onReading: (l) => device.onEncoderReading(l),
+        channelNames: () => encoder.channelNames(),
+        lastReading: () => encoder.lastReading(),
+        onReading: (l) => encoder.onReading(l),
       };
     },
     wheels: { M1: 'left', M2: 'right' },

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { isImu, type ImuDevice, type ImuSample } from '../../hal/imu/api.js';
+import { isImu, type ImuDevice } from '../../hal/imu/api.js';
+import type { ImuSample } from '../../messages/imu-sample.js';
 import {
   CONTRACT_BACKENDS,
   bindContractDevice,

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { isMotorDriver, type MotorDriverDevice } from '../../hal/motor/api.js';
+import type { BridgeMode } from '../../hal/motor/bridge-codec.js';
 import type { SimMotorOutputs } from '../../simulator/devices/sim-device.js';
 import {
   CONTRACT_BACKENDS,
@@ -26,8 +27,6 @@ const HARDWARE_PWM = {
   pwm: { mode: 'hardware', channels: { A: { chip: 'pwmchip0', channel: 0 }, B: { chip: 'pwmchip0', channel: 1 } } },
 };
 
-type Mode = 'drive' | 'brake' | 'coast';
-
 interface MotorCase {
   compatible: string;
   node: ContractNode;
@@ -35,9 +34,9 @@ interface MotorCase {
   /** The finest duty step the device makes, so the largest rounding a duty may see. */
   dutyStep: number;
   /** What the model shows after `brake()`: `brake`, unless the device cannot brake. */
-  brakeMode: Mode;
+  brakeMode: BridgeMode;
   /** What the model shows after `stopAll()`. */
-  stopAllMode: Mode;
+  stopAllMode: BridgeMode;
 }
 
 const CASES: MotorCase[] = [

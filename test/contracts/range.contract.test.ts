@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { isRange, type RangeDevice, type RangeReading } from '../../hal/range/api.js';
+import { isRange, type RangeDevice } from '../../hal/range/api.js';
+import type { RangeReading } from '../../messages/range-reading.js';
 import {
   CONTRACT_BACKENDS,
   bindContractDevice,

@@ -6,7 +6,7 @@ import type { I2cRegisterChip } from '../../../test/harness/recording-i2c-backen
 import { VirtualClock } from '../../../time/virtual-clock.js';
 import type { DeviceCreateContext } from '../../registry.js';
 import type { I2cBackend } from '../../transport/i2c/api.js';
-import type { BatteryReading } from '../api.js';
+import type { BatteryReading } from '../../../messages/battery-reading.js';
 import { Ina219Registers } from './codec.js';
 import { INA219_COMPATIBLE, ina219Model } from './driver.js';
 import type { Ina219BatteryMonitor } from './driver.js';

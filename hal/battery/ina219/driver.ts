@@ -5,7 +5,8 @@ import type { DeviceCreateContext, DeviceModel } from '../../registry.js';
 import { checkI2cAddress } from '../../transport/i2c/api.js';
 import { ChipMismatchError, PolledI2cSensor } from '../../transport/i2c/polled-i2c-sensor.js';
 import type { RetryingI2cDevice } from '../../transport/i2c/retrying-i2c-device.js';
-import type { BatteryDevice, BatteryReading } from '../api.js';
+import type { BatteryDevice } from '../api.js';
+import type { BatteryReading } from '../../../messages/battery-reading.js';
 import {
   BATTERY_MONITOR_CONFIG,
   CONFIG_RESET,
@@ -27,6 +28,8 @@ import {
 import type { Ina219Calibration } from './codec.js';
 import { ina219ParamsSchema } from './params.js';
 import type { Ina219Params } from './params.js';
+import type { Unsubscribe } from '../../listener-list.js';
+import { ListenerList } from '../../listener-list.js';
 
 const log = createDebug('spinal:hal:ina219');
 
@@ -63,7 +66,7 @@ export class Ina219BatteryMonitor implements BatteryDevice {
   private readonly config: number;
   private readonly calibration: Ina219Calibration;
   private readonly sensor: PolledI2cSensor<RawMeasurement>;
-  private readonly listeners: Array<(reading: BatteryReading) => void> = [];
+  private readonly listeners = new ListenerList<(reading: BatteryReading) => void>();
   private readonly count = { readings: 0, overflows: 0 };
 
   private last: BatteryReading | null = null;
@@ -104,8 +107,8 @@ export class Ina219BatteryMonitor implements BatteryDevice {
     return this.sensor.health();
   }
 
-  onHealthChange(listener: (health: DeviceHealth, previous: DeviceHealth) => void): void {
-    this.sensor.onHealthChange(listener);
+  onHealthChange(listener: (health: DeviceHealth, previous: DeviceHealth) => void): Unsubscribe {
+    return this.sensor.onHealthChange(listener);
   }
 
   /**
@@ -118,8 +121,8 @@ export class Ina219BatteryMonitor implements BatteryDevice {
     return { ...this.count, ...this.sensor.counters() };
   }
 
-  onReading(listener: (reading: BatteryReading) => void): void {
-    this.listeners.push(listener);
+  onReading(listener: (reading: BatteryReading) => void): Unsubscribe {
+    return this.listeners.add(listener);
   }
 
   lastReading(): BatteryReading | null {

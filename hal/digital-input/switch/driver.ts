@@ -15,6 +15,8 @@ import {
   type SwitchParams,
   type SwitchRole,
 } from './params.js';
+import type { Unsubscribe } from '../../listener-list.js';
+import { ListenerList } from '../../listener-list.js';
 
 const log = createDebug('spinal:hal:gpio-switch');
 
@@ -60,7 +62,7 @@ class GpioSwitch implements DigitalInputDevice {
   private readonly activeReason: string;
   private readonly tracker: HealthTracker;
   private readonly backoff = new Backoff({ initialMs: REOPEN_INITIAL_MS, maxMs: REOPEN_MAX_MS });
-  private readonly changeListeners: Array<(state: DigitalInputState) => void> = [];
+  private readonly changeListeners = new ListenerList<(state: DigitalInputState) => void>();
   private readonly count = { edges: 0, reads: 0, readErrors: 0, openFailures: 0, reopenAttempts: 0, activations: 0 };
 
   private current: DigitalInputState;
@@ -113,12 +115,12 @@ class GpioSwitch implements DigitalInputDevice {
     return this.tracker.get();
   }
 
-  onHealthChange(listener: (health: DeviceHealth, previous: DeviceHealth) => void): void {
-    this.tracker.onChange(listener);
+  onHealthChange(listener: (health: DeviceHealth, previous: DeviceHealth) => void): Unsubscribe {
+    return this.tracker.onChange(listener);
   }
 
-  onChange(listener: (state: DigitalInputState) => void): void {
-    this.changeListeners.push(listener);
+  onChange(listener: (state: DigitalInputState) => void): Unsubscribe {
+    return this.changeListeners.add(listener);
   }
 
   state(): DigitalInputState {

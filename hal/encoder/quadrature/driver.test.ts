@@ -6,7 +6,8 @@ import { MemoryGpioBackend } from '../../../test/harness/memory-gpio-backend.js'
 import { VirtualClock } from '../../../time/virtual-clock.js';
 import type { DeviceHealth } from '../../device-health.js';
 import { TransportError } from '../../transport/transport-error.js';
-import type { EncoderDevice, EncoderReading } from '../api.js';
+import type { EncoderDevice } from '../api.js';
+import type { EncoderReading } from '../../../messages/encoder-reading.js';
 import { quadratureLevelsAt } from './codec.js';
 import { quadratureEncoderModel } from './driver.js';
 import { quadratureEncoderParamsSchema } from './params.js';

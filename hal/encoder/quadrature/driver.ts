@@ -7,7 +7,8 @@ import { HealthTracker, type DeviceHealth, type HealthState } from '../../device
 import type { DeviceCreateContext, DeviceModel } from '../../registry.js';
 import type { GpioLine } from '../../transport/gpio/api.js';
 import { TransportError } from '../../transport/transport-error.js';
-import type { EncoderDevice, EncoderReading } from '../api.js';
+import type { EncoderDevice } from '../api.js';
+import type { EncoderReading } from '../../../messages/encoder-reading.js';
 import { QuadratureDecoder } from './codec.js';
 import {
   channelInverted,
@@ -16,6 +17,8 @@ import {
   quadratureEncoderParamsSchema,
   type QuadratureEncoderParams,
 } from './params.js';
+import type { Unsubscribe } from '../../listener-list.js';
+import { ListenerList } from '../../listener-list.js';
 
 const log = createDebug('spinal:hal:quadrature-encoder');
 
@@ -61,7 +64,7 @@ class QuadratureEncoder implements EncoderDevice {
   private readonly metresPerCount: number;
   private readonly tracker: HealthTracker;
   private readonly backoff = new Backoff({ initialMs: REOPEN_INITIAL_MS, maxMs: REOPEN_MAX_MS });
-  private readonly readingListeners: Array<(reading: EncoderReading) => void> = [];
+  private readonly readingListeners = new ListenerList<(reading: EncoderReading) => void>();
 
   private running = false;
   private state: LinesState = 'closed';
@@ -104,16 +107,16 @@ class QuadratureEncoder implements EncoderDevice {
     return this.tracker.get();
   }
 
-  onHealthChange(listener: (health: DeviceHealth, previous: DeviceHealth) => void): void {
-    this.tracker.onChange(listener);
+  onHealthChange(listener: (health: DeviceHealth, previous: DeviceHealth) => void): Unsubscribe {
+    return this.tracker.onChange(listener);
   }
 
   channelNames(): string[] {
     return this.channels.map((channel) => channel.name);
   }
 
-  onReading(listener: (reading: EncoderReading) => void): void {
-    this.readingListeners.push(listener);
+  onReading(listener: (reading: EncoderReading) => void): Unsubscribe {
+    return this.readingListeners.add(listener);
   }
 
   lastReading(): EncoderReading | null {

@@ -6,7 +6,7 @@ import { VirtualClock } from '../../../time/virtual-clock.js';
 import type { DeviceHealth } from '../../device-health.js';
 import type { DeviceCreateContext } from '../../registry.js';
 import type { I2cBackend } from '../../transport/i2c/api.js';
-import type { ImuSample } from '../api.js';
+import type { ImuSample } from '../../../messages/imu-sample.js';
 import { Mpu6050Registers, STANDARD_GRAVITY_MPS2, rawFromSample } from './codec.js';
 import type { Mpu6050RawSample } from './codec.js';
 import { MPU6050_COMPATIBLE, mpu6050Model } from './driver.js';

@@ -5,7 +5,8 @@ import type { DeviceCreateContext, DeviceModel } from '../../registry.js';
 import { checkI2cAddress } from '../../transport/i2c/api.js';
 import { ChipMismatchError, PolledI2cSensor } from '../../transport/i2c/polled-i2c-sensor.js';
 import type { RetryingI2cDevice } from '../../transport/i2c/retrying-i2c-device.js';
-import type { ImuDevice, ImuSample } from '../api.js';
+import type { ImuDevice } from '../api.js';
+import type { ImuSample } from '../../../messages/imu-sample.js';
 import {
   CLKSEL_PLL_X_GYRO,
   MPU6050_ADDRESS_AD0_LOW,
@@ -31,6 +32,8 @@ import {
 import type { Mpu6050RawSample, Mpu6050Setup } from './codec.js';
 import { mpu6050ParamsSchema } from './params.js';
 import type { Mpu6050Params } from './params.js';
+import type { Unsubscribe } from '../../listener-list.js';
+import { ListenerList } from '../../listener-list.js';
 
 const log = createDebug('spinal:hal:mpu6050');
 
@@ -58,7 +61,7 @@ export class Mpu6050Imu implements ImuDevice {
   private readonly address: number;
   private readonly setup: Mpu6050Setup;
   private readonly sensor: PolledI2cSensor<Mpu6050RawSample>;
-  private readonly listeners: Array<(sample: ImuSample) => void> = [];
+  private readonly listeners = new ListenerList<(sample: ImuSample) => void>();
   private readonly count = { samples: 0 };
 
   private last: ImuSample | null = null;
@@ -98,8 +101,8 @@ export class Mpu6050Imu implements ImuDevice {
     return this.sensor.health();
   }
 
-  onHealthChange(listener: (health: DeviceHealth, previous: DeviceHealth) => void): void {
-    this.sensor.onHealthChange(listener);
+  onHealthChange(listener: (health: DeviceHealth, previous: DeviceHealth) => void): Unsubscribe {
+    return this.sensor.onHealthChange(listener);
   }
 
   /**
@@ -111,8 +114,8 @@ export class Mpu6050Imu implements ImuDevice {
     return { ...this.count, ...this.sensor.counters() };
   }
 
-  onSample(listener: (sample: ImuSample) => void): void {
-    this.listeners.push(listener);
+  onSample(listener: (sample: ImuSample) => void): Unsubscribe {
+    return this.listeners.add(listener);
   }
 
   lastSample(): ImuSample | null {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { mountPoseSchema } from '../../mount-pose.js';
 
 /**
  * The `params` of an `invensense,mpu6050` device node in a board config. The driver and the
@@ -13,15 +14,10 @@ export const MPU6050_MAX_POLL_HZ = 1000;
 
 const mountSchema = z
   .object({
-    yawDeg: z
-      .number()
-      .min(-360)
-      .max(360)
-      .default(0)
-      .describe(
-        "Robot-frame direction of the sensor's X axis (the arrow printed on most boards), degrees, " +
-          'counter-clockwise positive, -360..360. Default 0 (X pointing forward).',
-      ),
+    yawDeg: mountPoseSchema.shape.yawDeg.describe(
+      "Robot-frame direction of the sensor's X axis (the arrow printed on most boards), degrees, " +
+        'counter-clockwise positive, -360..360. Default 0 (X pointing forward).',
+    ),
     upsideDown: z
       .boolean()
       .default(false)

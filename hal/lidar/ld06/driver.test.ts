@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { LidarPoints } from '../../../messages/lidar-points.js';
 import { runClockFor, settle } from '../../../test/harness/clock-steps.js';
 import { lidarOnSerialPort } from '../../../test/harness/lidar-on-serial-port.js';
-import { MemorySerialBackend } from '../../../test/harness/memory-serial-backend.js';
+import { MemorySerialBackend } from '../../transport/serial/memory-serial-backend.js';
 import { VirtualClock } from '../../../time/virtual-clock.js';
 import { TransportError } from '../../transport/transport-error.js';
 import { encodeLd06Packet, type Ld06Packet } from './codec.js';

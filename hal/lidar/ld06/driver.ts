@@ -9,6 +9,8 @@ import type { LidarDevice } from '../api.js';
 import { LidarPointsBuilder } from '../lidar-points-builder.js';
 import { LD06_POINTS_PER_PACKET, Ld06Decoder, pointAnglesDeg, type Ld06Packet } from './codec.js';
 import { ld06ParamsSchema, type Ld06Params } from './params.js';
+import type { Unsubscribe } from '../../listener-list.js';
+import { ListenerList } from '../../listener-list.js';
 
 /** How often the no-data watchdog looks, microseconds. */
 const WATCHDOG_PERIOD_US = 100_000;
@@ -52,7 +54,7 @@ class LdrobotPacketLidar implements LidarDevice {
   private readonly path: string;
   private readonly port: ResilientSerialPort;
   private readonly tracker: HealthTracker;
-  private readonly pointListeners: Array<(points: LidarPoints) => void> = [];
+  private readonly pointListeners = new ListenerList<(points: LidarPoints) => void>();
   private readonly decoder = new Ld06Decoder();
 
   private readonly builder: LidarPointsBuilder;
@@ -99,12 +101,12 @@ class LdrobotPacketLidar implements LidarDevice {
     return this.tracker.get();
   }
 
-  onHealthChange(listener: (health: DeviceHealth, previous: DeviceHealth) => void): void {
-    this.tracker.onChange(listener);
+  onHealthChange(listener: (health: DeviceHealth, previous: DeviceHealth) => void): Unsubscribe {
+    return this.tracker.onChange(listener);
   }
 
-  onPoints(listener: (points: LidarPoints) => void): void {
-    this.pointListeners.push(listener);
+  onPoints(listener: (points: LidarPoints) => void): Unsubscribe {
+    return this.pointListeners.add(listener);
   }
 
   lastDataUs(): number {

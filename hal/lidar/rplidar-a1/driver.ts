@@ -23,6 +23,8 @@ import {
 import { RplidarCapsuleAssembler } from './express-codec.js';
 import { RplidarScanModeProbe, type RplidarScanPlan } from './scan-mode-probe.js';
 import { rplidarA1ParamsSchema, type RplidarA1Params } from './params.js';
+import type { Unsubscribe } from '../../listener-list.js';
+import { ListenerList } from '../../listener-list.js';
 
 const log = createDebug('spinal:hal:rplidar-a1');
 
@@ -90,7 +92,7 @@ class RplidarA1Lidar implements RplidarA1Device {
   /** Samples since the last start of a turn, and in the last whole turn. */
   private samplesThisTurn = 0;
   private measuredSampleRateHz = 0;
-  private readonly pointListeners: Array<(points: LidarPoints) => void> = [];
+  private readonly pointListeners = new ListenerList<(points: LidarPoints) => void>();
   private readonly protectionBackoff = new Backoff({ initialMs: 5_000, maxMs: 60_000 });
 
   private readonly batch: LidarPointsBuilder;
@@ -148,12 +150,12 @@ class RplidarA1Lidar implements RplidarA1Device {
     return this.tracker.get();
   }
 
-  onHealthChange(listener: (health: DeviceHealth, previous: DeviceHealth) => void): void {
-    this.tracker.onChange(listener);
+  onHealthChange(listener: (health: DeviceHealth, previous: DeviceHealth) => void): Unsubscribe {
+    return this.tracker.onChange(listener);
   }
 
-  onPoints(listener: (points: LidarPoints) => void): void {
-    this.pointListeners.push(listener);
+  onPoints(listener: (points: LidarPoints) => void): Unsubscribe {
+    return this.pointListeners.add(listener);
   }
 
   lastDataUs(): number {

@@ -1,22 +1,10 @@
 import { z } from 'zod';
+import { mountPoseSchema } from '../../mount-pose.js';
 
 /**
  * The `params` of a `slamtec,rplidar-a1` device node in a board config. The driver and the
  * simulator model read the same definitions, so a mount or range change applies to both.
  */
-
-const mountSchema = z
-  .object({
-    xM: z.number().min(-5).max(5).default(0).describe('Sensor origin, robot frame x (forward), metres. Default 0.'),
-    yM: z.number().min(-5).max(5).default(0).describe('Sensor origin, robot frame y (left), metres. Default 0.'),
-    yawDeg: z
-      .number()
-      .min(-360)
-      .max(360)
-      .default(0)
-      .describe("Robot-frame direction of the sensor's 0° mark, degrees, CCW positive. Default 0 (facing forward)."),
-  })
-  .strict();
 
 export const rplidarA1ParamsSchema = z
   .object({
@@ -26,7 +14,7 @@ export const rplidarA1ParamsSchema = z
       .positive()
       .default(115_200)
       .describe('UART line speed, baud. Default 115200, the rate of the A1 (A1M8 datasheet, UART table).'),
-    mount: mountSchema.default({}).describe('Where the sensor sits on the robot and which way its 0° mark points.'),
+    mount: mountPoseSchema.default({}).describe('Where the sensor sits on the robot and which way its 0° mark points.'),
     minRangeM: z
       .number()
       .min(0)

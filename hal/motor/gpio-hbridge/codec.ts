@@ -22,21 +22,14 @@
  *
  * Forward (positive duty) is IN1 high, IN2 low on both chips, as on the PCA9685 motor HATs.
  */
+import { checkDuty } from '../bridge-codec.js';
+import type { BridgeCommand, BridgeOutputState } from '../bridge-codec.js';
 
 /** A logic level on one bridge input. */
 export type PinLevel = 0 | 1;
 
 /** The chips this codec knows. */
 export type HBridgeChip = 'l298n' | 'tb6612fng';
-
-/** What to do with one bridge. `duty` is -1 (full reverse) .. 1 (full forward). */
-export type HBridgeCommand = { mode: 'drive'; duty: number } | { mode: 'brake' } | { mode: 'coast' };
-
-/** A bridge's state as its inputs show it; `duty` is 0 unless `mode` is `drive`. */
-export interface HBridgeOutput {
-  duty: number;
-  mode: 'drive' | 'brake' | 'coast';
-}
 
 /** The levels on one bridge's inputs: IN1, IN2, and the duty (0..1) of the PWM on its enable/PWM input. */
 export interface HBridgeInputs {
@@ -57,13 +50,11 @@ export interface HBridgeInputs {
  * A duty of 0 keeps the forward direction: an L298 then coasts, a TB6612 short-brakes (PWM low).
  * @throws RangeError for a duty outside -1..1.
  */
-export function bridgeInputs(chip: HBridgeChip, command: HBridgeCommand): HBridgeInputs {
+export function bridgeInputs(chip: HBridgeChip, command: BridgeCommand): HBridgeInputs {
   switch (command.mode) {
     case 'drive': {
       const { duty } = command;
-      if (!Number.isFinite(duty) || duty < -1 || duty > 1) {
-        throw new RangeError(`duty must be a number in -1..1, got ${duty}`);
-      }
+      checkDuty(duty);
       const reverse = duty < 0;
       return { in1: reverse ? 0 : 1, in2: reverse ? 1 : 0, pwmDuty: Math.abs(duty) };
     }
@@ -84,7 +75,7 @@ export function bridgeInputs(chip: HBridgeChip, command: HBridgeCommand): HBridg
  *   the PWM duty, signed by IN1, and a PWM held low is a short brake.
  * @param standby TB6612 only: the STBY level. Default 1 (out of standby; boards that tie STBY high).
  */
-export function decodeBridge(chip: HBridgeChip, inputs: HBridgeInputs, standby: PinLevel = 1): HBridgeOutput {
+export function decodeBridge(chip: HBridgeChip, inputs: HBridgeInputs, standby: PinLevel = 1): BridgeOutputState {
   const duty = clampDuty(inputs.pwmDuty);
   const in1 = inputs.in1 === 1;
   const in2 = inputs.in2 === 1;

@@ -11,7 +11,8 @@ import { TransportError } from '../../transport/transport-error.js';
 import type { TransportErrorCode } from '../../transport/transport-error.js';
 import type { MotorDriverDevice } from '../api.js';
 import { decodeBridge } from './codec.js';
-import type { HBridgeChip, HBridgeOutput } from './codec.js';
+import type { BridgeOutputState } from '../bridge-codec.js';
+import type { HBridgeChip } from './codec.js';
 import { l298nModel, tb6612GpioModel } from './driver.js';
 import type { GpioHBridgeParams } from './params.js';
 
@@ -145,7 +146,7 @@ function context(
 }
 
 /** What each bridge of an L298N with hardware PWM does now, by the data sheet's table. */
-function l298nOutputs(bench: Bench): { A: HBridgeOutput; B: HBridgeOutput } {
+function l298nOutputs(bench: Bench): { A: BridgeOutputState; B: BridgeOutputState } {
   return {
     A: decodeBridge('l298n', {
       in1: bench.level('in1'),
@@ -161,7 +162,7 @@ function l298nOutputs(bench: Bench): { A: HBridgeOutput; B: HBridgeOutput } {
 }
 
 /** What each bridge of a TB6612 with hardware PWM does now. */
-function tb6612Outputs(bench: Bench): { A: HBridgeOutput; B: HBridgeOutput } {
+function tb6612Outputs(bench: Bench): { A: BridgeOutputState; B: BridgeOutputState } {
   const stby = bench.level('stby');
   return {
     A: decodeBridge(

@@ -11,11 +11,13 @@ import { SoftwarePwmBackend } from '../../transport/pwm/software-pwm-backend.js'
 import { TransportError } from '../../transport/transport-error.js';
 import type { MotorChannel, MotorDriverDevice, MotorStopBehaviour } from '../api.js';
 import { L298_FAST_STOP, TB6612_SHORT_BRAKE } from '../stop-behaviours.js';
+import type { BridgeCommand } from '../bridge-codec.js';
 import { BridgeCommandQueue } from '../bridge-command-queue.js';
 import { L298N_PIN_NAMES, TB6612FNG_PIN_NAMES, bridgeInputs, resolveWiring } from './codec.js';
-import type { BridgeLines, HBridgeCommand, HBridgeInputs, HBridgePinNames } from './codec.js';
+import type { BridgeLines, HBridgeInputs, HBridgePinNames } from './codec.js';
 import { HBRIDGE_BRIDGE_NAMES, l298nParamsSchema, tb6612GpioParamsSchema } from './params.js';
 import type { GpioHBridgeParams } from './params.js';
+import type { Unsubscribe } from '../../listener-list.js';
 
 const log = createDebug('spinal:hal:gpio-hbridge');
 
@@ -63,7 +65,7 @@ export class GpioHBridge implements MotorDriverDevice {
   private readonly standbyLine: number | undefined;
   private readonly pwmSpecs = new Map<string, PwmChannelSpec>();
   private readonly pwmBackend: PwmBackend;
-  private readonly stopCommand: HBridgeCommand;
+  private readonly stopCommand: BridgeCommand;
   private readonly tracker: HealthTracker;
   private readonly backoff = new Backoff();
   private readonly queue = new BridgeCommandQueue<'init'>((job) =>
@@ -134,8 +136,8 @@ export class GpioHBridge implements MotorDriverDevice {
     return this.tracker.get();
   }
 
-  onHealthChange(listener: (health: DeviceHealth, previous: DeviceHealth) => void): void {
-    this.tracker.onChange(listener);
+  onHealthChange(listener: (health: DeviceHealth, previous: DeviceHealth) => void): Unsubscribe {
+    return this.tracker.onChange(listener);
   }
 
   /**
@@ -237,7 +239,7 @@ export class GpioHBridge implements MotorDriverDevice {
     return undefined;
   }
 
-  private async runBridges(bridges: readonly string[], command: HBridgeCommand): Promise<TransportError | undefined> {
+  private async runBridges(bridges: readonly string[], command: BridgeCommand): Promise<TransportError | undefined> {
     if (!this.ready || this.closing)
       return this.lastError ?? new TransportError('ECLOSED', `${this.id} is not started`);
     const inputs = bridgeInputs(this.pinNames.chip, command);

@@ -33,7 +33,8 @@ import {
   tb6612Writes,
   wakeWrite,
 } from './codec.js';
-import type { Tb6612Command, Tb6612PinMap } from './codec.js';
+import type { BridgeCommand } from '../bridge-codec.js';
+import type { Tb6612PinMap } from './codec.js';
 
 const bytes = (...values: number[]): Uint8Array => Uint8Array.from(values);
 
@@ -338,7 +339,7 @@ describe('encoder -> register file -> decodeTb6612 round trip', () => {
           expect(output.duty).toBeCloseTo(duty, 3);
           expect(Math.abs(output.duty - duty)).toBeLessThanOrEqual(1 / 8192);
         }
-        const stops: Tb6612Command[] = [{ mode: 'brake' }, { mode: 'coast' }];
+        const stops: BridgeCommand[] = [{ mode: 'brake' }, { mode: 'coast' }];
         for (const command of stops) {
           for (const w of tb6612Writes(pins, motor, command)) chip.write(w);
           expect(decodeTb6612(chip, pins, motor)).toEqual({ duty: 0, mode: command.mode });

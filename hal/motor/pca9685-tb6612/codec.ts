@@ -7,6 +7,8 @@
  * References: PCA9685 product data sheet rev. 4 (16 April 2015), "§" below; TB6612FNG data
  * sheet (Toshiba, 2007-06-30), H-SW control function table on page 4.
  */
+import { checkDuty } from '../bridge-codec.js';
+import type { BridgeCommand, BridgeOutputState } from '../bridge-codec.js';
 
 // ---------------------------------------------------------------------------------------------
 // Registers (PCA9685 §7.3, Table 4 "Register summary")
@@ -264,15 +266,6 @@ export const WAVESHARE_MOTOR_DRIVER_HAT_PINS: Tb6612PinMap = Object.freeze({
 /** Waveshare Motor Driver HAT: address with A0..A4 open. */
 export const WAVESHARE_MOTOR_DRIVER_HAT_DEFAULT_ADDRESS = 0x40;
 
-/** What to do with one bridge. `duty` is -1 (full reverse) .. 1 (full forward). */
-export type Tb6612Command = { mode: 'drive'; duty: number } | { mode: 'brake' } | { mode: 'coast' };
-
-/** A bridge's state as its inputs show it; `duty` is 0 unless `mode` is `drive`. */
-export interface Tb6612Output {
-  duty: number;
-  mode: 'drive' | 'brake' | 'coast';
-}
-
 /**
  * The writes that put one bridge in `command`, following the TB6612 truth table: forward =
  * IN1 high IN2 low, reverse = IN1 low IN2 high, PWM = |duty|; brake (short) = IN1 and IN2 high
@@ -281,15 +274,13 @@ export interface Tb6612Output {
  * which on both HATs is always a single write.
  * @throws RangeError for an unknown motor or a duty outside -1..1.
  */
-export function tb6612Writes(pinMap: Tb6612PinMap, motor: string, command: Tb6612Command): Uint8Array[] {
+export function tb6612Writes(pinMap: Tb6612PinMap, motor: string, command: BridgeCommand): Uint8Array[] {
   const pins = pinsOf(pinMap, motor);
   const values = new Map<number, LedRegisters>();
   switch (command.mode) {
     case 'drive': {
       const { duty } = command;
-      if (!Number.isFinite(duty) || duty < -1 || duty > 1) {
-        throw new RangeError(`duty must be a number in -1..1, got ${duty}`);
-      }
+      checkDuty(duty);
       const reverse = duty < 0;
       values.set(pins.pwm, dutyRegisters(Math.abs(duty)));
       values.set(pins.in1, reverse ? FULL_OFF : FULL_ON);
@@ -343,7 +334,7 @@ export interface PwmOutputs {
  * gives); one high: drive, signed by direction, with the PWM channel's duty.
  * @throws RangeError for a motor name the pin map does not have.
  */
-export function decodeTb6612(outputs: PwmOutputs, pinMap: Tb6612PinMap, motor: string): Tb6612Output {
+export function decodeTb6612(outputs: PwmOutputs, pinMap: Tb6612PinMap, motor: string): BridgeOutputState {
   const pins = pinsOf(pinMap, motor);
   const in1 = outputs.channelDuty(pins.in1) >= 0.5;
   const in2 = outputs.channelDuty(pins.in2) >= 0.5;

@@ -6,10 +6,12 @@ import type { DeviceHealth } from '../../device-health.js';
 import { HealthTracker } from '../../device-health.js';
 import type { DeviceCreateContext, DeviceModel } from '../../registry.js';
 import { checkI2cAddress } from '../../transport/i2c/api.js';
-import type { I2cBus } from '../../transport/i2c/api.js';
-import { TransportError } from '../../transport/transport-error.js';
+import { I2cChipLink } from '../../transport/i2c/i2c-chip-link.js';
+import type { RetryingI2cDevice } from '../../transport/i2c/retrying-i2c-device.js';
+import { TransportError, isDeviceGone } from '../../transport/transport-error.js';
 import type { MotorChannel, MotorDriverDevice, MotorStopBehaviour } from '../api.js';
 import { TB6612_SHORT_BRAKE } from '../stop-behaviours.js';
+import type { BridgeCommand } from '../bridge-codec.js';
 import { BridgeCommandQueue } from '../bridge-command-queue.js';
 import type { BridgeJob } from '../bridge-command-queue.js';
 import {
@@ -24,19 +26,17 @@ import {
   restartSequence,
   tb6612Writes,
 } from './codec.js';
-import type { Tb6612Command, Tb6612PinMap } from './codec.js';
+import type { Tb6612PinMap } from './codec.js';
 import { motorHatParamsSchema } from './params.js';
 import type { MotorHatParams } from './params.js';
+import type { Unsubscribe } from '../../listener-list.js';
 
 const log = createDebug('spinal:hal:pca9685-tb6612');
 
-/** Attempts per bus write: the first and at most 2 immediate retries on EREMOTEIO / EIO. */
-const WRITE_ATTEMPTS = 3;
+/** Immediate retries of a bus write that is not acknowledged (see {@link RetryingI2cDevice}). */
+const WRITE_RETRIES = 2;
 /** Consecutive failed motor commands after which the device is `failed` rather than `degraded`. */
 const FAILED_AFTER_COMMANDS = 3;
-const RETRYABLE: ReadonlySet<string> = new Set(['EREMOTEIO', 'EIO']);
-/** Errors after which the bus handle itself is suspect and is reopened. */
-const REOPEN_ON: ReadonlySet<string> = new Set(['ENXIO', 'EBADF', 'ECLOSED']);
 
 /** The driver's own jobs: the start sequence, and the check of a chip that stopped answering. */
 type Task = 'init' | 'verify';
@@ -45,10 +45,13 @@ type Task = 'init' | 'verify';
  * A TB6612 motor HAT driven through a PCA9685. `start()` runs the datasheet restart sequence and
  * puts every motor in `stopMode`; a failed start is retried with {@link Backoff} on the clock.
  * Motor commands go through a {@link BridgeCommandQueue} (one at a time, a waiting `setDuty`
- * replaced by a newer one) and are written one transaction at a time; a write that is not
- * acknowledged is retried twice at once, then the command fails, the device turns `degraded`
- * (`failed` after three commands in a row) and, once failed, it checks the chip with a backoff
- * and re-runs the start sequence if the chip has lost its setup (a power cycle puts it to sleep).
+ * replaced by a newer one) and are written one transaction at a time through a
+ * {@link RetryingI2cDevice}: a write that is not acknowledged is retried twice at once, then the
+ * command fails, the device turns `degraded` (`failed` after three commands in a row: health is
+ * counted per command, which is several writes, not per transaction) and, once failed, it checks
+ * the chip with a backoff and re-runs the start sequence if the chip has lost its setup (a power
+ * cycle puts it to sleep). Register reads (start and check) are not retried: the start or the
+ * check fails, and is tried again with the backoff.
  */
 export class Pca9685MotorHat implements MotorDriverDevice {
   readonly kind = 'motor-driver' as const;
@@ -62,13 +65,14 @@ export class Pca9685MotorHat implements MotorDriverDevice {
   private readonly pinMap: Tb6612PinMap;
   private readonly motors: string[];
   private readonly prescale: number;
-  private readonly stopCommand: Tb6612Command;
+  private readonly stopCommand: BridgeCommand;
   private readonly tracker: HealthTracker;
   private readonly backoff = new Backoff();
   private readonly queue = new BridgeCommandQueue<Task>((job) => this.run(job));
-  private readonly count = { writes: 0, writeErrors: 0, retries: 0, initAttempts: 0 };
+  private readonly count = { writes: 0, writeErrors: 0, initAttempts: 0 };
 
-  private bus: I2cBus | undefined;
+  /** The chip's writes, retried, on the open bus (the bus handle is closed and opened again as the chip recovers). */
+  private readonly chip: I2cChipLink;
   private initialized = false;
   private consecutiveFailures = 0;
   private lastError: TransportError | undefined;
@@ -95,6 +99,14 @@ export class Pca9685MotorHat implements MotorDriverDevice {
     this.motors = Object.keys(pinMap);
     this.prescale = prescaleForFrequency(context.params.pwmFrequencyHz);
     this.stopCommand = { mode: context.params.stopMode };
+    // Health is worked out per motor command (see the class), not from the transactions.
+    this.chip = new I2cChipLink({
+      backend: context.backends.i2c,
+      busPath: this.busPath,
+      address: this.address,
+      onHealth: () => undefined,
+      policy: { retries: WRITE_RETRIES },
+    });
     this.tracker = new HealthTracker(this.clock.nowUs());
     this.tracker.onChange((health, previous) => {
       log('%s: %s -> %s %s', this.id, previous.state, health.state, health.reason);
@@ -105,13 +117,19 @@ export class Pca9685MotorHat implements MotorDriverDevice {
     return this.tracker.get();
   }
 
-  onHealthChange(listener: (health: DeviceHealth, previous: DeviceHealth) => void): void {
-    this.tracker.onChange(listener);
+  onHealthChange(listener: (health: DeviceHealth, previous: DeviceHealth) => void): Unsubscribe {
+    return this.tracker.onChange(listener);
   }
 
   /** `writes` (bus writes acknowledged), `writeErrors` (commands failed after retries), `retries`, `initAttempts`. */
   counters(): Record<string, number> {
-    return { ...this.count };
+    const retries = this.chip.counters().retries;
+    return {
+      writes: this.count.writes,
+      writeErrors: this.count.writeErrors,
+      retries,
+      initAttempts: this.count.initAttempts,
+    };
   }
 
   channelNames(): string[] {
@@ -147,13 +165,11 @@ export class Pca9685MotorHat implements MotorDriverDevice {
   async stop(): Promise<void> {
     this.retryTimer?.();
     this.retryTimer = undefined;
-    if (this.bus) await this.stopAll().catch(() => undefined);
+    if (this.chip.device) await this.stopAll().catch(() => undefined);
     this.closing = true;
-    const bus = this.bus;
-    this.bus = undefined;
     this.initialized = false;
     this.started = undefined;
-    if (bus) await bus.close().catch((error: unknown) => log('%s: close: %o', this.id, error));
+    await this.chip.close().catch((error: unknown) => log('%s: close: %o', this.id, error));
     this.tracker.set('stopped', '', this.clock.nowUs());
   }
 
@@ -169,16 +185,16 @@ export class Pca9685MotorHat implements MotorDriverDevice {
     this.count.initAttempts++;
     this.initialized = false;
     try {
-      const bus = await this.openBus();
-      const mode1 = await this.readRegister(bus, REG_MODE1);
+      const link = await this.openLink();
+      const mode1 = await this.readRegister(link, REG_MODE1);
       const sequence = restartSequence(mode1, this.prescale);
       log('%s: init, MODE1 was 0x%s, prescale %d', this.id, mode1.toString(16), this.prescale);
-      for (const bytes of sequence.beforeSettle) await this.write(bus, bytes);
+      for (const bytes of sequence.beforeSettle) await this.write(link, bytes);
       await this.wait(sequence.settleUs);
       if (this.closing) return new TransportError('ECLOSED', `${this.id} was stopped during init`);
-      for (const bytes of sequence.afterSettle) await this.write(bus, bytes);
+      for (const bytes of sequence.afterSettle) await this.write(link, bytes);
       for (const motor of this.motors) {
-        for (const bytes of tb6612Writes(this.pinMap, motor, this.stopCommand)) await this.write(bus, bytes);
+        for (const bytes of tb6612Writes(this.pinMap, motor, this.stopCommand)) await this.write(link, bytes);
       }
     } catch (cause) {
       const error = TransportError.from(cause, `${this.id} init`);
@@ -203,9 +219,9 @@ export class Pca9685MotorHat implements MotorDriverDevice {
   private async runVerify(): Promise<TransportError | undefined> {
     if (this.closing) return undefined;
     try {
-      const bus = await this.openBus();
-      const mode1 = await this.readRegister(bus, REG_MODE1);
-      const prescale = await this.readRegister(bus, REG_PRE_SCALE);
+      const link = await this.openLink();
+      const mode1 = await this.readRegister(link, REG_MODE1);
+      const prescale = await this.readRegister(link, REG_PRE_SCALE);
       const intact = (mode1 & MODE1_SLEEP) === 0 && (mode1 & MODE1_AI) !== 0 && prescale === this.prescale;
       if (!intact) {
         log('%s: chip lost its setup (MODE1 0x%s, PRE_SCALE %d): restarting it', this.id, mode1.toString(16), prescale);
@@ -227,15 +243,15 @@ export class Pca9685MotorHat implements MotorDriverDevice {
     return undefined;
   }
 
-  private async runMotors(motors: readonly string[], command: Tb6612Command): Promise<TransportError | undefined> {
-    const bus = this.bus;
-    if (!bus || this.closing) {
+  private async runMotors(motors: readonly string[], command: BridgeCommand): Promise<TransportError | undefined> {
+    const link = this.chip.device;
+    if (!link || this.closing) {
       return this.lastError ?? new TransportError('ECLOSED', `${this.id} is not started`);
     }
     let firstError: TransportError | undefined;
     for (const motor of motors) {
       try {
-        for (const bytes of tb6612Writes(this.pinMap, motor, command)) await this.write(bus, bytes);
+        for (const bytes of tb6612Writes(this.pinMap, motor, command)) await this.write(link, bytes);
       } catch (cause) {
         firstError ??= TransportError.from(cause, `${this.id} ${motor}`);
       }
@@ -265,40 +281,29 @@ export class Pca9685MotorHat implements MotorDriverDevice {
   }
 
   /** One bus write, retried at once (at most twice) while the chip does not acknowledge. */
-  private async write(bus: I2cBus, bytes: Uint8Array): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await bus.write(this.address, bytes);
-        this.count.writes++;
-        return;
-      } catch (cause) {
-        const error = TransportError.from(cause, `write 0x${(bytes[0] ?? 0).toString(16)}`);
-        if (attempt >= WRITE_ATTEMPTS || !RETRYABLE.has(error.code)) throw error;
-        this.count.retries++;
-      }
-    }
+  private async write(link: RetryingI2cDevice, bytes: Uint8Array): Promise<void> {
+    await link.write(bytes);
+    this.count.writes++;
   }
 
-  private async readRegister(bus: I2cBus, register: number): Promise<number> {
-    const bytes = await bus.writeRead(this.address, pointerWrite(register), 1);
+  /** One register read, straight on the bus: not retried (see the class). */
+  private async readRegister(link: RetryingI2cDevice, register: number): Promise<number> {
+    const bytes = await link.bus.writeRead(this.address, pointerWrite(register), 1);
     const value = bytes[0];
     if (value === undefined)
       throw new TransportError('EIO', `read of register 0x${register.toString(16)} returned no data`);
     return value;
   }
 
-  private async openBus(): Promise<I2cBus> {
+  private async openLink(): Promise<RetryingI2cDevice> {
     if (this.closing) throw new TransportError('ECLOSED', `${this.id} is stopped`);
-    if (!this.bus) this.bus = await this.context.backends.i2c.open(this.busPath);
-    return this.bus;
+    return this.chip.open();
   }
 
   private dropBusIfBroken(error: TransportError): void {
-    if (!REOPEN_ON.has(error.code) || !this.bus) return;
-    const bus = this.bus;
-    this.bus = undefined;
+    if (!isDeviceGone(error) || !this.chip.device) return;
     this.initialized = false;
-    bus.close().catch((closeError: unknown) => log('%s: close: %o', this.id, closeError));
+    this.chip.close().catch((closeError: unknown) => log('%s: close: %o', this.id, closeError));
   }
 
   private wait(delayUs: number): Promise<void> {
@@ -309,7 +314,7 @@ export class Pca9685MotorHat implements MotorDriverDevice {
   private scheduleRecovery(kind: Task): void {
     if (this.closing || this.retryTimer) return;
     const delayMs = this.backoff.nextDelayMs();
-    const what = kind === 'init' || !this.initialized || !this.bus ? 'init' : 'verify';
+    const what = kind === 'init' || !this.initialized || !this.chip.device ? 'init' : 'verify';
     log('%s: %s again in %d ms', this.id, what, Math.round(delayMs));
     this.retryTimer = this.clock.after(delayMs * US_PER_MS, () => {
       this.retryTimer = undefined;

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { BusConfig } from '../../../config/board-schema.js';
 import { runClockFor, settle as settleTurns } from '../../../test/harness/clock-steps.js';
 import { deviceContext } from '../../../test/harness/device-context.js';
-import { MemorySerialBackend } from '../../../test/harness/memory-serial-backend.js';
+import { MemorySerialBackend } from '../../transport/serial/memory-serial-backend.js';
 import { VirtualClock } from '../../../time/virtual-clock.js';
-import type { BatteryReading } from '../../battery/api.js';
+import type { BatteryReading } from '../../../messages/battery-reading.js';
 import type { DeviceHealth } from '../../device-health.js';
-import type { EncoderReading } from '../../encoder/api.js';
+import type { EncoderReading } from '../../../messages/encoder-reading.js';
 import { TransportError } from '../../transport/transport-error.js';
 import {
   RoboclawRequestDecoder,
@@ -16,6 +16,9 @@ import {
   type RoboclawReply,
   type RoboclawRequest,
 } from './codec.js';
+import { isBattery } from '../../battery/api.js';
+import { capabilityOf, findCapability } from '../../device-api.js';
+import { isEncoder } from '../../encoder/api.js';
 import { isRoboclaw, roboclawModel } from './driver.js';
 import { roboclawParamsSchema } from './params.js';
 
@@ -185,6 +188,28 @@ describe('RoboClaw driver', () => {
     expect(reading?.stampUs).toBe(clock.nowUs());
     expect(device.lastBatteryReading()?.voltageV).toBe(12.1);
     expect(device.counters()).toMatchObject({ polls: 2, commands: 8, failedCommands: 0 });
+  });
+
+  it('offers its encoders and its battery as capabilities, with its own id and health', async () => {
+    const { clock, port, device } = await started();
+    const encoder = capabilityOf(device, isEncoder);
+    const battery = capabilityOf(device, isBattery);
+    expect(isEncoder(device) || isBattery(device)).toBe(false);
+    expect(encoder).toMatchObject({ id: device.id, compatible: 'basicmicro,roboclaw', kind: 'encoder' });
+    expect(battery).toMatchObject({ id: device.id, kind: 'battery' });
+    expect(encoder?.channelNames()).toEqual(['M1', 'M2']);
+    expect(encoder?.health()).toBe(device.health());
+    const travel: number[] = [];
+    const stopListening = encoder?.onReading((reading) => travel.push(reading.travelM.M1 ?? NaN));
+    port.encoder = { M1: 100, M2: 0 };
+    await runFor(clock, 20);
+    stopListening?.();
+    port.encoder = { M1: 2_100, M2: 0 };
+    await runFor(clock, 20);
+    expect(travel).toEqual([0]);
+    expect(encoder?.lastReading()).toBe(device.lastEncoderReading());
+    expect(battery?.lastReading()?.voltageV).toBe(12.1);
+    expect(findCapability([device], isBattery)).toBe(battery);
   });
 
   it('sends commands for both channels made together as one packet, and never lets a motor command wait behind polls', async () => {

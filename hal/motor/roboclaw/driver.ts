@@ -3,14 +3,17 @@ import type { ZodType, ZodTypeDef } from 'zod';
 import type { Cancel, Clock } from '../../../time/clock.js';
 import { US_PER_MS, US_PER_S } from '../../../time/clock.js';
 import { Backoff } from '../../../time/backoff.js';
-import type { BatteryReading } from '../../battery/api.js';
-import type { Device } from '../../device-api.js';
+import type { BatteryReading } from '../../../messages/battery-reading.js';
+import type { BatteryDevice } from '../../battery/api.js';
+import { capabilityBase, type Device } from '../../device-api.js';
+import type { EncoderDevice } from '../../encoder/api.js';
+import type { Unsubscribe } from '../../listener-list.js';
 import { HealthTracker, type DeviceHealth, type HealthState } from '../../device-health.js';
-import type { EncoderReading } from '../../encoder/api.js';
+import type { EncoderReading } from '../../../messages/encoder-reading.js';
 import type { DeviceCreateContext, DeviceModel } from '../../registry.js';
 import { ResilientSerialPort } from '../../transport/serial/resilient-serial-port.js';
 import { TransportError } from '../../transport/transport-error.js';
-import { checkDuty } from '../api.js';
+import { checkDuty } from '../bridge-codec.js';
 import type { MotorChannel, MotorDriverDevice, MotorStopBehaviour } from '../api.js';
 import { ROBOCLAW_DUTY_ZERO } from '../stop-behaviours.js';
 import {
@@ -23,6 +26,7 @@ import {
   type RoboclawRequest,
 } from './codec.js';
 import { roboclawParamsSchema, type RoboclawParams } from './params.js';
+import { ListenerList } from '../../listener-list.js';
 
 const log = createDebug('spinal:hal:roboclaw');
 
@@ -40,9 +44,10 @@ const SERIAL_TIMEOUT_STEP_MS = 100;
 
 /**
  * A Basicmicro RoboClaw: a {@link MotorDriverDevice} with channels `M1` and `M2`, plus what the
- * controller measures itself: its quadrature encoder counters and its main battery voltage.
- * These extra capabilities use the encoder and battery reading types; the device's kind stays
- * `motor-driver`.
+ * controller measures itself: its quadrature encoder counters and its main battery voltage. The
+ * device's kind stays `motor-driver`; `capabilities()` offers the encoder and the battery monitor
+ * as an {@link EncoderDevice} and a {@link BatteryDevice} (found with `capabilityOf(device,
+ * isEncoder)`), and the methods below give the same readings under their own names.
  *
  * The RoboClaw has no brake command: a channel's `brake()` is the same as `coast()`, duty 0, and
  * what the bridge then does depends on the controller's PWM mode setting.
@@ -55,10 +60,10 @@ export interface RoboclawDevice extends MotorDriverDevice {
    * {@link resetEncoders}); counting restarts from the controller's value after each reopen of
    * the port, so travel while the port was down is not counted.
    */
-  onEncoderReading(listener: (reading: EncoderReading) => void): void;
+  onEncoderReading(listener: (reading: EncoderReading) => void): Unsubscribe;
   lastEncoderReading(): EncoderReading | null;
   /** Main battery voltage, every poll. The RoboClaw does not report the battery current: `currentA` and `powerW` are NaN. */
-  onBatteryReading(listener: (reading: BatteryReading) => void): void;
+  onBatteryReading(listener: (reading: BatteryReading) => void): Unsubscribe;
   lastBatteryReading(): BatteryReading | null;
   /** The controller's firmware version text (`"USB Roboclaw 2x15a v4.1.34"`), once it has answered. */
   firmwareVersion(): string | null;
@@ -141,8 +146,8 @@ class RoboclawMotorController implements RoboclawDevice {
   private readonly tracker: HealthTracker;
   private readonly probeBackoff = new Backoff({ initialMs: PROBE_INITIAL_MS, maxMs: PROBE_MAX_MS });
   private readonly channels = new Map<string, MotorChannel>();
-  private readonly encoderListeners: Array<(reading: EncoderReading) => void> = [];
-  private readonly batteryListeners: Array<(reading: BatteryReading) => void> = [];
+  private readonly encoderListeners = new ListenerList<(reading: EncoderReading) => void>();
+  private readonly batteryListeners = new ListenerList<(reading: BatteryReading) => void>();
   private readonly count = {
     commands: 0,
     failedCommands: 0,
@@ -175,6 +180,7 @@ class RoboclawMotorController implements RoboclawDevice {
   private readonly counts: Record<RoboclawMotor, number> = { M1: 0, M2: 0 };
   private lastEncoder: EncoderReading | null = null;
   private lastBattery: BatteryReading | null = null;
+  private readonly offered: readonly Device[];
 
   constructor(context: DeviceCreateContext<RoboclawParams>) {
     if (context.bus.kind !== 'serial') {
@@ -197,14 +203,33 @@ class RoboclawMotorController implements RoboclawDevice {
       onOpen: () => this.handleOpen(),
       onDown: (reason, error) => this.handleDown(reason, error),
     });
+    const encoder: EncoderDevice = {
+      ...capabilityBase(this),
+      kind: 'encoder',
+      channelNames: () => this.encoderChannelNames(),
+      onReading: (listener) => this.onEncoderReading(listener),
+      lastReading: () => this.lastEncoderReading(),
+    };
+    const battery: BatteryDevice = {
+      ...capabilityBase(this),
+      kind: 'battery',
+      onReading: (listener) => this.onBatteryReading(listener),
+      lastReading: () => this.lastBatteryReading(),
+    };
+    this.offered = Object.freeze([encoder, battery]);
+  }
+
+  /** The controller's encoder counters (an encoder, channels `M1`, `M2`) and its battery voltage (a battery monitor). */
+  capabilities(): readonly Device[] {
+    return this.offered;
   }
 
   health(): DeviceHealth {
     return this.tracker.get();
   }
 
-  onHealthChange(listener: (health: DeviceHealth, previous: DeviceHealth) => void): void {
-    this.tracker.onChange(listener);
+  onHealthChange(listener: (health: DeviceHealth, previous: DeviceHealth) => void): Unsubscribe {
+    return this.tracker.onChange(listener);
   }
 
   /**
@@ -252,16 +277,16 @@ class RoboclawMotorController implements RoboclawDevice {
     return [...CHANNELS];
   }
 
-  onEncoderReading(listener: (reading: EncoderReading) => void): void {
-    this.encoderListeners.push(listener);
+  onEncoderReading(listener: (reading: EncoderReading) => void): Unsubscribe {
+    return this.encoderListeners.add(listener);
   }
 
   lastEncoderReading(): EncoderReading | null {
     return this.lastEncoder;
   }
 
-  onBatteryReading(listener: (reading: BatteryReading) => void): void {
-    this.batteryListeners.push(listener);
+  onBatteryReading(listener: (reading: BatteryReading) => void): Unsubscribe {
+    return this.batteryListeners.add(listener);
   }
 
   lastBatteryReading(): BatteryReading | null {

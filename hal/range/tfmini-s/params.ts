@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { mountPoseSchema } from '../../mount-pose.js';
 
 /**
  * The `params` of a `benewake,tfmini-s` (serial) or `benewake,tfmini-s-i2c` device node in a
@@ -8,24 +9,6 @@ import { z } from 'zod';
 
 /** Frame rates the sensor can make: 1000/n Hz for a whole n (TFmini-S manual, Table 12, note ①). */
 const FRAME_RATES_HZ = [1, 2, 4, 5, 8, 10, 20, 25, 40, 50, 100, 125, 200, 250, 500, 1000] as const;
-
-const mountSchema = z
-  .object({
-    xM: z
-      .number()
-      .min(-5)
-      .max(5)
-      .default(0)
-      .describe('Sensor origin, robot frame x (forward), metres, -5..5. Default 0.'),
-    yM: z.number().min(-5).max(5).default(0).describe('Sensor origin, robot frame y (left), metres, -5..5. Default 0.'),
-    yawDeg: z
-      .number()
-      .min(-360)
-      .max(360)
-      .default(0)
-      .describe('Robot-frame direction the beam points, degrees, CCW positive, -360..360. Default 0 (straight ahead).'),
-  })
-  .strict();
 
 const frameRateSchema = z
   .number()
@@ -57,7 +40,7 @@ export const tfminiSSerialParamsSchema = z
       .max(921_600)
       .default(115_200)
       .describe('UART line speed, baud, 9600..921600. Default 115200, the factory setting.'),
-    mount: mountSchema.default({}).describe('Where the sensor sits on the robot and which way it points.'),
+    mount: mountPoseSchema.default({}).describe('Where the sensor sits on the robot and which way it points.'),
     frameRateHz: frameRateSchema.describe(
       'Frames per second the sensor is told to send at every (re)open, hertz: 1000/n (1, 2, 4, 5, 8, 10, 20, 25, ' +
         '40, 50, 100, 125, 200, 250, 500 or 1000). Default 100, the factory setting.',
@@ -68,7 +51,7 @@ export const tfminiSSerialParamsSchema = z
 
 export const tfminiSI2cParamsSchema = z
   .object({
-    mount: mountSchema.default({}).describe('Where the sensor sits on the robot and which way it points.'),
+    mount: mountPoseSchema.default({}).describe('Where the sensor sits on the robot and which way it points.'),
     frameRateHz: frameRateSchema.describe(
       'Readings per second, hertz: the sensor is set to this frame rate at start and polled at it; 1000/n ' +
         '(1, 2, 4, 5, 8, 10, 20, 25, 40, 50, 100, 125, 200, 250, 500 or 1000). Default 100.',

@@ -5,17 +5,17 @@ import type { Cancel, Clock } from '../../../time/clock.js';
 import { US_PER_MS, US_PER_S } from '../../../time/clock.js';
 import { HealthTracker } from '../../device-health.js';
 import type { DeviceHealth } from '../../device-health.js';
-import { TransportError } from '../transport-error.js';
-import type { I2cBackend, I2cBus } from './api.js';
-import { RetryingI2cDevice } from './retrying-i2c-device.js';
+import { TransportError, isDeviceGone } from '../transport-error.js';
+import type { I2cBackend } from './api.js';
+import { I2cChipLink } from './i2c-chip-link.js';
+import type { RetryingI2cDevice } from './retrying-i2c-device.js';
 import type { I2cDeviceCounters, I2cLinkHealth } from './retrying-i2c-device.js';
+import type { Unsubscribe } from '../../listener-list.js';
 
 const log = createDebug('spinal:hal:i2c:polled-sensor');
 
 /** Default of {@link PolledI2cSensorOptions.setupCheckPeriodUs}: once a second, microseconds. */
 const DEFAULT_SETUP_CHECK_PERIOD_US = US_PER_S;
-/** Errors after which the bus handle itself is suspect and is reopened. */
-const REOPEN_ON: ReadonlySet<string> = new Set(['ENXIO', 'EBADF', 'ECLOSED']);
 
 /**
  * Something answers at the address, but it is not the expected chip, or it does not keep its
@@ -93,8 +93,8 @@ export interface PolledI2cSensorCounters extends I2cDeviceCounters {
  * falls due while the last one is still on the bus is skipped and counted as an overrun), and
  * every `setupCheckPeriodUs` it is asked whether it still holds its setup; when it does not, it is
  * set up again. Transactions go through a {@link RetryingI2cDevice}: its `degraded` and `failed`
- * become the device's health, and `failed` stops polling and restarts with backoff. ENXIO, EBADF
- * or ECLOSED mean the bus handle went bad: it is closed and opened again at the next start. Every
+ * become the device's health, and `failed` stops polling and restarts with backoff. An error that
+ * {@link isDeviceGone} means the bus handle went bad: it is closed and opened again at the next start. Every
  * start attempt and `stop()` begins a new generation; async work of an older one drops its result.
  */
 export class PolledI2cSensor<TRaw> {
@@ -105,11 +105,7 @@ export class PolledI2cSensor<TRaw> {
   private readonly tracker: HealthTracker;
   private readonly backoff: Backoff;
   private readonly count = { badReads: 0, overruns: 0, initAttempts: 0, setupLost: 0 };
-  /** I2C counters of the devices of buses already closed. */
-  private readonly closedI2c: I2cDeviceCounters = { transactions: 0, retries: 0, errors: 0 };
-
-  private bus: I2cBus | undefined;
-  private device: RetryingI2cDevice | undefined;
+  private readonly chipLink: I2cChipLink;
   private started: Promise<void> | undefined;
   private stopped = false;
   private running = false;
@@ -128,6 +124,12 @@ export class PolledI2cSensor<TRaw> {
     this.chip = options.chip;
     this.setupCheckPeriodUs = options.setupCheckPeriodUs ?? DEFAULT_SETUP_CHECK_PERIOD_US;
     this.backoff = new Backoff(options.backoff);
+    this.chipLink = new I2cChipLink({
+      backend: options.backend,
+      busPath: options.busPath,
+      address: options.address,
+      onHealth: (health) => this.onLinkHealth(health),
+    });
     this.tracker = new HealthTracker(this.clock.nowUs());
     this.tracker.onChange((health, previous) => {
       log('%s: %s -> %s %s', this.id, previous.state, health.state, health.reason);
@@ -138,18 +140,12 @@ export class PolledI2cSensor<TRaw> {
     return this.tracker.get();
   }
 
-  onHealthChange(listener: (health: DeviceHealth, previous: DeviceHealth) => void): void {
-    this.tracker.onChange(listener);
+  onHealthChange(listener: (health: DeviceHealth, previous: DeviceHealth) => void): Unsubscribe {
+    return this.tracker.onChange(listener);
   }
 
   counters(): PolledI2cSensorCounters {
-    const i2c = this.device?.counters() ?? { transactions: 0, retries: 0, errors: 0 };
-    return {
-      ...this.count,
-      transactions: this.closedI2c.transactions + i2c.transactions,
-      retries: this.closedI2c.retries + i2c.retries,
-      errors: this.closedI2c.errors + i2c.errors,
-    };
+    return { ...this.count, ...this.chipLink.counters() };
   }
 
   /** Resolves once the first start attempt is over (waits included), whatever its outcome. Never rejects. */
@@ -218,7 +214,7 @@ export class PolledI2cSensor<TRaw> {
       reason = cause.message;
     } else {
       const error = TransportError.from(cause, `${this.id} start`);
-      if (REOPEN_ON.has(error.code)) void this.dropBus();
+      if (isDeviceGone(error)) void this.dropBus();
       reason = `start failed: ${error.message}`;
     }
     this.tracker.set('failed', reason, this.clock.nowUs());
@@ -240,7 +236,7 @@ export class PolledI2cSensor<TRaw> {
       this.count.overruns++;
       return;
     }
-    const device = this.device;
+    const device = this.chipLink.device;
     if (!device || !this.running) return;
     this.busy = true;
     void this.pollOnce(device, this.generation).finally(() => {
@@ -262,7 +258,7 @@ export class PolledI2cSensor<TRaw> {
     } catch (cause) {
       if (generation !== this.generation) return;
       const error = TransportError.from(cause, `${this.id} read`);
-      if (REOPEN_ON.has(error.code)) {
+      if (isDeviceGone(error)) {
         this.running = false;
         this.tracker.set('failed', `lost the bus: ${error.message}`, this.clock.nowUs());
         this.stopPolling();
@@ -295,29 +291,16 @@ export class PolledI2cSensor<TRaw> {
   }
 
   private async openDevice(): Promise<RetryingI2cDevice> {
-    if (this.device) return this.device;
-    const bus = await this.options.backend.open(this.options.busPath);
+    const device = await this.chipLink.open();
     if (this.stopped) {
-      await bus.close().catch(() => undefined);
+      await this.chipLink.close().catch(() => undefined);
       throw new TransportError('ECLOSED', `${this.id} was stopped`);
     }
-    this.bus = bus;
-    this.device = new RetryingI2cDevice(bus, this.options.address, (health) => this.onLinkHealth(health));
-    return this.device;
+    return device;
   }
 
   private async dropBus(): Promise<void> {
-    const bus = this.bus;
-    const device = this.device;
-    this.bus = undefined;
-    this.device = undefined;
-    if (device) {
-      const counters = device.counters();
-      this.closedI2c.transactions += counters.transactions;
-      this.closedI2c.retries += counters.retries;
-      this.closedI2c.errors += counters.errors;
-    }
-    if (bus) await bus.close().catch((error: unknown) => log('%s: close: %o', this.id, error));
+    await this.chipLink.close().catch((error: unknown) => log('%s: close: %o', this.id, error));
   }
 
   private stopPolling(): void {

@@ -1,8 +1,5 @@
-import { TransportError } from '../transport-error.js';
+import { TransportError, isRetryableI2cError } from '../transport-error.js';
 import type { I2cBus } from './api.js';
-
-/** Bus errors worth an immediate retry: a glitch or a missed acknowledge, not a missing bus. */
-const RETRYABLE = new Set(['EIO', 'EREMOTEIO', 'ETIMEDOUT']);
 
 export interface I2cRetryPolicy {
   /** Immediate retries of a failed transaction. Default 2. */
@@ -22,7 +19,7 @@ export interface I2cDeviceCounters {
 
 /**
  * One device at one address on an open bus, with bounded retries. Each transaction is retried
- * at once up to `retries` times on EIO/EREMOTEIO/ETIMEDOUT; a transaction that still fails counts
+ * at once up to `retries` times when {@link isRetryableI2cError} says so (EIO, EREMOTEIO); a transaction that still fails counts
  * towards `degraded` then `failed`, and the next success reports `ok` again. Drivers map the
  * reported health onto their own.
  */
@@ -32,8 +29,12 @@ export class RetryingI2cDevice {
   private readonly failedAfter: number;
   private readonly stats: I2cDeviceCounters = { transactions: 0, retries: 0, errors: 0 };
 
+  /**
+   * @param bus The open bus, public for a transaction that is not to be retried (a driver's
+   *   register read whose failure its own recovery handles).
+   */
   constructor(
-    private readonly bus: I2cBus,
+    readonly bus: I2cBus,
     readonly address: number,
     private readonly onHealth: (health: I2cLinkHealth) => void,
     policy: I2cRetryPolicy = {},
@@ -73,7 +74,7 @@ export class RetryingI2cDevice {
         return result;
       } catch (cause) {
         const error = TransportError.from(cause, `I2C 0x${this.address.toString(16)} on ${this.bus.path}`);
-        if (RETRYABLE.has(error.code) && attempt < this.retries) {
+        if (isRetryableI2cError(error) && attempt < this.retries) {
           this.stats.retries++;
           continue;
         }

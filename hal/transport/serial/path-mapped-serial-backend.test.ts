@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemorySerialBackend } from '../../../test/harness/memory-serial-backend.js';
+import { MemorySerialBackend } from './memory-serial-backend.js';
 import { openModemLineChannel } from './modem-line-channel.js';
 import { ModemLinesDecoder, type ModemLineLevels } from './modem-lines-codec.js';
 import { PathMappedSerialBackend } from './path-mapped-serial-backend.js';

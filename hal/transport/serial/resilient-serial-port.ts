@@ -1,13 +1,10 @@
 import createDebug from 'debug';
 import type { Cancel, Clock } from '../../../time/clock.js';
 import { Backoff, type BackoffOptions } from '../../../time/backoff.js';
-import { TransportError } from '../transport-error.js';
+import { TransportError, isSerialDeviceGone } from '../transport-error.js';
 import type { SerialBackend, SerialConnection } from './api.js';
 
 const log = createDebug('spinal:hal:serial');
-
-/** Write errors that mean the device is gone (a USB adapter pulled out), not a passing glitch. */
-const GONE_CODES = new Set(['ENXIO', 'EBADF', 'ENODEV', 'EIO', 'ECLOSED']);
 
 export interface ResilientSerialPortOptions {
   backend: SerialBackend;
@@ -35,7 +32,7 @@ export interface ResilientSerialCounters {
 
 /**
  * A serial port that stays open: when opening fails, or the device goes away (closed with an
- * error, ENXIO/EBADF on a write), it reports the outage once and reopens by itself, with backoff,
+ * error, a write error that {@link isSerialDeviceGone}), it reports the outage once and reopens by itself, with backoff,
  * watching the port list so that a replugged device is reopened as soon as it reappears.
  * Every serial driver uses it; timers run on the injected clock.
  */
@@ -82,7 +79,7 @@ export class ResilientSerialPort {
     } catch (cause) {
       const error = TransportError.from(cause, `write to ${this.o.path}`);
       this.stats.writeErrors++;
-      if (GONE_CODES.has(error.code) && this.connection === connection) this.lost(error);
+      if (isSerialDeviceGone(error) && this.connection === connection) this.lost(error);
       throw error;
     }
   }

@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { BusConfig } from '../../../config/board-schema.js';
 import { runClockUntil, settle as settleTurns } from '../../../test/harness/clock-steps.js';
 import { deviceContext } from '../../../test/harness/device-context.js';
-import { MemorySerialBackend } from '../../../test/harness/memory-serial-backend.js';
+import { MemorySerialBackend } from '../../transport/serial/memory-serial-backend.js';
 import { unusedBackends } from '../../../test/harness/unused-backends.js';
 import { VirtualClock } from '../../../time/virtual-clock.js';
 import type { DeviceHealth } from '../../device-health.js';
 import type { I2cBackend, I2cBus } from '../../transport/i2c/api.js';
 import { TransportError } from '../../transport/transport-error.js';
-import type { RangeDevice, RangeReading } from '../api.js';
+import type { RangeDevice } from '../api.js';
+import type { RangeReading } from '../../../messages/range-reading.js';
 import {
   TFMINI_S_COMMAND,
   TfminiSDecoder,
@@ -16,7 +17,9 @@ import {
   encodeTfminiSFrame,
   type TfminiSCommandFrame,
 } from './codec.js';
-import { readingFromFrame, tfminiSI2cModel, tfminiSSerialModel } from './driver.js';
+import { tfminiSI2cModel } from './i2c-driver.js';
+import { readingFromFrame } from './range-sensor.js';
+import { tfminiSSerialModel } from './serial-driver.js';
 
 const UART = '/dev/ttyAMA0';
 const I2C = '/dev/i2c-1';

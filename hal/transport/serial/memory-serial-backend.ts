@@ -1,10 +1,5 @@
-import type {
-  SerialBackend,
-  SerialConnection,
-  SerialHandlers,
-  SerialOpenOptions,
-} from '../../hal/transport/serial/api.js';
-import { TransportError } from '../../hal/transport/transport-error.js';
+import { TransportError } from '../transport-error.js';
+import type { SerialBackend, SerialConnection, SerialHandlers, SerialOpenOptions } from './api.js';
 
 /**
  * Handles the bytes a driver writes on one connection, as the device behind the port would;
@@ -13,7 +8,9 @@ import { TransportError } from '../../hal/transport/transport-error.js';
 export type SerialWriteHandler = (bytes: Uint8Array, reply: (bytes: Uint8Array) => void) => void;
 
 /**
- * A serial port in memory. The test feeds bytes in (`send`), makes opens fail (`failWith`, or
+ * A serial port in memory, for tests and benchmarks: the serial backend with no hardware and no
+ * simulator behind it. The caller feeds bytes in (`send`, on the calling thread, as a
+ * `serialport` data event would), makes opens fail (`failWith`, or
  * `present = false` for a port that is not there), closes the port under the driver (`unplug`;
  * with `present = false` too, the cable stays out until `present` is set again), and reads back
  * what the driver did: opens, closes, writes and modem lines. The device at the other end of the
@@ -21,7 +18,8 @@ export type SerialWriteHandler = (bytes: Uint8Array, reply: (bytes: Uint8Array) 
  *
  * It behaves as the `SerialBackend` contract says: a close the driver asked for reports `onClose()`
  * with no error, one it did not ask for reports the error, and writes or line changes on a
- * connection that is no longer the open one reject with EBADF.
+ * connection that is no longer the open one reject with EBADF. Like a real port, it opens only
+ * the paths it lists (ENOENT for any other) and one connection at a time (EBUSY while open).
  */
 export class MemorySerialBackend implements SerialBackend {
   readonly kind = 'memory';
@@ -51,7 +49,10 @@ export class MemorySerialBackend implements SerialBackend {
   async open(options: SerialOpenOptions, handlers: SerialHandlers): Promise<SerialConnection> {
     this.openCalls.push(options);
     if (this.failWith) throw this.failWith;
-    if (!this.present) throw new TransportError('ENOENT', `no such file, open '${options.path}'`);
+    if (!this.present || !this.paths.includes(options.path)) {
+      throw new TransportError('ENOENT', `no such file, open '${options.path}'`);
+    }
+    if (this.handlers) throw new TransportError('EBUSY', `${options.path} is already open`);
     this.handlers = handlers;
     this.openPath = options.path;
     const peer = this.peer?.(options);
