@@ -5,6 +5,7 @@ import { US_PER_MS } from '../../../time/clock.js';
 import { Backoff } from '../../../time/backoff.js';
 import { HealthTracker, type DeviceHealth, type HealthState } from '../../device-health.js';
 import type { DeviceCreateContext, DeviceModel } from '../../registry.js';
+import { NO_PINS } from '../../device-wiring.js';
 import { checkI2cAddress, type I2cBus } from '../../transport/i2c/api.js';
 import { RetryingI2cDevice, type I2cLinkHealth } from '../../transport/i2c/retrying-i2c-device.js';
 import { ResilientSerialPort } from '../../transport/serial/resilient-serial-port.js';
@@ -759,6 +760,8 @@ export const tfminiSSerialModel: DeviceModel<TfminiSSerialParams, RangeDevice> =
   kind: 'range',
   description: 'Benewake TFmini-S single-beam lidar, 0.1-12 m, UART 115200 baud, 9-byte frames at up to 1000 Hz',
   busKind: 'serial',
+  address: 'none',
+  pins: NO_PINS,
   paramsSchema: serialParamsSchema,
   create: (context) => new TfminiSSerialSensor(context),
 };
@@ -772,6 +775,8 @@ export const tfminiSI2cModel: DeviceModel<TfminiSI2cParams, RangeDevice> = {
   kind: 'range',
   description: 'Benewake TFmini-S single-beam lidar, 0.1-12 m, I2C (default address 0x10), polled',
   busKind: 'i2c',
+  address: 'required',
+  pins: NO_PINS,
   paramsSchema: i2cParamsSchema,
   create: (context) => new TfminiSI2cSensor(context),
 };
