@@ -1,11 +1,10 @@
 import createDebug from 'debug';
 import { ConfigError, formatFieldPath } from './config-error.js';
+import { readListenAddress, tokenRequiredOn } from './listen-address.js';
 import {
-  isLoopbackHost,
   isParamName,
   paramDefinition,
   paramList,
-  parseHostPort,
   type ParamDefinition,
   type ParamName,
   type ParamValues,
@@ -339,8 +338,8 @@ function requireTokenBeyondLoopback(
   origins: Record<string, { file: string; path: string }>,
 ): void {
   const listen = String(values['debug.listen']);
-  const parsed = parseHostPort(listen);
-  if ('problem' in parsed || isLoopbackHost(parsed.host) || values['debug.token'] !== '') return;
+  const parsed = readListenAddress(listen);
+  if ('problem' in parsed || !tokenRequiredOn(parsed.host) || values['debug.token'] !== '') return;
   const origin = origins['debug.listen'] ?? { file: ENVIRONMENT_FILE, path: envNameOf('debug.listen') };
   throw new ConfigError(
     origin.file,

@@ -1,15 +1,6 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { checkParamValue, envNameOf } from './param-values.js';
-import {
-  hostListOf,
-  isLoopbackHost,
-  isParamName,
-  paramDefinition,
-  paramList,
-  paramSpecs,
-  parseHostPort,
-  type ParamValues,
-} from './params.js';
+import { hostListOf, isParamName, paramDefinition, paramList, paramSpecs, type ParamValues } from './params.js';
 
 describe('parameter definitions', () => {
   it('lists every parameter once, in definition order', () => {
@@ -139,59 +130,6 @@ describe('robot.id format', () => {
     expect(checkParamValue(definition, id)).toEqual({
       problem: `${JSON.stringify(id)} must be 1 to 63 lower-case letters, digits or dashes, not starting with a dash`,
     });
-  });
-});
-
-describe('parseHostPort', () => {
-  it.each([
-    ['127.0.0.1:8080', { host: '127.0.0.1', port: 8080 }],
-    ['0.0.0.0:0', { host: '0.0.0.0', port: 0 }],
-    ['localhost:65535', { host: 'localhost', port: 65535 }],
-    ['robot-1.local:8080', { host: 'robot-1.local', port: 8080 }],
-    ['[::1]:8080', { host: '::1', port: 8080 }],
-  ])('%s', (text, expected) => {
-    expect(parseHostPort(text)).toEqual(expected);
-  });
-
-  it.each([
-    '8080',
-    '127.0.0.1',
-    ':8080',
-    '127.0.0.1:',
-    '256.0.0.1:80',
-    '1.2.3:80',
-    '::1:8080',
-    'host name:80',
-    'h:80:80',
-    '-bad:80',
-    '[fe80::1%eth0]:8080',
-    '[1.2.3.4]:80',
-  ])('rejects %j as not host:port', (text) => {
-    expect(parseHostPort(text)).toEqual({
-      problem: `${JSON.stringify(text)} is not host:port (e.g. 127.0.0.1:8080 or [::1]:8080)`,
-    });
-  });
-
-  it('names the port when it is out of range', () => {
-    expect(parseHostPort('127.0.0.1:70000')).toEqual({
-      problem: '"127.0.0.1:70000": port 70000 is out of range 0..65535',
-    });
-  });
-});
-
-describe('isLoopbackHost', () => {
-  it.each([
-    ['127.0.0.1', true],
-    ['127.10.0.3', true],
-    ['localhost', true],
-    ['LOCALHOST', true],
-    ['::1', true],
-    ['0.0.0.0', false],
-    ['192.168.1.20', false],
-    ['::', false],
-    ['robot-1.local', false],
-  ])('%s -> %s', (host, loopback) => {
-    expect(isLoopbackHost(host)).toBe(loopback);
   });
 });
 

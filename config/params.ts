@@ -1,3 +1,5 @@
+import { isHostName, readListenAddress } from './listen-address.js';
+
 /**
  * Every runtime parameter of spinal, defined once: type, unit, range, default and description.
  * Values are resolved from these definitions by `param-values.ts` (default < board file <
@@ -54,59 +56,13 @@ export function patternFormat(pattern: RegExp, rule: string): ParamFormat {
   };
 }
 
-/** A TCP listen address split into its parts; `host` has no brackets (`::1`, not `[::1]`). */
-export interface HostPort {
-  host: string;
-  port: number;
-}
-
-const ipv4Pattern = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-const hostnamePattern =
-  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
-const ipv6Pattern = /^[0-9A-Fa-f:.]+$/;
-
-/**
- * Parses `host:port` (`127.0.0.1:8080`, `robot-1.local:8080`, `[::1]:8080`); port 0..65535,
- * where 0 lets the system pick a free port. Returns a problem in plain words when malformed.
- */
-export function parseHostPort(text: string): HostPort | { problem: string } {
-  const bad = { problem: `${JSON.stringify(text)} is not host:port (e.g. 127.0.0.1:8080 or [::1]:8080)` };
-  const bracketed = /^\[([^\]]+)\]:(\d{1,5})$/.exec(text);
-  const plain = /^([^:[\]]+):(\d{1,5})$/.exec(text);
-  const match = bracketed ?? plain;
-  if (!match) return bad;
-  const host = match[1] ?? '';
-  const port = Number(match[2]);
-  if (port > 65_535) return { problem: `${JSON.stringify(text)}: port ${port} is out of range 0..65535` };
-  if (bracketed) {
-    if (!ipv6Pattern.test(host) || !host.includes(':')) return bad;
-    return { host, port };
-  }
-  const ipv4 = ipv4Pattern.exec(host);
-  if (ipv4) {
-    if (ipv4.slice(1).some((octet) => Number(octet) > 255)) return bad;
-    return { host, port };
-  }
-  if (/^[\d.]+$/.test(host) || !hostnamePattern.test(host)) return bad;
-  return { host, port };
-}
-
-/** True for `localhost`, `127.0.0.0/8` and `::1`: addresses no other machine can reach. */
-export function isLoopbackHost(host: string): boolean {
-  const lower = host.toLowerCase();
-  if (lower === 'localhost' || lower === '::1' || lower === '0:0:0:0:0:0:0:1') return true;
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(lower);
-}
-
 const hostPortFormat: ParamFormat = {
   summary: 'host:port',
   problemWith: (value) => {
-    const parsed = parseHostPort(value);
-    return 'problem' in parsed ? parsed.problem : undefined;
+    const read = readListenAddress(value);
+    return 'problem' in read ? read.problem : undefined;
   },
 };
-
-const HOST_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 
 /** The names of a comma-separated host list (`robot.local, robot-1`), trimmed, lower case, empty ones left out. */
 export function hostListOf(value: string): string[] {
@@ -119,7 +75,7 @@ export function hostListOf(value: string): string[] {
 const hostListFormat: ParamFormat = {
   summary: 'comma-separated host names',
   problemWith: (value) => {
-    const bad = hostListOf(value).find((name) => !HOST_NAME.test(name));
+    const bad = hostListOf(value).find((name) => !isHostName(name));
     return bad === undefined ? undefined : `${JSON.stringify(bad)} is not a host name`;
   },
 };

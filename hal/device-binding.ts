@@ -3,6 +3,7 @@ import type { BoardConfig, BusConfig, DeviceConfig } from '../config/board-schem
 import { validateConfig } from '../config/yaml-file.js';
 import type { Clock } from '../time/clock.js';
 import type { Device } from './device-api.js';
+import { wiringProblem } from './device-wiring.js';
 import type { DeviceModel, DeviceRegistry, TransportBackends } from './registry.js';
 
 /** An enabled device node resolved against the registry: its model, its bus and its validated params. */
@@ -15,8 +16,10 @@ export interface ResolvedDevice {
 
 /**
  * Every enabled node of the board config matched to its model by `compatible`, on a bus of the
- * kind the model needs, with its params validated. Opens nothing (`spinal doctor` checks a board
- * with it). Problems are ConfigErrors naming the field.
+ * kind the model needs, with the address and pins the model declares (see `device-wiring.ts`) and
+ * its params validated. Opens nothing. This is the one check of a board's devices: `spinal run`
+ * (through `bindDevices`), `spinal sim` and `spinal doctor` all refuse a board with it, the first
+ * problem a ConfigError naming the field (`devices[3].pins.in`).
  */
 export function resolveDevices(board: BoardConfig, file: string, registry: DeviceRegistry): ResolvedDevice[] {
   const resolved: ResolvedDevice[] = [];
@@ -43,7 +46,12 @@ export function resolveDevices(board: BoardConfig, file: string, registry: Devic
         `"${node.compatible}" needs a ${model.busKind} bus, but "${bus.id}" is ${bus.kind}`,
       );
     }
+    const wiring = { address: node.address, pins: node.pins ?? {} };
+    const declared = wiringProblem(model, wiring);
+    if (declared) throw new ConfigError(file, `devices[${index}].${declared.field}`, declared.problem);
     const params = validateConfig(model.paramsSchema, node.params, file, ['devices', index, 'params']);
+    const joint = model.checkWiring?.(wiring, params);
+    if (joint) throw new ConfigError(file, `devices[${index}].${joint.field}`, joint.problem);
     resolved.push({ node, model, bus, params });
   });
   return resolved;

@@ -3,6 +3,8 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import createDebug from 'debug';
 import { ConfigError } from '../../config/config-error.js';
+import { createBuiltinRegistry } from '../../hal/builtin-models.js';
+import { resolveDevices } from '../../hal/device-binding.js';
 import { SimGpioBackend } from '../../hal/transport/gpio/sim-gpio-backend.js';
 import { SimPwmBackend } from '../../hal/transport/pwm/sim-pwm-backend.js';
 import { SimI2cBackend } from '../../hal/transport/i2c/sim-i2c-backend.js';
@@ -73,6 +75,8 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
   const spec = withConfigGeofence(scenario.robots[0]!, scenarioFile, options.config);
   scenario.robots[0] = spec;
   const board = loadBoard(options.board ?? scenarioBoardRef(spec.board, scenarioFile));
+  // The board's devices pass the check `spinal run` and `spinal doctor` make before any of them is simulated.
+  resolveDevices(board.board, board.file, createBuiltinRegistry());
   const params = loadParams(board, options.config);
   // Bytes through pseudo-terminals flow in real time, outside the lock step: keep the clock real by default.
   const speed = options.speed ?? (options.headless && !options.pty ? 0 : 1);

@@ -5,8 +5,9 @@ import { ok, type Finding } from './finding.js';
 
 /**
  * What `spinal run` checks before it opens anything: every enabled device names a known model, sits on
- * a bus of the kind the model needs, and has valid `params`. Throws a ConfigError naming the field
- * (the CLI exits 2), as `spinal run` would; otherwise one `ok` line.
+ * a bus of the kind the model needs, gives the address and pins the model declares, and has valid
+ * `params` (`resolveDevices`, the same check). Throws a ConfigError naming the field (the CLI exits
+ * 2), as `spinal run` would; otherwise one `ok` line.
  */
 export function checkBoardModels(board: BoardConfig, file: string, registry: DeviceRegistry): Finding {
   const resolved = resolveDevices(board, file, registry);

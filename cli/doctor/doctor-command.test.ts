@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConfigError } from '../../config/config-error.js';
 import { createBuiltinRegistry } from '../../hal/builtin-models.js';
+import { namedPins } from '../../hal/device-wiring.js';
 import type { DeviceRegistry } from '../../hal/registry.js';
 import { runDoctorCommand } from '../commands/doctor-command.js';
 import {
@@ -93,6 +94,8 @@ function registryWithEstop(): DeviceRegistry {
     kind: 'digital-input',
     description: 'an e-stop button on one GPIO line',
     busKind: 'gpio',
+    address: 'none',
+    pins: namedPins({ required: ['input'] }),
     paramsSchema: z.object({}).strict(),
     create() {
       throw new Error('doctor never creates devices');

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import createDebug from 'debug';
 import { sanitizeExternalText } from '../../messages/external-text.js';
-import { formatListenAddress, parseListenAddress } from './listen-address.js';
+import { formatListenAddress, parseListenAddress } from '../../config/listen-address.js';
 import {
   MALFORMED_ROUTE,
   RequestCounts,

@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { sanitizeExternalText } from '../../messages/external-text.js';
-import { isLoopback } from './listen-address.js';
+import { isLoopbackHost, tokenRequiredOn } from '../../config/listen-address.js';
 import type { JsonResponse } from './routes.js';
 
 /**
@@ -82,7 +82,7 @@ export function hostRefusal(hostHeader: string | undefined, policy: AccessPolicy
   if (hostHeader === undefined) return null;
   const host = hostOfHeader(hostHeader);
   const bound = policy.boundHost.toLowerCase();
-  if (host === bound || isLoopback(host) || policy.allowedHosts.includes(host)) return null;
+  if (host === bound || isLoopbackHost(host) || policy.allowedHosts.includes(host)) return null;
   const wildcard = bound === '0.0.0.0' || bound === '::';
   if (wildcard && isIP(host) !== 0) {
     const own = (policy.localAddresses ?? interfaceAddresses)().map((a) => a.toLowerCase());
@@ -151,7 +151,7 @@ export function authorize(request: GuardedRequest, access: RouteAccess, policy: 
   const write = given !== undefined && !!policy.token && sameSecret(given, policy.token);
   const read = write || (given !== undefined && !!policy.readToken && sameSecret(given, policy.readToken));
   const authenticated = access === 'write' ? write : read;
-  if (access === 'open' || isLoopback(policy.boundHost)) return { allowed: true, authenticated };
+  if (access === 'open' || !tokenRequiredOn(policy.boundHost)) return { allowed: true, authenticated };
   const deny = (reason: string): GuardVerdict =>
     refuse(401, 'unauthorized', reason, { 'www-authenticate': 'Bearer realm="spinal"' });
   const needed = access === 'write' ? policy.token : policy.token || policy.readToken;

@@ -47,14 +47,22 @@ interface SimNode {
 
 type SimModelFactory = (n: SimNode) => SimDevice;
 
+/**
+ * The board has passed the device check `spinal run` and `spinal doctor` make (`resolveDevices`,
+ * which `spinal sim` runs first): a node sits on the bus kind its model needs, with its address and
+ * pins. The factories below only assert that.
+ */
+function wiringAssertion(n: SimNode, what: string): Error {
+  return new Error(`${n.file}: ${n.at} ("${n.node.compatible}") ${what}: check the board with resolveDevices first`);
+}
+
 function serialPath(n: SimNode): string {
-  if (n.bus.kind !== 'serial')
-    throw new ConfigError(n.file, `${n.at}.bus`, `"${n.node.compatible}" needs a serial bus`);
+  if (n.bus.kind !== 'serial') throw wiringAssertion(n, 'needs a serial bus');
   return n.bus.path;
 }
 
 function gpioChip(n: SimNode): string {
-  if (n.bus.kind !== 'gpio') throw new ConfigError(n.file, `${n.at}.bus`, `"${n.node.compatible}" needs a gpio bus`);
+  if (n.bus.kind !== 'gpio') throw wiringAssertion(n, 'needs a gpio bus');
   return n.bus.chipLabel;
 }
 
@@ -64,14 +72,12 @@ function params<T>(schema: ZodType<T, ZodTypeDef, unknown>, n: SimNode): T {
 
 function switchDevice(n: SimNode, role: SwitchRole): SimDevice {
   const line = n.node.pins?.[SWITCH_INPUT_PIN];
-  if (line === undefined) throw new ConfigError(n.file, `${n.at}.pins.${SWITCH_INPUT_PIN}`, 'is required');
+  if (line === undefined) throw wiringAssertion(n, `needs pins.${SWITCH_INPUT_PIN}`);
   return createSwitchSimDevice(gpioChip(n), line, role, params(switchParamsSchemaFor(role), n));
 }
 
 function i2cPlace(n: SimNode): { busPath: string; address: number } {
-  if (n.bus.kind !== 'i2c' || n.node.address === undefined) {
-    throw new ConfigError(n.file, n.at, `"${n.node.compatible}" needs an I2C bus and an address`);
-  }
+  if (n.bus.kind !== 'i2c' || n.node.address === undefined) throw wiringAssertion(n, 'needs an I2C bus and an address');
   return { busPath: n.bus.path, address: n.node.address };
 }
 
@@ -131,7 +137,9 @@ function isMotorOutputs(device: SimDevice): device is SimDevice & SimMotorOutput
 
 /**
  * One simulator model per enabled device of the board, bound by `compatible`, at the bus path
- * and address the board gives: the robot finds them exactly where its config says.
+ * and address the board gives: the robot finds them exactly where its config says. The board's
+ * devices have passed `resolveDevices` (the check `spinal sim` makes first); a model the simulator
+ * lacks is a ConfigError.
  */
 export function createSimHardware(board: BoardConfig, file: string): SimHardware {
   const hardware: SimHardware = { devices: [], byId: new Map(), motorOutputs: new Map() };

@@ -2,6 +2,7 @@ import createDebug from 'debug';
 import { US_PER_S } from '../../../time/clock.js';
 import type { DeviceHealth } from '../../device-health.js';
 import type { DeviceCreateContext, DeviceModel } from '../../registry.js';
+import { NO_PINS } from '../../device-wiring.js';
 import { checkI2cAddress } from '../../transport/i2c/api.js';
 import { ChipMismatchError, PolledI2cSensor } from '../../transport/i2c/polled-i2c-sensor.js';
 import type { RetryingI2cDevice } from '../../transport/i2c/retrying-i2c-device.js';
@@ -230,6 +231,8 @@ export const ina219Model: DeviceModel<Ina219Params, Ina219BatteryMonitor> = {
   kind: 'battery',
   description: 'TI INA219 battery voltage, current and power monitor (I2C, 0x40..0x4F)',
   busKind: 'i2c',
+  address: 'required',
+  pins: NO_PINS,
   paramsSchema: ina219ParamsSchema,
   create: (context) => new Ina219BatteryMonitor(context),
 };

@@ -5,6 +5,7 @@ import { US_PER_MS } from '../../../time/clock.js';
 import { Backoff } from '../../../time/backoff.js';
 import { HealthTracker, type DeviceHealth, type HealthState } from '../../device-health.js';
 import type { DeviceCreateContext, DeviceModel } from '../../registry.js';
+import { namedPins } from '../../device-wiring.js';
 import type { GpioLevel, GpioLine } from '../../transport/gpio/api.js';
 import { TransportError } from '../../transport/transport-error.js';
 import type { DigitalInputDevice, DigitalInputState } from '../api.js';
@@ -311,6 +312,8 @@ function registrySchema(schema: typeof estopSwitchParamsSchema): ZodType<SwitchP
 }
 
 const ESTOP_COMPATIBLE = 'generic,estop-switch';
+/** A switch's one pin: `in`, its input line. */
+const SWITCH_PINS = namedPins({ required: [SWITCH_INPUT_PIN] });
 const BUMPER_COMPATIBLE = 'generic,bumper-switch';
 
 /**
@@ -325,6 +328,8 @@ export const estopSwitchModel: DeviceModel<SwitchParams, DigitalInputDevice> = {
   kind: 'digital-input',
   description: 'Emergency-stop button on a GPIO line (normally-closed, fail-safe)',
   busKind: 'gpio',
+  address: 'none',
+  pins: SWITCH_PINS,
   paramsSchema: registrySchema(estopSwitchParamsSchema),
   create: (context) => new GpioSwitch(context, ESTOP_COMPATIBLE, 'estop'),
 };
@@ -340,6 +345,8 @@ export const bumperSwitchModel: DeviceModel<SwitchParams, DigitalInputDevice> = 
   kind: 'digital-input',
   description: 'Bumper microswitch on a GPIO line (normally-open)',
   busKind: 'gpio',
+  address: 'none',
+  pins: SWITCH_PINS,
   paramsSchema: registrySchema(bumperSwitchParamsSchema),
   create: (context) => new GpioSwitch(context, BUMPER_COMPATIBLE, 'bumper'),
 };

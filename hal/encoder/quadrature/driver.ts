@@ -5,6 +5,7 @@ import { US_PER_MS, US_PER_S } from '../../../time/clock.js';
 import { Backoff } from '../../../time/backoff.js';
 import { HealthTracker, type DeviceHealth, type HealthState } from '../../device-health.js';
 import type { DeviceCreateContext, DeviceModel } from '../../registry.js';
+import type { PinDeclaration } from '../../device-wiring.js';
 import type { GpioLine } from '../../transport/gpio/api.js';
 import { TransportError } from '../../transport/transport-error.js';
 import type { EncoderDevice } from '../api.js';
@@ -349,6 +350,9 @@ const paramsSchema = quadratureEncoderParamsSchema as ZodType<
   unknown
 > as ZodType<QuadratureEncoderParams>;
 
+/** Two lines per channel: `<channel>A` and `<channel>B`, as `quadratureChannelsFromPins` reads them. */
+const QUADRATURE_PINS: PinDeclaration = { kind: 'paired', suffixes: ['A', 'B'], example: '{ leftA: 17, leftB: 18 }' };
+
 /**
  * Quadrature wheel encoders on GPIO: two lines per wheel (`<channel>A`, `<channel>B` in `pins`),
  * both edges of both lines reported by the GPIO transport, counted ×4 (every edge is a count,
@@ -365,6 +369,8 @@ export const quadratureEncoderModel: DeviceModel<QuadratureEncoderParams, Encode
   kind: 'encoder',
   description: 'Quadrature wheel encoders on GPIO lines (A/B per wheel, ×4 decoding)',
   busKind: 'gpio',
+  address: 'none',
+  pins: QUADRATURE_PINS,
   paramsSchema,
   create: (context) => new QuadratureEncoder(context),
 };

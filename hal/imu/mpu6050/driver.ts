@@ -2,6 +2,7 @@ import createDebug from 'debug';
 import { US_PER_S } from '../../../time/clock.js';
 import type { DeviceHealth } from '../../device-health.js';
 import type { DeviceCreateContext, DeviceModel } from '../../registry.js';
+import { NO_PINS } from '../../device-wiring.js';
 import { checkI2cAddress } from '../../transport/i2c/api.js';
 import { ChipMismatchError, PolledI2cSensor } from '../../transport/i2c/polled-i2c-sensor.js';
 import type { RetryingI2cDevice } from '../../transport/i2c/retrying-i2c-device.js';
@@ -205,6 +206,8 @@ export const mpu6050Model: DeviceModel<Mpu6050Params, Mpu6050Imu> = {
   kind: 'imu',
   description: 'InvenSense MPU-6050 accelerometer and gyro (I2C, 0x68 or 0x69)',
   busKind: 'i2c',
+  address: 'required',
+  pins: NO_PINS,
   paramsSchema: mpu6050ParamsSchema,
   create: (context) => new Mpu6050Imu(context),
 };

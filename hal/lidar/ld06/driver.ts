@@ -4,6 +4,7 @@ import type { LidarPoints } from '../../../messages/lidar-points.js';
 import type { Cancel } from '../../../time/clock.js';
 import { HealthTracker, type DeviceHealth, type HealthState } from '../../device-health.js';
 import type { DeviceCreateContext, DeviceModel } from '../../registry.js';
+import { NO_PINS } from '../../device-wiring.js';
 import { ResilientSerialPort } from '../../transport/serial/resilient-serial-port.js';
 import type { LidarDevice } from '../api.js';
 import { LidarPointsBuilder } from '../lidar-points-builder.js';
@@ -245,6 +246,8 @@ export function createLdrobotPacketLidarModel(spec: LdrobotPacketLidarSpec): Dev
     kind: 'lidar',
     description: spec.description,
     busKind: 'serial',
+    address: 'none',
+    pins: NO_PINS,
     paramsSchema: spec.paramsSchema as ZodType<Ld06Params>,
     create: (context) => new LdrobotPacketLidar(spec, context),
   };

@@ -5,6 +5,7 @@ import { Backoff } from '../../../time/backoff.js';
 import type { Cancel } from '../../../time/clock.js';
 import { HealthTracker, type DeviceHealth, type HealthState } from '../../device-health.js';
 import type { DeviceCreateContext, DeviceModel } from '../../registry.js';
+import { NO_PINS } from '../../device-wiring.js';
 import { ResilientSerialPort } from '../../transport/serial/resilient-serial-port.js';
 import { TransportError } from '../../transport/transport-error.js';
 import type { LidarDevice } from '../api.js';
@@ -574,6 +575,8 @@ export const rplidarA1Model: DeviceModel<RplidarA1Params, RplidarA1Device> = {
   kind: 'lidar',
   description: 'Slamtec RPLIDAR A1 360° lidar, UART 115200 baud, request/response, 2000 points/s',
   busKind: 'serial',
+  address: 'none',
+  pins: NO_PINS,
   /*
    * The registry declares `paramsSchema` as `ZodType<TParams>`, whose input type is its output
    * type; a schema with defaults accepts a looser input (fields may be missing), so it is widened.

@@ -5,6 +5,7 @@ import { Backoff } from '../../../time/backoff.js';
 import { HealthTracker } from '../../device-health.js';
 import type { DeviceHealth } from '../../device-health.js';
 import type { DeviceCreateContext, DeviceModel } from '../../registry.js';
+import { namedPins, type NodeWiring, type PinDeclaration, type WiringProblem } from '../../device-wiring.js';
 import type { GpioLevel, GpioLine } from '../../transport/gpio/api.js';
 import type { PwmBackend, PwmChannel, PwmChannelSpec } from '../../transport/pwm/api.js';
 import { SoftwarePwmBackend } from '../../transport/pwm/software-pwm-backend.js';
@@ -359,13 +360,61 @@ export class GpioHBridge implements MotorDriverDevice {
   }
 }
 
+/**
+ * A board's pins as the registry declares them: each bridge's two direction pins together, its PWM
+ * pin only with them, at least one bridge, and the standby pin if the chip has one.
+ */
+function hbridgePins(names: HBridgePinNames): PinDeclaration {
+  return namedPins({
+    sets: Object.entries(names.bridges).map(([name, bridge]) => ({
+      name: `bridge ${name}`,
+      pins: [bridge.in1, bridge.in2],
+      extras: [bridge.pwm],
+    })),
+    minimumSets: 1,
+    optional: names.standby === undefined ? [] : [names.standby],
+  });
+}
+
+/**
+ * What the PWM mode asks of the wiring: in software PWM each wired bridge's PWM pin; in hardware
+ * PWM a `params.pwm.channels` entry for each wired bridge and none for a bridge without pins.
+ */
+function checkPwmWiring(names: HBridgePinNames) {
+  return (wiring: NodeWiring, params: GpioHBridgeParams): WiringProblem | undefined => {
+    const software = params.pwm.mode === 'software';
+    for (const name of HBRIDGE_BRIDGE_NAMES) {
+      const bridge = names.bridges[name];
+      if (!bridge) continue;
+      const wired = wiring.pins[bridge.in1] !== undefined;
+      if (software) {
+        if (wired && wiring.pins[bridge.pwm] === undefined) {
+          return { field: `pins.${bridge.pwm}`, problem: `is required for software PWM (bridge ${name})` };
+        }
+        continue;
+      }
+      const channel = params.pwm.channels[name];
+      if (wired && !channel) {
+        return { field: `params.pwm.channels.${name}`, problem: 'is required with pwm.mode hardware' };
+      }
+      if (!wired && channel) {
+        return { field: `params.pwm.channels.${name}`, problem: `is given, but bridge ${name} has no pins` };
+      }
+    }
+    return undefined;
+  };
+}
+
 /** L298N dual H-bridge module on GPIO: bridges A (in1, in2, ena) and B (in3, in4, enb). */
 export const l298nModel: DeviceModel<GpioHBridgeParams, MotorDriverDevice> = {
   compatible: 'st,l298n',
   kind: 'motor-driver',
   description: 'ST L298N dual H-bridge on GPIO lines (IN1/IN2 + ENA, IN3/IN4 + ENB), hardware or software PWM',
   busKind: 'gpio',
+  address: 'none',
+  pins: hbridgePins(L298N_PIN_NAMES),
   paramsSchema: l298nParamsSchema,
+  checkWiring: checkPwmWiring(L298N_PIN_NAMES),
   create: (context) => new GpioHBridge(context, 'st,l298n', L298N_PIN_NAMES),
 };
 
@@ -376,6 +425,9 @@ export const tb6612GpioModel: DeviceModel<GpioHBridgeParams, MotorDriverDevice> 
   description:
     'Toshiba TB6612FNG dual H-bridge on GPIO lines (AIN1/AIN2 + PWMA, BIN1/BIN2 + PWMB, STBY), hardware or software PWM',
   busKind: 'gpio',
+  address: 'none',
+  pins: hbridgePins(TB6612FNG_PIN_NAMES),
   paramsSchema: tb6612GpioParamsSchema,
+  checkWiring: checkPwmWiring(TB6612FNG_PIN_NAMES),
   create: (context) => new GpioHBridge(context, 'toshiba,tb6612fng-gpio', TB6612FNG_PIN_NAMES),
 };

@@ -5,6 +5,7 @@ import { Backoff } from '../../../time/backoff.js';
 import type { DeviceHealth } from '../../device-health.js';
 import { HealthTracker } from '../../device-health.js';
 import type { DeviceCreateContext, DeviceModel } from '../../registry.js';
+import { NO_PINS } from '../../device-wiring.js';
 import { checkI2cAddress } from '../../transport/i2c/api.js';
 import { I2cChipLink } from '../../transport/i2c/i2c-chip-link.js';
 import type { RetryingI2cDevice } from '../../transport/i2c/retrying-i2c-device.js';
@@ -333,6 +334,8 @@ function motorHatModel(
     kind: 'motor-driver',
     description,
     busKind: 'i2c',
+    address: 'required',
+    pins: NO_PINS,
     paramsSchema: motorHatParamsSchema,
     create: (context) => new Pca9685MotorHat(context, compatible, pinMap),
   };

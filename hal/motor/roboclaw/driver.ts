@@ -11,6 +11,7 @@ import type { Unsubscribe } from '../../listener-list.js';
 import { HealthTracker, type DeviceHealth, type HealthState } from '../../device-health.js';
 import type { EncoderReading } from '../../../messages/encoder-reading.js';
 import type { DeviceCreateContext, DeviceModel } from '../../registry.js';
+import { NO_PINS } from '../../device-wiring.js';
 import { ResilientSerialPort } from '../../transport/serial/resilient-serial-port.js';
 import { TransportError } from '../../transport/transport-error.js';
 import { checkDuty } from '../bridge-codec.js';
@@ -715,6 +716,8 @@ export const roboclawModel: DeviceModel<RoboclawParams, RoboclawDevice> = {
   kind: 'motor-driver',
   description: 'Basicmicro RoboClaw 2-channel motor controller, packet serial with CRC16, encoders and battery voltage',
   busKind: 'serial',
+  address: 'none',
+  pins: NO_PINS,
   paramsSchema,
   create: (context) => new RoboclawMotorController(context),
 };

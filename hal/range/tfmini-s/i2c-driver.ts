@@ -3,6 +3,7 @@ import type { Cancel } from '../../../time/clock.js';
 import { US_PER_MS } from '../../../time/clock.js';
 import { Backoff } from '../../../time/backoff.js';
 import type { DeviceCreateContext, DeviceModel } from '../../registry.js';
+import { NO_PINS } from '../../device-wiring.js';
 import { checkI2cAddress } from '../../transport/i2c/api.js';
 import { I2cChipLink } from '../../transport/i2c/i2c-chip-link.js';
 import type { I2cLinkHealth } from '../../transport/i2c/retrying-i2c-device.js';
@@ -329,6 +330,8 @@ export const tfminiSI2cModel: DeviceModel<TfminiSI2cParams, RangeDevice> = {
   kind: 'range',
   description: 'Benewake TFmini-S single-beam lidar, 0.1-12 m, I2C (default address 0x10), polled',
   busKind: 'i2c',
+  address: 'required',
+  pins: NO_PINS,
   paramsSchema: tfminiSI2cParamsSchema,
   create: (context) => new TfminiSI2cSensor(context),
 };

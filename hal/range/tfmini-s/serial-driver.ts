@@ -2,6 +2,7 @@ import createDebug from 'debug';
 import type { Cancel } from '../../../time/clock.js';
 import { US_PER_MS } from '../../../time/clock.js';
 import type { DeviceCreateContext, DeviceModel } from '../../registry.js';
+import { NO_PINS } from '../../device-wiring.js';
 import { ResilientSerialPort } from '../../transport/serial/resilient-serial-port.js';
 import { TransportError } from '../../transport/transport-error.js';
 import type { RangeDevice } from '../api.js';
@@ -308,6 +309,8 @@ export const tfminiSSerialModel: DeviceModel<TfminiSSerialParams, RangeDevice> =
   kind: 'range',
   description: 'Benewake TFmini-S single-beam lidar, 0.1-12 m, UART 115200 baud, 9-byte frames at up to 1000 Hz',
   busKind: 'serial',
+  address: 'none',
+  pins: NO_PINS,
   paramsSchema: tfminiSSerialParamsSchema,
   create: (context) => new TfminiSSerialSensor(context),
 };
