@@ -3,7 +3,9 @@ import createDebug from 'debug';
 import type { CommsToMain, MainToComms, OperatorCommand, OperatorResult } from '../comms/comms-thread-protocol.js';
 import type { BoardConfig } from '../config/board-schema.js';
 import { ConfigError } from '../config/config-error.js';
-import { hostListOf, type ParamValues } from '../config/params.js';
+import type { ParamValues } from '../config/params.js';
+import { debugPortSettingsFromParams } from '../comms/debug-port/debug-port-settings.js';
+import { cortexSettingsFromParams } from '../cortex/cortex-settings.js';
 import type { CortexStatus, CortexToMain, MainToCortex } from '../cortex/cortex-thread-protocol.js';
 import { createBuiltinRegistry } from '../hal/builtin-models.js';
 import type { Device } from '../hal/device-api.js';
@@ -17,6 +19,7 @@ import type { MissionAssignment } from '../messages/mission.js';
 import type { RuntimeEvent, RuntimeEventBody } from '../messages/runtime-event.js';
 import type { RuntimeStatus } from '../messages/runtime-status.js';
 import { ReflexLoop, type ReflexTrip, type SafetySources } from '../reflex/reflex-loop.js';
+import { reflexSettingsFromParams } from '../reflex/reflex-settings.js';
 import { isBattery } from '../hal/battery/api.js';
 import { isDigitalInput } from '../hal/digital-input/api.js';
 import { isEncoder } from '../hal/encoder/api.js';
@@ -123,31 +126,7 @@ export class RobotRuntime {
     const reflex = new ReflexLoop({
       clock,
       loopRateHz: params['reflex.loopRateHz'],
-      settings: {
-        deadmanTimeoutUs: params['reflex.deadmanTimeoutMs'] * 1e3,
-        lidarStaleTimeoutUs: params['reflex.lidarStaleTimeoutMs'] * 1e3,
-        obstacleMemoryUs: params['reflex.obstacleMemoryMs'] * 1e3,
-        sectorStaleUs: params['reflex.sectorStaleMs'] * 1e3,
-        seeThroughM: params['reflex.seeThroughM'],
-        rangeStaleTimeoutUs: params['reflex.rangeStaleTimeoutMs'] * 1e3,
-        brakingDecelMps2: params['reflex.brakingDecelMps2'],
-        reactionLatencyS: params['reflex.reactionLatencyMs'] / 1e3,
-        stopMarginM: params['reflex.stopMarginM'],
-        slowZoneM: params['reflex.slowZoneM'],
-        maxSpeedMps: params['reflex.maxSpeedMps'],
-        maxTurnRateRadps: params['reflex.maxTurnRateRadps'],
-        clearHoldUs: params['reflex.clearHoldMs'] * 1e3,
-        cortexHeartbeatTimeoutUs: params['reflex.cortexHeartbeatTimeoutMs'] * 1e3,
-        batteryLowV: params['reflex.batteryLowV'],
-        batteryCriticalV: params['reflex.batteryCriticalV'],
-        batteryHoldUs: params['reflex.batteryHoldMs'] * 1e3,
-        tiltLimitDeg: params['reflex.tiltLimitDeg'],
-        impactLimitG: params['reflex.impactLimitG'],
-        stallMinCommandMps: params['reflex.stallMinCommandMps'],
-        stallTimeUs: params['reflex.stallTimeMs'] * 1e3,
-        loopOverrunLimit: params['reflex.loopOverrunLimit'],
-        geofence: o.geofence ?? null,
-      },
+      settings: reflexSettingsFromParams(params, o.geofence ?? null),
       footprint: board.robot.footprint,
       sideMarginM: params['reflex.sideMarginM'],
       geometry: {
@@ -165,15 +144,7 @@ export class RobotRuntime {
     });
 
     const cortex = startThread('cortex');
-    const comms =
-      o.debugPort === false
-        ? null
-        : startThread('comms', {
-            listen: params['debug.listen'],
-            token: params['debug.token'],
-            readToken: params['debug.readToken'],
-            allowedHosts: hostListOf(params['debug.allowedHosts']),
-          });
+    const comms = o.debugPort === false ? null : startThread('comms', debugPortSettingsFromParams(params));
     const runtime = new RobotRuntime(o, devices, reflex, cortex, comms);
     runtime.wire();
     // Under the simulator the world's clock waits for the first tick's answer: joining before the
@@ -190,13 +161,7 @@ export class RobotRuntime {
       clock: o.lockstep ? 'virtual' : 'real',
       startUs: clock.nowUs(),
       assignment: o.assignment,
-      settings: {
-        rateHz: params['cortex.rateHz'],
-        cruiseSpeedMps: params['cortex.cruiseSpeedMps'],
-        headingGain: params['cortex.headingGain'],
-        maxTurnRateRadps: params['reflex.maxTurnRateRadps'],
-        goalToleranceM: params['cortex.goalToleranceM'],
-      },
+      settings: cortexSettingsFromParams(params),
     };
     // Under the simulator the cortex starts at a lock-step tick, so its first commands arrive at a known sim time.
     if (o.lockstep) runtime.pendingCortexInit = init;

@@ -3,17 +3,13 @@ import type { DriveCommand } from '../messages/drive.js';
 import type { MissionAssignment } from '../messages/mission.js';
 import { VirtualClock } from '../time/virtual-clock.js';
 import type { CortexSettings, CortexStatus, CortexToMain } from './cortex-thread-protocol.js';
+import { paramsWith } from '../test/harness/test-params.js';
+import { cortexSettingsFromParams } from './cortex-settings.js';
 import { MissionExecutor } from './mission-executor.js';
 
 /** The parameter defaults (config/params.ts `cortex.*`, turn limit from `reflex.maxTurnRateRadps`). */
-const SETTINGS: CortexSettings = {
-  rateHz: 20,
-  cruiseSpeedMps: 0.4,
-  headingGain: 2,
-  maxTurnRateRadps: 2,
-  goalToleranceM: 0.1,
-};
-const PERIOD_US = 50_000;
+const SETTINGS: CortexSettings = cortexSettingsFromParams(paramsWith());
+const PERIOD_US = 1e6 / SETTINGS.rateHz;
 const T0 = 7_000_000;
 
 /**
@@ -229,7 +225,7 @@ describe('MissionExecutor', () => {
   });
 
   it('runs at whatever rate it is configured for', () => {
-    const rig = setUp(true, { ...SETTINGS, rateHz: 5 });
+    const rig = setUp(true, cortexSettingsFromParams(paramsWith({ 'cortex.rateHz': 5 })));
     rig.executor.start(null);
     rig.clock.advanceBy(1_000_000);
     expect(rig.drives().map((d) => d.stampUs - T0)).toEqual([0, 200_000, 400_000, 600_000, 800_000, 1_000_000]);

@@ -47,14 +47,14 @@ const caseArb: fc.Arbitrary<Case> = fc.record({
   mountFy: uniform(-0.45, 0.45),
   settings: fc
     .record({
-      brakingDecelMps2: uniform(0.5, 3),
-      reactionLatencyS: uniform(0, 0.1),
-      stopMarginM: uniform(0.02, 0.2),
-      slowZoneM: uniform(0, 1),
-      maxSpeedMps: uniform(0.2, 1.5),
-      maxTurnRateRadps: uniform(0.5, 3),
+      'reflex.brakingDecelMps2': uniform(0.5, 3),
+      'reflex.reactionLatencyMs': uniform(0, 100),
+      'reflex.stopMarginM': uniform(0.02, 0.2),
+      'reflex.slowZoneM': uniform(0, 1),
+      'reflex.maxSpeedMps': uniform(0.2, 1.5),
+      'reflex.maxTurnRateRadps': uniform(0.5, 3),
     })
-    .map((s) => reflexSettings(s)),
+    .map((overrides) => reflexSettings(overrides)),
   sideMarginM: uniform(0.02, 0.1),
   stepDeg: uniform(0.25, 1),
   phase: uniform(0, 1),

@@ -1,6 +1,7 @@
 import { availableParallelism, loadavg } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { ReflexLoop } from '../../reflex/reflex-loop.js';
+import { reflexSettingsFromParams } from '../../reflex/reflex-settings.js';
 import { mixWheelDuties } from '../../reflex/wheel-mixer.js';
 import type { Clock } from '../../time/clock.js';
 import { MonotonicClock } from '../../time/monotonic-clock.js';
@@ -10,7 +11,7 @@ import type {
   SpinningPlannerData,
   StallingPlannerData,
 } from './bench-thread-messages.js';
-import { benchConfig, buildBenchRobot, reflexSettingsOf, type BenchRobot } from './bench-robot.js';
+import { benchConfig, buildBenchRobot, type BenchRobot } from './bench-robot.js';
 import { LatenessRecordingClock } from './lateness-recording-clock.js';
 import { measureSweptCheckCost } from './swept-check-cost.js';
 import { summarizeLatency, type LatencySummary } from './latency-summary.js';
@@ -316,7 +317,7 @@ async function main(): Promise<void> {
   const stalling = await startBenchThread(
     {
       role: 'stalling-planner',
-      settings: reflexSettingsOf(params),
+      settings: reflexSettingsFromParams(params, null),
       footprint: board.robot.footprint,
       sideMarginM: params['reflex.sideMarginM'],
       wheelBaseM: board.robot.wheelBaseM,
@@ -332,7 +333,7 @@ async function main(): Promise<void> {
   await Promise.all([stalling.terminate(), load.comms.terminate(), load.flood.terminate()]);
 
   const cost = measureSweptCheckCost(
-    reflexSettingsOf(params),
+    reflexSettingsFromParams(params, null),
     board.robot.footprint,
     params['reflex.sideMarginM'],
     board.robot.wheelBaseM,
