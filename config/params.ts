@@ -172,6 +172,32 @@ export const paramSpecs = {
     default: 1.0,
     description: 'Deceleration the stopping distance assumes.',
   },
+  'reflex.brakingObservedMinSpeedMps': {
+    type: 'number',
+    unit: 'm/s',
+    min: 0.01,
+    max: 5,
+    default: 0.15,
+    description:
+      'With wheel encoders the reflex measures the deceleration real stops achieve; stops from below this speed are not measured (they measure poorly).',
+  },
+  'reflex.brakingObservedStops': {
+    type: 'integer',
+    unit: '',
+    min: 1,
+    max: 100,
+    default: 5,
+    description: 'How many recent measured stops the observed deceleration covers; the lowest of them counts.',
+  },
+  'reflex.brakingObservedFloorMps2': {
+    type: 'number',
+    unit: 'm/s²',
+    min: 0.01,
+    max: 10,
+    default: 0.05,
+    description:
+      'No measured stop counts as braking slower than this (a robot pushed along while braked is no reason never to move again).',
+  },
   'reflex.obstacleMemoryMs': {
     type: 'number',
     unit: 'ms',

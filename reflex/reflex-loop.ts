@@ -125,10 +125,11 @@ export class ReflexLoop {
   private halted = false;
   private readonly rangeLastDataUs = new Map<string, number>();
   /** The deceleration real stops achieve, from the wheel encoders. */
-  private readonly decelObserver = new DecelerationObserver();
+  private readonly decelObserver: DecelerationObserver;
 
   constructor(private readonly o: ReflexLoopOptions) {
     this.arbiter = new ReflexArbiter(o.settings);
+    this.decelObserver = new DecelerationObserver(o.settings);
     this.obstacles = new ObstacleView({
       settings: o.settings,
       footprint: o.footprint,

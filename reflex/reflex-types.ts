@@ -19,6 +19,12 @@ export interface ReflexSettings {
   rangeStaleTimeoutUs: number;
   /** Deceleration the stopping distance assumes, m/s². */
   brakingDecelMps2: number;
+  /** Stops from below this speed are not measured (observed braking), m/s. */
+  brakingObservedMinSpeedMps: number;
+  /** How many recent measured stops the observed deceleration covers (the lowest wins). */
+  brakingObservedStops: number;
+  /** No measured stop counts as braking slower than this, m/s². */
+  brakingObservedFloorMps2: number;
   /** How long an obstacle return is remembered unless a later beam sees through its place, microseconds. */
   obstacleMemoryUs: number;
   /** A sector of the lidar's view that the swept path crosses and that was not measured within this is blind, microseconds. */
