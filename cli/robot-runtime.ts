@@ -128,7 +128,6 @@ export class RobotRuntime {
       loopRateHz: params['reflex.loopRateHz'],
       settings: reflexSettingsFromParams(params, o.geofence ?? null),
       footprint: board.robot.footprint,
-      sideMarginM: params['reflex.sideMarginM'],
       geometry: {
         wheelBaseM: board.robot.wheelBaseM,
         maxWheelSpeedMps: board.robot.maxWheelSpeedMps,

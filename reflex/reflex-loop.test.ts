@@ -8,15 +8,12 @@ import type { AppliedDrive } from '../messages/drive.js';
 import type { LidarPoints } from '../messages/lidar-points.js';
 import type { Point2D } from '../messages/geometry.js';
 import { reflexSettings } from '../test/harness/reflex-fixtures.js';
-import { paramsWith } from '../test/harness/test-params.js';
 import { VirtualClock } from '../time/virtual-clock.js';
 import type { ReflexSettings } from './arbiter.js';
 import { ReflexLoop, type ReflexTrip, type SafetySources } from './reflex-loop.js';
 
 /** The parameter defaults (config/params.ts `reflex.*`), in the loop's units. */
 const SETTINGS: ReflexSettings = reflexSettings();
-/** The side margin users run with (`reflex.sideMarginM`). */
-const SETTINGS_SIDE_MARGIN_M = paramsWith()['reflex.sideMarginM'];
 const RATE_HZ = 100;
 const PERIOD_US = 10_000;
 const T0 = 20_000_000;
@@ -166,7 +163,6 @@ function loopRig({ clock = new VirtualClock(T0), settings = SETTINGS, safety }: 
     settings,
     loopRateHz: RATE_HZ,
     footprint: { lengthM: 0.4, widthM: 0.3 },
-    sideMarginM: SETTINGS_SIDE_MARGIN_M,
     geometry: { wheelBaseM: 0.3, maxWheelSpeedMps: 1, invertLeft: false, invertRight: false },
     lidar,
     left,

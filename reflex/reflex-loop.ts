@@ -61,8 +61,6 @@ export interface ReflexLoopOptions {
   /** Periodic evaluation rate, Hz (it also evaluates on every lidar packet). */
   loopRateHz: number;
   footprint: { lengthM: number; widthM: number };
-  /** Extra width each side of the footprint's corridor, metres. */
-  sideMarginM: number;
   geometry: DriveGeometry;
   lidar: LidarDevice;
   left: MotorChannel;
@@ -133,7 +131,6 @@ export class ReflexLoop {
     this.obstacles = new ObstacleView({
       settings: o.settings,
       footprint: o.footprint,
-      sideMarginM: o.sideMarginM,
       wheelBaseM: o.geometry.wheelBaseM,
     });
     this.timing = new LoopTimingMonitor(o.loopRateHz);

@@ -22,6 +22,7 @@ export function reflexSettingsFromParams(params: ParamValues, geofence: readonly
     brakingObservedFloorMps2: params['reflex.brakingObservedFloorMps2'],
     reactionLatencyS: params['reflex.reactionLatencyMs'] / 1e3,
     stopMarginM: params['reflex.stopMarginM'],
+    sideMarginM: params['reflex.sideMarginM'],
     slowZoneM: params['reflex.slowZoneM'],
     maxSpeedMps: params['reflex.maxSpeedMps'],
     maxTurnRateRadps: params['reflex.maxTurnRateRadps'],

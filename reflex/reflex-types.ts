@@ -35,6 +35,8 @@ export interface ReflexSettings {
   reactionLatencyS: number;
   /** Distance kept between the footprint and an obstacle after stopping, metres. */
   stopMarginM: number;
+  /** Clearance added to each side of the footprint when checking the path, metres. */
+  sideMarginM: number;
   /** Distance beyond the stopping distance in which speed is capped, metres. */
   slowZoneM: number;
   maxSpeedMps: number;

@@ -161,7 +161,6 @@ async function runReflex(
     settings: robot.settings,
     loopRateHz,
     footprint: robot.board.robot.footprint,
-    sideMarginM: robot.params['reflex.sideMarginM'],
     geometry: robot.geometry,
     lidar: robot.lidar,
     left: robot.left,
@@ -319,7 +318,6 @@ async function main(): Promise<void> {
       role: 'stalling-planner',
       settings: reflexSettingsFromParams(params, null),
       footprint: board.robot.footprint,
-      sideMarginM: params['reflex.sideMarginM'],
       wheelBaseM: board.robot.wheelBaseM,
       cruiseMps: DRIVE_MPS,
       stallMs: STALL_MS,
@@ -335,7 +333,6 @@ async function main(): Promise<void> {
   const cost = measureSweptCheckCost(
     reflexSettingsFromParams(params, null),
     board.robot.footprint,
-    params['reflex.sideMarginM'],
     board.robot.wheelBaseM,
   );
   progress(

@@ -39,12 +39,8 @@ export function command(
   return { source, vMps, wRadps, stampUs };
 }
 
-/** The robot the reflex tests drive: a 0.40 m × 0.30 m footprint centred on the axle, 0.25 m wheel base, the default side margin. */
-export const TEST_ROBOT = {
-  footprint: { lengthM: 0.4, widthM: 0.3 },
-  wheelBaseM: 0.25,
-  sideMarginM: paramsWith()['reflex.sideMarginM'],
-} as const;
+/** The robot the reflex tests drive: a 0.40 m × 0.30 m footprint centred on the axle, 0.25 m wheel base. */
+export const TEST_ROBOT = { footprint: { lengthM: 0.4, widthM: 0.3 }, wheelBaseM: 0.25 } as const;
 
 /** Input overrides, plus obstacle points (robot frame, metres) that the swept-area checks are made against. */
 export type InputOverrides = Partial<ReflexInputs> & {
