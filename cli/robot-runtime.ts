@@ -3,6 +3,7 @@ import createDebug from 'debug';
 import type { OperatorCommand, OperatorResult } from '../comms/comms-thread-protocol.js';
 import type { BoardConfig } from '../config/board-schema.js';
 import type { ParamValues } from '../config/params.js';
+import { cortexSettingsFromParams } from '../cortex/cortex-settings.js';
 import { createBuiltinRegistry } from '../hal/builtin-models.js';
 import type { Device } from '../hal/device-api.js';
 import { bindDevices } from '../hal/device-binding.js';
@@ -106,17 +107,7 @@ export class RobotRuntime {
     reflex.start();
     runtime.snapshot.noteReadiness();
     runtime.desk.start();
-    runtime.cortex.init(
-      {
-        rateHz: params['cortex.rateHz'],
-        cruiseSpeedMps: params['cortex.cruiseSpeedMps'],
-        headingGain: params['cortex.headingGain'],
-        maxTurnRateRadps: params['reflex.maxTurnRateRadps'],
-        goalToleranceM: params['cortex.goalToleranceM'],
-      },
-      o.assignment,
-      reflex.odometrySample(),
-    );
+    runtime.cortex.init(cortexSettingsFromParams(params), o.assignment, reflex.odometrySample());
     return runtime;
   }
 

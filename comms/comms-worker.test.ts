@@ -5,7 +5,12 @@ import { describe, expect, it } from 'vitest';
 import type { RuntimeStatus } from '../messages/runtime-status.js';
 import { VirtualClock } from '../time/virtual-clock.js';
 import type { CommsToMain, MainToComms } from './comms-thread-protocol.js';
+import { paramsWith } from '../test/harness/test-params.js';
 import { runCommsWorker } from './comms-worker.js';
+import { debugPortSettingsFromParams } from './debug-port/debug-port-settings.js';
+
+/** The debug port as users run it, but on a free port the system picks. */
+const ANY_PORT = debugPortSettingsFromParams(paramsWith({ 'debug.listen': '127.0.0.1:0' }));
 
 /** A snapshot as the main thread publishes it: a simulated robot idle at the origin with one lidar. */
 function sampleStatus(): RuntimeStatus {
@@ -60,7 +65,7 @@ describe('runCommsWorker', () => {
   it('serves the debug port from the messages the main thread posts, and stops on shutdown', async () => {
     const port = new FakePort();
     const clock = new VirtualClock();
-    runCommsWorker(port, { listen: '127.0.0.1:0', token: '' }, clock);
+    runCommsWorker(port, ANY_PORT, clock);
     const { address } = await port.next('listening');
     expect(address).toMatch(/^127\.0\.0\.1:\d+$/);
     const url = (path: string) => `http://${address}${path}`;
@@ -86,7 +91,7 @@ describe('runCommsWorker', () => {
 
   it('serves telemetry, metrics, the web page and the log stream from what the main thread posts', async () => {
     const port = new FakePort();
-    runCommsWorker(port, { listen: '127.0.0.1:0', token: '' }, new VirtualClock());
+    runCommsWorker(port, ANY_PORT, new VirtualClock());
     const { address } = await port.next('listening');
     const url = (path: string) => `http://${address}${path}`;
     port.send({ t: 'status', status: sampleStatus() });
@@ -121,7 +126,11 @@ describe('runCommsWorker', () => {
     const taken = `127.0.0.1:${(blocker.address() as AddressInfo).port}`;
     try {
       const port = new FakePort();
-      runCommsWorker(port, { listen: taken, token: 't' }, new VirtualClock());
+      runCommsWorker(
+        port,
+        debugPortSettingsFromParams(paramsWith({ 'debug.listen': taken, 'debug.token': 't' })),
+        new VirtualClock(),
+      );
       const failed = await port.next('listen-failed');
       expect(failed).toEqual({
         t: 'listen-failed',
@@ -138,7 +147,7 @@ describe('runCommsWorker', () => {
 
   it('answers a shutdown that arrives before the bind settles', async () => {
     const port = new FakePort();
-    runCommsWorker(port, { listen: '127.0.0.1:0', token: '' }, new VirtualClock());
+    runCommsWorker(port, ANY_PORT, new VirtualClock());
     port.send({ t: 'shutdown' });
     port.send({ t: 'shutdown' });
     await port.next('stopped');

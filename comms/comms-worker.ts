@@ -3,7 +3,8 @@ import type { Clock } from '../time/clock.js';
 import { MonotonicClock } from '../time/monotonic-clock.js';
 import { isCortexToComms, type CommsToCortex } from '../messages/cortex-comms-protocol.js';
 import { isMainToComms } from './comms-thread-protocol.js';
-import type { CommsToMain, CommsWorkerData } from './comms-thread-protocol.js';
+import type { CommsToMain } from './comms-thread-protocol.js';
+import type { DebugPortSettings } from './debug-port/debug-port-settings.js';
 import { DebugListenError, startDebugServer } from './debug-port/http-server.js';
 import type { DebugServer } from './debug-port/http-server.js';
 import type { OperatorResult } from './comms-thread-protocol.js';
@@ -46,7 +47,7 @@ export interface CortexChannel {
  */
 export function runCommsWorker(
   port: CommsPort,
-  data: Pick<CommsWorkerData, 'listen' | 'token'> & Partial<Pick<CommsWorkerData, 'readToken' | 'allowedHosts'>>,
+  data: DebugPortSettings,
   clock: Pick<Clock, 'nowUs' | 'every'> = new MonotonicClock(),
   cortex: CortexChannel | null = null,
 ): void {
@@ -77,8 +78,8 @@ export function runCommsWorker(
     listen: data.listen,
     store,
     token: data.token === '' ? undefined : data.token,
-    readToken: data.readToken ? data.readToken : undefined,
-    allowedHosts: data.allowedHosts ?? [],
+    readToken: data.readToken === '' ? undefined : data.readToken,
+    allowedHosts: data.allowedHosts,
     nowUs: () => clock.nowUs(),
     requests,
     extraRoutes: [

@@ -128,6 +128,32 @@ export const paramSpecs = {
     default: 1.0,
     description: 'Deceleration the stopping distance assumes.',
   },
+  'reflex.brakingObservedMinSpeedMps': {
+    type: 'number',
+    unit: 'm/s',
+    min: 0.01,
+    max: 5,
+    default: 0.15,
+    description:
+      'With wheel encoders the reflex measures the deceleration real stops achieve; stops from below this speed are not measured (they measure poorly).',
+  },
+  'reflex.brakingObservedStops': {
+    type: 'integer',
+    unit: '',
+    min: 1,
+    max: 100,
+    default: 5,
+    description: 'How many recent measured stops the observed deceleration covers; the lowest of them counts.',
+  },
+  'reflex.brakingObservedFloorMps2': {
+    type: 'number',
+    unit: 'm/s²',
+    min: 0.01,
+    max: 10,
+    default: 0.05,
+    description:
+      'No measured stop counts as braking slower than this (a robot pushed along while braked is no reason never to move again).',
+  },
   'reflex.obstacleMemoryMs': {
     type: 'number',
     unit: 'ms',
@@ -203,6 +229,33 @@ export const paramSpecs = {
     default: 2.0,
     description: 'Turn rate limit the reflex enforces, whatever is commanded.',
   },
+  'reflex.creepSpeedMps': {
+    type: 'number',
+    unit: 'm/s',
+    min: 0,
+    max: 0.5,
+    default: 0.02,
+    description:
+      'Slowest wheel speed worth moving at near an obstacle: a motion (forward, reverse, arc or a turn in place) that the swept-area check allows only below this is stopped instead of crept.',
+  },
+  'reflex.releaseSpeedMps': {
+    type: 'number',
+    unit: 'm/s',
+    min: 0,
+    max: 0.5,
+    default: 0.05,
+    description:
+      'An obstacle stop releases only once the swept-area check allows at least this wheel speed again (hysteresis against range noise); keep it above reflex.creepSpeedMps.',
+  },
+  'reflex.overspeedToleranceMps': {
+    type: 'number',
+    unit: 'm/s',
+    min: 0,
+    max: 0.5,
+    default: 0.05,
+    description:
+      'How far the wheel speed the motors were last given may exceed the speed that can still stop before an obstacle before that is a stop of its own.',
+  },
   'reflex.clearHoldMs': {
     type: 'number',
     unit: 'ms',
@@ -259,6 +312,15 @@ export const paramSpecs = {
       'How long the voltage must stay below a battery threshold before it counts (filters the sag of a hard acceleration).',
   },
 
+  'reflex.batteryLowSpeedFactor': {
+    type: 'number',
+    unit: '',
+    min: 0.1,
+    max: 1,
+    default: 0.5,
+    description: 'Share of reflex.maxSpeedMps the robot may still drive at while the battery is low (0.5: half speed).',
+  },
+
   'reflex.tiltLimitDeg': {
     type: 'number',
     unit: '°',
@@ -293,6 +355,26 @@ export const paramSpecs = {
     max: 10000,
     default: 1000,
     description: 'How long commanded motion without encoder motion lasts before it is a stall.',
+  },
+
+  'reflex.stallRatio': {
+    type: 'number',
+    unit: '',
+    min: 0.01,
+    max: 0.9,
+    default: 0.25,
+    description:
+      'Wheels whose encoders show less than this share of the commanded speed count as stalled (0.25: under a quarter).',
+  },
+
+  'reflex.readingMaxAgeMs': {
+    type: 'number',
+    unit: 'ms',
+    min: 50,
+    max: 10000,
+    default: 1000,
+    description:
+      "Battery, IMU and wheel-encoder readings older than this are not acted on by the battery, tilt and stall rules (a silent device shows in the device's health instead).",
   },
 
   'reflex.loopOverrunLimit': {

@@ -59,7 +59,6 @@ export type CortexToMain =
   /** Lock step: everything due up to `nowUs` has run; the next timer is due at `nextDueUs`. */
   | { t: 'tick-done'; nowUs: number; nextDueUs: number };
 
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }

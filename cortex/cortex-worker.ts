@@ -75,7 +75,11 @@ export function runCortexWorker(port: CortexPort<CortexToMain>, comms: CortexPor
       case 'tick':
         virtualClock?.advanceTo(message.nowUs);
         // Before `init` nothing is scheduled yet: ask for the next tick rather than none.
-        port.postMessage({ t: 'tick-done', nowUs: message.nowUs, nextDueUs: virtualClock?.nextDueUs() ?? message.nowUs });
+        port.postMessage({
+          t: 'tick-done',
+          nowUs: message.nowUs,
+          nextDueUs: virtualClock?.nextDueUs() ?? message.nowUs,
+        });
         return;
       case 'stall':
         stallThread(message.untilUs, message.clock);

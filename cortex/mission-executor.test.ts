@@ -4,17 +4,13 @@ import type { MissionAssignment } from '../messages/mission.js';
 import { VirtualClock } from '../time/virtual-clock.js';
 import { poseAtTime, type OdometrySample } from '../messages/odometry.js';
 import type { CortexSettings, CortexStatus } from './cortex-thread-protocol.js';
+import { paramsWith } from '../test/harness/test-params.js';
+import { cortexSettingsFromParams } from './cortex-settings.js';
 import { MissionExecutor, type ExecutorOutput } from './mission-executor.js';
 
 /** The parameter defaults (config/params.ts `cortex.*`, turn limit from `reflex.maxTurnRateRadps`). */
-const SETTINGS: CortexSettings = {
-  rateHz: 20,
-  cruiseSpeedMps: 0.4,
-  headingGain: 2,
-  maxTurnRateRadps: 2,
-  goalToleranceM: 0.1,
-};
-const PERIOD_US = 50_000;
+const SETTINGS: CortexSettings = cortexSettingsFromParams(paramsWith());
+const PERIOD_US = 1e6 / SETTINGS.rateHz;
 const T0 = 7_000_000;
 
 /**
@@ -242,7 +238,7 @@ describe('MissionExecutor', () => {
   });
 
   it('runs at whatever rate it is configured for', () => {
-    const rig = setUp(true, { ...SETTINGS, rateHz: 5 });
+    const rig = setUp(true, cortexSettingsFromParams(paramsWith({ 'cortex.rateHz': 5 })));
     rig.executor.start(null);
     rig.clock.advanceBy(1_000_000);
     expect(rig.drives().map((d) => d.stampUs - T0)).toEqual([0, 200_000, 400_000, 600_000, 800_000, 1_000_000]);

@@ -552,7 +552,7 @@ describe('severity ordering', () => {
   });
 
   it('leaves speed alone beyond the slow zone, whatever slowZoneM is', () => {
-    const narrow = { ...SETTINGS, slowZoneM: 0 };
+    const narrow = reflexSettings({ 'reflex.slowZoneM': 0 });
     const wide = runningArbiter(narrow);
     const now = T0 + 10_000;
     const decision = wide.update(
@@ -710,7 +710,7 @@ describe('turning under a stop that allows it', () => {
 
   it('a geofence stop lets the turn through only while the turning circle is clear', () => {
     // GIVEN a robot 0.2 m from the east fence of a room, heading east at 0.5 m/s while turning: the turn passes
-    const arbiter = runningArbiter(reflexSettings({ geofence: ROOM_FENCE }));
+    const arbiter = runningArbiter(reflexSettings({}, ROOM_FENCE));
     const nearFence = { pose: { xM: 3.8, yM: 1.5, yawRad: 0 } };
     let now = T0 + 10_000;
     expect(arbiter.update(now, inputsAt(now, 0.5, 0.6, nearFence))).toMatchObject({

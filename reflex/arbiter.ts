@@ -29,9 +29,6 @@ export type {
 export { OUTPUT_STAGES, REFLEX_RULES } from './rule-table.js';
 export { slowZoneCapMps, speedAllowedM, stoppingDistanceM } from './stopping-distance.js';
 
-/** Below this wheel speed a turn in place that the swept-area check allows only in part is not worth making, m/s. */
-const TURN_CREEP_WHEEL_MPS = 0.02;
-
 interface HeldStop {
   reason: string;
   clearSinceUs: number | null;
@@ -162,7 +159,7 @@ export class ReflexArbiter {
     if (ACTION_SEVERITY[verdict.action] >= ACTION_SEVERITY.stop) {
       // A stop that only concerns translation (obstacle, geofence, swarm hold) still lets the robot
       // turn in place when nothing else forbids it and turning in place is itself clear, so it is never trapped.
-      const w = turnAllowed && cmd ? turnInPlaceRadps(cmd.wRadps, inputs, this.settings.maxTurnRateRadps) : 0;
+      const w = turnAllowed && cmd ? turnInPlaceRadps(cmd.wRadps, inputs, this.settings) : 0;
       return { action: verdict.action, vMps: 0, wRadps: w, rule: rule.id, reason: verdict.reason, trip };
     }
     const out = cmd ? scaledCommand(cmd.vMps, cmd.wRadps, limits) : { vMps: 0, wRadps: 0 };
@@ -209,11 +206,16 @@ function scaledCommand(
 }
 
 /** The turn rate allowed in place for a commanded `wRadps`: within the limit, and only as much as the swept-area check allows. */
-function turnInPlaceRadps(wRadps: number, inputs: ReflexInputs, maxTurnRateRadps: number): number {
+function turnInPlaceRadps(
+  wRadps: number,
+  inputs: ReflexInputs,
+  settings: Pick<ReflexSettings, 'maxTurnRateRadps' | 'creepSpeedMps'>,
+): number {
+  const { maxTurnRateRadps } = settings;
   const w = Math.max(-maxTurnRateRadps, Math.min(maxTurnRateRadps, wRadps));
   const check = inputs.turnInPlace;
   if (!check || w === 0) return w;
   const fraction = Math.min(check.stopScale, check.slowScale);
   if (fraction >= 1) return w;
-  return fraction * check.peakWheelMps < TURN_CREEP_WHEEL_MPS ? 0 : w * fraction;
+  return fraction * check.peakWheelMps < settings.creepSpeedMps ? 0 : w * fraction;
 }

@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { reflexSettings } from '../test/harness/reflex-fixtures.js';
 import { DecelerationObserver, effectiveDecelMps2 } from './deceleration-observer.js';
+
+/** The parameter defaults (config/params.ts `reflex.brakingObserved*`). */
+const SETTINGS = reflexSettings();
 
 /** Feeds a stop from `fromMps` at `decelMps2`, sampled every `periodUs`, starting `delayUs` after the command. */
 function observeStop(
@@ -21,13 +25,13 @@ function observeStop(
 
 describe('DecelerationObserver', () => {
   it('GIVEN no stop yet THEN it has observed nothing and the assumed deceleration is used', () => {
-    const observer = new DecelerationObserver();
+    const observer = new DecelerationObserver(SETTINGS);
     expect(observer.observation()).toEqual({ observedMps2: null, stops: 0 });
     expect(effectiveDecelMps2(1, observer.observedMps2())).toBe(1);
   });
 
   it('GIVEN a stop coasting at 0.8 m/s² from 0.8 m/s WHEN sampled at 50 Hz THEN it measures close to 0.8, never more', () => {
-    const observer = new DecelerationObserver();
+    const observer = new DecelerationObserver(SETTINGS);
     observeStop(observer, 1e6, 0.8, 0.8, 20_000);
     const { observedMps2, stops } = observer.observation();
     expect(stops).toBe(1);
@@ -45,7 +49,7 @@ describe('DecelerationObserver', () => {
         fc.integer({ min: 5_000, max: 100_000 }),
         fc.integer({ min: 0, max: 50_000 }),
         (fromMps, decelMps2, periodUs, delayUs) => {
-          const observer = new DecelerationObserver();
+          const observer = new DecelerationObserver(SETTINGS);
           observeStop(observer, 0, fromMps, decelMps2, periodUs, delayUs);
           const observed = observer.observedMps2();
           expect(observed).not.toBeNull();
@@ -57,7 +61,7 @@ describe('DecelerationObserver', () => {
   });
 
   it('GIVEN a good stop then a poor one THEN the poor one is what counts, until five newer stops have pushed it out', () => {
-    const observer = new DecelerationObserver();
+    const observer = new DecelerationObserver(SETTINGS);
     observeStop(observer, 0, 0.5, 3, 10_000);
     observeStop(observer, 20e6, 0.5, 0.5, 10_000);
     expect(observer.observedMps2()).toBeLessThanOrEqual(0.5);
@@ -67,7 +71,7 @@ describe('DecelerationObserver', () => {
   });
 
   it('GIVEN a stop from a crawl, or one released before the robot stopped THEN it teaches nothing', () => {
-    const observer = new DecelerationObserver();
+    const observer = new DecelerationObserver(SETTINGS);
     observeStop(observer, 0, 0.1, 0.2, 10_000);
     observer.speedSample(20e6, 0.5);
     observer.stopCommanded(20e6);

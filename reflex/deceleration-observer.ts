@@ -1,3 +1,5 @@
+import type { ReflexSettings } from './reflex-types.js';
+
 /**
  * Measures the deceleration the robot really achieves when the reflex stops it, from the forward
  * speed the wheel encoders report, so the stopping model can use the worse of what it assumes and
@@ -7,19 +9,15 @@
  * A stop counts from the moment the motors are told to stop (so the time the command takes to
  * reach the wheels is charged to the brakes: the estimate errs low, the safe side) until the
  * measured speed has fallen to a tenth of what it was. A stop that is released before then, or
- * that starts from below `minSpeedMps`, teaches nothing. The estimate is the lowest of the last
- * `window` stops.
+ * that starts from below `reflex.brakingObservedMinSpeedMps`, teaches nothing. The estimate is the
+ * lowest of the last `reflex.brakingObservedStops` stops, and never below `reflex.brakingObservedFloorMps2`.
  */
 
-/** Tuning of the observer; the defaults suit wheel encoders polled at 20 Hz or faster. */
-export interface DecelerationObserverOptions {
-  /** Stops from below this speed are not measured, m/s. Default 0.15. */
-  minSpeedMps?: number;
-  /** How many recent stops the estimate covers (the lowest wins). Default 5. */
-  window?: number;
-  /** No estimate is ever lower than this, m/s² (a robot pushed along while braked is no reason to never move again). Default 0.05. */
-  floorMps2?: number;
-}
+/** Tuning of the observer (the `reflex.brakingObserved*` parameters); the defaults suit wheel encoders polled at 20 Hz or faster. */
+export type DecelerationObserverSettings = Pick<
+  ReflexSettings,
+  'brakingObservedMinSpeedMps' | 'brakingObservedStops' | 'brakingObservedFloorMps2'
+>;
 
 /** What the observer has learnt. */
 export interface DecelerationObservation {
@@ -43,10 +41,10 @@ export class DecelerationObserver {
   private readonly recent: number[] = [];
   private measured = 0;
 
-  constructor(options: DecelerationObserverOptions = {}) {
-    this.minSpeedMps = options.minSpeedMps ?? 0.15;
-    this.window = Math.max(1, Math.round(options.window ?? 5));
-    this.floorMps2 = options.floorMps2 ?? 0.05;
+  constructor(settings: DecelerationObserverSettings) {
+    this.minSpeedMps = settings.brakingObservedMinSpeedMps;
+    this.window = Math.max(1, Math.round(settings.brakingObservedStops));
+    this.floorMps2 = settings.brakingObservedFloorMps2;
   }
 
   /** The motors were told to stop at `nowUs` (a stop already being measured goes on). */

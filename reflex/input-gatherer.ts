@@ -30,7 +30,7 @@ export class InputGatherer {
     changed: () => void,
   ) {
     this.obstacles = new ObstacleView({ ...o, wheelBaseM: o.geometry.wheelBaseM });
-    this.readings = new SafetyReadings(o.lidar, o.safety);
+    this.readings = new SafetyReadings(o.lidar, o.safety ?? {}, o.settings);
     this.commands = new CommandSelector(o.settings.deadmanTimeoutUs);
     o.lidar.onPoints((points) => {
       this.obstacles.addLidarPoints(points, odometry.poseAt(points.stampUs));

@@ -15,10 +15,9 @@ export type ObstacleInputs = Pick<ReflexInputs, 'motion' | 'appliedMotion' | 'tu
 
 /** The robot's shape and drive, as the obstacle checks see them. */
 export interface ObstacleViewOptions {
+  /** The rules' settings; the footprint is grown by their `sideMarginM` on each side. */
   settings: ReflexSettings;
   footprint: { lengthM: number; widthM: number };
-  /** Extra width each side of the footprint, metres. */
-  sideMarginM: number;
   wheelBaseM: number;
 }
 
@@ -48,7 +47,7 @@ export class ObstacleView {
     this.swept = new SweptPathChecker({
       halfLengthM: o.footprint.lengthM / 2,
       halfWidthM: o.footprint.widthM / 2,
-      sideMarginM: o.sideMarginM,
+      sideMarginM: s.sideMarginM,
       wheelBaseM: o.wheelBaseM,
       capacity: SWEPT_POINTS_CAPACITY,
     });

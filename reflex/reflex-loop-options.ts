@@ -12,8 +12,6 @@ export interface ReflexLoopOptions {
   /** Periodic evaluation rate, Hz (it also evaluates on every lidar packet). */
   loopRateHz: number;
   footprint: { lengthM: number; widthM: number };
-  /** Extra width each side of the footprint's corridor, metres. */
-  sideMarginM: number;
   geometry: DriveGeometry;
   lidar: LidarDevice;
   left: MotorChannel;

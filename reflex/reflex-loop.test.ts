@@ -8,6 +8,7 @@ import type { RangeReading } from '../messages/range-reading.js';
 import { TransportError } from '../hal/transport/transport-error.js';
 import type { AppliedDrive } from '../messages/drive.js';
 import type { LidarPoints } from '../messages/lidar-points.js';
+import type { Point2D } from '../messages/geometry.js';
 import { reflexSettings } from '../test/harness/reflex-fixtures.js';
 import { VirtualClock } from '../time/virtual-clock.js';
 import type { ReflexSettings } from './arbiter.js';
@@ -167,7 +168,6 @@ function loopRig({ clock = new VirtualClock(T0), settings = SETTINGS, safety }: 
     settings,
     loopRateHz: RATE_HZ,
     footprint: { lengthM: 0.4, widthM: 0.3 },
-    sideMarginM: 0.05,
     geometry: { wheelBaseM: 0.3, maxWheelSpeedMps: 1, invertLeft: false, invertRight: false },
     lidar,
     left,
@@ -580,17 +580,7 @@ describe('safety sources', () => {
   const G_MPS2 = 9.80665;
 
   /** The parameter defaults (config/params.ts `reflex.*`), every safety rule on; stall time and heartbeat shortened. */
-  const SAFETY_SETTINGS: ReflexSettings = {
-    ...SETTINGS,
-    batteryLowV: 10.8,
-    batteryCriticalV: 10.2,
-    batteryHoldUs: 2_000_000,
-    tiltLimitDeg: 30,
-    impactLimitG: 3,
-    stallMinCommandMps: 0.1,
-    stallTimeUs: 500_000,
-    cortexHeartbeatTimeoutUs: 200_000,
-  };
+  const SAFETY_PARAMS = { 'reflex.stallTimeMs': 500, 'reflex.cortexHeartbeatTimeoutMs': 200 } as const;
 
   const OK: DeviceHealth = { state: 'ok', reason: '', sinceUs: 0 };
 
@@ -673,7 +663,7 @@ describe('safety sources', () => {
   }
 
   /** The plain rig plus an e-stop button, a front bumper, a motor driver and the readers, every safety rule on. */
-  function safetyRig(overrides: Partial<ReflexSettings> = {}) {
+  function safetyRig(geofence: readonly Point2D[] | null = null) {
     const clock = new VirtualClock(T0);
     const button = new HandSetSwitch('estop-main', 'estop', clock);
     const bumper = new HandSetSwitch('bumper-front', 'bumper', clock);
@@ -681,7 +671,7 @@ describe('safety sources', () => {
     const sources = readers(clock);
     const rig = loopRig({
       clock,
-      settings: { ...SAFETY_SETTINGS, ...overrides },
+      settings: reflexSettings(SAFETY_PARAMS, geofence),
       safety: {
         switches: [button, bumper],
         battery: sources.battery,
@@ -694,8 +684,8 @@ describe('safety sources', () => {
   }
 
   /** A started rig, driving `vMps` for `periods` with the lidar and the planner fresh. */
-  async function driving(vMps = 0.3, periods = 40, overrides: Partial<ReflexSettings> = {}) {
-    const rig = safetyRig(overrides);
+  async function driving(vMps = 0.3, periods = 40) {
+    const rig = safetyRig();
     await rig.startWith(vMps);
     await rig.drive(periods, vMps);
     expect(rig.loop.status().state).toBe('clear');
@@ -888,14 +878,12 @@ describe('safety sources', () => {
   it('with setPose() and a geofence, stops before the robot would leave the fence', async () => {
     // GIVEN a fence whose east edge is 0.6 m ahead of the robot, and the robot's pose given at the start
     const fenceEdgeM = 0.6;
-    const rig = safetyRig({
-      geofence: [
-        { xM: -1, yM: -1 },
-        { xM: fenceEdgeM, yM: -1 },
-        { xM: fenceEdgeM, yM: 1 },
-        { xM: -1, yM: 1 },
-      ],
-    });
+    const rig = safetyRig([
+      { xM: -1, yM: -1 },
+      { xM: fenceEdgeM, yM: -1 },
+      { xM: fenceEdgeM, yM: 1 },
+      { xM: -1, yM: 1 },
+    ]);
     rig.loop.start();
     rig.loop.setPose({ xM: 0, yM: 0, yawRad: 0 });
     rig.scan();
@@ -998,7 +986,7 @@ describe('safety sources', () => {
     // GIVEN a robot driving at 0.3 m/s whose encoders count what it drives
     const rig = await driving(0.3, 10);
     await rig.drive(20, 0.3, { also: () => rig.sources.countWheels((0.3 * PERIOD_US) / 1e6) });
-    const assumed = SAFETY_SETTINGS.brakingDecelMps2;
+    const assumed = SETTINGS.brakingDecelMps2;
     expect(rig.loop.status().braking).toEqual({
       assumedMps2: assumed,
       observedMps2: null,

@@ -6,16 +6,25 @@ import type { MotionClearance } from './swept-path.js';
 export const ACTION_SEVERITY = { none: 0, limit: 1, slow: 2, stop: 3, estop: 4 } as const;
 export type ReflexAction = keyof typeof ACTION_SEVERITY;
 
-/** Everything the rules are tuned by; built from the `reflex.*` parameters. */
+/**
+ * Everything the rules are tuned by, in the reflex's units: one field per `reflex.*` parameter
+ * (built by `reflexSettingsFromParams`, the only place that maps them), plus the site's geofence.
+ */
 export interface ReflexSettings {
   /** No fresh command within this → stop (dead-man), microseconds. */
   deadmanTimeoutUs: number;
   /** Lidar data older than this → stop, microseconds. */
   lidarStaleTimeoutUs: number;
-  /** Range-sensor data older than this → stop, microseconds. Default 300 ms. */
-  rangeStaleTimeoutUs?: number;
+  /** Range-sensor data older than this → stop, microseconds. */
+  rangeStaleTimeoutUs: number;
   /** Deceleration the stopping distance assumes, m/s². */
   brakingDecelMps2: number;
+  /** Stops from below this speed are not measured (observed braking), m/s. */
+  brakingObservedMinSpeedMps: number;
+  /** How many recent measured stops the observed deceleration covers (the lowest wins). */
+  brakingObservedStops: number;
+  /** No measured stop counts as braking slower than this, m/s². */
+  brakingObservedFloorMps2: number;
   /** How long an obstacle return is remembered unless a later beam sees through its place, microseconds. */
   obstacleMemoryUs: number;
   /** A sector of the lidar's view that the swept path crosses and that was not measured within this is blind, microseconds. */
@@ -26,31 +35,45 @@ export interface ReflexSettings {
   reactionLatencyS: number;
   /** Distance kept between the footprint and an obstacle after stopping, metres. */
   stopMarginM: number;
+  /** Clearance added to each side of the footprint when checking the path, metres. */
+  sideMarginM: number;
   /** Distance beyond the stopping distance in which speed is capped, metres. */
   slowZoneM: number;
   maxSpeedMps: number;
   maxTurnRateRadps: number;
+  /** Slowest wheel speed worth moving at near an obstacle (below it: stop rather than creep), m/s. */
+  creepSpeedMps: number;
+  /** Wheel speed the swept-area check must allow again before an obstacle stop releases, m/s. */
+  releaseSpeedMps: number;
+  /** How far the applied wheel speed may exceed what can still stop in time before it is a stop, m/s. */
+  overspeedToleranceMps: number;
   /** How long an obstacle stop must stay clear before motion resumes, microseconds. */
   clearHoldUs: number;
-  /** No heartbeat from the planner thread within this → stop, microseconds. Default 1 s. */
-  cortexHeartbeatTimeoutUs?: number;
+  /** No heartbeat from the planner thread within this → stop, microseconds. */
+  cortexHeartbeatTimeoutUs: number;
   /** Battery voltage below which speed is limited / the robot stops, volts (0: off). */
-  batteryLowV?: number;
-  batteryCriticalV?: number;
+  batteryLowV: number;
+  batteryCriticalV: number;
   /** How long the voltage must stay below a threshold before it counts (sag filter), microseconds. */
-  batteryHoldUs?: number;
+  batteryHoldUs: number;
+  /** Share of `maxSpeedMps` allowed while the battery is low, 0..1. */
+  batteryLowSpeedFactor: number;
   /** Tilt beyond which the robot stops, degrees (0: off). */
-  tiltLimitDeg?: number;
+  tiltLimitDeg: number;
   /** Acceleration spike (beyond gravity) that counts as an impact, g (0: off). */
-  impactLimitG?: number;
+  impactLimitG: number;
   /** Commanded speed above which a wheel that does not turn is a stall, m/s. */
-  stallMinCommandMps?: number;
+  stallMinCommandMps: number;
   /** How long commanded motion without measured motion lasts before it is a stall, microseconds. */
-  stallTimeUs?: number;
+  stallTimeUs: number;
+  /** A wheel that reaches less than this share of the commanded speed is stalled, 0..1. */
+  stallRatio: number;
+  /** Battery, IMU and encoder readings older than this are not acted on, microseconds. */
+  readingMaxAgeUs: number;
   /** Deadline misses within the last second that make the loop itself a fault. */
-  loopOverrunLimit?: number;
-  /** The area the robot must stay in, world frame (none: no geofence). */
-  geofence?: readonly Point2D[] | null;
+  loopOverrunLimit: number;
+  /** The area the robot must stay in, world frame (null: no geofence). */
+  geofence: readonly Point2D[] | null;
 }
 
 /** Part of the lidar's view that no valid packet has covered recently. */

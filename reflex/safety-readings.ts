@@ -7,7 +7,11 @@ import type { ImuSample } from '../messages/imu-sample.js';
 import type { LidarDevice } from '../hal/lidar/api.js';
 import type { RangeDevice } from '../hal/range/api.js';
 import type { ReflexStatus } from '../messages/runtime-status.js';
-import { DecelerationObserver, effectiveDecelMps2 } from './deceleration-observer.js';
+import {
+  DecelerationObserver,
+  effectiveDecelMps2,
+  type DecelerationObserverSettings,
+} from './deceleration-observer.js';
 import type { ReflexInputs } from './reflex-types.js';
 
 const log = createDebug('spinal:reflex');
@@ -49,15 +53,18 @@ export type DeviceInputs = Pick<
  */
 export class SafetyReadings {
   /** The deceleration real stops achieve, from the wheel encoders. */
-  readonly deceleration = new DecelerationObserver();
+  readonly deceleration: DecelerationObserver;
   private readonly rangeLastDataUs = new Map<string, number>();
   private previousWheels: EncoderReading | null = null;
   private measuredWheels: { measuredVMps: number; stampUs: number } | null = null;
 
   constructor(
     private readonly lidar: LidarDevice,
-    private readonly sources: SafetySources = {},
-  ) {}
+    private readonly sources: SafetySources,
+    settings: DecelerationObserverSettings,
+  ) {
+    this.deceleration = new DecelerationObserver(settings);
+  }
 
   /** The braking the stops assume (`assumedMps2`), what real stops achieved, and what the checks use. */
   braking(assumedMps2: number): NonNullable<ReflexStatus['braking']> {

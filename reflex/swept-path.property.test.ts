@@ -30,6 +30,7 @@ interface Case {
   mountFx: number;
   mountFy: number;
   settings: ReflexSettings;
+  /** The settings' own side margin, drawn apart from the other overrides. */
   sideMarginM: number;
   stepDeg: number;
   phase: number;
@@ -39,38 +40,41 @@ interface Case {
   moving: boolean;
 }
 
-const caseArb: fc.Arbitrary<Case> = fc.record({
-  lengthM: uniform(0.2, 0.8),
-  widthM: uniform(0.15, 0.6),
-  wheelBaseFraction: uniform(0.5, 1),
-  mountFx: uniform(-0.45, 0.45),
-  mountFy: uniform(-0.45, 0.45),
-  settings: fc
-    .record({
-      brakingDecelMps2: uniform(0.5, 3),
-      reactionLatencyS: uniform(0, 0.1),
-      stopMarginM: uniform(0.02, 0.2),
-      slowZoneM: uniform(0, 1),
-      maxSpeedMps: uniform(0.2, 1.5),
-      maxTurnRateRadps: uniform(0.5, 3),
-    })
-    .map((s) => reflexSettings(s)),
-  sideMarginM: uniform(0.02, 0.1),
-  stepDeg: uniform(0.25, 1),
-  phase: uniform(0, 1),
-  discs: fc.array(
-    fc.record({
-      bearing: uniform(-Math.PI, Math.PI),
-      // Mostly close to the footprint, where arcs and turns decide; some farther, in the slow zone.
-      gapM: fc.oneof({ weight: 3, arbitrary: uniform(0.005, 0.3) }, { weight: 1, arbitrary: uniform(0.3, 1.5) }),
-      radiusM: fc.oneof(fc.constant('beam' as const), uniform(0.005, 0.1)),
+const caseArb: fc.Arbitrary<Case> = fc
+  .record({
+    lengthM: uniform(0.2, 0.8),
+    widthM: uniform(0.15, 0.6),
+    wheelBaseFraction: uniform(0.5, 1),
+    mountFx: uniform(-0.45, 0.45),
+    mountFy: uniform(-0.45, 0.45),
+    settingsOverrides: fc.record({
+      'reflex.brakingDecelMps2': uniform(0.5, 3),
+      'reflex.reactionLatencyMs': uniform(0, 100),
+      'reflex.stopMarginM': uniform(0.02, 0.2),
+      'reflex.slowZoneM': uniform(0, 1),
+      'reflex.maxSpeedMps': uniform(0.2, 1.5),
+      'reflex.maxTurnRateRadps': uniform(0.5, 3),
     }),
-    { minLength: 1, maxLength: 6 },
-  ),
-  vFraction: uniform(-1, 1),
-  wFraction: uniform(-1, 1),
-  moving: fc.boolean(),
-});
+    sideMarginM: uniform(0.02, 0.1),
+    stepDeg: uniform(0.25, 1),
+    phase: uniform(0, 1),
+    discs: fc.array(
+      fc.record({
+        bearing: uniform(-Math.PI, Math.PI),
+        // Mostly close to the footprint, where arcs and turns decide; some farther, in the slow zone.
+        gapM: fc.oneof({ weight: 3, arbitrary: uniform(0.005, 0.3) }, { weight: 1, arbitrary: uniform(0.3, 1.5) }),
+        radiusM: fc.oneof(fc.constant('beam' as const), uniform(0.005, 0.1)),
+      }),
+      { minLength: 1, maxLength: 6 },
+    ),
+    vFraction: uniform(-1, 1),
+    wFraction: uniform(-1, 1),
+    moving: fc.boolean(),
+  })
+  .map(({ settingsOverrides, ...c }) => ({
+    ...c,
+    settings: reflexSettings({ ...settingsOverrides, 'reflex.sideMarginM': c.sideMarginM }),
+  }));
 
 /** The world of one case: the robot, its sensor, the discs placed around it (none touching the footprint). */
 function worldOf(c: Case) {
@@ -127,7 +131,6 @@ function decide(c: Case, applied: { vMps: number; wRadps: number }) {
   const view = new ObstacleView({
     settings: c.settings,
     footprint: { lengthM: c.lengthM, widthM: c.widthM },
-    sideMarginM: c.sideMarginM,
     wheelBaseM: world.wheelBaseM,
   });
   for (const packet of scanRevolution(world.discs, world.mount, world.stepRad, c.phase * world.stepRad, T0))

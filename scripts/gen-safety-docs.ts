@@ -12,6 +12,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { code, renderTable, runDocGenerator } from './generated-doc.js';
+import { resolveParams } from '../config/param-values.js';
 import { paramList, type ParamDefinition } from '../config/params.js';
 import {
   ACTION_SEVERITY,
@@ -21,6 +22,7 @@ import {
   type ReflexAction,
   type ReflexSettings,
 } from '../reflex/arbiter.js';
+import { reflexSettingsFromParams } from '../reflex/reflex-settings.js';
 import { FAILSAFE_COMPARISON, type FailsafeEquivalents } from '../reflex/failsafe-comparison.js';
 import { STOP_BEHAVIOURS_BY_CHIP } from '../hal/motor/stop-behaviours.js';
 
@@ -258,25 +260,9 @@ function valueText(definition: ParamDefinition): string {
     : `${value} ${definition.unit}`;
 }
 
-/**
- * Reflex settings at the parameter defaults, by the convention the runtime follows: `reflex.<x>Ms`
- * becomes `<x>Us` (and `<x>S`), every other `reflex.<x>` becomes `<x>`. Settings without a parameter
- * (the geofence polygon) are absent, as on a robot that has none.
- */
+/** Reflex settings at the parameter defaults, as the runtime builds them, on a robot without a geofence. */
 function defaultSettings(): ReflexSettings {
-  const settings: Record<string, number> = {};
-  for (const definition of paramList) {
-    if (!definition.name.startsWith(PARAM_PREFIX) || typeof definition.default !== 'number') continue;
-    const key = definition.name.slice(PARAM_PREFIX.length);
-    if (key.endsWith('Ms')) {
-      const base = key.slice(0, -2);
-      settings[`${base}Us`] = definition.default * 1e3;
-      settings[`${base}S`] = definition.default / 1e3;
-    } else {
-      settings[key] = definition.default;
-    }
-  }
-  return settings as unknown as ReflexSettings;
+  return reflexSettingsFromParams(resolveParams({}), null);
 }
 
 /** What the obstacle rule checks for each kind of motion, and what it assumes of sensors and brakes. */
@@ -291,7 +277,7 @@ function sweptAreaSection(): string[] {
     'margin turning in place, in proportion to the share of translation in the motion; the corners are rounded. The largest',
     'fraction of the command (v and ω scaled together) whose stop keeps clear of every remembered obstacle is allowed,',
     'and inside the slow zone the speed of the footprint point that moves fastest is capped in proportion to its free',
-    'travel. Below a creep speed the robot is stopped.',
+    'travel. Below `reflex.creepSpeedMps` at the wheels the robot is stopped.',
     '',
     ...renderTable(
       ['Motion', 'Area checked', 'Stopping model'],
@@ -396,9 +382,10 @@ function brakingSection(settings: ReflexSettings): string[] {
     '  robot); a `reflex.brakingDecelMps2` above it is refused at load (exit 2, naming both fields), and so is a',
     '  `reflex.maxSpeedMps` above `robot.maxWheelSpeedMps`. A RoboClaw has no brake, so its board declares its',
     '  coast-down, and its `reflex.brakingDecelMps2` is no more.',
-    '- **Observed.** With wheel encoders, every stop from 0.15 m/s or faster is measured: from the moment the motors',
+    `- **Observed.** With wheel encoders, every stop from \`reflex.brakingObservedMinSpeedMps\` (default ${formatNumber(settings.brakingObservedMinSpeedMps)} m/s) or faster is measured: from the moment the motors`,
     '  are told to stop until the measured speed is a tenth of what it was (the command delay counts against the',
-    '  brakes, so the figure errs low). The lowest of the last 5 stops is the observed deceleration.',
+    `  brakes, so the figure errs low). The lowest of the last \`reflex.brakingObservedStops\` (default ${settings.brakingObservedStops}) stops, and no less than`,
+    `  \`reflex.brakingObservedFloorMps2\` (default ${formatNumber(settings.brakingObservedFloorMps2)} m/s²), is the observed deceleration.`,
     '- **Used.** The stopping model uses the worse (smaller) of the assumed and the observed deceleration',
     '  (`ReflexInputs.brakingDecelMps2`). `GET /api/v1/status` reports all three under `reflex.braking`',
     '  (`assumedMps2`, `observedMps2`, `usedMps2`, `stopsMeasured`). Without encoders the assumed one is used alone.',

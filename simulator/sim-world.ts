@@ -22,7 +22,6 @@ const log = createDebug('spinal:sim:world');
 
 /** Physics sub-step, microseconds of sim time. */
 const PHYSICS_STEP_US = 1_000;
-const LIDAR_MAX_RANGE_M = 12;
 /** A small gear motor's current: with the bridge on, and added at full duty, amperes. */
 const MOTOR_NO_LOAD_A = 0.15;
 const MOTOR_FULL_DUTY_A = 1.2;
@@ -243,8 +242,8 @@ export class SimWorld {
     const others = (): Polygon[] => this.robots.filter((r) => r !== robot).map((r) => r.footprint());
     return {
       robotPose: () => robot.physics.pose(),
-      raycast: (xM, yM, angleRad, maxRangeM) =>
-        this.map.raycast(xM, yM, angleRad, Math.min(maxRangeM, LIDAR_MAX_RANGE_M), others()),
+      // Each device model asks up to its own sensor's range (its datasheet's, in hal/).
+      raycast: (xM, yM, angleRad, maxRangeM) => this.map.raycast(xM, yM, angleRad, maxRangeM, others()),
       random: this.random,
       wheelTravelM: () => robot.physics.wheelTravelM(),
       bodyVelocity: () => robot.physics.bodyVelocity(),

@@ -2,6 +2,7 @@ import type { BoardConfig } from '../../config/board-schema.js';
 import type { ParamValues } from '../../config/params.js';
 import type { Point2D } from '../../messages/geometry.js';
 import { ReflexLoop } from '../../reflex/reflex-loop.js';
+import { reflexSettingsFromParams } from '../../reflex/reflex-settings.js';
 import type { Clock } from '../../time/clock.js';
 import type { DriveDevices } from './drive-devices.js';
 
@@ -14,33 +15,8 @@ export function createReflex(
   return new ReflexLoop({
     clock,
     loopRateHz: params['reflex.loopRateHz'],
-    settings: {
-      deadmanTimeoutUs: params['reflex.deadmanTimeoutMs'] * 1e3,
-      lidarStaleTimeoutUs: params['reflex.lidarStaleTimeoutMs'] * 1e3,
-      obstacleMemoryUs: params['reflex.obstacleMemoryMs'] * 1e3,
-      sectorStaleUs: params['reflex.sectorStaleMs'] * 1e3,
-      seeThroughM: params['reflex.seeThroughM'],
-      rangeStaleTimeoutUs: params['reflex.rangeStaleTimeoutMs'] * 1e3,
-      brakingDecelMps2: params['reflex.brakingDecelMps2'],
-      reactionLatencyS: params['reflex.reactionLatencyMs'] / 1e3,
-      stopMarginM: params['reflex.stopMarginM'],
-      slowZoneM: params['reflex.slowZoneM'],
-      maxSpeedMps: params['reflex.maxSpeedMps'],
-      maxTurnRateRadps: params['reflex.maxTurnRateRadps'],
-      clearHoldUs: params['reflex.clearHoldMs'] * 1e3,
-      cortexHeartbeatTimeoutUs: params['reflex.cortexHeartbeatTimeoutMs'] * 1e3,
-      batteryLowV: params['reflex.batteryLowV'],
-      batteryCriticalV: params['reflex.batteryCriticalV'],
-      batteryHoldUs: params['reflex.batteryHoldMs'] * 1e3,
-      tiltLimitDeg: params['reflex.tiltLimitDeg'],
-      impactLimitG: params['reflex.impactLimitG'],
-      stallMinCommandMps: params['reflex.stallMinCommandMps'],
-      stallTimeUs: params['reflex.stallTimeMs'] * 1e3,
-      loopOverrunLimit: params['reflex.loopOverrunLimit'],
-      geofence: o.geofence,
-    },
+    settings: reflexSettingsFromParams(params, o.geofence),
     footprint: board.robot.footprint,
-    sideMarginM: params['reflex.sideMarginM'],
     geometry: {
       wheelBaseM: board.robot.wheelBaseM,
       maxWheelSpeedMps: board.robot.maxWheelSpeedMps,

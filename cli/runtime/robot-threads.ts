@@ -1,5 +1,6 @@
 import { MessageChannel, type Worker } from 'node:worker_threads';
-import { hostListOf, type ParamValues } from '../../config/params.js';
+import { debugPortSettingsFromParams } from '../../comms/debug-port/debug-port-settings.js';
+import type { ParamValues } from '../../config/params.js';
 import { startThread } from '../thread-launcher.js';
 
 /**
@@ -11,16 +12,6 @@ export function startRobotThreads(params: ParamValues, withComms: boolean): { co
   if (!withComms) return { cortex: startThread('cortex'), comms: null };
   const { port1, port2 } = new MessageChannel();
   const cortex = startThread('cortex', { peer: port1 }, [port1]);
-  const comms = startThread(
-    'comms',
-    {
-      listen: params['debug.listen'],
-      token: params['debug.token'],
-      readToken: params['debug.readToken'],
-      allowedHosts: hostListOf(params['debug.allowedHosts']),
-      peer: port2,
-    },
-    [port2],
-  );
+  const comms = startThread('comms', { ...debugPortSettingsFromParams(params), peer: port2 }, [port2]);
   return { cortex, comms };
 }

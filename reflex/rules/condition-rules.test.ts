@@ -2,15 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { T0, inputsAt, reflexSettings, runningArbiter } from '../../test/harness/reflex-fixtures.js';
 import type { ReflexArbiter, ReflexDecision, ReflexInputs } from '../arbiter.js';
 
-/** The parameter defaults (config/params.ts `reflex.*`), in the arbiter's units, with the battery, tilt and stall rules on. */
-const SETTINGS = reflexSettings({
-  batteryLowV: 10.8,
-  batteryCriticalV: 10.2,
-  batteryHoldUs: 2_000_000,
-  tiltLimitDeg: 30,
-  stallMinCommandMps: 0.1,
-  stallTimeUs: 1_000_000,
-});
+/** The parameter defaults (config/params.ts `reflex.*`), in the arbiter's units: the battery, tilt and stall rules on. */
+const SETTINGS = reflexSettings();
 
 const STEP_US = 100_000;
 
@@ -114,7 +107,7 @@ describe('rule battery-critical', () => {
   });
 
   it('is off when batteryCriticalV is 0', () => {
-    const arbiter = runningArbiter({ ...SETTINGS, batteryCriticalV: 0, batteryLowV: 0 });
+    const arbiter = runningArbiter(reflexSettings({ 'reflex.batteryCriticalV': 0, 'reflex.batteryLowV': 0 }));
     const steps = runFor(arbiter, T0 + STEP_US, 3_000_000, (now) => ({ battery: battery(now, 6) }));
     expect(steps.at(-1)?.decision.action).toBe('none');
   });
@@ -208,7 +201,10 @@ describe('rule tilt', () => {
       'none',
     );
     expect(
-      runningArbiter({ ...SETTINGS, tiltLimitDeg: 0 }).update(now, inputsAt(now, 0.3, 0, { imu: imu(now, 60) })).action,
+      runningArbiter(reflexSettings({ 'reflex.tiltLimitDeg': 0 })).update(
+        now,
+        inputsAt(now, 0.3, 0, { imu: imu(now, 60) }),
+      ).action,
     ).toBe('none');
   });
 });

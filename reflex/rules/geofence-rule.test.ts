@@ -5,7 +5,7 @@ import { stoppingDistanceM } from '../arbiter.js';
 import { distanceToBoundaryM, insidePolygon } from './geofence-rule.js';
 
 /** The parameter defaults (config/params.ts `reflex.*`), in the arbiter's units, with {@link ROOM_FENCE}. */
-const SETTINGS = reflexSettings({ geofence: ROOM_FENCE });
+const SETTINGS = reflexSettings({}, ROOM_FENCE);
 
 const EAST = 0;
 const WEST = Math.PI;
@@ -160,14 +160,12 @@ describe('rule geofence: off', () => {
   it('is silent with no fence, a fence of fewer than 3 points, or no pose', () => {
     const now = T0 + 10_000;
     const out = pose(10, 10, EAST);
+    expect(runningArbiter(reflexSettings({}, null)).update(now, inputsAt(now, 0.3, 0, { pose: out })).action).toBe(
+      'none',
+    );
     expect(
-      runningArbiter({ ...SETTINGS, geofence: null }).update(now, inputsAt(now, 0.3, 0, { pose: out })).action,
-    ).toBe('none');
-    expect(
-      runningArbiter({ ...SETTINGS, geofence: ROOM_FENCE.slice(0, 2) }).update(
-        now,
-        inputsAt(now, 0.3, 0, { pose: out }),
-      ).action,
+      runningArbiter(reflexSettings({}, ROOM_FENCE.slice(0, 2))).update(now, inputsAt(now, 0.3, 0, { pose: out }))
+        .action,
     ).toBe('none');
     expect(runningArbiter(SETTINGS).update(now, inputsAt(now, 0.3, 0, { pose: null })).action).toBe('none');
     expect(runningArbiter(SETTINGS).update(now, inputsAt(now, 0.3, 0, { pose: out })).action).toBe('stop');

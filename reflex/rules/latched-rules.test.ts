@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { T0, inputsAt, reflexSettings, runningArbiter } from '../../test/harness/reflex-fixtures.js';
 import { REFLEX_RULES, ReflexArbiter, type ReflexInputs, type SwitchInput } from '../arbiter.js';
 
-/** The parameter defaults (config/params.ts `reflex.*`), in the arbiter's units, with the tilt and impact rules on. */
-const SETTINGS = reflexSettings({ tiltLimitDeg: 30, impactLimitG: 3 });
+/** The parameter defaults (config/params.ts `reflex.*`), in the arbiter's units: the tilt and impact rules on. */
+const SETTINGS = reflexSettings();
 
 /** The e-stop button, as the switch driver reports it (reasons from hal/digital-input/switch). */
 function estopButton(active: boolean, reason = active ? 'pressed' : 'released', known = true): SwitchInput {
@@ -382,7 +382,7 @@ describe('rule impact', () => {
   });
 
   it('is off when impactLimitG is 0', () => {
-    const arbiter = runningArbiter({ ...SETTINGS, impactLimitG: 0 }, SWITCHES_RELEASED);
+    const arbiter = runningArbiter(reflexSettings({ 'reflex.impactLimitG': 0 }), SWITCHES_RELEASED);
     const now = T0 + 10_000;
     expect(arbiter.update(now, inputsAt(now, 0.3, 0, { imu: imu(now, 8) })).action).toBe('none');
   });

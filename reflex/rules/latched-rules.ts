@@ -64,7 +64,7 @@ export const LATCHED_RULES: readonly ReflexRule[] = [
     latched: true,
     clearHoldUs: () => 0,
     evaluate({ inputs, settings }) {
-      const limit = settings.impactLimitG ?? 0;
+      const limit = settings.impactLimitG;
       const imu = inputs.imu;
       if (!limit || !imu || imu.shockG <= limit) return null;
       return { action: 'estop', reason: `impact of ${imu.shockG.toFixed(1)} g (limit ${limit} g)` };

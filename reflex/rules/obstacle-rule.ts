@@ -1,13 +1,6 @@
 import type { MotionClearance, PathObstacle } from '../swept-path.js';
 import type { ReflexRule } from '../reflex-types.js';
 
-/** Below this allowed wheel speed the robot is stopped rather than crept forward, m/s. */
-const CREEP_SPEED_MPS = 0.02;
-/** An obstacle stop releases only once this wheel speed would be allowed again (hysteresis against sensor noise), m/s. */
-const RELEASE_SPEED_MPS = 0.05;
-/** How far the applied wheel speed may exceed what can still stop in time before it is a trip, m/s. */
-const OVERSPEED_TOLERANCE_MPS = 0.05;
-
 function direction(vMps: number, wRadps: number): string {
   if (vMps > 0) return Math.abs(wRadps) > 0.05 ? 'ahead along the arc' : 'ahead';
   if (vMps < 0) return Math.abs(wRadps) > 0.05 ? 'behind along the arc' : 'behind';
@@ -36,9 +29,9 @@ export const OBSTACLE_RULE: ReflexRule = {
   id: 'obstacle',
   turnsWhileClearing: true,
   trigger:
-    'an obstacle in the area the footprint sweeps along the commanded motion (straight, reverse, arc or rotation) within the stopping time, with each wheel braking at reflex.brakingDecelMps2 after reflex.reactionLatencyMs and reflex.stopMarginM / reflex.sideMarginM kept free; inside the slow zone (reflex.slowZoneM beyond the stopping distance from top speed) v and ω are scaled together in proportion to the free distance',
+    'an obstacle in the area the footprint sweeps along the commanded motion (straight, reverse, arc or rotation) within the stopping time, with each wheel braking at reflex.brakingDecelMps2 after reflex.reactionLatencyMs and reflex.stopMarginM / reflex.sideMarginM kept free; inside the slow zone (reflex.slowZoneM beyond the stopping distance from top speed) v and ω are scaled together in proportion to the free distance; a motion allowed less than reflex.creepSpeedMps at the wheels stops instead, as does a wheel speed already more than reflex.overspeedToleranceMps above what can still stop in time',
   action: 'stop',
-  clears: 'path clear for reflex.clearHoldMs',
+  clears: 'path clear (reflex.releaseSpeedMps allowed again) for reflex.clearHoldMs',
   params: [
     'reflex.brakingDecelMps2',
     'reflex.reactionLatencyMs',
@@ -47,6 +40,9 @@ export const OBSTACLE_RULE: ReflexRule = {
     'reflex.sideMarginM',
     'reflex.obstacleMemoryMs',
     'reflex.seeThroughM',
+    'reflex.creepSpeedMps',
+    'reflex.releaseSpeedMps',
+    'reflex.overspeedToleranceMps',
     'reflex.clearHoldMs',
   ],
   clearHoldUs: (s) => s.clearHoldUs,
@@ -56,7 +52,7 @@ export const OBSTACLE_RULE: ReflexRule = {
     const applied = inputs.appliedMotion;
     if (
       applied?.obstacle &&
-      applied.peakWheelMps - applied.stopScale * applied.peakWheelMps > OVERSPEED_TOLERANCE_MPS
+      applied.peakWheelMps - applied.stopScale * applied.peakWheelMps > settings.overspeedToleranceMps
     ) {
       const av = inputs.appliedVMps;
       const aw = inputs.appliedWRadps ?? 0;
@@ -74,7 +70,7 @@ export const OBSTACLE_RULE: ReflexRule = {
     if (!motion?.obstacle || (v === 0 && w === 0)) return null;
     const where = direction(v, w);
     const allowed = allowedWheelMps(motion);
-    if (allowed < (held ? RELEASE_SPEED_MPS : CREEP_SPEED_MPS)) {
+    if (allowed < (held ? settings.releaseSpeedMps : settings.creepSpeedMps)) {
       return {
         action: 'stop',
         allowTurn: v !== 0,

@@ -14,16 +14,7 @@ import type { SwarmHold } from '../arbiter.js';
  * The parameter defaults (config/params.ts `reflex.*`), in the arbiter's units, with the battery
  * and stall filters at zero so that every safety stop can be shown in a single update.
  */
-const SETTINGS = reflexSettings({
-  cortexHeartbeatTimeoutUs: 1_000_000,
-  batteryCriticalV: 10.2,
-  batteryHoldUs: 0,
-  tiltLimitDeg: 30,
-  impactLimitG: 3,
-  stallTimeUs: 0,
-  loopOverrunLimit: 5,
-  geofence: ROOM_FENCE,
-});
+const SETTINGS = reflexSettings({ 'reflex.batteryHoldMs': 0, 'reflex.stallTimeMs': 0 }, ROOM_FENCE);
 
 /** A peer's claim on the corridor ahead, as the mesh delivers it. */
 const CLAIM: SwarmHold = { peer: 'robot-2', reason: 'right of way in corridor B (claim 17)' };

@@ -2,9 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { T0, command, inputsAt, reflexSettings, runningArbiter } from '../../test/harness/reflex-fixtures.js';
 import type { MotorDriverInput } from '../arbiter.js';
 
-/** The parameter defaults (config/params.ts `reflex.*`), in the arbiter's units; the heartbeat and overrun limits left to the rules' defaults. */
-const SETTINGS = reflexSettings();
-
 function driver(id: string, healthy: boolean, reason = ''): MotorDriverInput {
   return { id, healthy, reason };
 }
@@ -45,7 +42,7 @@ describe('rule cortex-heartbeat', () => {
   });
 
   it('uses cortexHeartbeatTimeoutUs when set', () => {
-    const arbiter = runningArbiter({ ...SETTINGS, cortexHeartbeatTimeoutUs: 200_000 });
+    const arbiter = runningArbiter(reflexSettings({ 'reflex.cortexHeartbeatTimeoutMs': 200 }));
     const fine = T0 + 200_000;
     expect(arbiter.update(fine, inputsAt(fine, 0.3, 0, { cortexHeartbeatUs: T0 })).action).toBe('none');
     const late = T0 + 250_000;
@@ -147,7 +144,7 @@ describe('rule loop-overrun', () => {
   });
 
   it('uses loopOverrunLimit when set', () => {
-    const arbiter = runningArbiter({ ...SETTINGS, loopOverrunLimit: 2 });
+    const arbiter = runningArbiter(reflexSettings({ 'reflex.loopOverrunLimit': 2 }));
     const now = T0 + 10_000;
     expect(arbiter.update(now, inputsAt(now, 0.3, 0, { recentDeadlineMisses: 2 })).action).toBe('none');
     expect(arbiter.update(now, inputsAt(now, 0.3, 0, { recentDeadlineMisses: 3 })).reason).toBe(

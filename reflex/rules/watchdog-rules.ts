@@ -1,9 +1,5 @@
 import type { ReflexRule } from '../reflex-types.js';
 
-const DEFAULT_HEARTBEAT_TIMEOUT_US = 1_000_000;
-const DEFAULT_OVERRUN_LIMIT = 5;
-const DEFAULT_RANGE_STALE_US = 300_000;
-
 /**
  * Stops for what the reflex cannot see or trust: stale or failed lidar, a silent planner (no
  * command, no heartbeat), a motor driver that failed, a reflex loop that misses its deadlines.
@@ -56,7 +52,7 @@ export const WATCHDOG_RULES: readonly ReflexRule[] = [
     params: ['reflex.rangeStaleTimeoutMs'],
     clearHoldUs: () => 0,
     evaluate({ nowUs, inputs, settings }) {
-      const limitUs = settings.rangeStaleTimeoutUs ?? DEFAULT_RANGE_STALE_US;
+      const limitUs = settings.rangeStaleTimeoutUs;
       const problems = (inputs.rangeSensors ?? []).flatMap((sensor) => {
         if (!sensor.healthy) return [`${sensor.id} not ok: ${sensor.reason || 'no data yet'}`];
         const ageUs = nowUs - sensor.lastDataUs;
@@ -99,7 +95,7 @@ export const WATCHDOG_RULES: readonly ReflexRule[] = [
     clearHoldUs: () => 0,
     evaluate({ nowUs, inputs, settings }) {
       if (inputs.cortexHeartbeatUs === undefined) return null;
-      const limitUs = settings.cortexHeartbeatTimeoutUs ?? DEFAULT_HEARTBEAT_TIMEOUT_US;
+      const limitUs = settings.cortexHeartbeatTimeoutUs;
       const ageUs = nowUs - inputs.cortexHeartbeatUs;
       if (ageUs <= limitUs) return null;
       return {
@@ -133,7 +129,7 @@ export const WATCHDOG_RULES: readonly ReflexRule[] = [
     clearHoldUs: () => 0,
     evaluate({ inputs, settings }) {
       const misses = inputs.recentDeadlineMisses ?? 0;
-      const limit = settings.loopOverrunLimit ?? DEFAULT_OVERRUN_LIMIT;
+      const limit = settings.loopOverrunLimit;
       if (misses <= limit) return null;
       return {
         action: 'stop',

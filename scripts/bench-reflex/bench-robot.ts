@@ -12,6 +12,7 @@ import { isMotorDriver, type MotorChannel } from '../../hal/motor/api.js';
 import { ADAFRUIT_DC_MOTOR_HAT_PINS } from '../../hal/motor/pca9685-tb6612/codec.js';
 import { TransportError } from '../../hal/transport/transport-error.js';
 import type { ReflexSettings } from '../../reflex/arbiter.js';
+import { reflexSettingsFromParams } from '../../reflex/reflex-settings.js';
 import type { DriveGeometry } from '../../reflex/wheel-mixer.js';
 import type { Clock } from '../../time/clock.js';
 import { MemorySerialBackend } from '../../hal/transport/serial/memory-serial-backend.js';
@@ -37,24 +38,6 @@ export interface BenchRobot {
   geometry: DriveGeometry;
   /** How far ahead of the robot's centre the lidar sits, metres. */
   lidarMountXM: number;
-}
-
-/** The reflex settings from resolved parameters, as the runtime derives them. */
-export function reflexSettingsOf(params: ParamValues): ReflexSettings {
-  return {
-    deadmanTimeoutUs: params['reflex.deadmanTimeoutMs'] * 1e3,
-    lidarStaleTimeoutUs: params['reflex.lidarStaleTimeoutMs'] * 1e3,
-    obstacleMemoryUs: params['reflex.obstacleMemoryMs'] * 1e3,
-    sectorStaleUs: params['reflex.sectorStaleMs'] * 1e3,
-    seeThroughM: params['reflex.seeThroughM'],
-    brakingDecelMps2: params['reflex.brakingDecelMps2'],
-    reactionLatencyS: params['reflex.reactionLatencyMs'] / 1e3,
-    stopMarginM: params['reflex.stopMarginM'],
-    slowZoneM: params['reflex.slowZoneM'],
-    maxSpeedMps: params['reflex.maxSpeedMps'],
-    maxTurnRateRadps: params['reflex.maxTurnRateRadps'],
-    clearHoldUs: params['reflex.clearHoldMs'] * 1e3,
-  };
 }
 
 /** The bench board and its parameters as `spinal run` resolves them, but for `reflex.clearHoldMs`. */
@@ -116,7 +99,7 @@ export async function buildBenchRobot(clock: Clock, clearHoldMs: number): Promis
     right: motors.channel(rightName),
     serial,
     motorBus,
-    settings: reflexSettingsOf(params),
+    settings: reflexSettingsFromParams(params, null),
     geometry: {
       wheelBaseM: board.robot.wheelBaseM,
       maxWheelSpeedMps: board.robot.maxWheelSpeedMps,

@@ -21,7 +21,6 @@ export interface StallingPlannerData {
   role: 'stalling-planner';
   settings: ReflexSettings;
   footprint: { lengthM: number; widthM: number };
-  sideMarginM: number;
   wheelBaseM: number;
   /** Speed the robot is driving at when the check runs, m/s. */
   cruiseMps: number;

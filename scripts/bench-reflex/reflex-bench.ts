@@ -1,6 +1,7 @@
 import { availableParallelism, loadavg } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { ReflexLoop } from '../../reflex/reflex-loop.js';
+import { reflexSettingsFromParams } from '../../reflex/reflex-settings.js';
 import { mixWheelDuties } from '../../reflex/wheel-mixer.js';
 import type { Clock } from '../../time/clock.js';
 import { MonotonicClock } from '../../time/monotonic-clock.js';
@@ -10,7 +11,7 @@ import type {
   SpinningPlannerData,
   StallingPlannerData,
 } from './bench-thread-messages.js';
-import { benchConfig, buildBenchRobot, reflexSettingsOf, type BenchRobot } from './bench-robot.js';
+import { benchConfig, buildBenchRobot, type BenchRobot } from './bench-robot.js';
 import { LatenessRecordingClock } from './lateness-recording-clock.js';
 import { measureSweptCheckCost } from './swept-check-cost.js';
 import { summarizeLatency, type LatencySummary } from './latency-summary.js';
@@ -160,7 +161,6 @@ async function runReflex(
     settings: robot.settings,
     loopRateHz,
     footprint: robot.board.robot.footprint,
-    sideMarginM: robot.params['reflex.sideMarginM'],
     geometry: robot.geometry,
     lidar: robot.lidar,
     left: robot.left,
@@ -316,9 +316,8 @@ async function main(): Promise<void> {
   const stalling = await startBenchThread(
     {
       role: 'stalling-planner',
-      settings: reflexSettingsOf(params),
+      settings: reflexSettingsFromParams(params, null),
       footprint: board.robot.footprint,
-      sideMarginM: params['reflex.sideMarginM'],
       wheelBaseM: board.robot.wheelBaseM,
       cruiseMps: DRIVE_MPS,
       stallMs: STALL_MS,
@@ -332,9 +331,8 @@ async function main(): Promise<void> {
   await Promise.all([stalling.terminate(), load.comms.terminate(), load.flood.terminate()]);
 
   const cost = measureSweptCheckCost(
-    reflexSettingsOf(params),
+    reflexSettingsFromParams(params, null),
     board.robot.footprint,
-    params['reflex.sideMarginM'],
     board.robot.wheelBaseM,
   );
   progress(

@@ -84,11 +84,10 @@ export interface SweptCheckCost {
 export function measureSweptCheckCost(
   settings: ReflexSettings,
   footprint: { lengthM: number; widthM: number },
-  sideMarginM: number,
   wheelBaseM: number,
   evaluations = 2_000,
 ): SweptCheckCost {
-  const view = new ObstacleView({ settings, footprint, sideMarginM, wheelBaseM });
+  const view = new ObstacleView({ settings, footprint, wheelBaseM });
   let nowUs = 1_000_000;
   for (let r = 0; r < 10; r++) {
     for (const packet of revolution(nowUs, r * 0.37)) view.addLidarPoints(packet, ORIGIN);

@@ -2,6 +2,7 @@ import createDebug from 'debug';
 import {
   LD06_BAUD_RATE,
   LD06_HEADER,
+  LD06_MAX_RANGE_M,
   LD06_PACKET_LENGTH,
   LD06_POINTS_PER_PACKET,
   LD06_ROTATION_HZ,
@@ -17,8 +18,6 @@ import type { SimSerialDevice, SimWorldView, TimedBytes } from './sim-device.js'
 
 const log = createDebug('spinal:sim:ld06');
 
-/** Farthest the sensor sees, metres (LD06 manual, specification table: range 0.02–12 m). */
-const MAX_RANGE_M = 12;
 /** Intensity of a return from an ordinary wall (manual: about 200 for a white target within 6 m). */
 const HIT_INTENSITY = 200;
 const DEG_TO_RAD = Math.PI / 180;
@@ -93,8 +92,8 @@ export function createLd06SimDevice(path: string, params: Ld06Params, options: L
     const points: Ld06Point[] = new Array<Ld06Point>(LD06_POINTS_PER_PACKET);
     for (let i = 0; i < LD06_POINTS_PER_PACKET; i++) {
       const headingRad = pose.yawRad + (mountYawDeg - (anglesDeg[i] as number)) * DEG_TO_RAD;
-      const hitM = world.raycast(sensorXM, sensorYM, headingRad, MAX_RANGE_M);
-      if (Number.isFinite(hitM) && hitM <= MAX_RANGE_M) {
+      const hitM = world.raycast(sensorXM, sensorYM, headingRad, LD06_MAX_RANGE_M);
+      if (Number.isFinite(hitM) && hitM <= LD06_MAX_RANGE_M) {
         const noisyM = rangeNoiseM > 0 ? hitM + rangeNoiseM * gaussian(() => world.random()) : hitM;
         points[i] = { distanceMm: Math.max(1, Math.round(noisyM * 1000)), intensity: HIT_INTENSITY };
       } else {

@@ -21,6 +21,8 @@ import {
   type RplidarConfValue,
   type RplidarDeviceInfo,
   type RplidarHealth,
+  RPLIDAR_A1_MAX_RANGE_M,
+  RPLIDAR_A1_MIN_RANGE_M,
 } from '../../hal/lidar/rplidar-a1/codec.js';
 import {
   RPLIDAR_CAPSULE_LENGTH,
@@ -32,10 +34,6 @@ import type { SimSerialDevice, SimWorldView, TimedBytes } from './sim-device.js'
 
 const log = createDebug('spinal:sim:rplidar-a1');
 
-/** Nearest return the A1 reports, metres (A1M8 datasheet, Figure 2-1: range 0.15–12 m). */
-const MIN_RANGE_M = 0.15;
-/** Farthest return, metres (same table). */
-const MAX_RANGE_M = 12;
 /** Quality given to every return: the model has no notion of surface reflectivity. */
 const RETURN_QUALITY = 15;
 /** Bits on the wire per byte at 8N1: start, 8 data, stop. */
@@ -200,13 +198,13 @@ export function createRplidarA1SimDevice(
     {
       name: 'Standard',
       usPerSample: 1e6 / samplesPerS,
-      maxDistanceM: MAX_RANGE_M,
+      maxDistanceM: RPLIDAR_A1_MAX_RANGE_M,
       answerType: RplidarDataType.MEASUREMENT,
     },
     {
       name: 'Express',
       usPerSample: 1e6 / expressSamplesPerS,
-      maxDistanceM: MAX_RANGE_M,
+      maxDistanceM: RPLIDAR_A1_MAX_RANGE_M,
       answerType: RplidarDataType.MEASUREMENT_CAPSULED,
     },
   ];
@@ -417,10 +415,10 @@ export function createRplidarA1SimDevice(
     const sensorXM = pose.xM + cosYaw * mountXM - sinYaw * mountYM;
     const sensorYM = pose.yM + sinYaw * mountXM + cosYaw * mountYM;
     const headingRad = pose.yawRad + (mountYawDeg - angleDeg) * DEG_TO_RAD;
-    const hitM = world.raycast(sensorXM, sensorYM, headingRad, MAX_RANGE_M);
-    if (!(Number.isFinite(hitM) && hitM >= MIN_RANGE_M && hitM <= MAX_RANGE_M)) return 0;
+    const hitM = world.raycast(sensorXM, sensorYM, headingRad, RPLIDAR_A1_MAX_RANGE_M);
+    if (!(Number.isFinite(hitM) && hitM >= RPLIDAR_A1_MIN_RANGE_M && hitM <= RPLIDAR_A1_MAX_RANGE_M)) return 0;
     const noisyM = rangeNoiseM > 0 ? hitM + rangeNoiseM * gaussian(() => world.random()) : hitM;
-    return Math.max(MIN_RANGE_M * 1000, noisyM * 1000);
+    return Math.max(RPLIDAR_A1_MIN_RANGE_M * 1000, noisyM * 1000);
   }
 
   /** One SCAN node at `angleDeg` (1/64° steps); the start flag on the first node of a new turn. */

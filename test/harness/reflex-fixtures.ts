@@ -3,32 +3,22 @@ import type { DriveCommand } from '../../messages/drive.js';
 import type { Point2D } from '../../messages/geometry.js';
 import { ReflexArbiter, type ReflexInputs, type ReflexSettings } from '../../reflex/arbiter.js';
 import { ObstacleView } from '../../reflex/obstacle-view.js';
+import { reflexSettingsFromParams } from '../../reflex/reflex-settings.js';
+import { paramsWith, type ParamOverrides } from './test-params.js';
 
 /** Clock time at which the reflex tests start their arbiters: 10 s, in microseconds. */
 export const T0 = 10_000_000;
 
 /**
- * The parameter defaults (config/params.ts `reflex.*`) in the arbiter's units: dead-man 500 ms,
- * lidar stale 300 ms, braking 1.0 m/s², reaction 50 ms, stop margin 0.1 m, slow zone 0.5 m,
- * 0.5 m/s and 2 rad/s limits, clear hold 300 ms. Every optional setting is left to the rules'
- * own defaults (most of them off) unless `overrides` set it.
+ * The reflex's settings as users run them: every `reflex.*` parameter at its default
+ * (config/params.ts), but for the `overrides`, set by parameter name; with `geofence` (world frame),
+ * or none. Built by the runtime's own {@link reflexSettingsFromParams}.
  */
-export function reflexSettings(overrides: Partial<ReflexSettings> = {}): ReflexSettings {
-  return {
-    deadmanTimeoutUs: 500_000,
-    lidarStaleTimeoutUs: 300_000,
-    obstacleMemoryUs: 1_000_000,
-    sectorStaleUs: 300_000,
-    seeThroughM: 0.05,
-    brakingDecelMps2: 1.0,
-    reactionLatencyS: 0.05,
-    stopMarginM: 0.1,
-    slowZoneM: 0.5,
-    maxSpeedMps: 0.5,
-    maxTurnRateRadps: 2.0,
-    clearHoldUs: 300_000,
-    ...overrides,
-  };
+export function reflexSettings(
+  overrides: ParamOverrides = {},
+  geofence: readonly Point2D[] | null = null,
+): ReflexSettings {
+  return reflexSettingsFromParams(paramsWith(overrides), geofence);
 }
 
 /** A 4 m × 3 m room with a corner at the origin, world frame (a geofence). */
@@ -49,8 +39,8 @@ export function command(
   return { source, vMps, wRadps, stampUs };
 }
 
-/** The robot the reflex tests drive: a 0.40 m × 0.30 m footprint centred on the axle, 0.25 m wheel base, 0.05 m side margin. */
-export const TEST_ROBOT = { footprint: { lengthM: 0.4, widthM: 0.3 }, wheelBaseM: 0.25, sideMarginM: 0.05 } as const;
+/** The robot the reflex tests drive: a 0.40 m × 0.30 m footprint centred on the axle, 0.25 m wheel base. */
+export const TEST_ROBOT = { footprint: { lengthM: 0.4, widthM: 0.3 }, wheelBaseM: 0.25 } as const;
 
 /** Input overrides, plus obstacle points (robot frame, metres) that the swept-area checks are made against. */
 export type InputOverrides = Partial<ReflexInputs> & {

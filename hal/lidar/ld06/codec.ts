@@ -39,6 +39,10 @@ export const LD06_TIMESTAMP_WRAP_MS = 30_000;
 export const LD06_SAMPLES_PER_S = 4_500;
 /** Nominal rotation, revolutions per second (manual, specification table: scan frequency 10 Hz typical). */
 export const LD06_ROTATION_HZ = 10;
+/** Nearest return the sensor measures, metres (manual, specification table: range 0.02–12 m). */
+export const LD06_MIN_RANGE_M = 0.02;
+/** Farthest return the sensor measures, metres (same table). */
+export const LD06_MAX_RANGE_M = 12;
 
 const OFFSET_SPEED = 2;
 const OFFSET_START_ANGLE = 4;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { mountPoseSchema } from '../../mount-pose.js';
+import { LD06_MAX_RANGE_M, LD06_MIN_RANGE_M } from './codec.js';
 
 /**
  * The `params` of an `ldrobot,ld06` device node in a board config. The driver and the simulator
@@ -18,15 +19,17 @@ export const ld06ParamsSchema = z
     minRangeM: z
       .number()
       .min(0)
-      .max(12)
-      .default(0.02)
-      .describe('Returns nearer than this are dropped, metres, 0..12. Default 0.02.'),
+      .max(LD06_MAX_RANGE_M)
+      .default(LD06_MIN_RANGE_M)
+      .describe(`Returns nearer than this are dropped, metres, 0..${LD06_MAX_RANGE_M}. Default ${LD06_MIN_RANGE_M}.`),
     maxRangeM: z
       .number()
       .positive()
-      .max(12)
-      .default(12)
-      .describe('Returns farther than this are dropped, metres, up to 12. Default 12.'),
+      .max(LD06_MAX_RANGE_M)
+      .default(LD06_MAX_RANGE_M)
+      .describe(
+        `Returns farther than this are dropped, metres, up to ${LD06_MAX_RANGE_M}. Default ${LD06_MAX_RANGE_M}.`,
+      ),
     minIntensity: z
       .number()
       .int()

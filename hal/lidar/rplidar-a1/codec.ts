@@ -39,6 +39,10 @@ import {
 
 /** Line speed, baud (A1 datasheet, UART table: 115200, 8N1). */
 export const RPLIDAR_A1_BAUD_RATE = 115_200;
+/** Nearest return the A1 reports, metres (A1M8 datasheet, Figure 2-1: range 0.15–12 m). */
+export const RPLIDAR_A1_MIN_RANGE_M = 0.15;
+/** Farthest return, metres (same table). */
+export const RPLIDAR_A1_MAX_RANGE_M = 12;
 /** First byte of every request, and of every response descriptor (Figures 2-4, 2-5). */
 export const RPLIDAR_SYNC_BYTE = 0xa5;
 /** Second byte of a response descriptor (Figure 2-5). */

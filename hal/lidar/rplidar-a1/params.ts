@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { mountPoseSchema } from '../../mount-pose.js';
+import { RPLIDAR_A1_MAX_RANGE_M, RPLIDAR_A1_MIN_RANGE_M } from './codec.js';
 
 /**
  * The `params` of a `slamtec,rplidar-a1` device node in a board config. The driver and the
@@ -18,15 +19,19 @@ export const rplidarA1ParamsSchema = z
     minRangeM: z
       .number()
       .min(0)
-      .max(12)
-      .default(0.15)
-      .describe('Returns nearer than this are dropped, metres, 0..12. Default 0.15, the A1M8 minimum range.'),
+      .max(RPLIDAR_A1_MAX_RANGE_M)
+      .default(RPLIDAR_A1_MIN_RANGE_M)
+      .describe(
+        `Returns nearer than this are dropped, metres, 0..${RPLIDAR_A1_MAX_RANGE_M}. Default ${RPLIDAR_A1_MIN_RANGE_M}, the A1M8 minimum range.`,
+      ),
     maxRangeM: z
       .number()
       .positive()
-      .max(12)
-      .default(12)
-      .describe('Returns farther than this are dropped, metres, up to 12. Default 12, the A1M8 maximum range.'),
+      .max(RPLIDAR_A1_MAX_RANGE_M)
+      .default(RPLIDAR_A1_MAX_RANGE_M)
+      .describe(
+        `Returns farther than this are dropped, metres, up to ${RPLIDAR_A1_MAX_RANGE_M}. Default ${RPLIDAR_A1_MAX_RANGE_M}, the A1M8 maximum range.`,
+      ),
     minQuality: z
       .number()
       .int()
