@@ -1,0 +1,169 @@
+/** Runtime events between their in-process types (messages/runtime-event.ts) and the wire (spinal/v1/event.proto). */
+import type { BlackBoxEntry, Requester, RuntimeEvent, RuntimeEventBody } from '../../messages/runtime-event.js';
+import * as wire from '../proto/generated/spinal/v1/event.generated.js';
+import { enumMapping } from './enum-mapping.js';
+import { readWire, required, WireFieldError, type FromWire } from './from-wire.js';
+
+export const requesterVias = enumMapping<Requester['via'], wire.RequesterVia>({
+  'debug-port': wire.RequesterVia.DEBUG_PORT,
+  script: wire.RequesterVia.SCRIPT,
+  supervisor: wire.RequesterVia.SUPERVISOR,
+});
+
+type OverrideEvent = Extract<RuntimeEventBody, { kind: 'override' }>;
+
+export const overridePhases = enumMapping<OverrideEvent['phase'], wire.OverridePhase>({
+  start: wire.OverridePhase.START,
+  end: wire.OverridePhase.END,
+});
+
+/** A value that may be absent, as the oneof of one field that carries it on the wire. */
+function present<C extends string, T>($case: C, value: T | null): { $case: C; value: T } | undefined {
+  return value === null ? undefined : { $case, value };
+}
+
+function presentValue<T>(oneof: { value: T } | undefined): T | null {
+  return oneof === undefined ? null : oneof.value;
+}
+
+function blackBoxEntryToWire(entry: BlackBoxEntry): wire.BlackBoxEntry {
+  return {
+    tUs: entry.tUs,
+    cmdVMps: entry.cmdVMps,
+    cmdWRadps: entry.cmdWRadps,
+    appliedVMps: entry.appliedVMps,
+    appliedWRadps: entry.appliedWRadps,
+    aheadFree: present('aheadFreeM', entry.aheadFreeM),
+    lidarAgeMs: entry.lidarAgeMs,
+    battery: present('batteryV', entry.batteryV),
+    tilt: present('tiltDeg', entry.tiltDeg),
+    action: entry.action,
+    rule: entry.rule,
+  };
+}
+
+function readBlackBoxEntry(entry: wire.BlackBoxEntry): BlackBoxEntry {
+  return {
+    tUs: entry.tUs,
+    cmdVMps: entry.cmdVMps,
+    cmdWRadps: entry.cmdWRadps,
+    appliedVMps: entry.appliedVMps,
+    appliedWRadps: entry.appliedWRadps,
+    aheadFreeM: presentValue(entry.aheadFree),
+    lidarAgeMs: entry.lidarAgeMs,
+    batteryV: presentValue(entry.battery),
+    tiltDeg: presentValue(entry.tilt),
+    action: entry.action,
+    rule: entry.rule,
+  };
+}
+
+function requesterToWire(by: Requester): wire.Requester {
+  return {
+    via: requesterVias.toWire(by.via),
+    remote: present('remoteAddress', by.remoteAddress),
+    originHeader: present('origin', by.origin),
+    authenticated: by.authenticated,
+  };
+}
+
+function readRequester(by: wire.Requester | undefined, field: string): Requester {
+  const requester = required(by, field);
+  return {
+    via: requesterVias.fromWire(requester.via, `${field}.via`),
+    remoteAddress: presentValue(requester.remote),
+    origin: presentValue(requester.originHeader),
+    authenticated: requester.authenticated,
+  };
+}
+
+function bodyToWire(event: RuntimeEventBody): wire.RuntimeEvent['body'] {
+  switch (event.kind) {
+    case 'device-health':
+      return {
+        $case: 'deviceHealth',
+        value: { device: event.device, from: event.from, to: event.to, reason: event.reason },
+      };
+    case 'reflex-trip':
+      return {
+        $case: 'reflexTrip',
+        value: { rule: event.rule, reason: event.reason, blackBox: event.blackBox.map(blackBoxEntryToWire) },
+      };
+    case 'mission':
+      return { $case: 'mission', value: { mission: event.mission, state: event.state } };
+    case 'operator-estop':
+      return { $case: 'operatorEstop', value: { reason: event.reason, by: requesterToWire(event.by) } };
+    case 'operator-reset':
+      return {
+        $case: 'operatorReset',
+        value: { cleared: [...event.cleared], stillActive: [...event.stillActive], by: requesterToWire(event.by) },
+      };
+    case 'override':
+      return {
+        $case: 'override',
+        value: {
+          phase: overridePhases.toWire(event.phase),
+          vMps: event.vMps,
+          wRadps: event.wRadps,
+          commands: event.commands,
+          end: present('endReason', event.endReason),
+          by: requesterToWire(event.by),
+        },
+      };
+  }
+}
+
+function readBody(body: wire.RuntimeEvent['body']): RuntimeEventBody {
+  const b = required(body, 'body');
+  const at = `body.${b.$case}`;
+  switch (b.$case) {
+    case 'deviceHealth':
+      return {
+        kind: 'device-health',
+        device: b.value.device,
+        from: b.value.from,
+        to: b.value.to,
+        reason: b.value.reason,
+      };
+    case 'reflexTrip':
+      return {
+        kind: 'reflex-trip',
+        rule: b.value.rule,
+        reason: b.value.reason,
+        blackBox: b.value.blackBox.map(readBlackBoxEntry),
+      };
+    case 'mission':
+      return { kind: 'mission', mission: b.value.mission, state: b.value.state };
+    case 'operatorEstop':
+      return { kind: 'operator-estop', reason: b.value.reason, by: readRequester(b.value.by, `${at}.by`) };
+    case 'operatorReset':
+      return {
+        kind: 'operator-reset',
+        cleared: b.value.cleared,
+        stillActive: b.value.stillActive,
+        by: readRequester(b.value.by, `${at}.by`),
+      };
+    case 'override':
+      return {
+        kind: 'override',
+        phase: overridePhases.fromWire(b.value.phase, `${at}.phase`),
+        vMps: b.value.vMps,
+        wRadps: b.value.wRadps,
+        commands: b.value.commands,
+        endReason: presentValue(b.value.end),
+        by: readRequester(b.value.by, `${at}.by`),
+      };
+  }
+}
+
+export function runtimeEventToWire(event: RuntimeEvent): wire.RuntimeEvent {
+  return { seq: event.seq, atUs: event.atUs, body: bodyToWire(event) };
+}
+
+/** Refuses an event without a body, with sequence 0 (events count from 1), or with an unknown enum value. */
+export function runtimeEventFromWire(event: wire.RuntimeEvent): FromWire<RuntimeEvent> {
+  return readWire(() => {
+    if (event.seq < 1) throw new WireFieldError('seq', `${event.seq}: events are numbered from 1`);
+    return { ...readBody(event.body), seq: event.seq, atUs: event.atUs };
+  });
+}

@@ -1,0 +1,100 @@
+/**
+ * fast-check arbitraries for the in-process messages that cross the robot's boundary, covering every
+ * field and every variant. Two things do not survive protobuf and are left out on purpose: `-0`
+ * (proto3 does not write a zero, so it arrives as `0`) and lone UTF-16 surrogates (strings travel as
+ * UTF-8, where they become U+FFFD).
+ */
+import fc from 'fast-check';
+import type { Point2D, Pose2D } from '../../messages/geometry.js';
+import type { Mission, MissionAssignment, MissionState } from '../../messages/mission.js';
+import type { BlackBoxEntry, Requester, RuntimeEvent, RuntimeEventBody } from '../../messages/runtime-event.js';
+
+const withoutNegativeZero = (value: number): number => (value === 0 ? 0 : value);
+
+/** Any double, NaN and the infinities included (measurements in events are not checked). */
+export const anyDouble = fc.double().map(withoutNegativeZero);
+export const finiteDouble = fc.double({ noNaN: true, noDefaultInfinity: true }).map(withoutNegativeZero);
+export const nonNegativeDouble = fc.double({ min: 0, noNaN: true, noDefaultInfinity: true }).map(withoutNegativeZero);
+/** A time in microseconds: any integer a number holds exactly. */
+export const timeUs = fc.maxSafeInteger();
+export const wireString = fc.string({ unit: 'binary' });
+
+export const point2D: fc.Arbitrary<Point2D> = fc.record({ xM: finiteDouble, yM: finiteDouble });
+export const pose2D: fc.Arbitrary<Pose2D> = fc.record({ xM: finiteDouble, yM: finiteDouble, yawRad: finiteDouble });
+
+export const mission: fc.Arbitrary<Mission> = fc.oneof(
+  fc.record({ kind: fc.constant('goto' as const), goal: point2D, toleranceM: nonNegativeDouble }),
+  fc.record({
+    kind: fc.constant('drive' as const),
+    vMps: finiteDouble,
+    wRadps: finiteDouble,
+    durationS: nonNegativeDouble,
+  }),
+);
+
+export const missionState: fc.Arbitrary<MissionState> = fc.constantFrom(
+  'idle',
+  'active',
+  'succeeded',
+  'failed',
+  'aborted',
+);
+
+export const missionAssignment: fc.Arbitrary<MissionAssignment> = fc.record({ mission, initialPose: pose2D });
+
+const nullable = <T>(arbitrary: fc.Arbitrary<T>): fc.Arbitrary<T | null> => fc.option(arbitrary, { nil: null });
+
+export const blackBoxEntry: fc.Arbitrary<BlackBoxEntry> = fc.record({
+  tUs: timeUs,
+  cmdVMps: anyDouble,
+  cmdWRadps: anyDouble,
+  appliedVMps: anyDouble,
+  appliedWRadps: anyDouble,
+  aheadFreeM: nullable(anyDouble),
+  lidarAgeMs: anyDouble,
+  batteryV: nullable(anyDouble),
+  tiltDeg: nullable(anyDouble),
+  action: wireString,
+  rule: wireString,
+});
+
+export const requester: fc.Arbitrary<Requester> = fc.record({
+  via: fc.constantFrom('debug-port' as const, 'script' as const, 'supervisor' as const),
+  remoteAddress: nullable(wireString),
+  origin: nullable(wireString),
+  authenticated: fc.boolean(),
+});
+
+const strings = fc.array(wireString, { maxLength: 4 });
+
+export const runtimeEventBody: fc.Arbitrary<RuntimeEventBody> = fc.oneof(
+  fc.record({
+    kind: fc.constant('device-health' as const),
+    device: wireString,
+    from: wireString,
+    to: wireString,
+    reason: wireString,
+  }),
+  fc.record({
+    kind: fc.constant('reflex-trip' as const),
+    rule: wireString,
+    reason: wireString,
+    blackBox: fc.array(blackBoxEntry, { maxLength: 4 }),
+  }),
+  fc.record({ kind: fc.constant('mission' as const), mission: wireString, state: wireString }),
+  fc.record({ kind: fc.constant('operator-estop' as const), reason: wireString, by: requester }),
+  fc.record({ kind: fc.constant('operator-reset' as const), cleared: strings, stillActive: strings, by: requester }),
+  fc.record({
+    kind: fc.constant('override' as const),
+    phase: fc.constantFrom('start' as const, 'end' as const),
+    vMps: anyDouble,
+    wRadps: anyDouble,
+    commands: fc.integer({ min: 0, max: 0xffff_ffff }),
+    endReason: nullable(wireString),
+    by: requester,
+  }),
+);
+
+export const runtimeEvent: fc.Arbitrary<RuntimeEvent> = fc
+  .tuple(runtimeEventBody, fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }), timeUs)
+  .map(([body, seq, atUs]) => ({ ...body, seq, atUs }));
