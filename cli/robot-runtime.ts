@@ -26,6 +26,7 @@ import { isRoboclaw } from '../hal/motor/roboclaw/driver.js';
 import type { Point2D } from '../messages/geometry.js';
 import type { Clock } from '../time/clock.js';
 import { sanitizeExternalText } from '../messages/external-text.js';
+import { CommsLockstep } from './comms-lockstep.js';
 import { OverrideSessions } from './override-sessions.js';
 import { startThread } from './thread-launcher.js';
 
@@ -38,8 +39,8 @@ const log = createDebug('spinal:runtime');
  * (see `stallCortex`), so the lock step never depends on wall time and runs repeat exactly.
  */
 const CORTEX_LOCKSTEP_GRACE_MS = 30_000;
-/** How often the status snapshot goes to the comms thread, ms (real time). */
-const STATUS_PERIOD_MS = 200;
+/** How often the status snapshot goes to the comms thread, microseconds of clock time. */
+const STATUS_PERIOD_US = 200_000;
 /** Events and trips kept in memory (each trip carries its 2 s black box), newest last. */
 const MAX_EVENTS_IN_MEMORY = 1_000;
 /** Longest operator e-stop reason kept, characters. */
@@ -75,7 +76,9 @@ export class RobotRuntime {
   private readonly eventListeners: Array<(event: RuntimeEvent) => void> = [];
   private cortexStatus: CortexStatus = { pose: null, missionKind: 'none', missionState: 'idle', goalDistanceM: null };
   private debugAddress: string | null = null;
-  private statusTimer: NodeJS.Timeout | null = null;
+  private cancelStatusPublishing: (() => void) | null = null;
+  /** Under the simulator: the comms thread's part in the lock step. */
+  private readonly commsLockstep: CommsLockstep | null;
   private cortexNextDueUs = 0;
   private cortexLagging = false;
   private cortexTickWaiter: ((nowUs: number) => void) | null = null;
@@ -105,6 +108,7 @@ export class RobotRuntime {
   ) {
     this.startedAtUs = o.clock.nowUs();
     this.overrides = new OverrideSessions(o.params['reflex.deadmanTimeoutMs'] * 1e3);
+    this.commsLockstep = comms && o.lockstep ? new CommsLockstep((message) => comms.postMessage(message)) : null;
     this.debugPortSettled = comms
       ? new Promise((resolve) => (this.settleDebugPort = resolve))
       : Promise.resolve({ ok: false, message: 'the debug port is off' });
@@ -173,6 +177,8 @@ export class RobotRuntime {
             token: params['debug.token'],
             readToken: params['debug.readToken'],
             allowedHosts: hostListOf(params['debug.allowedHosts']),
+            clock: o.lockstep ? 'virtual' : 'real',
+            startUs: clock.nowUs(),
           });
     const runtime = new RobotRuntime(o, devices, reflex, cortex, comms);
     runtime.wire();
@@ -272,7 +278,7 @@ export class RobotRuntime {
   }
 
   async stop(): Promise<void> {
-    if (this.statusTimer) clearInterval(this.statusTimer);
+    this.cancelStatusPublishing?.();
     this.cancelOverrideCheck?.();
     for (const event of this.overrides.end('the runtime stopped')) this.record(event);
     this.reflex.stop();
@@ -338,11 +344,12 @@ export class RobotRuntime {
         } else if (message.t === 'command') {
           const result = this.operate(message.command);
           comms.postMessage({ t: 'command-result', id: message.id, result } satisfies MainToComms);
+        } else if (message.t === 'tick-done') {
+          this.commsLockstep?.answered(message);
         }
       });
       comms.on('error', (error) => log('comms thread failed: %O', error));
-      this.statusTimer = setInterval(() => this.publishStatus(), STATUS_PERIOD_MS);
-      this.statusTimer.unref();
+      this.cancelStatusPublishing = this.o.clock.every(STATUS_PERIOD_US, () => this.publishStatus());
     }
   }
 
@@ -362,11 +369,12 @@ export class RobotRuntime {
     }
   }
 
-  /** Under the simulator: the cortex takes part in the lock step (once it has been initialised). */
+  /** Under the simulator: the cortex (once it has been initialised) and the comms thread take part in the lock step. */
   private joinLockstep(): void {
     const { cortex } = this;
     this.o.lockstep?.onTick(async (tick) => {
       this.sharedClock[0] = tick.simTimeUs;
+      const commsAnswered = this.commsLockstep?.tick(tick.simTimeUs);
       if (this.pendingCortexInit) {
         cortex.postMessage({ ...this.pendingCortexInit, startUs: tick.simTimeUs } satisfies MainToCortex);
         this.pendingCortexInit = null;
@@ -378,7 +386,7 @@ export class RobotRuntime {
         tick.simTimeUs < this.cortexNextDueUs ||
         tick.simTimeUs < this.cortexStalledUntilUs
       )
-        return;
+        return commsAnswered;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
           this.cortexLagging = true;
@@ -392,6 +400,7 @@ export class RobotRuntime {
         };
         cortex.postMessage({ t: 'tick', nowUs: tick.simTimeUs } satisfies MainToCortex);
       });
+      await commsAnswered;
     });
   }
 

@@ -1,6 +1,7 @@
 import createDebug from 'debug';
 import type { Clock } from '../time/clock.js';
 import { MonotonicClock } from '../time/monotonic-clock.js';
+import { VirtualClock } from '../time/virtual-clock.js';
 import { isMainToComms } from './comms-thread-protocol.js';
 import type { CommsToMain, CommsWorkerData } from './comms-thread-protocol.js';
 import { DebugListenError, startDebugServer } from './debug-port/http-server.js';
@@ -28,17 +29,28 @@ export interface CommsPort {
   postMessage(message: CommsToMain): void;
 }
 
+/** The comms thread's clock as `data.clock` asks: a virtual clock at `data.startUs` in lock step, else the monotonic clock. */
+export function commsClockFor(data: Pick<CommsWorkerData, 'clock' | 'startUs'>): VirtualClock | MonotonicClock {
+  return data.clock === 'virtual' ? new VirtualClock(data.startUs ?? 0) : new MonotonicClock();
+}
+
 /**
  * The comms thread's body: starts the debug port on `data.listen`, keeps its status store fed from
  * the main thread's `status`/`ready` messages, and answers `listening` or `listen-failed` once the
  * bind settles. On `shutdown` it closes the port, answers `stopped` and stops listening to `port`,
- * so the thread can exit. Malformed messages are counted and dropped. `clock` (default: a
- * {@link MonotonicClock}) measures snapshot ages and paces the log stream's keep-alives.
+ * so the thread can exit. Malformed messages are counted and dropped.
+ *
+ * `clock` (default: {@link commsClockFor} `data`) is the robot's clock on this thread: it measures
+ * snapshot ages and paces the log stream's keep-alives. A virtual one moves only with the main
+ * thread's `tick` (the simulator's lock step), each answered `tick-done` with when its next timer
+ * is due. The HTTP handling itself (request rate limits, how long an operator command may wait
+ * for the main thread) stays on wall time: it serves people and programs outside the simulation.
  */
 export function runCommsWorker(
   port: CommsPort,
-  data: Pick<CommsWorkerData, 'listen' | 'token'> & Partial<Pick<CommsWorkerData, 'readToken' | 'allowedHosts'>>,
-  clock: Pick<Clock, 'nowUs' | 'every'> = new MonotonicClock(),
+  data: Pick<CommsWorkerData, 'listen' | 'token'> &
+    Partial<Pick<CommsWorkerData, 'readToken' | 'allowedHosts' | 'clock' | 'startUs'>>,
+  clock: Pick<Clock, 'nowUs' | 'every'> = commsClockFor(data),
 ): void {
   const store = new StatusStore(clock);
   const events = new EventStore();
@@ -69,7 +81,6 @@ export function runCommsWorker(
     token: data.token === '' ? undefined : data.token,
     readToken: data.readToken ? data.readToken : undefined,
     allowedHosts: data.allowedHosts ?? [],
-    nowUs: () => clock.nowUs(),
     requests,
     extraRoutes: [
       ...telemetryRoutes(store),
@@ -113,6 +124,12 @@ export function runCommsWorker(
         events.add(message.event);
         logs.publish(message.event);
         break;
+      case 'tick': {
+        const virtual = clock instanceof VirtualClock ? clock : null;
+        virtual?.advanceTo(message.nowUs);
+        port.postMessage({ t: 'tick-done', nowUs: message.nowUs, nextDueUs: virtual?.nextDueUs() ?? Infinity });
+        break;
+      }
       case 'command-result': {
         const waiter = waiting.get(message.id);
         waiting.delete(message.id);
