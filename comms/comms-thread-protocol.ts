@@ -79,13 +79,7 @@ export interface TickMessage {
 }
 
 export type MainToComms =
-  | StatusMessage
-  | ReadyMessage
-  | EventMessage
-  | CommandResultMessage
-  | ScanMessage
-  | TickMessage
-  | ShutdownMessage;
+  StatusMessage | ReadyMessage | EventMessage | CommandResultMessage | ScanMessage | TickMessage | ShutdownMessage;
 
 /** The debug port is bound; `address` is `host:port` actually bound (the real port when 0 was asked). */
 export interface ListeningMessage {

@@ -126,7 +126,12 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
     ptys: Object.fromEntries(
       robots.flatMap((r) =>
         r.ptys
-          ? [[r.spec.id, Object.fromEntries(Object.entries(r.ptys.pairs).map(([path, pair]) => [path, pair.deviceEnd]))]]
+          ? [
+              [
+                r.spec.id,
+                Object.fromEntries(Object.entries(r.ptys.pairs).map(([path, pair]) => [path, pair.deviceEnd])),
+              ],
+            ]
           : [],
       ),
     ),
