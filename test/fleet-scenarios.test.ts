@@ -73,4 +73,14 @@ describe('fleets: several robots in one world', () => {
     expect(rammer.minClearanceM).toBe(0);
     expect(parked.distanceM).toBe(0);
   }, 150_000);
+  it("GIVEN two robots and a scripted e-stop for the second WHEN run THEN it goes through the second robot's own debug port and stops that robot only", async () => {
+    const { report, stderr } = await run('test/fixtures/fleet/second-robot-estop.yaml');
+    const [one, two] = report.robots;
+    expect(stderr).toContain('robot-2 [2.000 s] script: POST /api/v1/estop -> 200');
+    expect(two!.reflexTrips).toEqual([{ reason: 'estop-request: operator: scenario script', simTimeS: 2 }]);
+    expect(one!.reflexTrips).toEqual([]);
+    // Both set off at 0.3 m/s; the second stopped at 2 s, the first drove on for 5 s.
+    expect(two!.distanceM).toBeLessThan(0.7);
+    expect(one!.distanceM).toBeGreaterThan(1.2);
+  }, 150_000);
 });

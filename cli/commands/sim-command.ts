@@ -205,7 +205,10 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
     world.on('message', (message: WorldToMain) => {
       if (message.t === 'script') {
         const runtime = byId.get(message.robotId);
-        const done = runtime ? runScriptStep(runtime, message.step, message.simTimeUs, options.out) : Promise.resolve();
+        const label = robots.length > 1 ? message.robotId : null;
+        const done = runtime
+          ? runScriptStep(runtime, message.step, message.simTimeUs, options.out, label)
+          : Promise.resolve();
         void done.then(() => world.postMessage({ t: 'script-done', seq: message.seq } satisfies MainToWorld));
         return;
       }
@@ -388,8 +391,9 @@ async function runScriptStep(
   step: ScenarioScriptStep,
   simTimeUs: number,
   out: NodeJS.WriteStream,
+  robot: string | null,
 ): Promise<void> {
-  const at = `[${(simTimeUs / 1e6).toFixed(3)} s]`;
+  const at = `${robot ? `${robot} ` : ''}[${(simTimeUs / 1e6).toFixed(3)} s]`;
   if (step.action === 'cortex-stall') {
     runtime.stallCortex(step.durationS * 1e6);
     out.write(`${at} script: the planner thread stalls for ${step.durationS} s\n`);
