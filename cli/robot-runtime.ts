@@ -338,6 +338,8 @@ export class RobotRuntime {
         if (message.t === 'listening') {
           this.debugAddress = message.address;
           log('debug port on http://%s', message.address);
+          // A first snapshot at once: the robot's clock may not have reached the first period yet.
+          this.publishStatus();
           this.settleDebugPort({ ok: true });
         } else if (message.t === 'listen-failed') {
           this.settleDebugPort({ ok: false, message: message.message });
