@@ -31,13 +31,13 @@ Runs the robot runtime against the hardware simulator.
   --speed X             sim seconds per wall second; 0 or max = as fast as possible
                         (default: 1 live, as fast as possible headless)
   --report FILE         write the JSON report to FILE (its directory must exist)
-  --board FILE|NAME     override the scenario robot's board
+  --board FILE|NAME     override the board of every robot in the scenario
   --config FILE         runtime config file (parameters, geofence)
   --pty                 attach each simulated serial device to a pseudo-terminal (needs socat) and
                         read it through the real serialport binding
 
 Without --headless it runs until Ctrl-C with a live status line and the debug port (default
-http://127.0.0.1:8080). A headless run stopped early, or a robot whose devices never all came up,
+http://127.0.0.1:8080; with several robots, the others' on free ports). A headless run stopped early, or a robot whose devices never all came up,
 exits 1. Shipped scenarios:
 ${scenarioList('  ')}
 

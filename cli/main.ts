@@ -151,6 +151,8 @@ function runThread(): void {
           token: String(data.token ?? ''),
           readToken: String(data.readToken ?? ''),
           allowedHosts: Array.isArray(data.allowedHosts) ? data.allowedHosts.map(String) : [],
+          clock: data.clock === 'virtual' ? 'virtual' : 'real',
+          startUs: typeof data.startUs === 'number' ? data.startUs : 0,
         },
         undefined,
         peerPort(data) as CortexChannel | null,

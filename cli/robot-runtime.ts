@@ -1,22 +1,18 @@
 import type { Worker } from 'node:worker_threads';
 import createDebug from 'debug';
 import type { OperatorCommand, OperatorResult } from '../comms/comms-thread-protocol.js';
-import type { BoardConfig } from '../config/board-schema.js';
-import type { ParamValues } from '../config/params.js';
 import { cortexSettingsFromParams } from '../cortex/cortex-settings.js';
 import { createBuiltinRegistry } from '../hal/builtin-models.js';
 import type { Device } from '../hal/device-api.js';
 import { bindDevices } from '../hal/device-binding.js';
 import { isLidar } from '../hal/lidar/api.js';
-import type { TransportBackends } from '../hal/registry.js';
-import type { SimLinkClient } from '../hal/transport/sim-link/sim-link-client.js';
 import { sanitizeExternalText } from '../messages/external-text.js';
-import type { Point2D } from '../messages/geometry.js';
-import type { MissionAssignment, MissionState } from '../messages/mission.js';
+import type { MissionState } from '../messages/mission.js';
 import type { RuntimeEvent } from '../messages/runtime-event.js';
 import type { RuntimeStatus } from '../messages/runtime-status.js';
 import type { ReflexLoop, ReflexTrip } from '../reflex/reflex-loop.js';
-import type { Clock } from '../time/clock.js';
+export type { RobotRuntimeOptions } from './runtime/robot-runtime-options.js';
+import type { RobotRuntimeOptions } from './runtime/robot-runtime-options.js';
 import { CommsLink, type DebugPortResult } from './runtime/comms-link.js';
 import { CortexLink } from './runtime/cortex-link.js';
 import { resolveDriveDevices } from './runtime/drive-devices.js';
@@ -28,22 +24,6 @@ import { startRobotThreads } from './runtime/robot-threads.js';
 import { StatusSnapshot } from './runtime/status-snapshot.js';
 
 const log = createDebug('spinal:runtime');
-
-export interface RobotRuntimeOptions {
-  mode: 'sim' | 'run';
-  board: BoardConfig;
-  boardFile: string;
-  params: ParamValues;
-  clock: Clock;
-  backends: TransportBackends;
-  /** Under the simulator: the link whose ticks the runtime answers (lock step). */
-  lockstep?: SimLinkClient;
-  assignment: MissionAssignment | null;
-  /** The area the robot must stay in, world frame (a site setting, from the config file or the scenario). */
-  geofence?: readonly Point2D[] | null;
-  /** Serve the HTTP debug port (default true). */
-  debugPort?: boolean;
-}
 
 /**
  * One robot's runtime, its composition root: devices from the board config, the reflex on this
@@ -75,7 +55,8 @@ export class RobotRuntime {
     );
     const record = (body: Parameters<EventJournal['record']>[0]): void => void this.journal.record(body);
     this.desk = new OperatorDesk(reflex, clock, params['reflex.deadmanTimeoutMs'] * 1e3, record);
-    this.cortex = new CortexLink(threads.cortex, clock, o.lockstep, {
+    const lockstep = o.lockstep !== undefined;
+    this.cortex = new CortexLink(threads.cortex, clock, lockstep, {
       drive: (command) => reflex.submit(command),
       heartbeat: (kind, state) => {
         reflex.heartbeat();
@@ -86,10 +67,18 @@ export class RobotRuntime {
     this.comms = threads.comms
       ? new CommsLink(
           threads.comms,
-          (command) => this.operate(command),
+          clock,
+          lockstep,
+          (c) => this.operate(c),
           () => this.snapshot.withReadiness(),
         )
       : null;
+    // Under the simulator both workers take part in each tick: the world waits until each has run what was due.
+    o.lockstep?.onTick(async ({ simTimeUs }) => {
+      const commsAnswered = this.comms?.tick(simTimeUs);
+      await this.cortex.tick(simTimeUs);
+      await commsAnswered;
+    });
   }
 
   /** Binds the devices, starts them, the reflex and the worker threads. ConfigErrors for a bad board. */
@@ -99,7 +88,12 @@ export class RobotRuntime {
     const drive = resolveDriveDevices(devices, board, boardFile);
     const geofence = o.geofence ?? null;
     const reflex = createReflex({ board, params, clock, geofence, lockstep: o.lockstep !== undefined }, drive);
-    const runtime = new RobotRuntime(o, devices, reflex, startRobotThreads(params, o.debugPort !== false));
+    const runtime = new RobotRuntime(
+      o,
+      devices,
+      reflex,
+      startRobotThreads(params, o.debugPort !== false, { lockstep: o.lockstep !== undefined, startUs: clock.nowUs() }),
+    );
     runtime.wire();
     // Under the simulator the world's clock waits for the first tick's answer: the cortex joined the
     // lock step before the devices start, so their start-up (and everything after) is at the same sim times in every run.

@@ -6,6 +6,7 @@ describe('isMainToComms', () => {
     expect(isMainToComms({ t: 'status', status: { robotId: 'r1', devices: [] } })).toBe(true);
     expect(isMainToComms({ t: 'ready', ready: false, reason: 'lidar starting' })).toBe(true);
     expect(isMainToComms({ t: 'shutdown' })).toBe(true);
+    expect(isMainToComms({ t: 'tick', nowUs: 10_000 })).toBe(true);
   });
 
   it.each([
@@ -17,6 +18,9 @@ describe('isMainToComms', () => {
     { t: 'ready', ready: true },
     { t: 'listening', address: '127.0.0.1:8080' },
     { t: 'estop' },
+    { t: 'tick' },
+    { t: 'tick', nowUs: '10' },
+    { t: 'tick', nowUs: Number.NaN },
   ])('refuses %j', (value) => expect(isMainToComms(value)).toBe(false));
 });
 
@@ -25,10 +29,14 @@ describe('isCommsToMain', () => {
     expect(isCommsToMain({ t: 'listening', address: '127.0.0.1:8080' })).toBe(true);
     expect(isCommsToMain({ t: 'listen-failed', code: 'EADDRINUSE', message: 'in use' })).toBe(true);
     expect(isCommsToMain({ t: 'stopped' })).toBe(true);
+    expect(isCommsToMain({ t: 'tick-done', nowUs: 10_000, nextDueUs: Infinity })).toBe(true);
   });
 
-  it.each([undefined, { t: 'listening' }, { t: 'listen-failed', code: 98, message: '' }, { t: 'status', status: {} }])(
-    'refuses %j',
-    (value) => expect(isCommsToMain(value)).toBe(false),
-  );
+  it.each([
+    undefined,
+    { t: 'listening' },
+    { t: 'listen-failed', code: 98, message: '' },
+    { t: 'status', status: {} },
+    { t: 'tick-done', nowUs: 1 },
+  ])('refuses %j', (value) => expect(isCommsToMain(value)).toBe(false));
 });

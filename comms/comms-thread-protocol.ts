@@ -69,8 +69,17 @@ export interface ScanMessage {
   scan: LidarPoints;
 }
 
+/**
+ * Lock step (under the simulator): the robot's clock has reached `nowUs`. The comms thread moves
+ * its virtual clock there, runs what fell due, and answers `tick-done`.
+ */
+export interface TickMessage {
+  t: 'tick';
+  nowUs: number;
+}
+
 export type MainToComms =
-  StatusMessage | ReadyMessage | EventMessage | CommandResultMessage | ScanMessage | ShutdownMessage;
+  StatusMessage | ReadyMessage | EventMessage | CommandResultMessage | ScanMessage | TickMessage | ShutdownMessage;
 
 /** The debug port is bound; `address` is `host:port` actually bound (the real port when 0 was asked). */
 export interface ListeningMessage {
@@ -93,8 +102,15 @@ export interface StoppedMessage {
   t: 'stopped';
 }
 
+/** Lock step: everything due up to `nowUs` has run; the comms thread's next timer is due at `nextDueUs` (`Infinity`: none). */
+export interface TickDoneMessage {
+  t: 'tick-done';
+  nowUs: number;
+  nextDueUs: number;
+}
+
 /** Comms to main thread. */
-export type CommsToMain = ListeningMessage | ListenFailedMessage | StoppedMessage | CommandMessage;
+export type CommsToMain = ListeningMessage | ListenFailedMessage | StoppedMessage | CommandMessage | TickDoneMessage;
 
 /** The `role` under which the thread launcher starts the comms worker. */
 export const COMMS_ROLE = 'comms';
@@ -110,6 +126,14 @@ export interface CommsWorkerData {
   readToken: string;
   /** Host names the port answers to besides its address and loopback names. */
   allowedHosts: string[];
+  /**
+   * The clock the thread keeps what it timestamps and paces on (snapshot ages, the log stream's
+   * keep-alives): `virtual` moves only with `tick` (the simulator's lock step, starting at
+   * `startUs`); `real` is the monotonic clock. Default `real`.
+   */
+  clock?: 'virtual' | 'real';
+  /** With a `virtual` clock: the robot's clock when the thread starts, microseconds. Default 0. */
+  startUs?: number;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -134,6 +158,8 @@ export function isMainToComms(value: unknown): value is MainToComms {
       return isRecord(value.event) && typeof value.event.seq === 'number' && typeof value.event.kind === 'string';
     case 'scan':
       return isLidarPoints(value.scan);
+    case 'tick':
+      return typeof value.nowUs === 'number' && Number.isFinite(value.nowUs);
     case 'shutdown':
       return true;
     default:
@@ -153,6 +179,8 @@ export function isCommsToMain(value: unknown): value is CommsToMain {
       return true;
     case 'command':
       return typeof value.id === 'number' && isRecord(value.command) && typeof value.command.kind === 'string';
+    case 'tick-done':
+      return typeof value.nowUs === 'number' && typeof value.nextDueUs === 'number';
     default:
       return false;
   }

@@ -153,4 +153,45 @@ describe('runCommsWorker', () => {
     await port.next('stopped');
     expect(port.posted.map((m) => m.t)).toEqual(['listening', 'stopped']);
   });
+  it("keeps the robot's clock in lock step: ages and keep-alives move only with the main thread's ticks, each answered with the next timer", async () => {
+    const port = new FakePort();
+    runCommsWorker(port, {
+      listen: '127.0.0.1:0',
+      token: '',
+      readToken: '',
+      allowedHosts: [],
+      clock: 'virtual',
+      startUs: 5_000_000,
+    });
+    const { address } = await port.next('listening');
+    const url = (path: string) => `http://${address}${path}`;
+    port.send({ t: 'status', status: sampleStatus() });
+
+    // No timer yet: the tick is answered with none due
+    port.send({ t: 'tick', nowUs: 5_500_000 });
+    expect(await port.next('tick-done')).toEqual({ t: 'tick-done', nowUs: 5_500_000, nextDueUs: Infinity });
+    // The snapshot's age is robot-clock time since it arrived (at 5.0 s), whatever the wall clock did
+    expect(await (await fetch(url('/api/v1/status'))).json()).toMatchObject({ statusAgeMs: 500, stale: false });
+    port.posted.length = 0;
+    port.send({ t: 'tick', nowUs: 7_600_000 });
+    await port.next('tick-done');
+    expect(await (await fetch(url('/api/v1/status'))).json()).toMatchObject({ statusAgeMs: 2_600, stale: true });
+
+    // A log-stream client: its keep-alive is due 15 s of robot clock after it connected (7.6 s)
+    const logs = await fetch(url('/api/v1/logs'));
+    const reader = logs.body!.pipeThrough(new TextDecoderStream()).getReader();
+    port.posted.length = 0;
+    port.send({ t: 'tick', nowUs: 8_000_000 });
+    expect(await port.next('tick-done')).toEqual({ t: 'tick-done', nowUs: 8_000_000, nextDueUs: 22_600_000 });
+    port.posted.length = 0;
+    port.send({ t: 'tick', nowUs: 22_600_000 });
+    expect(await port.next('tick-done')).toEqual({ t: 'tick-done', nowUs: 22_600_000, nextDueUs: 37_600_000 });
+    let received = '';
+    while (!received.includes(': keep-alive')) received += (await reader.read()).value ?? '';
+
+    port.send({ t: 'tick', nowUs: Number.NaN });
+    port.send({ t: 'shutdown' });
+    await port.next('stopped');
+    for (;;) if ((await reader.read()).done) break;
+  });
 });

@@ -2,8 +2,9 @@ import createDebug from 'debug';
 import type { Clock } from '../time/clock.js';
 import { MonotonicClock } from '../time/monotonic-clock.js';
 import { isCortexToComms, type CommsToCortex } from '../messages/cortex-comms-protocol.js';
+import { VirtualClock } from '../time/virtual-clock.js';
 import { isMainToComms } from './comms-thread-protocol.js';
-import type { CommsToMain } from './comms-thread-protocol.js';
+import type { CommsToMain, CommsWorkerData } from './comms-thread-protocol.js';
 import type { DebugPortSettings } from './debug-port/debug-port-settings.js';
 import { DebugListenError, startDebugServer } from './debug-port/http-server.js';
 import type { DebugServer } from './debug-port/http-server.js';
@@ -37,18 +38,28 @@ export interface CortexChannel {
   close(): void;
 }
 
+/** The comms thread's clock as `data.clock` asks: a virtual clock at `data.startUs` in lock step, else the monotonic clock. */
+export function commsClockFor(data: Pick<CommsWorkerData, 'clock' | 'startUs'>): VirtualClock | MonotonicClock {
+  return data.clock === 'virtual' ? new VirtualClock(data.startUs ?? 0) : new MonotonicClock();
+}
+
 /**
  * The comms thread's body: starts the debug port on `data.listen`, keeps its status store fed from
  * the main thread's `status`/`ready` messages, and answers `listening` or `listen-failed` once the
  * bind settles. On `shutdown` it closes the port, answers `stopped` and stops listening to `port`,
- * so the thread can exit. Malformed messages are counted and dropped. `clock` (default: a
- * {@link MonotonicClock}) measures snapshot ages and paces the log stream's keep-alives. The
- * cortex's own reports (mission progress) arrive on `cortex`, never through the main thread.
+ * so the thread can exit. Malformed messages are counted and dropped.
+ *
+ * `clock` (default: {@link commsClockFor} `data`) is the robot's clock on this thread: it measures
+ * snapshot ages and paces the log stream's keep-alives. A virtual one moves only with the main
+ * thread's `tick` (the simulator's lock step), each answered `tick-done` with when its next timer
+ * is due. The HTTP handling itself (request rate limits, how long an operator command may wait
+ * for the main thread) stays on wall time: it serves people and programs outside the simulation.
+ * The cortex's own reports (mission progress) arrive on `cortex`, never through the main thread.
  */
 export function runCommsWorker(
   port: CommsPort,
-  data: DebugPortSettings,
-  clock: Pick<Clock, 'nowUs' | 'every'> = new MonotonicClock(),
+  data: DebugPortSettings & Partial<Pick<CommsWorkerData, 'clock' | 'startUs'>>,
+  clock: Pick<Clock, 'nowUs' | 'every'> = commsClockFor(data),
   cortex: CortexChannel | null = null,
 ): void {
   const store = new StatusStore(clock);
@@ -80,7 +91,6 @@ export function runCommsWorker(
     token: data.token === '' ? undefined : data.token,
     readToken: data.readToken === '' ? undefined : data.readToken,
     allowedHosts: data.allowedHosts,
-    nowUs: () => clock.nowUs(),
     requests,
     extraRoutes: [
       ...telemetryRoutes(store),
@@ -124,6 +134,12 @@ export function runCommsWorker(
         events.add(message.event);
         logs.publish(message.event);
         break;
+      case 'tick': {
+        const virtual = clock instanceof VirtualClock ? clock : null;
+        virtual?.advanceTo(message.nowUs);
+        port.postMessage({ t: 'tick-done', nowUs: message.nowUs, nextDueUs: virtual?.nextDueUs() ?? Infinity });
+        break;
+      }
       case 'command-result': {
         const waiter = waiting.get(message.id);
         waiting.delete(message.id);

@@ -39,6 +39,11 @@ export const NO_I2C_FAULT: I2cWireFault = { unplugged: false, nackRate: 0, eioRa
 /**
  * The world's end of one robot's link: routes serial bytes and I2C transactions to the device
  * models on that robot, streams device output back, and runs the lock-step handshake.
+ *
+ * What the devices produce during a quantum is held until that robot's {@link tick}, then sent in
+ * order with the tick behind it (replies to requests go out at once). A world with several robots
+ * hands each its quantum in turn and, with {@link holdMessages}, answers only the robot whose turn
+ * it is: the robots never run at once on the main thread, and a run repeats whatever the scheduling.
  */
 export class RobotLinkServer {
   private readonly serialByPath = new Map<string, SimSerialDevice>();
@@ -55,6 +60,10 @@ export class RobotLinkServer {
   /** Serial output held back by a latency fault, by path. */
   private readonly delayed = new Map<string, Array<{ simTimeUs: number; bytes: Uint8Array }>>();
   private garbageCarry = new Map<string, number>();
+  /** Device output of the quantum under way, sent with the next tick. */
+  private outbox: WorldToRobot[] = [];
+  /** Messages from the robot kept for later while another robot has its turn (null: handled as they come). */
+  private held: RobotToWorld[] | null = null;
   private tickWaiter: { seq: number; resolve: () => void } | null = null;
   /** Sim time of the last tick: the robot's writes are stamped with its clock, which never lags it. */
   private lastTickUs = 0;
@@ -77,7 +86,24 @@ export class RobotLinkServer {
         for (const pwm of device.pwmChannels) this.gpioByPwm.set(lineKey(pwm.chip, pwm.channel), device);
       }
     }
-    port.on('message', (message) => this.handle(message));
+    port.on('message', (message) => {
+      if (this.held) this.held.push(message);
+      else this.handle(message);
+    });
+  }
+
+  /**
+   * `true`: keep the robot's messages unanswered for now (another robot has its turn); `false`:
+   * handle the ones kept, in order, and from then on each as it comes.
+   */
+  holdMessages(hold: boolean): void {
+    if (hold) {
+      this.held ??= [];
+      return;
+    }
+    const held = this.held ?? [];
+    this.held = null;
+    for (const message of held) this.handle(message);
   }
 
   /** Takes a serial device off the link (it is bridged to a pseudo-terminal instead). */
@@ -94,7 +120,7 @@ export class RobotLinkServer {
     if (fault?.unplugged && !was?.unplugged && this.openSerial.delete(path)) {
       this.serialByPath.get(path)?.close();
       this.delayed.delete(path);
-      this.port.postMessage({
+      this.outbox.push({
         t: 'serial-closed',
         path,
         code: 'ENXIO',
@@ -138,7 +164,7 @@ export class RobotLinkServer {
           queue.push({ simTimeUs: chunk.simTimeUs + fault.latencyUs, bytes });
           this.delayed.set(path, queue);
         } else {
-          this.port.postMessage({ t: 'serial-data', path, bytes, simTimeUs: chunk.simTimeUs });
+          this.outbox.push({ t: 'serial-data', path, bytes, simTimeUs: chunk.simTimeUs });
         }
       }
       this.releaseDelayed(path, toUs);
@@ -150,7 +176,7 @@ export class RobotLinkServer {
     if (!queue) return;
     while (queue.length > 0 && queue[0]!.simTimeUs <= toUs) {
       const chunk = queue.shift()!;
-      this.port.postMessage({ t: 'serial-data', path, bytes: chunk.bytes, simTimeUs: chunk.simTimeUs });
+      this.outbox.push({ t: 'serial-data', path, bytes: chunk.bytes, simTimeUs: chunk.simTimeUs });
     }
     if (queue.length === 0) this.delayed.delete(path);
   }
@@ -181,7 +207,7 @@ export class RobotLinkServer {
   streamGpioEdges(toUs: number, world: SimWorldView): void {
     for (const device of this.gpioDevices) {
       for (const edge of device.advance(toUs, world)) {
-        this.port.postMessage({
+        this.outbox.push({
           t: 'gpio-edge',
           chipLabel: edge.chipLabel,
           line: edge.line,
@@ -192,12 +218,15 @@ export class RobotLinkServer {
     }
   }
 
-  /** Sends `tick` and resolves when the robot answers `tick-done`. */
+  /** Sends the quantum's device output, then `tick`; resolves when the robot answers `tick-done`. */
   tick(seq: number, simTimeUs: number): Promise<void> {
     this.simTimeUs = simTimeUs;
     this.lastTickUs = simTimeUs;
+    const outbox = this.outbox;
+    this.outbox = [];
     return new Promise<void>((resolve) => {
       this.tickWaiter = { seq, resolve };
+      for (const message of outbox) this.port.postMessage(message);
       this.port.postMessage({ t: 'tick', seq, simTimeUs });
     });
   }

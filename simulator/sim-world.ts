@@ -54,6 +54,8 @@ class SimRobot {
     readonly board: BoardConfig,
     readonly hardware: SimHardware,
     readonly link: RobotLinkServer,
+    /** This robot's own noise: its devices' and its wire faults' (see {@link robotNoiseSeed}). */
+    readonly random: () => number,
     map: WorldMap,
     scenarioFile: string,
     index: number,
@@ -113,6 +115,15 @@ function configuredBaudRate(board: BoardConfig, path: string): number {
   return typeof baud === 'number' ? baud : 115_200;
 }
 
+/**
+ * The seed of the noise of the robot at `index` in a scenario seeded `seed`: the first robot's is
+ * the scenario's seed itself, each other robot's is derived from it, so that no robot's noise
+ * depends on how many robots share the world or on what the others do.
+ */
+export function robotNoiseSeed(seed: number, index: number): number {
+  return index === 0 ? seed : (seed ^ Math.imul(index, 0x9e3779b1)) >>> 0;
+}
+
 function wheelCommand(ref: WheelRef): BridgeOutputState {
   const out = ref.motors.output(ref.channel);
   return { duty: ref.invert ? -out.duty : out.duty, mode: out.mode };
@@ -120,13 +131,15 @@ function wheelCommand(ref: WheelRef): BridgeOutputState {
 
 /**
  * The simulated world: the map, each robot's physics and hardware, and the lock step with the
- * robots' runtimes. It reaches a robot only through its link (bytes and bus transactions).
+ * robots' runtimes. It reaches a robot only through its link (bytes and bus transactions), and
+ * each robot's devices see that robot's body in the world (the other robots are bodies their
+ * lidars and the collision monitor see). Its clock moves on only once every robot has answered
+ * the quantum's tick; the robots are handed their quanta one after the other.
  */
 export class SimWorld {
   /** Walls, obstacles and movers; the movers are moved to the sim time at every physics step. */
   private readonly map: WorldMapWithMovers;
   private readonly robots: SimRobot[] = [];
-  private readonly random: () => number;
   private simTimeUs = 0;
   private seq = 0;
 
@@ -138,14 +151,14 @@ export class SimWorld {
     ptys: Record<string, Record<string, string>> = {},
   ) {
     this.map = new WorldMapWithMovers(scenario.world);
-    this.random = seededRandom(scenario.seed);
     for (const [index, spec] of scenario.robots.entries()) {
       const entry = boards[spec.id];
       const port = ports.get(spec.id);
       if (!entry || !port) throw new Error(`robot ${spec.id} has no board or link`);
       const hardware = createSimHardware(entry.board, entry.file);
-      const link = new RobotLinkServer(spec.id, port, hardware.devices, this.random);
-      const robot = new SimRobot(spec, entry.board, hardware, link, this.map, scenarioFile, index);
+      const random = seededRandom(robotNoiseSeed(scenario.seed, index));
+      const link = new RobotLinkServer(spec.id, port, hardware.devices, random);
+      const robot = new SimRobot(spec, entry.board, hardware, link, random, this.map, scenarioFile, index);
       this.robots.push(robot);
       for (const [devicePath, ttyPath] of Object.entries(ptys[spec.id] ?? {})) {
         const device = hardware.devices.find((d) => d.kind === 'serial' && d.path === devicePath);
@@ -164,7 +177,12 @@ export class SimWorld {
     return this.simTimeUs;
   }
 
-  /** Advances the world by `quantumUs`, streams device output, then waits for every robot's tick-done. */
+  /**
+   * Advances the world by `quantumUs`, then hands each robot its quantum's device output and tick
+   * in turn, waiting for its tick-done before the next robot's. While one robot has its turn the
+   * others' requests wait (they are answered in their own turn), so only one robot runs at a time
+   * on the main thread and the order in which robots act never depends on the scheduling.
+   */
   async runQuantum(quantumUs: number): Promise<void> {
     const endUs = this.simTimeUs + quantumUs;
     while (this.simTimeUs < endUs) {
@@ -185,7 +203,12 @@ export class SimWorld {
       }
     }
     const seq = ++this.seq;
-    await Promise.all(this.robots.map((robot) => robot.link.tick(seq, this.simTimeUs)));
+    const several = this.robots.length > 1;
+    for (const robot of this.robots) {
+      for (const other of this.robots) other.link.holdMessages(several && other !== robot);
+      await robot.link.tick(seq, this.simTimeUs);
+    }
+    for (const robot of this.robots) robot.link.holdMessages(false);
   }
 
   robotStates(): WorldRobotState[] {
@@ -244,7 +267,7 @@ export class SimWorld {
       robotPose: () => robot.physics.pose(),
       // Each device model asks up to its own sensor's range (its datasheet's, in hal/).
       raycast: (xM, yM, angleRad, maxRangeM) => this.map.raycast(xM, yM, angleRad, maxRangeM, others()),
-      random: this.random,
+      random: robot.random,
       wheelTravelM: () => robot.physics.wheelTravelM(),
       bodyVelocity: () => robot.physics.bodyVelocity(),
       bodyAccelMps2: () => robot.accelMps2,

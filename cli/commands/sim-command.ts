@@ -1,10 +1,11 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import { MessageChannel } from 'node:worker_threads';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import createDebug from 'debug';
 import { ConfigError } from '../../config/config-error.js';
 import { createBuiltinRegistry } from '../../hal/builtin-models.js';
 import { resolveDevices } from '../../hal/device-binding.js';
+import type { ParamValues } from '../../config/params.js';
 import { SimGpioBackend } from '../../hal/transport/gpio/sim-gpio-backend.js';
 import { SimPwmBackend } from '../../hal/transport/pwm/sim-pwm-backend.js';
 import { SimI2cBackend } from '../../hal/transport/i2c/sim-i2c-backend.js';
@@ -27,11 +28,12 @@ import type { MainToWorld, WorldToMain, WorldWorkerData } from '../../simulator/
 import { useBackoffRandom } from '../../time/backoff.js';
 import { VirtualClock } from '../../time/virtual-clock.js';
 import { seededRandom } from '../../simulator/world/seeded-random.js';
-import { loadBoard, loadParams, loadScenario } from '../config-sources.js';
+import { loadBoard, loadParams, loadScenario, type LoadedBoard } from '../config-sources.js';
 import { printNotableEvents } from '../event-printer.js';
-import { openPtyPairs } from '../pty-pairs.js';
+import { openPtyPairs, type PtyPairs } from '../pty-pairs.js';
 import { RobotRuntime } from '../robot-runtime.js';
 import { buildSimReport, type SimRunRobotReport } from '../sim-report.js';
+import { simDebugListen } from '../sim-debug-listen.js';
 import { checkUnknownEnvVars } from '../env-warnings.js';
 import { checkOutputFile } from '../output-paths.js';
 import { sanitizeExternalText } from '../../messages/external-text.js';
@@ -57,63 +59,262 @@ export interface SimOptions {
   out: NodeJS.WriteStream;
 }
 
+/** One scenario robot as `spinal sim` runs it: its spec, board, parameters and its end of the link. */
+interface SimRobotSetup {
+  index: number;
+  spec: ScenarioRobot;
+  board: LoadedBoard;
+  params: ParamValues;
+  clock: VirtualClock;
+  link: SimLinkClient;
+  /** The world's end of the link, transferred to the world thread. */
+  worldPort: MessagePort;
+  ptys: PtyPairs | null;
+}
+
 /**
- * `spinal sim`: the world in its own thread, the robot runtime on this thread with simulated
- * transports, in lock step. Writes the report when asked and returns the exit code.
+ * `spinal sim`: the world in its own thread, one robot runtime per scenario robot on this thread
+ * with simulated transports, each over its own link and on its own virtual clock, all in lock
+ * step with the world. Writes the report when asked and returns the exit code.
  */
 export async function runSimCommand(options: SimOptions): Promise<number> {
   if (options.report !== undefined) checkOutputFile('--report', options.report);
   checkUnknownEnvVars(process.env, options.out, false);
   const { scenario, file: scenarioFile } = loadScenario(options.scenario);
-  if (scenario.robots.length !== 1) {
-    throw new ConfigError(
-      scenarioFile,
-      'robots',
-      `this version runs one robot per scenario (found ${scenario.robots.length})`,
-    );
-  }
-  const spec = withConfigGeofence(scenario.robots[0]!, scenarioFile, options.config);
-  scenario.robots[0] = spec;
-  const board = loadBoard(options.board ?? scenarioBoardRef(spec.board, scenarioFile));
-  // The board's devices pass the check `spinal run` and `spinal doctor` make before any of them is simulated.
-  resolveDevices(board.board, board.file, createBuiltinRegistry());
-  const params = loadParams(board, options.config);
+  const boards = scenario.robots.map((robot, index) => {
+    const spec = withConfigGeofence(robot, index, scenarioFile, options.config);
+    scenario.robots[index] = spec;
+    const board = loadBoard(options.board ?? scenarioBoardRef(spec.board, scenarioFile));
+    // The board's devices pass the check `spinal run` and `spinal doctor` make before any of them is simulated.
+    resolveDevices(board.board, board.file, createBuiltinRegistry());
+    return { index, spec, board, params: loadParams(board, options.config) };
+  });
+  const first = boards[0]!;
   // Bytes through pseudo-terminals flow in real time, outside the lock step: keep the clock real by default.
   const speed = options.speed ?? (options.headless && !options.pty ? 0 : 1);
   const durationS = options.durationS ?? (options.headless ? scenario.durationS : Infinity);
   if (!(durationS > 0)) throw new UsageError('--duration must be a positive number of seconds');
 
-  const serialPaths = board.board.buses.flatMap((bus) =>
-    bus.kind === 'serial' && board.board.devices.some((d) => d.enabled && d.bus === bus.id) ? [bus.path] : [],
-  );
-  const ptys = options.pty ? await openPtyPairs(serialPaths) : null;
+  const robots: SimRobotSetup[] = [];
+  const closePtys = (): void => {
+    for (const robot of robots) robot.ptys?.close();
+  };
+  try {
+    for (const { index, spec, board, params } of boards) {
+      const serialPaths = board.board.buses.flatMap((bus) =>
+        bus.kind === 'serial' && board.board.devices.some((d) => d.enabled && d.bus === bus.id) ? [bus.path] : [],
+      );
+      const ptys = options.pty ? await openPtyPairs(serialPaths) : null;
+      const channel = new MessageChannel();
+      const clock = new VirtualClock(0);
+      const link = new SimLinkClient(channel.port1 as unknown as LinkPort<WorldToRobot, RobotToWorld>, clock, {
+        waitForTickHandler: true,
+      });
+      robots.push({ index, spec, board, params, clock, link, worldPort: channel.port2, ptys });
+      checkFaults(spec.faults, createSimHardware(board.board, board.file).byId, scenarioFile, index);
+    }
+  } catch (error) {
+    closePtys();
+    throw error;
+  }
   // Reconnection jitter from the scenario's seed, so that a run repeats exactly.
   useBackoffRandom(seededRandom(scenario.seed + 1));
-  const channel = new MessageChannel();
-  const clock = new VirtualClock(0);
-  const link = new SimLinkClient(channel.port1 as unknown as LinkPort<WorldToRobot, RobotToWorld>, clock, {
-    waitForTickHandler: true,
-  });
-  checkFaults(spec.faults, createSimHardware(board.board, board.file).byId, scenarioFile, 0);
   const workerData: WorldWorkerData = {
     scenario,
     scenarioFile,
-    boards: { [spec.id]: board },
+    boards: Object.fromEntries(robots.map((r) => [r.spec.id, r.board])),
     speed,
     durationS,
-    quantumMs: params['sim.quantumMs'],
-    ptys: ptys
-      ? { [spec.id]: Object.fromEntries(Object.entries(ptys.pairs).map(([path, pair]) => [path, pair.deviceEnd])) }
-      : {},
+    // One world, one quantum: the first robot's parameter sets it.
+    quantumMs: first.params['sim.quantumMs'],
+    ptys: Object.fromEntries(
+      robots.flatMap((r) =>
+        r.ptys
+          ? [
+              [
+                r.spec.id,
+                Object.fromEntries(Object.entries(r.ptys.pairs).map(([path, pair]) => [path, pair.deviceEnd])),
+              ],
+            ]
+          : [],
+      ),
+    ),
   };
-  const world = startThread('world', { world: workerData, ports: { [spec.id]: channel.port2 } }, [channel.port2]);
+  const worldPorts = robots.map((r) => r.worldPort);
+  const world = startThread(
+    'world',
+    { world: workerData, ports: Object.fromEntries(robots.map((r) => [r.spec.id, r.worldPort])) },
+    worldPorts,
+  );
 
-  const runtime = await RobotRuntime.start({
+  // All at once: each joins the lock step before its devices start, and the world's first tick
+  // waits for every robot, so that every start-up happens at sim time 0.
+  const runtimes = await Promise.all(robots.map((robot) => startSimRobot(robot)));
+  const byId = new Map(robots.map((robot, i) => [robot.spec.id, runtimes[i]!]));
+  const stopAll = async (): Promise<void> => {
+    await Promise.all(runtimes.map((runtime) => runtime.stop()));
+    await world.terminate();
+    closePtys();
+  };
+
+  const debugPorts = await Promise.all(runtimes.map((runtime) => runtime.debugPortResult()));
+  const unavailable = debugPorts.findIndex((result) => !result.ok);
+  if (unavailable >= 0) {
+    const result = debugPorts[unavailable]!;
+    const whose = robots.length > 1 ? ` of ${robots[unavailable]!.spec.id}` : '';
+    options.out.write(
+      `spinal sim: stopping: the debug port${whose} is not available: ${result.ok ? '' : result.message}\n`,
+    );
+    await stopAll();
+    return EXIT_RUNTIME_FAILURE;
+  }
+
+  const live = !options.headless;
+  for (const robot of robots) {
+    for (const [path, pair] of Object.entries(robot.ptys?.pairs ?? {})) {
+      const whose = robots.length > 1 ? `${robot.spec.id}: ` : '';
+      options.out.write(
+        `${whose}${path} is the pseudo-terminal ${pair.hostEnd}, read through the serialport binding ` +
+          `(DTR/RTS through ${pair.modemLines})\n`,
+      );
+    }
+  }
+  const speedText = speed === 0 ? 'as fast as possible' : `${speed}x real time`;
+  const lengthText = Number.isFinite(durationS) ? `${durationS} s` : 'Ctrl-C to stop';
+  const boardText =
+    robots.length === 1
+      ? `board ${first.board.board.board}`
+      : `${robots.length} robots (${robots.map((r) => `${r.spec.id} on ${r.board.board.board}`).join(', ')})`;
+  options.out.write(
+    `spinal sim: scenario "${scenario.name}" (${scenarioFile}), ${boardText}, ${speedText}, ${lengthText}\n`,
+  );
+
+  // Device faults and recoveries are worth a line each, live or headless.
+  for (const [i, runtime] of runtimes.entries()) {
+    const label = robots.length > 1 ? robots[i]!.spec.id : null;
+    printNotableEvents(runtime, options.out, live && options.out.isTTY === true, 0, label);
+  }
+
+  let interrupted: string | null = null;
+  const stopWorld = (signal: NodeJS.Signals): void => {
+    interrupted = signal;
+    world.postMessage({ t: 'stop' } satisfies MainToWorld);
+  };
+  process.once('SIGINT', stopWorld);
+  process.once('SIGTERM', stopWorld);
+
+  const announced = new Set<number>();
+  let lastLineMs = 0;
+  const outcome = await new Promise<WorldToMain>((resolve) => {
+    world.on('message', (message: WorldToMain) => {
+      if (message.t === 'script') {
+        const runtime = byId.get(message.robotId);
+        const label = robots.length > 1 ? message.robotId : null;
+        const done = runtime
+          ? runScriptStep(runtime, message.step, message.simTimeUs, options.out, label)
+          : Promise.resolve();
+        void done.then(() => world.postMessage({ t: 'script-done', seq: message.seq } satisfies MainToWorld));
+        return;
+      }
+      if (message.t !== 'progress') {
+        resolve(message);
+        return;
+      }
+      for (const [i, runtime] of runtimes.entries()) {
+        const address = runtime.debugPortAddress();
+        if (!address || announced.has(i) || !live) continue;
+        announced.add(i);
+        const whose = robots.length > 1 ? ` (${robots[i]!.spec.id})` : '';
+        options.out.write(`debug port: http://${address}/api/v1/status${whose}\n`);
+      }
+      const nowMs = performance.now();
+      if (live && nowMs - lastLineMs >= (options.out.isTTY ? 200 : 1_000)) {
+        lastLineMs = nowMs;
+        const line = runtimes
+          .map((runtime, i) => {
+            const text = formatStatusLine(message.simTimeS, runtime.status());
+            return robots.length > 1 ? `${robots[i]!.spec.id} ${text}` : text;
+          })
+          .join(' || ');
+        options.out.write(options.out.isTTY ? `\r\x1b[2K${line}` : `${line}\n`);
+      }
+    });
+    world.on('error', (error) => resolve({ t: 'failed', message: error.message }));
+    world.on('exit', (code) => resolve({ t: 'failed', message: `the world thread exited (code ${code})` }));
+  });
+  process.removeListener('SIGINT', stopWorld);
+  process.removeListener('SIGTERM', stopWorld);
+  if (live && options.out.isTTY) options.out.write('\n');
+
+  const outcomes = runtimes.map((runtime, i) => {
+    const readiness = runtime.readiness();
+    return {
+      id: robots[i]!.spec.id,
+      missionState: runtime.missionState(),
+      trips: runtime.trips,
+      everReady: readiness.everReady,
+      notReadyReason: readiness.reason,
+    };
+  });
+  await stopAll();
+  if (outcome.t !== 'finished') {
+    options.out.write(`spinal sim: the simulation failed: ${outcome.t === 'failed' ? outcome.message : 'no result'}\n`);
+    return EXIT_RUNTIME_FAILURE;
+  }
+  // Live, Ctrl-C is how a run ends; headless, it cuts the run short of its duration.
+  const cutShort = options.headless && interrupted !== null;
+  const report = buildSimReport(
+    scenario.name,
+    outcome,
+    outcomes,
+    0,
+    cutShort
+      ? {
+          complete: false,
+          reason: `interrupted by ${interrupted} at ${outcome.simTimeS.toFixed(3)} s of ${durationS} s`,
+        }
+      : { complete: true, reason: null },
+  );
+  log('report %O', report);
+  let reportWritten = false;
+  if (options.report) {
+    try {
+      writeFileSync(options.report, `${JSON.stringify(report, null, 2)}\n`);
+      reportWritten = true;
+    } catch (error) {
+      options.out.write(`spinal sim: cannot write the report to ${options.report}: ${(error as Error).message}\n`);
+    }
+  }
+  for (const robot of report.robots) {
+    const spec = robots.find((r) => r.spec.id === robot.id)?.spec;
+    options.out.write(describeRobotOutcome(robot, spec ? scenarioMissionOf(spec).kind : 'unknown'));
+  }
+  const reportText = reportWritten ? `, report: ${options.report}` : '';
+  options.out.write(
+    `sim ${report.simTimeS} s in ${report.wallTimeS} s wall (${report.realTimeFactor}x real time)${reportText}\n`,
+  );
+  const failures = [
+    ...(report.complete ? [] : [`the run is incomplete: ${report.incompleteReason}`]),
+    ...report.robots.filter((r) => !r.everReady).map((r) => `${r.id} never became ready: ${r.notReadyReason}`),
+    ...(options.report && !reportWritten ? ['the report was not written'] : []),
+  ];
+  for (const failure of failures) options.out.write(`spinal sim: ${sanitizeExternalText(failure)}\n`);
+  return failures.length === 0 ? EXIT_OK : EXIT_RUNTIME_FAILURE;
+}
+
+/**
+ * Starts one scenario robot's runtime over its link: its own board, parameters (`robot.id` is the
+ * scenario robot's id, and only the first robot's debug port is on `debug.listen`, see
+ * {@link simDebugListen}), mission and geofence.
+ */
+function startSimRobot(robot: SimRobotSetup): Promise<RobotRuntime> {
+  const { spec, board, params, link, ptys } = robot;
+  return RobotRuntime.start({
     mode: 'sim',
     board: board.board,
     boardFile: board.file,
-    params: { ...params, 'robot.id': spec.id },
-    clock,
+    params: { ...params, 'robot.id': spec.id, 'debug.listen': simDebugListen(params['debug.listen'], robot.index) },
+    clock: robot.clock,
     backends: {
       serial: ptys
         ? new PathMappedSerialBackend(
@@ -134,127 +335,6 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
     assignment: { mission: scenarioMissionOf(spec), initialPose: scenarioStartPose(spec) },
     geofence: spec.geofence?.map(([xM, yM]) => ({ xM, yM })) ?? null,
   });
-
-  const debugPort = await runtime.debugPortResult();
-  if (!debugPort.ok) {
-    options.out.write(`spinal sim: stopping: the debug port is not available: ${debugPort.message}\n`);
-    await runtime.stop();
-    await world.terminate();
-    ptys?.close();
-    return EXIT_RUNTIME_FAILURE;
-  }
-
-  const live = !options.headless;
-  for (const [path, pair] of Object.entries(ptys?.pairs ?? {})) {
-    options.out.write(
-      `${path} is the pseudo-terminal ${pair.hostEnd}, read through the serialport binding ` +
-        `(DTR/RTS through ${pair.modemLines})\n`,
-    );
-  }
-  const speedText = speed === 0 ? 'as fast as possible' : `${speed}x real time`;
-  const lengthText = Number.isFinite(durationS) ? `${durationS} s` : 'Ctrl-C to stop';
-  options.out.write(
-    `spinal sim: scenario "${scenario.name}" (${scenarioFile}), board ${board.board.board}, ${speedText}, ${lengthText}\n`,
-  );
-
-  // Device faults and recoveries are worth a line each, live or headless.
-  printNotableEvents(runtime, options.out, live && options.out.isTTY === true);
-
-  let interrupted: string | null = null;
-  const stopWorld = (signal: NodeJS.Signals): void => {
-    interrupted = signal;
-    world.postMessage({ t: 'stop' } satisfies MainToWorld);
-  };
-  process.once('SIGINT', stopWorld);
-  process.once('SIGTERM', stopWorld);
-
-  let announcedDebugPort = false;
-  let lastLineMs = 0;
-  const outcome = await new Promise<WorldToMain>((resolve) => {
-    world.on('message', (message: WorldToMain) => {
-      if (message.t === 'script') {
-        void runScriptStep(runtime, message.step, message.simTimeUs, options.out).then(() =>
-          world.postMessage({ t: 'script-done', seq: message.seq } satisfies MainToWorld),
-        );
-        return;
-      }
-      if (message.t !== 'progress') {
-        resolve(message);
-        return;
-      }
-      const address = runtime.debugPortAddress();
-      if (address && !announcedDebugPort && live) {
-        announcedDebugPort = true;
-        options.out.write(`debug port: http://${address}/api/v1/status\n`);
-      }
-      const nowMs = performance.now();
-      if (live && nowMs - lastLineMs >= (options.out.isTTY ? 200 : 1_000)) {
-        lastLineMs = nowMs;
-        const line = formatStatusLine(message.simTimeS, runtime.status());
-        options.out.write(options.out.isTTY ? `\r\x1b[2K${line}` : `${line}\n`);
-      }
-    });
-    world.on('error', (error) => resolve({ t: 'failed', message: error.message }));
-    world.on('exit', (code) => resolve({ t: 'failed', message: `the world thread exited (code ${code})` }));
-  });
-  process.removeListener('SIGINT', stopWorld);
-  process.removeListener('SIGTERM', stopWorld);
-  if (live && options.out.isTTY) options.out.write('\n');
-
-  const missionState = runtime.missionState();
-  const readiness = runtime.readiness();
-  await runtime.stop();
-  await world.terminate();
-  ptys?.close();
-  if (outcome.t !== 'finished') {
-    options.out.write(`spinal sim: the simulation failed: ${outcome.t === 'failed' ? outcome.message : 'no result'}\n`);
-    return EXIT_RUNTIME_FAILURE;
-  }
-  // Live, Ctrl-C is how a run ends; headless, it cuts the run short of its duration.
-  const cutShort = options.headless && interrupted !== null;
-  const report = buildSimReport(
-    scenario.name,
-    outcome,
-    [
-      {
-        id: spec.id,
-        missionState,
-        trips: runtime.trips,
-        everReady: readiness.everReady,
-        notReadyReason: readiness.reason,
-      },
-    ],
-    0,
-    cutShort
-      ? {
-          complete: false,
-          reason: `interrupted by ${interrupted} at ${outcome.simTimeS.toFixed(3)} s of ${durationS} s`,
-        }
-      : { complete: true, reason: null },
-  );
-  log('report %O', report);
-  let reportWritten = false;
-  if (options.report) {
-    try {
-      writeFileSync(options.report, `${JSON.stringify(report, null, 2)}\n`);
-      reportWritten = true;
-    } catch (error) {
-      options.out.write(`spinal sim: cannot write the report to ${options.report}: ${(error as Error).message}\n`);
-    }
-  }
-  const missionKind = scenarioMissionOf(spec).kind;
-  for (const robot of report.robots) options.out.write(describeRobotOutcome(robot, missionKind));
-  const reportText = reportWritten ? `, report: ${options.report}` : '';
-  options.out.write(
-    `sim ${report.simTimeS} s in ${report.wallTimeS} s wall (${report.realTimeFactor}x real time)${reportText}\n`,
-  );
-  const failures = [
-    ...(report.complete ? [] : [`the run is incomplete: ${report.incompleteReason}`]),
-    ...report.robots.filter((r) => !r.everReady).map((r) => `${r.id} never became ready: ${r.notReadyReason}`),
-    ...(options.report && !reportWritten ? ['the report was not written'] : []),
-  ];
-  for (const failure of failures) options.out.write(`spinal sim: ${sanitizeExternalText(failure)}\n`);
-  return failures.length === 0 ? EXIT_OK : EXIT_RUNTIME_FAILURE;
 }
 
 /** Most trips listed in the summary; the rest are counted. */
@@ -277,18 +357,24 @@ export function describeRobotOutcome(robot: SimRunRobotReport, missionKind: stri
 }
 
 /**
- * The robot's geofence: the scenario's, or the `--config` file's when the scenario gives none.
- * Both at once is refused (ConfigError, exit 2): two fences for one site would leave it unclear
- * which one the robot keeps to. The world measures breaches against the same fence.
+ * A robot's geofence: the scenario's, or the `--config` file's when the scenario gives none (the
+ * file's fence is a site setting: every robot without its own keeps to it). Both at once is
+ * refused (ConfigError, exit 2): two fences for one site would leave it unclear which one the
+ * robot keeps to. The world measures breaches against the same fence.
  */
-function withConfigGeofence(spec: ScenarioRobot, scenarioFile: string, configFile: string | undefined): ScenarioRobot {
+function withConfigGeofence(
+  spec: ScenarioRobot,
+  index: number,
+  scenarioFile: string,
+  configFile: string | undefined,
+): ScenarioRobot {
   const fromConfig = configFile === undefined ? null : loadGeofence(configFile);
   if (!fromConfig) return spec;
   if (spec.geofence) {
     throw new ConfigError(
       configFile!,
       'geofence',
-      `the scenario ${scenarioFile} gives robot ${spec.id} a geofence too (robots[0].geofence): give the fence in one of them`,
+      `the scenario ${scenarioFile} gives robot ${spec.id} a geofence too (robots[${index}].geofence): give the fence in one of them`,
     );
   }
   return { ...spec, geofence: fromConfig.map(({ xM, yM }): [number, number] => [xM, yM]) };
@@ -309,8 +395,9 @@ async function runScriptStep(
   step: ScenarioScriptStep,
   simTimeUs: number,
   out: NodeJS.WriteStream,
+  robot: string | null,
 ): Promise<void> {
-  const at = `[${(simTimeUs / 1e6).toFixed(3)} s]`;
+  const at = `${robot ? `${robot} ` : ''}[${(simTimeUs / 1e6).toFixed(3)} s]`;
   if (step.action === 'cortex-stall') {
     runtime.stallCortex(step.durationS * 1e6);
     out.write(`${at} script: the planner thread stalls for ${step.durationS} s\n`);

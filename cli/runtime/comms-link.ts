@@ -10,11 +10,13 @@ import {
 import type { LidarPoints } from '../../messages/lidar-points.js';
 import type { RuntimeEvent } from '../../messages/runtime-event.js';
 import type { RuntimeStatus } from '../../messages/runtime-status.js';
+import type { Cancel, Clock } from '../../time/clock.js';
+import { CommsLockstep } from '../comms-lockstep.js';
 
 const log = createDebug('spinal:runtime:comms');
 
-/** How often the status snapshot goes to the comms thread, ms (real time). */
-const STATUS_PERIOD_MS = 200;
+/** How often the status snapshot goes to the comms thread, microseconds of the robot's clock. */
+const STATUS_PERIOD_US = 200_000;
 /** How long a stopping comms thread gets to close its port before it is terminated, ms. */
 const STOP_GRACE_MS = 1_000;
 
@@ -29,15 +31,26 @@ export class CommsLink {
   private address: string | null = null;
   private readonly settled: Promise<DebugPortResult>;
   private settle: (result: DebugPortResult) => void = () => undefined;
-  private readonly timer: NodeJS.Timeout;
+  private readonly cancelStatus: Cancel;
+  private readonly lockstep: CommsLockstep | null;
+  private readonly publishStatus: () => void;
   private dropped = 0;
 
+  /** Under the simulator (`lockstep`), the comms thread runs on the robot's clock and takes part in the lock step. */
   constructor(
     private readonly worker: Worker,
+    clock: Clock,
+    lockstep: boolean,
     operate: (command: OperatorCommand) => OperatorResult,
     snapshot: () => { status: RuntimeStatus; ready: boolean; reason: string },
   ) {
     this.settled = new Promise((resolve) => (this.settle = resolve));
+    this.lockstep = lockstep ? new CommsLockstep((message) => this.post(message)) : null;
+    this.publishStatus = () => {
+      const { status, ready, reason } = snapshot();
+      this.post({ t: 'status', status });
+      this.post({ t: 'ready', ready, reason });
+    };
     worker.on('message', (message: unknown) => {
       if (!isCommsToMain(message)) {
         this.dropped++;
@@ -47,12 +60,12 @@ export class CommsLink {
       this.dispatch(message, operate);
     });
     worker.on('error', (error) => log('comms thread failed: %O', error));
-    this.timer = setInterval(() => {
-      const { status, ready, reason } = snapshot();
-      this.post({ t: 'status', status });
-      this.post({ t: 'ready', ready, reason });
-    }, STATUS_PERIOD_MS);
-    this.timer.unref();
+    this.cancelStatus = clock.every(STATUS_PERIOD_US, this.publishStatus);
+  }
+
+  /** A lock-step tick relayed to the comms thread; resolves once it has run what is due (at once when nothing is). */
+  tick(nowUs: number): Promise<void> | undefined {
+    return this.lockstep?.tick(nowUs);
   }
 
   /** The address the debug port is bound to, once it is (null before, or when it failed). */
@@ -77,7 +90,7 @@ export class CommsLink {
 
   /** Asks the thread to close the port and waits for it (terminating it after a grace period). */
   stop(): Promise<void> {
-    clearInterval(this.timer);
+    this.cancelStatus();
     const { worker } = this;
     return new Promise((resolve) => {
       const done = (): void => {
@@ -102,6 +115,8 @@ export class CommsLink {
       case 'listening':
         this.address = message.address;
         log('debug port on http://%s', message.address);
+        // The first snapshot goes out at once: the port answers with it from its first request.
+        this.publishStatus();
         this.settle({ ok: true });
         return;
       case 'listen-failed':
@@ -109,6 +124,9 @@ export class CommsLink {
         return;
       case 'command':
         this.post({ t: 'command-result', id: message.id, result: operate(message.command) });
+        return;
+      case 'tick-done':
+        this.lockstep?.answered(message);
         return;
       case 'stopped':
         return;

@@ -6,7 +6,6 @@ import {
   type CortexToMain,
   type MainToCortex,
 } from '../../cortex/cortex-thread-protocol.js';
-import type { SimLinkClient } from '../../hal/transport/sim-link/sim-link-client.js';
 import type { DriveCommand } from '../../messages/drive.js';
 import type { Pose2D } from '../../messages/geometry.js';
 import type { LidarPoints } from '../../messages/lidar-points.js';
@@ -53,7 +52,8 @@ export class CortexLink {
   constructor(
     private readonly worker: Worker,
     private readonly clock: Clock,
-    private readonly lockstep: SimLinkClient | undefined,
+    /** Under the simulator: the cortex runs on the robot's clock, in lock step. */
+    private readonly lockstep: boolean,
     handlers: CortexHandlers,
   ) {
     worker.on('message', (message: unknown) => {
@@ -65,7 +65,6 @@ export class CortexLink {
       this.dispatch(message, handlers);
     });
     worker.on('error', (error) => log('cortex thread failed: %O', error));
-    lockstep?.onTick((tick) => this.tick(tick.simTimeUs));
   }
 
   /** Starts the cortex on its mission (under the simulator, at the next tick). */
@@ -136,7 +135,7 @@ export class CortexLink {
   }
 
   /** A lock-step tick: the cortex runs what is due by then, unless it is not started, lagging, stalled or has nothing due. */
-  private async tick(simTimeUs: number): Promise<void> {
+  async tick(simTimeUs: number): Promise<void> {
     this.sharedClock[0] = simTimeUs;
     if (this.pendingInit) {
       this.post({ ...this.pendingInit, startUs: simTimeUs });

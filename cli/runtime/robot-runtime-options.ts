@@ -1,0 +1,24 @@
+import type { BoardConfig } from '../../config/board-schema.js';
+import type { ParamValues } from '../../config/params.js';
+import type { TransportBackends } from '../../hal/registry.js';
+import type { SimLinkClient } from '../../hal/transport/sim-link/sim-link-client.js';
+import type { Point2D } from '../../messages/geometry.js';
+import type { MissionAssignment } from '../../messages/mission.js';
+import type { Clock } from '../../time/clock.js';
+
+/** What one robot's runtime is made from: its board, parameters, clock, transports and mission. */
+export interface RobotRuntimeOptions {
+  mode: 'sim' | 'run';
+  board: BoardConfig;
+  boardFile: string;
+  params: ParamValues;
+  clock: Clock;
+  backends: TransportBackends;
+  /** Under the simulator: the link whose ticks the runtime answers (lock step). */
+  lockstep?: SimLinkClient;
+  assignment: MissionAssignment | null;
+  /** The area the robot must stay in, world frame (a site setting, from the config file or the scenario). */
+  geofence?: readonly Point2D[] | null;
+  /** Serve the HTTP debug port (default true). */
+  debugPort?: boolean;
+}
