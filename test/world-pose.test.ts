@@ -9,10 +9,9 @@ function expectPose(actual: Pose2D | null, expected: Pose2D, digits = 9): void {
   expect(actual).not.toBeNull();
   expect(actual!.xM).toBeCloseTo(expected.xM, digits);
   expect(actual!.yM).toBeCloseTo(expected.yM, digits);
-  expect(Math.atan2(Math.sin(actual!.yawRad - expected.yawRad), Math.cos(actual!.yawRad - expected.yawRad))).toBeCloseTo(
-    0,
-    digits,
-  );
+  expect(
+    Math.atan2(Math.sin(actual!.yawRad - expected.yawRad), Math.cos(actual!.yawRad - expected.yawRad)),
+  ).toBeCloseTo(0, digits);
 }
 
 /**
