@@ -44,8 +44,3 @@ export function isCortexToComms(value: unknown): value is CortexToComms {
     (s.goalDistanceM === null || typeof s.goalDistanceM === 'number')
   );
 }
-
-/** True when `value` is a well-formed {@link CommsToCortex} message (none is, yet). */
-export function isCommsToCortex(value: unknown): value is CommsToCortex {
-  return isRecord(value) && false;
-}

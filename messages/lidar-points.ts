@@ -41,3 +41,8 @@ export function isLidarPoints(value: unknown): value is LidarPoints {
     v.intensity.length >= count
   );
 }
+
+/** The buffers of `points`' arrays, to transfer them to another thread with the message that carries them. */
+export function lidarPointsBuffers(points: LidarPoints): ArrayBuffer[] {
+  return [points.xM.buffer, points.yM.buffer, points.rangeM.buffer, points.intensity.buffer] as ArrayBuffer[];
+}

@@ -7,7 +7,7 @@ import {
   type OperatorCommand,
   type OperatorResult,
 } from '../../comms/comms-thread-protocol.js';
-import type { LidarPoints } from '../../messages/lidar-points.js';
+import { lidarPointsBuffers, type LidarPoints } from '../../messages/lidar-points.js';
 import type { RuntimeEvent } from '../../messages/runtime-event.js';
 import type { RuntimeStatus } from '../../messages/runtime-status.js';
 import type { Cancel, Clock } from '../../time/clock.js';
@@ -84,8 +84,7 @@ export class CommsLink {
 
   /** One lidar revolution; its arrays are transferred (the caller keeps no reference). */
   scan(scan: LidarPoints): void {
-    const buffers = [scan.xM.buffer, scan.yM.buffer, scan.rangeM.buffer, scan.intensity.buffer] as ArrayBuffer[];
-    this.worker.postMessage({ t: 'scan', scan } satisfies MainToComms, buffers);
+    this.worker.postMessage({ t: 'scan', scan } satisfies MainToComms, lidarPointsBuffers(scan));
   }
 
   /** Asks the thread to close the port and waits for it (terminating it after a grace period). */

@@ -8,7 +8,7 @@ import {
 } from '../../cortex/cortex-thread-protocol.js';
 import type { DriveCommand } from '../../messages/drive.js';
 import type { Pose2D } from '../../messages/geometry.js';
-import type { LidarPoints } from '../../messages/lidar-points.js';
+import { lidarPointsBuffers, type LidarPoints } from '../../messages/lidar-points.js';
 import type { MissionAssignment, MissionState } from '../../messages/mission.js';
 import type { OdometrySample } from '../../messages/odometry.js';
 import type { Clock } from '../../time/clock.js';
@@ -87,8 +87,7 @@ export class CortexLink {
 
   /** One lidar revolution; its arrays are transferred (the caller keeps no reference). */
   scan(scan: LidarPoints): void {
-    const buffers = [scan.xM.buffer, scan.yM.buffer, scan.rangeM.buffer, scan.intensity.buffer] as ArrayBuffer[];
-    this.worker.postMessage({ t: 'scan', scan } satisfies MainToCortex, buffers);
+    this.worker.postMessage({ t: 'scan', scan } satisfies MainToCortex, lidarPointsBuffers(scan));
   }
 
   /** Blocks the planner thread for `durationUs` of clock time (a fault scenario's planner stall). */
