@@ -38,6 +38,7 @@ export class RobotRuntime {
   private readonly desk: OperatorDesk;
   private readonly cortex: CortexLink;
   private readonly comms: CommsLink | null;
+  private readonly tickListeners: Array<(simTimeUs: number) => void> = [];
 
   private constructor(
     private readonly o: RobotRuntimeOptions,
@@ -75,6 +76,7 @@ export class RobotRuntime {
       : null;
     // Under the simulator both workers take part in each tick: the world waits until each has run what was due.
     o.lockstep?.onTick(async ({ simTimeUs }) => {
+      for (const listener of this.tickListeners) listener(simTimeUs);
       const commsAnswered = this.comms?.tick(simTimeUs);
       await this.cortex.tick(simTimeUs);
       await commsAnswered;
@@ -103,6 +105,11 @@ export class RobotRuntime {
     runtime.desk.start();
     runtime.cortex.init(cortexSettingsFromParams(params), o.assignment, reflex.odometrySample());
     return runtime;
+  }
+
+  /** Under the simulator: called at every lock-step tick as it arrives, before the robot's work for it (the simulator samples the pose the robot reports). */
+  onLockstepTick(listener: (simTimeUs: number) => void): void {
+    this.tickListeners.push(listener);
   }
 
   /** Called for every event as it happens. */

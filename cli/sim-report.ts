@@ -1,3 +1,5 @@
+import type { Pose2D } from '../messages/geometry.js';
+import { poseErrors } from '../simulator/world/pose-truth-trace.js';
 import type { ReflexTrip } from '../reflex/reflex-loop.js';
 import { roundReport, type SimFaultReport, type SimReport, type SimRobotReport } from '../simulator/report.js';
 import type { WorldRobotState } from '../simulator/world-thread-protocol.js';
@@ -11,6 +13,8 @@ export interface RobotOutcome {
   everReady: boolean;
   /** Why it never became ready (the devices not ok, with their reasons); empty when it did. */
   notReadyReason: string;
+  /** The world pose the robot reported at each sampled sim time (microseconds), to set against the truth. */
+  reportedPoses?: ReadonlyMap<number, Pose2D>;
 }
 
 /** One robot's outcome in the written report: BRIEF §5's fields, then whether it ever became ready. */
@@ -50,6 +54,7 @@ export function buildSimReport(
     realTimeFactor: world.wallTimeS > 0 ? world.simTimeS / world.wallTimeS : 0,
     robots: world.robots.map((truth) => {
       const robot = robots.find((r) => r.id === truth.id);
+      const errors = poseErrors(truth.truth ?? [], robot?.reportedPoses ?? new Map());
       return {
         id: truth.id,
         goalReached: truth.goalReached,
@@ -60,6 +65,8 @@ export function buildSimReport(
         minClearanceM: Number.isFinite(truth.minClearanceM) ? truth.minClearanceM : -1,
         minClearanceAtS: truth.minClearanceAtS,
         geofenceBreachMaxM: truth.geofenceBreachMaxM,
+        poseErrorMaxM: errors?.maxM ?? null,
+        poseErrorFinalM: errors?.finalM ?? null,
         reflexTrips: (robot?.trips ?? []).map((trip) => ({
           reason: `${trip.rule}: ${trip.reason}`,
           simTimeS: trip.atUs / 1e6,

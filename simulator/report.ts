@@ -44,6 +44,10 @@ export interface SimRobotReport {
   minClearanceAtS: number | null;
   /** Largest distance the footprint reached outside the robot's geofence, metres (0: never left it); null without a geofence. */
   geofenceBreachMaxM: number | null;
+  /** Largest distance between the true pose and the pose the robot reported, at 10 Hz of sim time, metres; null when it reported none. */
+  poseErrorMaxM?: number | null;
+  /** That distance at the last sample, metres; null when the robot reported no pose. */
+  poseErrorFinalM?: number | null;
   reflexTrips: SimReflexTrip[];
 }
 
@@ -88,6 +92,10 @@ function round3(value: number): number {
   return Number.isFinite(value) ? Math.round(value * 1000) / 1000 : value;
 }
 
+function roundOrNull(value: number | null): number | null {
+  return value === null ? null : round3(value);
+}
+
 /**
  * A copy of the report with every time, distance and the real-time factor rounded to 3 decimals.
  * Counts are left alone. A `minClearanceM` of `Infinity` (nothing in the world) stays so; JSON
@@ -114,6 +122,8 @@ export function roundReport(report: SimReport): SimReport {
       minClearanceM: round3(r.minClearanceM),
       minClearanceAtS: r.minClearanceAtS === null ? null : round3(r.minClearanceAtS),
       geofenceBreachMaxM: r.geofenceBreachMaxM === null ? null : round3(r.geofenceBreachMaxM),
+      ...(r.poseErrorMaxM === undefined ? {} : { poseErrorMaxM: roundOrNull(r.poseErrorMaxM) }),
+      ...(r.poseErrorFinalM === undefined ? {} : { poseErrorFinalM: roundOrNull(r.poseErrorFinalM) }),
       reflexTrips: r.reflexTrips.map((t) => ({ reason: t.reason, simTimeS: round3(t.simTimeS) })),
     })),
     faults: report.faults.map((f) => ({

@@ -14,6 +14,7 @@ import {
   type Segment,
   type Shape,
 } from './world/geometry.js';
+import { imperfectionsSchema } from './imperfections.js';
 
 /**
  * A simulator scenario (`simulator/scenarios/*.yaml`): the world (walls, obstacles and movers), the robots
@@ -240,6 +241,8 @@ const robotSchema = z
     faults: z.array(faultSchema).default([]),
     /** Operator actions and thread stalls during the run, in time order. */
     script: z.array(scriptStepSchema).default([]),
+    /** How far the robot's motors, wheels, encoders, gyro and lidar are from ideal (modest defaults). */
+    imperfections: imperfectionsSchema.default({}),
     /** The area the robot must stay in (its reflex's geofence), world frame. */
     geofence: z
       .array(z.tuple([z.number().finite(), z.number().finite()]))

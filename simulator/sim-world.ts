@@ -13,6 +13,8 @@ import { CollisionMonitor, distanceOutsideFence } from './world/collision-monito
 import type { BridgeOutputState } from '../hal/motor/bridge-codec.js';
 import { DiffDrivePhysics } from './world/diff-drive-physics.js';
 import { footprintPolygon, type Polygon } from './world/geometry.js';
+import { GyroError } from './world/gyro-error.js';
+import { PoseTruthTrace } from './world/pose-truth-trace.js';
 import { WorldMapWithMovers } from './world/moving-obstacles.js';
 import { seededRandom } from './world/seeded-random.js';
 import type { WorldMap } from './world/world-map.js';
@@ -46,6 +48,10 @@ class SimRobot {
   geofenceBreachMaxM = 0;
   /** Body acceleration over the last physics step, robot frame, m/s². */
   accelMps2 = { xMps2: 0, yMps2: 0 };
+  /** The gyro's bias now (constant plus its random walk). */
+  readonly gyroError: GyroError;
+  /** The true pose at every sampling instant, to compare with the pose the robot reports. */
+  readonly truth = new PoseTruthTrace();
   private readonly left: WheelRef;
   private readonly right: WheelRef;
 
@@ -61,10 +67,22 @@ class SimRobot {
     index: number,
   ) {
     this.faults = new FaultInjector(spec.faults, link, hardware.byId, scenarioFile, index);
+    const imperfect = spec.imperfections;
+    // The body's own noise (encoders, gyro drift) has a stream of its own, so the devices' noise is not shifted by it.
+    const bodyRandom = seededRandom(Math.floor(random() * 2 ** 32));
     this.physics = new DiffDrivePhysics(
-      { wheelBaseM: board.robot.wheelBaseM, maxWheelSpeedMps: board.robot.maxWheelSpeedMps },
+      {
+        wheelBaseM: board.robot.wheelBaseM,
+        maxWheelSpeedMps: board.robot.maxWheelSpeedMps,
+        motorGainLeft: imperfect.motorGainLeft,
+        motorGainRight: imperfect.motorGainRight,
+        slipPerMps2: imperfect.slipPerMps2,
+        encoderNoise: imperfect.encoderNoise,
+        random: bodyRandom,
+      },
       scenarioStartPose(spec),
     );
+    this.gyroError = new GyroError(imperfect.gyroBiasRadps, imperfect.gyroDriftRadpsPerSqrtS, bodyRandom);
     this.collisions = new CollisionMonitor(map, { robotId: spec.id });
     this.mission = scenarioMissionOf(spec);
     this.geofence = spec.geofence ? spec.geofence.map(([xM, yM]) => ({ xM, yM })) : null;
@@ -86,6 +104,7 @@ class SimRobot {
   step(dtS: number): void {
     const before = this.physics.bodyVelocity();
     this.physics.step(dtS);
+    this.gyroError.step(dtS);
     const after = this.physics.bodyVelocity();
     this.accelMps2 = { xMps2: (after.vMps - before.vMps) / dtS, yMps2: after.vMps * after.wRadps };
   }
@@ -206,12 +225,14 @@ export class SimWorld {
     const several = this.robots.length > 1;
     for (const robot of this.robots) {
       for (const other of this.robots) other.link.holdMessages(several && other !== robot);
+      robot.truth.sample(this.simTimeUs, robot.physics.pose());
       await robot.link.tick(seq, this.simTimeUs);
     }
     for (const robot of this.robots) robot.link.holdMessages(false);
   }
 
-  robotStates(): WorldRobotState[] {
+  /** Each robot's truth now; with `withTrace`, its true pose at every sampling instant too (for the report). */
+  robotStates(withTrace = false): WorldRobotState[] {
     return this.robots.map((robot) => ({
       id: robot.spec.id,
       pose: robot.physics.pose(),
@@ -229,6 +250,7 @@ export class SimWorld {
       clearanceM: robot.collisions.lastClearanceM,
       geofenceBreachMaxM: robot.geofence ? robot.geofenceBreachMaxM : null,
       goalReached: robot.goalReached,
+      ...(withTrace ? { truth: robot.truth.samples() } : {}),
     }));
   }
 
@@ -268,7 +290,9 @@ export class SimWorld {
       // Each device model asks up to its own sensor's range (its datasheet's, in hal/).
       raycast: (xM, yM, angleRad, maxRangeM) => this.map.raycast(xM, yM, angleRad, maxRangeM, others()),
       random: robot.random,
-      wheelTravelM: () => robot.physics.wheelTravelM(),
+      wheelTravelM: () => robot.physics.encoderTravelM(),
+      gyroErrorRadps: () => robot.gyroError.radps(),
+      imperfections: robot.spec.imperfections,
       bodyVelocity: () => robot.physics.bodyVelocity(),
       bodyAccelMps2: () => robot.accelMps2,
       inContact: () => robot.collisions.touchingNow().length > 0,

@@ -1,6 +1,7 @@
 import type { BoardConfig } from '../config/board-schema.js';
 import type { Pose2D } from '../messages/geometry.js';
 import type { SimCollisionEvent, SimFaultReport } from './report.js';
+import type { TimedPose } from './world/pose-truth-trace.js';
 import type { Scenario, ScenarioScriptStep } from './scenario.js';
 
 /** What the world thread is started with (`workerData`); robot link ports are transferred alongside. */
@@ -39,6 +40,8 @@ export interface WorldRobotState {
   /** Largest distance the footprint reached outside the robot's geofence, metres; null without a geofence. */
   geofenceBreachMaxM: number | null;
   goalReached: boolean;
+  /** The true pose at every sampling instant (`world/pose-truth-trace.ts`), for the pose errors: in `finished` only. */
+  truth?: TimedPose[];
 }
 
 /** World → main. */

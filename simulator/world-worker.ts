@@ -91,7 +91,7 @@ export async function runWorldWorker(
     t: 'finished',
     simTimeS: world.nowUs() / 1e6,
     wallTimeS: wallTimeS(),
-    robots: world.robotStates(),
+    robots: world.robotStates(true),
     faults: world.faultReports(),
     linkErrors: world.linkErrors(),
   });

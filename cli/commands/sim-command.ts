@@ -31,6 +31,8 @@ import { seededRandom } from '../../simulator/world/seeded-random.js';
 import { loadBoard, loadParams, loadScenario, type LoadedBoard } from '../config-sources.js';
 import { printNotableEvents } from '../event-printer.js';
 import { openPtyPairs, type PtyPairs } from '../pty-pairs.js';
+import type { Pose2D } from '../../messages/geometry.js';
+import { POSE_SAMPLE_PERIOD_US } from '../../simulator/world/pose-truth-trace.js';
 import { RobotRuntime } from '../robot-runtime.js';
 import { buildSimReport, type SimRunRobotReport } from '../sim-report.js';
 import { simDebugListen } from '../sim-debug-listen.js';
@@ -150,6 +152,7 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
   // All at once: each joins the lock step before its devices start, and the world's first tick
   // waits for every robot, so that every start-up happens at sim time 0.
   const runtimes = await Promise.all(robots.map((robot) => startSimRobot(robot)));
+  const reportedPoses = runtimes.map((runtime) => recordReportedPoses(runtime));
   const byId = new Map(robots.map((robot, i) => [robot.spec.id, runtimes[i]!]));
   const stopAll = async (): Promise<void> => {
     await Promise.all(runtimes.map((runtime) => runtime.stop()));
@@ -254,6 +257,7 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
       trips: runtime.trips,
       everReady: readiness.everReady,
       notReadyReason: readiness.reason,
+      reportedPoses: reportedPoses[i]!,
     };
   });
   await stopAll();
@@ -335,6 +339,17 @@ function startSimRobot(robot: SimRobotSetup): Promise<RobotRuntime> {
     assignment: { mission: scenarioMissionOf(spec), initialPose: scenarioStartPose(spec) },
     geofence: spec.geofence?.map(([xM, yM]) => ({ xM, yM })) ?? null,
   });
+}
+
+/** The world pose the robot reports (its reflex's: the cortex's frame on the odometry of record) at each of the world's sampling instants. */
+function recordReportedPoses(runtime: RobotRuntime): Map<number, Pose2D> {
+  const poses = new Map<number, Pose2D>();
+  runtime.onLockstepTick((simTimeUs) => {
+    if (simTimeUs % POSE_SAMPLE_PERIOD_US !== 0) return;
+    const pose = runtime.reflex.worldPose();
+    if (pose) poses.set(simTimeUs, pose);
+  });
+  return poses;
 }
 
 /** Most trips listed in the summary; the rest are counted. */

@@ -14,6 +14,7 @@ import {
 } from '../../hal/lidar/ld06/codec.js';
 import type { Ld06Params } from '../../hal/lidar/ld06/params.js';
 import type { Ld19Params } from '../../hal/lidar/ld19/params.js';
+import { lidarBeamDropped } from '../imperfections.js';
 import type { SimSerialDevice, SimWorldView, TimedBytes } from './sim-device.js';
 
 const log = createDebug('spinal:sim:ld06');
@@ -28,7 +29,7 @@ export interface Ld06SimOptions {
   rotationHz?: number;
   /** Measurements per second. Default 4500 (375 packets a second). */
   samplesPerS?: number;
-  /** Standard deviation of the gaussian range noise, metres. Default 0.005. */
+  /** Standard deviation of the gaussian range noise, metres. Default: the robot's `lidarRangeNoiseM` (0.005 without one). */
   rangeNoiseM?: number;
 }
 
@@ -60,12 +61,13 @@ function toPacketAngleDeg(angleDeg: number): number {
 export function createLd06SimDevice(path: string, params: Ld06Params, options: Ld06SimOptions = {}): SimSerialDevice {
   const rotationHz = options.rotationHz ?? LD06_ROTATION_HZ;
   const samplesPerS = options.samplesPerS ?? LD06_SAMPLES_PER_S;
-  const rangeNoiseM = options.rangeNoiseM ?? 0.005;
+  const rangeNoiseOption = options.rangeNoiseM;
   if (!(rotationHz > 0) || !Number.isFinite(rotationHz))
     throw new RangeError(`rotationHz must be > 0, got ${rotationHz}`);
   if (!(samplesPerS > 0) || !Number.isFinite(samplesPerS))
     throw new RangeError(`samplesPerS must be > 0, got ${samplesPerS}`);
-  if (!(rangeNoiseM >= 0)) throw new RangeError(`rangeNoiseM must be >= 0, got ${rangeNoiseM}`);
+  if (rangeNoiseOption !== undefined && !(rangeNoiseOption >= 0))
+    throw new RangeError(`rangeNoiseM must be >= 0, got ${rangeNoiseOption}`);
 
   const packetPeriodUs = (LD06_POINTS_PER_PACKET / samplesPerS) * 1e6;
   const degPerSample = (rotationHz * 360) / samplesPerS;
@@ -89,11 +91,17 @@ export function createLd06SimDevice(path: string, params: Ld06Params, options: L
     const sensorXM = pose.xM + cosYaw * mountXM - sinYaw * mountYM;
     const sensorYM = pose.yM + sinYaw * mountXM + cosYaw * mountYM;
 
+    const imperfections = world.imperfections;
+    const rangeNoiseM = rangeNoiseOption ?? imperfections?.lidarRangeNoiseM ?? 0.005;
     const points: Ld06Point[] = new Array<Ld06Point>(LD06_POINTS_PER_PACKET);
     for (let i = 0; i < LD06_POINTS_PER_PACKET; i++) {
       const headingRad = pose.yawRad + (mountYawDeg - (anglesDeg[i] as number)) * DEG_TO_RAD;
       const hitM = world.raycast(sensorXM, sensorYM, headingRad, LD06_MAX_RANGE_M);
-      if (Number.isFinite(hitM) && hitM <= LD06_MAX_RANGE_M) {
+      const dropped =
+        imperfections !== undefined &&
+        Number.isFinite(hitM) &&
+        lidarBeamDropped(imperfections, hitM, LD06_MAX_RANGE_M, world.random());
+      if (Number.isFinite(hitM) && hitM <= LD06_MAX_RANGE_M && !dropped) {
         const noisyM = rangeNoiseM > 0 ? hitM + rangeNoiseM * gaussian(() => world.random()) : hitM;
         points[i] = { distanceMm: Math.max(1, Math.round(noisyM * 1000)), intensity: HIT_INTENSITY };
       } else {

@@ -114,7 +114,7 @@ export function createMpu6050SimDevice(
       z: g * Math.cos(rollRad) * Math.cos(pitchRad),
     };
     if (nowUs < impactUntilUs) force.x -= impactG * g;
-    const turn: Vector3 = { x: 0, y: 0, z: world.bodyVelocity().wRadps };
+    const turn: Vector3 = { x: 0, y: 0, z: world.bodyVelocity().wRadps + (world.gyroErrorRadps?.() ?? 0) };
     const accel = sensorFromRobot(force, params.mount);
     const gyro = sensorFromRobot(turn, params.mount);
     const noisy = (v: Vector3, sigma: number): Vector3 =>

@@ -30,6 +30,7 @@ import {
   encodeRplidarCapsule,
 } from '../../hal/lidar/rplidar-a1/express-codec.js';
 import type { RplidarA1Params } from '../../hal/lidar/rplidar-a1/params.js';
+import { lidarBeamDropped } from '../imperfections.js';
 import type { SimSerialDevice, SimWorldView, TimedBytes } from './sim-device.js';
 
 const log = createDebug('spinal:sim:rplidar-a1');
@@ -417,6 +418,8 @@ export function createRplidarA1SimDevice(
     const headingRad = pose.yawRad + (mountYawDeg - angleDeg) * DEG_TO_RAD;
     const hitM = world.raycast(sensorXM, sensorYM, headingRad, RPLIDAR_A1_MAX_RANGE_M);
     if (!(Number.isFinite(hitM) && hitM >= RPLIDAR_A1_MIN_RANGE_M && hitM <= RPLIDAR_A1_MAX_RANGE_M)) return 0;
+    const imperfections = world.imperfections;
+    if (imperfections && lidarBeamDropped(imperfections, hitM, RPLIDAR_A1_MAX_RANGE_M, world.random())) return 0;
     const noisyM = rangeNoiseM > 0 ? hitM + rangeNoiseM * gaussian(() => world.random()) : hitM;
     return Math.max(RPLIDAR_A1_MIN_RANGE_M * 1000, noisyM * 1000);
   }

@@ -1,3 +1,4 @@
+import type { Imperfections } from '../imperfections.js';
 import type { BridgeOutputState } from '../../hal/motor/bridge-codec.js';
 import type { Pose2D } from '../../messages/geometry.js';
 
@@ -29,6 +30,10 @@ export interface SimWorldView {
   motorCurrentA(): number;
   /** Sim time now, microseconds. */
   nowUs(): number;
+  /** The gyro's error about z now, rad/s (IMU models add it to the true rate); none when left out. */
+  gyroErrorRadps?(): number;
+  /** How far the robot's hardware is from ideal (lidar models read their noise and dropouts here); ideal when left out. */
+  imperfections?: Imperfections;
 }
 
 /** A bus-level failure a model reports, like the kernel would (`ENXIO`, `EREMOTEIO`, ...). */

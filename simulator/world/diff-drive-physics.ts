@@ -17,7 +17,26 @@ export interface DiffDrivePhysicsOptions {
   coastDecelMps2?: number;
   /** Longest integration sub-step, seconds; `step()` splits longer steps. Default 0.005. */
   maxSubstepS?: number;
+  /** Wheel speed reached per unit of commanded speed, left and right motor. Default 1 (exact). */
+  motorGainLeft?: number;
+  motorGainRight?: number;
+  /** Share of a wheel's surface speed lost to slip per m/s² of its acceleration. Default 0. */
+  slipPerMps2?: number;
+  /** Relative standard deviation of the travel the encoders count per sub-step. Default 0. */
+  encoderNoise?: number;
+  /** Uniform random numbers in [0, 1) for the encoder noise (needed when `encoderNoise` > 0). */
+  random?: () => number;
 }
+
+/** A standard normal sample from two uniform ones (Box–Muller). */
+function gaussian(random: () => number): number {
+  const u1 = 1 - random();
+  const u2 = random();
+  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+}
+
+/** The largest share of a wheel's speed slip can take. */
+const MAX_SLIP = 0.5;
 
 export interface WheelSpeeds {
   leftMps: number;
@@ -76,6 +95,13 @@ export class DiffDrivePhysics {
   private readonly brakeDecelMps2: number;
   private readonly coastDecelMps2: number;
   private readonly maxSubstepS: number;
+  private readonly gainLeft: number;
+  private readonly gainRight: number;
+  private readonly slipPerMps2: number;
+  private readonly encoderNoise: number;
+  private readonly random: () => number;
+  private encoderLeftM = 0;
+  private encoderRightM = 0;
   private x: number;
   private y: number;
   private yaw: number;
@@ -94,6 +120,11 @@ export class DiffDrivePhysics {
     this.brakeDecelMps2 = positiveOption('brakeDecelMps2', options.brakeDecelMps2, 3.0);
     this.coastDecelMps2 = positiveOption('coastDecelMps2', options.coastDecelMps2, 0.8);
     this.maxSubstepS = positiveOption('maxSubstepS', options.maxSubstepS, 0.005);
+    this.gainLeft = positiveOption('motorGainLeft', options.motorGainLeft, 1);
+    this.gainRight = positiveOption('motorGainRight', options.motorGainRight, 1);
+    this.slipPerMps2 = Math.max(0, options.slipPerMps2 ?? 0);
+    this.encoderNoise = Math.max(0, options.encoderNoise ?? 0);
+    this.random = options.random ?? Math.random;
     this.x = startPose.xM;
     this.y = startPose.yM;
     this.yaw = wrapAngle(startPose.yawRad);
@@ -118,22 +149,26 @@ export class DiffDrivePhysics {
     for (let i = 0; i < substeps; i++) this.substep(dtS / substeps);
   }
 
-  private wheelTarget(command: BridgeOutputState): { targetMps: number; rateMps2: number } {
+  private wheelTarget(command: BridgeOutputState, gain: number): { targetMps: number; rateMps2: number } {
     if (command.mode === 'drive') {
-      return { targetMps: command.duty * this.maxWheelSpeedMps, rateMps2: this.maxWheelAccelMps2 };
+      return { targetMps: command.duty * this.maxWheelSpeedMps * gain, rateMps2: this.maxWheelAccelMps2 };
     }
     return { targetMps: 0, rateMps2: command.mode === 'brake' ? this.brakeDecelMps2 : this.coastDecelMps2 };
   }
 
   private substep(dtS: number): void {
-    const lt = this.wheelTarget(this.leftCommand);
-    const rt = this.wheelTarget(this.rightCommand);
+    const lt = this.wheelTarget(this.leftCommand, this.gainLeft);
+    const rt = this.wheelTarget(this.rightCommand, this.gainRight);
     const l = advanceWheel(this.left, lt.targetMps, lt.rateMps2, dtS);
     const r = advanceWheel(this.right, rt.targetMps, rt.rateMps2, dtS);
+    // Slip: while a wheel accelerates, the ground moves less than its surface.
+    const groundLeft = l.meanMps * (1 - Math.min(MAX_SLIP, (this.slipPerMps2 * Math.abs(l.v1 - this.left)) / dtS));
+    const groundRight =
+      r.meanMps * (1 - Math.min(MAX_SLIP, (this.slipPerMps2 * Math.abs(r.v1 - this.right)) / dtS));
     this.left = l.v1;
     this.right = r.v1;
-    const v = (l.meanMps + r.meanMps) / 2;
-    const w = (r.meanMps - l.meanMps) / this.wheelBaseM;
+    const v = (groundLeft + groundRight) / 2;
+    const w = (groundRight - groundLeft) / this.wheelBaseM;
     const yaw0 = this.yaw;
     const dYaw = w * dtS;
     if (Math.abs(dYaw) < 1e-12) {
@@ -148,6 +183,9 @@ export class DiffDrivePhysics {
     this.travelledM += Math.abs(v) * dtS;
     this.leftTravelM += l.meanMps * dtS;
     this.rightTravelM += r.meanMps * dtS;
+    const noise = this.encoderNoise;
+    this.encoderLeftM += l.meanMps * dtS * (noise > 0 ? 1 + noise * gaussian(this.random) : 1);
+    this.encoderRightM += r.meanMps * dtS * (noise > 0 ? 1 + noise * gaussian(this.random) : 1);
   }
 
   /** True pose of the axle's centre (the simulator puts it at the footprint's centre), world frame; yaw in (-π, π]. */
@@ -172,9 +210,14 @@ export class DiffDrivePhysics {
     return { leftMps: this.left, rightMps: this.right };
   }
 
-  /** Signed distance each wheel's surface has rolled since start, metres (what wheel encoders count). */
+  /** Signed distance each wheel's surface has rolled since start, metres. */
   wheelTravelM(): { leftM: number; rightM: number } {
     return { leftM: this.leftTravelM, rightM: this.rightTravelM };
+  }
+
+  /** What wheel encoders count: the surface travel with the encoders' noise, metres (the models quantise it). */
+  encoderTravelM(): { leftM: number; rightM: number } {
+    return { leftM: this.encoderLeftM, rightM: this.encoderRightM };
   }
 
   /** Path length of the axle's centre since start, metres (turning in place adds nothing). */

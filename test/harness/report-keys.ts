@@ -12,5 +12,7 @@ export const ROBOT_REPORT_KEYS = [
   'minClearanceM',
   'minClearanceAtS',
   'geofenceBreachMaxM',
+  'poseErrorMaxM',
+  'poseErrorFinalM',
   'reflexTrips',
 ];
