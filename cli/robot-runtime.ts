@@ -103,7 +103,7 @@ export class RobotRuntime {
     reflex.start();
     runtime.snapshot.noteReadiness();
     runtime.desk.start();
-    runtime.cortex.init(cortexSettingsFromParams(params), o.assignment, reflex.odometrySample());
+    runtime.cortex.init(cortexSettingsFromParams(params, board.robot), o.assignment, reflex.odometrySample());
     return runtime;
   }
 

@@ -419,6 +419,69 @@ export const paramSpecs = {
     description:
       "The planner stops within this distance of a goal, or within half the mission's own tolerance when that is smaller (so odometry drift stays inside the tolerance).",
   },
+  'cortex.localisation': {
+    type: 'boolean',
+    unit: '',
+    default: true,
+    description:
+      'Correct the pose by matching each lidar revolution against the map; off, the pose is the odometry of record alone (for comparison runs).',
+  },
+  'cortex.mapResolutionM': {
+    type: 'number',
+    unit: 'm',
+    min: 0.01,
+    max: 0.5,
+    default: 0.05,
+    description: 'Cell size of the occupancy grid the robot builds when it has no prior map.',
+  },
+  'cortex.mapSizeM': {
+    type: 'number',
+    unit: 'm',
+    min: 4,
+    max: 200,
+    default: 40,
+    description: 'Side of the square occupancy grid the robot builds around its start when it has no prior map.',
+  },
+  'cortex.mapRangeM': {
+    type: 'number',
+    unit: 'm',
+    min: 1,
+    max: 30,
+    default: 8,
+    description: 'Lidar returns beyond this range only clear free space in the map (far returns are the noisiest).',
+  },
+  'cortex.mapFile': {
+    type: 'string',
+    unit: '',
+    default: '',
+    description:
+      'A prior map in ROS map_server format (the map.yaml path); empty: the robot maps as it goes. A scenario\'s or board\'s `map:` sets it.',
+  },
+  'cortex.inflationRadiusM': {
+    type: 'number',
+    unit: 'm',
+    min: 0,
+    max: 3,
+    default: 0.45,
+    description:
+      'Distance from an obstacle over which the planner cost falls from lethal to none (the footprint itself is always lethal).',
+  },
+  'cortex.lookaheadM': {
+    type: 'number',
+    unit: 'm',
+    min: 0.1,
+    max: 3,
+    default: 0.45,
+    description: 'Lookahead distance of the pure-pursuit path follower.',
+  },
+  'cortex.maxAccelMps2': {
+    type: 'number',
+    unit: 'm/s²',
+    min: 0.05,
+    max: 5,
+    default: 0.6,
+    description: 'Largest change of forward speed per second the path follower asks for.',
+  },
 
   'debug.listen': {
     type: 'string',

@@ -1,17 +1,29 @@
+import type { BoardConfig } from '../config/board-schema.js';
 import type { ParamValues } from '../config/params.js';
 import type { CortexSettings } from './cortex-thread-protocol.js';
 
 /**
- * The cortex's settings from resolved parameters: the `cortex.*` parameters, and the turn-rate
- * limit the reflex enforces (`reflex.maxTurnRateRadps`), so the planner never asks for more. The one
- * place this mapping is written; the runtime and the tests build their settings here.
+ * The cortex's settings from resolved parameters: the `cortex.*` parameters, the turn-rate limit
+ * the reflex enforces (`reflex.maxTurnRateRadps`), so the planner never asks for more, and the
+ * robot's footprint when the board is given (the planner's lethal radius; a 0.3 x 0.24 m base
+ * without one). The one place this mapping is written; the runtime and the tests build their
+ * settings here.
  */
-export function cortexSettingsFromParams(params: ParamValues): CortexSettings {
+export function cortexSettingsFromParams(params: ParamValues, robot?: BoardConfig['robot']): CortexSettings {
+  const footprint = robot?.footprint ?? { lengthM: 0.3, widthM: 0.24 };
   return {
     rateHz: params['cortex.rateHz'],
     cruiseSpeedMps: params['cortex.cruiseSpeedMps'],
     headingGain: params['cortex.headingGain'],
     maxTurnRateRadps: params['reflex.maxTurnRateRadps'],
     goalToleranceM: params['cortex.goalToleranceM'],
+    localisation: params['cortex.localisation'],
+    mapResolutionM: params['cortex.mapResolutionM'],
+    mapSizeM: params['cortex.mapSizeM'],
+    mapRangeM: params['cortex.mapRangeM'],
+    inflationRadiusM: params['cortex.inflationRadiusM'],
+    lookaheadM: params['cortex.lookaheadM'],
+    maxAccelMps2: params['cortex.maxAccelMps2'],
+    robotRadiusM: Math.hypot(footprint.lengthM, footprint.widthM) / 2,
   };
 }

@@ -3,6 +3,7 @@ import { isPose2D, type Pose2D } from '../messages/geometry.js';
 import { isLidarPoints, type LidarPoints } from '../messages/lidar-points.js';
 import type { MissionAssignment, MissionState } from '../messages/mission.js';
 import type { OdometrySample } from '../messages/odometry.js';
+import { isOccupancyGridMessage, type OccupancyGridMessage } from '../messages/occupancy-grid.js';
 
 export type { CortexStatus } from '../messages/cortex-comms-protocol.js';
 
@@ -22,6 +23,21 @@ export interface CortexSettings {
   headingGain: number;
   maxTurnRateRadps: number;
   goalToleranceM: number;
+  /** Scan matching on (off: the odometry of record alone). */
+  localisation: boolean;
+  /** The grid the robot builds without a prior map: cell size and side, metres. */
+  mapResolutionM: number;
+  mapSizeM: number;
+  /** Returns beyond this only clear free space, metres. */
+  mapRangeM: number;
+  /** Cost falls from lethal to none over this distance from an obstacle, metres. */
+  inflationRadiusM: number;
+  /** Pure-pursuit lookahead, metres. */
+  lookaheadM: number;
+  /** Largest change of forward speed the follower asks for, m/s². */
+  maxAccelMps2: number;
+  /** Radius of the circle around the footprint (cells closer to an obstacle are lethal), metres. */
+  robotRadiusM: number;
 }
 
 /** Main thread → cortex worker. */
@@ -35,6 +51,8 @@ export type MainToCortex =
       assignment: MissionAssignment | null;
       /** The odometry of record at start. */
       odometry: OdometrySample;
+      /** A prior map (ROS map_server conventions), or null: the robot maps as it goes. */
+      map?: OccupancyGridMessage | null;
     }
   | { t: 'tick'; nowUs: number }
   /**
@@ -83,7 +101,8 @@ export function isMainToCortex(value: unknown): value is MainToCortex {
         (value.clock === 'virtual' || value.clock === 'real') &&
         isNumber(value.startUs) &&
         (value.assignment === null || isRecord(value.assignment)) &&
-        isOdometrySample(value.odometry)
+        isOdometrySample(value.odometry) &&
+        (value.map === undefined || value.map === null || isOccupancyGridMessage(value.map))
       );
     case 'tick':
       return isNumber(value.nowUs);

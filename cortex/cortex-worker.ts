@@ -58,6 +58,7 @@ export function runCortexWorker(port: CortexPort<CortexToMain>, comms: CortexPor
     const clock: Clock =
       message.clock === 'virtual' ? (virtualClock = new VirtualClock(message.startUs)) : new MonotonicClock();
     executor = new MissionExecutor(clock, message.settings, output, message.odometry);
+    executor.useWorldModel(message.map ?? null);
     executor.start(message.assignment);
     log('cortex started (%s clock)', message.clock);
   };
@@ -89,6 +90,7 @@ export function runCortexWorker(port: CortexPort<CortexToMain>, comms: CortexPor
         return;
       case 'scan':
         scans.set(message.scan.deviceId, message.scan);
+        executor?.revolution(message.scan);
         return;
       case 'shutdown':
         executor?.stop();

@@ -8,6 +8,10 @@ import type { Cancel, Clock } from '../time/clock.js';
 import type { CortexSettings } from './cortex-thread-protocol.js';
 import { seekGoal } from './goal-seeker.js';
 import { PoseEstimate } from './pose-estimate.js';
+import type { LidarPoints } from '../messages/lidar-points.js';
+import type { OccupancyGridMessage } from '../messages/occupancy-grid.js';
+import type { LocalisationResult } from './localisation/localiser.js';
+import { WorldModel } from './world-model/world-model.js';
 
 const log = createDebug('spinal:cortex:mission');
 
@@ -20,8 +24,9 @@ export type ExecutorOutput = { t: 'drive'; command: DriveCommand } | { t: 'statu
  * pose), `drive` as a scripted body motion for its duration.
  */
 export class MissionExecutor {
-  /** Where the odometry frame lies in the world, once a mission placed the robot (null before). */
-  frame: Pose2D | null = null;
+  /** The world model (map and localisation), once {@link useWorldModel} asked for one and a mission placed the robot. */
+  world: WorldModel | null = null;
+  private worldModelPrior: OccupancyGridMessage | null | undefined = undefined;
   private assignment: MissionAssignment | null = null;
   private readonly pose: PoseEstimate;
   private state: MissionState = 'idle';
@@ -38,6 +43,21 @@ export class MissionExecutor {
     this.pose = new PoseEstimate(odometry);
   }
 
+  /** Where the odometry frame lies in the world, once a mission placed the robot (null before). */
+  get frame(): Pose2D | null {
+    return this.pose.currentFrame();
+  }
+
+  /** Keep a world model from the first mission on: on `prior` (a map given up front), or built as the robot goes (null). */
+  useWorldModel(prior: OccupancyGridMessage | null): void {
+    this.worldModelPrior = prior;
+  }
+
+  /** One lidar revolution for the world model (ignored without one). */
+  revolution(scan: LidarPoints): LocalisationResult | null {
+    return this.world?.revolution(scan) ?? null;
+  }
+
   start(assignment: MissionAssignment | null): void {
     if (assignment) this.assign(assignment);
     this.cancel = this.clock.every(1e6 / this.settings.rateHz, () => this.step());
@@ -51,7 +71,10 @@ export class MissionExecutor {
   /** A mission, with the pose the robot is at now: the pose estimate is placed there. */
   assign(assignment: MissionAssignment): void {
     this.assignment = assignment;
-    this.frame = this.pose.place(assignment.initialPose, this.clock.nowUs());
+    this.pose.place(assignment.initialPose, this.clock.nowUs());
+    if (this.worldModelPrior !== undefined && !this.world) {
+      this.world = new WorldModel(this.settings, this.pose, this.worldModelPrior, assignment.initialPose);
+    }
     this.state = 'active';
     this.startedUs = this.clock.nowUs();
     log('mission %s started', assignment.mission.kind);

@@ -43,6 +43,7 @@ export class RevolutionCollector {
       yM: this.y.slice(0, count),
       rangeM: this.range.slice(0, count),
       intensity: this.intensity.slice(0, count),
+      ...(points.originXM === undefined ? {} : { originXM: points.originXM, originYM: points.originYM ?? 0 }),
     };
   }
 }
