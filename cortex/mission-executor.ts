@@ -12,6 +12,7 @@ import type { LidarPoints } from '../messages/lidar-points.js';
 import type { OccupancyGridMessage } from '../messages/occupancy-grid.js';
 import type { LocalisationResult } from './localisation/localiser.js';
 import { WorldModel } from './world-model/world-model.js';
+import { Navigator } from './planning/navigator.js';
 
 const log = createDebug('spinal:cortex:mission');
 
@@ -26,6 +27,8 @@ export type ExecutorOutput = { t: 'drive'; command: DriveCommand } | { t: 'statu
 export class MissionExecutor {
   /** The world model (map and localisation), once {@link useWorldModel} asked for one and a mission placed the robot. */
   world: WorldModel | null = null;
+  /** Plans and follows paths over the world model's map (without one, the goal seeker drives straight). */
+  navigator: Navigator | null = null;
   private worldModelPrior: OccupancyGridMessage | null | undefined = undefined;
   private assignment: MissionAssignment | null = null;
   private readonly pose: PoseEstimate;
@@ -74,6 +77,7 @@ export class MissionExecutor {
     this.pose.place(assignment.initialPose, this.clock.nowUs());
     if (this.worldModelPrior !== undefined && !this.world) {
       this.world = new WorldModel(this.settings, this.pose, this.worldModelPrior, assignment.initialPose);
+      this.navigator = new Navigator(this.world, this.settings);
     }
     this.state = 'active';
     this.startedUs = this.clock.nowUs();
@@ -112,12 +116,15 @@ export class MissionExecutor {
       }
       return { vMps: mission.vMps, wRadps: mission.wRadps };
     }
-    const seek = seekGoal(pose, mission.goal, {
-      cruiseSpeedMps: this.settings.cruiseSpeedMps,
-      headingGain: this.settings.headingGain,
-      maxTurnRateRadps: this.settings.maxTurnRateRadps,
-      toleranceM: Math.min(this.settings.goalToleranceM, mission.toleranceM / 2),
-    });
+    const toleranceM = Math.min(this.settings.goalToleranceM, mission.toleranceM / 2);
+    const seek = this.navigator
+      ? this.navigator.step(nowUs, pose, mission.goal, toleranceM)
+      : seekGoal(pose, mission.goal, {
+          cruiseSpeedMps: this.settings.cruiseSpeedMps,
+          headingGain: this.settings.headingGain,
+          maxTurnRateRadps: this.settings.maxTurnRateRadps,
+          toleranceM,
+        });
     this.goalDistanceM = seek.distanceM;
     if (seek.reached) {
       this.state = 'succeeded';

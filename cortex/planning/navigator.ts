@@ -1,0 +1,181 @@
+import createDebug from 'debug';
+import type { Point2D, Pose2D } from '../../messages/geometry.js';
+import type { CortexSettings } from '../cortex-thread-protocol.js';
+import type { WorldModel } from '../world-model/world-model.js';
+import { CostLayer, LETHAL_COST } from './cost-layer.js';
+import { GridAStar } from './grid-astar.js';
+import { smoothPath } from './path-smoother.js';
+import { pursue } from './pure-pursuit.js';
+
+const log = createDebug('spinal:cortex:navigator');
+
+/** Weight of the inflation cost against path length (a step through cost 254 counts this much extra). */
+const COST_WEIGHT = 3;
+/** Shortest time between two plans, microseconds. */
+const MIN_REPLAN_US = 500_000;
+/** Progress check: the remaining path must shrink by this much within the window, or the robot replans. */
+const STALL_PROGRESS_M = 0.2;
+const STALL_WINDOW_US = 6_000_000;
+/** How far from a lethal start or goal cell the planner looks for an open one, cells. */
+const NEAREST_OPEN_CELLS = 8;
+
+/** What the navigator asks for this step. */
+export interface NavigationStep {
+  vMps: number;
+  wRadps: number;
+  distanceM: number;
+  reached: boolean;
+}
+
+/**
+ * Goal seeking over the map: A* over the inflated cost layer from the robot to the goal, the path
+ * smoothed without cutting inflated cells, followed by regulated pure pursuit. It replans when a
+ * cell on or beside the path becomes occupied, when progress stalls, and while it has no path.
+ */
+export class Navigator {
+  /** The current path, world frame (empty before the first plan). */
+  path: Point2D[] = [];
+  /** How long the last plan took, milliseconds, and how many plans so far. */
+  lastPlanMs = 0;
+  plans = 0;
+  readonly costs: CostLayer;
+  private readonly astar = new GridAStar();
+  private segment = 0;
+  private vMps = 0;
+  private lastPlanUs = -Infinity;
+  private replanDue = true;
+  private progressMarkM = Infinity;
+  private progressMarkUs = 0;
+  private lastStepUs: number | null = null;
+
+  constructor(
+    private readonly world: WorldModel,
+    private readonly settings: CortexSettings,
+  ) {
+    this.costs = new CostLayer(world.grid, settings.robotRadiusM, settings.inflationRadiusM);
+  }
+
+  step(nowUs: number, pose: Pose2D, goal: Point2D, toleranceM: number): NavigationStep {
+    const distanceM = Math.hypot(goal.xM - pose.xM, goal.yM - pose.yM);
+    const dtS = this.lastStepUs === null ? 1 / this.settings.rateHz : (nowUs - this.lastStepUs) / 1e6;
+    this.lastStepUs = nowUs;
+    if (distanceM <= toleranceM) {
+      this.vMps = 0;
+      return { vMps: 0, wRadps: 0, distanceM, reached: true };
+    }
+    this.watchMap();
+    if ((this.replanDue || this.path.length === 0) && nowUs - this.lastPlanUs >= MIN_REPLAN_US) this.plan(nowUs, pose, goal);
+    if (this.path.length < 2) {
+      this.vMps = 0;
+      return { vMps: 0, wRadps: 0, distanceM, reached: false };
+    }
+    const grid = this.world.grid;
+    const here = grid.indexAt(pose.xM, pose.yM);
+    const proximity = here >= 0 ? (this.costs.costs[here] ?? 0) / LETHAL_COST : 0;
+    const s = this.settings;
+    const out = pursue(pose, this.path, this.segment, this.vMps, dtS, proximity, {
+      cruiseSpeedMps: s.cruiseSpeedMps,
+      lookaheadM: s.lookaheadM,
+      maxTurnRateRadps: s.maxTurnRateRadps,
+      maxAccelMps2: s.maxAccelMps2,
+      headingGain: s.headingGain,
+    });
+    this.segment = out.segment;
+    this.vMps = out.vMps;
+    if (out.remainingM < this.progressMarkM - STALL_PROGRESS_M) {
+      this.progressMarkM = out.remainingM;
+      this.progressMarkUs = nowUs;
+    } else if (nowUs - this.progressMarkUs > STALL_WINDOW_US) {
+      log('no progress for %d s: replanning', STALL_WINDOW_US / 1e6);
+      this.replanDue = true;
+      this.progressMarkUs = nowUs;
+      this.progressMarkM = Infinity;
+    }
+    return { vMps: out.vMps, wRadps: out.wRadps, distanceM, reached: false };
+  }
+
+  /** A cell that became occupied within the robot's reach of the path ahead calls for a new plan. */
+  private watchMap(): void {
+    const changes = this.world.takeChanges();
+    if (changes.length === 0 || this.path.length < 2) return;
+    const grid = this.world.grid;
+    const reach = this.settings.robotRadiusM + grid.resolutionM;
+    for (const index of changes) {
+      if (!grid.isOccupied(index)) continue;
+      const x = index % grid.widthCells;
+      const c = grid.cellCentre(x, (index - x) / grid.widthCells);
+      for (let i = this.segment; i < this.path.length - 1; i++) {
+        if (segmentDistance(c, this.path[i]!, this.path[i + 1]!) < reach) {
+          this.replanDue = true;
+          return;
+        }
+      }
+    }
+  }
+
+  private plan(nowUs: number, pose: Pose2D, goal: Point2D): void {
+    const t0 = performance.now();
+    this.lastPlanUs = nowUs;
+    this.replanDue = false;
+    const grid = this.world.grid;
+    this.costs.update();
+    const costs = this.costs.costs;
+    const start = this.nearestOpen(grid.indexAt(pose.xM, pose.yM));
+    const end = this.nearestOpen(grid.indexAt(goal.xM, goal.yM));
+    const search = { widthCells: grid.widthCells, heightCells: grid.heightCells, costs, blockedFrom: LETHAL_COST, costWeight: COST_WEIGHT };
+    const plan = start >= 0 && end >= 0 ? this.astar.plan(search, start, end) : null;
+    this.plans++;
+    if (!plan) {
+      log('no path to (%d, %d)', goal.xM, goal.yM);
+      this.path = [];
+      this.replanDue = true;
+    } else {
+      const cells = smoothPath(plan.cells, grid.widthCells, costs, LETHAL_COST);
+      const points: Point2D[] = [{ xM: pose.xM, yM: pose.yM }];
+      for (let i = 1; i < cells.length - 1; i++) {
+        const cell = cells[i] as number;
+        const x = cell % grid.widthCells;
+        points.push(grid.cellCentre(x, (cell - x) / grid.widthCells));
+      }
+      points.push({ xM: goal.xM, yM: goal.yM });
+      this.path = points;
+      this.segment = 0;
+    }
+    this.lastPlanMs = performance.now() - t0;
+    log('plan %d: %d points in %s ms', this.plans, this.path.length, this.lastPlanMs.toFixed(2));
+  }
+
+  /** `index` when the robot may be there, else the nearest such cell within a few cells (-1: none). */
+  private nearestOpen(index: number): number {
+    if (index < 0) return -1;
+    const costs = this.costs.costs;
+    if ((costs[index] as number) < LETHAL_COST) return index;
+    const w = this.world.grid.widthCells;
+    const h = this.world.grid.heightCells;
+    const cx = index % w;
+    const cy = (index - cx) / w;
+    let best = -1;
+    let bestD = Infinity;
+    for (let dy = -NEAREST_OPEN_CELLS; dy <= NEAREST_OPEN_CELLS; dy++) {
+      for (let dx = -NEAREST_OPEN_CELLS; dx <= NEAREST_OPEN_CELLS; dx++) {
+        const x = cx + dx;
+        const y = cy + dy;
+        if (x < 0 || y < 0 || x >= w || y >= h) continue;
+        const d = dx * dx + dy * dy;
+        if (d < bestD && (costs[y * w + x] as number) < LETHAL_COST) {
+          bestD = d;
+          best = y * w + x;
+        }
+      }
+    }
+    return best;
+  }
+}
+
+function segmentDistance(p: Point2D, a: Point2D, b: Point2D): number {
+  const abx = b.xM - a.xM;
+  const aby = b.yM - a.yM;
+  const len2 = abx * abx + aby * aby;
+  const t = len2 > 0 ? Math.max(0, Math.min(1, ((p.xM - a.xM) * abx + (p.yM - a.yM) * aby) / len2)) : 0;
+  return Math.hypot(p.xM - (a.xM + t * abx), p.yM - (a.yM + t * aby));
+}
