@@ -49,17 +49,32 @@ export interface WorldScan {
 }
 
 /**
- * Integrates one revolution into the grid: free space along each beam, occupied at the return.
- * Returns farther than `maxRangeM` only clear the cells up to that range.
+ * Free space along a beam stops this far short of its return, in cells: a noisy return slightly
+ * beyond a surface, or a beam grazing it, must not clear the surface's own cells (that would
+ * wear walls seen at a shallow angle away and shift the map).
+ */
+const FREE_MARGIN_CELLS = 1.5;
+
+/**
+ * Integrates one revolution into the grid: free space along each beam up to a cell and a half
+ * short of its return, occupied at the return. Returns farther than `maxRangeM` only clear the
+ * cells up to that range.
  */
 export function integrateScan(grid: OccupancyGrid, scan: WorldScan, maxRangeM: number): void {
   const ox = scan.originXM;
   const oy = scan.originYM;
+  const margin = FREE_MARGIN_CELLS * grid.resolutionM;
   for (let i = 0; i < scan.count; i++) {
     const x = scan.xM[i] ?? ox;
     const y = scan.yM[i] ?? oy;
     const range = Math.hypot(x - ox, y - oy);
-    if (range <= maxRangeM) castBeam(grid, ox, oy, x, y, true);
-    else castBeam(grid, ox, oy, ox + ((x - ox) * maxRangeM) / range, oy + ((y - oy) * maxRangeM) / range, false);
+    if (range <= maxRangeM) {
+      const free = Math.max(0, range - margin) / Math.max(range, 1e-9);
+      castBeam(grid, ox, oy, ox + (x - ox) * free, oy + (y - oy) * free, false);
+      const cell = grid.indexAt(x, y);
+      if (cell >= 0) grid.update(cell, LOG_ODDS_HIT);
+    } else {
+      castBeam(grid, ox, oy, ox + ((x - ox) * maxRangeM) / range, oy + ((y - oy) * maxRangeM) / range, false);
+    }
   }
 }
