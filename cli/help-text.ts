@@ -72,6 +72,8 @@ Usage:
              [--report FILE] [--board FILE] [--config FILE] [--pty]
                                                run against the hardware simulator
   spinal doctor [--board FILE] [--json]        check a board's devices, groups, GPIO numbering and I2C
+  spinal map save FILE [--from HOST:PORT] [--mode trinary|raw]
+                                               save a running robot's map (ROS map_server format)
   spinal <command> --help                      a command's options
   spinal --version | --help
 

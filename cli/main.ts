@@ -10,6 +10,7 @@ import type { CortexToComms } from '../messages/cortex-comms-protocol.js';
 import { runWorldWorker, type WorldParentPort } from '../simulator/world-worker.js';
 import type { WorldWorkerData } from '../simulator/world-thread-protocol.js';
 import { runDoctorCommand } from './commands/doctor-command.js';
+import { runMapSaveCommand } from './commands/map-save-command.js';
 import { runRunCommand } from './commands/run-command.js';
 import { runSimCommand } from './commands/sim-command.js';
 import { VERSION } from './embedded-assets.generated.js';
@@ -73,6 +74,16 @@ export async function main(argv: string[]): Promise<number> {
         out: json ? process.stdout : out,
         json,
       });
+    }
+    case 'map': {
+      const [action, ...args] = rest;
+      if (action !== 'save') throw new UsageError('map needs "save FILE" (spinal map save FILE [--from HOST:PORT])');
+      const [file, ...options] = args;
+      if (!file || file.startsWith('-')) throw new UsageError('map save needs a FILE first (the map.yaml to write)');
+      const { values } = parse(options, { from: { type: 'string' }, mode: { type: 'string' } });
+      const mode = str(values.mode) ?? 'trinary';
+      if (mode !== 'trinary' && mode !== 'raw') throw new UsageError(`--mode must be trinary or raw, not "${mode}"`);
+      return runMapSaveCommand({ file, from: str(values.from) ?? '127.0.0.1:8080', mode, out });
     }
     default:
       throw new UsageError(`unknown command "${command}"`);

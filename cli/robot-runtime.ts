@@ -25,6 +25,9 @@ import { StatusSnapshot } from './runtime/status-snapshot.js';
 
 const log = createDebug('spinal:runtime');
 
+/** The localisation's state as a health state: a lost pose degrades the robot, odometry only is how it was built. */
+const LOCALISATION_HEALTH = { ok: 'ok', lost: 'degraded', off: 'ok' } as const;
+
 /**
  * One robot's runtime, its composition root: devices from the board config, the reflex on this
  * (main) thread, the cortex and comms in worker threads, joined only by typed messages; every
@@ -38,6 +41,8 @@ export class RobotRuntime {
   private readonly desk: OperatorDesk;
   private readonly cortex: CortexLink;
   private readonly comms: CommsLink | null;
+  /** The localisation's health as the cortex last reported it (`ok` at start; `lost` is `degraded`). */
+  private localisationHealth = 'ok';
   private readonly tickListeners: Array<(simTimeUs: number) => void> = [];
 
   private constructor(
@@ -64,6 +69,19 @@ export class RobotRuntime {
         if (this.snapshot.missionIs(kind, state)) record({ kind: 'mission', mission: kind, state });
       },
       worldFrame: (frame) => reflex.setWorldFrame(frame),
+      localisation: (state, quality) => {
+        const to = LOCALISATION_HEALTH[state];
+        if (to === this.localisationHealth) return;
+        const quality3 = quality === null ? 'none' : quality.toFixed(2);
+        record({
+          kind: 'device-health',
+          device: 'localisation',
+          from: this.localisationHealth,
+          to,
+          reason: state === 'lost' ? `pose lost: the scans do not match the map (quality ${quality3})` : `localisation ${state}`,
+        });
+        this.localisationHealth = to;
+      },
     });
     this.comms = threads.comms
       ? new CommsLink(
@@ -103,7 +121,12 @@ export class RobotRuntime {
     reflex.start();
     runtime.snapshot.noteReadiness();
     runtime.desk.start();
-    runtime.cortex.init(cortexSettingsFromParams(params, board.robot), o.assignment, reflex.odometrySample());
+    runtime.cortex.init(
+      cortexSettingsFromParams(params, board.robot),
+      o.assignment,
+      reflex.odometrySample(),
+      o.map ?? null,
+    );
     return runtime;
   }
 

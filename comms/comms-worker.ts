@@ -16,6 +16,7 @@ import { operatorRoutes, type OperatorChannel } from './debug-port/operator-rout
 import { RequestCounts, eventRoutes } from './debug-port/routes.js';
 import { StatusStore } from './debug-port/status-store.js';
 import { ScanStore, scanRoutes } from './debug-port/scan-route.js';
+import { MapStore, mapRoutes } from './debug-port/map-route.js';
 import { telemetryRoutes } from './debug-port/telemetry-route.js';
 import { webPageRoutes } from './debug-port/web-page.js';
 
@@ -67,6 +68,7 @@ export function runCommsWorker(
   const logs = new LogStream(events, clock);
   const requests = new RequestCounts();
   const scans = new ScanStore();
+  const maps = new MapStore();
   const waiting = new Map<number, (result: OperatorResult) => void>();
   let nextCommandId = 1;
   const operator: OperatorChannel = (command) =>
@@ -100,6 +102,7 @@ export function runCommsWorker(
       ...webPageRoutes(),
       ...operatorRoutes(operator),
       ...scanRoutes(scans),
+      ...mapRoutes(maps),
     ],
   }).then(
     (started) => {
@@ -168,6 +171,8 @@ export function runCommsWorker(
       log('dropped a malformed message from the cortex (%d so far)', droppedMessages);
       return;
     }
-    store.setCortexStatus(message.status);
+    if (message.t === 'cortex-map') maps.map = message.map;
+    else if (message.t === 'cortex-navigation') maps.navigation = message.navigation;
+    else store.setCortexStatus(message.status);
   });
 }

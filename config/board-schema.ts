@@ -84,6 +84,8 @@ export const boardSchema = z
     robot: robotSchema,
     buses: z.array(busSchema).min(1),
     devices: z.array(deviceSchema).min(1),
+    /** A prior map in ROS map_server format: the map.yaml's path, relative to the board file (`cortex.mapFile` overrides it). */
+    map: z.string().min(1).optional(),
     /** Runtime parameter overrides by name (see docs/configuration.md). */
     params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({}),
   })

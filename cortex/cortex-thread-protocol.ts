@@ -74,6 +74,8 @@ export type CortexToMain =
   | { t: 'heartbeat'; missionKind: string; missionState: MissionState }
   /** Where the odometry frame lies in the world: the robot's world pose is this composed with its odometry. */
   | { t: 'world-frame'; frame: Pose2D }
+  /** The localisation's state changed (`lost`: the scans have not confirmed the pose for a while); the journal records it. */
+  | { t: 'localisation'; state: 'ok' | 'lost' | 'off'; quality: number | null }
   /** Lock step: everything due up to `nowUs` has run; the next timer is due at `nextDueUs`. */
   | { t: 'tick-done'; nowUs: number; nextDueUs: number };
 
@@ -137,6 +139,11 @@ export function isCortexToMain(value: unknown): value is CortexToMain {
       return typeof value.missionKind === 'string' && typeof value.missionState === 'string';
     case 'world-frame':
       return isPose2D(value.frame);
+    case 'localisation':
+      return (
+        (value.state === 'ok' || value.state === 'lost' || value.state === 'off') &&
+        (value.quality === null || isNumber(value.quality))
+      );
     case 'tick-done':
       return isNumber(value.nowUs) && isNumber(value.nextDueUs);
     default:

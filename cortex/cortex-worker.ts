@@ -9,6 +9,11 @@ import { MissionExecutor, type ExecutorOutput } from './mission-executor.js';
 
 const log = createDebug('spinal:cortex');
 
+/** The navigation status goes to the comms thread on every change, and at least every this many steps. */
+const NAVIGATION_EVERY_STEPS = 10;
+/** The map goes to the comms thread at most this often, when it changed, microseconds. */
+const MAP_PERIOD_US = 2_000_000;
+
 /** The part of a MessagePort the cortex needs: to the main thread, or to the comms thread. */
 export interface CortexPort<Out> {
   postMessage(message: Out): void;
@@ -52,6 +57,43 @@ export function runCortexWorker(port: CortexPort<CortexToMain>, comms: CortexPor
       port.postMessage({ t: 'world-frame', frame });
     }
     comms?.postMessage({ t: 'cortex-status', status });
+    if (executor) reportNavigation(executor);
+  };
+
+  let localisationSent: string = 'ok';
+  let navigationSent: { path: unknown; state: string; steps: number } = { path: null, state: '', steps: 0 };
+  let mapSentVersion = -1;
+  let mapSentUs = -Infinity;
+  /** The localisation's state to the main thread when it changes; the path, quality and map to the comms thread. */
+  const reportNavigation = (running: MissionExecutor): void => {
+    const world = running.world;
+    const navigator = running.navigator;
+    if (!world || !navigator) return;
+    const { state, quality } = world.localiser;
+    if (state !== localisationSent) {
+      localisationSent = state;
+      port.postMessage({ t: 'localisation', state, quality });
+    }
+    const steps = navigationSent.steps + 1;
+    if (navigator.path !== navigationSent.path || state !== navigationSent.state || steps >= NAVIGATION_EVERY_STEPS) {
+      navigationSent = { path: navigator.path, state, steps: 0 };
+      comms?.postMessage({
+        t: 'cortex-navigation',
+        navigation: {
+          localisation: state,
+          quality,
+          path: navigator.path,
+          planMs: navigator.lastPlanMs,
+          revolutionMs: world.timing.localisationMs + world.timing.integrationMs,
+        },
+      });
+    } else navigationSent.steps = steps;
+    const nowUs = running.nowUs();
+    if (comms && world.grid.version !== mapSentVersion && nowUs - mapSentUs >= MAP_PERIOD_US) {
+      mapSentVersion = world.grid.version;
+      mapSentUs = nowUs;
+      comms.postMessage({ t: 'cortex-map', map: world.grid.toMessage() });
+    }
   };
 
   const start = (message: Extract<MainToCortex, { t: 'init' }>): void => {

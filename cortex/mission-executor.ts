@@ -67,6 +67,11 @@ export class MissionExecutor {
     this.step();
   }
 
+  /** The executor's clock now, microseconds. */
+  nowUs(): number {
+    return this.clock.nowUs();
+  }
+
   stop(): void {
     this.cancel?.();
   }

@@ -34,6 +34,21 @@ function runScenario(scenario, durationS) {
   return JSON.parse(readFileSync(report, 'utf8'));
 }
 
+/** Runs a compiled benchmark script under dist/scripts and returns the figures of its last (JSON) line. */
+function runBenchScript(relative, args) {
+  const script = join(root, 'dist', 'scripts', ...relative.split('/'));
+  if (!existsSync(script)) throw new Error(`${script} is missing: run "npm run build" first`);
+  const result = spawnSync(process.execPath, [script, ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`${relative} exited ${result.status}`);
+  const last = result.stdout.trim().split('\n').at(-1) ?? '';
+  const { bench: _bench, ...figures } = JSON.parse(last);
+  return figures;
+}
+
 const benches = {
   /** The default scenario (60 s of sim time) as fast as it runs: the real-time factor is sim time over wall time (baseline: real time = 1). */
   sim() {
@@ -74,6 +89,16 @@ const benches = {
     const last = result.stdout.trim().split('\n').at(-1) ?? '';
     const { bench: _bench, ...figures } = JSON.parse(last);
     return figures;
+  },
+
+  /** The cortex's grid A* against the `pathfinding` package's on 200, 400 and 1000 cell grids (scripts/bench-planner/). */
+  planner(args) {
+    return runBenchScript('bench-planner/planner-bench.js', args);
+  },
+
+  /** The cortex's whole cycle at 20 Hz on the warehouse map while the reflex runs (scripts/bench-planner/cortex-bench.ts). */
+  cortex(args) {
+    return runBenchScript('bench-planner/cortex-bench.js', args);
   },
 };
 

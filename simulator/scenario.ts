@@ -241,6 +241,8 @@ const robotSchema = z
     faults: z.array(faultSchema).default([]),
     /** Operator actions and thread stalls during the run, in time order. */
     script: z.array(scriptStepSchema).default([]),
+    /** A prior map in ROS map_server format for this robot: the map.yaml's path, relative to the scenario file. */
+    map: z.string().min(1).optional(),
     /** How far the robot's motors, wheels, encoders, gyro and lidar are from ideal (modest defaults). */
     imperfections: imperfectionsSchema.default({}),
     /** The area the robot must stay in (its reflex's geofence), world frame. */

@@ -9,6 +9,7 @@ import { loadGeofence } from '../../config/runtime-config-file.js';
 import { loadBoard, loadParams } from '../config-sources.js';
 import { printNotableEvents } from '../event-printer.js';
 import { checkUnknownEnvVars } from '../env-warnings.js';
+import { resolvePriorMap } from '../prior-map.js';
 import { RobotRuntime } from '../robot-runtime.js';
 import { EXIT_OK } from '../usage-error.js';
 import { sanitizeExternalText } from '../../messages/external-text.js';
@@ -50,6 +51,7 @@ export async function runRunCommand(options: RunOptions): Promise<number> {
       pwm: new SysfsPwmBackend({ clock }),
     },
     assignment: null,
+    map: resolvePriorMap(params, board),
     geofence: options.config ? loadGeofence(options.config) : null,
   });
   options.out.write(

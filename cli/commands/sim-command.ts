@@ -33,6 +33,8 @@ import { printNotableEvents } from '../event-printer.js';
 import { openPtyPairs, type PtyPairs } from '../pty-pairs.js';
 import type { Pose2D } from '../../messages/geometry.js';
 import { POSE_SAMPLE_PERIOD_US } from '../../simulator/world/pose-truth-trace.js';
+import type { OccupancyGridMessage } from '../../messages/occupancy-grid.js';
+import { resolvePriorMap } from '../prior-map.js';
 import { RobotRuntime } from '../robot-runtime.js';
 import { buildSimReport, type SimRunRobotReport } from '../sim-report.js';
 import { simDebugListen } from '../sim-debug-listen.js';
@@ -67,6 +69,8 @@ interface SimRobotSetup {
   spec: ScenarioRobot;
   board: LoadedBoard;
   params: ParamValues;
+  /** The robot's prior map (null: it maps as it goes). */
+  map: OccupancyGridMessage | null;
   clock: VirtualClock;
   link: SimLinkClient;
   /** The world's end of the link, transferred to the world thread. */
@@ -89,7 +93,8 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
     const board = loadBoard(options.board ?? scenarioBoardRef(spec.board, scenarioFile));
     // The board's devices pass the check `spinal run` and `spinal doctor` make before any of them is simulated.
     resolveDevices(board.board, board.file, createBuiltinRegistry());
-    return { index, spec, board, params: loadParams(board, options.config) };
+    const params = loadParams(board, options.config);
+    return { index, spec, board, params, map: resolvePriorMap(params, board, { map: spec.map, file: scenarioFile }) };
   });
   const first = boards[0]!;
   // Bytes through pseudo-terminals flow in real time, outside the lock step: keep the clock real by default.
@@ -102,7 +107,7 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
     for (const robot of robots) robot.ptys?.close();
   };
   try {
-    for (const { index, spec, board, params } of boards) {
+    for (const { index, spec, board, params, map } of boards) {
       const serialPaths = board.board.buses.flatMap((bus) =>
         bus.kind === 'serial' && board.board.devices.some((d) => d.enabled && d.bus === bus.id) ? [bus.path] : [],
       );
@@ -112,7 +117,7 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
       const link = new SimLinkClient(channel.port1 as unknown as LinkPort<WorldToRobot, RobotToWorld>, clock, {
         waitForTickHandler: true,
       });
-      robots.push({ index, spec, board, params, clock, link, worldPort: channel.port2, ptys });
+      robots.push({ index, spec, board, params, map, clock, link, worldPort: channel.port2, ptys });
       checkFaults(spec.faults, createSimHardware(board.board, board.file).byId, scenarioFile, index);
     }
   } catch (error) {
@@ -337,6 +342,7 @@ function startSimRobot(robot: SimRobotSetup): Promise<RobotRuntime> {
     },
     lockstep: link,
     assignment: { mission: scenarioMissionOf(spec), initialPose: scenarioStartPose(spec) },
+    map: robot.map,
     geofence: spec.geofence?.map(([xM, yM]) => ({ xM, yM })) ?? null,
   });
 }

@@ -1,3 +1,4 @@
+import type { OccupancyGridMessage } from '../../messages/occupancy-grid.js';
 import type { Worker } from 'node:worker_threads';
 import createDebug from 'debug';
 import {
@@ -28,6 +29,8 @@ export interface CortexHandlers {
   drive(command: DriveCommand): void;
   heartbeat(missionKind: string, missionState: MissionState): void;
   worldFrame(frame: Pose2D): void;
+  /** The localisation's state changed (a health state of the robot: `lost` is degraded). */
+  localisation(state: 'ok' | 'lost' | 'off', quality: number | null): void;
 }
 
 /**
@@ -68,7 +71,12 @@ export class CortexLink {
   }
 
   /** Starts the cortex on its mission (under the simulator, at the next tick). */
-  init(settings: CortexSettings, assignment: MissionAssignment | null, odometry: OdometrySample): void {
+  init(
+    settings: CortexSettings,
+    assignment: MissionAssignment | null,
+    odometry: OdometrySample,
+    map: OccupancyGridMessage | null = null,
+  ): void {
     const init: Extract<MainToCortex, { t: 'init' }> = {
       t: 'init',
       clock: this.lockstep ? 'virtual' : 'real',
@@ -76,6 +84,7 @@ export class CortexLink {
       assignment,
       settings,
       odometry,
+      map,
     };
     if (this.lockstep) this.pendingInit = init;
     else this.post(init);
@@ -123,6 +132,9 @@ export class CortexLink {
         return;
       case 'world-frame':
         handlers.worldFrame(message.frame);
+        return;
+      case 'localisation':
+        handlers.localisation(message.state, message.quality);
         return;
       case 'tick-done':
         this.nextDueUs = message.nowUs < message.nextDueUs ? message.nextDueUs : message.nowUs;

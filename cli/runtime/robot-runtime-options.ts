@@ -1,3 +1,4 @@
+import type { OccupancyGridMessage } from '../../messages/occupancy-grid.js';
 import type { BoardConfig } from '../../config/board-schema.js';
 import type { ParamValues } from '../../config/params.js';
 import type { TransportBackends } from '../../hal/registry.js';
@@ -17,6 +18,8 @@ export interface RobotRuntimeOptions {
   /** Under the simulator: the link whose ticks the runtime answers (lock step). */
   lockstep?: SimLinkClient;
   assignment: MissionAssignment | null;
+  /** A prior map for the cortex (null or left out: the robot maps as it goes). */
+  map?: OccupancyGridMessage | null;
   /** The area the robot must stay in, world frame (a site setting, from the config file or the scenario). */
   geofence?: readonly Point2D[] | null;
   /** Serve the HTTP debug port (default true). */
