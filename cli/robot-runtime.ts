@@ -78,7 +78,10 @@ export class RobotRuntime {
           device: 'localisation',
           from: this.localisationHealth,
           to,
-          reason: state === 'lost' ? `pose lost: the scans do not match the map (quality ${quality3})` : `localisation ${state}`,
+          reason:
+            state === 'lost'
+              ? `pose lost: the scans do not match the map (quality ${quality3})`
+              : `localisation ${state}`,
         });
         this.localisationHealth = to;
       },

@@ -455,7 +455,7 @@ export const paramSpecs = {
     unit: '',
     default: '',
     description:
-      'A prior map in ROS map_server format (the map.yaml path); empty: the robot maps as it goes. A scenario\'s or board\'s `map:` sets it.',
+      "A prior map in ROS map_server format (the map.yaml path); empty: the robot maps as it goes. A scenario's or board's `map:` sets it.",
   },
   'cortex.inflationRadiusM': {
     type: 'number',

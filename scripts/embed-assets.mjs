@@ -20,7 +20,9 @@ function yamlFiles(dir) {
 function mapFiles(dir) {
   let entries = [];
   try {
-    entries = readdirSync(join(root, dir)).filter((f) => /\.(ya?ml|pgm)$/.test(f)).sort();
+    entries = readdirSync(join(root, dir))
+      .filter((f) => /\.(ya?ml|pgm)$/.test(f))
+      .sort();
   } catch {
     entries = [];
   }

@@ -38,7 +38,10 @@ describe('simulator imperfections', () => {
   });
 
   it('GIVEN slip WHEN the wheels accelerate THEN the ground covers less than the encoders count, and the same once at speed', () => {
-    const physics = new DiffDrivePhysics({ wheelBaseM: 0.2, maxWheelSpeedMps: 0.6, slipPerMps2: 0.1 }, { xM: 0, yM: 0, yawRad: 0 });
+    const physics = new DiffDrivePhysics(
+      { wheelBaseM: 0.2, maxWheelSpeedMps: 0.6, slipPerMps2: 0.1 },
+      { xM: 0, yM: 0, yawRad: 0 },
+    );
     driveFor(physics, 0.1);
     const counted = physics.encoderTravelM().leftM;
     expect(physics.pose().xM).toBeLessThan(counted * 0.9);
@@ -81,7 +84,8 @@ describe('simulator imperfections', () => {
   it('drops lidar returns at the base rate near by and more towards the maximum range; never for an ideal lidar', () => {
     const share = (rangeM: number): number => {
       let dropped = 0;
-      for (let i = 0; i < 1000; i++) if (lidarBeamDropped(DEFAULT_IMPERFECTIONS, rangeM, 12, (i + 0.5) / 1000)) dropped++;
+      for (let i = 0; i < 1000; i++)
+        if (lidarBeamDropped(DEFAULT_IMPERFECTIONS, rangeM, 12, (i + 0.5) / 1000)) dropped++;
       return dropped / 1000;
     };
     expect(share(2)).toBeCloseTo(0.02, 2);

@@ -48,13 +48,17 @@ describe('navigation scenarios: localise, map, plan', () => {
     },
   );
 
-  it('GIVEN a goal behind a wall THEN the robot plans round the wall and reaches it', { timeout: 200_000 }, async () => {
-    const robot = await simulate('l-route');
-    expect(robot.goalReached).toBe(true);
-    expect(robot.collisions).toBe(0);
-    // The straight line is 4 m through the wall; round its end it is about 12 m.
-    expect(robot.distanceM).toBeGreaterThan(10);
-  });
+  it(
+    'GIVEN a goal behind a wall THEN the robot plans round the wall and reaches it',
+    { timeout: 200_000 },
+    async () => {
+      const robot = await simulate('l-route');
+      expect(robot.goalReached).toBe(true);
+      expect(robot.collisions).toBe(0);
+      // The straight line is 4 m through the wall; round its end it is about 12 m.
+      expect(robot.distanceM).toBeGreaterThan(10);
+    },
+  );
 
   it(
     'GIVEN a cart that parks across the planned aisle after the start THEN the robot replans through the other aisle and reaches the goal',

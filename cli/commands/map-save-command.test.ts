@@ -74,7 +74,10 @@ describe('loadMapFile', () => {
   it('reads a map written by hand (P2 image, comments) with the right resolution, origin and cells', () => {
     const dir = mkdtempSync(join(tmpdir(), 'spinal-map-'));
     writeFileSync(join(dir, 'hand.pgm'), 'P2\n# by hand\n2 2\n255\n0 254\n205 0\n');
-    writeFileSync(join(dir, 'hand.yaml'), 'image: hand.pgm\nresolution: 0.1\norigin: [1.0, -2.0, 0.0]\nnegate: 0\noccupied_thresh: 0.65\nfree_thresh: 0.196\n');
+    writeFileSync(
+      join(dir, 'hand.yaml'),
+      'image: hand.pgm\nresolution: 0.1\norigin: [1.0, -2.0, 0.0]\nnegate: 0\noccupied_thresh: 0.65\nfree_thresh: 0.196\n',
+    );
     const grid = loadMapFile(join(dir, 'hand.yaml'));
     expect(grid.resolutionM).toBe(0.1);
     expect(grid.origin).toEqual({ xM: 1, yM: -2, yawRad: 0 });

@@ -27,11 +27,15 @@ export async function runMapSaveCommand(options: MapSaveOptions): Promise<number
     body = await response.json();
     if (!response.ok) {
       const reason = (body as { reason?: unknown }).reason;
-      options.out.write(`spinal map save: ${url} answered ${response.status}: ${sanitizeExternalText(String(reason ?? ''))}\n`);
+      options.out.write(
+        `spinal map save: ${url} answered ${response.status}: ${sanitizeExternalText(String(reason ?? ''))}\n`,
+      );
       return 1;
     }
   } catch (error) {
-    options.out.write(`spinal map save: cannot read ${url}: ${error instanceof Error ? error.message : String(error)}\n`);
+    options.out.write(
+      `spinal map save: cannot read ${url}: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     return 1;
   }
   const grid = gridFromMapBody(body);

@@ -34,7 +34,8 @@ export function mapRoutes(store: MapStore): Route[] {
       mutating: false,
       handle: () => {
         const map = store.map;
-        if (!map) return { status: 503, body: { error: 'no map yet', reason: 'the robot has no mission and no map yet' } };
+        if (!map)
+          return { status: 503, body: { error: 'no map yet', reason: 'the robot has no mission and no map yet' } };
         const body: MapBody = {
           version: map.version,
           resolutionM: map.resolutionM,

@@ -79,7 +79,9 @@ export class Localiser {
         const match = this.matcher.match(points, predicted);
         quality = Math.min(1, (match.inlierShare * count) / onMap);
         const jumpM = Math.hypot(match.pose.xM - predicted.xM, match.pose.yM - predicted.yM);
-        const turnRad = Math.abs(Math.atan2(Math.sin(match.pose.yawRad - predicted.yawRad), Math.cos(match.pose.yawRad - predicted.yawRad)));
+        const turnRad = Math.abs(
+          Math.atan2(Math.sin(match.pose.yawRad - predicted.yawRad), Math.cos(match.pose.yawRad - predicted.yawRad)),
+        );
         if (quality >= MIN_INLIER_SHARE && jumpM <= MAX_CORRECTION_M && turnRad <= MAX_CORRECTION_RAD) {
           pose = match.pose;
           corrected = true;

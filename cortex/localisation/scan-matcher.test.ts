@@ -60,7 +60,11 @@ describe('ScanMatcher', () => {
           // Keep clear of the pillar.
           fc.pre(Math.hypot(x - 2.3, y - 1.8) > 0.8);
           const truth = { xM: x, yM: y, yawRad: yaw };
-          const guess = { xM: x + offset * Math.cos(direction), yM: y + offset * Math.sin(direction), yawRad: yaw + turn };
+          const guess = {
+            xM: x + offset * Math.cos(direction),
+            yM: y + offset * Math.sin(direction),
+            yawRad: yaw + turn,
+          };
           const result = matcher.match(scanFrom(truth, 7), guess);
           // The field peaks at cell centres: half a cell is the resolution the match can promise.
           expect(Math.hypot(result.pose.xM - x, result.pose.yM - y)).toBeLessThan(0.025);

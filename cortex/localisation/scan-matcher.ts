@@ -68,12 +68,19 @@ export class ScanMatcher {
       sum += value;
       if (value > 0.3) inliers++;
     }
-    return points.count === 0 ? { score: 0, inlierShare: 0 } : { score: sum / points.count, inlierShare: inliers / points.count };
+    return points.count === 0
+      ? { score: 0, inlierShare: 0 }
+      : { score: sum / points.count, inlierShare: inliers / points.count };
   }
 
   private readonly gradient = new Float64Array(2);
 
-  private gaussNewtonStep(points: RobotFramePoints, x: number, y: number, yaw: number): [number, number, number] | null {
+  private gaussNewtonStep(
+    points: RobotFramePoints,
+    x: number,
+    y: number,
+    yaw: number,
+  ): [number, number, number] | null {
     const c = Math.cos(yaw);
     const s = Math.sin(yaw);
     let h00 = 0, h01 = 0, h02 = 0, h11 = 0, h12 = 0, h22 = 0; // prettier-ignore
@@ -102,13 +109,16 @@ export class ScanMatcher {
     h00 += DAMPING * scale;
     h11 += DAMPING * scale;
     h22 += DAMPING * scale;
-    const det =
-      h00 * (h11 * h22 - h12 * h12) - h01 * (h01 * h22 - h12 * h02) + h02 * (h01 * h12 - h11 * h02);
+    const det = h00 * (h11 * h22 - h12 * h12) - h01 * (h01 * h22 - h12 * h02) + h02 * (h01 * h12 - h11 * h02);
     if (!(Math.abs(det) > 1e-12)) return null;
     const dx = (b0 * (h11 * h22 - h12 * h12) - h01 * (b1 * h22 - h12 * b2) + h02 * (b1 * h12 - h11 * b2)) / det;
     const dy = (h00 * (b1 * h22 - h12 * b2) - b0 * (h01 * h22 - h12 * h02) + h02 * (h01 * b2 - b1 * h02)) / det;
     const dr = (h00 * (h11 * b2 - b1 * h12) - h01 * (h01 * b2 - b1 * h02) + b0 * (h01 * h12 - h11 * h02)) / det;
-    const k = Math.min(1, MAX_STEP_M / Math.max(1e-12, Math.hypot(dx, dy)), MAX_STEP_RAD / Math.max(1e-12, Math.abs(dr)));
+    const k = Math.min(
+      1,
+      MAX_STEP_M / Math.max(1e-12, Math.hypot(dx, dy)),
+      MAX_STEP_RAD / Math.max(1e-12, Math.abs(dr)),
+    );
     return [dx * k, dy * k, dr * k];
   }
 

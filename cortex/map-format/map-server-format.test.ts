@@ -83,27 +83,30 @@ describe('map_server format', () => {
   });
 
   const gridArbitrary = (values: fc.Arbitrary<number>): fc.Arbitrary<OccupancyGridMessage> =>
-    fc
-      .record({ w: fc.integer({ min: 1, max: 12 }), h: fc.integer({ min: 1, max: 12 }) })
-      .chain(({ w, h }) =>
-        fc.record({
-          resolutionM: fc.constantFrom(0.025, 0.05, 0.1),
-          widthCells: fc.constant(w),
-          heightCells: fc.constant(h),
-          origin: fc.record({
-            xM: fc.double({ min: -50, max: 50, noNaN: true }).map((v) => v + 0),
-            yM: fc.double({ min: -50, max: 50, noNaN: true }).map((v) => v + 0),
-            yawRad: fc.double({ min: -3, max: 3, noNaN: true }).map((v) => v + 0),
-          }),
-          cells: fc.array(values, { minLength: w * h, maxLength: w * h }).map((v) => Int8Array.from(v)),
-          version: fc.constant(1),
+    fc.record({ w: fc.integer({ min: 1, max: 12 }), h: fc.integer({ min: 1, max: 12 }) }).chain(({ w, h }) =>
+      fc.record({
+        resolutionM: fc.constantFrom(0.025, 0.05, 0.1),
+        widthCells: fc.constant(w),
+        heightCells: fc.constant(h),
+        origin: fc.record({
+          xM: fc.double({ min: -50, max: 50, noNaN: true }).map((v) => v + 0),
+          yM: fc.double({ min: -50, max: 50, noNaN: true }).map((v) => v + 0),
+          yawRad: fc.double({ min: -3, max: 3, noNaN: true }).map((v) => v + 0),
         }),
-      );
+        cells: fc.array(values, { minLength: w * h, maxLength: w * h }).map((v) => Int8Array.from(v)),
+        version: fc.constant(1),
+      }),
+    );
 
   /** Writes a grid as `spinal map save` does and reads it back through the YAML text and the P5 bytes. */
   const roundTrip = (grid: OccupancyGridMessage, mode: 'trinary' | 'raw'): OccupancyGridMessage => {
     const { image, yaml } = imageFromGrid(grid, 'map.pgm', mode);
-    const lines = Object.fromEntries(yaml.trim().split('\n').map((l) => [l.split(': ')[0], l.split(': ')[1]]));
+    const lines = Object.fromEntries(
+      yaml
+        .trim()
+        .split('\n')
+        .map((l) => [l.split(': ')[0], l.split(': ')[1]]),
+    );
     const parsed = validateMapYaml(
       {
         image: lines.image,

@@ -45,7 +45,10 @@ export function decodePgm(bytes: Uint8Array): GreyImage {
     if (bytes.length - at < pixels.length * size)
       throw new PgmFormatError(`the raster is short: ${bytes.length - at} bytes for ${width}x${height}`);
     for (let i = 0; i < pixels.length; i++) {
-      pixels[i] = size === 1 ? (bytes[at + i] as number) : ((bytes[at + 2 * i] as number) << 8) | (bytes[at + 2 * i + 1] as number);
+      pixels[i] =
+        size === 1
+          ? (bytes[at + i] as number)
+          : ((bytes[at + 2 * i] as number) << 8) | (bytes[at + 2 * i + 1] as number);
     }
   } else {
     for (let i = 0; i < pixels.length; i++) {
@@ -64,7 +67,10 @@ export function decodePgm(bytes: Uint8Array): GreyImage {
 }
 
 /** Writes a P5 image with maxval 255 (pixels above 255 are clipped). */
-export function encodePgm(image: { width: number; height: number; pixels: ArrayLike<number> }, comment?: string): Uint8Array {
+export function encodePgm(
+  image: { width: number; height: number; pixels: ArrayLike<number> },
+  comment?: string,
+): Uint8Array {
   const header = `P5\n${comment ? `# ${comment.replace(/[\r\n]/g, ' ')}\n` : ''}${image.width} ${image.height}\n255\n`;
   const out = new Uint8Array(header.length + image.width * image.height);
   for (let i = 0; i < header.length; i++) out[i] = header.charCodeAt(i);
@@ -78,6 +84,7 @@ function isSpace(c: number): boolean {
 
 function positiveInteger(text: string, what: string): number {
   const value = Number(text);
-  if (!/^\d+$/.test(text) || !(value > 0)) throw new PgmFormatError(`${what} is "${text.slice(0, 12)}", not a positive integer`);
+  if (!/^\d+$/.test(text) || !(value > 0))
+    throw new PgmFormatError(`${what} is "${text.slice(0, 12)}", not a positive integer`);
   return value;
 }

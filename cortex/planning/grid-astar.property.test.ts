@@ -13,19 +13,31 @@ function dijkstra(grid: CostGrid, start: number, goal: number): number | null {
   dist[start] = 0;
   for (;;) {
     let best = -1;
-    for (let i = 0; i < dist.length; i++) if (!done[i] && dist[i]! < Infinity && (best < 0 || dist[i]! < dist[best]!)) best = i;
+    for (let i = 0; i < dist.length; i++)
+      if (!done[i] && dist[i]! < Infinity && (best < 0 || dist[i]! < dist[best]!)) best = i;
     if (best < 0) return null;
     if (best === goal) return dist[goal]!;
     done[best] = true;
     const x = best % w;
     const y = (best - x) / w;
-    for (const [dx, dy] of [[1, 0], [-1, 0], [0, 1], [0, -1], [1, 1], [1, -1], [-1, 1], [-1, -1]] as const) { // prettier-ignore
+    for (const [dx, dy] of [
+      [1, 0],
+      [-1, 0],
+      [0, 1],
+      [0, -1],
+      [1, 1],
+      [1, -1],
+      [-1, 1],
+      [-1, -1],
+    ] as const) {
+      // prettier-ignore
       const nx = x + dx;
       const ny = y + dy;
       if (nx < 0 || ny < 0 || nx >= w || ny >= h) continue;
       const next = ny * w + nx;
       if (costs[next]! >= grid.blockedFrom) continue;
-      if (dx !== 0 && dy !== 0 && (costs[y * w + nx]! >= grid.blockedFrom || costs[ny * w + x]! >= grid.blockedFrom)) continue;
+      if (dx !== 0 && dy !== 0 && (costs[y * w + nx]! >= grid.blockedFrom || costs[ny * w + x]! >= grid.blockedFrom))
+        continue;
       const step = (dx !== 0 && dy !== 0 ? Math.SQRT2 : 1) * (1 + (grid.costWeight / 254) * costs[next]!);
       dist[next] = Math.min(dist[next]!, dist[best]! + step);
     }
@@ -41,7 +53,13 @@ const gridArbitrary = fc
           minLength: w * h,
           maxLength: w * h,
         })
-        .map((cells): CostGrid => ({ widthCells: w, heightCells: h, costs: Uint8Array.from(cells), blockedFrom: BLOCKED, costWeight: weight })),
+        .map((cells): CostGrid => ({
+          widthCells: w,
+          heightCells: h,
+          costs: Uint8Array.from(cells),
+          blockedFrom: BLOCKED,
+          costWeight: weight,
+        })),
       start: fc.integer({ min: 0, max: w * h - 1 }),
       goal: fc.integer({ min: 0, max: w * h - 1 }),
     }),
@@ -117,7 +135,8 @@ describe('smoothPath (property)', () => {
           let stretchMax = 0;
           for (let i = from; i <= to; i++) stretchMax = Math.max(stretchMax, grid.costs[plan.cells[i]!]!);
           // Neighbours on the plan are kept as they are (A*'s own move); longer cuts must stay within the stretch's cost.
-          if (to > from + 1) expect(lineWithin(smooth[k - 1]!, smooth[k]!, grid.widthCells, grid.costs, stretchMax)).toBe(true);
+          if (to > from + 1)
+            expect(lineWithin(smooth[k - 1]!, smooth[k]!, grid.widthCells, grid.costs, stretchMax)).toBe(true);
           from = to;
         }
       }),

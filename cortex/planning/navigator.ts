@@ -64,7 +64,8 @@ export class Navigator {
       return { vMps: 0, wRadps: 0, distanceM, reached: true };
     }
     this.watchMap();
-    if ((this.replanDue || this.path.length === 0) && nowUs - this.lastPlanUs >= MIN_REPLAN_US) this.plan(nowUs, pose, goal);
+    if ((this.replanDue || this.path.length === 0) && nowUs - this.lastPlanUs >= MIN_REPLAN_US)
+      this.plan(nowUs, pose, goal);
     if (this.path.length < 2) {
       this.vMps = 0;
       return { vMps: 0, wRadps: 0, distanceM, reached: false };
@@ -122,7 +123,13 @@ export class Navigator {
     const costs = this.costs.costs;
     const start = this.nearestOpen(grid.indexAt(pose.xM, pose.yM));
     const end = this.nearestOpen(grid.indexAt(goal.xM, goal.yM));
-    const search = { widthCells: grid.widthCells, heightCells: grid.heightCells, costs, blockedFrom: LETHAL_COST, costWeight: COST_WEIGHT };
+    const search = {
+      widthCells: grid.widthCells,
+      heightCells: grid.heightCells,
+      costs,
+      blockedFrom: LETHAL_COST,
+      costWeight: COST_WEIGHT,
+    };
     const plan = start >= 0 && end >= 0 ? this.astar.plan(search, start, end) : null;
     this.plans++;
     if (!plan) {

@@ -13,7 +13,15 @@ export function smoothPath(cells: Int32Array, widthCells: number, costs: Uint8Ar
     let stretchMax = costs[cells[anchor] as number] as number;
     for (let j = anchor + 1; j < cells.length; j++) {
       stretchMax = Math.max(stretchMax, costs[cells[j] as number] as number);
-      if (lineWithin(cells[anchor] as number, cells[j] as number, widthCells, costs, Math.min(stretchMax, blockedFrom - 1)))
+      if (
+        lineWithin(
+          cells[anchor] as number,
+          cells[j] as number,
+          widthCells,
+          costs,
+          Math.min(stretchMax, blockedFrom - 1),
+        )
+      )
         best = j;
     }
     kept.push(cells[best] as number);

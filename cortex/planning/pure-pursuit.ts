@@ -15,6 +15,12 @@ const TURN_IN_PLACE_RAD = Math.PI / 3;
 const MIN_RADIUS_M = 0.8;
 /** Within this distance of the goal the speed ramps down (approach regulation), metres. */
 const APPROACH_M = 0.6;
+/**
+ * Fastest turn in place, rad/s: a lidar revolution taken while turning faster is smeared by the
+ * turn (and wheels slip most when a turn starts), which costs the localisation more than the
+ * seconds it saves.
+ */
+const MAX_TURN_IN_PLACE_RADPS = 0.8;
 /** Slowest forward speed the regulation leaves while moving, m/s. */
 const MIN_SPEED_MPS = 0.05;
 
@@ -46,7 +52,13 @@ export function pursue(
   const bearing = Math.atan2(ly, lx);
   const clampW = (w: number): number => Math.max(-s.maxTurnRateRadps, Math.min(s.maxTurnRateRadps, w));
   if (Math.abs(bearing) > TURN_IN_PLACE_RAD) {
-    return { vMps: 0, wRadps: clampW(s.headingGain * bearing), segment, remainingM };
+    const w = clampW(s.headingGain * bearing);
+    return {
+      vMps: 0,
+      wRadps: Math.max(-MAX_TURN_IN_PLACE_RADPS, Math.min(MAX_TURN_IN_PLACE_RADPS, w)),
+      segment,
+      remainingM,
+    };
   }
   const d2 = Math.max(1e-6, lx * lx + ly * ly);
   const curvature = (2 * ly) / d2;
@@ -110,7 +122,10 @@ function lookahead(
     const step = Math.hypot(to.xM - from.xM, to.yM - from.yM);
     if (step >= left) {
       const f = step > 0 ? left / step : 0;
-      return { point: { xM: from.xM + f * (to.xM - from.xM), yM: from.yM + f * (to.yM - from.yM) }, remainingM: remaining };
+      return {
+        point: { xM: from.xM + f * (to.xM - from.xM), yM: from.yM + f * (to.yM - from.yM) },
+        remainingM: remaining,
+      };
     }
     left -= step;
     from = to;

@@ -3,11 +3,12 @@
 // cutting (pathfinding's DiagonalMovement.OnlyWhenNoObstacles), octile heuristic, no inflation, so
 // both solve the same shortest-path problem. Prints each grid's figures, then one JSON line.
 import { createRequire } from 'node:module';
+import type * as PathfindingModule from 'pathfinding';
 import { GridAStar } from '../../cortex/planning/grid-astar.js';
 import { percentile } from '../bench-reflex/latency-summary.js';
 import { BLOCKED, mazeGrid, randomObstacleGrid, randomOpenCell, seededUniform } from './test-grids.js';
 
-type Pathfinding = typeof import('pathfinding');
+type Pathfinding = typeof PathfindingModule;
 const PF = createRequire(import.meta.url)('pathfinding') as Pathfinding;
 
 interface Figures {
@@ -30,9 +31,13 @@ function run(size: number, kind: 'random' | 'maze', trials: number, theirTrials:
   const random = seededUniform(size * 31 + (kind === 'maze' ? 7 : 3));
   const costs = kind === 'maze' ? mazeGrid(size, random) : randomObstacleGrid(size, 0.25, random);
   const matrix: number[][] = [];
-  for (let y = 0; y < size; y++) matrix.push(Array.from(costs.subarray(y * size, (y + 1) * size), (c) => (c >= BLOCKED ? 1 : 0)));
+  for (let y = 0; y < size; y++)
+    matrix.push(Array.from(costs.subarray(y * size, (y + 1) * size), (c) => (c >= BLOCKED ? 1 : 0)));
   const pfGrid = new PF.Grid(matrix);
-  const finder = new PF.AStarFinder({ diagonalMovement: PF.DiagonalMovement.OnlyWhenNoObstacles, heuristic: PF.Heuristic.octile });
+  const finder = new PF.AStarFinder({
+    diagonalMovement: PF.DiagonalMovement.OnlyWhenNoObstacles,
+    heuristic: PF.Heuristic.octile,
+  });
   const astar = new GridAStar();
   const grid = { widthCells: size, heightCells: size, costs, blockedFrom: BLOCKED, costWeight: 0 };
   let done = 0;
@@ -51,7 +56,13 @@ function run(size: number, kind: 'random' | 'maze', trials: number, theirTrials:
     if (done < theirTrials) {
       const search = pfGrid.clone();
       const t1 = performance.now();
-      const path = finder.findPath(start % size, Math.floor(start / size), goal % size, Math.floor(goal / size), search);
+      const path = finder.findPath(
+        start % size,
+        Math.floor(start / size),
+        goal % size,
+        Math.floor(goal / size),
+        search,
+      );
       const theirsMs = performance.now() - t1;
       figures.theirsMs.push(theirsMs);
       figures.costRatios.push(plan.cost / pathLength(path));
@@ -59,10 +70,16 @@ function run(size: number, kind: 'random' | 'maze', trials: number, theirTrials:
     done++;
   }
   ours.sort((a, b) => a - b);
-  console.error(`${size}x${size} ${kind}: ${done} plans, ours p50 ${percentile(ours, 50).toFixed(2)} ms, p95 ${percentile(ours, 95).toFixed(2)} ms`);
+  console.error(
+    `${size}x${size} ${kind}: ${done} plans, ours p50 ${percentile(ours, 50).toFixed(2)} ms, p95 ${percentile(ours, 95).toFixed(2)} ms`,
+  );
 }
 
-function summary(size: number, trials: number, theirTrials: number): { p95: number; speedup: number; costRatio: number } {
+function summary(
+  size: number,
+  trials: number,
+  theirTrials: number,
+): { p95: number; speedup: number; costRatio: number } {
   const figures: Figures = { oursMs: [], theirsMs: [], costRatios: [] };
   run(size, 'random', trials, theirTrials, figures);
   run(size, 'maze', trials, theirTrials, figures);

@@ -163,8 +163,7 @@ export class DiffDrivePhysics {
     const r = advanceWheel(this.right, rt.targetMps, rt.rateMps2, dtS);
     // Slip: while a wheel accelerates, the ground moves less than its surface.
     const groundLeft = l.meanMps * (1 - Math.min(MAX_SLIP, (this.slipPerMps2 * Math.abs(l.v1 - this.left)) / dtS));
-    const groundRight =
-      r.meanMps * (1 - Math.min(MAX_SLIP, (this.slipPerMps2 * Math.abs(r.v1 - this.right)) / dtS));
+    const groundRight = r.meanMps * (1 - Math.min(MAX_SLIP, (this.slipPerMps2 * Math.abs(r.v1 - this.right)) / dtS));
     this.left = l.v1;
     this.right = r.v1;
     const v = (groundLeft + groundRight) / 2;

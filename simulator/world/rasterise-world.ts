@@ -35,5 +35,12 @@ export function rasteriseWorld(world: ScenarioWorld, resolutionM: number, margin
       cells[y * width + x] = onOutline || inside || nearCircle ? 100 : 0;
     }
   }
-  return { resolutionM, widthCells: width, heightCells: height, origin: { xM: originX, yM: originY, yawRad: 0 }, cells, version: 1 };
+  return {
+    resolutionM,
+    widthCells: width,
+    heightCells: height,
+    origin: { xM: originX, yM: originY, yawRad: 0 },
+    cells,
+    version: 1,
+  };
 }
