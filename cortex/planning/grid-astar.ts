@@ -6,6 +6,11 @@ const TIE_BREAK = 1 + 1e-4;
 const DX = [1, -1, 0, 0, 1, 1, -1, -1];
 const DY = [0, 0, 1, -1, 1, -1, 1, -1];
 
+/** The octile distance for offsets `dx`, `dy` (cells), inflated by the tie-break. */
+function octile(dx: number, dy: number): number {
+  return (dx + dy + (SQRT2 - 2) * Math.min(dx, dy)) * TIE_BREAK;
+}
+
 /** What a plan searches: a cost per cell, row-major; cells at or above `blockedFrom` cannot be entered. */
 export interface CostGrid {
   widthCells: number;
@@ -53,16 +58,11 @@ export class GridAStar {
     heap.clear();
     const gx = goal % w;
     const gy = (goal - gx) / w;
-    const heuristic = (x: number, y: number): number => {
-      const dx = Math.abs(x - gx);
-      const dy = Math.abs(y - gy);
-      return (dx + dy + (SQRT2 - 2) * Math.min(dx, dy)) * TIE_BREAK;
-    };
     g[start] = 0;
     parent[start] = -1;
     seen[start] = gen;
     const sx = start % w;
-    heap.push(start, heuristic(sx, (start - sx) / w));
+    heap.push(start, octile(Math.abs(sx - gx), Math.abs((start - sx) / w - gy)));
     let expanded = 0;
     while (heap.size > 0) {
       const node = heap.pop();
@@ -89,7 +89,9 @@ export class GridAStar {
         g[next] = candidate;
         parent[next] = node;
         seen[next] = gen;
-        heap.pushOrDecrease(next, candidate + heuristic(nx, ny));
+        const hx = nx > gx ? nx - gx : gx - nx;
+        const hy = ny > gy ? ny - gy : gy - ny;
+        heap.pushOrDecrease(next, candidate + (hx < hy ? SQRT2 * hx + hy - hx : SQRT2 * hy + hx - hy) * TIE_BREAK);
       }
     }
     return null;
