@@ -41,6 +41,9 @@ export class OdometryHistory {
     const s = Math.sin(ref.yawRad);
     const dx = at.xM - ref.xM;
     const dy = at.yM - ref.yM;
-    return composePose({ xM: 0, yM: 0, yawRad: 0 }, { xM: c * dx + s * dy, yM: -s * dx + c * dy, yawRad: at.yawRad - ref.yawRad });
+    return composePose(
+      { xM: 0, yM: 0, yawRad: 0 },
+      { xM: c * dx + s * dy, yM: -s * dx + c * dy, yawRad: at.yawRad - ref.yawRad },
+    );
   }
 }
