@@ -479,7 +479,7 @@ export const paramSpecs = {
     unit: 'm/s²',
     min: 0.05,
     max: 5,
-    default: 0.6,
+    default: 0.8,
     description: 'Largest change of forward speed per second the path follower asks for.',
   },
 

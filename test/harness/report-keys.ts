@@ -12,7 +12,5 @@ export const ROBOT_REPORT_KEYS = [
   'minClearanceM',
   'minClearanceAtS',
   'geofenceBreachMaxM',
-  'poseErrorMaxM',
-  'poseErrorFinalM',
   'reflexTrips',
 ];
