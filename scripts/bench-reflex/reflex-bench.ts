@@ -13,6 +13,7 @@ import type {
 } from './bench-thread-messages.js';
 import { benchConfig, buildBenchRobot, type BenchRobot } from './bench-robot.js';
 import { LatenessRecordingClock } from './lateness-recording-clock.js';
+import { measurePacketPathCost } from './packet-path-cost.js';
 import { measureSweptCheckCost } from './swept-check-cost.js';
 import { summarizeLatency, type LatencySummary } from './latency-summary.js';
 import { Ld06PacketFeed } from './ld06-packet-feed.js';
@@ -339,6 +340,11 @@ async function main(): Promise<void> {
     `swept-area check per evaluation (${cost.points} remembered points in reach): straight ${describe(cost.straight)}; arc ${describe(cost.arc)}; turn in place ${describe(cost.rotation)}`,
   );
 
+  const packetPath = await measurePacketPathCost(seededRandom(11));
+  progress(
+    `one lidar packet's path on the reflex's thread, bytes to motor writes, nothing else running: ${describe(packetPath.perPacket)}; CPU ${packetPath.cpuPerPacketUs} µs per packet; stops meanwhile ${JSON.stringify(packetPath.tripsByRule)}`,
+  );
+
   const ratio = Math.round((baseline.stop.p99Ms / at100.stop.p99Ms) * 10) / 10;
   console.log(
     JSON.stringify({
@@ -370,6 +376,10 @@ async function main(): Promise<void> {
       sweptCheckArcP50Us: Math.round(cost.arc.p50Ms * 1e3),
       sweptCheckArcP99Us: Math.round(cost.arc.p99Ms * 1e3),
       sweptCheckRotationP50Us: Math.round(cost.rotation.p50Ms * 1e3),
+      packetPathP50Us: Math.round(packetPath.perPacket.p50Ms * 1e3),
+      packetPathP99Us: Math.round(packetPath.perPacket.p99Ms * 1e3),
+      packetPathCpuUs: packetPath.cpuPerPacketUs,
+      packetPathTripsByRule: packetPath.tripsByRule,
       referenceStopLatencyP99Ms: reference.stop.p99Ms,
       referenceLateness100HzP99Ms: reference.lateness.p99Ms,
       tripsByRule100Hz: at100.tripsByRule,
