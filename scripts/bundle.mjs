@@ -61,7 +61,11 @@ function commonOptions(sea) {
     format: 'cjs',
     external: sea ? [] : [...NATIVE_EXTERNALS],
     sourcemap: false,
-    minify: false,
+    // The executable's code is kept as source by every thread that runs it: whitespace and syntax
+    // minified, names kept so that stack traces still read.
+    minifyWhitespace: sea,
+    minifySyntax: sea,
+    keepNames: sea,
     legalComments: 'none',
     logLevel: 'silent',
     plugins: sea ? [embeddedNativeAddons()] : [],
