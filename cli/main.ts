@@ -18,7 +18,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const out = process.stderr;
-  if ((command === 'sim' || command === 'run' || command === 'doctor') && wantsHelp(rest)) {
+  if ((command === 'sim' || command === 'run' || command === 'doctor' || command === 'upgrade') && wantsHelp(rest)) {
     process.stdout.write(COMMAND_HELP[command]);
     return 0;
   }
@@ -65,6 +65,10 @@ export async function main(argv: string[]): Promise<number> {
         out: json ? process.stdout : out,
         json,
       });
+    }
+    case 'upgrade': {
+      const { runUpgradeCommand } = await import('./commands/upgrade-command.js');
+      return runUpgradeCommand(rest, out);
     }
     default:
       throw new UsageError(`unknown command "${command}"`);
