@@ -83,7 +83,9 @@ function embeddedNativeAddons() {
     setup(esbuild) {
       esbuild.onResolve({ filter: /^(bindings|node-gyp-build)$/ }, (args) => {
         const addon = NATIVE_ADDONS.find(
-          (a) => a.loader === args.path && args.importer.includes(`${path.sep}node_modules${path.sep}${a.package}${path.sep}`),
+          (a) =>
+            a.loader === args.path &&
+            args.importer.includes(`${path.sep}node_modules${path.sep}${a.package}${path.sep}`),
         );
         if (!addon) return { errors: [{ text: `${args.importer} loads a native addon that is not in NATIVE_ADDONS` }] };
         return { path: addon.name, namespace: 'spinal-native-addon' };
@@ -137,7 +139,8 @@ export async function bundle(options = {}) {
   const entryHasHashbang = readFileSync(entry, 'utf8').startsWith('#!');
   const warnings = [];
   const codes = {};
-  for (const [role, threadEntry] of Object.entries(THREAD_ENTRIES)) codes[role] = await bundleThread(threadEntry, sea, warnings);
+  for (const [role, threadEntry] of Object.entries(THREAD_ENTRIES))
+    codes[role] = await bundleThread(threadEntry, sea, warnings);
   const common = commonOptions(sea);
   const result = await build({
     ...common,

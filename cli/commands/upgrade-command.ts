@@ -31,7 +31,8 @@ export async function runUpgradeCommand(args: string[], out: { write(text: strin
   if (positionals.length !== 1) throw new UsageError('upgrade needs exactly one FILE (the new spinal binary)');
   const seconds = (name: string, value: string): number => {
     const n = Number(value);
-    if (!Number.isFinite(n) || n < 0) throw new UsageError(`--${name} must be a number of seconds >= 0, got "${value}"`);
+    if (!Number.isFinite(n) || n < 0)
+      throw new UsageError(`--${name} must be a number of seconds >= 0, got "${value}"`);
     return n * 1000;
   };
   const event = await upgrade({

@@ -21,7 +21,9 @@ export class SystemctlServiceManager implements ServiceManager {
   restart(): Promise<void> {
     return new Promise((resolve, reject) => {
       execFile(this.systemctl, ['restart', this.unit], { timeout: 120_000 }, (error, _stdout, stderr) =>
-        error ? reject(new Error(`${this.systemctl} restart ${this.unit} failed: ${stderr.trim() || error.message}`)) : resolve(),
+        error
+          ? reject(new Error(`${this.systemctl} restart ${this.unit} failed: ${stderr.trim() || error.message}`))
+          : resolve(),
       );
     });
   }

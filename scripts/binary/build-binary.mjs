@@ -68,7 +68,9 @@ function buildTarget(arch, bundleFile) {
   const configFile = path.join(work, 'sea-config.json');
   writeFileSync(configFile, `${JSON.stringify(config, null, 2)}\n`);
   const [command, prefix] = targetCommand(arch, path.join(nodeDir, 'bin', 'node'));
-  execFileSync(command, [...prefix, '--experimental-sea-config', configFile], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(command, [...prefix, '--experimental-sea-config', configFile], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 
   const out = path.join(repoRoot, 'dist', `spinal-linux-${arch}`);
   const partial = `${out}.partial`;
@@ -96,7 +98,9 @@ async function main() {
     const started = Date.now();
     const out = buildTarget(arch, bundleFile);
     const mb = (statSync(out).size / 1e6).toFixed(1);
-    log(`${path.relative(repoRoot, out)}: ${mb} MB, Node ${NODE_VERSION}, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    log(
+      `${path.relative(repoRoot, out)}: ${mb} MB, Node ${NODE_VERSION}, ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
   }
 }
 

@@ -13,7 +13,12 @@
 
 /** @type {readonly NativeAddon[]} */
 export const NATIVE_ADDONS = Object.freeze([
-  { name: 'serialport', package: '@serialport/bindings-cpp', loader: 'node-gyp-build', binary: 'build/Release/bindings.node' },
+  {
+    name: 'serialport',
+    package: '@serialport/bindings-cpp',
+    loader: 'node-gyp-build',
+    binary: 'build/Release/bindings.node',
+  },
   { name: 'i2c', package: 'i2c-bus', loader: 'bindings', binary: 'build/Release/i2c.node' },
   { name: 'epoll', package: 'epoll', loader: 'bindings', binary: 'build/Release/epoll.node' },
 ]);
