@@ -13,6 +13,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { nodeDist } from './binary/node-dist.mjs';
 
+/* global fetch */
+
 const MB = 1024 * 1024;
 
 /** `VmRSS`, `RssAnon` and `RssFile` of a process, in MB. */

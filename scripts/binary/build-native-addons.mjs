@@ -40,7 +40,7 @@ export function buildNativeAddons({ repoRoot, cacheDir, arch, nodeDir, log }) {
       mkdirSync(work, { recursive: true });
       cpSync(source, work, {
         recursive: true,
-        filter: (from) => !/^[\/](build|prebuilds)$/.test(from.slice(source.length)),
+        filter: (from) => !/^[\\/](build|prebuilds)$/.test(from.slice(source.length)),
       });
       execFileSync(process.execPath, [nodeGyp, 'rebuild', `--nodedir=${nodeDir}`, `--arch=${arch}`, '--silent'], {
         cwd: work,
