@@ -58,7 +58,7 @@ function buildTarget(arch, bundleFile) {
     output: blob,
     disableExperimentalSEAWarning: true,
     useSnapshot: false,
-    useCodeCache: false,
+    useCodeCache: true,
     execArgv: [...EXEC_ARGV],
     assets: {
       [NATIVE_MANIFEST_ASSET]: manifestFile,
