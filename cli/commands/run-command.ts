@@ -12,6 +12,8 @@ import { checkUnknownEnvVars } from '../env-warnings.js';
 import { RobotRuntime } from '../robot-runtime.js';
 import { raiseReflexPriority } from '../service/reflex-priority.js';
 import { ServiceNotifier } from '../service/systemd-notifier.js';
+import { installLayout } from '../upgrade/install-layout.js';
+import { describeLastRollback, readUpgradeEvents } from '../upgrade/upgrade-event.js';
 import { EXIT_OK } from '../usage-error.js';
 import { sanitizeExternalText } from '../../messages/external-text.js';
 
@@ -62,6 +64,8 @@ export async function runRunCommand(options: RunOptions): Promise<number> {
     `spinal run: robot ${params['robot.id']} on board ${board.board.board} (${board.file}); Ctrl-C to stop\n`,
   );
   options.out.write(`spinal run: reflex priority nice ${priority.nice} (${priority.source})\n`);
+  const rollback = describeLastRollback(readUpgradeEvents(installLayout().upgradeEvents));
+  if (rollback) options.out.write(`spinal run: ${rollback}\n`);
   for (const device of runtime.status().devices) {
     if (device.health.state !== 'ok')
       options.out.write(`${device.id}: ${device.health.state} (${sanitizeExternalText(device.health.reason)})\n`);

@@ -38,3 +38,13 @@ export function readUpgradeEvents(file: string): UpgradeEvent[] {
     }
   });
 }
+
+/**
+ * A line for the log of `spinal run` when the journal's last event is a rollback (so that the journal
+ * shows why the robot runs its previous binary), null otherwise.
+ */
+export function describeLastRollback(events: readonly UpgradeEvent[]): string | null {
+  const last = events.at(-1);
+  if (!last || last.kind !== 'upgrade-rolled-back') return null;
+  return `the upgrade to ${last.toVersion} was rolled back to ${last.fromVersion} at ${last.atIso}: ${last.reason}`;
+}
