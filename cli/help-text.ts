@@ -63,6 +63,22 @@ Checks a board config and this machine: device files, groups, serial consoles, G
 Exit codes: 0 nothing blocks spinal run, 1 something does, 2 usage or configuration error.
 `;
 
+const UPGRADE_HELP = `Usage: spinal upgrade FILE [--timeout S] [--settle S] [--unit NAME] [--systemctl CMD] [--root DIR]
+
+Installs FILE as the service's binary (/usr/local/bin/spinal), keeping the one it replaces as
+spinal.previous, and restarts the service. A new binary that is not healthy (the unit active,
+which it becomes once the process reports READY=1) for --settle seconds within --timeout seconds
+of its start is rolled back: the previous binary is put back and the service restarted. Either
+outcome is an event in /var/lib/spinal/upgrade-events.jsonl.
+  --timeout S      seconds the new binary has to become healthy (default 60)
+  --settle S       seconds it must stay healthy without a break (default 10)
+  --unit NAME      the systemd unit (default spinal)
+  --systemctl CMD  the command that restarts and asks the unit (default systemctl)
+  --root DIR       install root (default /)
+
+Exit codes: 0 upgraded, 1 rolled back or failed, 2 usage error.
+`;
+
 /** `spinal --help`. */
 export const USAGE = `spinal ${VERSION}: the on-robot runtime
 
@@ -72,6 +88,7 @@ Usage:
              [--report FILE] [--board FILE] [--config FILE] [--pty]
                                                run against the hardware simulator
   spinal doctor [--board FILE] [--json]        check a board's devices, groups, GPIO numbering and I2C
+  spinal upgrade FILE [--timeout S]            install a new binary; rolled back when it is not healthy
   spinal <command> --help                      a command's options
   spinal --version | --help
 
@@ -87,8 +104,9 @@ SPINAL_DEBUG_LISTEN=127.0.0.1:0.
 ${EXIT_CODES}`;
 
 /** Each command's `--help`. */
-export const COMMAND_HELP: Readonly<Record<'sim' | 'run' | 'doctor', string>> = {
+export const COMMAND_HELP: Readonly<Record<'sim' | 'run' | 'doctor' | 'upgrade', string>> = {
   sim: SIM_HELP,
   run: RUN_HELP,
   doctor: DOCTOR_HELP,
+  upgrade: UPGRADE_HELP,
 };

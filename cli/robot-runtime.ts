@@ -22,6 +22,7 @@ import { createReflex } from './runtime/reflex-assembly.js';
 import { fanOutRevolutions } from './runtime/revolution-fanout.js';
 import { startRobotThreads } from './runtime/robot-threads.js';
 import { StatusSnapshot } from './runtime/status-snapshot.js';
+import { currentPriority } from './service/reflex-priority.js';
 
 const log = createDebug('spinal:runtime');
 
@@ -49,7 +50,7 @@ export class RobotRuntime {
     this.startedAtUs = clock.nowUs();
     this.journal = new EventJournal(clock);
     this.snapshot = new StatusSnapshot(
-      { robotId: params['robot.id'], board: o.board, mode: o.mode, clock },
+      { robotId: params['robot.id'], board: o.board, mode: o.mode, clock, priority: o.priority ?? currentPriority() },
       reflex,
       devices,
     );

@@ -26,6 +26,7 @@ function sampleStatus(): RuntimeStatus {
     nearestObstacleM: 2.4,
     reflex: { state: 'clear', rule: '', reason: '', lastTrip: null, trips: 0 },
     loop: { rateHz: 100, ticks: 300, lastDurationUs: 75, maxDurationUs: 500, latenessP99Us: 800, deadlineMisses: 0 },
+    priority: { nice: 0, raised: false, source: 'default' },
     devices: [
       {
         id: 'lidar0',

@@ -4,6 +4,7 @@ import type { TransportBackends } from '../../hal/registry.js';
 import type { SimLinkClient } from '../../hal/transport/sim-link/sim-link-client.js';
 import type { Point2D } from '../../messages/geometry.js';
 import type { MissionAssignment } from '../../messages/mission.js';
+import type { SchedulingPriority } from '../../messages/scheduling-priority.js';
 import type { Clock } from '../../time/clock.js';
 
 /** What one robot's runtime is made from: its board, parameters, clock, transports and mission. */
@@ -19,6 +20,8 @@ export interface RobotRuntimeOptions {
   assignment: MissionAssignment | null;
   /** The area the robot must stay in, world frame (a site setting, from the config file or the scenario). */
   geofence?: readonly Point2D[] | null;
+  /** The reflex thread's scheduling priority, as `spinal run` set it (default: read as it is). */
+  priority?: SchedulingPriority;
   /** Serve the HTTP debug port (default true). */
   debugPort?: boolean;
 }
