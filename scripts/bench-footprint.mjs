@@ -2,8 +2,10 @@
  * The footprint of the single executable (`npm run bench -- footprint`): its size, the time from
  * starting `spinal sim` (live, the default scenario) in an empty directory to the first 200 of
  * `GET /readyz`, and the whole process's resident memory (all its threads: VmRSS of
- * /proc/<pid>/status) once it is ready and settled, in a plain environment and in the service's, beside a bare `node -e` of the embedded Node in
- * the same run. MB here are 2^20 bytes. Options: --binary FILE (default dist/spinal-linux-x64),
+ * /proc/<pid>/status), in a plain environment and in the service's, beside a bare `node -e` of the
+ * embedded Node in the same run: at rest (`idleRssMb`: the robot's process, `spinal run`, with its
+ * board's devices absent, so nothing moves) and running the simulator demo (`simRssMb`: the robot
+ * driving its scenario, with the simulated world's thread besides). MB here are 2^20 bytes. Options: --binary FILE (default dist/spinal-linux-x64),
  * --settle S (seconds after ready before sampling, default 5).
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -89,6 +91,50 @@ async function measureOnce(binary, settleS, extraEnv) {
   }
 }
 
+/** The board `spinal run` is started with: a shipped one, whose devices this machine does not have. */
+const RUN_BOARD = join('board-configs', 'rpi4-ld06-motorhat.yaml');
+
+/** Resolves once `spinal run` says which robot it runs (its threads are up). */
+function runStarted(child) {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    child.stderr.on('data', (chunk) => {
+      text += chunk.toString();
+      if (/spinal run: robot /.test(text)) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`spinal run exited ${code}: ${text}`)));
+  });
+}
+
+/**
+ * The robot's own process at rest: `spinal run` with a shipped board, copied alone into an empty
+ * directory with its board config, on a machine without the board's devices (they report
+ * `failed` and are retried; nothing moves). Its resident memory after `settleS`.
+ */
+async function measureRunIdle(root, binary, settleS, extraEnv) {
+  const dir = mkdtempSync(join(tmpdir(), 'spinal-footprint-'));
+  const copy = join(dir, 'spinal');
+  copyFileSync(binary, copy);
+  copyFileSync(join(root, RUN_BOARD), join(dir, 'board.yaml'));
+  const env = { PATH: '/usr/bin:/bin', HOME: dir, SPINAL_DEBUG_LISTEN: '127.0.0.1:0', ...extraEnv };
+  const child = spawn(copy, ['run', '--board', 'board.yaml'], { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  try {
+    await runStarted(child);
+    await sleep(settleS * 1000);
+    const samples = [];
+    for (let i = 0; i < 5; i++) {
+      samples.push(residentMb(readFileSync(`/proc/${child.pid}/status`, 'utf8')));
+      await sleep(200);
+    }
+    samples.sort((a, b) => a.rss - b.rss);
+    return samples[2];
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** The resident memory of a bare `node -e` of the embedded Node. */
 function nodeBaseline(root) {
   const node = join(nodeDist('x64', join(root, '.cache', 'binary')), 'bin', 'node');
@@ -128,6 +174,21 @@ export async function footprint(root, args) {
       into.push(result);
     }
   }
+  const idle = [];
+  const idleService = [];
+  for (const [label, env, into] of [
+    ['plain environment', {}, idle],
+    ['service environment (MALLOC_ARENA_MAX=2)', SERVICE_ENV, idleService],
+  ]) {
+    for (let i = 0; i < runs; i++) {
+      const r = await measureRunIdle(root, binary, settleS, env);
+      console.error(
+        `spinal run at rest, ${label}, run ${i + 1}/${runs}: RSS ${r.rss.toFixed(1)} MB ` +
+          `(anonymous ${r.anon.toFixed(1)}, file-backed ${r.file.toFixed(1)})`,
+      );
+      into.push(r);
+    }
+  }
   const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const baseline = nodeBaseline(root);
   console.error(
@@ -138,9 +199,11 @@ export async function footprint(root, args) {
   return {
     binaryMb: round(sizeBytes / MB),
     startToReadyMs: Math.round(median(results.map((r) => r.startToReadyMs))),
-    idleRssMb: round(median(results.map((r) => r.resident.rss))),
-    idleRssAnonMb: round(median(results.map((r) => r.resident.anon))),
-    idleRssServiceEnvMb: round(median(serviceResults.map((r) => r.resident.rss))),
+    idleRssMb: round(median(idle.map((r) => r.rss))),
+    idleRssAnonMb: round(median(idle.map((r) => r.anon))),
+    idleRssServiceEnvMb: round(median(idleService.map((r) => r.rss))),
+    simRssMb: round(median(results.map((r) => r.resident.rss))),
+    simRssServiceEnvMb: round(median(serviceResults.map((r) => r.resident.rss))),
     nodeBaselineRssMb: round(baseline.rss),
   };
 }
