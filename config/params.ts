@@ -452,6 +452,81 @@ export const paramSpecs = {
       "Comma-separated host names the debug port answers to besides its bound address and loopback names (e.g. the robot's DNS name); a request naming any other host is refused.",
   },
 
+  'ledger.path': {
+    type: 'string',
+    unit: '',
+    default: 'spinal-ledger.db',
+    description:
+      'The ledger\'s SQLite file (relative to the working directory); `:memory:` keeps events in memory only. `spinal sim` keeps its robots\' ledgers in memory unless SPINAL_LEDGER_PATH names a file.',
+  },
+  'ledger.durability': {
+    type: 'string',
+    unit: '',
+    default: 'batch',
+    format: patternFormat(/^(batch|interval)$/, 'is neither "batch" nor "interval"'),
+    description:
+      'When commits reach the disk: `batch` syncs every batch before it is reported committed; `interval` syncs every ledger.syncIntervalMs (a crash of the process loses nothing, a power loss may lose the last interval).',
+  },
+  'ledger.syncIntervalMs': {
+    type: 'integer',
+    unit: 'ms',
+    min: 10,
+    max: 60_000,
+    default: 1_000,
+    description: 'With ledger.durability `interval`: how often committed events are synced to the disk.',
+  },
+  'ledger.maxBatch': {
+    type: 'integer',
+    unit: '',
+    min: 1,
+    max: 100_000,
+    default: 2_000,
+    description: 'Events committed in one transaction at most (a burst is split into batches of this size).',
+  },
+  'ledger.maxSizeMb': {
+    type: 'number',
+    unit: 'MB',
+    min: 0.1,
+    max: 1_000_000,
+    default: 256,
+    description:
+      'Event payloads kept at most: above it telemetry is thinned out, then dropped oldest first, then device health; safety and mission events are never dropped.',
+  },
+  'ledger.maxAgeH': {
+    type: 'number',
+    unit: 'h',
+    min: 0,
+    max: 100_000,
+    default: 720,
+    description: 'Telemetry and device-health events older than this are dropped (0: no age limit); safety and mission events never are.',
+  },
+  'ledger.diskReserveKb': {
+    type: 'integer',
+    unit: 'KiB',
+    min: 0,
+    max: 1_048_576,
+    default: 1_024,
+    description:
+      'Space kept in a reserve file beside the ledger and given back when the disk fills up, so that safety events can still be written.',
+  },
+  'ledger.flapWindowMs': {
+    type: 'integer',
+    unit: 'ms',
+    min: 100,
+    max: 600_000,
+    default: 10_000,
+    description:
+      'A device whose health changes ledger.flapChanges times within this window is flapping: one event when it starts and one when it has been steady for a whole window.',
+  },
+  'ledger.flapChanges': {
+    type: 'integer',
+    unit: '',
+    min: 2,
+    max: 1_000,
+    default: 6,
+    description: 'Health changes within ledger.flapWindowMs that make a device flapping.',
+  },
+
   'sim.quantumMs': {
     type: 'integer',
     unit: 'ms',

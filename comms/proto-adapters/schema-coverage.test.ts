@@ -17,7 +17,7 @@ import { throughBytes } from '../../test/harness/wire-round-trip.js';
 import type { EnumMapping } from './enum-mapping.js';
 import { pose2DToWire } from './geometry.js';
 import { missionAssignmentToWire, missionStates } from './mission.js';
-import { overridePhases, requesterVias, runtimeEventToWire } from './runtime-event.js';
+import { flapPhases, ledgerNotices, overridePhases, requesterVias, runtimeEventToWire } from './runtime-event.js';
 
 const schemaModules = [eventSchema, geometrySchema, meshSchema, missionSchema, uplinkSchema];
 
@@ -190,6 +190,8 @@ describe('the wire schema', () => {
     expect(unmapped(missionSchema.MissionState, missionStates)).toEqual([]);
     expect(unmapped(eventSchema.RequesterVia, requesterVias)).toEqual([]);
     expect(unmapped(eventSchema.OverridePhase, overridePhases)).toEqual([]);
+    expect(unmapped(eventSchema.FlapPhase, flapPhases)).toEqual([]);
+    expect(unmapped(eventSchema.LedgerNoticeKind, ledgerNotices)).toEqual([]);
   });
 
   it('would notice a field the adapters leave unset or leave out', () => {
