@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import createDebug from 'debug';
 import type { Clock } from '../time/clock.js';
 import { MonotonicClock } from '../time/monotonic-clock.js';
@@ -9,7 +10,10 @@ import type { DebugPortSettings } from './debug-port/debug-port-settings.js';
 import { DebugListenError, startDebugServer } from './debug-port/http-server.js';
 import type { DebugServer } from './debug-port/http-server.js';
 import type { OperatorResult } from './comms-thread-protocol.js';
-import { EventStore } from './debug-port/event-store.js';
+import { Ledger } from './ledger/ledger.js';
+import { LedgerWriter } from './ledger/ledger-writer.js';
+import { ledgerSettingsFromParams, type LedgerSettings } from './ledger/ledger-settings.js';
+import { resolveParams } from '../config/param-values.js';
 import { LogStream } from './debug-port/logs-stream.js';
 import { metricsRoutes } from './debug-port/metrics.js';
 import { operatorRoutes, type OperatorChannel } from './debug-port/operator-routes.js';
@@ -20,6 +24,11 @@ import { telemetryRoutes } from './debug-port/telemetry-route.js';
 import { webPageRoutes } from './debug-port/web-page.js';
 
 const log = createDebug('spinal:comms:worker');
+
+/** The ledger when none is configured (the tests'): the defaults, in memory. */
+function inMemoryLedger(): LedgerSettings {
+  return ledgerSettingsFromParams(resolveParams({}), ':memory:');
+}
 
 /** How long an operator command may wait for the main thread, ms. */
 const OPERATOR_TIMEOUT_MS = 2_000;
@@ -58,12 +67,17 @@ export function commsClockFor(data: Pick<CommsWorkerData, 'clock' | 'startUs'>):
  */
 export function runCommsWorker(
   port: CommsPort,
-  data: DebugPortSettings & Partial<Pick<CommsWorkerData, 'clock' | 'startUs'>>,
+  data: DebugPortSettings & Partial<Pick<CommsWorkerData, 'clock' | 'startUs' | 'ledger' | 'bootId'>>,
   clock: Pick<Clock, 'nowUs' | 'every'> = commsClockFor(data),
   cortex: CortexChannel | null = null,
 ): void {
   const store = new StatusStore(clock);
-  const events = new EventStore();
+  const ledgerSettings = data.ledger ?? inMemoryLedger();
+  const ledger = Ledger.open(ledgerSettings, data.bootId ?? randomUUID());
+  const events = new LedgerWriter(ledger, ledgerSettings, (report) => {
+    port.postMessage({ t: 'committed', ...report });
+    for (const event of report.events) logs.publish(event);
+  });
   const logs = new LogStream(events, clock);
   const requests = new RequestCounts();
   const scans = new ScanStore();
@@ -130,9 +144,8 @@ export function runCommsWorker(
       case 'scan':
         scans.set(message.scan);
         break;
-      case 'event':
-        events.add(message.event);
-        logs.publish(message.event);
+      case 'record':
+        events.submit(message.id, { body: message.body, atUs: message.atUs });
         break;
       case 'tick': {
         const virtual = clock instanceof VirtualClock ? clock : null;
@@ -152,6 +165,7 @@ export function runCommsWorker(
         log('shutting down');
         void server
           .then((started) => started?.close())
+          .then(() => events.close())
           .catch((error: unknown) => log('close failed: %s', String(error)))
           .finally(() => {
             port.postMessage({ t: 'stopped' });

@@ -6,6 +6,8 @@ import { ConfigError } from '../../config/config-error.js';
 import { createBuiltinRegistry } from '../../hal/builtin-models.js';
 import { resolveDevices } from '../../hal/device-binding.js';
 import type { ParamValues } from '../../config/params.js';
+import { ledgerSettingsFromParams } from '../../comms/ledger/ledger-settings.js';
+import { simLedgerPath } from '../sim-ledger-path.js';
 import { SimGpioBackend } from '../../hal/transport/gpio/sim-gpio-backend.js';
 import { SimPwmBackend } from '../../hal/transport/pwm/sim-pwm-backend.js';
 import { SimI2cBackend } from '../../hal/transport/i2c/sim-i2c-backend.js';
@@ -314,6 +316,7 @@ function startSimRobot(robot: SimRobotSetup): Promise<RobotRuntime> {
     board: board.board,
     boardFile: board.file,
     params: { ...params, 'robot.id': spec.id, 'debug.listen': simDebugListen(params['debug.listen'], robot.index) },
+    ledger: ledgerSettingsFromParams(params, simLedgerPath(params, robot.index, spec.id)),
     clock: robot.clock,
     backends: {
       serial: ptys

@@ -1,3 +1,4 @@
+import type { LedgerSettings } from '../../comms/ledger/ledger-settings.js';
 import type { BoardConfig } from '../../config/board-schema.js';
 import type { ParamValues } from '../../config/params.js';
 import type { TransportBackends } from '../../hal/registry.js';
@@ -19,6 +20,6 @@ export interface RobotRuntimeOptions {
   assignment: MissionAssignment | null;
   /** The area the robot must stay in, world frame (a site setting, from the config file or the scenario). */
   geofence?: readonly Point2D[] | null;
-  /** Serve the HTTP debug port (default true). */
-  debugPort?: boolean;
+  /** The ledger (default: from the `ledger.*` parameters). */
+  ledger?: LedgerSettings;
 }

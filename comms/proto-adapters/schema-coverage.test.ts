@@ -143,6 +143,8 @@ const oneofCases = {
       operatorEstop: true,
       operatorReset: true,
       override: true,
+      deviceFlapping: true,
+      ledgerNotice: true,
     } satisfies Record<NonNullable<eventSchema.RuntimeEvent['body']>['$case'], true>,
   },
   'spinal.v1.Mission': {
