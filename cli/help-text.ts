@@ -63,6 +63,17 @@ Checks a board config and this machine: device files, groups, serial consoles, G
 Exit codes: 0 nothing blocks spinal run, 1 something does, 2 usage or configuration error.
 `;
 
+/** `spinal events export --help`. */
+export const EVENTS_HELP = `Usage: spinal events export [--since SEQ|TIME] [--format jsonl] [--config FILE]
+
+Writes the ledger's events (ledger.path) as JSON lines, oldest first; works while the robot runs.
+  --since SEQ|TIME  events after sequence SEQ, or written at or after TIME (ISO 8601, e.g.
+                    2026-01-31T12:00:00Z); default: all
+  --format jsonl    one JSON object per line (the only format)
+  --config FILE     runtime config file (for ledger.path)
+
+${EXIT_CODES}`;
+
 /** `spinal --help`. */
 export const USAGE = `spinal ${VERSION}: the on-robot runtime
 
@@ -72,6 +83,8 @@ Usage:
              [--report FILE] [--board FILE] [--config FILE] [--pty]
                                                run against the hardware simulator
   spinal doctor [--board FILE] [--json]        check a board's devices, groups, GPIO numbering and I2C
+  spinal events export [--since SEQ|TIME] [--format jsonl] [--config FILE]
+                                               write the ledger's events as JSON lines
   spinal <command> --help                      a command's options
   spinal --version | --help
 

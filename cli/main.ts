@@ -7,13 +7,16 @@ import { runCommsWorker, type CommsPort, type CortexChannel } from '../comms/com
 import type { CortexToMain } from '../cortex/cortex-thread-protocol.js';
 import { runCortexWorker, type CortexPort } from '../cortex/cortex-worker.js';
 import type { CortexToComms } from '../messages/cortex-comms-protocol.js';
+import type { LedgerSettings } from '../comms/ledger/ledger-settings.js';
+import type { UplinkSettings } from '../comms/uplink/uplink-settings.js';
 import { runWorldWorker, type WorldParentPort } from '../simulator/world-worker.js';
 import type { WorldWorkerData } from '../simulator/world-thread-protocol.js';
 import { runDoctorCommand } from './commands/doctor-command.js';
 import { runRunCommand } from './commands/run-command.js';
 import { runSimCommand } from './commands/sim-command.js';
+import { runEventsExport } from './commands/events-export-command.js';
 import { VERSION } from './embedded-assets.generated.js';
-import { COMMAND_HELP, DEFAULT_DOCTOR_BOARD, USAGE } from './help-text.js';
+import { COMMAND_HELP, DEFAULT_DOCTOR_BOARD, EVENTS_HELP, USAGE } from './help-text.js';
 import { setThreadEntry, type ThreadRole } from './thread-launcher.js';
 import { EXIT_RUNTIME_FAILURE, EXIT_USAGE, UsageError } from './usage-error.js';
 
@@ -72,6 +75,26 @@ export async function main(argv: string[]): Promise<number> {
         boardGiven: board !== undefined,
         out: json ? process.stdout : out,
         json,
+      });
+    }
+    case 'events': {
+      const [sub, ...options] = rest;
+      if (sub !== 'export') throw new UsageError('events needs a subcommand: events export [--since SEQ|TIME] [--format jsonl]');
+      if (wantsHelp(options)) {
+        process.stdout.write(EVENTS_HELP);
+        return 0;
+      }
+      const { values } = parse(options, {
+        since: { type: 'string' },
+        format: { type: 'string' },
+        config: { type: 'string' },
+      });
+      return runEventsExport({
+        since: str(values.since),
+        format: str(values.format),
+        config: str(values.config),
+        out: process.stdout,
+        err: out,
       });
     }
     default:
@@ -153,6 +176,10 @@ function runThread(): void {
           allowedHosts: Array.isArray(data.allowedHosts) ? data.allowedHosts.map(String) : [],
           clock: data.clock === 'virtual' ? 'virtual' : 'real',
           startUs: typeof data.startUs === 'number' ? data.startUs : 0,
+          ...(data.ledger ? { ledger: data.ledger as LedgerSettings } : {}),
+          ...(typeof data.bootId === 'string' ? { bootId: data.bootId } : {}),
+          ...(data.uplink ? { uplink: data.uplink as UplinkSettings } : {}),
+          version: VERSION,
         },
         undefined,
         peerPort(data) as CortexChannel | null,

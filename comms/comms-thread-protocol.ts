@@ -1,6 +1,7 @@
 import { isLidarPoints, type LidarPoints } from '../messages/lidar-points.js';
 import type { Requester, RuntimeEvent, RuntimeEventBody } from '../messages/runtime-event.js';
 import type { LedgerSettings } from './ledger/ledger-settings.js';
+import type { UplinkSettings } from './uplink/uplink-settings.js';
 import type { RuntimeStatus } from '../messages/runtime-status.js';
 
 /**
@@ -156,6 +157,10 @@ export interface CommsWorkerData {
   ledger?: LedgerSettings;
   /** Names this start of the runtime in the ledger and on the uplink (default: a random UUID). */
   bootId?: string;
+  /** The fleet supervisor's link (default: none). */
+  uplink?: UplinkSettings | null;
+  /** The runtime's version, for the uplink's hello. */
+  version?: string;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -11,6 +11,8 @@ import { DebugListenError, startDebugServer } from './debug-port/http-server.js'
 import type { DebugServer } from './debug-port/http-server.js';
 import type { OperatorResult } from './comms-thread-protocol.js';
 import { Ledger } from './ledger/ledger.js';
+import { assembleUplink } from './uplink/uplink-assembly.js';
+import { ledgerAndUplinkFamilies } from './uplink/link-metrics.js';
 import { LedgerWriter } from './ledger/ledger-writer.js';
 import { ledgerSettingsFromParams, type LedgerSettings } from './ledger/ledger-settings.js';
 import { resolveParams } from '../config/param-values.js';
@@ -67,7 +69,7 @@ export function commsClockFor(data: Pick<CommsWorkerData, 'clock' | 'startUs'>):
  */
 export function runCommsWorker(
   port: CommsPort,
-  data: DebugPortSettings & Partial<Pick<CommsWorkerData, 'clock' | 'startUs' | 'ledger' | 'bootId'>>,
+  data: DebugPortSettings & Partial<Pick<CommsWorkerData, 'clock' | 'startUs' | 'ledger' | 'bootId' | 'uplink' | 'version'>>,
   clock: Pick<Clock, 'nowUs' | 'every'> = commsClockFor(data),
   cortex: CortexChannel | null = null,
 ): void {
@@ -77,6 +79,7 @@ export function runCommsWorker(
   const events = new LedgerWriter(ledger, ledgerSettings, (report) => {
     port.postMessage({ t: 'committed', ...report });
     for (const event of report.events) logs.publish(event);
+    uplink?.link.committed();
   });
   const logs = new LogStream(events, clock);
   const requests = new RequestCounts();
@@ -98,6 +101,18 @@ export function runCommsWorker(
     });
   let droppedMessages = 0;
   let stopping = false;
+  const uplink = data.uplink
+    ? assembleUplink({
+        settings: data.uplink,
+        ledger,
+        store,
+        nowUs: () => clock.nowUs(),
+        operator,
+        cortex,
+        version: data.version ?? '',
+      })
+    : null;
+  uplink?.link.start();
 
   const server: Promise<DebugServer | null> = startDebugServer({
     listen: data.listen,
@@ -110,7 +125,7 @@ export function runCommsWorker(
       ...telemetryRoutes(store),
       ...eventRoutes(events),
       ...logs.routes(),
-      ...metricsRoutes(store, requests),
+      ...metricsRoutes(store, requests, () => ledgerAndUplinkFamilies(ledger.stats(), uplink?.link.stats() ?? null)),
       ...webPageRoutes(),
       ...operatorRoutes(operator),
       ...scanRoutes(scans),
@@ -163,6 +178,7 @@ export function runCommsWorker(
         if (stopping) return;
         stopping = true;
         log('shutting down');
+        uplink?.link.stop();
         void server
           .then((started) => started?.close())
           .then(() => events.close())
@@ -182,6 +198,7 @@ export function runCommsWorker(
       log('dropped a malformed message from the cortex (%d so far)', droppedMessages);
       return;
     }
-    store.setCortexStatus(message.status);
+    if (message.t === 'mission-result') uplink?.missionResult(message);
+    else store.setCortexStatus(message.status);
   });
 }

@@ -527,6 +527,70 @@ export const paramSpecs = {
     description: 'Health changes within ledger.flapWindowMs that make a device flapping.',
   },
 
+  'uplink.target': {
+    type: 'string',
+    unit: '',
+    default: '',
+    description: "The fleet supervisor's gRPC address (host:port); empty: no uplink.",
+  },
+  'uplink.tls': {
+    type: 'string',
+    unit: '',
+    default: 'none',
+    format: patternFormat(/^(none|tls|mtls)$/, 'is none of "none", "tls", "mtls"'),
+    description:
+      '`none` (plain, for a supervisor on the same machine or network), `tls` (the server proven by uplink.caFile, or the system roots), `mtls` (and the robot by uplink.certFile and uplink.keyFile).',
+  },
+  'uplink.caFile': {
+    type: 'string',
+    unit: '',
+    default: '',
+    description: 'PEM file of the certificate authority the supervisor is checked against (empty: the system roots).',
+  },
+  'uplink.certFile': {
+    type: 'string',
+    unit: '',
+    default: '',
+    description: "With uplink.tls `mtls`: the robot's certificate (PEM).",
+  },
+  'uplink.keyFile': {
+    type: 'string',
+    unit: '',
+    default: '',
+    description: "With uplink.tls `mtls`: the robot's private key (PEM).",
+  },
+  'uplink.token': {
+    type: 'string',
+    unit: '',
+    default: '',
+    secret: true,
+    description: 'Bearer token sent with the link (`authorization: Bearer ...`); empty: none.',
+  },
+  'uplink.telemetryHz': {
+    type: 'number',
+    unit: 'Hz',
+    min: 0.1,
+    max: 50,
+    default: 5,
+    description: 'Telemetry frames a second; a frame is skipped while the link is backed up, never an event.',
+  },
+  'uplink.keepaliveMs': {
+    type: 'integer',
+    unit: 'ms',
+    min: 500,
+    max: 600_000,
+    default: 2_000,
+    description: 'Interval of the HTTP/2 keepalive pings on the link.',
+  },
+  'uplink.keepaliveTimeoutMs': {
+    type: 'integer',
+    unit: 'ms',
+    min: 200,
+    max: 60_000,
+    default: 2_000,
+    description: 'A ping unanswered this long marks the link dead (it is reopened with the shared backoff).',
+  },
+
   'sim.quantumMs': {
     type: 'integer',
     unit: 'ms',

@@ -22,7 +22,7 @@ export interface BlackBoxEntry {
 
 /** Who asked for an operator action: where the request came from and whether it carried a valid token. */
 export interface Requester {
-  /** `debug-port` for an HTTP request, `script` for a scenario's scripted step, `supervisor` for the process itself. */
+  /** `debug-port` for an HTTP request, `script` for a scenario's scripted step, `supervisor` for the fleet supervisor over the uplink. */
   via: 'debug-port' | 'script' | 'supervisor';
   /** The peer's IP address (HTTP), or null. */
   remoteAddress: string | null;

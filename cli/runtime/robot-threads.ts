@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MessageChannel, type Worker } from 'node:worker_threads';
 import type { LedgerSettings } from '../../comms/ledger/ledger-settings.js';
+import { uplinkSettingsFromParams } from '../../comms/uplink/uplink-settings.js';
 import { debugPortSettingsFromParams } from '../../comms/debug-port/debug-port-settings.js';
 import type { ParamValues } from '../../config/params.js';
 import { startThread } from '../thread-launcher.js';
@@ -25,6 +26,7 @@ export function startRobotThreads(
       startUs: clock.startUs,
       ledger,
       bootId: randomUUID(),
+      uplink: uplinkSettingsFromParams(params),
       peer: port2,
     },
     [port2],

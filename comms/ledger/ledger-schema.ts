@@ -30,6 +30,11 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE boots (boot_id TEXT PRIMARY KEY, started_wall_ms INTEGER NOT NULL);
     `,
   },
+  {
+    version: 2,
+    // The last sequence each supervisor (by its target address) acknowledged, as far as the robot knows.
+    sql: 'CREATE TABLE uplink_acks (target TEXT PRIMARY KEY, seq INTEGER NOT NULL, wall_ms INTEGER NOT NULL);',
+  },
 ];
 
 /** The version the newest migration reaches. */

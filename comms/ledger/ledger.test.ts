@@ -42,10 +42,6 @@ const telemetry = (n: number): LedgerInput => ({
   atUs: n,
 });
 
-function seqsOf(ledger: Ledger): number[] {
-  return ledger.since(0, 1e9).map((event) => event.seq);
-}
-
 describe('Ledger', () => {
   it('numbers committed events from 1 and reports each with its sequence', () => {
     const ledger = Ledger.open(settings(), 'boot-1');

@@ -25,6 +25,7 @@ const schemaModules = [eventSchema, geometrySchema, meshSchema, missionSchema, u
 const WIRE_ONLY = new Set([
   'spinal.v1.Velocity2D',
   'spinal.v1.RobotFrame',
+  'spinal.v1.LedgerEvent',
   'spinal.v1.SupervisorFrame',
   'spinal.v1.Hello',
   'spinal.v1.Telemetry',

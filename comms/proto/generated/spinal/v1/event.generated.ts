@@ -18,7 +18,7 @@ export enum RequesterVia {
   DEBUG_PORT = 1,
   /** SCRIPT - A scenario's scripted step. */
   SCRIPT = 2,
-  /** SUPERVISOR - The runtime process itself. */
+  /** SUPERVISOR - The fleet supervisor, over the uplink. */
   SUPERVISOR = 3,
   UNRECOGNIZED = -1,
 }
