@@ -79,7 +79,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'events': {
       const [sub, ...options] = rest;
-      if (sub !== 'export') throw new UsageError('events needs a subcommand: events export [--since SEQ|TIME] [--format jsonl]');
+      if (sub !== 'export')
+        throw new UsageError('events needs a subcommand: events export [--since SEQ|TIME] [--format jsonl]');
       if (wantsHelp(options)) {
         process.stdout.write(EVENTS_HELP);
         return 0;

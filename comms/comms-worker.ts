@@ -69,7 +69,8 @@ export function commsClockFor(data: Pick<CommsWorkerData, 'clock' | 'startUs'>):
  */
 export function runCommsWorker(
   port: CommsPort,
-  data: DebugPortSettings & Partial<Pick<CommsWorkerData, 'clock' | 'startUs' | 'ledger' | 'bootId' | 'uplink' | 'version'>>,
+  data: DebugPortSettings &
+    Partial<Pick<CommsWorkerData, 'clock' | 'startUs' | 'ledger' | 'bootId' | 'uplink' | 'version'>>,
   clock: Pick<Clock, 'nowUs' | 'every'> = commsClockFor(data),
   cortex: CortexChannel | null = null,
 ): void {

@@ -457,7 +457,7 @@ export const paramSpecs = {
     unit: '',
     default: 'spinal-ledger.db',
     description:
-      'The ledger\'s SQLite file (relative to the working directory); `:memory:` keeps events in memory only. `spinal sim` keeps its robots\' ledgers in memory unless SPINAL_LEDGER_PATH names a file.',
+      "The ledger's SQLite file (relative to the working directory); `:memory:` keeps events in memory only. `spinal sim` keeps its robots' ledgers in memory unless SPINAL_LEDGER_PATH names a file.",
   },
   'ledger.durability': {
     type: 'string',
@@ -498,7 +498,8 @@ export const paramSpecs = {
     min: 0,
     max: 100_000,
     default: 720,
-    description: 'Telemetry and device-health events older than this are dropped (0: no age limit); safety and mission events never are.',
+    description:
+      'Telemetry and device-health events older than this are dropped (0: no age limit); safety and mission events never are.',
   },
   'ledger.diskReserveKb': {
     type: 'integer',

@@ -19,7 +19,9 @@ interface RunResult {
 
 /** Runs the child on `path` and kills it with SIGKILL after `killAfterMs` (unless it finished first). */
 function runChild(path: string, killAfterMs: number): Promise<RunResult> {
-  const child = spawn(process.execPath, [CHILD, path, String(EVENTS_PER_RUN)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [CHILD, path, String(EVENTS_PER_RUN)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   let killed = false;
   let timer: NodeJS.Timeout | null = null;
@@ -46,41 +48,37 @@ const dir = mkdtempSync(join(tmpdir(), 'spinal-ledger-kill-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the ledger under kill -9', () => {
-  it(
-    `keeps every event reported committed, in order, without gaps or duplicates, over ${KILLS} kills while ${EVENTS_PER_RUN} events are written`,
-    async () => {
-      if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" first (npm test does)`);
-      const path = join(dir, 'ledger.db');
-      let kills = 0;
-      let runs = 0;
-      let lastCount = 0;
-      while (kills < KILLS && runs < KILLS * 3) {
-        runs += 1;
-        const result = await runChild(path, 20 + Math.floor(Math.random() * 600));
-        if (result.killed) kills += 1;
-        const db = openSqlite(path, { readonly: true });
-        const rows = readRows(db, 0, Number.MAX_SAFE_INTEGER);
-        db.close();
-        const seqs = rows.map((row) => row.event.seq);
-        // No gaps, no duplicates: 1..N, and nothing committed before is gone.
-        expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
-        expect(seqs.length).toBeGreaterThanOrEqual(lastCount);
-        lastCount = seqs.length;
-        // Every event reported committed is there with its own body.
-        const stateOf = new Map(rows.map((row) => [row.event.seq, row.event.kind === 'mission' ? row.event.state : '']));
-        for (const [seq, n] of result.reported) expect(stateOf.get(seq)).toBe(String(n));
-        // In order: within each run (boot) the events are its 1st, 2nd, ... with none missing.
-        const byBoot = new Map<string, number[]>();
-        for (const row of rows) {
-          const list = byBoot.get(row.bootId) ?? [];
-          list.push(Number(row.event.kind === 'mission' ? row.event.state : NaN));
-          byBoot.set(row.bootId, list);
-        }
-        for (const list of byBoot.values()) expect(list).toEqual(list.map((_, i) => i + 1));
+  it(`keeps every event reported committed, in order, without gaps or duplicates, over ${KILLS} kills while ${EVENTS_PER_RUN} events are written`, async () => {
+    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" first (npm test does)`);
+    const path = join(dir, 'ledger.db');
+    let kills = 0;
+    let runs = 0;
+    let lastCount = 0;
+    while (kills < KILLS && runs < KILLS * 3) {
+      runs += 1;
+      const result = await runChild(path, 20 + Math.floor(Math.random() * 600));
+      if (result.killed) kills += 1;
+      const db = openSqlite(path, { readonly: true });
+      const rows = readRows(db, 0, Number.MAX_SAFE_INTEGER);
+      db.close();
+      const seqs = rows.map((row) => row.event.seq);
+      // No gaps, no duplicates: 1..N, and nothing committed before is gone.
+      expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
+      expect(seqs.length).toBeGreaterThanOrEqual(lastCount);
+      lastCount = seqs.length;
+      // Every event reported committed is there with its own body.
+      const stateOf = new Map(rows.map((row) => [row.event.seq, row.event.kind === 'mission' ? row.event.state : '']));
+      for (const [seq, n] of result.reported) expect(stateOf.get(seq)).toBe(String(n));
+      // In order: within each run (boot) the events are its 1st, 2nd, ... with none missing.
+      const byBoot = new Map<string, number[]>();
+      for (const row of rows) {
+        const list = byBoot.get(row.bootId) ?? [];
+        list.push(Number(row.event.kind === 'mission' ? row.event.state : NaN));
+        byBoot.set(row.bootId, list);
       }
-      expect(kills).toBeGreaterThanOrEqual(KILLS);
-      process.stdout.write(`ledger kill test: ${kills} kills in ${runs} runs, ${lastCount} events in the ledger\n`);
-    },
-    300_000,
-  );
+      for (const list of byBoot.values()) expect(list).toEqual(list.map((_, i) => i + 1));
+    }
+    expect(kills).toBeGreaterThanOrEqual(KILLS);
+    process.stdout.write(`ledger kill test: ${kills} kills in ${runs} runs, ${lastCount} events in the ledger\n`);
+  }, 300_000);
 });

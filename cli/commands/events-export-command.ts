@@ -50,7 +50,9 @@ export function runEventsExport(options: {
   });
   const path = params['ledger.path'];
   if (path === ':memory:' || !existsSync(path)) {
-    options.err.write(`spinal events export: no ledger at "${path}" (ledger.path: set it in --config or SPINAL_LEDGER_PATH)\n`);
+    options.err.write(
+      `spinal events export: no ledger at "${path}" (ledger.path: set it in --config or SPINAL_LEDGER_PATH)\n`,
+    );
     return 1;
   }
   const db = openSqlite(path, { readonly: true });

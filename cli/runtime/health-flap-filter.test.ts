@@ -10,7 +10,9 @@ const change = (to: string) =>
 describe('HealthFlapFilter', () => {
   it('passes occasional changes through one by one', () => {
     const filter = new HealthFlapFilter({ windowUs: 10_000 * MS, changes: 6 });
-    const out = [0, 3_000, 6_000, 9_000, 12_000].flatMap((t, i) => filter.change(t * MS, change(i % 2 ? 'ok' : 'degraded')));
+    const out = [0, 3_000, 6_000, 9_000, 12_000].flatMap((t, i) =>
+      filter.change(t * MS, change(i % 2 ? 'ok' : 'degraded')),
+    );
     expect(out.map((e) => e.kind)).toEqual(Array(5).fill('device-health'));
   });
 

@@ -72,6 +72,14 @@ export class HealthFlapFilter {
 
   private flapEvent(name: string, device: DeviceFlaps, phase: Flapping['phase'], ratePerS: number): Flapping {
     const transitions = device.flapping?.transitions ?? 0;
-    return { kind: 'device-flapping', device: name, phase, transitions, ratePerS, state: device.state, reason: device.reason };
+    return {
+      kind: 'device-flapping',
+      device: name,
+      phase,
+      transitions,
+      ratePerS,
+      state: device.state,
+      reason: device.reason,
+    };
   }
 }

@@ -8,7 +8,10 @@ import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 export class DiskReserve {
   private readonly file: string | null;
 
-  constructor(ledgerPath: string, private readonly bytes: number) {
+  constructor(
+    ledgerPath: string,
+    private readonly bytes: number,
+  ) {
     this.file = ledgerPath === ':memory:' || ledgerPath === '' || bytes <= 0 ? null : `${ledgerPath}-reserve`;
     this.restore();
   }

@@ -10,8 +10,7 @@ export class UplinkAcks {
 
   ackedSeq(target: string): number {
     const row = this.db.prepare('SELECT seq FROM uplink_acks WHERE target = ?').get(target) as
-      | { seq: number }
-      | undefined;
+      { seq: number } | undefined;
     return row?.seq ?? 0;
   }
 

@@ -14,7 +14,8 @@ export type SupervisorCommand =
 
 function readConfigValue(value: wire.ParameterValue | undefined, field: string): number | boolean | string {
   const v = required(required(value, field).value, field);
-  if (v.$case === 'number' && !Number.isFinite(v.value)) throw new WireFieldError(field, `${v.value} is not a finite number`);
+  if (v.$case === 'number' && !Number.isFinite(v.value))
+    throw new WireFieldError(field, `${v.value} is not a finite number`);
   return v.value;
 }
 

@@ -7,7 +7,7 @@ import {
   type Client,
   type ClientDuplexStream,
 } from '@grpc/grpc-js';
-import type { RobotFrame} from '../proto/generated/spinal/v1/uplink.generated.js';
+import type { RobotFrame } from '../proto/generated/spinal/v1/uplink.generated.js';
 import { UplinkService } from '../proto/generated/spinal/v1/uplink.generated.js';
 import type { UplinkSettings } from './uplink-settings.js';
 

@@ -50,13 +50,23 @@ export function assembleUplink(o: {
       });
       cortex.postMessage({ t: 'mission', id, missionId, mission });
     });
-  const by = { via: 'supervisor' as const, remoteAddress: o.settings.target, origin: null, authenticated: o.settings.token !== '' };
+  const by = {
+    via: 'supervisor' as const,
+    remoteAddress: o.settings.target,
+    origin: null,
+    authenticated: o.settings.token !== '',
+  };
   const link = new UplinkLink(o.settings, {
     ledger: o.ledger,
     acks: new UplinkAcks(o.ledger.db),
     identity: () => {
       const status = o.store.latest()?.status;
-      return { robotId: status?.robotId ?? '', board: status?.board ?? '', version: o.version, capabilities: ['goto', 'drive'] };
+      return {
+        robotId: status?.robotId ?? '',
+        board: status?.board ?? '',
+        version: o.version,
+        capabilities: ['goto', 'drive'],
+      };
     },
     telemetry: () => {
       const status = o.store.latest()?.status;

@@ -43,7 +43,10 @@ export function uplinkCommands(operator: OperatorChannel, missions: MissionChann
       case 'config-update': {
         const problem = configUpdateProblem(command.values);
         if (problem) return { accepted: false, reason: `config update ${command.version}: ${problem}` };
-        return { accepted: false, reason: `config update ${command.version}: parameters cannot change while the runtime runs` };
+        return {
+          accepted: false,
+          reason: `config update ${command.version}: parameters cannot change while the runtime runs`,
+        };
       }
     }
   };

@@ -38,9 +38,13 @@ function robot(target: string) {
       return Promise.resolve({ accepted: true, reason: '' });
     },
   });
-  cleanups.push(() => link.stop(), () => ledger.close());
+  cleanups.push(
+    () => link.stop(),
+    () => ledger.close(),
+  );
   const write = (from: number, to: number): void => {
-    for (let i = from; i <= to; i++) ledger.append([{ body: { kind: 'mission', mission: 'goto', state: `s${i}` }, atUs: i }]);
+    for (let i = from; i <= to; i++)
+      ledger.append([{ body: { kind: 'mission', mission: 'goto', state: `s${i}` }, atUs: i }]);
     link.committed();
   };
   return { ledger, link, write, commands };
@@ -59,7 +63,11 @@ describe('UplinkLink', () => {
     r.link.start();
     await supervisor.until(() => supervisor.eventSeqs().length >= 40);
     const hello = supervisor.frames[0]?.frame;
-    expect(hello?.$case === 'hello' && hello.value).toMatchObject({ robotId: 'robot-1', bootId: 'boot-1', lastAckedSeq: 0 });
+    expect(hello?.$case === 'hello' && hello.value).toMatchObject({
+      robotId: 'robot-1',
+      bootId: 'boot-1',
+      lastAckedSeq: 0,
+    });
     expect(supervisor.metadata[0]?.get('authorization')).toEqual(['Bearer secret-token']);
     expect(supervisor.eventSeqs()).toEqual(range(11, 50));
     r.write(51, 55);
@@ -98,10 +106,22 @@ describe('UplinkLink', () => {
     supervisor.send({
       frame: {
         $case: 'mission',
-        value: { commandId: 7, missionId: 'm-7', mission: { kind: { $case: 'goto', value: { goal: { xM: Number.NaN, yM: 1 }, toleranceM: 0.2 } } } },
+        value: {
+          commandId: 7,
+          missionId: 'm-7',
+          mission: { kind: { $case: 'goto', value: { goal: { xM: Number.NaN, yM: 1 }, toleranceM: 0.2 } } },
+        },
       },
     });
-    supervisor.sendBytes(Buffer.from(SupervisorFrame.encode({ frame: { $case: 'mission', value: { commandId: 8, missionId: 'm-8', mission: undefined } } }).finish().subarray(0, 3)));
+    supervisor.sendBytes(
+      Buffer.from(
+        SupervisorFrame.encode({
+          frame: { $case: 'mission', value: { commandId: 8, missionId: 'm-8', mission: undefined } },
+        })
+          .finish()
+          .subarray(0, 3),
+      ),
+    );
     supervisor.send({ frame: { $case: 'estop', value: { commandId: 9, reason: 'fleet stop' } } });
     await supervisor.until((frames) => frames.filter((f) => f.frame?.$case === 'commandAck').length >= 4);
     const acks = supervisor.frames.flatMap((f) => (f.frame?.$case === 'commandAck' ? [f.frame.value] : []));

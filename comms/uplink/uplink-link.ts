@@ -126,7 +126,9 @@ export class UplinkLink {
     if (!read.ok) {
       this.counts.framesRejected += 1;
       log('refused a frame: %s', read.reason);
-      this.write({ frame: { $case: 'commandAck', value: { commandId: commandIdOf(bytes), accepted: false, reason: read.reason } } });
+      this.write({
+        frame: { $case: 'commandAck', value: { commandId: commandIdOf(bytes), accepted: false, reason: read.reason } },
+      });
       return;
     }
     const command = read.value;
@@ -135,9 +137,15 @@ export class UplinkLink {
       return;
     }
     void this.ports.command(command).then(
-      ({ accepted, reason }) => this.write({ frame: { $case: 'commandAck', value: { commandId: command.commandId, accepted, reason } } }),
+      ({ accepted, reason }) =>
+        this.write({ frame: { $case: 'commandAck', value: { commandId: command.commandId, accepted, reason } } }),
       (error: unknown) =>
-        this.write({ frame: { $case: 'commandAck', value: { commandId: command.commandId, accepted: false, reason: String(error) } } }),
+        this.write({
+          frame: {
+            $case: 'commandAck',
+            value: { commandId: command.commandId, accepted: false, reason: String(error) },
+          },
+        }),
     );
   }
 
@@ -167,7 +175,10 @@ export class UplinkLink {
         this.cursor = row.event.seq;
         this.counts.eventsSent += 1;
         const frame: RobotFrame = {
-          frame: { $case: 'event', value: { bootId: row.bootId, wallMs: row.wallMs, event: runtimeEventToWire(row.event) } },
+          frame: {
+            $case: 'event',
+            value: { bootId: row.bootId, wallMs: row.wallMs, event: runtimeEventToWire(row.event) },
+          },
         };
         if (!stream.write(frame)) {
           this.blocked = true;

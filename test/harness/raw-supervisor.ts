@@ -1,10 +1,6 @@
 import { Server, ServerCredentials, type ServerDuplexStream, type Metadata } from '@grpc/grpc-js';
-import type {
-  RobotFrame} from '../../comms/proto/generated/spinal/v1/uplink.generated.js';
-import {
-  SupervisorFrame,
-  UplinkService,
-} from '../../comms/proto/generated/spinal/v1/uplink.generated.js';
+import type { RobotFrame } from '../../comms/proto/generated/spinal/v1/uplink.generated.js';
+import { SupervisorFrame, UplinkService } from '../../comms/proto/generated/spinal/v1/uplink.generated.js';
 
 /** `Link` as a test supervisor serves it: robot frames decoded, supervisor frames sent as raw bytes (so a test can send garbage). */
 const RAW_SERVER_LINK = {
@@ -27,7 +23,10 @@ export class RawSupervisor {
   constructor(private readonly holds: () => number) {}
 
   async listen(port = 0): Promise<number> {
-    const server = new Server({ 'grpc.keepalive_permit_without_calls': 1, 'grpc.http2.min_ping_interval_without_data_ms': 100 });
+    const server = new Server({
+      'grpc.keepalive_permit_without_calls': 1,
+      'grpc.http2.min_ping_interval_without_data_ms': 100,
+    });
     server.addService(RAW_SERVER_LINK, {
       link: (call: RawLink) => {
         this.link = call;

@@ -40,7 +40,12 @@ function burst() {
   const size = 1 + Math.floor(Math.random() * 300);
   for (let i = 0; i < size && sent < count; i++) {
     sent += 1;
-    worker.postMessage({ t: 'record', id: sent, body: { kind: 'mission', mission: 'kill-test', state: String(sent) }, atUs: sent });
+    worker.postMessage({
+      t: 'record',
+      id: sent,
+      body: { kind: 'mission', mission: 'kill-test', state: String(sent) },
+      atUs: sent,
+    });
   }
   if (sent < count) setTimeout(burst, Math.floor(Math.random() * 3));
 }
