@@ -74,6 +74,18 @@ Writes the ledger's events (ledger.path) as JSON lines, oldest first; works whil
 
 ${EXIT_CODES}`;
 
+/** `spinal supervisor --help`. */
+export const SUPERVISOR_HELP = `Usage: spinal supervisor [--listen HOST:PORT] [--missions FILE] [--store URL]
+
+The reference fleet supervisor: accepts robots' uplinks, stores their events once each (by robot,
+boot and sequence), assigns missions and shows a live table of robots until Ctrl-C.
+  --listen HOST:PORT  where robots connect (default 127.0.0.1:50051)
+  --missions FILE     YAML: missions: [{ robot, id, goto: { xM, yM, toleranceM } | drive: { vMps, wRadps, durationS } }]
+  --store URL         sqlite:PATH (default sqlite:spinal-supervisor.db) or postgres://...
+On standard input: "e ROBOT" sends an e-stop, "r ROBOT" a resume.
+
+${EXIT_CODES}`;
+
 /** `spinal --help`. */
 export const USAGE = `spinal ${VERSION}: the on-robot runtime
 
@@ -83,6 +95,8 @@ Usage:
              [--report FILE] [--board FILE] [--config FILE] [--pty]
                                                run against the hardware simulator
   spinal doctor [--board FILE] [--json]        check a board's devices, groups, GPIO numbering and I2C
+  spinal supervisor [--listen HOST:PORT] [--missions FILE] [--store URL]
+                                               the reference fleet supervisor
   spinal events export [--since SEQ|TIME] [--format jsonl] [--config FILE]
                                                write the ledger's events as JSON lines
   spinal <command> --help                      a command's options

@@ -15,8 +15,9 @@ import { runDoctorCommand } from './commands/doctor-command.js';
 import { runRunCommand } from './commands/run-command.js';
 import { runSimCommand } from './commands/sim-command.js';
 import { runEventsExport } from './commands/events-export-command.js';
+import { runSupervisorCommand } from './commands/supervisor-command.js';
 import { VERSION } from './embedded-assets.generated.js';
-import { COMMAND_HELP, DEFAULT_DOCTOR_BOARD, EVENTS_HELP, USAGE } from './help-text.js';
+import { COMMAND_HELP, DEFAULT_DOCTOR_BOARD, EVENTS_HELP, SUPERVISOR_HELP, USAGE } from './help-text.js';
 import { setThreadEntry, type ThreadRole } from './thread-launcher.js';
 import { EXIT_RUNTIME_FAILURE, EXIT_USAGE, UsageError } from './usage-error.js';
 
@@ -75,6 +76,23 @@ export async function main(argv: string[]): Promise<number> {
         boardGiven: board !== undefined,
         out: json ? process.stdout : out,
         json,
+      });
+    }
+    case 'supervisor': {
+      if (wantsHelp(rest)) {
+        process.stdout.write(SUPERVISOR_HELP);
+        return 0;
+      }
+      const { values } = parse(rest, {
+        listen: { type: 'string' },
+        missions: { type: 'string' },
+        store: { type: 'string' },
+      });
+      return runSupervisorCommand({
+        listen: str(values.listen),
+        missions: str(values.missions),
+        store: str(values.store),
+        out: process.stdout,
       });
     }
     case 'events': {
