@@ -13,7 +13,7 @@ import { UplinkLink } from '../uplink/uplink-link.js';
 import { openSupervisorStore } from './open-store.js';
 import { SupervisorServer } from './supervisor-server.js';
 
-const POSTGRES_URL = 'postgres://127.0.0.1:5432/test';
+const POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const dir = mkdtempSync(join(tmpdir(), 'spinal-supervisor-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const cleanups: Array<() => unknown> = [];
