@@ -113,7 +113,7 @@ export function runCommsWorker(
         version: data.version ?? '',
       })
     : null;
-  uplink?.link.start();
+  let uplinkStarted = false;
 
   const server: Promise<DebugServer | null> = startDebugServer({
     listen: data.listen,
@@ -153,6 +153,9 @@ export function runCommsWorker(
     switch (message.t) {
       case 'status':
         store.setStatus(message.status);
+        // The hello names the robot: the link opens with the first status.
+        if (!uplinkStarted && !stopping) uplink?.link.start();
+        uplinkStarted = true;
         break;
       case 'ready':
         store.setReady(message.ready, message.reason);

@@ -48,7 +48,7 @@ describe('an independent supervisor (Python grpcio, from the .proto files alone)
         expect(lines.some((l) => l.t === 'telemetry' && l.hasPose === true)).toBe(true);
         const events = lines.filter((l) => l.t === 'event');
         expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
-        expect(events.some((e) => e.body === 'deviceHealth')).toBe(true);
+        expect(events.some((e) => e.body === 'device_health')).toBe(true);
         expect(lines.find((l) => l.t === 'ack')).toMatchObject({ commandId: 42, accepted: true });
         // THEN the robot drove to the supervisor's goal, not the scenario's
         const last = lines.filter((l) => l.t === 'telemetry').at(-1)!;
