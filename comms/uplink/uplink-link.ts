@@ -11,6 +11,9 @@ import type { UplinkSettings } from './uplink-settings.js';
 
 const log = createDebug('spinal:comms:uplink');
 
+/** The longest wait between attempts, ms: a supervisor back from an outage is found within it. */
+const BACKOFF_MAX_MS = 5_000;
+
 /** Events read from the ledger per page while sending. */
 const PAGE = 256;
 
@@ -51,7 +54,7 @@ export interface UplinkStats {
  */
 export class UplinkLink {
   private readonly link = new LinkStateMachine();
-  private readonly backoff = new Backoff();
+  private readonly backoff = new Backoff({ maxMs: BACKOFF_MAX_MS });
   private client: ReturnType<typeof openUplinkClient> | null = null;
   private stream: RobotStream | null = null;
   private cursor = 0;
