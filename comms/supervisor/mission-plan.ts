@@ -11,7 +11,12 @@ const driveSchema = z
   .object({ vMps: finiteNumber, wRadps: finiteNumber.default(0), durationS: finiteNumber.positive() })
   .strict();
 const entrySchema = z
-  .object({ robot: z.string().min(1), id: z.string().min(1), goto: gotoSchema.optional(), drive: driveSchema.optional() })
+  .object({
+    robot: z.string().min(1),
+    id: z.string().min(1),
+    goto: gotoSchema.optional(),
+    drive: driveSchema.optional(),
+  })
   .strict()
   .refine((e) => (e.goto === undefined) !== (e.drive === undefined), 'give exactly one of goto, drive');
 const planSchema = z.object({ missions: z.array(entrySchema) }).strict();
