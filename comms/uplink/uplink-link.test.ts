@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RawSupervisor } from '../../test/harness/raw-supervisor.js';
+import { SilentProxy } from '../../test/harness/silent-proxy.js';
 import { paramsWith } from '../../test/harness/test-params.js';
 import { Ledger } from '../ledger/ledger.js';
 import { ledgerSettingsFromParams } from '../ledger/ledger-settings.js';
@@ -132,4 +133,34 @@ describe('UplinkLink', () => {
     expect(r.commands).toEqual([{ kind: 'estop', commandId: 9, reason: 'fleet stop' }]);
     expect(r.link.stats()).toMatchObject({ state: 'ready', framesRejected: 3, connects: 1 });
   }, 20_000);
+
+  it('notices a link that drops packets silently by its keepalive, reconnects, and sends what was written meanwhile once', async () => {
+    const supervisor: RawSupervisor = new RawSupervisor((): number => Math.max(0, ...supervisor.eventSeqs()));
+    const port = await supervisor.listen();
+    const proxy = new SilentProxy(port);
+    const proxyPort = await proxy.listen();
+    cleanups.push(
+      () => supervisor.stop(),
+      () => proxy.close(),
+    );
+    const r = robot(`127.0.0.1:${proxyPort}`);
+    r.write(1, 10);
+    r.link.start();
+    await supervisor.until(() => supervisor.eventSeqs().length >= 10);
+    // WHEN the proxy starts swallowing every byte, without closing anything
+    proxy.cut();
+    const cutAt = Date.now();
+    r.write(11, 20);
+    while (r.link.state === 'ready' && Date.now() - cutAt < 10_000)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    const noticedMs = Date.now() - cutAt;
+    // THEN the keepalive (500 ms + 500 ms here) notices within seconds
+    expect(r.link.state).not.toBe('ready');
+    expect(noticedMs).toBeLessThan(5_000);
+    proxy.restore();
+    await supervisor.until(() => supervisor.eventSeqs().includes(20), 15_000);
+    const seqs = supervisor.eventSeqs();
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect(seqs).toEqual(range(1, 20));
+  }, 30_000);
 });
