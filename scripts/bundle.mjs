@@ -7,6 +7,8 @@
  *
  * The native addons and their loaders stay external: they are loaded lazily, only by the real-hardware
  * transport backends, and must be installed on the board next to the bundle when those backends are used.
+ * better-sqlite3's JavaScript is bundled; its addon (`better_sqlite3.node`, which every run needs for
+ * the ledger) is loaded from `SPINAL_SQLITE_ADDON` (see `comms/ledger/sqlite-driver.ts`).
  */
 import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
