@@ -79,6 +79,29 @@ outcome is an event in /var/lib/spinal/upgrade-events.jsonl.
 Exit codes: 0 upgraded, 1 rolled back or failed, 2 usage error.
 `;
 
+/** `spinal events export --help`. */
+export const EVENTS_HELP = `Usage: spinal events export [--since SEQ|TIME] [--format jsonl] [--config FILE]
+
+Writes the ledger's events (ledger.path) as JSON lines, oldest first; works while the robot runs.
+  --since SEQ|TIME  events after sequence SEQ, or written at or after TIME (ISO 8601, e.g.
+                    2026-01-31T12:00:00Z); default: all
+  --format jsonl    one JSON object per line (the only format)
+  --config FILE     runtime config file (for ledger.path)
+
+${EXIT_CODES}`;
+
+/** `spinal supervisor --help`. */
+export const SUPERVISOR_HELP = `Usage: spinal supervisor [--listen HOST:PORT] [--missions FILE] [--store URL]
+
+The reference fleet supervisor: accepts robots' uplinks, stores their events once each (by robot,
+boot and sequence), assigns missions and shows a live table of robots until Ctrl-C.
+  --listen HOST:PORT  where robots connect (default 127.0.0.1:50051)
+  --missions FILE     YAML: missions: [{ robot, id, goto: { xM, yM, toleranceM } | drive: { vMps, wRadps, durationS } }]
+  --store URL         sqlite:PATH (default sqlite:spinal-supervisor.db) or postgres://...
+On standard input: "e ROBOT" sends an e-stop, "r ROBOT" a resume.
+
+${EXIT_CODES}`;
+
 /** `spinal --help`. */
 export const USAGE = `spinal ${VERSION}: the on-robot runtime
 
@@ -89,6 +112,10 @@ Usage:
                                                run against the hardware simulator
   spinal doctor [--board FILE] [--json]        check a board's devices, groups, GPIO numbering and I2C
   spinal upgrade FILE [--timeout S]            install a new binary; rolled back when it is not healthy
+  spinal supervisor [--listen HOST:PORT] [--missions FILE] [--store URL]
+                                               the reference fleet supervisor
+  spinal events export [--since SEQ|TIME] [--format jsonl] [--config FILE]
+                                               write the ledger's events as JSON lines
   spinal <command> --help                      a command's options
   spinal --version | --help
 

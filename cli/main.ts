@@ -3,7 +3,7 @@ import { isMainThread } from 'node:worker_threads';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/config-error.js';
 import { VERSION } from './embedded-assets.generated.js';
-import { COMMAND_HELP, DEFAULT_DOCTOR_BOARD, USAGE } from './help-text.js';
+import { COMMAND_HELP, DEFAULT_DOCTOR_BOARD, EVENTS_HELP, SUPERVISOR_HELP, USAGE } from './help-text.js';
 import { EXIT_RUNTIME_FAILURE, EXIT_USAGE, UsageError } from './usage-error.js';
 
 /** Runs the CLI; returns the exit code. */
@@ -69,6 +69,46 @@ export async function main(argv: string[]): Promise<number> {
     case 'upgrade': {
       const { runUpgradeCommand } = await import('./commands/upgrade-command.js');
       return runUpgradeCommand(rest, out);
+    }
+    case 'supervisor': {
+      if (wantsHelp(rest)) {
+        process.stdout.write(SUPERVISOR_HELP);
+        return 0;
+      }
+      const { values } = parse(rest, {
+        listen: { type: 'string' },
+        missions: { type: 'string' },
+        store: { type: 'string' },
+      });
+      const { runSupervisorCommand } = await import('./commands/supervisor-command.js');
+      return runSupervisorCommand({
+        listen: str(values.listen),
+        missions: str(values.missions),
+        store: str(values.store),
+        out: process.stdout,
+      });
+    }
+    case 'events': {
+      const [sub, ...options] = rest;
+      if (sub !== 'export')
+        throw new UsageError('events needs a subcommand: events export [--since SEQ|TIME] [--format jsonl]');
+      if (wantsHelp(options)) {
+        process.stdout.write(EVENTS_HELP);
+        return 0;
+      }
+      const { values } = parse(options, {
+        since: { type: 'string' },
+        format: { type: 'string' },
+        config: { type: 'string' },
+      });
+      const { runEventsExport } = await import('./commands/events-export-command.js');
+      return runEventsExport({
+        since: str(values.since),
+        format: str(values.format),
+        config: str(values.config),
+        out: process.stdout,
+        err: out,
+      });
     }
     default:
       throw new UsageError(`unknown command "${command}"`);

@@ -23,8 +23,14 @@ import { fanOutRevolutions } from './runtime/revolution-fanout.js';
 import { startRobotThreads } from './runtime/robot-threads.js';
 import { StatusSnapshot } from './runtime/status-snapshot.js';
 import { currentPriority } from './service/reflex-priority.js';
+import { HealthFlapFilter } from './runtime/health-flap-filter.js';
+import { ledgerSettingsFromParams } from '../comms/ledger/ledger-settings.js';
+import { US_PER_MS, type Cancel } from '../time/clock.js';
 
 const log = createDebug('spinal:runtime');
+
+/** How often a flapping device is checked for having settled, microseconds of the robot's clock. */
+const FLAP_SETTLE_PERIOD_US = 500_000;
 
 /**
  * One robot's runtime, its composition root: devices from the board config, the reflex on this
@@ -38,17 +44,23 @@ export class RobotRuntime {
   private readonly snapshot: StatusSnapshot;
   private readonly desk: OperatorDesk;
   private readonly cortex: CortexLink;
-  private readonly comms: CommsLink | null;
+  private readonly comms: CommsLink;
+  private readonly flaps: HealthFlapFilter;
+  private cancelSettle: Cancel = () => undefined;
 
   private constructor(
     private readonly o: RobotRuntimeOptions,
     private readonly devices: Device[],
     readonly reflex: ReflexLoop,
-    threads: { cortex: Worker; comms: Worker | null },
+    threads: { cortex: Worker; comms: Worker },
   ) {
     const { clock, params } = o;
     this.startedAtUs = clock.nowUs();
-    this.journal = new EventJournal(clock);
+    this.journal = new EventJournal(clock, (id, body, atUs) => this.comms.record(id, body, atUs));
+    this.flaps = new HealthFlapFilter({
+      windowUs: params['ledger.flapWindowMs'] * US_PER_MS,
+      changes: params['ledger.flapChanges'],
+    });
     this.snapshot = new StatusSnapshot(
       { robotId: params['robot.id'], board: o.board, mode: o.mode, clock, priority: o.priority ?? currentPriority() },
       reflex,
@@ -65,18 +77,17 @@ export class RobotRuntime {
       },
       worldFrame: (frame) => reflex.setWorldFrame(frame),
     });
-    this.comms = threads.comms
-      ? new CommsLink(
-          threads.comms,
-          clock,
-          lockstep,
-          (c) => this.operate(c),
-          () => this.snapshot.withReadiness(),
-        )
-      : null;
+    this.comms = new CommsLink(
+      threads.comms,
+      clock,
+      lockstep,
+      (c) => this.operate(c),
+      () => this.snapshot.withReadiness(),
+      (message) => this.journal.committed(message),
+    );
     // Under the simulator both workers take part in each tick: the world waits until each has run what was due.
     o.lockstep?.onTick(async ({ simTimeUs }) => {
-      const commsAnswered = this.comms?.tick(simTimeUs);
+      const commsAnswered = this.comms.tick(simTimeUs);
       await this.cortex.tick(simTimeUs);
       await commsAnswered;
     });
@@ -93,7 +104,11 @@ export class RobotRuntime {
       o,
       devices,
       reflex,
-      startRobotThreads(params, o.debugPort !== false, { lockstep: o.lockstep !== undefined, startUs: clock.nowUs() }),
+      startRobotThreads(
+        params,
+        { lockstep: o.lockstep !== undefined, startUs: clock.nowUs() },
+        o.ledger ?? ledgerSettingsFromParams(params),
+      ),
     );
     runtime.wire();
     // Under the simulator the world's clock waits for the first tick's answer: the cortex joined the
@@ -118,12 +133,12 @@ export class RobotRuntime {
 
   /** The address the debug port is bound to, once it is (null before, or when it failed). */
   debugPortAddress(): string | null {
-    return this.comms?.boundAddress() ?? null;
+    return this.comms.boundAddress();
   }
 
   /** Resolves once the debug port is bound (`ok: true`) or could not be (`ok: false` with the reason; at once when it is off). */
   debugPortResult(): Promise<DebugPortResult> {
-    return this.comms?.result() ?? Promise.resolve({ ok: false, message: 'the debug port is off' });
+    return this.comms.result();
   }
 
   missionState(): MissionState {
@@ -153,14 +168,18 @@ export class RobotRuntime {
     this.desk.close();
     this.reflex.stop();
     this.cortex.shutdown();
-    const commsStopped = this.comms?.stop();
+    this.cancelSettle();
+    const commsStopped = this.comms.stop();
     await Promise.allSettled(this.devices.map((d) => d.stop()));
     await Promise.allSettled([this.cortex.terminate(), commsStopped]);
   }
 
   private wire(): void {
-    const { reflex, journal, comms, cortex } = this;
-    if (comms) journal.onEvent((event) => comms.event(event));
+    const { reflex, journal, comms, cortex, flaps } = this;
+    const { clock } = this.o;
+    this.cancelSettle = clock.every(FLAP_SETTLE_PERIOD_US, () => {
+      for (const body of flaps.settle(clock.nowUs())) journal.record(body);
+    });
     reflex.onApplied(() => cortex.odometry(reflex.odometrySample()));
     reflex.onTrip((trip) => journal.recordTrip(trip));
     for (const device of this.devices) {
@@ -168,17 +187,18 @@ export class RobotRuntime {
         if (health.state === previous.state) return;
         this.snapshot.noteReadiness();
         log('%s: %s -> %s %s', device.id, previous.state, health.state, sanitizeExternalText(health.reason));
-        journal.record({
-          kind: 'device-health',
+        const change = {
+          kind: 'device-health' as const,
           device: device.id,
           from: previous.state,
           to: health.state,
           reason: health.reason,
-        });
+        };
+        for (const body of flaps.change(clock.nowUs(), change)) journal.record(body);
       });
     }
     const sinks = [(scan: Parameters<CortexLink['scan']>[0]) => cortex.scan(scan)];
-    if (comms) sinks.push((scan) => comms.scan(scan));
+    sinks.push((scan) => comms.scan(scan));
     fanOutRevolutions(this.devices.filter(isLidar), sinks);
   }
 }

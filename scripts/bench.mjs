@@ -87,6 +87,22 @@ const benches = {
   },
 };
 
+/** Runs a built bench script and returns the figures of its last (JSON) line. */
+function runBenchScript(script, args) {
+  if (!existsSync(script)) throw new Error(`${script} is missing: run "npm run build" first`);
+  const result = spawnSync(process.execPath, [script, ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`${script} exited ${result.status}`);
+  const last = result.stdout.trim().split('\n').at(-1) ?? '';
+  const { bench: _bench, ...figures } = JSON.parse(last);
+  return figures;
+}
+
+benches.ledger = (args) => runBenchScript(join(root, 'dist', 'scripts', 'bench-ledger', 'ledger-bench.js'), args);
+
 const name = process.argv[2];
 if (!name || !(name in benches)) {
   console.error(`usage: npm run bench -- <${Object.keys(benches).join('|')}>`);

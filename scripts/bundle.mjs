@@ -10,6 +10,8 @@
  * transport backends, and must be installed on the board next to the bundle when those backends are used.
  * For the single executable (`sea: true`, scripts/binary/build-binary.mjs) they are bundled instead, and
  * their loaders replaced by the embedded-addon loader.
+ * Either way better-sqlite3's JavaScript is bundled; its addon (`better_sqlite3.node`, which every run needs for
+ * the ledger) is loaded from `SPINAL_SQLITE_ADDON` (see `comms/ledger/sqlite-driver.ts`).
  */
 import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';

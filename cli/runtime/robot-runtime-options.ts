@@ -1,3 +1,4 @@
+import type { LedgerSettings } from '../../comms/ledger/ledger-settings.js';
 import type { BoardConfig } from '../../config/board-schema.js';
 import type { ParamValues } from '../../config/params.js';
 import type { TransportBackends } from '../../hal/registry.js';
@@ -22,6 +23,6 @@ export interface RobotRuntimeOptions {
   geofence?: readonly Point2D[] | null;
   /** The reflex thread's scheduling priority, as `spinal run` set it (default: read as it is). */
   priority?: SchedulingPriority;
-  /** Serve the HTTP debug port (default true). */
-  debugPort?: boolean;
+  /** The ledger (default: from the `ledger.*` parameters). */
+  ledger?: LedgerSettings;
 }

@@ -21,6 +21,12 @@ export const NATIVE_ADDONS = Object.freeze([
   },
   { name: 'i2c', package: 'i2c-bus', loader: 'bindings', binary: 'build/Release/i2c.node' },
   { name: 'epoll', package: 'epoll', loader: 'bindings', binary: 'build/Release/epoll.node' },
+  {
+    name: 'better_sqlite3',
+    package: 'better-sqlite3',
+    loader: 'bindings',
+    binary: 'build/Release/better_sqlite3.node',
+  },
 ]);
 
 /** The asset key of an addon's binary inside the executable. */
