@@ -44,7 +44,10 @@ export function buildNativeAddons({ repoRoot, cacheDir, arch, nodeDir, log }) {
       });
       execFileSync(process.execPath, [nodeGyp, 'rebuild', `--nodedir=${nodeDir}`, `--arch=${arch}`, '--silent'], {
         cwd: work,
-        env: { ...process.env, ...(CROSS[arch] ?? {}) },
+        // npm passes its own `nodedir` setting down as npm_config_nodedir, which node-gyp prefers to
+        // --nodedir: name the embedded Node's headers there too, or an ABI-bound addon is built for
+        // the Node that runs this script.
+        env: { ...process.env, npm_config_nodedir: nodeDir, ...(CROSS[arch] ?? {}) },
         stdio: ['ignore', 'ignore', 'inherit'],
       });
     }
