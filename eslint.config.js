@@ -22,7 +22,7 @@ const nodeGlobals = {
 };
 
 export default defineConfig([
-  globalIgnores(['dist/', 'bundle/', 'node_modules/', '**/*.generated.ts', '.spinal/', 'coverage/']),
+  globalIgnores(['dist/', 'bundle/', 'node_modules/', '**/*.generated.ts', '.spinal/', '.cache/', 'coverage/']),
   js.configs.recommended,
   tseslint.configs.recommended,
   {

@@ -63,6 +63,45 @@ Checks a board config and this machine: device files, groups, serial consoles, G
 Exit codes: 0 nothing blocks spinal run, 1 something does, 2 usage or configuration error.
 `;
 
+const UPGRADE_HELP = `Usage: spinal upgrade FILE [--timeout S] [--settle S] [--unit NAME] [--systemctl CMD] [--root DIR]
+
+Installs FILE as the service's binary (/usr/local/bin/spinal), keeping the one it replaces as
+spinal.previous, and restarts the service. A new binary that is not healthy (the unit active,
+which it becomes once the process reports READY=1) for --settle seconds within --timeout seconds
+of its start is rolled back: the previous binary is put back and the service restarted. Either
+outcome is an event in /var/lib/spinal/upgrade-events.jsonl.
+  --timeout S      seconds the new binary has to become healthy (default 60)
+  --settle S       seconds it must stay healthy without a break (default 10)
+  --unit NAME      the systemd unit (default spinal)
+  --systemctl CMD  the command that restarts and asks the unit (default systemctl)
+  --root DIR       install root (default /)
+
+Exit codes: 0 upgraded, 1 rolled back or failed, 2 usage error.
+`;
+
+/** `spinal events export --help`. */
+export const EVENTS_HELP = `Usage: spinal events export [--since SEQ|TIME] [--format jsonl] [--config FILE]
+
+Writes the ledger's events (ledger.path) as JSON lines, oldest first; works while the robot runs.
+  --since SEQ|TIME  events after sequence SEQ, or written at or after TIME (ISO 8601, e.g.
+                    2026-01-31T12:00:00Z); default: all
+  --format jsonl    one JSON object per line (the only format)
+  --config FILE     runtime config file (for ledger.path)
+
+${EXIT_CODES}`;
+
+/** `spinal supervisor --help`. */
+export const SUPERVISOR_HELP = `Usage: spinal supervisor [--listen HOST:PORT] [--missions FILE] [--store URL]
+
+The reference fleet supervisor: accepts robots' uplinks, stores their events once each (by robot,
+boot and sequence), assigns missions and shows a live table of robots until Ctrl-C.
+  --listen HOST:PORT  where robots connect (default 127.0.0.1:50051)
+  --missions FILE     YAML: missions: [{ robot, id, goto: { xM, yM, toleranceM } | drive: { vMps, wRadps, durationS } }]
+  --store URL         sqlite:PATH (default sqlite:spinal-supervisor.db) or postgres://...
+On standard input: "e ROBOT" sends an e-stop, "r ROBOT" a resume.
+
+${EXIT_CODES}`;
+
 /** `spinal --help`. */
 export const USAGE = `spinal ${VERSION}: the on-robot runtime
 
@@ -74,6 +113,11 @@ Usage:
   spinal doctor [--board FILE] [--json]        check a board's devices, groups, GPIO numbering and I2C
   spinal map save FILE [--from HOST:PORT] [--mode trinary|raw]
                                                save a running robot's map (ROS map_server format)
+  spinal upgrade FILE [--timeout S]            install a new binary; rolled back when it is not healthy
+  spinal supervisor [--listen HOST:PORT] [--missions FILE] [--store URL]
+                                               the reference fleet supervisor
+  spinal events export [--since SEQ|TIME] [--format jsonl] [--config FILE]
+                                               write the ledger's events as JSON lines
   spinal <command> --help                      a command's options
   spinal --version | --help
 
@@ -89,8 +133,9 @@ SPINAL_DEBUG_LISTEN=127.0.0.1:0.
 ${EXIT_CODES}`;
 
 /** Each command's `--help`. */
-export const COMMAND_HELP: Readonly<Record<'sim' | 'run' | 'doctor', string>> = {
+export const COMMAND_HELP: Readonly<Record<'sim' | 'run' | 'doctor' | 'upgrade', string>> = {
   sim: SIM_HELP,
   run: RUN_HELP,
   doctor: DOCTOR_HELP,
+  upgrade: UPGRADE_HELP,
 };

@@ -1,21 +1,9 @@
 #!/usr/bin/env node
-import { isMainThread, MessagePort, parentPort, workerData } from 'node:worker_threads';
-import { setPriority } from 'node:os';
+import { isMainThread } from 'node:worker_threads';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/config-error.js';
-import { runCommsWorker, type CommsPort, type CortexChannel } from '../comms/comms-worker.js';
-import type { CortexToMain } from '../cortex/cortex-thread-protocol.js';
-import { runCortexWorker, type CortexPort } from '../cortex/cortex-worker.js';
-import type { CortexToComms } from '../messages/cortex-comms-protocol.js';
-import { runWorldWorker, type WorldParentPort } from '../simulator/world-worker.js';
-import type { WorldWorkerData } from '../simulator/world-thread-protocol.js';
-import { runDoctorCommand } from './commands/doctor-command.js';
-import { runMapSaveCommand } from './commands/map-save-command.js';
-import { runRunCommand } from './commands/run-command.js';
-import { runSimCommand } from './commands/sim-command.js';
 import { VERSION } from './embedded-assets.generated.js';
-import { COMMAND_HELP, DEFAULT_DOCTOR_BOARD, USAGE } from './help-text.js';
-import { setThreadEntry, type ThreadRole } from './thread-launcher.js';
+import { COMMAND_HELP, DEFAULT_DOCTOR_BOARD, EVENTS_HELP, SUPERVISOR_HELP, USAGE } from './help-text.js';
 import { EXIT_RUNTIME_FAILURE, EXIT_USAGE, UsageError } from './usage-error.js';
 
 /** Runs the CLI; returns the exit code. */
@@ -30,7 +18,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const out = process.stderr;
-  if ((command === 'sim' || command === 'run' || command === 'doctor') && wantsHelp(rest)) {
+  if ((command === 'sim' || command === 'run' || command === 'doctor' || command === 'upgrade') && wantsHelp(rest)) {
     process.stdout.write(COMMAND_HELP[command]);
     return 0;
   }
@@ -46,6 +34,7 @@ export async function main(argv: string[]): Promise<number> {
         report: { type: 'string' },
         pty: { type: 'boolean', default: false },
       });
+      const { runSimCommand } = await import('./commands/sim-command.js');
       return runSimCommand({
         scenario: str(values.scenario),
         board: str(values.board),
@@ -62,12 +51,14 @@ export async function main(argv: string[]): Promise<number> {
       const { values } = parse(rest, { board: { type: 'string' }, config: { type: 'string' } });
       const board = str(values.board);
       if (!board) throw new UsageError('run needs --board FILE (for example board-configs/rpi4-ld06-motorhat.yaml)');
+      const { runRunCommand } = await import('./commands/run-command.js');
       return runRunCommand({ board, config: str(values.config), out });
     }
     case 'doctor': {
       const { values } = parse(rest, { board: { type: 'string' }, json: { type: 'boolean', default: false } });
       const json = values.json === true;
       const board = str(values.board);
+      const { runDoctorCommand } = await import('./commands/doctor-command.js');
       return runDoctorCommand({
         board: board ?? DEFAULT_DOCTOR_BOARD,
         boardGiven: board !== undefined,
@@ -83,7 +74,52 @@ export async function main(argv: string[]): Promise<number> {
       const { values } = parse(options, { from: { type: 'string' }, mode: { type: 'string' } });
       const mode = str(values.mode) ?? 'trinary';
       if (mode !== 'trinary' && mode !== 'raw') throw new UsageError(`--mode must be trinary or raw, not "${mode}"`);
+      const { runMapSaveCommand } = await import('./commands/map-save-command.js');
       return runMapSaveCommand({ file, from: str(values.from) ?? '127.0.0.1:8080', mode, out });
+    }
+    case 'upgrade': {
+      const { runUpgradeCommand } = await import('./commands/upgrade-command.js');
+      return runUpgradeCommand(rest, out);
+    }
+    case 'supervisor': {
+      if (wantsHelp(rest)) {
+        process.stdout.write(SUPERVISOR_HELP);
+        return 0;
+      }
+      const { values } = parse(rest, {
+        listen: { type: 'string' },
+        missions: { type: 'string' },
+        store: { type: 'string' },
+      });
+      const { runSupervisorCommand } = await import('./commands/supervisor-command.js');
+      return runSupervisorCommand({
+        listen: str(values.listen),
+        missions: str(values.missions),
+        store: str(values.store),
+        out: process.stdout,
+      });
+    }
+    case 'events': {
+      const [sub, ...options] = rest;
+      if (sub !== 'export')
+        throw new UsageError('events needs a subcommand: events export [--since SEQ|TIME] [--format jsonl]');
+      if (wantsHelp(options)) {
+        process.stdout.write(EVENTS_HELP);
+        return 0;
+      }
+      const { values } = parse(options, {
+        since: { type: 'string' },
+        format: { type: 'string' },
+        config: { type: 'string' },
+      });
+      const { runEventsExport } = await import('./commands/events-export-command.js');
+      return runEventsExport({
+        since: str(values.since),
+        format: str(values.format),
+        config: str(values.config),
+        out: process.stdout,
+        err: out,
+      });
     }
     default:
       throw new UsageError(`unknown command "${command}"`);
@@ -127,59 +163,6 @@ function numberOption(name: string, value: string | boolean | undefined, min: nu
   return n;
 }
 
-/**
- * Planner and comms threads run at a lower scheduling priority than the main thread (on Linux a
- * thread's nice value is its own): under CPU contention the reflex is served first.
- */
-const BACKGROUND_NICE = 10;
-
-/** The port to the thread's peer (cortex ↔ comms), when the launcher gave one. */
-function peerPort(data: Record<string, unknown>): MessagePort | null {
-  return data.peer instanceof MessagePort ? data.peer : null;
-}
-
-/** Starts the body of a worker thread according to its role. */
-function runThread(): void {
-  const data = workerData as { role: ThreadRole } & Record<string, unknown>;
-  const port = parentPort;
-  if (!port) return;
-  if (data.role === 'cortex' || data.role === 'comms') {
-    try {
-      setPriority(BACKGROUND_NICE);
-    } catch {
-      // Not permitted here (some containers): the threads run at the default priority.
-    }
-  }
-  switch (data.role) {
-    case 'cortex':
-      runCortexWorker(port as unknown as CortexPort<CortexToMain>, peerPort(data) as CortexPort<CortexToComms> | null);
-      return;
-    case 'comms':
-      runCommsWorker(
-        port as unknown as CommsPort,
-        {
-          listen: String(data.listen),
-          token: String(data.token ?? ''),
-          readToken: String(data.readToken ?? ''),
-          allowedHosts: Array.isArray(data.allowedHosts) ? data.allowedHosts.map(String) : [],
-          clock: data.clock === 'virtual' ? 'virtual' : 'real',
-          startUs: typeof data.startUs === 'number' ? data.startUs : 0,
-        },
-        undefined,
-        peerPort(data) as CortexChannel | null,
-      );
-      return;
-    case 'world':
-      void runWorldWorker(
-        port as unknown as WorldParentPort,
-        data.world as WorldWorkerData,
-        data.ports as Record<string, MessagePort>,
-      );
-      return;
-  }
-}
-
-setThreadEntry(new URL(import.meta.url));
 if (isMainThread) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
@@ -196,6 +179,4 @@ if (isMainThread) {
       process.exit(EXIT_RUNTIME_FAILURE);
     },
   );
-} else {
-  runThread();
 }

@@ -1,12 +1,10 @@
 import type { Worker } from 'node:worker_threads';
-import createDebug from 'debug';
 import type { OperatorCommand, OperatorResult } from '../comms/comms-thread-protocol.js';
 import { cortexSettingsFromParams } from '../cortex/cortex-settings.js';
 import { createBuiltinRegistry } from '../hal/builtin-models.js';
 import type { Device } from '../hal/device-api.js';
 import { bindDevices } from '../hal/device-binding.js';
 import { isLidar } from '../hal/lidar/api.js';
-import { sanitizeExternalText } from '../messages/external-text.js';
 import type { MissionState } from '../messages/mission.js';
 import type { RuntimeEvent } from '../messages/runtime-event.js';
 import type { RuntimeStatus } from '../messages/runtime-status.js';
@@ -17,16 +15,16 @@ import { CommsLink, type DebugPortResult } from './runtime/comms-link.js';
 import { CortexLink } from './runtime/cortex-link.js';
 import { resolveDriveDevices } from './runtime/drive-devices.js';
 import { EventJournal } from './runtime/event-journal.js';
+import { LocalisationHealth } from './runtime/localisation-health.js';
 import { OperatorDesk } from './runtime/operator-desk.js';
 import { createReflex } from './runtime/reflex-assembly.js';
 import { fanOutRevolutions } from './runtime/revolution-fanout.js';
 import { startRobotThreads } from './runtime/robot-threads.js';
 import { StatusSnapshot } from './runtime/status-snapshot.js';
-
-const log = createDebug('spinal:runtime');
-
-/** The localisation's state as a health state: a lost pose degrades the robot, odometry only is how it was built. */
-const LOCALISATION_HEALTH = { ok: 'ok', lost: 'degraded', off: 'ok' } as const;
+import { currentPriority } from './service/reflex-priority.js';
+import { journalDeviceHealth } from './runtime/device-health-journal.js';
+import { ledgerSettingsFromParams } from '../comms/ledger/ledger-settings.js';
+import type { Cancel } from '../time/clock.js';
 
 /**
  * One robot's runtime, its composition root: devices from the board config, the reflex on this
@@ -40,22 +38,22 @@ export class RobotRuntime {
   private readonly snapshot: StatusSnapshot;
   private readonly desk: OperatorDesk;
   private readonly cortex: CortexLink;
-  private readonly comms: CommsLink | null;
-  /** The localisation's health as the cortex last reported it (`ok` at start; `lost` is `degraded`). */
-  private localisationHealth = 'ok';
+  private readonly comms: CommsLink;
+  private cancelSettle: Cancel = () => undefined;
+  private readonly localisation = new LocalisationHealth();
   private readonly tickListeners: Array<(simTimeUs: number) => void> = [];
 
   private constructor(
     private readonly o: RobotRuntimeOptions,
     private readonly devices: Device[],
     readonly reflex: ReflexLoop,
-    threads: { cortex: Worker; comms: Worker | null },
+    threads: { cortex: Worker; comms: Worker },
   ) {
     const { clock, params } = o;
     this.startedAtUs = clock.nowUs();
-    this.journal = new EventJournal(clock);
+    this.journal = new EventJournal(clock, (id, body, atUs) => this.comms.record(id, body, atUs));
     this.snapshot = new StatusSnapshot(
-      { robotId: params['robot.id'], board: o.board, mode: o.mode, clock },
+      { robotId: params['robot.id'], board: o.board, mode: o.mode, clock, priority: o.priority ?? currentPriority() },
       reflex,
       devices,
     );
@@ -70,35 +68,22 @@ export class RobotRuntime {
       },
       worldFrame: (frame) => reflex.setWorldFrame(frame),
       localisation: (state, quality) => {
-        const to = LOCALISATION_HEALTH[state];
-        if (to === this.localisationHealth) return;
-        const quality3 = quality === null ? 'none' : quality.toFixed(2);
-        record({
-          kind: 'device-health',
-          device: 'localisation',
-          from: this.localisationHealth,
-          to,
-          reason:
-            state === 'lost'
-              ? `pose lost: the scans do not match the map (quality ${quality3})`
-              : `localisation ${state}`,
-        });
-        this.localisationHealth = to;
+        const body = this.localisation.report(state, quality);
+        if (body) record(body);
       },
     });
-    this.comms = threads.comms
-      ? new CommsLink(
-          threads.comms,
-          clock,
-          lockstep,
-          (c) => this.operate(c),
-          () => this.snapshot.withReadiness(),
-        )
-      : null;
+    this.comms = new CommsLink(
+      threads.comms,
+      clock,
+      lockstep,
+      (c) => this.operate(c),
+      () => this.snapshot.withReadiness(),
+      (message) => this.journal.committed(message),
+    );
     // Under the simulator both workers take part in each tick: the world waits until each has run what was due.
     o.lockstep?.onTick(async ({ simTimeUs }) => {
       for (const listener of this.tickListeners) listener(simTimeUs);
-      const commsAnswered = this.comms?.tick(simTimeUs);
+      const commsAnswered = this.comms.tick(simTimeUs);
       await this.cortex.tick(simTimeUs);
       await commsAnswered;
     });
@@ -115,7 +100,11 @@ export class RobotRuntime {
       o,
       devices,
       reflex,
-      startRobotThreads(params, o.debugPort !== false, { lockstep: o.lockstep !== undefined, startUs: clock.nowUs() }),
+      startRobotThreads(
+        params,
+        { lockstep: o.lockstep !== undefined, startUs: clock.nowUs() },
+        o.ledger ?? ledgerSettingsFromParams(params),
+      ),
     );
     runtime.wire();
     // Under the simulator the world's clock waits for the first tick's answer: the cortex joined the
@@ -150,12 +139,12 @@ export class RobotRuntime {
 
   /** The address the debug port is bound to, once it is (null before, or when it failed). */
   debugPortAddress(): string | null {
-    return this.comms?.boundAddress() ?? null;
+    return this.comms.boundAddress();
   }
 
   /** Resolves once the debug port is bound (`ok: true`) or could not be (`ok: false` with the reason; at once when it is off). */
   debugPortResult(): Promise<DebugPortResult> {
-    return this.comms?.result() ?? Promise.resolve({ ok: false, message: 'the debug port is off' });
+    return this.comms.result();
   }
 
   missionState(): MissionState {
@@ -185,32 +174,20 @@ export class RobotRuntime {
     this.desk.close();
     this.reflex.stop();
     this.cortex.shutdown();
-    const commsStopped = this.comms?.stop();
+    this.cancelSettle();
+    const commsStopped = this.comms.stop();
     await Promise.allSettled(this.devices.map((d) => d.stop()));
     await Promise.allSettled([this.cortex.terminate(), commsStopped]);
   }
 
   private wire(): void {
     const { reflex, journal, comms, cortex } = this;
-    if (comms) journal.onEvent((event) => comms.event(event));
+    const { clock, params } = this.o;
+    this.cancelSettle = journalDeviceHealth(this.devices, journal, clock, params, () => this.snapshot.noteReadiness());
     reflex.onApplied(() => cortex.odometry(reflex.odometrySample()));
     reflex.onTrip((trip) => journal.recordTrip(trip));
-    for (const device of this.devices) {
-      device.onHealthChange((health, previous) => {
-        if (health.state === previous.state) return;
-        this.snapshot.noteReadiness();
-        log('%s: %s -> %s %s', device.id, previous.state, health.state, sanitizeExternalText(health.reason));
-        journal.record({
-          kind: 'device-health',
-          device: device.id,
-          from: previous.state,
-          to: health.state,
-          reason: health.reason,
-        });
-      });
-    }
     const sinks = [(scan: Parameters<CortexLink['scan']>[0]) => cortex.scan(scan)];
-    if (comms) sinks.push((scan) => comms.scan(scan));
+    sinks.push((scan) => comms.scan(scan));
     fanOutRevolutions(this.devices.filter(isLidar), sinks);
   }
 }

@@ -1,17 +1,5 @@
 import { Worker, type TransferListItem } from 'node:worker_threads';
-
-/** The threads spinal runs besides the main one; each starts from the same entry file. */
-export type ThreadRole = 'cortex' | 'comms' | 'world';
-
-let entry: string | URL | null = null;
-
-/**
- * Records the file every thread starts from: the entry module itself (the built `cli/main.js`,
- * or the single-file bundle), so that no other source file needs to exist on disk.
- */
-export function setThreadEntry(file: string | URL): void {
-  entry = file;
-}
+import { threadSource, type ThreadRole } from './thread-sources.js';
 
 /** Starts a worker thread in `role`; its data arrives as `workerData`. */
 export function startThread(
@@ -19,6 +7,7 @@ export function startThread(
   data: Record<string, unknown> = {},
   transferList: TransferListItem[] = [],
 ): Worker {
-  if (!entry) throw new Error('startThread(): the thread entry was not set');
-  return new Worker(entry, { workerData: { ...data, role }, transferList, stdout: false, stderr: false });
+  const source = threadSource(role);
+  const options = { workerData: { ...data, role }, transferList, stdout: false, stderr: false };
+  return 'code' in source ? new Worker(source.code, { ...options, eval: true }) : new Worker(source.file, options);
 }

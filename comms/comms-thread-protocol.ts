@@ -1,5 +1,7 @@
 import { isLidarPoints, type LidarPoints } from '../messages/lidar-points.js';
-import type { Requester, RuntimeEvent } from '../messages/runtime-event.js';
+import type { Requester, RuntimeEvent, RuntimeEventBody } from '../messages/runtime-event.js';
+import type { LedgerSettings } from './ledger/ledger-settings.js';
+import type { UplinkSettings } from './uplink/uplink-settings.js';
 import type { RuntimeStatus } from '../messages/runtime-status.js';
 
 /**
@@ -28,11 +30,15 @@ export interface ShutdownMessage {
   t: 'shutdown';
 }
 
-/** Main thread to comms. */
-/** Something notable happened on the robot (served by `GET /api/v1/events`). */
-export interface EventMessage {
-  t: 'event';
-  event: RuntimeEvent;
+/**
+ * Something notable happened on the robot at `atUs` (robot clock): the ledger numbers and commits
+ * it, then answers `committed` naming `id` (the main thread's own count of what it asked).
+ */
+export interface RecordMessage {
+  t: 'record';
+  id: number;
+  body: RuntimeEventBody;
+  atUs: number;
 }
 
 /** What a field engineer asks of the robot through the debug port, with who asked (for the event log). */
@@ -79,7 +85,7 @@ export interface TickMessage {
 }
 
 export type MainToComms =
-  StatusMessage | ReadyMessage | EventMessage | CommandResultMessage | ScanMessage | TickMessage | ShutdownMessage;
+  StatusMessage | ReadyMessage | RecordMessage | CommandResultMessage | ScanMessage | TickMessage | ShutdownMessage;
 
 /** The debug port is bound; `address` is `host:port` actually bound (the real port when 0 was asked). */
 export interface ListeningMessage {
@@ -109,8 +115,21 @@ export interface TickDoneMessage {
   nextDueUs: number;
 }
 
+/**
+ * A batch the ledger committed: each `record` by its id with the sequence it was given, those it
+ * refused (a full disk) with the reason, and every event of the commit in sequence order
+ * (the records' and the ledger's own notices).
+ */
+export interface CommittedMessage {
+  t: 'committed';
+  committed: Array<{ id: number; seq: number }>;
+  refused: Array<{ id: number; reason: string }>;
+  events: RuntimeEvent[];
+}
+
 /** Comms to main thread. */
-export type CommsToMain = ListeningMessage | ListenFailedMessage | StoppedMessage | CommandMessage | TickDoneMessage;
+export type CommsToMain =
+  ListeningMessage | ListenFailedMessage | StoppedMessage | CommandMessage | TickDoneMessage | CommittedMessage;
 
 /** The `role` under which the thread launcher starts the comms worker. */
 export const COMMS_ROLE = 'comms';
@@ -134,6 +153,14 @@ export interface CommsWorkerData {
   clock?: 'virtual' | 'real';
   /** With a `virtual` clock: the robot's clock when the thread starts, microseconds. Default 0. */
   startUs?: number;
+  /** The ledger the thread owns (default: in memory, batch durability). */
+  ledger?: LedgerSettings;
+  /** Names this start of the runtime in the ledger and on the uplink (default: a random UUID). */
+  bootId?: string;
+  /** The fleet supervisor's link (default: none). */
+  uplink?: UplinkSettings | null;
+  /** The runtime's version, for the uplink's hello. */
+  version?: string;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -154,8 +181,14 @@ export function isMainToComms(value: unknown): value is MainToComms {
       return typeof value.ready === 'boolean' && typeof value.reason === 'string';
     case 'command-result':
       return typeof value.id === 'number' && isRecord(value.result) && typeof value.result.ok === 'boolean';
-    case 'event':
-      return isRecord(value.event) && typeof value.event.seq === 'number' && typeof value.event.kind === 'string';
+    case 'record':
+      return (
+        Number.isInteger(value.id) &&
+        isRecord(value.body) &&
+        typeof value.body.kind === 'string' &&
+        typeof value.atUs === 'number' &&
+        Number.isFinite(value.atUs)
+      );
     case 'scan':
       return isLidarPoints(value.scan);
     case 'tick':
@@ -181,6 +214,8 @@ export function isCommsToMain(value: unknown): value is CommsToMain {
       return typeof value.id === 'number' && isRecord(value.command) && typeof value.command.kind === 'string';
     case 'tick-done':
       return typeof value.nowUs === 'number' && typeof value.nextDueUs === 'number';
+    case 'committed':
+      return Array.isArray(value.committed) && Array.isArray(value.refused) && Array.isArray(value.events);
     default:
       return false;
   }

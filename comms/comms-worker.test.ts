@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { RuntimeStatus } from '../messages/runtime-status.js';
 import { VirtualClock } from '../time/virtual-clock.js';
 import type { CommsToMain, MainToComms } from './comms-thread-protocol.js';
+import type { RuntimeEvent } from '../messages/runtime-event.js';
 import { paramsWith } from '../test/harness/test-params.js';
 import { runCommsWorker } from './comms-worker.js';
 import { debugPortSettingsFromParams } from './debug-port/debug-port-settings.js';
@@ -26,6 +27,7 @@ function sampleStatus(): RuntimeStatus {
     nearestObstacleM: 2.4,
     reflex: { state: 'clear', rule: '', reason: '', lastTrip: null, trips: 0 },
     loop: { rateHz: 100, ticks: 300, lastDurationUs: 75, maxDurationUs: 500, latenessP99Us: 800, deadlineMisses: 0 },
+    priority: { nice: 0, raised: false, source: 'default' },
     devices: [
       {
         id: 'lidar0',
@@ -107,13 +109,15 @@ describe('runCommsWorker', () => {
     const logs = await fetch(url('/api/v1/logs'));
     expect(logs.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     const reader = logs.body!.pipeThrough(new TextDecoderStream()).getReader();
-    port.send({
-      t: 'event',
-      event: { seq: 1, atUs: 3_000_000, kind: 'mission', mission: 'goto', state: 'active' },
-    });
+    port.send({ t: 'record', id: 7, body: { kind: 'mission', mission: 'goto', state: 'active' }, atUs: 3_000_000 });
+    const committed = await port.next('committed');
+    expect(committed.committed).toEqual([{ id: 7, seq: 1 }]);
     let received = '';
     while (!received.includes('event: log')) received += (await reader.read()).value ?? '';
-    expect(received).toContain('id: 1\nevent: log\ndata: {"seq":1,');
+    expect(received).toContain('id: 1\nevent: log\ndata: {');
+    expect(received).toContain('"seq":1,');
+    const page = (await (await fetch(url('/api/v1/events?since=0'))).json()) as { events: RuntimeEvent[] };
+    expect(page.events.map((e) => [e.seq, e.kind, e.atUs])).toEqual([[1, 'mission', 3_000_000]]);
 
     port.send({ t: 'shutdown' });
     await port.next('stopped');

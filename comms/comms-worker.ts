@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import createDebug from 'debug';
 import type { Clock } from '../time/clock.js';
 import { MonotonicClock } from '../time/monotonic-clock.js';
@@ -9,7 +10,12 @@ import type { DebugPortSettings } from './debug-port/debug-port-settings.js';
 import { DebugListenError, startDebugServer } from './debug-port/http-server.js';
 import type { DebugServer } from './debug-port/http-server.js';
 import type { OperatorResult } from './comms-thread-protocol.js';
-import { EventStore } from './debug-port/event-store.js';
+import { Ledger } from './ledger/ledger.js';
+import { assembleUplink } from './uplink/uplink-assembly.js';
+import { ledgerAndUplinkFamilies } from './uplink/link-metrics.js';
+import { LedgerWriter } from './ledger/ledger-writer.js';
+import { ledgerSettingsFromParams, type LedgerSettings } from './ledger/ledger-settings.js';
+import { resolveParams } from '../config/param-values.js';
 import { LogStream } from './debug-port/logs-stream.js';
 import { metricsRoutes } from './debug-port/metrics.js';
 import { operatorRoutes, type OperatorChannel } from './debug-port/operator-routes.js';
@@ -21,6 +27,11 @@ import { telemetryRoutes } from './debug-port/telemetry-route.js';
 import { webPageRoutes } from './debug-port/web-page.js';
 
 const log = createDebug('spinal:comms:worker');
+
+/** The ledger when none is configured (the tests'): the defaults, in memory. */
+function inMemoryLedger(): LedgerSettings {
+  return ledgerSettingsFromParams(resolveParams({}), ':memory:');
+}
 
 /** How long an operator command may wait for the main thread, ms. */
 const OPERATOR_TIMEOUT_MS = 2_000;
@@ -59,12 +70,19 @@ export function commsClockFor(data: Pick<CommsWorkerData, 'clock' | 'startUs'>):
  */
 export function runCommsWorker(
   port: CommsPort,
-  data: DebugPortSettings & Partial<Pick<CommsWorkerData, 'clock' | 'startUs'>>,
+  data: DebugPortSettings &
+    Partial<Pick<CommsWorkerData, 'clock' | 'startUs' | 'ledger' | 'bootId' | 'uplink' | 'version'>>,
   clock: Pick<Clock, 'nowUs' | 'every'> = commsClockFor(data),
   cortex: CortexChannel | null = null,
 ): void {
   const store = new StatusStore(clock);
-  const events = new EventStore();
+  const ledgerSettings = data.ledger ?? inMemoryLedger();
+  const ledger = Ledger.open(ledgerSettings, data.bootId ?? randomUUID());
+  const events = new LedgerWriter(ledger, ledgerSettings, (report) => {
+    port.postMessage({ t: 'committed', ...report });
+    for (const event of report.events) logs.publish(event);
+    uplink?.link.committed();
+  });
   const logs = new LogStream(events, clock);
   const requests = new RequestCounts();
   const scans = new ScanStore();
@@ -86,6 +104,18 @@ export function runCommsWorker(
     });
   let droppedMessages = 0;
   let stopping = false;
+  const uplink = data.uplink
+    ? assembleUplink({
+        settings: data.uplink,
+        ledger,
+        store,
+        nowUs: () => clock.nowUs(),
+        operator,
+        cortex,
+        version: data.version ?? '',
+      })
+    : null;
+  let uplinkStarted = false;
 
   const server: Promise<DebugServer | null> = startDebugServer({
     listen: data.listen,
@@ -98,7 +128,7 @@ export function runCommsWorker(
       ...telemetryRoutes(store),
       ...eventRoutes(events),
       ...logs.routes(),
-      ...metricsRoutes(store, requests),
+      ...metricsRoutes(store, requests, () => ledgerAndUplinkFamilies(ledger.stats(), uplink?.link.stats() ?? null)),
       ...webPageRoutes(),
       ...operatorRoutes(operator),
       ...scanRoutes(scans),
@@ -126,6 +156,9 @@ export function runCommsWorker(
     switch (message.t) {
       case 'status':
         store.setStatus(message.status);
+        // The hello names the robot: the link opens with the first status.
+        if (!uplinkStarted && !stopping) uplink?.link.start();
+        uplinkStarted = true;
         break;
       case 'ready':
         store.setReady(message.ready, message.reason);
@@ -133,9 +166,8 @@ export function runCommsWorker(
       case 'scan':
         scans.set(message.scan);
         break;
-      case 'event':
-        events.add(message.event);
-        logs.publish(message.event);
+      case 'record':
+        events.submit(message.id, { body: message.body, atUs: message.atUs });
         break;
       case 'tick': {
         const virtual = clock instanceof VirtualClock ? clock : null;
@@ -153,8 +185,10 @@ export function runCommsWorker(
         if (stopping) return;
         stopping = true;
         log('shutting down');
+        uplink?.link.stop();
         void server
           .then((started) => started?.close())
+          .then(() => events.close())
           .catch((error: unknown) => log('close failed: %s', String(error)))
           .finally(() => {
             port.postMessage({ t: 'stopped' });
@@ -171,7 +205,8 @@ export function runCommsWorker(
       log('dropped a malformed message from the cortex (%d so far)', droppedMessages);
       return;
     }
-    if (message.t === 'cortex-map') maps.map = message.map;
+    if (message.t === 'mission-result') uplink?.missionResult(message);
+    else if (message.t === 'cortex-map') maps.map = message.map;
     else if (message.t === 'cortex-navigation') maps.navigation = message.navigation;
     else store.setCortexStatus(message.status);
   });

@@ -160,7 +160,7 @@ export function unknownEnvVars(env: Record<string, string | undefined>): Unknown
     if (!/^SPINAL_[A-Z][A-Z0-9]*_[A-Z0-9_]+$/.test(name.toUpperCase())) continue;
     out.push({ name, didYouMean: closestName(name.toUpperCase(), known) });
   }
-  return out.sort((a, b) => a.name.localeCompare(b.name));
+  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /** Checks a value read from a file (already typed by YAML) against its definition. */

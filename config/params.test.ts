@@ -56,6 +56,24 @@ describe('parameter definitions', () => {
       'debug.token',
       'debug.readToken',
       'debug.allowedHosts',
+      'ledger.path',
+      'ledger.durability',
+      'ledger.syncIntervalMs',
+      'ledger.maxBatch',
+      'ledger.maxSizeMb',
+      'ledger.maxAgeH',
+      'ledger.diskReserveKb',
+      'ledger.flapWindowMs',
+      'ledger.flapChanges',
+      'uplink.target',
+      'uplink.tls',
+      'uplink.caFile',
+      'uplink.certFile',
+      'uplink.keyFile',
+      'uplink.token',
+      'uplink.telemetryHz',
+      'uplink.keepaliveMs',
+      'uplink.keepaliveTimeoutMs',
       'sim.quantumMs',
     ]);
   });
@@ -91,10 +109,11 @@ describe('parameter definitions', () => {
     expect(new Set(names).size).toBe(names.length);
   });
 
-  it('marks only the debug tokens as secret', () => {
+  it('marks only the debug and uplink tokens as secret', () => {
     expect(paramList.filter((definition) => definition.secret).map((definition) => definition.name)).toEqual([
       'debug.token',
       'debug.readToken',
+      'uplink.token',
     ]);
   });
 

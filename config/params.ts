@@ -515,6 +515,146 @@ export const paramSpecs = {
       "Comma-separated host names the debug port answers to besides its bound address and loopback names (e.g. the robot's DNS name); a request naming any other host is refused.",
   },
 
+  'ledger.path': {
+    type: 'string',
+    unit: '',
+    default: 'spinal-ledger.db',
+    description:
+      "The ledger's SQLite file (relative to the working directory); `:memory:` keeps events in memory only. `spinal sim` keeps its robots' ledgers in memory unless SPINAL_LEDGER_PATH names a file.",
+  },
+  'ledger.durability': {
+    type: 'string',
+    unit: '',
+    default: 'batch',
+    format: patternFormat(/^(batch|interval)$/, 'is neither "batch" nor "interval"'),
+    description:
+      'When commits reach the disk: `batch` syncs every batch before it is reported committed; `interval` syncs every ledger.syncIntervalMs (a crash of the process loses nothing, a power loss may lose the last interval).',
+  },
+  'ledger.syncIntervalMs': {
+    type: 'integer',
+    unit: 'ms',
+    min: 10,
+    max: 60_000,
+    default: 1_000,
+    description: 'With ledger.durability `interval`: how often committed events are synced to the disk.',
+  },
+  'ledger.maxBatch': {
+    type: 'integer',
+    unit: '',
+    min: 1,
+    max: 100_000,
+    default: 2_000,
+    description: 'Events committed in one transaction at most (a burst is split into batches of this size).',
+  },
+  'ledger.maxSizeMb': {
+    type: 'number',
+    unit: 'MB',
+    min: 0.1,
+    max: 1_000_000,
+    default: 256,
+    description:
+      'Event payloads kept at most: above it telemetry is thinned out, then dropped oldest first, then device health; safety and mission events are never dropped.',
+  },
+  'ledger.maxAgeH': {
+    type: 'number',
+    unit: 'h',
+    min: 0,
+    max: 100_000,
+    default: 720,
+    description:
+      'Telemetry and device-health events older than this are dropped (0: no age limit); safety and mission events never are.',
+  },
+  'ledger.diskReserveKb': {
+    type: 'integer',
+    unit: 'KiB',
+    min: 0,
+    max: 1_048_576,
+    default: 1_024,
+    description:
+      'Space kept in a reserve file beside the ledger and given back when the disk fills up, so that safety events can still be written.',
+  },
+  'ledger.flapWindowMs': {
+    type: 'integer',
+    unit: 'ms',
+    min: 100,
+    max: 600_000,
+    default: 10_000,
+    description:
+      'A device whose health changes ledger.flapChanges times within this window is flapping: one event when it starts and one when it has been steady for a whole window.',
+  },
+  'ledger.flapChanges': {
+    type: 'integer',
+    unit: '',
+    min: 2,
+    max: 1_000,
+    default: 6,
+    description: 'Health changes within ledger.flapWindowMs that make a device flapping.',
+  },
+
+  'uplink.target': {
+    type: 'string',
+    unit: '',
+    default: '',
+    description: "The fleet supervisor's gRPC address (host:port); empty: no uplink.",
+  },
+  'uplink.tls': {
+    type: 'string',
+    unit: '',
+    default: 'none',
+    format: patternFormat(/^(none|tls|mtls)$/, 'is none of "none", "tls", "mtls"'),
+    description:
+      '`none` (plain, for a supervisor on the same machine or network), `tls` (the server proven by uplink.caFile, or the system roots), `mtls` (and the robot by uplink.certFile and uplink.keyFile).',
+  },
+  'uplink.caFile': {
+    type: 'string',
+    unit: '',
+    default: '',
+    description: 'PEM file of the certificate authority the supervisor is checked against (empty: the system roots).',
+  },
+  'uplink.certFile': {
+    type: 'string',
+    unit: '',
+    default: '',
+    description: "With uplink.tls `mtls`: the robot's certificate (PEM).",
+  },
+  'uplink.keyFile': {
+    type: 'string',
+    unit: '',
+    default: '',
+    description: "With uplink.tls `mtls`: the robot's private key (PEM).",
+  },
+  'uplink.token': {
+    type: 'string',
+    unit: '',
+    default: '',
+    secret: true,
+    description: 'Bearer token sent with the link (`authorization: Bearer ...`); empty: none.',
+  },
+  'uplink.telemetryHz': {
+    type: 'number',
+    unit: 'Hz',
+    min: 0.1,
+    max: 50,
+    default: 5,
+    description: 'Telemetry frames a second; a frame is skipped while the link is backed up, never an event.',
+  },
+  'uplink.keepaliveMs': {
+    type: 'integer',
+    unit: 'ms',
+    min: 500,
+    max: 600_000,
+    default: 2_000,
+    description: 'Interval of the HTTP/2 keepalive pings on the link.',
+  },
+  'uplink.keepaliveTimeoutMs': {
+    type: 'integer',
+    unit: 'ms',
+    min: 200,
+    max: 60_000,
+    default: 2_000,
+    description: 'A ping unanswered this long marks the link dead (it is reopened with the shared backoff).',
+  },
+
   'sim.quantumMs': {
     type: 'integer',
     unit: 'ms',

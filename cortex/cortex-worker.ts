@@ -1,5 +1,5 @@
 import createDebug from 'debug';
-import type { CortexToComms } from '../messages/cortex-comms-protocol.js';
+import { isCommsToCortex, type CortexToComms } from '../messages/cortex-comms-protocol.js';
 import type { LidarPoints } from '../messages/lidar-points.js';
 import type { Clock } from '../time/clock.js';
 import { MonotonicClock } from '../time/monotonic-clock.js';
@@ -141,8 +141,13 @@ export function runCortexWorker(port: CortexPort<CortexToMain>, comms: CortexPor
         return;
     }
   });
-  comms?.on('message', () => {
-    dropped++;
-    log('dropped a message from the comms thread (%d so far)', dropped);
+  comms?.on('message', (message: unknown) => {
+    if (!isCommsToCortex(message)) {
+      dropped++;
+      log('dropped a message from the comms thread (%d so far)', dropped);
+      return;
+    }
+    const refused = executor ? executor.follow(message.mission) : 'the cortex has not started yet';
+    comms.postMessage({ t: 'mission-result', id: message.id, accepted: refused === null, reason: refused ?? '' });
   });
 }

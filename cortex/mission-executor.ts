@@ -2,7 +2,7 @@ import createDebug from 'debug';
 import type { CortexStatus } from '../messages/cortex-comms-protocol.js';
 import type { DriveCommand } from '../messages/drive.js';
 import type { Pose2D } from '../messages/geometry.js';
-import type { MissionAssignment, MissionState } from '../messages/mission.js';
+import type { Mission, MissionAssignment, MissionState } from '../messages/mission.js';
 import type { OdometrySample } from '../messages/odometry.js';
 import type { Cancel, Clock } from '../time/clock.js';
 import type { CortexSettings } from './cortex-thread-protocol.js';
@@ -87,6 +87,21 @@ export class MissionExecutor {
     this.state = 'active';
     this.startedUs = this.clock.nowUs();
     log('mission %s started', assignment.mission.kind);
+  }
+
+  /**
+   * A new mission (from the supervisor) from where the robot is now: its pose estimate stays.
+   * Returns why it is refused, or null: a robot that no mission has placed in the world yet has no
+   * pose to start from.
+   */
+  follow(mission: Mission): string | null {
+    if (!this.assignment) return 'the robot has no world pose yet: no mission has placed it';
+    this.assignment = { mission, initialPose: this.assignment.initialPose };
+    this.state = 'active';
+    this.startedUs = this.clock.nowUs();
+    this.goalDistanceM = null;
+    log('mission %s started (from the supervisor)', mission.kind);
+    return null;
   }
 
   /** The odometry of record moved on (the applied motion changed). */

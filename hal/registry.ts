@@ -81,6 +81,8 @@ export class DeviceRegistry {
   }
 
   list(): DeviceModel<unknown>[] {
-    return [...this.models.values()].sort((a, b) => a.compatible.localeCompare(b.compatible));
+    return [...this.models.values()].sort((a, b) =>
+      a.compatible < b.compatible ? -1 : a.compatible > b.compatible ? 1 : 0,
+    );
   }
 }

@@ -1,6 +1,6 @@
 import { isPose2D, type Point2D, type Pose2D } from './geometry.js';
 import { isOccupancyGridMessage, type OccupancyGridMessage } from './occupancy-grid.js';
-import type { MissionState } from './mission.js';
+import type { Mission, MissionState } from './mission.js';
 
 /**
  * Messages on the channel between the cortex and the comms worker threads, which the main thread
@@ -50,10 +50,26 @@ export interface CortexMapMessage {
   map: OccupancyGridMessage;
 }
 
-export type CortexToComms = CortexStatusMessage | CortexNavigationMessage | CortexMapMessage;
+/** The cortex's answer to a `mission` from the comms thread: accepted, or refused with the reason. */
+export interface MissionResultMessage {
+  t: 'mission-result';
+  id: number;
+  accepted: boolean;
+  reason: string;
+}
+
+export type CortexToComms = CortexStatusMessage | CortexNavigationMessage | CortexMapMessage | MissionResultMessage;
 
 /** Comms → cortex: nothing yet (missions from the debug port and the uplink will come this way). */
-export type CommsToCortex = never;
+/** A mission from the supervisor (via the uplink), answered by `mission-result` with the same id. */
+export interface MissionMessage {
+  t: 'mission';
+  id: number;
+  missionId: string;
+  mission: Mission;
+}
+
+export type CommsToCortex = MissionMessage;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
@@ -72,9 +88,24 @@ function isNavigationStatus(value: unknown): value is NavigationStatus {
 }
 
 /** True when `value` is a well-formed {@link CortexToComms} message. */
+/** True when `value` is a well-formed {@link CommsToCortex} message. */
+export function isCommsToCortex(value: unknown): value is CommsToCortex {
+  return (
+    isRecord(value) &&
+    value.t === 'mission' &&
+    Number.isInteger(value.id) &&
+    typeof value.missionId === 'string' &&
+    isRecord(value.mission) &&
+    typeof value.mission.kind === 'string'
+  );
+}
+
 export function isCortexToComms(value: unknown): value is CortexToComms {
   if (isRecord(value) && value.t === 'cortex-navigation') return isNavigationStatus(value.navigation);
   if (isRecord(value) && value.t === 'cortex-map') return isOccupancyGridMessage(value.map);
+  if (isRecord(value) && value.t === 'mission-result') {
+    return Number.isInteger(value.id) && typeof value.accepted === 'boolean' && typeof value.reason === 'string';
+  }
   if (!isRecord(value) || value.t !== 'cortex-status' || !isRecord(value.status)) return false;
   const s = value.status;
   return (

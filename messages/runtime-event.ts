@@ -22,7 +22,7 @@ export interface BlackBoxEntry {
 
 /** Who asked for an operator action: where the request came from and whether it carried a valid token. */
 export interface Requester {
-  /** `debug-port` for an HTTP request, `script` for a scenario's scripted step, `supervisor` for the process itself. */
+  /** `debug-port` for an HTTP request, `script` for a scenario's scripted step, `supervisor` for the fleet supervisor over the uplink. */
   via: 'debug-port' | 'script' | 'supervisor';
   /** The peer's IP address (HTTP), or null. */
   remoteAddress: string | null;
@@ -33,8 +33,8 @@ export interface Requester {
 }
 
 /**
- * Something notable that happened on the robot, numbered in order. The ledger will keep these
- * durably; until then the runtime keeps them in memory and the debug port serves them.
+ * Something notable that happened on the robot, numbered in order by the ledger
+ * (`comms/ledger/`), which keeps them durably; the debug port and the uplink read them from there.
  */
 export type RuntimeEventBody =
   | { kind: 'device-health'; device: string; from: string; to: string; reason: string }
@@ -59,7 +59,24 @@ export type RuntimeEventBody =
       commands: number;
       endReason: string | null;
       by: Requester;
-    };
+    }
+  /**
+   * A device's health is flapping (`start`: it changed `transitions` times within the flap window,
+   * `ratePerS` changes a second) or has settled (`end`: no change for a whole window; `transitions`
+   * counts every change of the flapping period, `state` is where it settled). The changes in between
+   * are not recorded one by one.
+   */
+  | {
+      kind: 'device-flapping';
+      device: string;
+      phase: 'start' | 'end';
+      transitions: number;
+      ratePerS: number;
+      state: string;
+      reason: string;
+    }
+  /** The ledger itself: the disk is full (`disk-full`: only safety events are kept), has room again (`disk-ok`), or cannot meet its size cap with events it may never drop (`over-cap`). */
+  | { kind: 'ledger-notice'; notice: 'disk-full' | 'disk-ok' | 'over-cap'; detail: string };
 
 export type RuntimeEvent = RuntimeEventBody & {
   /** Monotonically increasing from 1. */
@@ -97,6 +114,12 @@ export function describeEvent(event: RuntimeEvent, originUs = 0): string {
       const still = event.stillActive.length ? `; still active: ${event.stillActive.join(', ')}` : '';
       return `${at} e-stop reset by ${describeRequester(event.by)}: ${clean(cleared + still)}`;
     }
+    case 'device-flapping':
+      return event.phase === 'start'
+        ? `${at} ${event.device}: flapping (${event.transitions} changes, ${event.ratePerS.toFixed(1)}/s; ${clean(event.reason)})`
+        : `${at} ${event.device}: settled ${event.state} after ${event.transitions} changes`;
+    case 'ledger-notice':
+      return `${at} ledger ${event.notice}: ${clean(event.detail)}`;
     case 'override':
       return event.phase === 'start'
         ? `${at} manual override started by ${describeRequester(event.by)} (${event.vMps} m/s, ${event.wRadps} rad/s)`

@@ -1,5 +1,6 @@
 import type { Pose2D } from './geometry.js';
 import type { MissionState } from './mission.js';
+import type { SchedulingPriority } from './scheduling-priority.js';
 
 /** One device as the debug port shows it. */
 export interface DeviceStatus {
@@ -66,5 +67,7 @@ export interface RuntimeStatus {
   nearestObstacleM: number | null;
   reflex: ReflexStatus;
   loop: LoopTiming;
+  /** The reflex thread's scheduling priority: raised under the service when it allows it. */
+  priority: SchedulingPriority;
   devices: DeviceStatus[];
 }

@@ -47,6 +47,8 @@ export class ObstacleMemory {
   private readonly activeAt: Int32Array;
   private readonly active: Int32Array;
   private activeCount = 0;
+  /** Occupied slots per grid cell, so that a beam crosses empty cells at the cost of one read each. */
+  private readonly cellCount: Uint8Array;
   private readonly keepRadiusM: number;
   private readonly seeThroughM: number;
 
@@ -68,6 +70,7 @@ export class ObstacleMemory {
     this.stampUs = new Float64Array(slots);
     this.activeAt = new Int32Array(slots).fill(-1);
     this.active = new Int32Array(slots);
+    this.cellCount = new Uint8Array(grid * grid);
   }
 
   /** Points held now (fresh or not yet aged out). */
@@ -184,6 +187,7 @@ export class ObstacleMemory {
     if (this.activeAt[target]! < 0) {
       this.activeAt[target] = this.activeCount;
       this.active[this.activeCount++] = target;
+      this.cellCount[(target / SLOTS_PER_CELL) | 0]!++;
     }
   }
 
@@ -201,6 +205,7 @@ export class ObstacleMemory {
     this.active[at] = last;
     this.activeAt[last] = at;
     this.activeAt[slot] = -1;
+    this.cellCount[(slot / SLOTS_PER_CELL) | 0]!--;
   }
 
   /**
@@ -233,7 +238,9 @@ export class ObstacleMemory {
       for (let side = -1; side <= 1; side++) {
         const cx = (ix + side * acrossX) & this.mask;
         const cy = (iy + side * acrossY) & this.mask;
-        const base = (cy * this.grid + cx) * SLOTS_PER_CELL;
+        const cellIndex = cy * this.grid + cx;
+        if (this.cellCount[cellIndex] === 0) continue;
+        const base = cellIndex * SLOTS_PER_CELL;
         for (let k = 0; k < SLOTS_PER_CELL; k++) {
           const slot = base + k;
           if (this.activeAt[slot]! < 0 || this.stampUs[slot]! >= stampUs) continue;

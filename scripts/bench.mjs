@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { footprint } from './bench-footprint.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'dist', 'cli', 'main.js');
@@ -100,6 +101,20 @@ const benches = {
   cortex(args) {
     return runBenchScript('bench-planner/cortex-bench.js', args);
   },
+
+  /**
+   * The single executable's size, start-to-ready time and idle resident memory, beside a bare
+   * `node -e` of the Node it embeds (scripts/bench-footprint.mjs). Run `npm run build:binary` first.
+   * Options: --binary FILE, --settle S.
+   */
+  footprint(args) {
+    return footprint(root, args);
+  },
+
+  /** Ledger ingest (batched and one commit each), uplink replay and backlog memory (scripts/bench-ledger/). */
+  ledger(args) {
+    return runBenchScript('bench-ledger/ledger-bench.js', args);
+  },
 };
 
 const name = process.argv[2];
@@ -107,12 +122,12 @@ if (!name || !(name in benches)) {
   console.error(`usage: npm run bench -- <${Object.keys(benches).join('|')}>`);
   process.exit(2);
 }
-if (!existsSync(cli)) {
+if (name !== 'footprint' && !existsSync(cli)) {
   console.error('dist/cli/main.js is missing: run "npm run build" first');
   process.exit(2);
 }
 try {
-  const figures = benches[name](process.argv.slice(3));
+  const figures = await benches[name](process.argv.slice(3));
   console.log(JSON.stringify({ bench: name, ...figures }));
 } catch (error) {
   console.error(`bench ${name} failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -4,10 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SimReport } from '../simulator/report.js';
-import { ROOT, runCli } from './harness/run-cli.js';
+import { cliEnv, ROOT, runCli } from './harness/run-cli.js';
+
+/** The SQLite addon, the one native file the bundle needs beside it (packaging points at its own copy). */
+const SQLITE_ADDON = join(ROOT, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
 
 describe('single-file bundle', () => {
-  it('GIVEN the bundle alone in an empty directory WHEN it runs sim headless for 20 s THEN the default scenario reaches its goal', async () => {
+  it('GIVEN the bundle alone in an empty directory (and the SQLite addon named by SPINAL_SQLITE_ADDON) WHEN it runs sim headless for 20 s THEN the default scenario reaches its goal', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'spinal-bundle-'));
     const outfile = join(dir, 'spinal.cjs');
     execFileSync(process.execPath, [join(ROOT, 'scripts', 'bundle.mjs'), '--outfile', outfile], {
@@ -18,6 +21,7 @@ describe('single-file bundle', () => {
     const result = await runCli(['sim', '--headless', '--duration', '20', '--report', 'r.json'], {
       cwd: dir,
       script: outfile,
+      env: cliEnv({ SPINAL_SQLITE_ADDON: SQLITE_ADDON }),
       timeoutMs: 90_000,
     });
     expect(result.stderr).not.toContain('Error');

@@ -11,6 +11,10 @@ import { printNotableEvents } from '../event-printer.js';
 import { checkUnknownEnvVars } from '../env-warnings.js';
 import { resolvePriorMap } from '../prior-map.js';
 import { RobotRuntime } from '../robot-runtime.js';
+import { raiseReflexPriority } from '../service/reflex-priority.js';
+import { ServiceNotifier } from '../service/systemd-notifier.js';
+import { installLayout } from '../upgrade/install-layout.js';
+import { describeLastRollback, readUpgradeEvents } from '../upgrade/upgrade-event.js';
 import { EXIT_OK } from '../usage-error.js';
 import { sanitizeExternalText } from '../../messages/external-text.js';
 
@@ -35,10 +39,14 @@ export interface RunOptions {
  */
 export async function runRunCommand(options: RunOptions): Promise<number> {
   checkUnknownEnvVars(process.env, options.out, true);
+  const service = new ServiceNotifier();
   const board = loadBoard(options.board);
   const params = loadParams(board, options.config);
   const clock = new MonotonicClock();
+  // Before the worker threads start: they inherit this thread's priority and lower their own.
+  const priority = raiseReflexPriority();
   const runtime = await RobotRuntime.start({
+    priority,
     mode: 'run',
     board: board.board,
     boardFile: board.file,
@@ -57,6 +65,9 @@ export async function runRunCommand(options: RunOptions): Promise<number> {
   options.out.write(
     `spinal run: robot ${params['robot.id']} on board ${board.board.board} (${board.file}); Ctrl-C to stop\n`,
   );
+  options.out.write(`spinal run: reflex priority nice ${priority.nice} (${priority.source})\n`);
+  const rollback = describeLastRollback(readUpgradeEvents(installLayout().upgradeEvents));
+  if (rollback) options.out.write(`spinal run: ${rollback}\n`);
   for (const device of runtime.status().devices) {
     if (device.health.state !== 'ok')
       options.out.write(`${device.id}: ${device.health.state} (${sanitizeExternalText(device.health.reason)})\n`);
@@ -66,10 +77,13 @@ export async function runRunCommand(options: RunOptions): Promise<number> {
     // The robot runs on without its debug port (the reflex does not need it); the operator is told.
     if (!port.ok) options.out.write(`spinal run: warning: the debug port is not available: ${port.message}\n`);
   });
+  service.ready(`robot ${params['robot.id']} on board ${board.board.board}`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  service.stopping();
+  // RobotRuntime.stop() brakes the motors before anything else, then stops the threads and devices.
   options.out.write('spinal run: stopping (motors braked)\n');
   await runtime.stop();
   return EXIT_OK;

@@ -6,6 +6,9 @@ import { ConfigError } from '../../config/config-error.js';
 import { createBuiltinRegistry } from '../../hal/builtin-models.js';
 import { resolveDevices } from '../../hal/device-binding.js';
 import type { ParamValues } from '../../config/params.js';
+import { ledgerSettingsFromParams } from '../../comms/ledger/ledger-settings.js';
+import { simLedgerPath } from '../sim-ledger-path.js';
+import { EmbeddedSupervisor } from '../sim-supervisor.js';
 import { SimGpioBackend } from '../../hal/transport/gpio/sim-gpio-backend.js';
 import { SimPwmBackend } from '../../hal/transport/pwm/sim-pwm-backend.js';
 import { SimI2cBackend } from '../../hal/transport/i2c/sim-i2c-backend.js';
@@ -154,14 +157,18 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
     worldPorts,
   );
 
+  const supervisor = first.params['uplink.target'] === '' ? await EmbeddedSupervisor.start() : null;
   // All at once: each joins the lock step before its devices start, and the world's first tick
   // waits for every robot, so that every start-up happens at sim time 0.
-  const runtimes = await Promise.all(robots.map((robot) => startSimRobot(robot)));
+  const runtimes = await Promise.all(robots.map((robot) => startSimRobot(robot, supervisor?.address ?? null)));
+  const committed = new Map(robots.map((robot) => [robot.spec.id, [] as number[]]));
+  runtimes.forEach((runtime, i) => runtime.onEvent((event) => committed.get(robots[i]!.spec.id)?.push(event.seq)));
   const reportedPoses = runtimes.map((runtime) => recordReportedPoses(runtime));
   const byId = new Map(robots.map((robot, i) => [robot.spec.id, runtimes[i]!]));
   const stopAll = async (): Promise<void> => {
     await Promise.all(runtimes.map((runtime) => runtime.stop()));
     await world.terminate();
+    await supervisor?.stop();
     closePtys();
   };
 
@@ -265,6 +272,7 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
       reportedPoses: reportedPoses[i]!,
     };
   });
+  const eventsLost = (await supervisor?.eventsLost(committed)) ?? 0;
   await stopAll();
   if (outcome.t !== 'finished') {
     options.out.write(`spinal sim: the simulation failed: ${outcome.t === 'failed' ? outcome.message : 'no result'}\n`);
@@ -276,7 +284,7 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
     scenario.name,
     outcome,
     outcomes,
-    0,
+    eventsLost,
     cutShort
       ? {
           complete: false,
@@ -316,13 +324,19 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
  * scenario robot's id, and only the first robot's debug port is on `debug.listen`, see
  * {@link simDebugListen}), mission and geofence.
  */
-function startSimRobot(robot: SimRobotSetup): Promise<RobotRuntime> {
+function startSimRobot(robot: SimRobotSetup, supervisor: string | null): Promise<RobotRuntime> {
   const { spec, board, params, link, ptys } = robot;
   return RobotRuntime.start({
     mode: 'sim',
     board: board.board,
     boardFile: board.file,
-    params: { ...params, 'robot.id': spec.id, 'debug.listen': simDebugListen(params['debug.listen'], robot.index) },
+    params: {
+      ...params,
+      'robot.id': spec.id,
+      'debug.listen': simDebugListen(params['debug.listen'], robot.index),
+      ...(supervisor ? { 'uplink.target': supervisor } : {}),
+    },
+    ledger: ledgerSettingsFromParams(params, simLedgerPath(params, robot.index, spec.id)),
     clock: robot.clock,
     backends: {
       serial: ptys

@@ -8,7 +8,8 @@ import {
   type OperatorResult,
 } from '../../comms/comms-thread-protocol.js';
 import { lidarPointsBuffers, type LidarPoints } from '../../messages/lidar-points.js';
-import type { RuntimeEvent } from '../../messages/runtime-event.js';
+import type { RuntimeEventBody } from '../../messages/runtime-event.js';
+import type { CommittedMessage } from '../../comms/comms-thread-protocol.js';
 import type { RuntimeStatus } from '../../messages/runtime-status.js';
 import type { Cancel, Clock } from '../../time/clock.js';
 import { CommsLockstep } from '../comms-lockstep.js';
@@ -43,6 +44,7 @@ export class CommsLink {
     lockstep: boolean,
     operate: (command: OperatorCommand) => OperatorResult,
     snapshot: () => { status: RuntimeStatus; ready: boolean; reason: string },
+    private readonly committed: (message: CommittedMessage) => void,
   ) {
     this.settled = new Promise((resolve) => (this.settle = resolve));
     this.lockstep = lockstep ? new CommsLockstep((message) => this.post(message)) : null;
@@ -59,7 +61,10 @@ export class CommsLink {
       }
       this.dispatch(message, operate);
     });
-    worker.on('error', (error) => log('comms thread failed: %O', error));
+    worker.on('error', (error) => {
+      log('comms thread failed: %O', error);
+      this.settle({ ok: false, message: `the comms thread failed: ${error.message}` });
+    });
     this.cancelStatus = clock.every(STATUS_PERIOD_US, this.publishStatus);
   }
 
@@ -78,8 +83,9 @@ export class CommsLink {
     return this.settled;
   }
 
-  event(event: RuntimeEvent): void {
-    this.post({ t: 'event', event });
+  /** An event for the ledger, answered by a `committed` report. */
+  record(id: number, body: RuntimeEventBody, atUs: number): void {
+    this.post({ t: 'record', id, body, atUs });
   }
 
   /** One lidar revolution; its arrays are transferred (the caller keeps no reference). */
@@ -126,6 +132,9 @@ export class CommsLink {
         return;
       case 'tick-done':
         this.lockstep?.answered(message);
+        return;
+      case 'committed':
+        this.committed(message);
         return;
       case 'stopped':
         return;

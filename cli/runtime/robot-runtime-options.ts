@@ -1,10 +1,12 @@
 import type { OccupancyGridMessage } from '../../messages/occupancy-grid.js';
+import type { LedgerSettings } from '../../comms/ledger/ledger-settings.js';
 import type { BoardConfig } from '../../config/board-schema.js';
 import type { ParamValues } from '../../config/params.js';
 import type { TransportBackends } from '../../hal/registry.js';
 import type { SimLinkClient } from '../../hal/transport/sim-link/sim-link-client.js';
 import type { Point2D } from '../../messages/geometry.js';
 import type { MissionAssignment } from '../../messages/mission.js';
+import type { SchedulingPriority } from '../../messages/scheduling-priority.js';
 import type { Clock } from '../../time/clock.js';
 
 /** What one robot's runtime is made from: its board, parameters, clock, transports and mission. */
@@ -22,6 +24,8 @@ export interface RobotRuntimeOptions {
   map?: OccupancyGridMessage | null;
   /** The area the robot must stay in, world frame (a site setting, from the config file or the scenario). */
   geofence?: readonly Point2D[] | null;
-  /** Serve the HTTP debug port (default true). */
-  debugPort?: boolean;
+  /** The reflex thread's scheduling priority, as `spinal run` set it (default: read as it is). */
+  priority?: SchedulingPriority;
+  /** The ledger (default: from the `ledger.*` parameters). */
+  ledger?: LedgerSettings;
 }

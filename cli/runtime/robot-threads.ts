@@ -1,19 +1,21 @@
+import { randomUUID } from 'node:crypto';
 import { MessageChannel, type Worker } from 'node:worker_threads';
+import type { LedgerSettings } from '../../comms/ledger/ledger-settings.js';
+import { uplinkSettingsFromParams } from '../../comms/uplink/uplink-settings.js';
 import { debugPortSettingsFromParams } from '../../comms/debug-port/debug-port-settings.js';
 import type { ParamValues } from '../../config/params.js';
 import { startThread } from '../thread-launcher.js';
 
 /**
- * Starts the robot's worker threads: the cortex, and the comms thread (the debug port) unless it is
- * off (on the robot's clock: virtual under the simulator's lock step), joined by their own channel so that what they tell each other (mission progress now; maps,
+ * Starts the robot's worker threads: the cortex, and the comms thread (the ledger, the debug port;
+ * on the robot's clock: virtual under the simulator's lock step), joined by their own channel so that what they tell each other (mission progress now; maps,
  * missions, peers as they come) never crosses the reflex's thread.
  */
 export function startRobotThreads(
   params: ParamValues,
-  withComms: boolean,
   clock: { lockstep: boolean; startUs: number },
-): { cortex: Worker; comms: Worker | null } {
-  if (!withComms) return { cortex: startThread('cortex'), comms: null };
+  ledger: LedgerSettings,
+): { cortex: Worker; comms: Worker } {
   const { port1, port2 } = new MessageChannel();
   const cortex = startThread('cortex', { peer: port1 }, [port1]);
   const comms = startThread(
@@ -22,6 +24,9 @@ export function startRobotThreads(
       ...debugPortSettingsFromParams(params),
       clock: clock.lockstep ? 'virtual' : 'real',
       startUs: clock.startUs,
+      ledger,
+      bootId: randomUUID(),
+      uplink: uplinkSettingsFromParams(params),
       peer: port2,
     },
     [port2],

@@ -2,6 +2,7 @@ import type { BoardConfig } from '../../config/board-schema.js';
 import type { Device } from '../../hal/device-api.js';
 import type { MissionState } from '../../messages/mission.js';
 import type { RuntimeStatus } from '../../messages/runtime-status.js';
+import type { SchedulingPriority } from '../../messages/scheduling-priority.js';
 import type { ReflexLoop } from '../../reflex/reflex-loop.js';
 import type { Clock } from '../../time/clock.js';
 
@@ -16,7 +17,13 @@ export class StatusSnapshot {
   private readonly startedAtMs = performance.now();
 
   constructor(
-    private readonly o: { robotId: string; board: BoardConfig; mode: 'sim' | 'run'; clock: Clock },
+    private readonly o: {
+      robotId: string;
+      board: BoardConfig;
+      mode: 'sim' | 'run';
+      clock: Clock;
+      priority: SchedulingPriority;
+    },
     private readonly reflex: ReflexLoop,
     private readonly devices: readonly Device[],
   ) {}
@@ -57,6 +64,7 @@ export class StatusSnapshot {
       nearestObstacleM: reflex.nearestObstacleM(),
       reflex: reflex.status(),
       loop: reflex.loopTiming(),
+      priority: { ...o.priority },
       devices: this.devices.map((d) => ({
         id: d.id,
         compatible: d.compatible,

@@ -1,10 +1,16 @@
 import type { RuntimeEvent } from '../../messages/runtime-event.js';
 
-/** Events kept for the debug port (the ledger keeps them all; this is the recent window; a trip carries a 2 s black box, so it stays small). */
+/** Events kept (a trip carries a 2 s black box, so it stays small). */
 const DEFAULT_CAPACITY = 1_000;
 
-/** The most recent runtime events, in sequence order, for `GET /api/v1/events?since=SEQ`. */
-export class EventStore {
+/** Pages of committed events for `GET /api/v1/events?since=SEQ` and the log stream's replay: the ledger's writer on the robot. */
+export interface EventPages {
+  /** Events with `seq > since`, at most `limit`; `firstSeq` and `lastSeq` say which are held (null: none). */
+  since(since: number, limit: number): { events: RuntimeEvent[]; firstSeq: number | null; lastSeq: number | null };
+}
+
+/** The most recent runtime events in memory, in sequence order: the debug port's tests' event pages. */
+export class EventStore implements EventPages {
   private readonly events: RuntimeEvent[] = [];
 
   constructor(private readonly capacity = DEFAULT_CAPACITY) {}

@@ -29,6 +29,7 @@ function sampleStatus(): RuntimeStatus {
       trips: 1,
     },
     loop: { rateHz: 100, ticks: 1250, lastDurationUs: 90, maxDurationUs: 700, latenessP99Us: 1_200, deadlineMisses: 0 },
+    priority: { nice: 0, raised: false, source: 'default' },
     devices: [
       {
         id: 'lidar0',

@@ -2,7 +2,7 @@ import createDebug from 'debug';
 import type { Clock } from '../../time/clock.js';
 import { US_PER_MS } from '../../time/clock.js';
 import type { RuntimeEvent } from '../../messages/runtime-event.js';
-import type { EventStore } from './event-store.js';
+import type { EventPages } from './event-store.js';
 import type { Route, StreamSink } from './routes.js';
 
 const log = createDebug('spinal:comms:debug-port:logs');
@@ -45,7 +45,7 @@ interface Client {
  * `GET /api/v1/logs` (BRIEF §5): runtime events as server-sent events, one `event: log` per
  * event as it is {@link LogStream.publish}ed, with a `: keep-alive` comment every
  * `keepAliveMs` (on the given clock). A client that sends `Last-Event-ID: SEQ` first gets the
- * newer events the {@link EventStore} still holds (and a comment when older ones are gone), then
+ * newer events the {@link EventPages} still holds (and a comment when older ones are gone), then
  * the live ones, each once.
  */
 export class LogStream {
@@ -53,7 +53,7 @@ export class LogStream {
   private readonly keepAliveUs: number;
 
   constructor(
-    private readonly events: EventStore,
+    private readonly events: EventPages,
     private readonly clock: Pick<Clock, 'every'>,
     options: LogStreamOptions = {},
   ) {

@@ -27,6 +27,7 @@ function sampleStatus(): RuntimeStatus {
       braking: { assumedMps2: 0.7, observedMps2: 0.62, usedMps2: 0.62, stopsMeasured: 2 },
     },
     loop: { rateHz: 100, ticks: 1250, lastDurationUs: 90, maxDurationUs: 700, latenessP99Us: 1_200, deadlineMisses: 2 },
+    priority: { nice: 0, raised: false, source: 'default' },
     devices: [
       {
         id: 'lidar0',

@@ -23,7 +23,8 @@ interface Sample {
   value: number;
 }
 
-interface Family {
+/** One metric family: its name, help, type and samples. */
+export interface Family {
   name: string;
   help: string;
   type: MetricType;
@@ -36,6 +37,8 @@ export interface MetricsInput {
   snapshot: StatusSnapshot | null;
   /** Requests answered so far, by route and status. */
   requests: readonly RequestCount[];
+  /** Families of the thread's other parts (the ledger, the uplink). */
+  extra?: readonly Family[];
 }
 
 /** Escapes a label value: backslash, double quote and line feed (format 0.0.4). */
@@ -177,12 +180,17 @@ export function renderMetrics(input: MetricsInput): string {
           value: row.count,
         })),
     },
+    ...(input.extra ?? []),
   ];
   return families.map(renderFamily).join('');
 }
 
 /** The `GET /metrics` route, rendering from `store` and `requests` at each scrape. */
-export function metricsRoutes(store: StatusStore, requests: RequestCounts): Route[] {
+export function metricsRoutes(
+  store: StatusStore,
+  requests: RequestCounts,
+  extra: () => readonly Family[] = () => [],
+): Route[] {
   return [
     {
       method: 'GET',
@@ -191,7 +199,7 @@ export function metricsRoutes(store: StatusStore, requests: RequestCounts): Rout
       handle: () => ({
         status: 200,
         contentType: METRICS_CONTENT_TYPE,
-        text: renderMetrics({ snapshot: store.latest(), requests: requests.rows() }),
+        text: renderMetrics({ snapshot: store.latest(), requests: requests.rows(), extra: extra() }),
       }),
     },
   ];

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Requester } from '../../messages/runtime-event.js';
-import type { EventStore } from './event-store.js';
+import type { EventPages } from './event-store.js';
 import type { StatusStore } from './status-store.js';
 
 /** A JSON answer; the server serializes `body` and adds the common headers. */
@@ -80,7 +80,7 @@ export type RouteMatch =
 const MAX_EVENTS_PER_PAGE = 1_000;
 
 /** `GET /api/v1/events?since=SEQ[&limit=N]`: events after SEQ, oldest first. */
-export function eventRoutes(events: EventStore): Route[] {
+export function eventRoutes(events: EventPages): Route[] {
   return [
     {
       method: 'GET',

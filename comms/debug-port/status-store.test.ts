@@ -17,6 +17,7 @@ function sampleStatus(robotId = 'r1'): RuntimeStatus {
     nearestObstacleM: null,
     reflex: { state: 'clear', rule: '', reason: '', lastTrip: null, trips: 0 },
     loop: { rateHz: 100, ticks: 150, lastDurationUs: 80, maxDurationUs: 400, latenessP99Us: 900, deadlineMisses: 0 },
+    priority: { nice: 0, raised: false, source: 'default' },
     devices: [],
   };
 }

@@ -19,6 +19,7 @@ function sampleStatus(): RuntimeStatus {
     nearestObstacleM: 0.85,
     reflex: { state: 'limited', rule: 'obstacle-near', reason: 'obstacle at 0.85 m', lastTrip: null, trips: 0 },
     loop: { rateHz: 100, ticks: 1250, lastDurationUs: 90, maxDurationUs: 700, latenessP99Us: 1_200, deadlineMisses: 0 },
+    priority: { nice: 0, raised: false, source: 'default' },
     devices: [],
   };
 }

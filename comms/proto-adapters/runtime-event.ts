@@ -17,6 +17,21 @@ export const overridePhases = enumMapping<OverrideEvent['phase'], wire.OverrideP
   end: wire.OverridePhase.END,
 });
 
+type FlappingEvent = Extract<RuntimeEventBody, { kind: 'device-flapping' }>;
+
+export const flapPhases = enumMapping<FlappingEvent['phase'], wire.FlapPhase>({
+  start: wire.FlapPhase.START,
+  end: wire.FlapPhase.END,
+});
+
+type LedgerNoticeEvent = Extract<RuntimeEventBody, { kind: 'ledger-notice' }>;
+
+export const ledgerNotices = enumMapping<LedgerNoticeEvent['notice'], wire.LedgerNoticeKind>({
+  'disk-full': wire.LedgerNoticeKind.DISK_FULL,
+  'disk-ok': wire.LedgerNoticeKind.DISK_OK,
+  'over-cap': wire.LedgerNoticeKind.OVER_CAP,
+});
+
 /** A value that may be absent, as the oneof of one field that carries it on the wire. */
 function present<C extends string, T>($case: C, value: T | null): { $case: C; value: T } | undefined {
   return value === null ? undefined : { $case, value };
@@ -110,6 +125,23 @@ function bodyToWire(event: RuntimeEventBody): wire.RuntimeEvent['body'] {
           by: requesterToWire(event.by),
         },
       };
+    case 'device-flapping':
+      return {
+        $case: 'deviceFlapping',
+        value: {
+          device: event.device,
+          phase: flapPhases.toWire(event.phase),
+          transitions: event.transitions,
+          ratePerS: event.ratePerS,
+          state: event.state,
+          reason: event.reason,
+        },
+      };
+    case 'ledger-notice':
+      return {
+        $case: 'ledgerNotice',
+        value: { notice: ledgerNotices.toWire(event.notice), detail: event.detail },
+      };
   }
 }
 
@@ -152,6 +184,22 @@ function readBody(body: wire.RuntimeEvent['body']): RuntimeEventBody {
         commands: b.value.commands,
         endReason: presentValue(b.value.end),
         by: readRequester(b.value.by, `${at}.by`),
+      };
+    case 'deviceFlapping':
+      return {
+        kind: 'device-flapping',
+        device: b.value.device,
+        phase: flapPhases.fromWire(b.value.phase, `${at}.phase`),
+        transitions: b.value.transitions,
+        ratePerS: b.value.ratePerS,
+        state: b.value.state,
+        reason: b.value.reason,
+      };
+    case 'ledgerNotice':
+      return {
+        kind: 'ledger-notice',
+        notice: ledgerNotices.fromWire(b.value.notice, `${at}.notice`),
+        detail: b.value.detail,
       };
   }
 }

@@ -17,7 +17,7 @@ import { throughBytes } from '../../test/harness/wire-round-trip.js';
 import type { EnumMapping } from './enum-mapping.js';
 import { pose2DToWire } from './geometry.js';
 import { missionAssignmentToWire, missionStates } from './mission.js';
-import { overridePhases, requesterVias, runtimeEventToWire } from './runtime-event.js';
+import { flapPhases, ledgerNotices, overridePhases, requesterVias, runtimeEventToWire } from './runtime-event.js';
 
 const schemaModules = [eventSchema, geometrySchema, meshSchema, missionSchema, uplinkSchema];
 
@@ -25,6 +25,7 @@ const schemaModules = [eventSchema, geometrySchema, meshSchema, missionSchema, u
 const WIRE_ONLY = new Set([
   'spinal.v1.Velocity2D',
   'spinal.v1.RobotFrame',
+  'spinal.v1.LedgerEvent',
   'spinal.v1.SupervisorFrame',
   'spinal.v1.Hello',
   'spinal.v1.Telemetry',
@@ -143,6 +144,8 @@ const oneofCases = {
       operatorEstop: true,
       operatorReset: true,
       override: true,
+      deviceFlapping: true,
+      ledgerNotice: true,
     } satisfies Record<NonNullable<eventSchema.RuntimeEvent['body']>['$case'], true>,
   },
   'spinal.v1.Mission': {
@@ -190,6 +193,8 @@ describe('the wire schema', () => {
     expect(unmapped(missionSchema.MissionState, missionStates)).toEqual([]);
     expect(unmapped(eventSchema.RequesterVia, requesterVias)).toEqual([]);
     expect(unmapped(eventSchema.OverridePhase, overridePhases)).toEqual([]);
+    expect(unmapped(eventSchema.FlapPhase, flapPhases)).toEqual([]);
+    expect(unmapped(eventSchema.LedgerNoticeKind, ledgerNotices)).toEqual([]);
   });
 
   it('would notice a field the adapters leave unset or leave out', () => {

@@ -13,10 +13,13 @@ describe('the Uplink service definition', () => {
 
   it('carries a ledger event up and a mission down through its serializers', () => {
     const event = { seq: 3, atUs: 1_500_000, kind: 'mission' as const, mission: 'goto', state: 'active' };
-    const up: RobotFrame = { frame: { $case: 'event', value: runtimeEventToWire(event) } };
+    const up: RobotFrame = {
+      frame: { $case: 'event', value: { bootId: 'b-1', wallMs: 1_700_000_000_000, event: runtimeEventToWire(event) } },
+    };
     const received = UplinkService.link.requestDeserialize(UplinkService.link.requestSerialize(up));
     expect(received.frame?.$case).toBe('event');
-    expect(received.frame?.$case === 'event' && runtimeEventFromWire(received.frame.value)).toEqual({
+    expect(received.frame?.$case === 'event' && received.frame.value.bootId).toBe('b-1');
+    expect(received.frame?.$case === 'event' && runtimeEventFromWire(received.frame.value.event!)).toEqual({
       ok: true,
       value: event,
     });

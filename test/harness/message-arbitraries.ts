@@ -93,6 +93,20 @@ export const runtimeEventBody: fc.Arbitrary<RuntimeEventBody> = fc.oneof(
     endReason: nullable(wireString),
     by: requester,
   }),
+  fc.record({
+    kind: fc.constant('device-flapping' as const),
+    device: wireString,
+    phase: fc.constantFrom('start' as const, 'end' as const),
+    transitions: fc.integer({ min: 0, max: 0xffff_ffff }),
+    ratePerS: anyDouble,
+    state: wireString,
+    reason: wireString,
+  }),
+  fc.record({
+    kind: fc.constant('ledger-notice' as const),
+    notice: fc.constantFrom('disk-full' as const, 'disk-ok' as const, 'over-cap' as const),
+    detail: wireString,
+  }),
 );
 
 export const runtimeEvent: fc.Arbitrary<RuntimeEvent> = fc

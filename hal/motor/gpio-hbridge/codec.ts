@@ -170,7 +170,7 @@ export function resolveWiring(
     pinOfLine.set(line, pin);
   }
   const bridges: BridgeLines[] = [];
-  for (const [name, bridge] of Object.entries(names.bridges).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [name, bridge] of Object.entries(names.bridges).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const in1 = pins[bridge.in1];
     const in2 = pins[bridge.in2];
     const pwm = pins[bridge.pwm];

@@ -2,6 +2,7 @@ import createDebug from 'debug';
 import { TransportError } from '../transport-error.js';
 import type { GpioBackend, GpioEdge, GpioLevel, GpioLine, GpioLineSpec } from './api.js';
 import { DEFAULT_SYSFS_ROOT, resolveSysfsGpioNumber } from './sysfs-gpio-chips.js';
+import { addonLoadHint } from '../native-addon-hint.js';
 
 const log = createDebug('spinal:hal:onoff');
 
@@ -86,7 +87,7 @@ export class OnoffGpioBackend implements GpioBackend {
       }
       throw new TransportError(
         'EUNKNOWN',
-        `the onoff package could not be loaded: ${detail}. Rebuild it on this board with "npm rebuild onoff epoll"`,
+        `the onoff package could not be loaded: ${detail}${addonLoadHint('npm rebuild onoff epoll')}`,
       );
     }
   }

@@ -1,6 +1,7 @@
 import createDebug from 'debug';
 import { TransportError } from '../transport-error.js';
 import { checkI2cAddress, type I2cBackend, type I2cBus } from './api.js';
+import { addonLoadHint } from '../native-addon-hint.js';
 
 const log = createDebug('spinal:hal:i2c-bus');
 
@@ -69,7 +70,7 @@ export class I2cBusBackend implements I2cBackend {
       }
       throw new TransportError(
         'EUNKNOWN',
-        `the i2c-bus package could not be loaded: ${detail}. Rebuild it on this board with "npm rebuild i2c-bus"`,
+        `the i2c-bus package could not be loaded: ${detail}${addonLoadHint('npm rebuild i2c-bus')}`,
       );
     }
   }

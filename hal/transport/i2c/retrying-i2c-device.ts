@@ -44,9 +44,7 @@ export class RetryingI2cDevice {
   }
 
   write(bytes: Uint8Array): Promise<void> {
-    return this.run(async () => {
-      await this.bus.write(this.address, bytes);
-    });
+    return this.run(() => this.bus.write(this.address, bytes));
   }
 
   read(length: number): Promise<Uint8Array> {

@@ -2,6 +2,7 @@ import createDebug from 'debug';
 import type { SerialPort } from 'serialport';
 import { TransportError, type TransportErrorCode } from '../transport-error.js';
 import type { SerialBackend, SerialConnection, SerialHandlers, SerialOpenOptions } from './api.js';
+import { addonLoadHint } from '../native-addon-hint.js';
 
 const log = createDebug('spinal:hal:serialport');
 
@@ -107,7 +108,7 @@ export class SerialportBackend implements SerialBackend {
       }
       throw new TransportError(
         'EUNKNOWN',
-        `the serialport package could not be loaded: ${detail}. Rebuild it on this board with "npm rebuild serialport"`,
+        `the serialport package could not be loaded: ${detail}${addonLoadHint('npm rebuild serialport')}`,
       );
     }
   }

@@ -18,7 +18,7 @@ export enum RequesterVia {
   DEBUG_PORT = 1,
   /** SCRIPT - A scenario's scripted step. */
   SCRIPT = 2,
-  /** SUPERVISOR - The runtime process itself. */
+  /** SUPERVISOR - The fleet supervisor, over the uplink. */
   SUPERVISOR = 3,
   UNRECOGNIZED = -1,
 }
@@ -27,6 +27,24 @@ export enum OverridePhase {
   UNSPECIFIED = 0,
   START = 1,
   END = 2,
+  UNRECOGNIZED = -1,
+}
+
+export enum FlapPhase {
+  UNSPECIFIED = 0,
+  START = 1,
+  END = 2,
+  UNRECOGNIZED = -1,
+}
+
+export enum LedgerNoticeKind {
+  UNSPECIFIED = 0,
+  /** DISK_FULL - The disk is full: only safety events are kept until there is room again. */
+  DISK_FULL = 1,
+  /** DISK_OK - There is room on the disk again. */
+  DISK_OK = 2,
+  /** OVER_CAP - The size cap cannot be met with the events the ledger never drops (safety, mission). */
+  OVER_CAP = 3,
   UNRECOGNIZED = -1,
 }
 
@@ -126,6 +144,27 @@ export interface OverrideSession {
   by: Requester | undefined;
 }
 
+/** A device's health is flapping (start) or has settled (end); the changes in between are coalesced. */
+export interface DeviceFlapping {
+  $type?: "spinal.v1.DeviceFlapping";
+  device: string;
+  phase: FlapPhase;
+  /** Health changes counted: within the flap window at the start, over the whole period at the end. */
+  transitions: number;
+  /** Health changes a second. */
+  ratePerS: number;
+  /** The health state at that moment (where it settled, at the end). */
+  state: string;
+  reason: string;
+}
+
+/** The ledger says something about itself. */
+export interface LedgerNotice {
+  $type?: "spinal.v1.LedgerNotice";
+  notice: LedgerNoticeKind;
+  detail: string;
+}
+
 /** One event with its place in the robot's sequence. */
 export interface RuntimeEvent {
   $type?: "spinal.v1.RuntimeEvent";
@@ -140,6 +179,8 @@ export interface RuntimeEvent {
     | { $case: "operatorEstop"; value: OperatorEstop }
     | { $case: "operatorReset"; value: OperatorReset }
     | { $case: "override"; value: OverrideSession }
+    | { $case: "deviceFlapping"; value: DeviceFlapping }
+    | { $case: "ledgerNotice"; value: LedgerNotice }
     | undefined;
 }
 
@@ -998,6 +1039,200 @@ export const OverrideSession: MessageFns<OverrideSession, "spinal.v1.OverrideSes
   },
 };
 
+function createBaseDeviceFlapping(): DeviceFlapping {
+  return {
+    $type: "spinal.v1.DeviceFlapping",
+    device: "",
+    phase: 0,
+    transitions: 0,
+    ratePerS: 0,
+    state: "",
+    reason: "",
+  };
+}
+
+export const DeviceFlapping: MessageFns<DeviceFlapping, "spinal.v1.DeviceFlapping"> = {
+  $type: "spinal.v1.DeviceFlapping" as const,
+
+  encode(message: DeviceFlapping, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.device !== "") {
+      writer.uint32(10).string(message.device);
+    }
+    if (message.phase !== 0) {
+      writer.uint32(16).int32(message.phase);
+    }
+    if (message.transitions !== 0) {
+      writer.uint32(24).uint32(message.transitions);
+    }
+    if (message.ratePerS !== 0) {
+      writer.uint32(33).double(message.ratePerS);
+    }
+    if (message.state !== "") {
+      writer.uint32(42).string(message.state);
+    }
+    if (message.reason !== "") {
+      writer.uint32(50).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeviceFlapping {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeviceFlapping();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.device = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.phase = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.transitions = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 33) {
+              break;
+            }
+
+            message.ratePerS = reader.double();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.state = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<DeviceFlapping>, I>>(base?: I): DeviceFlapping {
+    return DeviceFlapping.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeviceFlapping>, I>>(object: I): DeviceFlapping {
+    const message = createBaseDeviceFlapping();
+    message.device = object.device ?? "";
+    message.phase = object.phase ?? 0;
+    message.transitions = object.transitions ?? 0;
+    message.ratePerS = object.ratePerS ?? 0;
+    message.state = object.state ?? "";
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseLedgerNotice(): LedgerNotice {
+  return { $type: "spinal.v1.LedgerNotice", notice: 0, detail: "" };
+}
+
+export const LedgerNotice: MessageFns<LedgerNotice, "spinal.v1.LedgerNotice"> = {
+  $type: "spinal.v1.LedgerNotice" as const,
+
+  encode(message: LedgerNotice, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.notice !== 0) {
+      writer.uint32(8).int32(message.notice);
+    }
+    if (message.detail !== "") {
+      writer.uint32(18).string(message.detail);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LedgerNotice {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLedgerNotice();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.notice = reader.int32() as any;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.detail = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<LedgerNotice>, I>>(base?: I): LedgerNotice {
+    return LedgerNotice.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<LedgerNotice>, I>>(object: I): LedgerNotice {
+    const message = createBaseLedgerNotice();
+    message.notice = object.notice ?? 0;
+    message.detail = object.detail ?? "";
+    return message;
+  },
+};
+
 function createBaseRuntimeEvent(): RuntimeEvent {
   return { $type: "spinal.v1.RuntimeEvent", seq: 0, atUs: 0, body: undefined };
 }
@@ -1030,6 +1265,12 @@ export const RuntimeEvent: MessageFns<RuntimeEvent, "spinal.v1.RuntimeEvent"> = 
         break;
       case "override":
         OverrideSession.encode(message.body.value, writer.uint32(122).fork()).join();
+        break;
+      case "deviceFlapping":
+        DeviceFlapping.encode(message.body.value, writer.uint32(130).fork()).join();
+        break;
+      case "ledgerNotice":
+        LedgerNotice.encode(message.body.value, writer.uint32(138).fork()).join();
         break;
     }
     return writer;
@@ -1112,6 +1353,22 @@ export const RuntimeEvent: MessageFns<RuntimeEvent, "spinal.v1.RuntimeEvent"> = 
             message.body = { $case: "override", value: OverrideSession.decode(reader, reader.uint32()) };
             continue;
           }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.body = { $case: "deviceFlapping", value: DeviceFlapping.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.body = { $case: "ledgerNotice", value: LedgerNotice.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1165,6 +1422,18 @@ export const RuntimeEvent: MessageFns<RuntimeEvent, "spinal.v1.RuntimeEvent"> = 
       case "override": {
         if (object.body?.value !== undefined && object.body?.value !== null) {
           message.body = { $case: "override", value: OverrideSession.fromPartial(object.body.value) };
+        }
+        break;
+      }
+      case "deviceFlapping": {
+        if (object.body?.value !== undefined && object.body?.value !== null) {
+          message.body = { $case: "deviceFlapping", value: DeviceFlapping.fromPartial(object.body.value) };
+        }
+        break;
+      }
+      case "ledgerNotice": {
+        if (object.body?.value !== undefined && object.body?.value !== null) {
+          message.body = { $case: "ledgerNotice", value: LedgerNotice.fromPartial(object.body.value) };
         }
         break;
       }

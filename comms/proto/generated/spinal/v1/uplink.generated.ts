@@ -55,7 +55,7 @@ export interface RobotFrame {
   frame:
     | { $case: "hello"; value: Hello }
     | { $case: "telemetry"; value: Telemetry }
-    | { $case: "event"; value: RuntimeEvent }
+    | { $case: "event"; value: LedgerEvent }
     | { $case: "commandAck"; value: CommandAck }
     | undefined;
 }
@@ -72,7 +72,23 @@ export interface SupervisorFrame {
     | undefined;
 }
 
-/** The first frame on every link. */
+/**
+ * A ledger event as the robot stored it: (robot, boot_id, event.seq) names it uniquely, so a
+ * supervisor stores each exactly once however often a replay sends it.
+ */
+export interface LedgerEvent {
+  $type?: "spinal.v1.LedgerEvent";
+  /** The boot of the runtime that wrote it (a replay after a restart carries older boots' events). */
+  bootId: string;
+  /** Wall time at which it was committed, milliseconds since the Unix epoch. */
+  wallMs: number;
+  event: RuntimeEvent | undefined;
+}
+
+/**
+ * The first frame on every link. The supervisor answers with an EventAck naming the last sequence
+ * it holds for this robot (0: none); the robot replays its ledger from there, then goes live.
+ */
 export interface Hello {
   $type?: "spinal.v1.Hello";
   robotId: string;
@@ -208,7 +224,7 @@ export const RobotFrame: MessageFns<RobotFrame, "spinal.v1.RobotFrame"> = {
         Telemetry.encode(message.frame.value, writer.uint32(18).fork()).join();
         break;
       case "event":
-        RuntimeEvent.encode(message.frame.value, writer.uint32(26).fork()).join();
+        LedgerEvent.encode(message.frame.value, writer.uint32(26).fork()).join();
         break;
       case "commandAck":
         CommandAck.encode(message.frame.value, writer.uint32(34).fork()).join();
@@ -251,7 +267,7 @@ export const RobotFrame: MessageFns<RobotFrame, "spinal.v1.RobotFrame"> = {
               break;
             }
 
-            message.frame = { $case: "event", value: RuntimeEvent.decode(reader, reader.uint32()) };
+            message.frame = { $case: "event", value: LedgerEvent.decode(reader, reader.uint32()) };
             continue;
           }
           case 4: {
@@ -294,7 +310,7 @@ export const RobotFrame: MessageFns<RobotFrame, "spinal.v1.RobotFrame"> = {
       }
       case "event": {
         if (object.frame?.value !== undefined && object.frame?.value !== null) {
-          message.frame = { $case: "event", value: RuntimeEvent.fromPartial(object.frame.value) };
+          message.frame = { $case: "event", value: LedgerEvent.fromPartial(object.frame.value) };
         }
         break;
       }
@@ -439,6 +455,89 @@ export const SupervisorFrame: MessageFns<SupervisorFrame, "spinal.v1.SupervisorF
         break;
       }
     }
+    return message;
+  },
+};
+
+function createBaseLedgerEvent(): LedgerEvent {
+  return { $type: "spinal.v1.LedgerEvent", bootId: "", wallMs: 0, event: undefined };
+}
+
+export const LedgerEvent: MessageFns<LedgerEvent, "spinal.v1.LedgerEvent"> = {
+  $type: "spinal.v1.LedgerEvent" as const,
+
+  encode(message: LedgerEvent, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.bootId !== "") {
+      writer.uint32(10).string(message.bootId);
+    }
+    if (message.wallMs !== 0) {
+      writer.uint32(16).int64(message.wallMs);
+    }
+    if (message.event !== undefined) {
+      RuntimeEvent.encode(message.event, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LedgerEvent {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLedgerEvent();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.bootId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.wallMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.event = RuntimeEvent.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<LedgerEvent>, I>>(base?: I): LedgerEvent {
+    return LedgerEvent.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<LedgerEvent>, I>>(object: I): LedgerEvent {
+    const message = createBaseLedgerEvent();
+    message.bootId = object.bootId ?? "";
+    message.wallMs = object.wallMs ?? 0;
+    message.event = (object.event !== undefined && object.event !== null)
+      ? RuntimeEvent.fromPartial(object.event)
+      : undefined;
     return message;
   },
 };

@@ -1,0 +1,30 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { runCommsWorker, type CommsPort, type CortexChannel } from '../../comms/comms-worker.js';
+import type { LedgerSettings } from '../../comms/ledger/ledger-settings.js';
+import type { UplinkSettings } from '../../comms/uplink/uplink-settings.js';
+import { VERSION } from '../embedded-assets.generated.js';
+import { lowerThreadPriority } from './background-priority.js';
+import { peerPort } from './peer-port.js';
+
+// Entry of the comms thread (debug port, ledger, mesh, uplink): it loads the comms code and nothing else.
+if (parentPort) {
+  const data = workerData as Record<string, unknown>;
+  lowerThreadPriority();
+  runCommsWorker(
+    parentPort as unknown as CommsPort,
+    {
+      listen: String(data.listen),
+      token: String(data.token ?? ''),
+      readToken: String(data.readToken ?? ''),
+      allowedHosts: Array.isArray(data.allowedHosts) ? data.allowedHosts.map(String) : [],
+      clock: data.clock === 'virtual' ? 'virtual' : 'real',
+      startUs: typeof data.startUs === 'number' ? data.startUs : 0,
+      ...(data.ledger ? { ledger: data.ledger as LedgerSettings } : {}),
+      ...(typeof data.bootId === 'string' ? { bootId: data.bootId } : {}),
+      ...(data.uplink ? { uplink: data.uplink as UplinkSettings } : {}),
+      version: VERSION,
+    },
+    undefined,
+    peerPort(data) as CortexChannel | null,
+  );
+}

@@ -1,0 +1,32 @@
+import type { RuntimeEventBody } from '../../messages/runtime-event.js';
+
+/**
+ * How much an event is worth keeping, most first. Retention and a full disk drop from the end of
+ * this list: `safety` and `mission` events are never dropped; `health` (device health, flapping)
+ * goes oldest first once `telemetry` is gone; `telemetry` is first thinned out, then dropped oldest
+ * first.
+ */
+export const PRIORITY_CLASSES = ['safety', 'mission', 'health', 'telemetry'] as const;
+export type PriorityClass = (typeof PRIORITY_CLASSES)[number];
+
+/** Classes the ledger never drops, for age, size or a full disk. */
+export const KEPT_CLASSES: readonly PriorityClass[] = ['safety', 'mission'];
+
+/** Classes still written while the disk is full. */
+export const DISK_FULL_CLASSES: readonly PriorityClass[] = ['safety'];
+
+/** The class of every event kind (a new kind fails to compile until it is placed here). */
+const CLASS_OF_KIND: Record<RuntimeEventBody['kind'], PriorityClass> = {
+  'reflex-trip': 'safety',
+  'operator-estop': 'safety',
+  'operator-reset': 'safety',
+  override: 'safety',
+  'ledger-notice': 'safety',
+  mission: 'mission',
+  'device-health': 'health',
+  'device-flapping': 'health',
+};
+
+export function priorityClassOf(kind: string): PriorityClass {
+  return (CLASS_OF_KIND as Record<string, PriorityClass | undefined>)[kind] ?? 'telemetry';
+}

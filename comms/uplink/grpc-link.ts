@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import {
+  credentials,
+  makeGenericClientConstructor,
+  Metadata,
+  type ChannelCredentials,
+  type Client,
+  type ClientDuplexStream,
+} from '@grpc/grpc-js';
+import type { RobotFrame } from '../proto/generated/spinal/v1/uplink.generated.js';
+import { UplinkService } from '../proto/generated/spinal/v1/uplink.generated.js';
+import type { UplinkSettings } from './uplink-settings.js';
+
+/** The robot's end of one `Link` stream: frames up as messages, frames down as raw bytes (the robot decodes and judges them itself, so a bad one never ends the stream). */
+export type RobotStream = ClientDuplexStream<RobotFrame, Buffer>;
+
+/** `Link` as the robot calls it: the request serialized by the schema, the response left as bytes. */
+const RAW_LINK = {
+  link: { ...UplinkService.link, responseDeserialize: (bytes: Buffer): Buffer => bytes },
+} as const;
+
+const RawUplinkClient = makeGenericClientConstructor(RAW_LINK, 'spinal.v1.Uplink') as unknown as new (
+  target: string,
+  creds: ChannelCredentials,
+  options: Record<string, number | string>,
+) => Client & { link(metadata: Metadata): RobotStream };
+
+/** The largest frame the robot accepts from a supervisor, bytes (a bigger one is refused by gRPC with RESOURCE_EXHAUSTED). */
+export const MAX_SUPERVISOR_FRAME_BYTES = 4 * 1024 * 1024;
+
+function credentialsOf(settings: UplinkSettings): ChannelCredentials {
+  if (settings.tls === 'none') return credentials.createInsecure();
+  const ca = settings.caFile ? readFileSync(settings.caFile) : null;
+  if (settings.tls === 'tls') return credentials.createSsl(ca);
+  return credentials.createSsl(ca, readFileSync(settings.keyFile), readFileSync(settings.certFile));
+}
+
+/** A client for `settings.target` with keepalive pings (so a silently dead link is noticed within keepaliveMs + keepaliveTimeoutMs). */
+export function openUplinkClient(settings: UplinkSettings): Client & { link(metadata: Metadata): RobotStream } {
+  return new RawUplinkClient(settings.target, credentialsOf(settings), {
+    'grpc.keepalive_time_ms': settings.keepaliveMs,
+    'grpc.keepalive_timeout_ms': settings.keepaliveTimeoutMs,
+    'grpc.keepalive_permit_without_calls': 1,
+    'grpc.http2.max_pings_without_data': 0,
+    'grpc.max_receive_message_length': MAX_SUPERVISOR_FRAME_BYTES,
+    'grpc.enable_retries': 0,
+  });
+}
+
+/** The call's metadata: the bearer token when one is set. */
+export function linkMetadata(settings: UplinkSettings): Metadata {
+  const metadata = new Metadata();
+  if (settings.token !== '') metadata.set('authorization', `Bearer ${settings.token}`);
+  return metadata;
+}

@@ -1,0 +1,84 @@
+import type { CommsToCortex, MissionResultMessage } from '../../messages/cortex-comms-protocol.js';
+import type { OperatorChannel } from '../debug-port/operator-routes.js';
+import type { StatusStore } from '../debug-port/status-store.js';
+import type { Ledger } from '../ledger/ledger.js';
+import { UplinkAcks } from '../ledger/uplink-acks.js';
+import { telemetryToWire } from '../proto-adapters/telemetry.js';
+import { uplinkCommands, type MissionChannel } from './uplink-commands.js';
+import { UplinkLink } from './uplink-link.js';
+import type { UplinkSettings } from './uplink-settings.js';
+
+/** How long the cortex may take to answer a mission, ms. */
+const MISSION_TIMEOUT_MS = 2_000;
+
+/** The uplink as the comms thread runs it, and where the cortex's answers to missions go. */
+export interface UplinkParts {
+  link: UplinkLink;
+  missionResult(message: MissionResultMessage): void;
+}
+
+/**
+ * Builds the uplink of the comms thread: the ledger it replays, the status it turns into
+ * telemetry, the operator path for e-stop and resume, the cortex for missions.
+ */
+export function assembleUplink(o: {
+  settings: UplinkSettings;
+  ledger: Ledger;
+  store: StatusStore;
+  nowUs: () => number;
+  operator: OperatorChannel;
+  cortex: { postMessage(message: CommsToCortex): void } | null;
+  version: string;
+}): UplinkParts {
+  const waiting = new Map<number, (answer: { accepted: boolean; reason: string }) => void>();
+  let nextId = 1;
+  const missions: MissionChannel = (missionId, mission) =>
+    new Promise((resolve) => {
+      const { cortex } = o;
+      if (!cortex) {
+        resolve({ accepted: false, reason: 'no cortex to carry out missions' });
+        return;
+      }
+      const id = nextId++;
+      const timer = setTimeout(() => {
+        waiting.delete(id);
+        resolve({ accepted: false, reason: `the cortex did not answer within ${MISSION_TIMEOUT_MS} ms` });
+      }, MISSION_TIMEOUT_MS);
+      waiting.set(id, (answer) => {
+        clearTimeout(timer);
+        resolve(answer);
+      });
+      cortex.postMessage({ t: 'mission', id, missionId, mission });
+    });
+  const by = {
+    via: 'supervisor' as const,
+    remoteAddress: o.settings.target,
+    origin: null,
+    authenticated: o.settings.token !== '',
+  };
+  const link = new UplinkLink(o.settings, {
+    ledger: o.ledger,
+    acks: new UplinkAcks(o.ledger.db),
+    identity: () => {
+      const status = o.store.latest()?.status;
+      return {
+        robotId: status?.robotId ?? '',
+        board: status?.board ?? '',
+        version: o.version,
+        capabilities: ['goto', 'drive'],
+      };
+    },
+    telemetry: () => {
+      const status = o.store.latest()?.status;
+      return status ? telemetryToWire(status, o.nowUs()) : null;
+    },
+    command: uplinkCommands(o.operator, missions, by),
+  });
+  return {
+    link,
+    missionResult: (message) => {
+      waiting.get(message.id)?.({ accepted: message.accepted, reason: message.reason });
+      waiting.delete(message.id);
+    },
+  };
+}
