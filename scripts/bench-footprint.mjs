@@ -27,6 +27,18 @@ function residentMb(statusText) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The resident memory of process `pid` after `settleS` seconds: the median of 5 samples 0.2 s apart. */
+async function settledResident(pid, settleS) {
+  await sleep(settleS * 1000);
+  const samples = [];
+  for (let i = 0; i < 5; i++) {
+    samples.push(residentMb(readFileSync(`/proc/${pid}/status`, 'utf8')));
+    await sleep(200);
+  }
+  samples.sort((a, b) => a.rss - b.rss);
+  return samples[2];
+}
+
 /** Resolves with the debug port's address once the child announces it. */
 function announcedAddress(child) {
   return new Promise((resolve, reject) => {
@@ -76,14 +88,7 @@ async function measureOnce(binary, settleS, extraEnv) {
     const address = await announcedAddress(child);
     await untilReady(address, Date.now() + 30_000);
     const startToReadyMs = performance.now() - started;
-    await sleep(settleS * 1000);
-    const samples = [];
-    for (let i = 0; i < 5; i++) {
-      samples.push(residentMb(readFileSync(`/proc/${child.pid}/status`, 'utf8')));
-      await sleep(200);
-    }
-    samples.sort((a, b) => a.rss - b.rss);
-    return { startToReadyMs, resident: samples[2] };
+    return { startToReadyMs, resident: await settledResident(child.pid, settleS) };
   } finally {
     child.kill('SIGTERM');
     await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));
@@ -120,14 +125,7 @@ async function measureRunIdle(root, binary, settleS, extraEnv) {
   const child = spawn(copy, ['run', '--board', 'board.yaml'], { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
   try {
     await runStarted(child);
-    await sleep(settleS * 1000);
-    const samples = [];
-    for (let i = 0; i < 5; i++) {
-      samples.push(residentMb(readFileSync(`/proc/${child.pid}/status`, 'utf8')));
-      await sleep(200);
-    }
-    samples.sort((a, b) => a.rss - b.rss);
-    return samples[2];
+    return await settledResident(child.pid, settleS);
   } finally {
     child.kill('SIGTERM');
     await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));

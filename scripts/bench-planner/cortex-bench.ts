@@ -18,7 +18,7 @@ import { loadScenarioFile, scenarioMissionOf, scenarioStartPose } from '../../si
 import { WorldMap } from '../../simulator/world/world-map.js';
 import { VirtualClock } from '../../time/virtual-clock.js';
 import { percentile } from '../bench-reflex/latency-summary.js';
-import { seededUniform } from './test-grids.js';
+import { seededRandom } from '../../simulator/world/seeded-random.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const BEAMS = 450;
@@ -29,7 +29,7 @@ const DURATION_US = 200_000_000;
 const scenario = loadScenarioFile(join(root, 'simulator', 'scenarios', 'warehouse.yaml'));
 const robot = scenario.robots[0]!;
 const world = new WorldMap(scenario.world);
-const random = seededUniform(7);
+const random = seededRandom(7);
 const gaussian = (): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 
 const params = resolveParams({ env: {} });

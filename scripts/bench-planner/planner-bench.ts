@@ -6,7 +6,8 @@ import { createRequire } from 'node:module';
 import type * as PathfindingModule from 'pathfinding';
 import { GridAStar } from '../../cortex/planning/grid-astar.js';
 import { percentile } from '../bench-reflex/latency-summary.js';
-import { BLOCKED, mazeGrid, randomObstacleGrid, randomOpenCell, seededUniform } from './test-grids.js';
+import { BLOCKED, mazeGrid, randomObstacleGrid, randomOpenCell } from './test-grids.js';
+import { seededRandom } from '../../simulator/world/seeded-random.js';
 
 type Pathfinding = typeof PathfindingModule;
 const PF = createRequire(import.meta.url)('pathfinding') as Pathfinding;
@@ -28,7 +29,7 @@ function pathLength(path: number[][]): number {
 }
 
 function run(size: number, kind: 'random' | 'maze', trials: number, theirTrials: number, figures: Figures): void {
-  const random = seededUniform(size * 31 + (kind === 'maze' ? 7 : 3));
+  const random = seededRandom(size * 31 + (kind === 'maze' ? 7 : 3));
   const costs = kind === 'maze' ? mazeGrid(size, random) : randomObstacleGrid(size, 0.25, random);
   const matrix: number[][] = [];
   for (let y = 0; y < size; y++)
@@ -98,7 +99,7 @@ function summary(
 const round = (v: number, digits = 3): number => Math.round(v * 10 ** digits) / 10 ** digits;
 /** Both planners run a while untimed first, so the figures are of compiled code, not of the JIT warming up. */
 function warmUp(): void {
-  const random = seededUniform(99);
+  const random = seededRandom(99);
   const costs = randomObstacleGrid(300, 0.25, random);
   const matrix: number[][] = [];
   for (let y = 0; y < 300; y++)

@@ -2,16 +2,6 @@
  * Grids for the planner benchmark and its tests: random obstacles and mazes, 0 open and 254
  * blocked, from a seeded generator so every run searches the same maps.
  */
-export function seededUniform(seed: number): () => number {
-  let state = seed >>> 0 || 0x9e3779b9;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 export const BLOCKED = 254;
 

@@ -5,6 +5,7 @@ import { ReflexLoop } from '../../reflex/reflex-loop.js';
 import { reflexSettingsFromParams } from '../../reflex/reflex-settings.js';
 import { mixWheelDuties } from '../../reflex/wheel-mixer.js';
 import type { Clock } from '../../time/clock.js';
+import { seededRandom } from '../../simulator/world/seeded-random.js';
 import { MonotonicClock } from '../../time/monotonic-clock.js';
 import type {
   BenchThreadToMain,
@@ -70,18 +71,6 @@ const REFERENCE_RUN_MS = 3_000;
 
 function progress(line: string): void {
   process.stderr.write(`${line}\n`);
-}
-
-/** A seeded generator (mulberry32), so that runs draw the same trial sequence. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 interface BenchOptions {
