@@ -95,7 +95,7 @@ describe('UplinkLink', () => {
     expect(again.eventSeqs()).toEqual(range(56, 70));
   }, 30_000);
 
-  it('refuses garbage, a mission with NaN and an absurd config value with a reason, carries out an e-stop, and keeps the link', async () => {
+  it('refuses garbage, a mission with NaN and a truncated frame with a reason, carries out an e-stop, and keeps the link', async () => {
     const supervisor = new RawSupervisor(() => 0);
     const port = await supervisor.listen();
     cleanups.push(() => supervisor.stop());
@@ -163,4 +163,29 @@ describe('UplinkLink', () => {
     expect(new Set(seqs).size).toBe(seqs.length);
     expect(seqs).toEqual(range(1, 20));
   }, 30_000);
+
+  it('GIVEN a 100 MB frame from the supervisor THEN the robot refuses it as too large, reconnects, and every event still arrives once, in order', async () => {
+    const supervisor: RawSupervisor = new RawSupervisor((): number => Math.max(0, ...supervisor.eventSeqs()));
+    const port = await supervisor.listen();
+    cleanups.push(() => supervisor.stop());
+    const r = robot(`127.0.0.1:${port}`);
+    const failures: string[] = [];
+    r.link.onStateChange((to, _from, why) => {
+      if (to === 'transient-failure') failures.push(why);
+    });
+    r.write(1, 10);
+    r.link.start();
+    await supervisor.until(() => supervisor.eventSeqs().length >= 10);
+    supervisor.sendBytes(Buffer.alloc(100 * 1024 * 1024, 0x0a));
+    r.write(11, 20);
+    await supervisor.until(() => supervisor.eventSeqs().includes(20), 20_000);
+    expect(failures.length).toBeGreaterThanOrEqual(1);
+    expect(failures[0]).toMatch(/larger than max/i);
+    expect(r.commands).toEqual([]);
+    expect(r.link.stats()).toMatchObject({ state: 'ready' });
+    const seqs = supervisor.eventSeqs();
+    // The replay after the reconnect starts from the supervisor's last ack: nothing twice, nothing missing.
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect([...seqs].sort((a, b) => a - b)).toEqual(range(1, 20));
+  }, 40_000);
 });

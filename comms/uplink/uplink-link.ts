@@ -99,6 +99,11 @@ export class UplinkLink {
     };
   }
 
+  /** Called at every change of the link's state, with why. */
+  onStateChange(listener: (to: LinkState, from: LinkState, why: string) => void): void {
+    this.link.onChange(listener);
+  }
+
   stop(): void {
     this.link.to('shutdown', 'stopping');
     clearInterval(this.telemetryTimer);
