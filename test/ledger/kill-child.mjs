@@ -1,4 +1,4 @@
-// The robot side of the kill -9 test: starts the real comms thread (from the built CLI) on the
+// The robot side of the kill -9 test: starts the real comms thread (its built entry) on the
 // ledger at argv[2], records argv[3] events through it as the main thread does, in bursts of random
 // size, and prints `committed <seq> <n>` for every event the ledger reports committed, where n is
 // the event's place in this run's order (written in its body). The test kills this process at random.
@@ -7,10 +7,9 @@ import { Worker } from 'node:worker_threads';
 
 const [, , path, countText] = process.argv;
 const count = Number(countText);
-const entry = new URL('../../dist/cli/main.js', import.meta.url);
+const entry = new URL('../../dist/cli/threads/comms-thread.js', import.meta.url);
 const worker = new Worker(entry, {
   workerData: {
-    role: 'comms',
     listen: '127.0.0.1:0',
     ledger: {
       path,
