@@ -7,7 +7,10 @@ import type { SimReport } from '../simulator/report.js';
 import { cliEnv, ROOT, runCli } from './harness/run-cli.js';
 
 /** The SQLite addon, the one native file the bundle needs beside it (packaging points at its own copy). */
-const SQLITE_ADDON = join(ROOT, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
+/** The SQLite addon for the Node running the tests: the one named by SPINAL_SQLITE_ADDON, else the package's own build. */
+const SQLITE_ADDON =
+  process.env.SPINAL_SQLITE_ADDON ??
+  join(ROOT, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
 
 describe('single-file bundle', () => {
   it('GIVEN the bundle alone in an empty directory (and the SQLite addon named by SPINAL_SQLITE_ADDON) WHEN it runs sim headless for 20 s THEN the default scenario reaches its goal', async () => {
