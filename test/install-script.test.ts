@@ -131,6 +131,7 @@ describe('scripts/install.sh', () => {
 
   it('GIVEN the installed unit WHEN systemd-analyze verify checks it THEN it has nothing to say', (context) => {
     const available = spawnSync('systemd-analyze', ['--version']).status === 0;
+    if (!available && process.env.CI === 'true') throw new Error('CI=true but systemd-analyze is not installed');
     if (!available) {
       context.skip();
       return;

@@ -1,3 +1,4 @@
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { access, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
@@ -25,7 +26,9 @@ function errno(code: string, message: string): Error {
  * second export of the same channel is EBUSY; `unexport` removes it; `duty_cycle` above `period`
  * (or `period` below `duty_cycle`) is EINVAL; `enable` 1 with period 0 is EINVAL; `polarity` while
  * enabled is EBUSY. The first `accessDeniedWrites` writes into a fresh `pwmN/` are EACCES (udev has
- * not yet given the files to the gpio group). Every accepted write is recorded.
+ * not yet given the files to the gpio group). Every accepted write is recorded. Export, unexport and
+ * the appearance of `pwmN/` are atomic, as under the kernel's lock: two exports racing each other see
+ * either the pending export or the directory, never neither.
  */
 class FakePwmKernel implements SysfsAttributes {
   readonly writes: string[] = [];
@@ -68,12 +71,12 @@ class FakePwmKernel implements SysfsAttributes {
   }
 
   async read(path: string): Promise<string> {
-    await this.materialize();
+    this.materialize();
     return readFile(path, 'utf8');
   }
 
   async exists(path: string): Promise<boolean> {
-    await this.materialize();
+    this.materialize();
     return fileSysfsAttributes.exists(path);
   }
 
@@ -82,22 +85,23 @@ class FakePwmKernel implements SysfsAttributes {
   }
 
   async write(path: string, value: string): Promise<void> {
-    await this.materialize();
+    this.materialize();
     const name = basename(path);
     const dir = dirname(path);
     const where = relative(join(this.root, 'class', 'pwm'), path);
     const failure = this.failing.get(name);
     if (failure) throw errno(failure, `write ${where}`);
     if (name === 'export' || name === 'unexport') {
+      this.materialize();
       const channelDir = join(dir, `pwm${value}`);
-      const present = await fileSysfsAttributes.exists(channelDir);
+      const present = existsSync(channelDir);
       if (name === 'export') {
         if (present || this.pendingExports.some((p) => p.dir === channelDir)) throw errno('EBUSY', 'already exported');
         this.pendingExports.push({ dir: channelDir, atUs: this.clock.nowUs() + this.exportDelayUs });
-        await this.materialize();
+        this.materialize();
       } else {
         if (!present) throw errno('EINVAL', 'not exported');
-        await rm(channelDir, { recursive: true });
+        rmSync(channelDir, { recursive: true });
       }
       this.writes.push(`${where} ${value}`);
       return;
@@ -126,18 +130,19 @@ class FakePwmKernel implements SysfsAttributes {
   }
 
   /** Creates the channel directories whose export is due. */
-  private async materialize(): Promise<void> {
-    const due = this.pendingExports.filter((p) => p.atUs <= this.clock.nowUs());
-    this.pendingExports = this.pendingExports.filter((p) => p.atUs > this.clock.nowUs());
+  private materialize(): void {
+    const now = this.clock.nowUs();
+    const due = this.pendingExports.filter((p) => p.atUs <= now);
+    this.pendingExports = this.pendingExports.filter((p) => p.atUs > now);
     for (const { dir } of due) {
-      await mkdir(dir);
+      mkdirSync(dir);
       for (const [attribute, value] of Object.entries({
         period: '0',
         duty_cycle: '0',
         enable: '0',
         polarity: 'normal',
       })) {
-        await writeFile(join(dir, attribute), `${value}\n`);
+        writeFileSync(join(dir, attribute), `${value}\n`);
       }
     }
   }
