@@ -104,6 +104,7 @@ export class RobotRuntime {
         params,
         { lockstep: o.lockstep !== undefined, startUs: clock.nowUs() },
         o.ledger ?? ledgerSettingsFromParams(params),
+        o.upgrades ?? [],
       ),
     );
     runtime.wire();

@@ -1,4 +1,7 @@
 import { EventEmitter } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +12,7 @@ import type { RuntimeEvent } from '../messages/runtime-event.js';
 import { paramsWith } from '../test/harness/test-params.js';
 import { runCommsWorker } from './comms-worker.js';
 import { debugPortSettingsFromParams } from './debug-port/debug-port-settings.js';
+import { ledgerSettingsFromParams } from './ledger/ledger-settings.js';
 
 /** The debug port as users run it, but on a free port the system picks. */
 const ANY_PORT = debugPortSettingsFromParams(paramsWith({ 'debug.listen': '127.0.0.1:0' }));
@@ -197,5 +201,33 @@ describe('runCommsWorker', () => {
     port.send({ t: 'shutdown' });
     await port.next('stopped');
     for (;;) if ((await reader.read()).done) break;
+  });
+
+  it('GIVEN an upgrade journal with a rollback WHEN the comms thread starts twice on the same ledger THEN the rollback is committed and told once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spinal-comms-upgrade-'));
+    const ledger = ledgerSettingsFromParams(paramsWith({}), join(dir, 'ledger.db'));
+    const rollback = {
+      kind: 'upgrade' as const,
+      outcome: 'rolled-back' as const,
+      journalSeq: 1,
+      atIso: '2026-12-03T10:00:00.000Z',
+      fromVersion: '1.0.0',
+      toVersion: '1.1.0',
+      reason: 'no READY=1 within 60 s',
+    };
+    const told: RuntimeEvent[] = [];
+    try {
+      for (const boot of ['boot-1', 'boot-2']) {
+        const port = new FakePort();
+        runCommsWorker(port, { ...ANY_PORT, ledger, bootId: boot, upgrades: [rollback] });
+        await port.next('listening');
+        port.send({ t: 'shutdown' });
+        await port.next('stopped');
+        for (const message of port.posted) if (message.t === 'committed') told.push(...message.events);
+      }
+      expect(told.map(({ seq: _seq, atUs: _atUs, ...body }) => body)).toEqual([rollback]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

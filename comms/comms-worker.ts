@@ -14,6 +14,7 @@ import { Ledger } from './ledger/ledger.js';
 import { assembleUplink } from './uplink/uplink-assembly.js';
 import { ledgerAndUplinkFamilies } from './uplink/link-metrics.js';
 import { LedgerWriter } from './ledger/ledger-writer.js';
+import { upgradesNotInLedger } from './ledger/upgrade-import.js';
 import { ledgerSettingsFromParams, type LedgerSettings } from './ledger/ledger-settings.js';
 import { resolveParams } from '../config/param-values.js';
 import { LogStream } from './debug-port/logs-stream.js';
@@ -71,7 +72,7 @@ export function commsClockFor(data: Pick<CommsWorkerData, 'clock' | 'startUs'>):
 export function runCommsWorker(
   port: CommsPort,
   data: DebugPortSettings &
-    Partial<Pick<CommsWorkerData, 'clock' | 'startUs' | 'ledger' | 'bootId' | 'uplink' | 'version'>>,
+    Partial<Pick<CommsWorkerData, 'clock' | 'startUs' | 'ledger' | 'bootId' | 'uplink' | 'version' | 'upgrades'>>,
   clock: Pick<Clock, 'nowUs' | 'every'> = commsClockFor(data),
   cortex: CortexChannel | null = null,
 ): void {
@@ -116,6 +117,8 @@ export function runCommsWorker(
       })
     : null;
   let uplinkStarted = false;
+  // The upgrade journal's news, once each (after the uplink exists: a commit tells it there is more to send).
+  events.appendOwn(upgradesNotInLedger(ledger, data.upgrades ?? []).map((body) => ({ body, atUs: clock.nowUs() })));
 
   const server: Promise<DebugServer | null> = startDebugServer({
     listen: data.listen,

@@ -75,6 +75,21 @@ export type RuntimeEventBody =
       state: string;
       reason: string;
     }
+  /**
+   * An upgrade's outcome as `spinal upgrade` and the service wrote it to the upgrade journal on the
+   * disk (`installed`, or `rolled-back` to the previous binary with the reason), taken into the
+   * ledger once, at the next start, so that the fleet learns of it through the uplink.
+   */
+  | {
+      kind: 'upgrade';
+      outcome: 'installed' | 'rolled-back';
+      /** The entry's number in the upgrade journal and when it happened (wall clock, ISO 8601). */
+      journalSeq: number;
+      atIso: string;
+      fromVersion: string;
+      toVersion: string;
+      reason: string;
+    }
   /** The ledger itself: the disk is full (`disk-full`: only safety events are kept), has room again (`disk-ok`), or cannot meet its size cap with events it may never drop (`over-cap`). */
   | { kind: 'ledger-notice'; notice: 'disk-full' | 'disk-ok' | 'over-cap'; detail: string };
 
@@ -120,6 +135,10 @@ export function describeEvent(event: RuntimeEvent, originUs = 0): string {
         : `${at} ${event.device}: settled ${event.state} after ${event.transitions} changes`;
     case 'ledger-notice':
       return `${at} ledger ${event.notice}: ${clean(event.detail)}`;
+    case 'upgrade':
+      return event.outcome === 'installed'
+        ? `${at} upgrade ${clean(event.fromVersion)} -> ${clean(event.toVersion)} installed (${clean(event.atIso)})`
+        : `${at} upgrade to ${clean(event.toVersion)} rolled back to ${clean(event.fromVersion)} (${clean(event.atIso)}): ${clean(event.reason)}`;
     case 'override':
       return event.phase === 'start'
         ? `${at} manual override started by ${describeRequester(event.by)} (${event.vMps} m/s, ${event.wRadps} rad/s)`

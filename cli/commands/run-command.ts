@@ -14,7 +14,7 @@ import { RobotRuntime } from '../robot-runtime.js';
 import { raiseReflexPriority } from '../service/reflex-priority.js';
 import { ServiceNotifier } from '../service/systemd-notifier.js';
 import { installLayout } from '../upgrade/install-layout.js';
-import { describeLastRollback, readUpgradeEvents } from '../upgrade/upgrade-event.js';
+import { describeLastRollback, readUpgradeEvents, upgradeEventBody } from '../upgrade/upgrade-event.js';
 import { EXIT_OK } from '../usage-error.js';
 import { sanitizeExternalText } from '../../messages/external-text.js';
 
@@ -45,8 +45,10 @@ export async function runRunCommand(options: RunOptions): Promise<number> {
   const clock = new MonotonicClock();
   // Before the worker threads start: they inherit this thread's priority and lower their own.
   const priority = raiseReflexPriority();
+  const upgrades = readUpgradeEvents(installLayout().upgradeEvents);
   const runtime = await RobotRuntime.start({
     priority,
+    upgrades: upgrades.map(upgradeEventBody),
     mode: 'run',
     board: board.board,
     boardFile: board.file,
@@ -66,7 +68,7 @@ export async function runRunCommand(options: RunOptions): Promise<number> {
     `spinal run: robot ${params['robot.id']} on board ${board.board.board} (${board.file}); Ctrl-C to stop\n`,
   );
   options.out.write(`spinal run: reflex priority nice ${priority.nice} (${priority.source})\n`);
-  const rollback = describeLastRollback(readUpgradeEvents(installLayout().upgradeEvents));
+  const rollback = describeLastRollback(upgrades);
   if (rollback) options.out.write(`spinal run: ${rollback}\n`);
   for (const device of runtime.status().devices) {
     if (device.health.state !== 'ok')

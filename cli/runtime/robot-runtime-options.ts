@@ -1,5 +1,6 @@
 import type { OccupancyGridMessage } from '../../messages/occupancy-grid.js';
 import type { LedgerSettings } from '../../comms/ledger/ledger-settings.js';
+import type { UpgradeEventBody } from '../../comms/ledger/upgrade-import.js';
 import type { BoardConfig } from '../../config/board-schema.js';
 import type { ParamValues } from '../../config/params.js';
 import type { TransportBackends } from '../../hal/registry.js';
@@ -28,4 +29,6 @@ export interface RobotRuntimeOptions {
   priority?: SchedulingPriority;
   /** The ledger (default: from the `ledger.*` parameters). */
   ledger?: LedgerSettings;
+  /** The upgrade journal's entries (an installed robot's): the ledger takes in those it does not hold yet. */
+  upgrades?: readonly UpgradeEventBody[];
 }

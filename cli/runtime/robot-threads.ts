@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MessageChannel, type Worker } from 'node:worker_threads';
 import type { LedgerSettings } from '../../comms/ledger/ledger-settings.js';
+import type { UpgradeEventBody } from '../../comms/ledger/upgrade-import.js';
 import { uplinkSettingsFromParams } from '../../comms/uplink/uplink-settings.js';
 import { debugPortSettingsFromParams } from '../../comms/debug-port/debug-port-settings.js';
 import type { ParamValues } from '../../config/params.js';
@@ -15,6 +16,7 @@ export function startRobotThreads(
   params: ParamValues,
   clock: { lockstep: boolean; startUs: number },
   ledger: LedgerSettings,
+  upgrades: readonly UpgradeEventBody[] = [],
 ): { cortex: Worker; comms: Worker } {
   const { port1, port2 } = new MessageChannel();
   const cortex = startThread('cortex', { peer: port1 }, [port1]);
@@ -27,6 +29,7 @@ export function startRobotThreads(
       ledger,
       bootId: randomUUID(),
       uplink: uplinkSettingsFromParams(params),
+      upgrades,
       peer: port2,
     },
     [port2],

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { runCommsWorker, type CommsPort, type CortexChannel } from '../../comms/comms-worker.js';
 import type { LedgerSettings } from '../../comms/ledger/ledger-settings.js';
+import { isUpgradeEventBody } from '../../comms/ledger/upgrade-import.js';
 import type { UplinkSettings } from '../../comms/uplink/uplink-settings.js';
 import { VERSION } from '../embedded-assets.generated.js';
 import { lowerThreadPriority } from './background-priority.js';
@@ -23,6 +24,7 @@ if (parentPort) {
       ...(typeof data.bootId === 'string' ? { bootId: data.bootId } : {}),
       ...(data.uplink ? { uplink: data.uplink as UplinkSettings } : {}),
       version: VERSION,
+      upgrades: Array.isArray(data.upgrades) ? data.upgrades.filter(isUpgradeEventBody) : [],
     },
     undefined,
     peerPort(data) as CortexChannel | null,

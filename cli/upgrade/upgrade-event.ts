@@ -1,5 +1,6 @@
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { UpgradeEventBody } from '../../comms/ledger/upgrade-import.js';
 
 /** An upgrade's outcome, one line of the upgrade journal. */
 export interface UpgradeEvent {
@@ -37,6 +38,19 @@ export function readUpgradeEvents(file: string): UpgradeEvent[] {
       return [];
     }
   });
+}
+
+/** The journal entry as the ledger's event. */
+export function upgradeEventBody(event: UpgradeEvent): UpgradeEventBody {
+  return {
+    kind: 'upgrade',
+    outcome: event.kind === 'upgrade-installed' ? 'installed' : 'rolled-back',
+    journalSeq: event.seq,
+    atIso: event.atIso,
+    fromVersion: event.fromVersion,
+    toVersion: event.toVersion,
+    reason: event.reason,
+  };
 }
 
 /**

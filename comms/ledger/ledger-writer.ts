@@ -51,6 +51,20 @@ export class LedgerWriter implements EventPages {
     setImmediate(() => this.flush());
   }
 
+  /**
+   * Commits events of this thread's own (no requester waits for them) at once, after what is
+   * queued, and reports them like any other commit.
+   */
+  appendOwn(inputs: readonly LedgerInput[]): void {
+    this.flush();
+    if (inputs.length === 0) return;
+    const outcome = this.ledger.append(inputs);
+    const written = outcome.results.flatMap((result) => (result.ok ? [result.event] : []));
+    for (const result of outcome.results) if (!result.ok) log('own event not written: %s', result.reason);
+    const events = [...outcome.notices, ...written].sort((a, b) => a.seq - b.seq);
+    this.report({ committed: [], refused: [], events });
+  }
+
   /** Commits everything queued, batch by batch, reporting each batch once it is committed. */
   flush(): void {
     this.scheduled = false;

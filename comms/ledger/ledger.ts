@@ -146,6 +146,24 @@ export class Ledger {
     return readRows(this.db, after, limit);
   }
 
+  /** Every committed event of `kind`, in order (for kinds that are few: upgrades, not telemetry). */
+  eventsOfKind<K extends RuntimeEventBody['kind']>(kind: K): Array<Extract<RuntimeEvent, { kind: K }>> {
+    const rows = this.db
+      .prepare('SELECT seq, at_us, payload FROM events WHERE kind = ? ORDER BY seq')
+      .all(kind) as Array<{
+      seq: number;
+      at_us: number;
+      payload: string;
+    }>;
+    return rows.map(
+      (row) =>
+        ({ ...(JSON.parse(row.payload) as RuntimeEventBody), seq: row.seq, atUs: row.at_us }) as Extract<
+          RuntimeEvent,
+          { kind: K }
+        >,
+    );
+  }
+
   lastSeq(): number {
     const row = this.db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'events'").get() as
       { seq: number } | undefined;

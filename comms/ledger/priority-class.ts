@@ -22,6 +22,8 @@ const CLASS_OF_KIND: Record<RuntimeEventBody['kind'], PriorityClass> = {
   'operator-reset': 'safety',
   override: 'safety',
   'ledger-notice': 'safety',
+  // Which software drives the robot, and why it changed: kept like safety events, even on a full disk.
+  upgrade: 'safety',
   mission: 'mission',
   'device-health': 'health',
   'device-flapping': 'health',

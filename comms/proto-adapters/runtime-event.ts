@@ -32,6 +32,13 @@ export const ledgerNotices = enumMapping<LedgerNoticeEvent['notice'], wire.Ledge
   'over-cap': wire.LedgerNoticeKind.OVER_CAP,
 });
 
+type UpgradeEvent = Extract<RuntimeEventBody, { kind: 'upgrade' }>;
+
+export const upgradeOutcomes = enumMapping<UpgradeEvent['outcome'], wire.UpgradeOutcome>({
+  installed: wire.UpgradeOutcome.INSTALLED,
+  'rolled-back': wire.UpgradeOutcome.ROLLED_BACK,
+});
+
 /** A value that may be absent, as the oneof of one field that carries it on the wire. */
 function present<C extends string, T>($case: C, value: T | null): { $case: C; value: T } | undefined {
   return value === null ? undefined : { $case, value };
@@ -142,6 +149,18 @@ function bodyToWire(event: RuntimeEventBody): wire.RuntimeEvent['body'] {
         $case: 'ledgerNotice',
         value: { notice: ledgerNotices.toWire(event.notice), detail: event.detail },
       };
+    case 'upgrade':
+      return {
+        $case: 'upgrade',
+        value: {
+          outcome: upgradeOutcomes.toWire(event.outcome),
+          journalSeq: event.journalSeq,
+          atIso: event.atIso,
+          fromVersion: event.fromVersion,
+          toVersion: event.toVersion,
+          reason: event.reason,
+        },
+      };
   }
 }
 
@@ -200,6 +219,16 @@ function readBody(body: wire.RuntimeEvent['body']): RuntimeEventBody {
         kind: 'ledger-notice',
         notice: ledgerNotices.fromWire(b.value.notice, `${at}.notice`),
         detail: b.value.detail,
+      };
+    case 'upgrade':
+      return {
+        kind: 'upgrade',
+        outcome: upgradeOutcomes.fromWire(b.value.outcome, `${at}.outcome`),
+        journalSeq: b.value.journalSeq,
+        atIso: b.value.atIso,
+        fromVersion: b.value.fromVersion,
+        toVersion: b.value.toVersion,
+        reason: b.value.reason,
       };
   }
 }

@@ -146,6 +146,7 @@ const oneofCases = {
       override: true,
       deviceFlapping: true,
       ledgerNotice: true,
+      upgrade: true,
     } satisfies Record<NonNullable<eventSchema.RuntimeEvent['body']>['$case'], true>,
   },
   'spinal.v1.Mission': {

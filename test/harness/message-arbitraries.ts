@@ -107,6 +107,15 @@ export const runtimeEventBody: fc.Arbitrary<RuntimeEventBody> = fc.oneof(
     notice: fc.constantFrom('disk-full' as const, 'disk-ok' as const, 'over-cap' as const),
     detail: wireString,
   }),
+  fc.record({
+    kind: fc.constant('upgrade' as const),
+    outcome: fc.constantFrom('installed' as const, 'rolled-back' as const),
+    journalSeq: fc.integer({ min: 0, max: 0xffff_ffff }),
+    atIso: wireString,
+    fromVersion: wireString,
+    toVersion: wireString,
+    reason: wireString,
+  }),
 );
 
 export const runtimeEvent: fc.Arbitrary<RuntimeEvent> = fc

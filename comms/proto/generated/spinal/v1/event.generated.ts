@@ -48,6 +48,15 @@ export enum LedgerNoticeKind {
   UNRECOGNIZED = -1,
 }
 
+export enum UpgradeOutcome {
+  UNSPECIFIED = 0,
+  /** INSTALLED - The new binary reported healthy and stays. */
+  INSTALLED = 1,
+  /** ROLLED_BACK - The new binary did not report healthy in time: the previous one runs again. */
+  ROLLED_BACK = 2,
+  UNRECOGNIZED = -1,
+}
+
 /** One line of the black box: what the reflex saw and did at one loop iteration. */
 export interface BlackBoxEntry {
   $type?: "spinal.v1.BlackBoxEntry";
@@ -165,6 +174,20 @@ export interface LedgerNotice {
   detail: string;
 }
 
+/** An upgrade's outcome from the robot's upgrade journal, taken into the ledger at the next start. */
+export interface Upgrade {
+  $type?: "spinal.v1.Upgrade";
+  outcome: UpgradeOutcome;
+  /** The entry's number in the upgrade journal. */
+  journalSeq: number;
+  /** When it happened, wall clock, ISO 8601. */
+  atIso: string;
+  fromVersion: string;
+  toVersion: string;
+  /** Why it was rolled back; empty when installed. */
+  reason: string;
+}
+
 /** One event with its place in the robot's sequence. */
 export interface RuntimeEvent {
   $type?: "spinal.v1.RuntimeEvent";
@@ -181,6 +204,7 @@ export interface RuntimeEvent {
     | { $case: "override"; value: OverrideSession }
     | { $case: "deviceFlapping"; value: DeviceFlapping }
     | { $case: "ledgerNotice"; value: LedgerNotice }
+    | { $case: "upgrade"; value: Upgrade }
     | undefined;
 }
 
@@ -1233,6 +1257,131 @@ export const LedgerNotice: MessageFns<LedgerNotice, "spinal.v1.LedgerNotice"> = 
   },
 };
 
+function createBaseUpgrade(): Upgrade {
+  return {
+    $type: "spinal.v1.Upgrade",
+    outcome: 0,
+    journalSeq: 0,
+    atIso: "",
+    fromVersion: "",
+    toVersion: "",
+    reason: "",
+  };
+}
+
+export const Upgrade: MessageFns<Upgrade, "spinal.v1.Upgrade"> = {
+  $type: "spinal.v1.Upgrade" as const,
+
+  encode(message: Upgrade, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.outcome !== 0) {
+      writer.uint32(8).int32(message.outcome);
+    }
+    if (message.journalSeq !== 0) {
+      writer.uint32(16).uint32(message.journalSeq);
+    }
+    if (message.atIso !== "") {
+      writer.uint32(26).string(message.atIso);
+    }
+    if (message.fromVersion !== "") {
+      writer.uint32(34).string(message.fromVersion);
+    }
+    if (message.toVersion !== "") {
+      writer.uint32(42).string(message.toVersion);
+    }
+    if (message.reason !== "") {
+      writer.uint32(50).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Upgrade {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpgrade();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.outcome = reader.int32() as any;
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.journalSeq = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.atIso = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.fromVersion = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.toVersion = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<Upgrade>, I>>(base?: I): Upgrade {
+    return Upgrade.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Upgrade>, I>>(object: I): Upgrade {
+    const message = createBaseUpgrade();
+    message.outcome = object.outcome ?? 0;
+    message.journalSeq = object.journalSeq ?? 0;
+    message.atIso = object.atIso ?? "";
+    message.fromVersion = object.fromVersion ?? "";
+    message.toVersion = object.toVersion ?? "";
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
 function createBaseRuntimeEvent(): RuntimeEvent {
   return { $type: "spinal.v1.RuntimeEvent", seq: 0, atUs: 0, body: undefined };
 }
@@ -1271,6 +1420,9 @@ export const RuntimeEvent: MessageFns<RuntimeEvent, "spinal.v1.RuntimeEvent"> = 
         break;
       case "ledgerNotice":
         LedgerNotice.encode(message.body.value, writer.uint32(138).fork()).join();
+        break;
+      case "upgrade":
+        Upgrade.encode(message.body.value, writer.uint32(146).fork()).join();
         break;
     }
     return writer;
@@ -1369,6 +1521,14 @@ export const RuntimeEvent: MessageFns<RuntimeEvent, "spinal.v1.RuntimeEvent"> = 
             message.body = { $case: "ledgerNotice", value: LedgerNotice.decode(reader, reader.uint32()) };
             continue;
           }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.body = { $case: "upgrade", value: Upgrade.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1434,6 +1594,12 @@ export const RuntimeEvent: MessageFns<RuntimeEvent, "spinal.v1.RuntimeEvent"> = 
       case "ledgerNotice": {
         if (object.body?.value !== undefined && object.body?.value !== null) {
           message.body = { $case: "ledgerNotice", value: LedgerNotice.fromPartial(object.body.value) };
+        }
+        break;
+      }
+      case "upgrade": {
+        if (object.body?.value !== undefined && object.body?.value !== null) {
+          message.body = { $case: "upgrade", value: Upgrade.fromPartial(object.body.value) };
         }
         break;
       }
