@@ -13,9 +13,10 @@ export type { RobotRuntimeOptions } from './runtime/robot-runtime-options.js';
 import type { RobotRuntimeOptions } from './runtime/robot-runtime-options.js';
 import { CommsLink, type DebugPortResult } from './runtime/comms-link.js';
 import { CortexLink } from './runtime/cortex-link.js';
-import { resolveDriveDevices } from './runtime/drive-devices.js';
+import { resolveDriveDevices, type DriveDevices } from './runtime/drive-devices.js';
 import { EventJournal } from './runtime/event-journal.js';
 import { LocalisationHealth } from './runtime/localisation-health.js';
+import { relayMotionSensors } from './runtime/motion-sensor-relay.js';
 import { OperatorDesk } from './runtime/operator-desk.js';
 import { createReflex } from './runtime/reflex-assembly.js';
 import { fanOutRevolutions } from './runtime/revolution-fanout.js';
@@ -107,7 +108,7 @@ export class RobotRuntime {
         o.upgrades ?? [],
       ),
     );
-    runtime.wire();
+    runtime.wire(drive.motion);
     // Under the simulator the world's clock waits for the first tick's answer: the cortex joined the
     // lock step before the devices start, so their start-up (and everything after) is at the same sim times in every run.
     await Promise.all(devices.map((d) => d.start()));
@@ -181,9 +182,10 @@ export class RobotRuntime {
     await Promise.allSettled([this.cortex.terminate(), commsStopped]);
   }
 
-  private wire(): void {
+  private wire(motion: DriveDevices['motion']): void {
     const { reflex, journal, comms, cortex } = this;
     const { clock, params } = this.o;
+    relayMotionSensors(motion, this.o.board.robot.drive, cortex);
     this.cancelSettle = journalDeviceHealth(this.devices, journal, clock, params, () => this.snapshot.noteReadiness());
     reflex.onApplied(() => cortex.odometry(reflex.odometrySample()));
     reflex.onTrip((trip) => journal.recordTrip(trip));

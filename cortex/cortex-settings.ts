@@ -5,8 +5,8 @@ import type { CortexSettings } from './cortex-thread-protocol.js';
 /**
  * The cortex's settings from resolved parameters: the `cortex.*` parameters, the turn-rate limit
  * the reflex enforces (`reflex.maxTurnRateRadps`), so the planner never asks for more, and the
- * robot's footprint when the board is given (the planner's lethal radius; a 0.3 x 0.24 m base
- * without one). The one place this mapping is written; the runtime and the tests build their
+ * robot's footprint and wheel base when the board is given (the planner's lethal radius, the wheel
+ * odometry's turn; a 0.3 x 0.24 m base on wheels 0.2 m apart without one). The one place this mapping is written; the runtime and the tests build their
  * settings here.
  */
 export function cortexSettingsFromParams(params: ParamValues, robot?: BoardConfig['robot']): CortexSettings {
@@ -25,5 +25,6 @@ export function cortexSettingsFromParams(params: ParamValues, robot?: BoardConfi
     lookaheadM: params['cortex.lookaheadM'],
     maxAccelMps2: params['cortex.maxAccelMps2'],
     robotRadiusM: Math.hypot(footprint.lengthM, footprint.widthM) / 2,
+    wheelBaseM: robot?.wheelBaseM ?? 0.2,
   };
 }

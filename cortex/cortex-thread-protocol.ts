@@ -38,6 +38,8 @@ export interface CortexSettings {
   maxAccelMps2: number;
   /** Radius of the circle around the footprint (cells closer to an obstacle are lethal), metres. */
   robotRadiusM: number;
+  /** Distance between the drive wheels' contact points (the wheel odometry's turn), metres. */
+  wheelBaseM: number;
 }
 
 /** Main thread → cortex worker. */
@@ -63,6 +65,10 @@ export type MainToCortex =
   | { t: 'stall'; untilUs: number; clock: SharedArrayBuffer | null }
   /** The odometry of record, sent whenever the applied motion changes. */
   | { t: 'odometry'; sample: OdometrySample }
+  /** The wheel encoders' travel since start, metres, forward positive, left and right wheel, at `stampUs`. */
+  | { t: 'wheels'; stampUs: number; leftM: number; rightM: number }
+  /** The IMU's yaw rates (about z, counter-clockwise positive, rad/s) since the last such message, with their stamps. */
+  | { t: 'gyro'; stampsUs: number[]; zRadps: number[] }
   /** One lidar's latest whole revolution, robot frame (its arrays transferred). */
   | { t: 'scan'; scan: LidarPoints }
   | { t: 'shutdown' };
@@ -85,6 +91,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function isNumber(value: unknown): value is number {
   return typeof value === 'number' && !Number.isNaN(value);
+}
+
+function isFiniteNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
 }
 
 function isOdometrySample(value: unknown): value is OdometrySample {
@@ -112,6 +122,16 @@ export function isMainToCortex(value: unknown): value is MainToCortex {
       return isNumber(value.untilUs) && (value.clock === null || value.clock instanceof SharedArrayBuffer);
     case 'odometry':
       return isOdometrySample(value.sample);
+    case 'wheels':
+      return isNumber(value.stampUs) && isFiniteNumber(value.leftM) && isFiniteNumber(value.rightM);
+    case 'gyro':
+      return (
+        Array.isArray(value.stampsUs) &&
+        Array.isArray(value.zRadps) &&
+        value.stampsUs.length === value.zRadps.length &&
+        value.stampsUs.every(isNumber) &&
+        value.zRadps.every(isFiniteNumber)
+      );
     case 'scan':
       return isLidarPoints(value.scan);
     case 'shutdown':

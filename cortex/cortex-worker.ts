@@ -130,6 +130,12 @@ export function runCortexWorker(port: CortexPort<CortexToMain>, comms: CortexPor
       case 'odometry':
         executor?.odometry(message.sample);
         return;
+      case 'wheels':
+        executor?.wheels(message);
+        return;
+      case 'gyro':
+        executor?.gyro(message.stampsUs, message.zRadps);
+        return;
       case 'scan':
         scans.set(message.scan.deviceId, message.scan);
         executor?.revolution(message.scan);

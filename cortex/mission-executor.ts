@@ -8,6 +8,7 @@ import type { Cancel, Clock } from '../time/clock.js';
 import type { CortexSettings } from './cortex-thread-protocol.js';
 import { seekGoal } from './goal-seeker.js';
 import { PoseEstimate } from './pose-estimate.js';
+import type { WheelTravel } from './localisation/wheel-odometry.js';
 import type { LidarPoints } from '../messages/lidar-points.js';
 import type { OccupancyGridMessage } from '../messages/occupancy-grid.js';
 import type { LocalisationResult } from './localisation/localiser.js';
@@ -43,12 +44,12 @@ export class MissionExecutor {
     private readonly send: (output: ExecutorOutput) => void,
     odometry: OdometrySample = { stampUs: clock.nowUs(), pose: { xM: 0, yM: 0, yawRad: 0 }, vMps: 0, wRadps: 0 },
   ) {
-    this.pose = new PoseEstimate(odometry);
+    this.pose = new PoseEstimate(odometry, settings.wheelBaseM);
   }
 
-  /** Where the odometry frame lies in the world, once a mission placed the robot (null before). */
+  /** Where the main thread's odometry of record lies in the world, once a mission placed the robot (null before). */
   get frame(): Pose2D | null {
-    return this.pose.currentFrame();
+    return this.pose.mainFrame(this.clock.nowUs());
   }
 
   /** Keep a world model from the first mission on: on `prior` (a map given up front), or built as the robot goes (null). */
@@ -109,6 +110,16 @@ export class MissionExecutor {
     this.pose.odometryChanged(sample);
   }
 
+  /** The wheel encoders' travel (the pose estimate rests on it from the first reading on). */
+  wheels(reading: WheelTravel): void {
+    this.pose.wheels(reading);
+  }
+
+  /** The IMU's yaw rates. */
+  gyro(stampsUs: readonly number[], zRadps: readonly number[]): void {
+    this.pose.gyro(stampsUs, zRadps);
+  }
+
   status(): CortexStatus {
     return {
       pose: this.pose.poseAt(this.clock.nowUs()),
@@ -120,6 +131,7 @@ export class MissionExecutor {
 
   private step(): void {
     const nowUs = this.clock.nowUs();
+    this.pose.advance(nowUs);
     const motion = this.plan(nowUs);
     this.send({ t: 'drive', command: { source: 'cortex', vMps: motion.vMps, wRadps: motion.wRadps, stampUs: nowUs } });
     this.send({ t: 'status', status: this.status() });

@@ -6,9 +6,10 @@ import type { SimReport, SimRobotReport } from '../simulator/report.js';
 import { cliEnv, runCli } from './harness/run-cli.js';
 
 /** Runs a shipped scenario headless for its own duration and returns its robot's report. */
-async function simulate(scenario: string, env: Record<string, string> = {}): Promise<SimRobotReport> {
+async function simulate(scenario: string, env: Record<string, string> = {}, board?: string): Promise<SimRobotReport> {
   const report = join(mkdtempSync(join(tmpdir(), 'spinal-nav-')), 'report.json');
-  const result = await runCli(['sim', '--headless', '--scenario', scenario, '--report', report], {
+  const boardArgs = board ? ['--board', board] : [];
+  const result = await runCli(['sim', '--headless', '--scenario', scenario, '--report', report, ...boardArgs], {
     timeoutMs: 170_000,
     env: cliEnv(env),
   });
@@ -80,6 +81,18 @@ describe('navigation scenarios: localise, map, plan', () => {
       expect(robot.goalReached).toBe(true);
       expect(robot.collisions).toBe(0);
       expect(robot.poseErrorMaxM).toBeLessThanOrEqual(0.15);
+    },
+  );
+
+  it(
+    'GIVEN a board with wheel encoders and an IMU (RoboClaw + MPU6050) in the warehouse WHEN it runs on odometry alone (no scan matching) THEN the wheel odometry keeps its pose within 50 cm over the 35 m and it reaches the goal (the applied commands alone drift by metres there)',
+    { timeout: 240_000 },
+    async () => {
+      const robot = await simulate('warehouse', { SPINAL_CORTEX_LOCALISATION: 'false' }, 'rpi5-rplidar-roboclaw');
+      expect(robot.goalReached).toBe(true);
+      expect(robot.collisions).toBe(0);
+      expect(robot.distanceM).toBeGreaterThan(30);
+      expect(robot.poseErrorMaxM).toBeLessThanOrEqual(0.5);
     },
   );
 });

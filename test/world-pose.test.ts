@@ -21,7 +21,7 @@ function expectPose(actual: Pose2D | null, expected: Pose2D, digits = 9): void {
  */
 function pipeline(initial: Pose2D) {
   const odometry = new CommandedOdometry(T0);
-  const estimate = new PoseEstimate(odometry.sample());
+  const estimate = new PoseEstimate(odometry.sample(), 0.2);
   odometry.setWorldFrame(estimate.place(initial, T0));
   return {
     applied(vMps: number, wRadps: number, stampUs: number): void {
@@ -43,7 +43,7 @@ describe('the world pose from the odometry of record', () => {
   it('is unknown until the cortex places the robot', () => {
     const odometry = new CommandedOdometry(T0);
     expect(odometry.worldPoseAt(T0)).toBeNull();
-    expect(new PoseEstimate(odometry.sample()).poseAt(T0)).toBeNull();
+    expect(new PoseEstimate(odometry.sample(), 0.2).poseAt(T0)).toBeNull();
   });
 
   it('drives a straight line from the stamp of the applied motion on, not before', () => {

@@ -94,6 +94,16 @@ export class CortexLink {
     this.post({ t: 'odometry', sample });
   }
 
+  /** The wheel encoders' travel, forward positive, left and right wheel. */
+  wheels(travel: { stampUs: number; leftM: number; rightM: number }): void {
+    this.post({ t: 'wheels', ...travel });
+  }
+
+  /** The IMU's yaw rates with their stamps. */
+  gyro(stampsUs: number[], zRadps: number[]): void {
+    this.post({ t: 'gyro', stampsUs, zRadps });
+  }
+
   /** One lidar revolution; its arrays are transferred (the caller keeps no reference). */
   scan(scan: LidarPoints): void {
     this.worker.postMessage({ t: 'scan', scan } satisfies MainToCortex, lidarPointsBuffers(scan));

@@ -3,8 +3,8 @@ import { ConfigError } from '../../config/config-error.js';
 import { isBattery } from '../../hal/battery/api.js';
 import { findCapability, type Device } from '../../hal/device-api.js';
 import { isDigitalInput } from '../../hal/digital-input/api.js';
-import { isEncoder } from '../../hal/encoder/api.js';
-import { isImu } from '../../hal/imu/api.js';
+import { isEncoder, type EncoderDevice } from '../../hal/encoder/api.js';
+import { isImu, type ImuDevice } from '../../hal/imu/api.js';
 import { isLidar, type LidarDevice } from '../../hal/lidar/api.js';
 import { isMotorDriver, type MotorChannel } from '../../hal/motor/api.js';
 import { isRange } from '../../hal/range/api.js';
@@ -16,6 +16,8 @@ export interface DriveDevices {
   left: MotorChannel;
   right: MotorChannel;
   safety: SafetySources;
+  /** What the cortex's wheel odometry reads: the wheel encoders and the IMU (null where the board has none). */
+  motion: { wheels: EncoderDevice | null; imu: ImuDevice | null };
 }
 
 /** Finds the board's lidar, wheel channels and safety sources among `devices`; a ConfigError names the field that is wrong. */
@@ -28,6 +30,7 @@ export function resolveDriveDevices(devices: readonly Device[], board: BoardConf
     left: motorChannel(devices, board.robot.drive.left, boardFile, 'robot.drive.left'),
     right: motorChannel(devices, board.robot.drive.right, boardFile, 'robot.drive.right'),
     safety: safetySources(devices),
+    motion: { wheels: findCapability(devices, isEncoder) ?? null, imu: findCapability(devices, isImu) ?? null },
   };
 }
 

@@ -23,7 +23,10 @@ export function createReflex(
       invertLeft: board.robot.drive.invertLeft,
       invertRight: board.robot.drive.invertRight,
     },
-    ...devices,
+    lidar: devices.lidar,
+    left: devices.left,
+    right: devices.right,
+    safety: devices.safety,
     // In lock step no wall time passes between two clock readings: an iteration costs no clock time.
     elapsedMs: o.lockstep ? () => clock.nowUs() / 1e3 : undefined,
   });

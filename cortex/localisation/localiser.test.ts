@@ -12,7 +12,7 @@ const START = { xM: 1.2, yM: 1.0, yawRad: 0 };
 /** A robot standing still in the room: the pose estimate placed at START, and its world model. */
 function standing(localisation = true) {
   const odometry: OdometrySample = { stampUs: 0, pose: { xM: 0, yM: 0, yawRad: 0 }, vMps: 0, wRadps: 0 };
-  const estimate = new PoseEstimate(odometry);
+  const estimate = new PoseEstimate(odometry, 0.2);
   estimate.place(START, 0);
   const settings = cortexSettingsFromParams(paramsWith({ 'cortex.localisation': localisation }));
   const world = new WorldModel(settings, estimate, null, START);
