@@ -1,31 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempLedgers } from '../../test/harness/temp-ledger.js';
 import type { RuntimeEventBody } from '../../messages/runtime-event.js';
 import { Ledger, type LedgerInput } from './ledger.js';
 import { schemaVersionOf, SCHEMA_VERSION } from './ledger-schema.js';
-import type { LedgerSettings } from './ledger-settings.js';
 import { openSqlite } from './sqlite-driver.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function settings(overrides: Partial<LedgerSettings> = {}): LedgerSettings {
-  const dir = mkdtempSync(join(tmpdir(), 'spinal-ledger-'));
-  dirs.push(dir);
-  return {
-    path: join(dir, 'ledger.db'),
-    durability: { kind: 'batch' },
-    maxBatch: 1000,
-    maxBytes: 1e9,
-    maxAgeMs: 0,
-    reserveBytes: 0,
-    ...overrides,
-  };
-}
+const ledgers = tempLedgers();
+afterEach(() => ledgers.cleanUp());
+const settings = ledgers.settings;
 
 const trip = (reason: string): LedgerInput => ({
   body: { kind: 'reflex-trip', rule: 'obstacle', reason, blackBox: [] },

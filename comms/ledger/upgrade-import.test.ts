@@ -1,29 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempLedgers } from '../../test/harness/temp-ledger.js';
 import { Ledger } from './ledger.js';
 import type { LedgerSettings } from './ledger-settings.js';
 import { isUpgradeEventBody, upgradesNotInLedger, type UpgradeEventBody } from './upgrade-import.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function settings(): LedgerSettings {
-  const dir = mkdtempSync(join(tmpdir(), 'spinal-upgrade-import-'));
-  dirs.push(dir);
-  return {
-    path: join(dir, 'ledger.db'),
-    durability: { kind: 'batch' },
-    maxBatch: 1000,
-    maxBytes: 1e9,
-    maxAgeMs: 0,
-    reserveBytes: 0,
-  };
-}
+const ledgers = tempLedgers();
+afterEach(() => ledgers.cleanUp());
+const settings = ledgers.settings;
 
 function entry(
   journalSeq: number,
