@@ -143,7 +143,10 @@ describe('Navigator planning in slices', () => {
       expect(kinds[2 * i]).toBe('drive');
       expect(kinds[2 * i + 1]).toBe('status');
       const drive = sliced.sent[2 * i]!;
-      if (drive.t === 'drive') expect(drive.command.stampUs).toBe(i * sliced.periodUs);
+      if (drive.t !== 'drive') continue;
+      expect(drive.command.stampUs).toBe(i * sliced.periodUs);
+      // With no path yet, the robot holds while the plan is searched.
+      if (i < sliced.planSteps - 1) expect(drive.command).toMatchObject({ vMps: 0, wRadps: 0 });
     }
   });
 });
