@@ -52,6 +52,7 @@ describe('parameter definitions', () => {
       'cortex.inflationRadiusM',
       'cortex.lookaheadM',
       'cortex.maxAccelMps2',
+      'cortex.planExpansionsPerCycle',
       'debug.listen',
       'debug.token',
       'debug.readToken',

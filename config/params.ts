@@ -482,6 +482,15 @@ export const paramSpecs = {
     default: 0.8,
     description: 'Largest change of forward speed per second the path follower asks for.',
   },
+  'cortex.planExpansionsPerCycle': {
+    type: 'integer',
+    unit: 'cells',
+    min: 100,
+    max: 10_000_000,
+    default: 50_000,
+    description:
+      'Most grid cells the path planner expands in one cortex cycle; a longer plan carries on at the next cycle while the robot keeps to its old path at reduced speed (or holds), so drive commands and the heartbeat never pause for a plan.',
+  },
 
   'debug.listen': {
     type: 'string',

@@ -24,6 +24,7 @@ export function cortexSettingsFromParams(params: ParamValues, robot?: BoardConfi
     inflationRadiusM: params['cortex.inflationRadiusM'],
     lookaheadM: params['cortex.lookaheadM'],
     maxAccelMps2: params['cortex.maxAccelMps2'],
+    planExpansionsPerCycle: params['cortex.planExpansionsPerCycle'],
     robotRadiusM: Math.hypot(footprint.lengthM, footprint.widthM) / 2,
     wheelBaseM: robot?.wheelBaseM ?? 0.2,
   };

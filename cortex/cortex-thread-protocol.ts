@@ -36,6 +36,8 @@ export interface CortexSettings {
   lookaheadM: number;
   /** Largest change of forward speed the follower asks for, m/s². */
   maxAccelMps2: number;
+  /** Most cells the planner expands per cycle; a longer plan resumes at the next cycle. */
+  planExpansionsPerCycle: number;
   /** Radius of the circle around the footprint (cells closer to an obstacle are lethal), metres. */
   robotRadiusM: number;
   /** Distance between the drive wheels' contact points (the wheel odometry's turn), metres. */

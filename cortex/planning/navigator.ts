@@ -18,6 +18,8 @@ const STALL_PROGRESS_M = 0.2;
 const STALL_WINDOW_US = 6_000_000;
 /** How far from a lethal start or goal cell the planner looks for an open one, cells. */
 const NEAREST_OPEN_CELLS = 8;
+/** Share of the cruise speed the robot keeps to on its old path while a new plan is still being searched. */
+const PLANNING_SPEED_FACTOR = 0.5;
 
 /** What the navigator asks for this step. */
 export interface NavigationStep {
@@ -31,12 +33,18 @@ export interface NavigationStep {
  * Goal seeking over the map: A* over the inflated cost layer from the robot to the goal, the path
  * smoothed without cutting inflated cells, followed by regulated pure pursuit. It replans when a
  * cell on or beside the path becomes occupied, when progress stalls, and while it has no path.
+ *
+ * A plan expands at most `planExpansionsPerCycle` cells per step; a longer one resumes at the next
+ * step (on the cost layer as it was when the plan began) while the robot keeps to its old path at
+ * reduced speed, or holds when it has none. Every step returns a motion, so the drive stream and
+ * the heartbeat go on at the cortex rate however long a plan takes.
  */
 export class Navigator {
   /** The current path, world frame (empty before the first plan). */
   path: Point2D[] = [];
-  /** How long the last plan took, milliseconds, and how many plans so far. */
+  /** Time the last plan spent searching, summed over its steps, milliseconds; how many steps it spread over; how many plans so far. */
   lastPlanMs = 0;
+  lastPlanSteps = 0;
   plans = 0;
   readonly costs: CostLayer;
   private readonly astar = new GridAStar();
@@ -47,6 +55,8 @@ export class Navigator {
   private progressMarkM = Infinity;
   private progressMarkUs = 0;
   private lastStepUs: number | null = null;
+  /** The plan being searched (its goal and time so far), or null. */
+  private pending: { goal: Point2D; ms: number; steps: number } | null = null;
 
   constructor(
     private readonly world: WorldModel,
@@ -64,8 +74,10 @@ export class Navigator {
       return { vMps: 0, wRadps: 0, distanceM, reached: true };
     }
     this.watchMap();
-    if ((this.replanDue || this.path.length === 0) && nowUs - this.lastPlanUs >= MIN_REPLAN_US)
-      this.plan(nowUs, pose, goal);
+    if (this.pending && (this.pending.goal.xM !== goal.xM || this.pending.goal.yM !== goal.yM)) this.pending = null;
+    if (!this.pending && (this.replanDue || this.path.length === 0) && nowUs - this.lastPlanUs >= MIN_REPLAN_US)
+      this.beginPlan(nowUs, pose, goal);
+    const planning = this.pending !== null && !this.continuePlan(pose, goal);
     if (this.path.length < 2) {
       this.vMps = 0;
       return { vMps: 0, wRadps: 0, distanceM, reached: false };
@@ -75,7 +87,7 @@ export class Navigator {
     const proximity = here >= 0 ? (this.costs.costs[here] ?? 0) / LETHAL_COST : 0;
     const s = this.settings;
     const out = pursue(pose, this.path, this.segment, this.vMps, dtS, proximity, {
-      cruiseSpeedMps: s.cruiseSpeedMps,
+      cruiseSpeedMps: planning ? s.cruiseSpeedMps * PLANNING_SPEED_FACTOR : s.cruiseSpeedMps,
       lookaheadM: s.lookaheadM,
       maxTurnRateRadps: s.maxTurnRateRadps,
       maxAccelMps2: s.maxAccelMps2,
@@ -114,30 +126,47 @@ export class Navigator {
     }
   }
 
-  private plan(nowUs: number, pose: Pose2D, goal: Point2D): void {
+  /** Starts a plan from the robot to the goal on the cost layer brought up to date. */
+  private beginPlan(nowUs: number, pose: Pose2D, goal: Point2D): void {
     const t0 = performance.now();
     this.lastPlanUs = nowUs;
     this.replanDue = false;
     const grid = this.world.grid;
     this.costs.update();
-    const costs = this.costs.costs;
     const start = this.nearestOpen(grid.indexAt(pose.xM, pose.yM));
     const end = this.nearestOpen(grid.indexAt(goal.xM, goal.yM));
     const search = {
       widthCells: grid.widthCells,
       heightCells: grid.heightCells,
-      costs,
+      costs: this.costs.costs,
       blockedFrom: LETHAL_COST,
       costWeight: COST_WEIGHT,
     };
-    const plan = start >= 0 && end >= 0 ? this.astar.plan(search, start, end) : null;
+    if (start >= 0 && end >= 0) this.astar.begin(search, start, end);
+    else this.astar.begin(search, -1, -1);
+    this.pending = { goal: { xM: goal.xM, yM: goal.yM }, ms: performance.now() - t0, steps: 0 };
+  }
+
+  /** Runs the pending plan for this step's budget; true when it is over (its path, or none, taken up). */
+  private continuePlan(pose: Pose2D, goal: Point2D): boolean {
+    const pending = this.pending!;
+    const t0 = performance.now();
+    const state = this.astar.advance(this.settings.planExpansionsPerCycle);
+    pending.steps++;
+    if (state === 'searching') {
+      pending.ms += performance.now() - t0;
+      return false;
+    }
+    this.pending = null;
     this.plans++;
+    const plan = this.astar.result();
     if (!plan) {
       log('no path to (%d, %d)', goal.xM, goal.yM);
       this.path = [];
       this.replanDue = true;
     } else {
-      const cells = smoothPath(plan.cells, grid.widthCells, costs, LETHAL_COST);
+      const grid = this.world.grid;
+      const cells = smoothPath(plan.cells, grid.widthCells, this.costs.costs, LETHAL_COST);
       const points: Point2D[] = [{ xM: pose.xM, yM: pose.yM }];
       for (let i = 1; i < cells.length - 1; i++) {
         const cell = cells[i] as number;
@@ -148,8 +177,16 @@ export class Navigator {
       this.path = points;
       this.segment = 0;
     }
-    this.lastPlanMs = performance.now() - t0;
-    log('plan %d: %d points in %s ms', this.plans, this.path.length, this.lastPlanMs.toFixed(2));
+    this.lastPlanMs = pending.ms + performance.now() - t0;
+    this.lastPlanSteps = pending.steps;
+    log(
+      'plan %d: %d points in %s ms over %d steps',
+      this.plans,
+      this.path.length,
+      this.lastPlanMs.toFixed(2),
+      pending.steps,
+    );
+    return true;
   }
 
   /** `index` when the robot may be there, else the nearest such cell within a few cells (-1: none). */
