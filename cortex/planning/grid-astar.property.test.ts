@@ -1,9 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { BLOCKED, costGridProblems } from '../../test/harness/cost-grid-problems.js';
 import { GridAStar, type CostGrid } from './grid-astar.js';
 import { lineWithin, smoothPath } from './path-smoother.js';
-
-const BLOCKED = 254;
 
 /** Reference: Dijkstra over the same moves and step costs, with plain arrays (slow, obviously right). */
 function dijkstra(grid: CostGrid, start: number, goal: number): number | null {
@@ -44,26 +43,10 @@ function dijkstra(grid: CostGrid, start: number, goal: number): number | null {
   }
 }
 
-const gridArbitrary = fc
-  .record({ w: fc.integer({ min: 2, max: 14 }), h: fc.integer({ min: 2, max: 14 }), weight: fc.constantFrom(0, 3) })
-  .chain(({ w, h, weight }) =>
-    fc.record({
-      grid: fc
-        .array(fc.oneof(fc.constant(0), fc.constant(BLOCKED), fc.integer({ min: 0, max: 253 })), {
-          minLength: w * h,
-          maxLength: w * h,
-        })
-        .map((cells): CostGrid => ({
-          widthCells: w,
-          heightCells: h,
-          costs: Uint8Array.from(cells),
-          blockedFrom: BLOCKED,
-          costWeight: weight,
-        })),
-      start: fc.integer({ min: 0, max: w * h - 1 }),
-      goal: fc.integer({ min: 0, max: w * h - 1 }),
-    }),
-  );
+const gridArbitrary = costGridProblems(
+  14,
+  fc.oneof(fc.constant(0), fc.constant(BLOCKED), fc.integer({ min: 0, max: 253 })),
+);
 
 describe('GridAStar (property)', () => {
   it('finds a path exactly when one exists, of the least cost, through open cells only and never cutting a corner', () => {

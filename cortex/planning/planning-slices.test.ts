@@ -6,31 +6,19 @@ import { paramsWith } from '../../test/harness/test-params.js';
 import { VirtualClock } from '../../time/virtual-clock.js';
 import { cortexSettingsFromParams } from '../cortex-settings.js';
 import { MissionExecutor, type ExecutorOutput } from '../mission-executor.js';
-import { GridAStar, type CostGrid } from './grid-astar.js';
+import { BLOCKED, costGridProblems } from '../../test/harness/cost-grid-problems.js';
+import { GridAStar } from './grid-astar.js';
 
-const BLOCKED = 254;
-
+/** Planning problems with a budget per slice; open cells more common than in the planner's own property test. */
 const gridArbitrary = fc
-  .record({ w: fc.integer({ min: 2, max: 40 }), h: fc.integer({ min: 2, max: 40 }), weight: fc.constantFrom(0, 3) })
-  .chain(({ w, h, weight }) =>
-    fc.record({
-      grid: fc
-        .array(fc.oneof(fc.constant(0), fc.constant(0), fc.constant(BLOCKED), fc.integer({ min: 0, max: 253 })), {
-          minLength: w * h,
-          maxLength: w * h,
-        })
-        .map((cells): CostGrid => ({
-          widthCells: w,
-          heightCells: h,
-          costs: Uint8Array.from(cells),
-          blockedFrom: BLOCKED,
-          costWeight: weight,
-        })),
-      start: fc.integer({ min: 0, max: w * h - 1 }),
-      goal: fc.integer({ min: 0, max: w * h - 1 }),
-      budget: fc.integer({ min: 1, max: 30 }),
-    }),
-  );
+  .tuple(
+    costGridProblems(
+      40,
+      fc.oneof(fc.constant(0), fc.constant(0), fc.constant(BLOCKED), fc.integer({ min: 0, max: 253 })),
+    ),
+    fc.integer({ min: 1, max: 30 }),
+  )
+  .map(([problem, budget]) => ({ ...problem, budget }));
 
 describe('GridAStar in slices (property)', () => {
   it('a search run a few cells at a time gives the same plan as one run in one go', () => {
