@@ -4,7 +4,7 @@ import type { ParamValues } from '../config/params.js';
 import type { OccupancyGridMessage } from '../messages/occupancy-grid.js';
 import type { LoadedBoard } from './config-sources.js';
 import { EMBEDDED_SCENARIO_MAPS } from './embedded-assets.generated.js';
-import { loadMapFile } from './map-files.js';
+import { loadMapFile } from '../cortex/map-format/map-files.js';
 
 /**
  * The prior map a robot starts with, if any: the scenario robot's `map:` (relative to the

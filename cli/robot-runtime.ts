@@ -42,6 +42,8 @@ export class RobotRuntime {
   private readonly comms: CommsLink;
   private cancelSettle: Cancel = () => undefined;
   private readonly localisation = new LocalisationHealth();
+  /** How keeping the robot's place across restarts goes (see `cortex.keepMapPath`). */
+  private placeMemory: string = 'ok';
   private readonly tickListeners: Array<(simTimeUs: number) => void> = [];
 
   private constructor(
@@ -71,6 +73,11 @@ export class RobotRuntime {
       localisation: (state, quality) => {
         const body = this.localisation.report(state, quality);
         if (body) record(body);
+      },
+      placeMemory: (state, reason) => {
+        if (state !== this.placeMemory)
+          record({ kind: 'device-health', device: 'place-memory', from: this.placeMemory, to: state, reason });
+        this.placeMemory = state;
       },
     });
     this.comms = new CommsLink(
@@ -120,6 +127,7 @@ export class RobotRuntime {
       o.assignment,
       reflex.odometrySample(),
       o.map ?? null,
+      o.keepMapPath ?? null,
     );
     return runtime;
   }

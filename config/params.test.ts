@@ -49,6 +49,7 @@ describe('parameter definitions', () => {
       'cortex.mapSizeM',
       'cortex.mapRangeM',
       'cortex.mapFile',
+      'cortex.keepMapPath',
       'cortex.inflationRadiusM',
       'cortex.lookaheadM',
       'cortex.maxAccelMps2',

@@ -457,6 +457,13 @@ export const paramSpecs = {
     description:
       "A prior map in ROS map_server format (the map.yaml path); empty: the robot maps as it goes. A scenario's or board's `map:` sets it.",
   },
+  'cortex.keepMapPath': {
+    type: 'string',
+    unit: '',
+    default: 'spinal-map.yaml',
+    description:
+      "Where `spinal run` keeps the robot's place across restarts (relative to the working directory): the map it built, as a ROS map_server map, and its last pose beside it (`<name>.pose.json`); with a prior map only the pose. Empty: nothing kept, the robot starts at the origin. `spinal sim` keeps nothing: its robots start where the scenario puts them.",
+  },
   'cortex.inflationRadiusM': {
     type: 'number',
     unit: 'm',

@@ -57,6 +57,12 @@ export type MainToCortex =
       odometry: OdometrySample;
       /** A prior map (ROS map_server conventions), or null: the robot maps as it goes. */
       map?: OccupancyGridMessage | null;
+      /**
+       * Where the robot's place is kept across restarts (`cortex.keepMapPath`), or null. Without an
+       * assignment the cortex places the robot at the kept pose (on the kept map when there is no
+       * prior), else at the origin, and keeps its place there as it goes.
+       */
+      keepMapPath?: string | null;
     }
   | { t: 'tick'; nowUs: number }
   /**
@@ -85,7 +91,15 @@ export type CortexToMain =
   /** The localisation's state changed (`lost`: the scans have not confirmed the pose for a while); the journal records it. */
   | { t: 'localisation'; state: 'ok' | 'lost' | 'off'; quality: number | null }
   /** Lock step: everything due up to `nowUs` has run; the next timer is due at `nextDueUs`. */
-  | { t: 'tick-done'; nowUs: number; nextDueUs: number };
+  | { t: 'tick-done'; nowUs: number; nextDueUs: number }
+  /**
+   * How keeping the robot's place across restarts goes (`spinal run`): `degraded` when a kept
+   * state was set aside at start or a write fails, `ok` again once a write succeeds; the journal
+   * records it as the health of `place-memory`.
+   */
+  | { t: 'place-memory'; state: 'ok' | 'degraded'; reason: string }
+  /** After `shutdown`: the mission is stopped and the robot's place written; the thread may be terminated. */
+  | { t: 'stopped' };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
@@ -116,7 +130,8 @@ export function isMainToCortex(value: unknown): value is MainToCortex {
         isNumber(value.startUs) &&
         (value.assignment === null || isRecord(value.assignment)) &&
         isOdometrySample(value.odometry) &&
-        (value.map === undefined || value.map === null || isOccupancyGridMessage(value.map))
+        (value.map === undefined || value.map === null || isOccupancyGridMessage(value.map)) &&
+        (value.keepMapPath === undefined || value.keepMapPath === null || typeof value.keepMapPath === 'string')
       );
     case 'tick':
       return isNumber(value.nowUs);
@@ -168,6 +183,10 @@ export function isCortexToMain(value: unknown): value is CortexToMain {
       );
     case 'tick-done':
       return isNumber(value.nowUs) && isNumber(value.nextDueUs);
+    case 'place-memory':
+      return (value.state === 'ok' || value.state === 'degraded') && typeof value.reason === 'string';
+    case 'stopped':
+      return true;
     default:
       return false;
   }

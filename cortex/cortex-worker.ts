@@ -1,13 +1,19 @@
 import createDebug from 'debug';
 import { isCommsToCortex, type CortexToComms } from '../messages/cortex-comms-protocol.js';
 import type { LidarPoints } from '../messages/lidar-points.js';
+import type { OccupancyGridMessage } from '../messages/occupancy-grid.js';
 import type { Clock } from '../time/clock.js';
 import { MonotonicClock } from '../time/monotonic-clock.js';
 import { VirtualClock } from '../time/virtual-clock.js';
 import { isMainToCortex, type CortexToMain, type MainToCortex } from './cortex-thread-protocol.js';
 import { MissionExecutor, type ExecutorOutput } from './mission-executor.js';
+import { readKeptPlace } from './world-model/kept-place.js';
+import { PlaceKeeper } from './world-model/place-keeper.js';
 
 const log = createDebug('spinal:cortex');
+
+/** Where a robot with no mission and nothing kept starts: the origin of its map (as AMCL assumes). */
+const ORIGIN = { xM: 0, yM: 0, yawRad: 0 };
 
 /** The navigation status goes to the comms thread on every change, and at least every this many steps. */
 const NAVIGATION_EVERY_STEPS = 10;
@@ -38,6 +44,7 @@ function stallThread(untilUs: number, clock: SharedArrayBuffer | null): void {
  */
 export function runCortexWorker(port: CortexPort<CortexToMain>, comms: CortexPort<CortexToComms> | null = null): void {
   let executor: MissionExecutor | null = null;
+  let keeper: PlaceKeeper | null = null;
   let virtualClock: VirtualClock | null = null;
   let frameSent: unknown = null;
   let dropped = 0;
@@ -58,6 +65,7 @@ export function runCortexWorker(port: CortexPort<CortexToMain>, comms: CortexPor
     }
     comms?.postMessage({ t: 'cortex-status', status });
     if (executor) reportNavigation(executor);
+    if (keeper && status.pose && executor?.world) keeper.notePose(status.pose, executor.nowUs(), executor.world.grid);
   };
 
   let localisationSent: string = 'ok';
@@ -96,11 +104,37 @@ export function runCortexWorker(port: CortexPort<CortexToMain>, comms: CortexPor
     }
   };
 
+  /** A robot with no mission at start: where it was kept (on the kept map without a prior), else the origin. */
+  const placeFromKept = (
+    running: MissionExecutor,
+    prior: OccupancyGridMessage | null,
+    keepMapPath: string | null,
+  ): void => {
+    if (keepMapPath === null || keepMapPath === '') {
+      running.placeAt(ORIGIN);
+      return;
+    }
+    const { place, note } = readKeptPlace(keepMapPath, prior);
+    if (note) port.postMessage({ t: 'place-memory', state: 'degraded', reason: note });
+    if (place?.map) running.useWorldModel(place.map);
+    running.placeAt(place?.pose ?? ORIGIN);
+    if (place) log('placed at the kept pose (%d, %d, %d)', place.pose.xM, place.pose.yM, place.pose.yawRad);
+    keeper = new PlaceKeeper(keepMapPath, prior, (problem) =>
+      port.postMessage(
+        problem === null
+          ? { t: 'place-memory', state: 'ok', reason: `the robot's place is kept at ${keepMapPath}` }
+          : { t: 'place-memory', state: 'degraded', reason: problem },
+      ),
+    );
+  };
+
   const start = (message: Extract<MainToCortex, { t: 'init' }>): void => {
     const clock: Clock =
       message.clock === 'virtual' ? (virtualClock = new VirtualClock(message.startUs)) : new MonotonicClock();
     executor = new MissionExecutor(clock, message.settings, output, message.odometry);
-    executor.useWorldModel(message.map ?? null);
+    const prior = message.map ?? null;
+    executor.useWorldModel(prior);
+    if (!message.assignment) placeFromKept(executor, prior, message.keepMapPath ?? null);
     executor.start(message.assignment);
     log('cortex started (%s clock)', message.clock);
   };
@@ -142,6 +176,8 @@ export function runCortexWorker(port: CortexPort<CortexToMain>, comms: CortexPor
         return;
       case 'shutdown':
         executor?.stop();
+        if (keeper && executor?.world) keeper.flush(executor.status().pose, executor.world.grid, executor.nowUs());
+        port.postMessage({ t: 'stopped' });
         port.close?.();
         comms?.close?.();
         return;

@@ -32,6 +32,8 @@ export class MissionExecutor {
   navigator: Navigator | null = null;
   private worldModelPrior: OccupancyGridMessage | null | undefined = undefined;
   private assignment: MissionAssignment | null = null;
+  /** Where the robot was placed in the world (by its first mission, or by {@link placeAt}). */
+  private placedAt: Pose2D | null = null;
   private readonly pose: PoseEstimate;
   private state: MissionState = 'idle';
   private startedUs = 0;
@@ -79,15 +81,24 @@ export class MissionExecutor {
 
   /** A mission, with the pose the robot is at now: the pose estimate is placed there. */
   assign(assignment: MissionAssignment): void {
+    this.placeAt(assignment.initialPose);
     this.assignment = assignment;
-    this.pose.place(assignment.initialPose, this.clock.nowUs());
-    if (this.worldModelPrior !== undefined && !this.world) {
-      this.world = new WorldModel(this.settings, this.pose, this.worldModelPrior, assignment.initialPose);
-      this.navigator = new Navigator(this.world, this.settings);
-    }
     this.state = 'active';
     this.startedUs = this.clock.nowUs();
     log('mission %s started', assignment.mission.kind);
+  }
+
+  /**
+   * The robot is at `pose` in the world, with no mission yet (a robot on `spinal run`: where it was
+   * kept, or the origin): the pose estimate, and the world model when one was asked for, start there.
+   */
+  placeAt(pose: Pose2D): void {
+    this.placedAt = pose;
+    this.pose.place(pose, this.clock.nowUs());
+    if (this.worldModelPrior !== undefined && !this.world) {
+      this.world = new WorldModel(this.settings, this.pose, this.worldModelPrior, pose);
+      this.navigator = new Navigator(this.world, this.settings);
+    }
   }
 
   /**
@@ -96,8 +107,8 @@ export class MissionExecutor {
    * pose to start from.
    */
   follow(mission: Mission): string | null {
-    if (!this.assignment) return 'the robot has no world pose yet: no mission has placed it';
-    this.assignment = { mission, initialPose: this.assignment.initialPose };
+    if (!this.placedAt) return 'the robot has no world pose yet: no mission has placed it';
+    this.assignment = { mission, initialPose: this.placedAt };
     this.state = 'active';
     this.startedUs = this.clock.nowUs();
     this.goalDistanceM = null;

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { saveMapFile } from '../cli/map-files.js';
+import { saveMapFile } from '../cortex/map-format/map-files.js';
 import { loadScenarioFile } from '../simulator/scenario.js';
 import { rasteriseWorld } from '../simulator/world/rasterise-world.js';
 

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MapStore, mapRoutes } from '../../comms/debug-port/map-route.js';
 import { ConfigError } from '../../config/config-error.js';
 import type { OccupancyGridMessage } from '../../messages/occupancy-grid.js';
-import { loadMapFile } from '../map-files.js';
+import { loadMapFile } from '../../cortex/map-format/map-files.js';
 import { runMapSaveCommand } from './map-save-command.js';
 
 /** A 5 x 3 grid with every kind of cell, off the world origin and turned. */

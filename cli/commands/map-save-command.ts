@@ -1,6 +1,6 @@
 import { gridFromMapBody } from '../../comms/debug-port/map-route.js';
 import { sanitizeExternalText } from '../../messages/external-text.js';
-import { saveMapFile } from '../map-files.js';
+import { saveMapFile } from '../../cortex/map-format/map-files.js';
 import { checkOutputFile } from '../output-paths.js';
 
 export interface MapSaveOptions {

@@ -62,6 +62,7 @@ export async function runRunCommand(options: RunOptions): Promise<number> {
     },
     assignment: null,
     map: resolvePriorMap(params, board),
+    keepMapPath: params['cortex.keepMapPath'] === '' ? null : params['cortex.keepMapPath'],
     geofence: options.config ? loadGeofence(options.config) : null,
   });
   options.out.write(

@@ -23,6 +23,8 @@ const log = createDebug('spinal:runtime:cortex');
  * (see `stall`), so the lock step never depends on wall time and runs repeat exactly.
  */
 const CORTEX_LOCKSTEP_GRACE_MS = 30_000;
+/** How long a stopping cortex gets to write the robot's place before its thread is terminated, ms. */
+const CORTEX_STOP_GRACE_MS = 3_000;
 
 /** What the main thread does with the cortex's messages: only what safety needs comes this way. */
 export interface CortexHandlers {
@@ -31,6 +33,8 @@ export interface CortexHandlers {
   worldFrame(frame: Pose2D): void;
   /** The localisation's state changed (a health state of the robot: `lost` is degraded). */
   localisation(state: 'ok' | 'lost' | 'off', quality: number | null): void;
+  /** Keeping the robot's place across restarts went wrong (`degraded`) or works again. */
+  placeMemory(state: 'ok' | 'degraded', reason: string): void;
 }
 
 /**
@@ -51,6 +55,9 @@ export class CortexLink {
   private dropped = 0;
   /** The runtime clock as the cortex can read it while blocked (kept current at every lock-step tick). */
   private readonly sharedClock = new Float64Array(new SharedArrayBuffer(8));
+  private stoppedWaiter: (() => void) | null = null;
+  private shutdownSent = false;
+  private stoppedReceived = false;
 
   constructor(
     private readonly worker: Worker,
@@ -76,6 +83,7 @@ export class CortexLink {
     assignment: MissionAssignment | null,
     odometry: OdometrySample,
     map: OccupancyGridMessage | null = null,
+    keepMapPath: string | null = null,
   ): void {
     const init: Extract<MainToCortex, { t: 'init' }> = {
       t: 'init',
@@ -85,9 +93,13 @@ export class CortexLink {
       settings,
       odometry,
       map,
+      keepMapPath,
     };
     if (this.lockstep) this.pendingInit = init;
-    else this.post(init);
+    else {
+      this.post(init);
+      this.initialised = true;
+    }
   }
 
   odometry(sample: OdometrySample): void {
@@ -121,10 +133,21 @@ export class CortexLink {
 
   /** Tells the cortex to stop its mission. */
   shutdown(): void {
+    this.shutdownSent = true;
     this.post({ t: 'shutdown' });
   }
 
+  /** Ends the thread: after `shutdown`, once it answers `stopped` (its place written) or its grace is over. */
   async terminate(): Promise<void> {
+    if (this.shutdownSent && this.initialised && !this.stoppedReceived) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, CORTEX_STOP_GRACE_MS);
+        this.stoppedWaiter = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
     await this.worker.terminate();
   }
 
@@ -145,6 +168,14 @@ export class CortexLink {
         return;
       case 'localisation':
         handlers.localisation(message.state, message.quality);
+        return;
+      case 'place-memory':
+        handlers.placeMemory(message.state, message.reason);
+        return;
+      case 'stopped':
+        this.stoppedReceived = true;
+        this.stoppedWaiter?.();
+        this.stoppedWaiter = null;
         return;
       case 'tick-done':
         this.nextDueUs = message.nowUs < message.nextDueUs ? message.nextDueUs : message.nowUs;

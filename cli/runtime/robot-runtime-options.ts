@@ -23,6 +23,8 @@ export interface RobotRuntimeOptions {
   assignment: MissionAssignment | null;
   /** A prior map for the cortex (null or left out: the robot maps as it goes). */
   map?: OccupancyGridMessage | null;
+  /** Where the cortex keeps the robot's place across restarts (`spinal run`), or null: nothing kept. */
+  keepMapPath?: string | null;
   /** The area the robot must stay in, world frame (a site setting, from the config file or the scenario). */
   geofence?: readonly Point2D[] | null;
   /** The reflex thread's scheduling priority, as `spinal run` set it (default: read as it is). */

@@ -1,10 +1,10 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
-import { ConfigError } from '../config/config-error.js';
-import { parseYamlText } from '../config/yaml-file.js';
-import { gridFromImage, imageFromGrid, validateMapYaml } from '../cortex/map-format/map-server-format.js';
-import { decodePgm, encodePgm, PgmFormatError } from '../cortex/map-format/pgm-codec.js';
-import type { OccupancyGridMessage } from '../messages/occupancy-grid.js';
+import { ConfigError } from '../../config/config-error.js';
+import { parseYamlText } from '../../config/yaml-file.js';
+import { gridFromImage, imageFromGrid, validateMapYaml } from './map-server-format.js';
+import { decodePgm, encodePgm, PgmFormatError } from './pgm-codec.js';
+import type { OccupancyGridMessage } from '../../messages/occupancy-grid.js';
 
 /**
  * Reads a ROS map_server map: the map.yaml at `yamlPath` and the PGM image it names (relative to
@@ -35,13 +35,21 @@ export function loadMapFile(yamlPath: string, read: (path: string) => Uint8Array
 
 /**
  * Writes a grid as map_saver does: `<name>.yaml` at `yamlPath` and `<name>.pgm` beside it (P5).
- * Returns the image's path.
+ * Each file is written beside itself and renamed into place, so a reader (or a restart after a
+ * crash mid-write) finds the old map or the new one, never half of one. Returns the image's path.
  */
 export function saveMapFile(yamlPath: string, grid: OccupancyGridMessage, mode: 'trinary' | 'raw' = 'trinary'): string {
   const imageName = `${basename(yamlPath).replace(/\.ya?ml$/, '')}.pgm`;
   const { image, yaml } = imageFromGrid(grid, imageName, mode);
   const imagePath = join(dirname(yamlPath), imageName);
-  writeFileSync(imagePath, encodePgm(image, `spinal map, ${grid.resolutionM} m/cell`));
-  writeFileSync(yamlPath, yaml);
+  writeFileInPlace(imagePath, encodePgm(image, `spinal map, ${grid.resolutionM} m/cell`));
+  writeFileInPlace(yamlPath, yaml);
   return imagePath;
+}
+
+/** Writes `data` to `path` by way of a temporary file beside it, renamed over the old one. */
+export function writeFileInPlace(path: string, data: string | Uint8Array): void {
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, data);
+  renameSync(temporary, path);
 }
