@@ -55,6 +55,9 @@ export function openUplinkClient(settings: UplinkSettings): Client & { link(meta
     'grpc.max_receive_message_length': MAX_SUPERVISOR_FRAME_BYTES,
     'grpc.enable_retries': 0,
     'grpc.per_rpc_retry_buffer_size': STREAM_BUFFER_BYTES,
+    // Its own connection, never one shared with another client in the process: the keepalive that
+    // judges this link, and the reconnect after it fails, are this link's alone.
+    'grpc.use_local_subchannel_pool': 1,
   });
 }
 
