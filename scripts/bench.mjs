@@ -111,7 +111,7 @@ const benches = {
     return footprint(root, args);
   },
 
-  /** Ledger ingest (batched and one commit each), uplink replay and backlog memory (scripts/bench-ledger/). */
+  /** Ledger ingest (batched and one commit each), uplink replay, backlog memory and the supervisor serving 200 robots (scripts/bench-ledger/). */
   ledger(args) {
     return runBenchScript('bench-ledger/ledger-bench.js', args);
   },

@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempLedgers } from '../../test/harness/temp-ledger.js';
 import type { RuntimeEventBody } from '../../messages/runtime-event.js';
-import { Ledger, type LedgerInput } from './ledger.js';
+import { Ledger, readRows, type LedgerInput } from './ledger.js';
 import { schemaVersionOf, SCHEMA_VERSION } from './ledger-schema.js';
 import { openSqlite } from './sqlite-driver.js';
 
@@ -25,6 +26,32 @@ const telemetry = (n: number): LedgerInput => ({
 });
 
 describe('Ledger', () => {
+  it('reads back, page after page of any size, every event once and in order, as it was written', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 8 }),
+        fc.integer({ min: 1, max: 50 }),
+        (commits, pageSize) => {
+          const ledger = Ledger.open(settings(), 'boot-1');
+          let n = 0;
+          for (const size of commits) ledger.append(Array.from({ length: size }, () => mission(`s${++n}`)));
+          const read: Array<[number, string]> = [];
+          for (let after = 0; ;) {
+            const page = ledger.rowsSince(after, pageSize);
+            if (page.length === 0) break;
+            expect(page.length).toBeLessThanOrEqual(pageSize);
+            for (const row of page) read.push([row.event.seq, row.event.kind === 'mission' ? row.event.state : '']);
+            after = page.at(-1)!.event.seq;
+          }
+          expect(read).toEqual(Array.from({ length: n }, (_, i) => [i + 1, `s${i + 1}`]));
+          expect(readRows(ledger.db, 0, n).map((row) => row.event)).toEqual(ledger.since(0, n));
+          ledger.close();
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
   it('numbers committed events from 1 and reports each with its sequence', () => {
     const ledger = Ledger.open(settings(), 'boot-1');
     const outcome = ledger.append([trip('a'), mission('running'), health('degraded')]);

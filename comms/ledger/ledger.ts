@@ -46,6 +46,12 @@ export interface LedgerStats {
 const TRIM_TARGET = 0.9;
 /** Payload freed at least when the disk fills up, and twice the room the file system must have again to leave that state, bytes. */
 const MIN_ROOM_BYTES = 64 * 1024;
+/**
+ * SQLite's page cache for the ledger's connection, KiB. The ledger appends and reads forward, so a
+ * large cache buys little; better-sqlite3 raises SQLite's 2 MB default to 16 MB per connection, and
+ * on a robot that is memory held for nothing.
+ */
+const PAGE_CACHE_KIB = 2_000;
 const DISK_FULL_REASON = 'disk full: only safety events are kept';
 
 /** What the ledger asks of its surroundings (wall time, free disk space); tests give their own. */
@@ -74,6 +80,7 @@ function realEnvironment(path: string): LedgerEnvironment {
  */
 export class Ledger {
   private readonly insert: SqliteStatement;
+  private readonly selectSince: SqliteStatement;
   private readonly reserve: DiskReserve;
   private payloadBytes: number;
   private diskFull = false;
@@ -92,6 +99,7 @@ export class Ledger {
     this.insert = db.prepare(
       'INSERT INTO events (at_us, wall_ms, boot_id, kind, class, bytes, payload) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
+    this.selectSince = rowsSinceStatement(db);
     const sum = db.prepare('SELECT COALESCE(SUM(bytes), 0) AS b FROM events').get() as { b: number };
     this.payloadBytes = sum.b;
     this.reserve = new DiskReserve(settings.path, settings.reserveBytes);
@@ -101,6 +109,7 @@ export class Ledger {
   static open(settings: LedgerSettings, bootId: string, env: Partial<LedgerEnvironment> = {}): Ledger {
     const db = openSqlite(settings.path);
     db.pragma('journal_mode = WAL');
+    db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
     db.pragma(`synchronous = ${settings.durability.kind === 'batch' ? 'FULL' : 'NORMAL'}`);
     return new Ledger(db, settings, bootId, { ...realEnvironment(settings.path), ...env });
   }
@@ -143,7 +152,7 @@ export class Ledger {
 
   /** Committed rows with `seq > after`, in order, at most `limit`. */
   rowsSince(after: number, limit: number): LedgerRow[] {
-    return readRows(this.db, after, limit);
+    return rowsFrom(this.selectSince, after, limit);
   }
 
   /** Every committed event of `kind`, in order (for kinds that are few: upgrades, not telemetry). */
@@ -250,14 +259,30 @@ export class Ledger {
   }
 }
 
+const ROWS_SINCE_SQL = 'SELECT seq, at_us, wall_ms, boot_id, payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?';
+
+/** A row of {@link ROWS_SINCE_SQL} as an array (`raw` mode: no object per row before the event's own). */
+type RawRow = [seq: number, atUs: number, wallMs: number, bootId: string, payload: string];
+
+/** The prepared read of rows after a sequence, for {@link rowsFrom}. */
+function rowsSinceStatement(db: SqliteDatabase): SqliteStatement {
+  return db.prepare(ROWS_SINCE_SQL).raw(true);
+}
+
+function rowsFrom(statement: SqliteStatement, after: number, limit: number): LedgerRow[] {
+  const rows = statement.all(after, limit) as RawRow[];
+  const out: LedgerRow[] = new Array<LedgerRow>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const [seq, atUs, wallMs, bootId, payload] = rows[i]!;
+    const event = JSON.parse(payload) as RuntimeEvent;
+    event.seq = seq;
+    event.atUs = atUs;
+    out[i] = { event, wallMs, bootId };
+  }
+  return out;
+}
+
 /** Rows with `seq > after` from any ledger database (the runtime's own or one opened read-only for export). */
 export function readRows(db: SqliteDatabase, after: number, limit: number): LedgerRow[] {
-  const rows = db
-    .prepare('SELECT seq, at_us, wall_ms, boot_id, payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?')
-    .all(after, limit) as Array<{ seq: number; at_us: number; wall_ms: number; boot_id: string; payload: string }>;
-  return rows.map((row) => ({
-    event: { ...(JSON.parse(row.payload) as RuntimeEventBody), seq: row.seq, atUs: row.at_us } as RuntimeEvent,
-    wallMs: row.wall_ms,
-    bootId: row.boot_id,
-  }));
+  return rowsFrom(rowsSinceStatement(db), after, limit);
 }

@@ -1,4 +1,4 @@
-import { openSqlite, type SqliteDatabase } from '../ledger/sqlite-driver.js';
+import { openSqlite, type SqliteDatabase, type SqliteStatement } from '../ledger/sqlite-driver.js';
 import { SUPERVISOR_SCHEMA, type StoredEvent, type SupervisorStore } from './supervisor-store.js';
 
 interface Row {
@@ -14,6 +14,8 @@ interface Row {
 /** The supervisor's store in one SQLite file (WAL, synced commits): one machine, no set-up. */
 export class SqliteSupervisorStore implements SupervisorStore {
   private readonly db: SqliteDatabase;
+  /** Prepared on first use (the table exists only after `init`). */
+  private insert: SqliteStatement | null = null;
 
   constructor(path: string) {
     this.db = openSqlite(path);
@@ -26,16 +28,19 @@ export class SqliteSupervisorStore implements SupervisorStore {
     return Promise.resolve();
   }
 
-  insertEvents(events: readonly StoredEvent[]): Promise<number> {
-    const insert = this.db.prepare(
+  insertEvents(batches: ReadonlyArray<readonly StoredEvent[]>): Promise<number[]> {
+    const insert = (this.insert ??= this.db.prepare(
       `INSERT INTO robot_events (robot_id, boot_id, seq, at_us, wall_ms, kind, payload)
        VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-    );
-    const added = this.db.transaction(() => {
-      let n = 0;
-      for (const e of events) n += insert.run(e.robotId, e.bootId, e.seq, e.atUs, e.wallMs, e.kind, e.payload).changes;
-      return n;
-    })();
+    ));
+    const added = this.db.transaction(() =>
+      batches.map((events) => {
+        let n = 0;
+        for (const e of events)
+          n += insert.run(e.robotId, e.bootId, e.seq, e.atUs, e.wallMs, e.kind, e.payload).changes;
+        return n;
+      }),
+    )();
     return Promise.resolve(added);
   }
 

@@ -8,6 +8,7 @@ import {
   type SupervisorFrame,
   type Telemetry,
 } from '../proto/generated/spinal/v1/uplink.generated.js';
+import { EventIngest } from './event-ingest.js';
 import type { StoredEvent, SupervisorStore } from './supervisor-store.js';
 
 const log = createDebug('spinal:supervisor');
@@ -39,8 +40,9 @@ export interface RobotView {
 
 /**
  * The reference supervisor's server: answers each hello with the last sequence stored for the
- * robot, stores events (batched, de-duplicated by (robot, boot, sequence)) and acknowledges each
- * batch only once it is stored, keeps each robot's latest telemetry, assigns planned missions and
+ * robot, stores events (what all links received meanwhile in one transaction, de-duplicated by
+ * (robot, boot, sequence); see {@link EventIngest}) and acknowledges each link's events only once
+ * they are stored, one ack per stored batch rather than per event, keeps each robot's latest telemetry, assigns planned missions and
  * sends e-stop and resume.
  */
 export class SupervisorServer {
@@ -51,6 +53,7 @@ export class SupervisorServer {
     'grpc.http2.min_ping_interval_without_data_ms': 500,
   });
   private readonly views = new Map<string, RobotView>();
+  private readonly ingest: EventIngest;
   private readonly links = new Map<string, Link>();
   private readonly assigned = new Set<string>();
   private nextCommandId = 1;
@@ -59,6 +62,7 @@ export class SupervisorServer {
     private readonly store: SupervisorStore,
     private readonly plan: readonly PlannedMission[] = [],
   ) {
+    this.ingest = new EventIngest(store);
     this.server.addService(UplinkService, { link: (call: Link) => this.accept(call) });
   }
 
@@ -106,23 +110,24 @@ export class SupervisorServer {
   private accept(call: Link): void {
     let view: RobotView | null = null;
     let queue: StoredEvent[] = [];
-    let flushing: Promise<void> = Promise.resolve();
     let lastReceived = 0;
     const flush = (): void => {
       const batch = queue;
       queue = [];
       if (!view || batch.length === 0) return;
       const robot = view;
-      flushing = flushing.then(async () => {
-        const added = await this.store.insertEvents(batch);
-        robot.duplicates += batch.length - added;
-        robot.heldSeq = Math.max(robot.heldSeq, batch.at(-1)!.seq);
-        call.write({ frame: { $case: 'eventAck', value: { seq: robot.heldSeq } } });
-      });
-      flushing.catch((error: unknown) => {
-        log('storing failed: %s', String(error));
-        call.destroy(error instanceof Error ? error : new Error(String(error)));
-      });
+      this.ingest.add(
+        batch,
+        (added) => {
+          robot.duplicates += batch.length - added;
+          robot.heldSeq = Math.max(robot.heldSeq, batch.at(-1)!.seq);
+          call.write({ frame: { $case: 'eventAck', value: { seq: robot.heldSeq } } });
+        },
+        (error) => {
+          log('storing failed: %s', error.message);
+          call.destroy(error);
+        },
+      );
     };
     call.on('data', (frame: RobotFrame) => {
       const f = frame.frame;

@@ -18,8 +18,11 @@ export interface StoredEvent {
 export interface SupervisorStore {
   /** Creates the tables when missing. */
   init(): Promise<void>;
-  /** Stores `events` (one transaction); returns how many were new (the others were already held). */
-  insertEvents(events: readonly StoredEvent[]): Promise<number>;
+  /**
+   * Stores every batch of `batches` in one transaction; returns, per batch, how many of its events
+   * were new (the others were already held, or came earlier in the same call).
+   */
+  insertEvents(batches: ReadonlyArray<readonly StoredEvent[]>): Promise<number[]>;
   /** The highest sequence held for `robotId` (0: none). */
   lastSeq(robotId: string): Promise<number>;
   /** Every event held for `robotId`, in sequence order (for tests and tools). */

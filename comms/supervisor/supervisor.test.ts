@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { paramsWith } from '../../test/harness/test-params.js';
 import { Ledger } from '../ledger/ledger.js';
@@ -98,6 +99,54 @@ const stores = [
 ];
 
 describe.each(stores)('the reference supervisor on $name', ({ url, skip }) => {
+  it.skipIf(skip)(
+    'stores batches committed together once per (robot, boot, sequence), and counts each new event for the first batch that carried it',
+    async () => {
+      const store = openSupervisorStore(url())!;
+      await store.init();
+      cleanups.push(() => store.close());
+      const key = fc.record({
+        robot: fc.constantFrom('a', 'b'),
+        boot: fc.constantFrom('boot-1', 'boot-2'),
+        seq: fc.integer({ min: 1, max: 6 }),
+      });
+      await fc.assert(
+        fc.asyncProperty(fc.array(fc.array(key, { maxLength: 8 }), { maxLength: 5 }), async (batches) => {
+          const run = randomUUID();
+          const toStore = batches.map((batch) =>
+            batch.map((k) => ({
+              robotId: `${run}-${k.robot}`,
+              bootId: k.boot,
+              seq: k.seq,
+              atUs: k.seq,
+              wallMs: 0,
+              kind: 'mission',
+              payload: '{}',
+            })),
+          );
+          const added = await store.insertEvents(toStore);
+          const seen = new Set<string>();
+          const expected = toStore.map((batch) => {
+            let n = 0;
+            for (const e of batch) {
+              const id = `${e.robotId}/${e.bootId}/${e.seq}`;
+              if (!seen.has(id)) n += 1;
+              seen.add(id);
+            }
+            return n;
+          });
+          expect(added).toEqual(expected);
+          const held = [...(await store.events(`${run}-a`)), ...(await store.events(`${run}-b`))];
+          expect(held.map((e) => `${e.robotId}/${e.bootId}/${e.seq}`).sort()).toEqual([...seen].sort());
+          // The same batches again: nothing new.
+          expect(await store.insertEvents(toStore)).toEqual(toStore.map(() => 0));
+        }),
+        { numRuns: 25 },
+      );
+    },
+    40_000,
+  );
+
   it.skipIf(skip)(
     'stores every event exactly once and in order across its own restart, assigns the planned mission and sends an e-stop',
     async () => {

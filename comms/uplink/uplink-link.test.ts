@@ -7,7 +7,7 @@ import { ledgerSettingsFromParams } from '../ledger/ledger-settings.js';
 import { UplinkAcks } from '../ledger/uplink-acks.js';
 import { SupervisorFrame } from '../proto/generated/spinal/v1/uplink.generated.js';
 import type { SupervisorCommand } from '../proto-adapters/supervisor-frame.js';
-import { UplinkLink } from './uplink-link.js';
+import { REPLAY_PAGE, UplinkLink } from './uplink-link.js';
 import type { UplinkSettings } from './uplink-settings.js';
 
 const cleanups: Array<() => unknown> = [];
@@ -93,6 +93,29 @@ describe('UplinkLink', () => {
     const hello2 = again.frames[0]?.frame;
     expect(hello2?.$case === 'hello' && hello2.value.lastAckedSeq).toBe(55);
     expect(again.eventSeqs()).toEqual(range(56, 70));
+  }, 30_000);
+
+  it('replays a backlog of several pages, with events committed while it runs, once each and in order across the page boundaries', async () => {
+    const holds = REPLAY_PAGE - 1;
+    const supervisor = new RawSupervisor(() => holds);
+    const port = await supervisor.listen();
+    cleanups.push(() => supervisor.stop());
+    const r = robot(`127.0.0.1:${port}`);
+    const backlog = 2 * REPLAY_PAGE + 3;
+    r.ledger.append(
+      Array.from({ length: backlog }, (_, i) => ({
+        body: { kind: 'mission' as const, mission: 'goto', state: `s${i + 1}` },
+        atUs: i + 1,
+      })),
+    );
+    r.link.start();
+    // WHEN more events are committed while the first pages are still on their way
+    await supervisor.until(() => supervisor.eventSeqs().length >= 1);
+    r.write(backlog + 1, backlog + 50);
+    const last = backlog + 50;
+    await supervisor.until(() => supervisor.eventSeqs().includes(last), 20_000);
+    // THEN the supervisor got everything after what it held, once, in order
+    expect(supervisor.eventSeqs()).toEqual(range(holds + 1, last));
   }, 30_000);
 
   it('refuses garbage, a mission with NaN and a truncated frame with a reason, carries out an e-stop, and keeps the link', async () => {

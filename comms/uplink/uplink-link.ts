@@ -14,8 +14,8 @@ const log = createDebug('spinal:comms:uplink');
 /** The longest wait between attempts, ms: a supervisor back from an outage is found within it. */
 const BACKOFF_MAX_MS = 5_000;
 
-/** Events read from the ledger per page while sending. */
-const PAGE = 256;
+/** Events read from the ledger per page while sending: the most the link holds in memory for replay. */
+export const REPLAY_PAGE = 1_024;
 
 /** What the link needs from the robot: its ledger, its identity, its telemetry, and someone to carry out commands. */
 export interface UplinkPorts {
@@ -58,6 +58,9 @@ export class UplinkLink {
   private client: ReturnType<typeof openUplinkClient> | null = null;
   private stream: RobotStream | null = null;
   private cursor = 0;
+  /** Rows read from the ledger and not yet sent (all with `seq > cursor`), from `pageAt` on. */
+  private page: LedgerRow[] = [];
+  private pageAt = 0;
   private replayUntil = 0;
   private blocked = false;
   private acked: number;
@@ -163,6 +166,8 @@ export class UplinkLink {
       if (this.handshake) clearTimeout(this.handshake);
       const last = this.ports.ledger.lastSeq();
       this.cursor = Math.min(seq, last);
+      this.page = [];
+      this.pageAt = 0;
       this.replayUntil = last;
       this.link.to('ready', `supervisor holds up to ${seq}; replaying ${last - this.cursor}`);
       this.backoff.reset();
@@ -178,27 +183,34 @@ export class UplinkLink {
     const stream = this.stream;
     if (this.link.state !== 'ready' || this.blocked || !stream) return;
     for (;;) {
-      const rows = this.ports.ledger.rowsSince(this.cursor, PAGE);
-      for (const row of rows) {
-        this.cursor = row.event.seq;
-        this.counts.eventsSent += 1;
-        const frame: RobotFrame = {
-          frame: {
-            $case: 'event',
-            value: { bootId: row.bootId, wallMs: row.wallMs, event: runtimeEventToWire(row.event) },
-          },
-        };
-        if (!stream.write(frame)) {
-          this.blocked = true;
-          stream.once('drain', () => {
-            this.blocked = false;
-            this.pump();
-          });
-          return;
-        }
+      const row = this.nextRow();
+      if (!row) return;
+      this.cursor = row.event.seq;
+      this.counts.eventsSent += 1;
+      const frame: RobotFrame = {
+        frame: {
+          $case: 'event',
+          value: { bootId: row.bootId, wallMs: row.wallMs, event: runtimeEventToWire(row.event) },
+        },
+      };
+      if (!stream.write(frame)) {
+        this.blocked = true;
+        stream.once('drain', () => {
+          this.blocked = false;
+          this.pump();
+        });
+        return;
       }
-      if (rows.length < PAGE) return;
     }
+  }
+
+  /** The next committed row after the cursor, read a page at a time; null when all are sent. */
+  private nextRow(): LedgerRow | null {
+    if (this.pageAt >= this.page.length) {
+      this.page = this.ports.ledger.rowsSince(this.cursor, REPLAY_PAGE);
+      this.pageAt = 0;
+    }
+    return this.page[this.pageAt++] ?? null;
   }
 
   private sendTelemetry(): void {

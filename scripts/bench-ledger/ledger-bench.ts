@@ -1,44 +1,37 @@
 // `npm run bench -- ledger`: the ledger's ingest (batched commits against one commit per event, in
-// the same run), a 100,000-event backlog replayed over the uplink to a local supervisor, and the
-// process's RSS while a 1,000,000-event backlog is written and read back. Prints its figures, then
-// one JSON line.
+// the same run), a 100,000-event backlog replayed over the uplink to a local supervisor, the RSS of
+// a process writing a 1,000,000-event backlog and reading it back (backlog-rss.ts), and the reference
+// supervisor serving 200 robot links (robot-fleet.ts) with every event checked at the supervisor.
+// Prints its figures, then one JSON line. See docs/benchmarks.md, "ledger".
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Server, ServerCredentials, type ServerDuplexStream } from '@grpc/grpc-js';
-import { Ledger, type LedgerInput } from '../../comms/ledger/ledger.js';
-import type { LedgerSettings } from '../../comms/ledger/ledger-settings.js';
+import { Ledger } from '../../comms/ledger/ledger.js';
 import { UplinkAcks } from '../../comms/ledger/uplink-acks.js';
 import {
   UplinkService,
   type RobotFrame,
   type SupervisorFrame,
 } from '../../comms/proto/generated/spinal/v1/uplink.generated.js';
+import { openSupervisorStore } from '../../comms/supervisor/open-store.js';
+import { SupervisorServer } from '../../comms/supervisor/supervisor-server.js';
 import { UplinkLink } from '../../comms/uplink/uplink-link.js';
+import { benchBatch, benchEvent, benchLedgerSettings } from './bench-ledger-inputs.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'spinal-bench-ledger-'));
-const MB = 1024 * 1024;
+const here = dirname(fileURLToPath(import.meta.url));
+const settings = (name: string) => benchLedgerSettings(join(dir, name));
 
-function settings(name: string): LedgerSettings {
-  return {
-    path: join(dir, name),
-    durability: { kind: 'batch' },
-    maxBatch: 2_000,
-    maxBytes: 64 * 1024 * MB,
-    maxAgeMs: 0,
-    reserveBytes: 0,
-  };
-}
-
-const event = (n: number): LedgerInput => ({
-  body: { kind: 'device-health', device: 'imu', from: 'ok', to: n % 2 ? 'degraded' : 'ok', reason: `read ${n} failed` },
-  atUs: n,
-});
+/** The robots of the supervisor part: as many as the issue's target, each at its rates. */
+const FLEET = { robots: 200, eventsPerS: 20, durationS: 20, drainS: 30 };
 
 function batchedIngest(total: number, batch: number): number {
   const ledger = Ledger.open(settings('batched.db'), 'bench');
   const start = performance.now();
-  for (let n = 0; n < total; n += batch) ledger.append(Array.from({ length: batch }, (_, i) => event(n + i)));
+  for (let n = 0; n < total; n += batch) ledger.append(benchBatch(n, batch));
   const perS = total / ((performance.now() - start) / 1000);
   ledger.close();
   return perS;
@@ -47,7 +40,7 @@ function batchedIngest(total: number, batch: number): number {
 function naiveIngest(total: number): number {
   const ledger = Ledger.open(settings('naive.db'), 'bench');
   const start = performance.now();
-  for (let n = 0; n < total; n++) ledger.append([event(n)]);
+  for (let n = 0; n < total; n++) ledger.append([benchEvent(n)]);
   const perS = total / ((performance.now() - start) / 1000);
   ledger.close();
   return perS;
@@ -76,7 +69,7 @@ async function countingSupervisor(onEvent: (seq: number) => void): Promise<{ por
 
 async function replay(backlog: number): Promise<number> {
   const ledger = Ledger.open(settings('replay.db'), 'bench');
-  for (let n = 0; n < backlog; n += 2_000) ledger.append(Array.from({ length: 2_000 }, (_, i) => event(n + i)));
+  for (let n = 0; n < backlog; n += 2_000) ledger.append(benchBatch(n, 2_000));
   let received = 0;
   let done: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => (done = resolve));
@@ -114,22 +107,77 @@ async function replay(backlog: number): Promise<number> {
   return perS;
 }
 
-function backlogRss(total: number): number {
-  const ledger = Ledger.open(settings('backlog.db'), 'bench');
-  let maxRss = process.memoryUsage().rss;
-  for (let n = 0; n < total; n += 2_000) {
-    ledger.append(Array.from({ length: 2_000 }, (_, i) => event(n + i)));
-    if (n % 50_000 === 0) maxRss = Math.max(maxRss, process.memoryUsage().rss);
+/** Runs a compiled script beside this one and resolves with the JSON of its last stdout line. */
+function runChild<T>(script: string, args: string[]): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(here, script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`${script} exited ${code}`));
+      resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '') as T);
+    });
+  });
+}
+
+interface BacklogFigures {
+  startRssMb: number;
+  rssAt100kMb: number;
+  rssAtWrittenMb: number;
+  maxRssMb: number;
+  heapLiveMb: number;
+}
+
+interface FleetFigures {
+  robots: number;
+  linked: number;
+  reconnects: number;
+  writeS: number;
+  drainS: number;
+  telemetrySent: number;
+  telemetrySkipped: number;
+  sent: Record<string, number>;
+}
+
+/** The reference supervisor (as `spinal supervisor` runs it, SQLite store) serving the robot fleet; every event checked at the store. */
+async function supervisorFleet(): Promise<{ robots: number; eventsPerS: number; eventsLost: number }> {
+  const store = openSupervisorStore(`sqlite:${join(dir, 'supervisor.db')}`)!;
+  await store.init();
+  const server = new SupervisorServer(store);
+  const port = await server.listen('127.0.0.1:0');
+  const fleet = await runChild<FleetFigures>('robot-fleet.js', [
+    `127.0.0.1:${port}`,
+    String(FLEET.robots),
+    String(FLEET.eventsPerS),
+    String(FLEET.durationS),
+    String(FLEET.drainS),
+  ]);
+  let sent = 0;
+  let stored = 0;
+  let lost = 0;
+  let outOfOrder = 0;
+  for (const [robotId, lastSeq] of Object.entries(fleet.sent)) {
+    const seqs = new Set((await store.events(robotId)).map((e) => e.seq));
+    const held = [...seqs].filter((seq) => seq >= 1 && seq <= lastSeq).length;
+    sent += lastSeq;
+    stored += held;
+    lost += lastSeq - held;
   }
-  // Read it all back the way the uplink's replay does, page by page.
-  for (let after = 0, pages = 0; ; pages++) {
-    const rows = ledger.rowsSince(after, 256);
-    if (rows.length === 0) break;
-    after = rows.at(-1)!.event.seq;
-    if (pages % 200 === 0) maxRss = Math.max(maxRss, process.memoryUsage().rss);
-  }
-  ledger.close();
-  return maxRss / MB;
+  const views = server.robots();
+  for (const view of views) outOfOrder += view.outOfOrder;
+  const duplicates = views.reduce((sum, view) => sum + view.duplicates, 0);
+  await server.stop();
+  await store.close();
+  const eventsPerS = stored / (fleet.writeS + fleet.drainS);
+  process.stderr.write(
+    `supervisor: ${fleet.robots} robot links (${fleet.linked} linked, ${fleet.reconnects} reconnects), ` +
+      `${FLEET.eventsPerS} events/s and ${5} Hz telemetry each for ${fleet.writeS.toFixed(1)} s, ` +
+      `acked all ${fleet.drainS.toFixed(1)} s after the last write: ${sent} events sent, ${stored} stored once ` +
+      `(${lost} lost, ${duplicates} received twice, ${outOfOrder} out of order), ${round(eventsPerS)} events/s stored; ` +
+      `${fleet.telemetrySent} telemetry frames sent, ${fleet.telemetrySkipped} skipped\n`,
+  );
+  return { robots: fleet.linked, eventsPerS, eventsLost: lost };
 }
 
 const round = (x: number): number => Math.round(x);
@@ -141,10 +189,14 @@ const naiveEventsPerS = naiveIngest(2_000);
 process.stderr.write(`naive ingest: ${round(naiveEventsPerS)} events/s (2,000 events, one synced commit each)\n`);
 const replayEventsPerS = await replay(100_000);
 process.stderr.write(`replay: ${round(replayEventsPerS)} events/s (100,000-event backlog to a local supervisor)\n`);
-const backlogRssMb = backlogRss(1_000_000);
+const backlog = await runChild<BacklogFigures>('backlog-rss.js', [join(dir, 'backlog.db')]);
 process.stderr.write(
-  `RSS during a 1,000,000-event backlog (written, then read back in pages): max ${backlogRssMb.toFixed(1)} MB\n`,
+  `backlog RSS (own process, 1,000,000 events written in commits of 2,000, then read back a replay page at a time): ` +
+    `${backlog.startRssMb.toFixed(1)} MB at start, ${backlog.rssAt100kMb.toFixed(1)} MB at 100,000 events, ` +
+    `${backlog.rssAtWrittenMb.toFixed(1)} MB at 1,000,000, max ${backlog.maxRssMb.toFixed(1)} MB ` +
+    `(live JS heap at the end ${backlog.heapLiveMb.toFixed(1)} MB)\n`,
 );
+const supervisor = await supervisorFleet();
 rmSync(dir, { recursive: true, force: true });
 process.stdout.write(
   `${JSON.stringify({
@@ -152,9 +204,9 @@ process.stdout.write(
     batchedEventsPerS: round(batchedEventsPerS),
     naiveEventsPerS: round(naiveEventsPerS),
     replayEventsPerS: round(replayEventsPerS),
-    backlogRssMb: Math.round(backlogRssMb * 10) / 10,
-    supervisorRobots: null,
-    supervisorEventsPerS: null,
-    supervisorEventsLost: null,
+    backlogRssMb: Math.round(backlog.maxRssMb * 10) / 10,
+    supervisorRobots: supervisor.robots,
+    supervisorEventsPerS: round(supervisor.eventsPerS),
+    supervisorEventsLost: supervisor.eventsLost,
   })}\n`,
 );
