@@ -5,7 +5,7 @@ import type { Pose2D } from '../messages/geometry.js';
 import type { Mission, MissionAssignment, MissionState } from '../messages/mission.js';
 import type { OdometrySample } from '../messages/odometry.js';
 import type { Cancel, Clock } from '../time/clock.js';
-import type { CortexSettings } from './cortex-thread-protocol.js';
+import type { CortexSettings, CortexTuning } from './cortex-thread-protocol.js';
 import { seekGoal } from './goal-seeker.js';
 import { PoseEstimate } from './pose-estimate.js';
 import type { WheelTravel } from './localisation/wheel-odometry.js';
@@ -66,6 +66,15 @@ export class MissionExecutor {
     if (assignment) this.assign(assignment);
     this.cancel = this.clock.every(1e6 / this.settings.rateHz, () => this.step());
     this.step();
+  }
+
+  /**
+   * New values of the retunable settings (a config update), in force from the next step: the
+   * planner and the follower share these settings and read them at every step.
+   */
+  retune(tuning: CortexTuning): void {
+    Object.assign(this.settings, tuning);
+    log('retuned: %o', tuning);
   }
 
   /** The executor's clock now, microseconds. */

@@ -1,4 +1,5 @@
 import type { CommsToCortex, MissionResultMessage } from '../../messages/cortex-comms-protocol.js';
+import type { ConfigChannel } from '../config-channel.js';
 import type { OperatorChannel } from '../debug-port/operator-routes.js';
 import type { StatusStore } from '../debug-port/status-store.js';
 import type { Ledger } from '../ledger/ledger.js';
@@ -19,7 +20,8 @@ export interface UplinkParts {
 
 /**
  * Builds the uplink of the comms thread: the ledger it replays, the status it turns into
- * telemetry, the operator path for e-stop and resume, the cortex for missions.
+ * telemetry, the operator path for e-stop and resume, the cortex for missions, the main thread for
+ * config updates.
  */
 export function assembleUplink(o: {
   settings: UplinkSettings;
@@ -27,6 +29,8 @@ export function assembleUplink(o: {
   store: StatusStore;
   nowUs: () => number;
   operator: OperatorChannel;
+  /** Where config updates are applied (the main thread). */
+  config: ConfigChannel;
   cortex: { postMessage(message: CommsToCortex): void } | null;
   version: string;
 }): UplinkParts {
@@ -72,7 +76,7 @@ export function assembleUplink(o: {
       const status = o.store.latest()?.status;
       return status ? telemetryToWire(status, o.nowUs()) : null;
     },
-    command: uplinkCommands(o.operator, missions, by),
+    command: uplinkCommands({ operator: o.operator, missions, config: o.config }, by),
   });
   return {
     link,
