@@ -38,12 +38,16 @@ export class MissionExecutor {
   private goalDistanceM: number | null = null;
   private cancel: Cancel | null = null;
 
+  /** Its own copy, shared with the world model and the navigator: a retune changes it for all of them at once. */
+  private readonly settings: CortexSettings;
+
   constructor(
     private readonly clock: Clock,
-    private readonly settings: CortexSettings,
+    settings: CortexSettings,
     private readonly send: (output: ExecutorOutput) => void,
     odometry: OdometrySample = { stampUs: clock.nowUs(), pose: { xM: 0, yM: 0, yawRad: 0 }, vMps: 0, wRadps: 0 },
   ) {
+    this.settings = { ...settings };
     this.pose = new PoseEstimate(odometry, settings.wheelBaseM);
   }
 
