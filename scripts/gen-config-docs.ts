@@ -94,7 +94,7 @@ export function renderConfigurationDoc(): string {
     '',
     '### Changing values while the robot runs',
     '',
-    'Parameters marked **yes** under *Run time* below may be changed while the robot runs, by a config',
+    'Parameters marked **yes** under _Run time_ below may be changed while the robot runs, by a config',
     'update from the fleet supervisor (`docs/uplink.md`, "Config updates"): the reflex\'s speed limits,',
     "margins and thresholds, and the planner's and path follower's values. The thread that uses one takes",
     'the new value between two of its steps; the update is acknowledged accepted once it is in force,',
