@@ -4,11 +4,19 @@ import { cortexSettingsFromParams } from '../cortex/cortex-settings.js';
 import { RETUNABLE_CORTEX_SETTINGS } from '../cortex/cortex-thread-protocol.js';
 import { RETUNABLE_SETTINGS } from '../reflex/reflex-loop.js';
 import { reflexSettingsFromParams } from '../reflex/reflex-settings.js';
+import { uplinkSettingsFromParams, type UplinkSettings } from '../comms/uplink/uplink-settings.js';
 import { resolveParams } from './param-values.js';
 import { paramsWithUpdate, paramUpdateProblem, TUNABLE_PARAMS, tunableValues } from './param-tuning.js';
-import { paramDefinition, paramList, type ParamDefinition } from './params.js';
+import { paramDefinition, paramList, type ParamDefinition, type ParamValues } from './params.js';
 
 const defaults = resolveParams({});
+
+/** The uplink's settings of `params` with a supervisor to link to. */
+function uplinkSettingsOf(params: ParamValues): UplinkSettings {
+  const settings = uplinkSettingsFromParams(paramsWithUpdate(params, { 'uplink.target': 'fleet.example:50051' }));
+  if (!settings) throw new Error('expected uplink settings with a target');
+  return settings;
+}
 
 /** A value of `definition`'s type, in its range or not. */
 function anyValueOf(definition: ParamDefinition): fc.Arbitrary<number | boolean | string> {
@@ -45,8 +53,10 @@ describe('run-time tunable parameters', () => {
       'cortex.rateHz',
     ])
       expect(TUNABLE_PARAMS).not.toContain(fixed);
-    // Only reflex.* and cortex.* ones: the comms thread takes none while it runs.
-    expect(TUNABLE_PARAMS.every((name) => name.startsWith('reflex.') || name.startsWith('cortex.'))).toBe(true);
+    // Of the comms thread's own, only the telemetry rate: the link's address, TLS, token and keepalive are fixed.
+    expect(TUNABLE_PARAMS.filter((name) => !name.startsWith('reflex.') && !name.startsWith('cortex.'))).toEqual([
+      'uplink.telemetryHz',
+    ]);
   });
 
   it('GIVEN each tunable parameter changed alone THEN only settings the running reflex and cortex take new values of change', () => {
@@ -67,8 +77,15 @@ describe('run-time tunable parameters', () => {
       const cortexChanged = Object.keys(cortexBefore).filter(
         (k) => cortexBefore[k as keyof typeof cortexBefore] !== cortexAfter[k as keyof typeof cortexAfter],
       );
+      const uplinkChanged = (['telemetryHz', 'keepaliveMs', 'keepaliveTimeoutMs', 'target', 'token'] as const).filter(
+        (k) => uplinkSettingsOf(defaults)[k] !== uplinkSettingsOf(next)[k],
+      );
       // Each tunable parameter reaches at least one running thread, and only through settings it retunes.
-      expect(reflexChanged.length + cortexChanged.length, name).toBeGreaterThan(0);
+      expect(reflexChanged.length + cortexChanged.length + uplinkChanged.length, name).toBeGreaterThan(0);
+      expect(
+        uplinkChanged.filter((k) => k !== 'telemetryHz'),
+        name,
+      ).toEqual([]);
       expect(
         reflexChanged.filter((k) => !reflexRetunable.has(k)),
         name,

@@ -666,6 +666,7 @@ export const paramSpecs = {
     min: 0.1,
     max: 50,
     default: 5,
+    tunable: true,
     description: 'Telemetry frames a second; a frame is skipped while the link is backed up, never an event.',
   },
   'uplink.keepaliveMs': {

@@ -8,7 +8,7 @@ import { InputGatherer } from './input-gatherer.js';
 import { CommandedOdometry } from './commanded-odometry.js';
 import { PeriodicLoop } from './periodic-loop.js';
 import type { ReflexLoopOptions } from './reflex-loop-options.js';
-import { retuneProblem } from './reflex-retuning.js';
+import { changedSettings, retuneProblem } from './reflex-retuning.js';
 import type { ReflexInputs, ReflexSettings } from './reflex-types.js';
 import { TripRecorder, type ReflexTrip } from './trip-recorder.js';
 
@@ -124,10 +124,11 @@ export class ReflexLoop {
    * New settings between two evaluations (a config update): only those {@link RETUNABLE_SETTINGS}
    * names may differ, and none may widen the area the obstacle checks watch beyond what it was at
    * start (the obstacle memory is sized for it). Returns why they are refused, or null once they
-   * are in force. No stop holding now is released by it: latched ones still need a reset, and the
+   * are in force (settings equal to those in force change nothing). No stop holding now is released by it: latched ones still need a reset, and the
    * others start their clearing hold again under the new settings. The decision is re-taken at once.
    */
   retune(next: ReflexSettings): string | null {
+    if (changedSettings(this.o.settings, next).length === 0) return null;
     const problem = retuneProblem(this.o.settings, next) ?? this.inputs.retuneProblem(next);
     if (problem) return problem;
     Object.assign(this.o.settings, next);

@@ -33,7 +33,10 @@ describe('config updates over the uplink, end to end', () => {
     const supervisor = new RawSupervisor(() => 0);
     const port = await supervisor.listen();
     cleanups.push(() => supervisor.stop());
-    const child = startCli(['sim', '--speed', '1'], { env: cliEnv({ SPINAL_UPLINK_TARGET: `127.0.0.1:${port}` }) });
+    const child = startCli(['sim', '--speed', '1'], {
+      // Telemetry once every 10 s until a config update raises the rate.
+      env: cliEnv({ SPINAL_UPLINK_TARGET: `127.0.0.1:${port}`, SPINAL_UPLINK_TELEMETRY_HZ: '0.1' }),
+    });
     cleanups.push(async () => {
       if (child.exitCode !== null) return;
       child.kill('SIGINT');
@@ -48,7 +51,8 @@ describe('config updates over the uplink, end to end', () => {
     supervisor.send(configUpdate(11, 1, { 'reflex.maxSpeedMps': 0.3, 'cortex.cruiseSpeedMps': 0.25 }));
     supervisor.send(configUpdate(12, 2, { 'debug.listen': '0.0.0.0:9999' }));
     supervisor.send(configUpdate(13, 3, { 'reflex.maxSpeedMps': 50 }));
-    supervisor.send(configUpdate(14, 4, { 'reflex.clearHoldMs': 200 }));
+    const telemetryBefore = supervisor.frames.filter((f) => f.frame?.$case === 'telemetry').length;
+    supervisor.send(configUpdate(14, 4, { 'reflex.clearHoldMs': 200, 'uplink.telemetryHz': 20 }));
     await supervisor.until((frames) => acksOf(frames).length >= 4, 20_000);
 
     // THEN each is answered (a refusal at once, an acceptance once in force), the refusals with their reasons
@@ -75,6 +79,7 @@ describe('config updates over the uplink, end to end', () => {
       'reflex.maxSpeedMps': 0.3,
       'cortex.cruiseSpeedMps': 0.25,
       'reflex.clearHoldMs': 200,
+      'uplink.telemetryHz': 20,
     });
 
     // AND the two changes reach the supervisor as ledger events, in order
@@ -92,10 +97,13 @@ describe('config updates over the uplink, end to end', () => {
     expect(changes.map((c) => c.version)).toEqual([1, 4]);
     expect(changes[0]?.values['reflex.maxSpeedMps']?.value).toEqual({ $case: 'number', value: 0.3 });
 
-    // AND the link stayed up: one connection, telemetry still flowing
+    // AND the link stayed up (one connection) with telemetry at the new rate: twenty frames, where the old
+    // rate would have taken over three minutes to send them
     const hellos = supervisor.frames.filter((f) => f.frame?.$case === 'hello').length;
-    const telemetry = supervisor.frames.filter((f) => f.frame?.$case === 'telemetry').length;
-    await supervisor.until((frames) => frames.filter((f) => f.frame?.$case === 'telemetry').length > telemetry + 2);
+    await supervisor.until(
+      (frames) => frames.filter((f) => f.frame?.$case === 'telemetry').length >= telemetryBefore + 20,
+      20_000,
+    );
     expect(supervisor.frames.filter((f) => f.frame?.$case === 'hello').length).toBe(hellos);
     expect(hellos).toBe(1);
   }, 90_000);

@@ -21,7 +21,7 @@ export interface UplinkParts {
 /**
  * Builds the uplink of the comms thread: the ledger it replays, the status it turns into
  * telemetry, the operator path for e-stop and resume, the cortex for missions, the main thread for
- * config updates.
+ * config updates (and the telemetry rate, which the link takes itself once the main thread accepted it).
  */
 export function assembleUplink(o: {
   settings: UplinkSettings;
@@ -76,8 +76,15 @@ export function assembleUplink(o: {
       const status = o.store.latest()?.status;
       return status ? telemetryToWire(status, o.nowUs()) : null;
     },
-    command: uplinkCommands({ operator: o.operator, missions, config: o.config }, by),
+    command: uplinkCommands({ operator: o.operator, missions, config: (update) => configure(update) }, by),
   });
+  // The main thread applies an update to the reflex and the cortex; the telemetry rate is this thread's own, taken before the ack.
+  const configure: ConfigChannel = async (update) => {
+    const answer = await o.config(update);
+    const telemetryHz = update.values['uplink.telemetryHz'];
+    if (answer.accepted && typeof telemetryHz === 'number') link.setTelemetryHz(telemetryHz);
+    return answer;
+  };
   return {
     link,
     missionResult: (message) => {
