@@ -97,6 +97,7 @@ export async function main(argv: string[]): Promise<number> {
         missions: str(values.missions),
         store: str(values.store),
         out: process.stdout,
+        err: process.stderr,
       });
     }
     case 'events': {

@@ -1,5 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import type { OperatorCommand, OperatorResult } from '../comms/comms-thread-protocol.js';
+import type { ConfigUpdateAnswer, ConfigUpdateRequest } from '../comms/config-channel.js';
 import { cortexSettingsFromParams } from '../cortex/cortex-settings.js';
 import { createBuiltinRegistry } from '../hal/builtin-models.js';
 import type { Device } from '../hal/device-api.js';
@@ -15,6 +16,7 @@ import { CommsLink, type DebugPortResult } from './runtime/comms-link.js';
 import { CortexLink } from './runtime/cortex-link.js';
 import { resolveDriveDevices, type DriveDevices } from './runtime/drive-devices.js';
 import { EventJournal } from './runtime/event-journal.js';
+import { LiveParams } from './runtime/live-params.js';
 import { LocalisationHealth } from './runtime/localisation-health.js';
 import { relayMotionSensors } from './runtime/motion-sensor-relay.js';
 import { OperatorDesk } from './runtime/operator-desk.js';
@@ -40,6 +42,7 @@ export class RobotRuntime {
   private readonly desk: OperatorDesk;
   private readonly cortex: CortexLink;
   private readonly comms: CommsLink;
+  private readonly live: LiveParams;
   private cancelSettle: Cancel = () => undefined;
   private readonly localisation = new LocalisationHealth();
   /** How keeping the robot's place across restarts goes (see `cortex.keepMapPath`). */
@@ -56,7 +59,14 @@ export class RobotRuntime {
     this.startedAtUs = clock.nowUs();
     this.journal = new EventJournal(clock, (id, body, atUs) => this.comms.record(id, body, atUs));
     this.snapshot = new StatusSnapshot(
-      { robotId: params['robot.id'], board: o.board, mode: o.mode, clock, priority: o.priority ?? currentPriority() },
+      {
+        robotId: params['robot.id'],
+        board: o.board,
+        mode: o.mode,
+        clock,
+        priority: o.priority ?? currentPriority(),
+        config: () => this.live.status(),
+      },
       reflex,
       devices,
     );
@@ -80,6 +90,12 @@ export class RobotRuntime {
         this.placeMemory = state;
       },
     });
+    this.live = new LiveParams(params, {
+      board: o.board,
+      geofence: o.geofence ?? null,
+      parts: { reflex, cortex: this.cortex },
+      record,
+    });
     this.comms = new CommsLink(
       threads.comms,
       clock,
@@ -87,6 +103,7 @@ export class RobotRuntime {
       (c) => this.operate(c),
       () => this.snapshot.withReadiness(),
       (message) => this.journal.committed(message),
+      (update) => this.live.apply(update),
     );
     // Under the simulator both workers take part in each tick: the world waits until each has run what was due.
     o.lockstep?.onTick(async ({ simTimeUs }) => {
@@ -173,6 +190,11 @@ export class RobotRuntime {
   /** An operator command (e-stop, reset, manual drive), recorded as an event naming who asked. */
   operate(command: OperatorCommand): OperatorResult {
     return this.desk.operate(command);
+  }
+
+  /** A config update (as the supervisor's arrive): in force once answered accepted. */
+  configure(update: ConfigUpdateRequest): ConfigUpdateAnswer {
+    return this.live.apply(update);
   }
 
   /** Blocks the planner thread for `durationUs` of clock time (a fault scenario's planner stall). */

@@ -7,6 +7,7 @@ describe('isMainToComms', () => {
     expect(isMainToComms({ t: 'ready', ready: false, reason: 'lidar starting' })).toBe(true);
     expect(isMainToComms({ t: 'shutdown' })).toBe(true);
     expect(isMainToComms({ t: 'tick', nowUs: 10_000 })).toBe(true);
+    expect(isMainToComms({ t: 'config-result', id: 3, accepted: false, reason: 'stale' })).toBe(true);
   });
 
   it.each([
@@ -21,8 +22,12 @@ describe('isMainToComms', () => {
     { t: 'tick' },
     { t: 'tick', nowUs: '10' },
     { t: 'tick', nowUs: Number.NaN },
+    { t: 'config-result', id: 3, accepted: 'yes', reason: '' },
+    { t: 'config-result', id: 3, accepted: true },
   ])('refuses %j', (value) => expect(isMainToComms(value)).toBe(false));
 });
+
+const by = { via: 'supervisor', remoteAddress: null, origin: null, authenticated: false };
 
 describe('isCommsToMain', () => {
   it('accepts the well-formed messages', () => {
@@ -30,6 +35,9 @@ describe('isCommsToMain', () => {
     expect(isCommsToMain({ t: 'listen-failed', code: 'EADDRINUSE', message: 'in use' })).toBe(true);
     expect(isCommsToMain({ t: 'stopped' })).toBe(true);
     expect(isCommsToMain({ t: 'tick-done', nowUs: 10_000, nextDueUs: Infinity })).toBe(true);
+    expect(isCommsToMain({ t: 'config-update', id: 1, version: 4, values: { 'reflex.maxSpeedMps': 0.3 }, by })).toBe(
+      true,
+    );
   });
 
   it.each([
@@ -38,5 +46,11 @@ describe('isCommsToMain', () => {
     { t: 'listen-failed', code: 98, message: '' },
     { t: 'status', status: {} },
     { t: 'tick-done', nowUs: 1 },
+    { t: 'config-update', id: 1, version: 4, values: { 'reflex.maxSpeedMps': Number.NaN }, by },
+    { t: 'config-update', id: 1, version: -1, values: {}, by },
+    { t: 'config-update', id: 1, version: 1.5, values: {}, by },
+    { t: 'config-update', id: 1, version: 4, values: { 'reflex.maxSpeedMps': [0.3] }, by },
+    { t: 'config-update', id: 1, version: 4, values: [], by },
+    { t: 'config-update', id: 1, version: 4, values: {} },
   ])('refuses %j', (value) => expect(isCommsToMain(value)).toBe(false));
 });

@@ -70,6 +70,28 @@ export interface CommandResultMessage {
   result: OperatorResult;
 }
 
+/**
+ * Comms → main: a config update from the supervisor, checked against the parameter definitions
+ * (every name a tunable parameter, every value in range), to be applied between two reflex steps and
+ * answered by `config-result` with the same id once it is in force, or refused.
+ */
+export interface ConfigUpdateMessage {
+  t: 'config-update';
+  id: number;
+  /** The supervisor's number for the update; each new one is higher. */
+  version: number;
+  values: Record<string, number | boolean | string>;
+  by: Requester;
+}
+
+/** Main → comms: the answer to `config-update`: `accepted` once the values are in force, else the reason. */
+export interface ConfigResultMessage {
+  t: 'config-result';
+  id: number;
+  accepted: boolean;
+  reason: string;
+}
+
 /** A lidar's latest whole revolution, robot frame (served by `GET /api/v1/scan`); posted once a turn. */
 export interface ScanMessage {
   t: 'scan';
@@ -86,7 +108,14 @@ export interface TickMessage {
 }
 
 export type MainToComms =
-  StatusMessage | ReadyMessage | RecordMessage | CommandResultMessage | ScanMessage | TickMessage | ShutdownMessage;
+  | StatusMessage
+  | ReadyMessage
+  | RecordMessage
+  | CommandResultMessage
+  | ConfigResultMessage
+  | ScanMessage
+  | TickMessage
+  | ShutdownMessage;
 
 /** The debug port is bound; `address` is `host:port` actually bound (the real port when 0 was asked). */
 export interface ListeningMessage {
@@ -130,7 +159,13 @@ export interface CommittedMessage {
 
 /** Comms to main thread. */
 export type CommsToMain =
-  ListeningMessage | ListenFailedMessage | StoppedMessage | CommandMessage | TickDoneMessage | CommittedMessage;
+  | ListeningMessage
+  | ListenFailedMessage
+  | StoppedMessage
+  | CommandMessage
+  | ConfigUpdateMessage
+  | TickDoneMessage
+  | CommittedMessage;
 
 /** The `role` under which the thread launcher starts the comms worker. */
 export const COMMS_ROLE = 'comms';
@@ -170,6 +205,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
 
+function isParameterValues(value: unknown): value is Record<string, number | boolean | string> {
+  if (!isRecord(value) || Array.isArray(value)) return false;
+  return Object.values(value).every(
+    (v) => typeof v === 'boolean' || typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)),
+  );
+}
+
 function looksLikeStatus(value: unknown): value is RuntimeStatus {
   return isRecord(value) && typeof value.robotId === 'string' && Array.isArray(value.devices);
 }
@@ -184,6 +226,8 @@ export function isMainToComms(value: unknown): value is MainToComms {
       return typeof value.ready === 'boolean' && typeof value.reason === 'string';
     case 'command-result':
       return typeof value.id === 'number' && isRecord(value.result) && typeof value.result.ok === 'boolean';
+    case 'config-result':
+      return typeof value.id === 'number' && typeof value.accepted === 'boolean' && typeof value.reason === 'string';
     case 'record':
       return (
         Number.isInteger(value.id) &&
@@ -215,6 +259,15 @@ export function isCommsToMain(value: unknown): value is CommsToMain {
       return true;
     case 'command':
       return typeof value.id === 'number' && isRecord(value.command) && typeof value.command.kind === 'string';
+    case 'config-update':
+      return (
+        typeof value.id === 'number' &&
+        Number.isSafeInteger(value.version) &&
+        (value.version as number) >= 0 &&
+        isParameterValues(value.values) &&
+        isRecord(value.by) &&
+        typeof value.by.via === 'string'
+      );
     case 'tick-done':
       return typeof value.nowUs === 'number' && typeof value.nextDueUs === 'number';
     case 'committed':

@@ -10,6 +10,7 @@ import type { DebugPortSettings } from './debug-port/debug-port-settings.js';
 import { DebugListenError, startDebugServer } from './debug-port/http-server.js';
 import type { DebugServer } from './debug-port/http-server.js';
 import type { OperatorResult } from './comms-thread-protocol.js';
+import { MainThreadConfigChannel } from './config-channel.js';
 import { Ledger } from './ledger/ledger.js';
 import { assembleUplink } from './uplink/uplink-assembly.js';
 import { ledgerAndUplinkFamilies } from './uplink/link-metrics.js';
@@ -103,6 +104,7 @@ export function runCommsWorker(
       });
       port.postMessage({ t: 'command', id, command });
     });
+  const configUpdates = new MainThreadConfigChannel((message) => port.postMessage(message), OPERATOR_TIMEOUT_MS);
   let droppedMessages = 0;
   let stopping = false;
   const uplink = data.uplink
@@ -112,6 +114,7 @@ export function runCommsWorker(
         store,
         nowUs: () => clock.nowUs(),
         operator,
+        config: configUpdates.send,
         cortex,
         version: data.version ?? '',
       })
@@ -184,6 +187,9 @@ export function runCommsWorker(
         waiter?.(message.result);
         break;
       }
+      case 'config-result':
+        configUpdates.answered(message);
+        break;
       case 'shutdown':
         if (stopping) return;
         stopping = true;

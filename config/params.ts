@@ -24,6 +24,12 @@ interface ParamSpecBase {
   readonly description: string;
   /** Never printed or logged: shown as `***`. */
   readonly secret?: true;
+  /**
+   * Changeable while the runtime runs, by a config update from the supervisor (docs/uplink.md): the
+   * thread that uses it takes the new value between two of its steps. Without it a parameter is
+   * fixed from start to stop (device paths, thread layout, rates, addresses, what sizes memory).
+   */
+  readonly tunable?: true;
 }
 
 /** A `number` or `integer` parameter; `min` and `max` are inclusive, in `unit`. */
@@ -195,6 +201,7 @@ export const paramSpecs = {
     min: 0,
     max: 2,
     default: 0.1,
+    tunable: true,
     description: 'Distance kept free beyond the stopping distance.',
   },
   'reflex.slowZoneM': {
@@ -203,6 +210,7 @@ export const paramSpecs = {
     min: 0,
     max: 5,
     default: 0.5,
+    tunable: true,
     description: 'Extra distance beyond the stopping distance where speed is scaled down.',
   },
   'reflex.sideMarginM': {
@@ -219,6 +227,7 @@ export const paramSpecs = {
     min: 0,
     max: 5,
     default: 0.5,
+    tunable: true,
     description: 'Forward or backward speed limit the reflex enforces, whatever is commanded.',
   },
   'reflex.maxTurnRateRadps': {
@@ -227,6 +236,7 @@ export const paramSpecs = {
     min: 0,
     max: 10,
     default: 2.0,
+    tunable: true,
     description: 'Turn rate limit the reflex enforces, whatever is commanded.',
   },
   'reflex.creepSpeedMps': {
@@ -262,6 +272,7 @@ export const paramSpecs = {
     min: 0,
     max: 10000,
     default: 300,
+    tunable: true,
     description: 'How long an obstacle stop must stay clear before motion resumes.',
   },
 
@@ -289,6 +300,7 @@ export const paramSpecs = {
     min: 0,
     max: 60,
     default: 10.8,
+    tunable: true,
     description:
       'Battery voltage below which speed is halved (0: off). The default suits a 3S LiPo (3.6 V per cell); set it for your battery.',
   },
@@ -299,6 +311,7 @@ export const paramSpecs = {
     min: 0,
     max: 60,
     default: 10.2,
+    tunable: true,
     description: 'Battery voltage below which the robot stops (0: off). The default suits a 3S LiPo (3.4 V per cell).',
   },
 
@@ -318,6 +331,7 @@ export const paramSpecs = {
     min: 0.1,
     max: 1,
     default: 0.5,
+    tunable: true,
     description: 'Share of reflex.maxSpeedMps the robot may still drive at while the battery is low (0.5: half speed).',
   },
 
@@ -327,6 +341,7 @@ export const paramSpecs = {
     min: 0,
     max: 90,
     default: 30,
+    tunable: true,
     description: 'Tilt from level beyond which the robot stops (0: off).',
   },
 
@@ -400,6 +415,7 @@ export const paramSpecs = {
     min: 0,
     max: 5,
     default: 0.4,
+    tunable: true,
     description: 'Speed the planner asks for on open ground (the reflex may lower it).',
   },
   'cortex.headingGain': {
@@ -408,6 +424,7 @@ export const paramSpecs = {
     min: 0.1,
     max: 20,
     default: 2.0,
+    tunable: true,
     description: 'Turn rate commanded per radian of heading error when following a path.',
   },
   'cortex.goalToleranceM': {
@@ -416,6 +433,7 @@ export const paramSpecs = {
     min: 0.01,
     max: 5,
     default: 0.1,
+    tunable: true,
     description:
       "The planner stops within this distance of a goal, or within half the mission's own tolerance when that is smaller (so odometry drift stays inside the tolerance).",
   },
@@ -479,6 +497,7 @@ export const paramSpecs = {
     min: 0.1,
     max: 3,
     default: 0.45,
+    tunable: true,
     description: 'Lookahead distance of the pure-pursuit path follower.',
   },
   'cortex.maxAccelMps2': {
@@ -487,6 +506,7 @@ export const paramSpecs = {
     min: 0.05,
     max: 5,
     default: 0.8,
+    tunable: true,
     description: 'Largest change of forward speed per second the path follower asks for.',
   },
   'cortex.planExpansionsPerCycle': {
@@ -495,6 +515,7 @@ export const paramSpecs = {
     min: 100,
     max: 10_000_000,
     default: 50_000,
+    tunable: true,
     description:
       'Most grid cells the path planner expands in one cortex cycle; a longer plan carries on at the next cycle while the robot keeps to its old path at reduced speed (or holds), so drive commands and the heartbeat never pause for a plan.',
   },
@@ -652,6 +673,7 @@ export const paramSpecs = {
     min: 0.1,
     max: 50,
     default: 5,
+    tunable: true,
     description: 'Telemetry frames a second; a frame is skipped while the link is backed up, never an event.',
   },
   'uplink.keepaliveMs': {

@@ -1,6 +1,6 @@
 import type { BoardConfig } from '../config/board-schema.js';
 import type { ParamValues } from '../config/params.js';
-import type { CortexSettings } from './cortex-thread-protocol.js';
+import { RETUNABLE_CORTEX_SETTINGS, type CortexSettings, type CortexTuning } from './cortex-thread-protocol.js';
 
 /**
  * The cortex's settings from resolved parameters: the `cortex.*` parameters, the turn-rate limit
@@ -28,4 +28,11 @@ export function cortexSettingsFromParams(params: ParamValues, robot?: BoardConfi
     robotRadiusM: Math.hypot(footprint.lengthM, footprint.widthM) / 2,
     wheelBaseM: robot?.wheelBaseM ?? 0.2,
   };
+}
+
+/** The retunable part of `settings`, as a `retune` message carries it. */
+export function cortexTuningOf(settings: CortexSettings): CortexTuning {
+  const out = {} as Record<keyof CortexTuning, number>;
+  for (const key of RETUNABLE_CORTEX_SETTINGS) out[key] = settings[key];
+  return out;
 }

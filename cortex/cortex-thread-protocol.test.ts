@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { resolveParams } from '../config/param-values.js';
+import { cortexSettingsFromParams, cortexTuningOf } from './cortex-settings.js';
 import { isMainToCortex } from './cortex-thread-protocol.js';
 
 describe('isMainToCortex: the motion sensors the main thread relays', () => {
@@ -14,5 +16,21 @@ describe('isMainToCortex: the motion sensors the main thread relays', () => {
     expect(isMainToCortex({ t: 'gyro', stampsUs: [1, 2], zRadps: [0.1] })).toBe(false);
     expect(isMainToCortex({ t: 'gyro', stampsUs: [1], zRadps: [Number.NaN] })).toBe(false);
     expect(isMainToCortex({ t: 'gyro', stampsUs: 1, zRadps: 0.1 })).toBe(false);
+  });
+});
+
+describe('isMainToCortex: a retune', () => {
+  const tuning = cortexTuningOf(cortexSettingsFromParams(resolveParams({})));
+
+  it('accepts every retunable setting as a finite number', () => {
+    expect(isMainToCortex({ t: 'retune', tuning })).toBe(true);
+  });
+
+  it('refuses one with a setting missing or not a finite number', () => {
+    const { cruiseSpeedMps: _left, ...missing } = tuning;
+    expect(isMainToCortex({ t: 'retune', tuning: missing })).toBe(false);
+    expect(isMainToCortex({ t: 'retune', tuning: { ...tuning, lookaheadM: Number.NaN } })).toBe(false);
+    expect(isMainToCortex({ t: 'retune', tuning: { ...tuning, maxAccelMps2: '1' } })).toBe(false);
+    expect(isMainToCortex({ t: 'retune' })).toBe(false);
   });
 });

@@ -44,6 +44,24 @@ export interface CortexSettings {
   wheelBaseM: number;
 }
 
+/**
+ * The settings a running cortex takes new values of (a `retune`): the planner and the path follower
+ * read them at every step. The others are fixed from start to stop, as something is built from them
+ * once (the step rate's timer, the map, the cost layer's inflation, the localiser).
+ */
+export const RETUNABLE_CORTEX_SETTINGS = Object.freeze([
+  'cruiseSpeedMps',
+  'headingGain',
+  'maxTurnRateRadps',
+  'goalToleranceM',
+  'lookaheadM',
+  'maxAccelMps2',
+  'planExpansionsPerCycle',
+] as const satisfies ReadonlyArray<keyof CortexSettings>);
+
+/** Values of the retunable settings, as a `retune` carries them. */
+export type CortexTuning = Pick<CortexSettings, (typeof RETUNABLE_CORTEX_SETTINGS)[number]>;
+
 /** Main thread → cortex worker. */
 export type MainToCortex =
   | {
@@ -65,6 +83,8 @@ export type MainToCortex =
       keepMapPath?: string | null;
     }
   | { t: 'tick'; nowUs: number }
+  /** New values of the settings a running cortex takes (a config update), in force from its next step. */
+  | { t: 'retune'; tuning: CortexTuning }
   /**
    * Block this thread, event loop and all, until the shared clock reaches `untilUs` (a planner
    * stall, for fault scenarios and benchmarks). The clock is the `Float64Array` over `clock`
@@ -119,6 +139,11 @@ function isOdometrySample(value: unknown): value is OdometrySample {
   );
 }
 
+/** True when `value` holds every retunable setting, each a finite number. */
+function isCortexTuning(value: unknown): value is CortexTuning {
+  return isRecord(value) && RETUNABLE_CORTEX_SETTINGS.every((key) => isFiniteNumber(value[key]));
+}
+
 /** True when `value` is a well-formed {@link MainToCortex} message. */
 export function isMainToCortex(value: unknown): value is MainToCortex {
   if (!isRecord(value)) return false;
@@ -135,6 +160,8 @@ export function isMainToCortex(value: unknown): value is MainToCortex {
       );
     case 'tick':
       return isNumber(value.nowUs);
+    case 'retune':
+      return isCortexTuning(value.tuning);
     case 'stall':
       return isNumber(value.untilUs) && (value.clock === null || value.clock instanceof SharedArrayBuffer);
     case 'odometry':

@@ -158,6 +158,9 @@ export function runCortexWorker(port: CortexPort<CortexToMain>, comms: CortexPor
           nextDueUs: virtualClock?.nextDueUs() ?? message.nowUs,
         });
         return;
+      case 'retune':
+        executor?.retune(message.tuning);
+        return;
       case 'stall':
         stallThread(message.untilUs, message.clock);
         return;

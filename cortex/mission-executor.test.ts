@@ -5,7 +5,7 @@ import { VirtualClock } from '../time/virtual-clock.js';
 import { poseAtTime, type OdometrySample } from '../messages/odometry.js';
 import type { CortexSettings, CortexStatus } from './cortex-thread-protocol.js';
 import { paramsWith } from '../test/harness/test-params.js';
-import { cortexSettingsFromParams } from './cortex-settings.js';
+import { cortexSettingsFromParams, cortexTuningOf } from './cortex-settings.js';
 import { MissionExecutor, type ExecutorOutput } from './mission-executor.js';
 
 /** The parameter defaults (config/params.ts `cortex.*`, turn limit from `reflex.maxTurnRateRadps`). */
@@ -242,5 +242,21 @@ describe('MissionExecutor', () => {
     rig.executor.start(null);
     rig.clock.advanceBy(1_000_000);
     expect(rig.drives().map((d) => d.stampUs - T0)).toEqual([0, 200_000, 400_000, 600_000, 800_000, 1_000_000]);
+  });
+});
+
+describe('MissionExecutor.retune', () => {
+  it('GIVEN a robot cruising to a far goal WHEN the cruise speed is retuned THEN the next step asks for the new speed, and the settings it started with are not changed for anyone else', () => {
+    const rig = setUp(true, SETTINGS);
+    rig.executor.start(gotoAssignment(20, 0));
+    rig.clock.advanceBy(20 * PERIOD_US);
+    expect(rig.drives().at(-1)?.vMps).toBeCloseTo(SETTINGS.cruiseSpeedMps, 9);
+
+    rig.executor.retune({ ...cortexTuningOf(SETTINGS), cruiseSpeedMps: 0.15 });
+    rig.clock.advanceBy(PERIOD_US);
+
+    expect(rig.drives().at(-1)?.vMps).toBeCloseTo(0.15, 9);
+    expect(SETTINGS.cruiseSpeedMps).toBe(0.4);
+    rig.executor.stop();
   });
 });

@@ -5,7 +5,7 @@ import type { Pose2D } from '../messages/geometry.js';
 import type { Mission, MissionAssignment, MissionState } from '../messages/mission.js';
 import type { OdometrySample } from '../messages/odometry.js';
 import type { Cancel, Clock } from '../time/clock.js';
-import type { CortexSettings } from './cortex-thread-protocol.js';
+import type { CortexSettings, CortexTuning } from './cortex-thread-protocol.js';
 import { seekGoal } from './goal-seeker.js';
 import { PoseEstimate } from './pose-estimate.js';
 import type { WheelTravel } from './localisation/wheel-odometry.js';
@@ -40,12 +40,16 @@ export class MissionExecutor {
   private goalDistanceM: number | null = null;
   private cancel: Cancel | null = null;
 
+  /** Its own copy, shared with the world model and the navigator: a retune changes it for all of them at once. */
+  private readonly settings: CortexSettings;
+
   constructor(
     private readonly clock: Clock,
-    private readonly settings: CortexSettings,
+    settings: CortexSettings,
     private readonly send: (output: ExecutorOutput) => void,
     odometry: OdometrySample = { stampUs: clock.nowUs(), pose: { xM: 0, yM: 0, yawRad: 0 }, vMps: 0, wRadps: 0 },
   ) {
+    this.settings = { ...settings };
     this.pose = new PoseEstimate(odometry, settings.wheelBaseM);
   }
 
@@ -68,6 +72,15 @@ export class MissionExecutor {
     if (assignment) this.assign(assignment);
     this.cancel = this.clock.every(1e6 / this.settings.rateHz, () => this.step());
     this.step();
+  }
+
+  /**
+   * New values of the retunable settings (a config update), in force from the next step: the
+   * planner and the follower share these settings and read them at every step.
+   */
+  retune(tuning: CortexTuning): void {
+    Object.assign(this.settings, tuning);
+    log('retuned: %o', tuning);
   }
 
   /** The executor's clock now, microseconds. */

@@ -90,6 +90,11 @@ export type RuntimeEventBody =
       toVersion: string;
       reason: string;
     }
+  /**
+   * A config update from the supervisor took effect: the parameters it set (run-time tunable ones,
+   * docs/configuration.md) with their new values, and the update's version.
+   */
+  | { kind: 'config-change'; version: number; values: Record<string, number | boolean | string>; by: Requester }
   /** The ledger itself: the disk is full (`disk-full`: only safety events are kept), has room again (`disk-ok`), or cannot meet its size cap with events it may never drop (`over-cap`). */
   | { kind: 'ledger-notice'; notice: 'disk-full' | 'disk-ok' | 'over-cap'; detail: string };
 
@@ -139,6 +144,10 @@ export function describeEvent(event: RuntimeEvent, originUs = 0): string {
       return event.outcome === 'installed'
         ? `${at} upgrade ${clean(event.fromVersion)} -> ${clean(event.toVersion)} installed (${clean(event.atIso)})`
         : `${at} upgrade to ${clean(event.toVersion)} rolled back to ${clean(event.fromVersion)} (${clean(event.atIso)}): ${clean(event.reason)}`;
+    case 'config-change': {
+      const values = Object.entries(event.values).map(([name, value]) => `${name} = ${JSON.stringify(value)}`);
+      return `${at} config update ${event.version} by ${describeRequester(event.by)}: ${clean(values.join(', '))}`;
+    }
     case 'override':
       return event.phase === 'start'
         ? `${at} manual override started by ${describeRequester(event.by)} (${event.vMps} m/s, ${event.wRadps} rad/s)`

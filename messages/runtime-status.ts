@@ -50,6 +50,14 @@ export interface LoopTiming {
   deadlineMisses: number;
 }
 
+/** The run-time tunable parameters in force (docs/configuration.md) and the config update that set them. */
+export interface ConfigStatus {
+  /** Version of the last config update in force; 0: none since start (the values are the start's). */
+  version: number;
+  /** Every tunable parameter's value now, by name. */
+  tunable: Record<string, number | boolean | string>;
+}
+
 /** A snapshot of the whole runtime, published by the main thread a few times a second. */
 export interface RuntimeStatus {
   robotId: string;
@@ -70,4 +78,6 @@ export interface RuntimeStatus {
   /** The reflex thread's scheduling priority: raised under the service when it allows it. */
   priority: SchedulingPriority;
   devices: DeviceStatus[];
+  /** The tunable parameters in force and the config version (absent where no runtime keeps them, e.g. in tests). */
+  config?: ConfigStatus;
 }

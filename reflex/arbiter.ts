@@ -89,6 +89,14 @@ export class ReflexArbiter {
     return result;
   }
 
+  /**
+   * The settings changed: every stop holding now starts its clearing hold again (under the new
+   * settings), so that no retune releases a stop sooner; a latched one still needs its reset.
+   */
+  restartClearing(): void {
+    for (const held of this.held.values()) held.clearSinceUs = null;
+  }
+
   update(nowUs: number, inputs: ReflexInputs): ReflexDecision {
     let worst: { rule: ReflexRule; verdict: Verdict } | null = null;
     let trip: ReflexDecision['trip'] = null;

@@ -7,7 +7,7 @@ import { effectiveDecelMps2 } from './deceleration-observer.js';
 import { ObstacleView } from './obstacle-view.js';
 import { rangePoint } from './range-point.js';
 import type { ReflexLoopOptions } from './reflex-loop-options.js';
-import type { ReflexInputs } from './reflex-types.js';
+import type { ReflexInputs, ReflexSettings } from './reflex-types.js';
 import { SafetyReadings } from './safety-readings.js';
 
 /**
@@ -61,6 +61,16 @@ export class InputGatherer {
 
   nearestObstacleM(nowUs: number): number | null {
     return this.obstacles.nearestM(this.odometry.poseAt(nowUs), nowUs);
+  }
+
+  /** Why the obstacle checks cannot take `next`, or null. */
+  retuneProblem(next: ReflexSettings): string | null {
+    return this.obstacles.retuneProblem(next);
+  }
+
+  /** The settings changed (in place): the obstacle checks rebuild what they derive from them. */
+  retuned(): void {
+    this.obstacles.retuned();
   }
 
   braking(): NonNullable<ReflexStatus['braking']> {

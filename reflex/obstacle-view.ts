@@ -33,17 +33,13 @@ export class ObstacleView {
   private readonly swept: SweptPathChecker;
   private readonly coverage = new SectorCoverage();
   /** Radius around the robot within which obstacles can matter to any allowed motion, metres. */
-  private readonly reachM: number;
+  private reachM: number;
+  /** The reach at start: the obstacle memory keeps returns this far out (and half a metre more), so no retune may exceed it. */
+  private readonly startReachM: number;
 
   constructor(private readonly o: ObstacleViewOptions) {
     const s = o.settings;
-    this.model = {
-      brakingDecelMps2: s.brakingDecelMps2,
-      reactionLatencyS: s.reactionLatencyS,
-      stopMarginM: s.stopMarginM,
-      slowZoneM: s.slowZoneM,
-      maxSpeedMps: s.maxSpeedMps,
-    };
+    this.model = stoppingModelOf(s);
     this.swept = new SweptPathChecker({
       halfLengthM: o.footprint.lengthM / 2,
       halfWidthM: o.footprint.widthM / 2,
@@ -52,7 +48,26 @@ export class ObstacleView {
       capacity: SWEPT_POINTS_CAPACITY,
     });
     this.reachM = this.swept.reachM(this.model, s.maxTurnRateRadps);
+    this.startReachM = this.reachM;
     this.memory = new ObstacleMemory({ keepRadiusM: this.reachM + 0.5, seeThroughM: s.seeThroughM });
+  }
+
+  /** Why `next` cannot be taken: it would widen the reach beyond the start's (null: it can). */
+  retuneProblem(next: ReflexSettings): string | null {
+    const reachM = this.swept.reachM(stoppingModelOf(next), next.maxTurnRateRadps);
+    if (reachM <= this.startReachM) return null;
+    return (
+      `the obstacle checks would have to watch ${reachM.toFixed(2)} m around the robot, more than the ` +
+      `${this.startReachM.toFixed(2)} m they watch since start (speed limit, turn rate, stop margin or slow zone ` +
+      `above their start values): such values take effect at the next start`
+    );
+  }
+
+  /** The settings changed in place: the stopping model and the reach follow them. */
+  retuned(): void {
+    const s = this.o.settings;
+    Object.assign(this.model, stoppingModelOf(s));
+    this.reachM = this.swept.reachM(this.model, s.maxTurnRateRadps);
   }
 
   /** One lidar packet, measured with the robot at `odom` (odometry frame): remembered, and its arc marked as seen. */
@@ -112,6 +127,17 @@ export class ObstacleView {
       blindSector: blind >= 0 ? this.coverage.describe(blind, nowUs) : null,
     };
   }
+}
+
+/** The stopping model of the settings, with the assumed braking (each evaluation lowers it to what braking achieves). */
+function stoppingModelOf(s: ReflexSettings): StoppingModel {
+  return {
+    brakingDecelMps2: s.brakingDecelMps2,
+    reactionLatencyS: s.reactionLatencyS,
+    stopMarginM: s.stopMarginM,
+    slowZoneM: s.slowZoneM,
+    maxSpeedMps: s.maxSpeedMps,
+  };
 }
 
 /** A clearance that limits nothing is reported as none. */

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { DeviceHealth } from '../hal/device-health.js';
 import type { LidarDevice } from '../hal/lidar/api.js';
@@ -1117,5 +1118,105 @@ describe('range sensors', () => {
     expect(trip!.atUs - (T0 + 20 * PERIOD_US)).toBeGreaterThan(300_000);
     expect(trip!.atUs - (T0 + 20 * PERIOD_US)).toBeLessThanOrEqual(310_000);
     expect(rig.loop.appliedDrive().vMps).toBe(0);
+  });
+});
+
+describe('retuning a running reflex (config updates)', () => {
+  /** A robot cruising at `vMps` for 0.6 s with nothing in the way. */
+  async function cruising(vMps = 0.5) {
+    const rig = await started(vMps);
+    await rig.drive(60, vMps);
+    return rig;
+  }
+
+  it('GIVEN a robot cruising at 0.5 m/s WHEN the speed limit is retuned to 0.2 m/s THEN the very next evaluation caps it, and the planner asking for more only hits the limit', async () => {
+    const rig = await cruising(0.5);
+    expect(rig.loop.appliedDrive().vMps).toBeCloseTo(0.5, 9);
+
+    expect(rig.loop.retune(reflexSettings({ 'reflex.maxSpeedMps': 0.2 }))).toBeNull();
+
+    // The slow-down passes at once (no ramp on slowing down).
+    expect(rig.loop.appliedDrive().vMps).toBeCloseTo(0.2, 9);
+    expect(rig.loop.settings().maxSpeedMps).toBe(0.2);
+    await rig.drive(20, 0.5);
+    expect(rig.loop.appliedDrive().vMps).toBeCloseTo(0.2, 9);
+    expect(rig.loop.status()).toMatchObject({ state: 'limited', rule: 'speed-limit' });
+    expect(rig.trips).toEqual([]);
+  });
+
+  it('GIVEN any sequence of retunes within the start reach WHILE an e-stop is latched THEN the robot stays stopped and latched, and only a reset lets it drive (at the limit in force)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            'reflex.maxSpeedMps': fc.double({ min: 0.05, max: SETTINGS.maxSpeedMps, noNaN: true }),
+            'reflex.clearHoldMs': fc.integer({ min: 0, max: 10_000 }),
+            'reflex.batteryLowSpeedFactor': fc.double({ min: 0.1, max: 1, noNaN: true }),
+            'reflex.tiltLimitDeg': fc.integer({ min: 0, max: 90 }),
+          }),
+          { minLength: 1, maxLength: 4 },
+        ),
+        async (tunings) => {
+          const rig = await cruising(0.3);
+          rig.loop.requestEstop('supervisor', 'stop for the test');
+          const dutiesBefore = rig.left.duties().length;
+          for (const tuning of tunings) {
+            expect(rig.loop.retune(reflexSettings(tuning))).toBeNull();
+            await rig.drive(5, 0.3);
+            expect(rig.loop.status()).toMatchObject({ state: 'estop', rule: 'estop-request' });
+          }
+          // Raising the limit back to where it started clears nothing either.
+          expect(rig.loop.retune(SETTINGS)).toBeNull();
+          await rig.drive(5, 0.3);
+          expect(rig.loop.status().state).toBe('estop');
+          expect(rig.left.duties().length).toBe(dutiesBefore);
+          expect(rig.loop.appliedDrive()).toMatchObject({ vMps: 0, wRadps: 0 });
+
+          expect(rig.loop.resetEstop()).toEqual({ cleared: ['estop-request'], stillActive: [] });
+          await rig.drive(100, 0.3);
+          expect(rig.loop.appliedDrive().vMps).toBeCloseTo(0.3, 9);
+        },
+      ),
+      { seed: 13, numRuns: 25 },
+    );
+  });
+
+  it('GIVEN a wall stop that is clearing WHEN the clear hold is retuned shorter THEN the stop still holds for the new hold counted from the retune, never sooner', async () => {
+    const rig = await cruising(0.3);
+    rig.scan(WALL_TURNABLE);
+    await settle();
+    expect(rig.loop.status()).toMatchObject({ state: 'stopped', rule: 'obstacle' });
+    // The wall goes; 200 ms of the 300 ms hold pass.
+    await rig.run(20, () => {
+      rig.scan(FAR_WALL);
+      rig.command(0.3);
+    });
+    expect(rig.loop.status().state).toBe('stopped');
+
+    expect(rig.loop.retune(reflexSettings({ 'reflex.clearHoldMs': 150 }))).toBeNull();
+    const retunedUs = rig.clock.nowUs();
+    const states: Array<[number, string]> = [];
+    await rig.run(30, () => {
+      rig.scan(FAR_WALL);
+      rig.command(0.3);
+      states.push([rig.clock.nowUs() - retunedUs, rig.loop.status().state]);
+    });
+    // Released once 150 ms have passed since the retune (the 200 ms already cleared do not count).
+    expect(states.find(([, state]) => state === 'clear')?.[0]).toBe(150_000);
+    expect(states.filter(([atUs]) => atUs < 150_000).every(([, state]) => state === 'stopped')).toBe(true);
+  });
+
+  it('GIVEN a retune of a setting fixed from the start, or one widening the watched area THEN it is refused with the reason and nothing changes', async () => {
+    const rig = await cruising(0.5);
+    const before = { ...rig.loop.settings() };
+
+    expect(rig.loop.retune(reflexSettings({ 'reflex.deadmanTimeoutMs': 100 }))).toContain('deadmanTimeoutUs');
+    const wider = rig.loop.retune(reflexSettings({ 'reflex.maxSpeedMps': 1.5 }));
+    expect(wider).toContain('obstacle checks would have to watch');
+    expect(wider).toContain('next start');
+
+    expect(rig.loop.settings()).toEqual(before);
+    await rig.drive(10, 0.5);
+    expect(rig.loop.appliedDrive().vMps).toBeCloseTo(0.5, 9);
   });
 });

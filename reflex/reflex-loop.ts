@@ -8,12 +8,14 @@ import { InputGatherer } from './input-gatherer.js';
 import { CommandedOdometry } from './commanded-odometry.js';
 import { PeriodicLoop } from './periodic-loop.js';
 import type { ReflexLoopOptions } from './reflex-loop-options.js';
-import type { ReflexInputs } from './reflex-types.js';
+import { changedSettings, retuneProblem } from './reflex-retuning.js';
+import type { ReflexInputs, ReflexSettings } from './reflex-types.js';
 import { TripRecorder, type ReflexTrip } from './trip-recorder.js';
 
 export type { SafetySources } from './safety-readings.js';
 export type { ReflexTrip } from './trip-recorder.js';
 export type { ReflexLoopOptions } from './reflex-loop-options.js';
+export { RETUNABLE_SETTINGS } from './reflex-retuning.js';
 
 /** The decision before the first evaluation. */
 const STARTING: ReflexDecision = {
@@ -42,8 +44,11 @@ export class ReflexLoop {
   private decision: ReflexDecision = STARTING;
   private lastInputs: ReflexInputs | null = null;
   private halted = false;
+  private readonly o: ReflexLoopOptions;
 
-  constructor(private readonly o: ReflexLoopOptions) {
+  constructor(options: ReflexLoopOptions) {
+    // Its own copy of the settings, shared by every stage: a retune changes them for all at once, and for no one else.
+    const o = (this.o = { ...options, settings: { ...options.settings } });
     const { settings } = o;
     this.arbiter = new ReflexArbiter(settings);
     this.odometry = new CommandedOdometry(o.clock.nowUs());
@@ -113,6 +118,29 @@ export class ReflexLoop {
     const result = this.arbiter.resetEstop();
     this.evaluate();
     return result;
+  }
+
+  /**
+   * New settings between two evaluations (a config update): only those {@link RETUNABLE_SETTINGS}
+   * names may differ, and none may widen the area the obstacle checks watch beyond what it was at
+   * start (the obstacle memory is sized for it). Returns why they are refused, or null once they
+   * are in force (settings equal to those in force change nothing). No stop holding now is released by it: latched ones still need a reset, and the
+   * others start their clearing hold again under the new settings. The decision is re-taken at once.
+   */
+  retune(next: ReflexSettings): string | null {
+    if (changedSettings(this.o.settings, next).length === 0) return null;
+    const problem = retuneProblem(this.o.settings, next) ?? this.inputs.retuneProblem(next);
+    if (problem) return problem;
+    Object.assign(this.o.settings, next);
+    this.inputs.retuned();
+    this.arbiter.restartClearing();
+    this.evaluate();
+    return null;
+  }
+
+  /** The settings in force. */
+  settings(): Readonly<ReflexSettings> {
+    return this.o.settings;
   }
 
   onTrip(listener: (trip: ReflexTrip) => void): void {

@@ -36,6 +36,7 @@ describe('renderConfigurationDoc', () => {
       'Unit',
       'Range',
       'Default',
+      'Run time',
       'Description',
     ]);
     expect(rows.map((cells) => cells.slice(0, 2))).toEqual(
@@ -55,6 +56,7 @@ describe('renderConfigurationDoc', () => {
       'ms',
       '20..5000',
       '`500`',
+      '—',
       'The reflex stops the motors when no fresh drive command has arrived for this long.',
     ]);
     expect(rowOf('robot.id')?.slice(2, 6)).toEqual([
@@ -67,9 +69,18 @@ describe('renderConfigurationDoc', () => {
     expect(rowOf('reflex.brakingDecelMps2')?.slice(2, 6)).toEqual(['number', 'm/s²', '0.1..10', '`1`']);
   });
 
+  it('marks the parameters that may change while the robot runs, and only those', () => {
+    expect(rowOf('reflex.maxSpeedMps')?.[6]).toBe('yes');
+    expect(rowOf('debug.listen')?.[6]).toBe('—');
+    expect(rows.filter((cells) => cells[6] === 'yes').map((cells) => cells[0])).toEqual(
+      paramList.filter((definition) => definition.tunable).map((definition) => `\`${definition.name}\``),
+    );
+    expect(doc).toContain('### Changing values while the robot runs');
+  });
+
   it('marks secrets', () => {
-    expect(rowOf('debug.token')?.[6]).toMatch(/^\*\*Secret\*\*, shown as `\*\*\*`\. /);
-    expect(rows.filter((cells) => cells[6]?.includes('**Secret**'))).toHaveLength(
+    expect(rowOf('debug.token')?.[7]).toMatch(/^\*\*Secret\*\*, shown as `\*\*\*`\. /);
+    expect(rows.filter((cells) => cells[7]?.includes('**Secret**'))).toHaveLength(
       paramList.filter((definition) => definition.secret).length,
     );
   });

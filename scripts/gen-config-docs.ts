@@ -92,10 +92,22 @@ export function renderConfigurationDoc(): string {
     '`debug.listen` is reachable from other machines (anything but `localhost`, `127.x.x.x`, `[::1]` or',
     '`[::ffff:127.x.x.x]`; see `docs/security.md`).',
     '',
+    '### Changing values while the robot runs',
+    '',
+    'Parameters marked **yes** under _Run time_ below may be changed while the robot runs, by a config',
+    'update from the fleet supervisor (`docs/uplink.md`, "Config updates"): the reflex\'s speed limits,',
+    "margins and thresholds, the planner's and path follower's values, and the uplink's telemetry rate.",
+    'The thread that uses one takes the new value between two of its steps; the update is acknowledged',
+    'accepted once it is in force, recorded in the ledger as a `config-change` event, and',
+    '`GET /api/v1/status` shows the values in force under `config` with the version of the update that set',
+    'them. Every other parameter is fixed from start to stop (device paths, loop rates, addresses, what sizes',
+    'memory): an update naming one is refused. A value changed at run time lasts until the robot stops; the',
+    'next start reads the files and the environment again.',
+    '',
     '## Parameters',
     '',
     ...renderTable(
-      ['Name', 'Environment variable', 'Type', 'Unit', 'Range', 'Default', 'Description'],
+      ['Name', 'Environment variable', 'Type', 'Unit', 'Range', 'Default', 'Run time', 'Description'],
       paramList.map(rowCells),
     ),
     '',
@@ -113,6 +125,7 @@ function rowCells(definition: ParamDefinition): string[] {
     typeof definition.default === 'string'
       ? code(JSON.stringify(definition.default))
       : code(String(definition.default)),
+    definition.tunable ? 'yes' : '—',
     definition.secret ? `**Secret**, shown as \`***\`. ${definition.description}` : definition.description,
   ];
 }

@@ -14,6 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { code, renderTable, runDocGenerator } from './generated-doc.js';
 import { resolveParams } from '../config/param-values.js';
 import { paramList, type ParamDefinition } from '../config/params.js';
+import { TUNABLE_PARAMS } from '../config/param-tuning.js';
 import {
   ACTION_SEVERITY,
   OUTPUT_STAGES,
@@ -149,8 +150,33 @@ export function renderSafetyDoc(
     ...placementNotes(settings),
     '',
     ...brakingSection(settings),
+    ...retuningSection(),
   ];
   return lines.join('\n');
+}
+
+/** Which `reflex.*` parameters a config update may change while the robot runs, and what a change may never do. */
+function retuningSection(): string[] {
+  const tunable = TUNABLE_PARAMS.filter((name) => name.startsWith('reflex.')).map(code);
+  return [
+    '## Changing limits while the robot runs',
+    '',
+    `A config update from the fleet supervisor (\`docs/uplink.md\`, "Config updates") may change ${tunable.join(', ')}`,
+    'while the robot runs; every other `reflex.*` parameter is fixed from start to stop. The reflex takes all values',
+    'of an update at once, between two evaluations, and decides again at once (a lower speed limit caps the very next',
+    'output). What a change may never do:',
+    '',
+    '- **Release a stop.** A latched e-stop holds until its reset, whatever the new limits; every other stop holding at',
+    '  that moment starts its clearing hold again, under the new values, so no stop lets go sooner because of a change.',
+    '- **Outrun the obstacle memory.** The remembered returns are kept out to the reach of the fastest motion the start',
+    '  values allow; values that would need a wider reach (a speed limit, turn rate, stop margin or slow zone above its',
+    '  start value) are refused, and take effect at the next start.',
+    "- **Exceed the board.** A speed limit above the board's `robot.maxWheelSpeedMps` is refused, as at load.",
+    '',
+    'An accepted change is recorded as a `config-change` event with its version and values, and',
+    '`GET /api/v1/status` shows the values in force under `config`.',
+    '',
+  ];
 }
 
 /** Which rules the reflex comes up held by (not reported as trips), and which let the robot turn while they clear. */

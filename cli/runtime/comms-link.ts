@@ -10,6 +10,7 @@ import {
 import { lidarPointsBuffers, type LidarPoints } from '../../messages/lidar-points.js';
 import type { RuntimeEventBody } from '../../messages/runtime-event.js';
 import type { CommittedMessage } from '../../comms/comms-thread-protocol.js';
+import type { ConfigUpdateAnswer, ConfigUpdateRequest } from '../../comms/config-channel.js';
 import type { RuntimeStatus } from '../../messages/runtime-status.js';
 import type { Cancel, Clock } from '../../time/clock.js';
 import { CommsLockstep } from '../comms-lockstep.js';
@@ -25,7 +26,8 @@ export type DebugPortResult = { ok: true } | { ok: false; message: string };
 
 /**
  * The main thread's side of the comms worker (the debug port): sends it the status a few times a
- * second, every event and each lidar revolution; answers its operator commands; learns where the
+ * second, every event and each lidar revolution; answers its operator commands and applies the
+ * supervisor's config updates it relays (answering once they are in force); learns where the
  * port is bound, or why it is not. What comms receives from the cortex never passes here.
  */
 export class CommsLink {
@@ -45,6 +47,7 @@ export class CommsLink {
     operate: (command: OperatorCommand) => OperatorResult,
     snapshot: () => { status: RuntimeStatus; ready: boolean; reason: string },
     private readonly committed: (message: CommittedMessage) => void,
+    private readonly configure: (update: ConfigUpdateRequest) => ConfigUpdateAnswer,
   ) {
     this.settled = new Promise((resolve) => (this.settle = resolve));
     this.lockstep = lockstep ? new CommsLockstep((message) => this.post(message)) : null;
@@ -130,6 +133,11 @@ export class CommsLink {
       case 'command':
         this.post({ t: 'command-result', id: message.id, result: operate(message.command) });
         return;
+      case 'config-update': {
+        const { id, version, values, by } = message;
+        this.post({ t: 'config-result', id, ...this.configure({ version, values, by }) });
+        return;
+      }
       case 'tick-done':
         this.lockstep?.answered(message);
         return;

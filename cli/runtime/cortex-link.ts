@@ -5,6 +5,7 @@ import {
   isCortexToMain,
   type CortexSettings,
   type CortexToMain,
+  type CortexTuning,
   type MainToCortex,
 } from '../../cortex/cortex-thread-protocol.js';
 import type { DriveCommand } from '../../messages/drive.js';
@@ -100,6 +101,13 @@ export class CortexLink {
       this.post(init);
       this.initialised = true;
     }
+  }
+
+  /** New values of the settings a running cortex takes; before a lock-step start, they replace those of its `init`. */
+  retune(tuning: CortexTuning): void {
+    if (this.pendingInit)
+      this.pendingInit = { ...this.pendingInit, settings: { ...this.pendingInit.settings, ...tuning } };
+    else this.post({ t: 'retune', tuning });
   }
 
   odometry(sample: OdometrySample): void {

@@ -1,7 +1,7 @@
 import type { BoardConfig } from '../../config/board-schema.js';
 import type { Device } from '../../hal/device-api.js';
 import type { MissionState } from '../../messages/mission.js';
-import type { RuntimeStatus } from '../../messages/runtime-status.js';
+import type { ConfigStatus, RuntimeStatus } from '../../messages/runtime-status.js';
 import type { SchedulingPriority } from '../../messages/scheduling-priority.js';
 import type { ReflexLoop } from '../../reflex/reflex-loop.js';
 import type { Clock } from '../../time/clock.js';
@@ -23,6 +23,8 @@ export class StatusSnapshot {
       mode: 'sim' | 'run';
       clock: Clock;
       priority: SchedulingPriority;
+      /** The tunable parameters in force and the config version. */
+      config?: () => ConfigStatus;
     },
     private readonly reflex: ReflexLoop,
     private readonly devices: readonly Device[],
@@ -73,6 +75,7 @@ export class StatusSnapshot {
         counters: d.counters(),
         ...(d.details ? { details: d.details() } : {}),
       })),
+      ...(o.config ? { config: o.config() } : {}),
     };
   }
 

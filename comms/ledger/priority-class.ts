@@ -24,6 +24,8 @@ const CLASS_OF_KIND: Record<RuntimeEventBody['kind'], PriorityClass> = {
   'ledger-notice': 'safety',
   // Which software drives the robot, and why it changed: kept like safety events, even on a full disk.
   upgrade: 'safety',
+  // The safety and planner limits in force, and who changed them: kept like safety events.
+  'config-change': 'safety',
   mission: 'mission',
   'device-health': 'health',
   'device-flapping': 'health',

@@ -99,6 +99,36 @@ function readRequester(by: wire.Requester | undefined, field: string): Requester
   };
 }
 
+/** A parameter's value on the wire (ParameterValue): a number, a boolean or a text. */
+export function parameterValueToWire(value: number | boolean | string): wire.ParameterValue {
+  if (typeof value === 'number') return { value: { $case: 'number', value } };
+  if (typeof value === 'boolean') return { value: { $case: 'boolean', value } };
+  return { value: { $case: 'text', value } };
+}
+
+/** A parameter's value from the wire; a missing value or a number that is not finite is refused, naming `field`. */
+export function readParameterValue(value: wire.ParameterValue | undefined, field: string): number | boolean | string {
+  const v = required(required(value, field).value, field);
+  if (v.$case === 'number' && !Number.isFinite(v.value))
+    throw new WireFieldError(field, `${v.value} is not a finite number`);
+  return v.value;
+}
+
+function parameterValuesToWire(values: Record<string, number | boolean | string>): Record<string, wire.ParameterValue> {
+  const out: Record<string, wire.ParameterValue> = {};
+  for (const [name, value] of Object.entries(values)) out[name] = parameterValueToWire(value);
+  return out;
+}
+
+function readParameterValues(
+  values: Record<string, wire.ParameterValue>,
+  field: string,
+): Record<string, number | boolean | string> {
+  const out: Record<string, number | boolean | string> = {};
+  for (const [name, value] of Object.entries(values)) out[name] = readParameterValue(value, `${field}.${name}`);
+  return out;
+}
+
 function bodyToWire(event: RuntimeEventBody): wire.RuntimeEvent['body'] {
   switch (event.kind) {
     case 'device-health':
@@ -160,6 +190,11 @@ function bodyToWire(event: RuntimeEventBody): wire.RuntimeEvent['body'] {
           toVersion: event.toVersion,
           reason: event.reason,
         },
+      };
+    case 'config-change':
+      return {
+        $case: 'configChange',
+        value: { version: event.version, values: parameterValuesToWire(event.values), by: requesterToWire(event.by) },
       };
   }
 }
@@ -229,6 +264,13 @@ function readBody(body: wire.RuntimeEvent['body']): RuntimeEventBody {
         fromVersion: b.value.fromVersion,
         toVersion: b.value.toVersion,
         reason: b.value.reason,
+      };
+    case 'configChange':
+      return {
+        kind: 'config-change',
+        version: b.value.version,
+        values: readParameterValues(b.value.values, `${at}.values`),
+        by: readRequester(b.value.by, `${at}.by`),
       };
   }
 }

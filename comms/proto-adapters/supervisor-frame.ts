@@ -3,6 +3,7 @@ import type { Mission } from '../../messages/mission.js';
 import * as wire from '../proto/generated/spinal/v1/uplink.generated.js';
 import { decodeWire, readWire, required, WireFieldError, type FromWire } from './from-wire.js';
 import { readMission } from './mission.js';
+import { readParameterValue } from './runtime-event.js';
 
 /** A supervisor frame the robot can act on. */
 export type SupervisorCommand =
@@ -11,13 +12,6 @@ export type SupervisorCommand =
   | { kind: 'estop'; commandId: number; reason: string }
   | { kind: 'resume'; commandId: number }
   | { kind: 'config-update'; commandId: number; version: number; values: Record<string, number | boolean | string> };
-
-function readConfigValue(value: wire.ParameterValue | undefined, field: string): number | boolean | string {
-  const v = required(required(value, field).value, field);
-  if (v.$case === 'number' && !Number.isFinite(v.value))
-    throw new WireFieldError(field, `${v.value} is not a finite number`);
-  return v.value;
-}
 
 function readFrame(frame: wire.SupervisorFrame): SupervisorCommand {
   const f = required(frame.frame, 'frame');
@@ -36,7 +30,7 @@ function readFrame(frame: wire.SupervisorFrame): SupervisorCommand {
     case 'configUpdate': {
       const values: Record<string, number | boolean | string> = {};
       for (const [name, value] of Object.entries(f.value.values)) {
-        values[name] = readConfigValue(value, `configUpdate.values.${name}`);
+        values[name] = readParameterValue(value, `configUpdate.values.${name}`);
       }
       return { kind: 'config-update', commandId: f.value.commandId, version: f.value.version, values };
     }

@@ -1,4 +1,5 @@
 import type { CommsToCortex, MissionResultMessage } from '../../messages/cortex-comms-protocol.js';
+import type { ConfigChannel } from '../config-channel.js';
 import type { OperatorChannel } from '../debug-port/operator-routes.js';
 import type { StatusStore } from '../debug-port/status-store.js';
 import type { Ledger } from '../ledger/ledger.js';
@@ -19,7 +20,8 @@ export interface UplinkParts {
 
 /**
  * Builds the uplink of the comms thread: the ledger it replays, the status it turns into
- * telemetry, the operator path for e-stop and resume, the cortex for missions.
+ * telemetry, the operator path for e-stop and resume, the cortex for missions, the main thread for
+ * config updates (and the telemetry rate, which the link takes itself once the main thread accepted it).
  */
 export function assembleUplink(o: {
   settings: UplinkSettings;
@@ -27,6 +29,8 @@ export function assembleUplink(o: {
   store: StatusStore;
   nowUs: () => number;
   operator: OperatorChannel;
+  /** Where config updates are applied (the main thread). */
+  config: ConfigChannel;
   cortex: { postMessage(message: CommsToCortex): void } | null;
   version: string;
 }): UplinkParts {
@@ -72,8 +76,15 @@ export function assembleUplink(o: {
       const status = o.store.latest()?.status;
       return status ? telemetryToWire(status, o.nowUs()) : null;
     },
-    command: uplinkCommands(o.operator, missions, by),
+    command: uplinkCommands({ operator: o.operator, missions, config: (update) => configure(update) }, by),
   });
+  // The main thread applies an update to the reflex and the cortex; the telemetry rate is this thread's own, taken before the ack.
+  const configure: ConfigChannel = async (update) => {
+    const answer = await o.config(update);
+    const telemetryHz = update.values['uplink.telemetryHz'];
+    if (answer.accepted && typeof telemetryHz === 'number') link.setTelemetryHz(telemetryHz);
+    return answer;
+  };
   return {
     link,
     missionResult: (message) => {

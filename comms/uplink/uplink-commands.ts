@@ -1,7 +1,7 @@
-import { checkParamValue } from '../../config/param-values.js';
-import { isParamName, paramDefinition } from '../../config/params.js';
+import { paramUpdateProblem } from '../../config/param-tuning.js';
 import type { Mission } from '../../messages/mission.js';
 import type { Requester } from '../../messages/runtime-event.js';
+import type { ConfigChannel } from '../config-channel.js';
 import type { OperatorChannel } from '../debug-port/operator-routes.js';
 import type { SupervisorCommand } from '../proto-adapters/supervisor-frame.js';
 
@@ -11,42 +11,42 @@ type Answer = { accepted: boolean; reason: string };
 /** Where a supervisor's mission goes: the cortex, which answers whether it took it. */
 export type MissionChannel = (missionId: string, mission: Mission) => Promise<Answer>;
 
-/** Why a config update is refused: a name that is no parameter, or a value out of its range (null: every value is valid). */
-export function configUpdateProblem(values: Record<string, number | boolean | string>): string | null {
-  for (const [name, value] of Object.entries(values)) {
-    if (!isParamName(name)) return `${name}: no such parameter`;
-    const checked = checkParamValue(paramDefinition(name), value);
-    if ('problem' in checked) return `${name}: ${checked.problem}`;
-  }
-  return null;
+/** Where the supervisor's commands are carried out. */
+export interface CommandChannels {
+  /** E-stop and resume, by the operator path. */
+  operator: OperatorChannel;
+  missions: MissionChannel;
+  /** Config updates that passed the parameter definitions, applied by the main thread. */
+  config: ConfigChannel;
 }
 
 /**
  * Carries out the supervisor's commands: e-stop and resume by the operator path the debug port's
  * buttons take (so the reflex, the event log and the answers are the same), missions through the
- * cortex. Config updates are checked against the parameter definitions; a valid one is refused
- * too, saying so, as parameters are fixed while the runtime runs.
+ * cortex. A config update is checked against the parameter definitions first (every name a
+ * parameter tunable at run time, every value of its type and in its range); only then does it go to
+ * the main thread, which answers once the values are in force. A refusal names the update's version
+ * and the parameter.
  */
-export function uplinkCommands(operator: OperatorChannel, missions: MissionChannel, by: Requester) {
+export function uplinkCommands(channels: CommandChannels, by: Requester) {
   return async (command: Command): Promise<Answer> => {
     switch (command.kind) {
       case 'estop': {
-        const result = await operator({ kind: 'estop', reason: `supervisor: ${command.reason}`, by });
+        const result = await channels.operator({ kind: 'estop', reason: `supervisor: ${command.reason}`, by });
         return { accepted: result.ok, reason: result.ok ? '' : JSON.stringify(result.body) };
       }
       case 'resume': {
-        const result = await operator({ kind: 'estop-reset', by });
+        const result = await channels.operator({ kind: 'estop-reset', by });
         return { accepted: result.ok, reason: result.ok ? '' : JSON.stringify(result.body) };
       }
       case 'mission':
-        return missions(command.missionId, command.mission);
+        return channels.missions(command.missionId, command.mission);
       case 'config-update': {
-        const problem = configUpdateProblem(command.values);
-        if (problem) return { accepted: false, reason: `config update ${command.version}: ${problem}` };
-        return {
-          accepted: false,
-          reason: `config update ${command.version}: parameters cannot change while the runtime runs`,
-        };
+        const { version, values } = command;
+        const problem = paramUpdateProblem(values);
+        if (problem) return { accepted: false, reason: `config update ${version}: ${problem}` };
+        const answer = await channels.config({ version, values, by });
+        return answer.accepted ? answer : { accepted: false, reason: `config update ${version}: ${answer.reason}` };
       }
     }
   };

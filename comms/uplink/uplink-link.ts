@@ -66,7 +66,7 @@ export class UplinkLink {
   private acked: number;
   private retry: NodeJS.Timeout | null = null;
   private handshake: NodeJS.Timeout | null = null;
-  private readonly telemetryTimer: NodeJS.Timeout;
+  private telemetryTimer: NodeJS.Timeout;
   private readonly counts = { eventsSent: 0, telemetrySent: 0, telemetrySkipped: 0, framesRejected: 0, connects: 0 };
 
   constructor(
@@ -105,6 +105,12 @@ export class UplinkLink {
   /** Called at every change of the link's state, with why. */
   onStateChange(listener: (to: LinkState, from: LinkState, why: string) => void): void {
     this.link.onChange(listener);
+  }
+
+  /** A new telemetry rate (a config update), frames a second: the next frame is one new period away. */
+  setTelemetryHz(hz: number): void {
+    clearInterval(this.telemetryTimer);
+    if (this.link.state !== 'shutdown') this.telemetryTimer = setInterval(() => this.sendTelemetry(), 1000 / hz);
   }
 
   stop(): void {

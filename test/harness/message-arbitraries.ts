@@ -116,6 +116,15 @@ export const runtimeEventBody: fc.Arbitrary<RuntimeEventBody> = fc.oneof(
     toVersion: wireString,
     reason: wireString,
   }),
+  fc.record({
+    kind: fc.constant('config-change' as const),
+    version: fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+    values: fc.dictionary(
+      fc.constantFrom('reflex.maxSpeedMps', 'cortex.cruiseSpeedMps', 'cortex.localisation', 'robot.id'),
+      fc.oneof(finiteDouble, fc.boolean(), wireString),
+    ),
+    by: requester,
+  }),
 );
 
 export const runtimeEvent: fc.Arbitrary<RuntimeEvent> = fc

@@ -188,6 +188,32 @@ export interface Upgrade {
   reason: string;
 }
 
+/** A runtime parameter's value. */
+export interface ParameterValue {
+  $type?: "spinal.v1.ParameterValue";
+  value:
+    | { $case: "number"; value: number }
+    | { $case: "boolean"; value: boolean }
+    | { $case: "text"; value: string }
+    | undefined;
+}
+
+/** A config update from the supervisor took effect: the values it set, now in force. */
+export interface ConfigChange {
+  $type?: "spinal.v1.ConfigChange";
+  /** The update's version (as the supervisor numbered it). */
+  version: number;
+  /** The parameters it set, by name (docs/configuration.md), with their new values. */
+  values: { [key: string]: ParameterValue };
+  by: Requester | undefined;
+}
+
+export interface ConfigChange_ValuesEntry {
+  $type?: "spinal.v1.ConfigChange.ValuesEntry";
+  key: string;
+  value: ParameterValue | undefined;
+}
+
 /** One event with its place in the robot's sequence. */
 export interface RuntimeEvent {
   $type?: "spinal.v1.RuntimeEvent";
@@ -205,6 +231,7 @@ export interface RuntimeEvent {
     | { $case: "deviceFlapping"; value: DeviceFlapping }
     | { $case: "ledgerNotice"; value: LedgerNotice }
     | { $case: "upgrade"; value: Upgrade }
+    | { $case: "configChange"; value: ConfigChange }
     | undefined;
 }
 
@@ -1382,6 +1409,272 @@ export const Upgrade: MessageFns<Upgrade, "spinal.v1.Upgrade"> = {
   },
 };
 
+function createBaseParameterValue(): ParameterValue {
+  return { $type: "spinal.v1.ParameterValue", value: undefined };
+}
+
+export const ParameterValue: MessageFns<ParameterValue, "spinal.v1.ParameterValue"> = {
+  $type: "spinal.v1.ParameterValue" as const,
+
+  encode(message: ParameterValue, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    switch (message.value?.$case) {
+      case "number":
+        writer.uint32(9).double(message.value.value);
+        break;
+      case "boolean":
+        writer.uint32(16).bool(message.value.value);
+        break;
+      case "text":
+        writer.uint32(26).string(message.value.value);
+        break;
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ParameterValue {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseParameterValue();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 9) {
+              break;
+            }
+
+            message.value = { $case: "number", value: reader.double() };
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.value = { $case: "boolean", value: reader.bool() };
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.value = { $case: "text", value: reader.string() };
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ParameterValue>, I>>(base?: I): ParameterValue {
+    return ParameterValue.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ParameterValue>, I>>(object: I): ParameterValue {
+    const message = createBaseParameterValue();
+    switch (object.value?.$case) {
+      case "number": {
+        if (object.value?.value !== undefined && object.value?.value !== null) {
+          message.value = { $case: "number", value: object.value.value };
+        }
+        break;
+      }
+      case "boolean": {
+        if (object.value?.value !== undefined && object.value?.value !== null) {
+          message.value = { $case: "boolean", value: object.value.value };
+        }
+        break;
+      }
+      case "text": {
+        if (object.value?.value !== undefined && object.value?.value !== null) {
+          message.value = { $case: "text", value: object.value.value };
+        }
+        break;
+      }
+    }
+    return message;
+  },
+};
+
+function createBaseConfigChange(): ConfigChange {
+  return { $type: "spinal.v1.ConfigChange", version: 0, values: {}, by: undefined };
+}
+
+export const ConfigChange: MessageFns<ConfigChange, "spinal.v1.ConfigChange"> = {
+  $type: "spinal.v1.ConfigChange" as const,
+
+  encode(message: ConfigChange, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.version !== 0) {
+      writer.uint32(8).uint64(message.version);
+    }
+    globalThis.Object.entries(message.values).forEach(([key, value]: [string, ParameterValue]) => {
+      ConfigChange_ValuesEntry.encode(
+        { $type: "spinal.v1.ConfigChange.ValuesEntry", key: key as any, value },
+        writer.uint32(18).fork(),
+      ).join();
+    });
+    if (message.by !== undefined) {
+      Requester.encode(message.by, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ConfigChange {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseConfigChange();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.version = longToNumber(reader.uint64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            const entry2 = ConfigChange_ValuesEntry.decode(reader, reader.uint32());
+            if (entry2.value !== undefined) {
+              message.values[entry2.key] = entry2.value;
+            }
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.by = Requester.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ConfigChange>, I>>(base?: I): ConfigChange {
+    return ConfigChange.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ConfigChange>, I>>(object: I): ConfigChange {
+    const message = createBaseConfigChange();
+    message.version = object.version ?? 0;
+    message.values = (globalThis.Object.entries(object.values ?? {}) as [string, ParameterValue][]).reduce(
+      (acc: { [key: string]: ParameterValue }, [key, value]: [string, ParameterValue]) => {
+        if (value !== undefined) {
+          acc[key] = ParameterValue.fromPartial(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.by = (object.by !== undefined && object.by !== null) ? Requester.fromPartial(object.by) : undefined;
+    return message;
+  },
+};
+
+function createBaseConfigChange_ValuesEntry(): ConfigChange_ValuesEntry {
+  return { $type: "spinal.v1.ConfigChange.ValuesEntry", key: "", value: undefined };
+}
+
+export const ConfigChange_ValuesEntry: MessageFns<ConfigChange_ValuesEntry, "spinal.v1.ConfigChange.ValuesEntry"> = {
+  $type: "spinal.v1.ConfigChange.ValuesEntry" as const,
+
+  encode(message: ConfigChange_ValuesEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== undefined) {
+      ParameterValue.encode(message.value, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ConfigChange_ValuesEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseConfigChange_ValuesEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = ParameterValue.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ConfigChange_ValuesEntry>, I>>(base?: I): ConfigChange_ValuesEntry {
+    return ConfigChange_ValuesEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ConfigChange_ValuesEntry>, I>>(object: I): ConfigChange_ValuesEntry {
+    const message = createBaseConfigChange_ValuesEntry();
+    message.key = object.key ?? "";
+    message.value = (object.value !== undefined && object.value !== null)
+      ? ParameterValue.fromPartial(object.value)
+      : undefined;
+    return message;
+  },
+};
+
 function createBaseRuntimeEvent(): RuntimeEvent {
   return { $type: "spinal.v1.RuntimeEvent", seq: 0, atUs: 0, body: undefined };
 }
@@ -1423,6 +1716,9 @@ export const RuntimeEvent: MessageFns<RuntimeEvent, "spinal.v1.RuntimeEvent"> = 
         break;
       case "upgrade":
         Upgrade.encode(message.body.value, writer.uint32(146).fork()).join();
+        break;
+      case "configChange":
+        ConfigChange.encode(message.body.value, writer.uint32(154).fork()).join();
         break;
     }
     return writer;
@@ -1529,6 +1825,14 @@ export const RuntimeEvent: MessageFns<RuntimeEvent, "spinal.v1.RuntimeEvent"> = 
             message.body = { $case: "upgrade", value: Upgrade.decode(reader, reader.uint32()) };
             continue;
           }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.body = { $case: "configChange", value: ConfigChange.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1600,6 +1904,12 @@ export const RuntimeEvent: MessageFns<RuntimeEvent, "spinal.v1.RuntimeEvent"> = 
       case "upgrade": {
         if (object.body?.value !== undefined && object.body?.value !== null) {
           message.body = { $case: "upgrade", value: Upgrade.fromPartial(object.body.value) };
+        }
+        break;
+      }
+      case "configChange": {
+        if (object.body?.value !== undefined && object.body?.value !== null) {
+          message.body = { $case: "configChange", value: ConfigChange.fromPartial(object.body.value) };
         }
         break;
       }

@@ -16,7 +16,7 @@ import {
   type Metadata,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
-import { RuntimeEvent } from "./event.generated.js";
+import { ParameterValue, RuntimeEvent } from "./event.generated.js";
 import { Pose2D, Velocity2D } from "./geometry.generated.js";
 import { Mission, MissionState } from "./mission.generated.js";
 
@@ -184,7 +184,10 @@ export interface ResumeCommand {
   commandId: number;
 }
 
-/** New values for runtime parameters (names as in docs/configuration.md). */
+/**
+ * New values for runtime parameters (names as in docs/configuration.md; only those marked tunable
+ * there change while the robot runs). ParameterValue is in event.proto.
+ */
 export interface ConfigUpdate {
   $type?: "spinal.v1.ConfigUpdate";
   commandId: number;
@@ -197,15 +200,6 @@ export interface ConfigUpdate_ValuesEntry {
   $type?: "spinal.v1.ConfigUpdate.ValuesEntry";
   key: string;
   value: ParameterValue | undefined;
-}
-
-export interface ParameterValue {
-  $type?: "spinal.v1.ParameterValue";
-  value:
-    | { $case: "number"; value: number }
-    | { $case: "boolean"; value: boolean }
-    | { $case: "text"; value: string }
-    | undefined;
 }
 
 function createBaseRobotFrame(): RobotFrame {
@@ -1623,106 +1617,6 @@ export const ConfigUpdate_ValuesEntry: MessageFns<ConfigUpdate_ValuesEntry, "spi
     message.value = (object.value !== undefined && object.value !== null)
       ? ParameterValue.fromPartial(object.value)
       : undefined;
-    return message;
-  },
-};
-
-function createBaseParameterValue(): ParameterValue {
-  return { $type: "spinal.v1.ParameterValue", value: undefined };
-}
-
-export const ParameterValue: MessageFns<ParameterValue, "spinal.v1.ParameterValue"> = {
-  $type: "spinal.v1.ParameterValue" as const,
-
-  encode(message: ParameterValue, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    switch (message.value?.$case) {
-      case "number":
-        writer.uint32(9).double(message.value.value);
-        break;
-      case "boolean":
-        writer.uint32(16).bool(message.value.value);
-        break;
-      case "text":
-        writer.uint32(26).string(message.value.value);
-        break;
-    }
-    return writer;
-  },
-
-  decode(input: BinaryReader | Uint8Array, length?: number): ParameterValue {
-    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
-    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-    if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
-    }
-    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
-    try {
-      const end = length === undefined ? reader.len : reader.pos + length;
-      const message = createBaseParameterValue();
-      while (reader.pos < end) {
-        const tag = reader.uint32();
-        switch (tag >>> 3) {
-          case 1: {
-            if (tag !== 9) {
-              break;
-            }
-
-            message.value = { $case: "number", value: reader.double() };
-            continue;
-          }
-          case 2: {
-            if (tag !== 16) {
-              break;
-            }
-
-            message.value = { $case: "boolean", value: reader.bool() };
-            continue;
-          }
-          case 3: {
-            if (tag !== 26) {
-              break;
-            }
-
-            message.value = { $case: "text", value: reader.string() };
-            continue;
-          }
-        }
-        if ((tag & 7) === 4 || tag === 0) {
-          break;
-        }
-        reader.skip(tag & 7);
-      }
-      return message;
-    } finally {
-      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
-    }
-  },
-
-  create<I extends Exact<DeepPartial<ParameterValue>, I>>(base?: I): ParameterValue {
-    return ParameterValue.fromPartial(base ?? ({} as any));
-  },
-  fromPartial<I extends Exact<DeepPartial<ParameterValue>, I>>(object: I): ParameterValue {
-    const message = createBaseParameterValue();
-    switch (object.value?.$case) {
-      case "number": {
-        if (object.value?.value !== undefined && object.value?.value !== null) {
-          message.value = { $case: "number", value: object.value.value };
-        }
-        break;
-      }
-      case "boolean": {
-        if (object.value?.value !== undefined && object.value?.value !== null) {
-          message.value = { $case: "boolean", value: object.value.value };
-        }
-        break;
-      }
-      case "text": {
-        if (object.value?.value !== undefined && object.value?.value !== null) {
-          message.value = { $case: "text", value: object.value.value };
-        }
-        break;
-      }
-    }
     return message;
   },
 };
