@@ -18,6 +18,8 @@ const STALL_PROGRESS_M = 0.2;
 const STALL_WINDOW_US = 6_000_000;
 /** How far from a lethal start or goal cell the planner looks for an open one, cells. */
 const NEAREST_OPEN_CELLS = 8;
+/** Cost-layer tiles rebuilt per step at most (about 65 000 cells, a few ms); a plan begins once the layer is up to date. */
+const COST_TILES_PER_STEP = 64;
 /** Share of the cruise speed the robot keeps to on its old path while a new plan is still being searched. */
 const PLANNING_SPEED_FACTOR = 0.5;
 
@@ -46,6 +48,8 @@ export class Navigator {
   lastPlanMs = 0;
   lastPlanSteps = 0;
   plans = 0;
+  /** Time this step spent bringing the cost layer up to date, milliseconds (0: it had nothing to do). */
+  costUpdateMs = 0;
   readonly costs: CostLayer;
   private readonly astar = new GridAStar();
   private segment = 0;
@@ -75,9 +79,17 @@ export class Navigator {
     }
     this.watchMap();
     if (this.pending && (this.pending.goal.xM !== goal.xM || this.pending.goal.yM !== goal.yM)) this.pending = null;
-    if (!this.pending && (this.replanDue || this.path.length === 0) && nowUs - this.lastPlanUs >= MIN_REPLAN_US)
-      this.beginPlan(nowUs, pose, goal);
-    const planning = this.pending !== null && !this.continuePlan(pose, goal);
+    let planning = false;
+    this.costUpdateMs = 0;
+    if (!this.pending && (this.replanDue || this.path.length === 0) && nowUs - this.lastPlanUs >= MIN_REPLAN_US) {
+      // The cost layer is brought up to date over as many steps as it takes, then the plan begins.
+      const t0 = performance.now();
+      const upToDate = this.costs.update(COST_TILES_PER_STEP);
+      this.costUpdateMs = performance.now() - t0;
+      if (upToDate) this.beginPlan(nowUs, pose, goal);
+      else planning = true;
+    }
+    if (this.pending !== null) planning = !this.continuePlan(pose, goal);
     if (this.path.length < 2) {
       this.vMps = 0;
       return { vMps: 0, wRadps: 0, distanceM, reached: false };
@@ -107,9 +119,13 @@ export class Navigator {
     return { vMps: out.vMps, wRadps: out.wRadps, distanceM, reached: false };
   }
 
-  /** A cell that became occupied within the robot's reach of the path ahead calls for a new plan. */
+  /**
+   * Every cell that changed marks the cost layer out of date around it; one that became occupied
+   * within the robot's reach of the path ahead calls for a new plan.
+   */
   private watchMap(): void {
     const changes = this.world.takeChanges();
+    for (const index of changes) this.costs.changed(index);
     if (changes.length === 0 || this.path.length < 2) return;
     const grid = this.world.grid;
     const reach = this.settings.robotRadiusM + grid.resolutionM;
@@ -126,13 +142,12 @@ export class Navigator {
     }
   }
 
-  /** Starts a plan from the robot to the goal on the cost layer brought up to date. */
+  /** Starts a plan from the robot to the goal on the cost layer (up to date). */
   private beginPlan(nowUs: number, pose: Pose2D, goal: Point2D): void {
     const t0 = performance.now();
     this.lastPlanUs = nowUs;
     this.replanDue = false;
     const grid = this.world.grid;
-    this.costs.update();
     const start = this.nearestOpen(grid.indexAt(pose.xM, pose.yM));
     const end = this.nearestOpen(grid.indexAt(goal.xM, goal.yM));
     const search = {

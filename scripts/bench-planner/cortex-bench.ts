@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { cortexSettingsFromParams } from '../../cortex/cortex-settings.js';
+import { CostLayer } from '../../cortex/planning/cost-layer.js';
 import { MissionExecutor, type ExecutorOutput } from '../../cortex/mission-executor.js';
 import { resolveParams } from '../../config/param-values.js';
 import type { LidarPoints } from '../../messages/lidar-points.js';
@@ -89,6 +90,7 @@ const cycles: number[] = [];
 const integration: number[] = [];
 const localisation: number[] = [];
 const plans: number[] = [];
+const costUpdates: number[] = [];
 let lastPlans = 0;
 for (let nowUs = 50_000; nowUs <= DURATION_US && !succeeded; nowUs += 50_000) {
   const t0 = performance.now();
@@ -102,11 +104,20 @@ for (let nowUs = 50_000; nowUs <= DURATION_US && !succeeded; nowUs += 50_000) {
   clock.advanceTo(nowUs);
   cycles.push(performance.now() - t0);
   const navigator = executor.navigator!;
+  if (navigator.costUpdateMs > 0) costUpdates.push(navigator.costUpdateMs);
   if (navigator.plans !== lastPlans) {
     lastPlans = navigator.plans;
     plans.push(navigator.lastPlanMs);
   }
   truth = poseAtTime(worldOdometry, nowUs);
+}
+// The baseline in the same run: the whole cost layer of the final map rebuilt at once, as every plan did before the tiles.
+const fullRebuilds: number[] = [];
+for (let run = 0; run < 10; run++) {
+  const layer = new CostLayer(executor.world!.grid, settings.robotRadiusM, settings.inflationRadiusM);
+  const t0 = performance.now();
+  layer.update();
+  fullRebuilds.push(performance.now() - t0);
 }
 await load.terminate();
 const sorted = (v: number[]): number[] => [...v].sort((a, b) => a - b);
@@ -115,11 +126,14 @@ const c = sorted(cycles);
 const i = sorted(integration);
 const l = sorted(localisation);
 const p = sorted(plans);
+const u = sorted(costUpdates);
+const f = sorted(fullRebuilds);
 console.error(
   `${cycles.length} cycles (${(cycles.length / 20).toFixed(1)} s of mission), goal ${succeeded ? 'reached' : 'NOT reached'}; ` +
     `cycle p50 ${round(percentile(c, 50))} ms p99 ${round(percentile(c, 99))} ms max ${round(c.at(-1) ?? NaN)} ms; ` +
     `integration p99 ${round(percentile(i, 99))} ms; localisation p99 ${round(percentile(l, 99))} ms; ` +
-    `${plans.length} plans, p50 ${round(percentile(p, 50))} ms max ${round(p.at(-1) ?? NaN)} ms`,
+    `${plans.length} plans, p50 ${round(percentile(p, 50))} ms max ${round(p.at(-1) ?? NaN)} ms; ` +
+    `cost layer: ${u.length} steps updated it, max ${round(u.at(-1) ?? 0)} ms, against ${round(percentile(f, 50))} ms for a whole rebuild`,
 );
 if (!succeeded) process.exitCode = 1;
 console.log(
@@ -130,5 +144,7 @@ console.log(
     localisationP99Ms: round(percentile(l, 99)),
     planP50Ms: round(percentile(p, 50)),
     planMaxMs: round(p.at(-1) ?? NaN),
+    costUpdateMaxMs: round(u.at(-1) ?? 0),
+    costFullRebuildMs: round(percentile(f, 50)),
   }),
 );
