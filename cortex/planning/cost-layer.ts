@@ -70,7 +70,8 @@ export class CostLayer {
     this.tilesY = Math.ceil(grid.heightCells / COST_TILE_CELLS);
     this.dirty = new Uint8Array(this.tilesX * this.tilesY);
     this.queue = new Int32Array(this.tilesX * this.tilesY);
-    for (let t = 0; t < this.dirty.length; t++) this.markTile(t);
+    // The costs start at zero, right wherever no occupied cell is within reach: only the tiles around occupied cells (a prior map's) need building.
+    for (let i = 0; i < grid.size; i++) if (grid.isOccupied(i)) this.changed(i);
   }
 
   /** Tiles still to rebuild before the costs match the grid. */
