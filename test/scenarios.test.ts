@@ -142,7 +142,7 @@ describe('reflex scenarios (override hierarchy and failsafes, end to end)', () =
     expect(robot.reflexTrips.filter((t) => t.reason.startsWith('geofence'))).toEqual([]);
   }, 120_000);
 
-  it('GIVEN a goal beyond the geofence THEN the reflex stops the robot before it leaves, whatever the planner asks', async () => {
+  it('GIVEN a robot driven straight at its geofence THEN the reflex stops the robot before it leaves, whatever the planner asks', async () => {
     const report = await simulate(['--scenario', 'geofence-keep-in', '--duration', '30']);
     const robot = report.robots[0]!;
     const trip = robot.reflexTrips.find((t) => t.reason.startsWith('geofence'));

@@ -21,6 +21,7 @@ import { createSimHardware } from '../../simulator/devices/builtin-sim-devices.j
 import { checkFaults } from '../../simulator/fault-injector.js';
 import {
   isBoardPath,
+  missionOfScenario,
   scenarioMissionOf,
   scenarioStartPose,
   type ScenarioRobot,
@@ -358,6 +359,7 @@ function startSimRobot(robot: SimRobotSetup, supervisor: string | null): Promise
     assignment: { mission: scenarioMissionOf(spec), initialPose: scenarioStartPose(spec) },
     map: robot.map,
     geofence: spec.geofence?.map(([xM, yM]) => ({ xM, yM })) ?? null,
+    dock: spec.dock ?? null,
   });
 }
 
@@ -421,6 +423,42 @@ function scenarioBoardRef(ref: string, scenarioFile: string): string {
   return join(dirname(scenarioFile), ref);
 }
 
+/** A scripted mission (or its abort), sent to the robot's debug port as a field engineer's tool would. */
+async function sendMissionStep(
+  runtime: RobotRuntime,
+  step: ScenarioScriptStep,
+  at: string,
+  out: NodeJS.WriteStream,
+): Promise<void> {
+  const address = runtime.debugPortAddress();
+  const abort = step.action === 'mission-abort';
+  const path = abort ? `/api/v1/missions/${encodeURIComponent(step.id ?? '')}` : '/api/v1/missions';
+  const method = abort ? 'DELETE' : 'POST';
+  if (!address) {
+    out.write(`${at} script: ${method} ${path} not sent: the debug port is off\n`);
+    return;
+  }
+  const body = abort
+    ? undefined
+    : JSON.stringify({
+        ...(step.id === undefined ? {} : { id: step.id }),
+        ...(step.priority === undefined ? {} : { priority: step.priority }),
+        mission: step.mission ? missionOfScenario(step.mission) : undefined,
+      });
+  try {
+    const response = await fetch(`http://${address}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body }),
+    });
+    const answer = (await response.json().catch(() => ({}))) as { reason?: unknown };
+    const reason = typeof answer.reason === 'string' ? `: ${sanitizeExternalText(answer.reason)}` : '';
+    out.write(`${at} script: ${method} ${path} -> ${response.status}${reason}\n`);
+  } catch (error) {
+    out.write(`${at} script: ${method} ${path} failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
+}
+
 /**
  * One scripted action of the scenario, at its sim time: e-stops go through the robot's own debug
  * port over HTTP (as a field engineer's would), a planner stall blocks the cortex thread.
@@ -436,6 +474,10 @@ async function runScriptStep(
   if (step.action === 'cortex-stall') {
     runtime.stallCortex(step.durationS * 1e6);
     out.write(`${at} script: the planner thread stalls for ${step.durationS} s\n`);
+    return;
+  }
+  if (step.action === 'mission' || step.action === 'mission-abort') {
+    await sendMissionStep(runtime, step, at, out);
     return;
   }
   const path = step.action === 'estop' ? '/api/v1/estop' : '/api/v1/estop/reset';
