@@ -432,9 +432,11 @@ export class MissionExecutor {
       }
     }
     route.reached();
+    log('point (%d, %d) reached: leg %d of lap %d next', leg.goal.xM, leg.goal.yM, route.legIndex, route.lapsDone + 1);
     if (route.done) {
       log('route done (%s m from the last point by the pose estimate)', seek.distanceM.toFixed(3));
-      this.board.finish('succeeded', 'every point reached', nowUs);
+      const laps = route.laps > 1 ? `, ${route.lapsDone} laps done` : '';
+      this.board.finish('succeeded', `every point reached${laps}`, nowUs);
     }
     return { vMps: 0, wRadps: 0 };
   }

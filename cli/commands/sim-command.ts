@@ -40,7 +40,7 @@ import { POSE_SAMPLE_PERIOD_US } from '../../simulator/world/pose-truth-trace.js
 import type { OccupancyGridMessage } from '../../messages/occupancy-grid.js';
 import { resolvePriorMap } from '../prior-map.js';
 import { RobotRuntime } from '../robot-runtime.js';
-import { buildSimReport, type SimRunRobotReport } from '../sim-report.js';
+import { buildSimReport, type MissionOutcome, type SimRunRobotReport } from '../sim-report.js';
 import { simDebugListen } from '../sim-debug-listen.js';
 import { checkUnknownEnvVars } from '../env-warnings.js';
 import { checkOutputFile } from '../output-paths.js';
@@ -165,6 +165,7 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
   const committed = new Map(robots.map((robot) => [robot.spec.id, [] as number[]]));
   runtimes.forEach((runtime, i) => runtime.onEvent((event) => committed.get(robots[i]!.spec.id)?.push(event.seq)));
   const reportedPoses = runtimes.map((runtime) => recordReportedPoses(runtime));
+  const missions = runtimes.map((runtime) => recordMissions(runtime));
   const byId = new Map(robots.map((robot, i) => [robot.spec.id, runtimes[i]!]));
   const stopAll = async (): Promise<void> => {
     await Promise.all(runtimes.map((runtime) => runtime.stop()));
@@ -271,6 +272,7 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
       everReady: readiness.everReady,
       notReadyReason: readiness.reason,
       reportedPoses: reportedPoses[i]!,
+      missions: [...missions[i]!.values()],
     };
   });
   const eventsLost = (await supervisor?.eventsLost(committed)) ?? 0;
@@ -361,6 +363,22 @@ function startSimRobot(robot: SimRobotSetup, supervisor: string | null): Promise
     geofence: spec.geofence?.map(([xM, yM]) => ({ xM, yM })) ?? null,
     dock: spec.dock ?? null,
   });
+}
+
+/** Every mission of the run as it last stood, from the robot's mission events (in the order they arrived). */
+function recordMissions(runtime: RobotRuntime): Map<string, MissionOutcome> {
+  const missions = new Map<string, MissionOutcome>();
+  runtime.onEvent((event) => {
+    if (event.kind !== 'mission' || !event.id) return;
+    missions.set(event.id, {
+      id: event.id,
+      kind: event.mission,
+      state: event.state,
+      reason: event.reason ?? '',
+      atS: Math.round(event.atUs / 1e3) / 1e3,
+    });
+  });
+  return missions;
 }
 
 /** The world pose the robot reports (its reflex's: the cortex's frame on the odometry of record) at each of the world's sampling instants. */
