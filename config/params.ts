@@ -641,7 +641,7 @@ export const paramSpecs = {
     max: 120_000,
     default: 8_000,
     description:
-      'A reaction to a consistency violation (replan, rotate, back off) that has not cleared it within this has failed; the next row of the reaction table is tried.',
+      'A reaction to a consistency violation (replan, rotate, back off, then the mission driving on) that has not cleared it within this from its start has failed; the next row of the reaction table is tried.',
   },
   'consistency.attemptResetMs': {
     type: 'integer',

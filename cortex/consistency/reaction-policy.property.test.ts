@@ -153,6 +153,9 @@ describe('ReactionPolicy', () => {
             if (!room) expect(e.reason).toBe('rear-blocked');
             else if (e.kind === 'reaction-failed') expect(e.reason).toBe('timeout');
           }
+          for (const e of events.filter((e) => e.kind === 'reaction-failed' && e.reason !== 'rear-blocked')) {
+            expect(e.reason).toBe('timeout');
+          }
           expect(events[events.length - 1]?.kind).toBe('escalated');
         },
       ),
@@ -221,5 +224,28 @@ describe('ReactionPolicy', () => {
       rearClearM: 10,
     });
     expect(out.decision).toMatchObject({ state: 'reacting', violation: { kind: 'localisation-lost' }, attempt: 1 });
+  });
+});
+
+describe('ReactionPolicy: a reaction resumes the mission once its own part is over', () => {
+  it('says resuming once the motion is done, and fails as still-raised only at the timeout', () => {
+    const policy = new ReactionPolicy(SETTINGS);
+    const input = (nowUs: number, reactionDone: boolean) => ({
+      nowUs,
+      violations: [violation('wedged')],
+      reactionDone,
+      rearClearM: 10,
+    });
+    expect(policy.update(input(0, false)).decision).toMatchObject({ state: 'reacting', resuming: false, begins: true });
+    const done = policy.update(input(STEP_US, true));
+    expect(done.events).toEqual([]);
+    expect(done.decision).toMatchObject({ state: 'reacting', attempt: 1, resuming: true, begins: false });
+    expect(policy.update(input(SETTINGS.reactionTimeoutUs - STEP_US, false)).events).toEqual([]);
+    const timedOut = policy.update(input(SETTINGS.reactionTimeoutUs, false));
+    expect(timedOut.events.map((e) => [e.kind, e.reason, e.attempt])).toEqual([
+      ['reaction-failed', 'still-raised', 1],
+      ['reaction-started', '', 2],
+    ]);
+    expect(timedOut.decision).toMatchObject({ state: 'reacting', attempt: 2, resuming: false, begins: true });
   });
 });

@@ -10,7 +10,7 @@ export interface PolicyInput {
   nowUs: number;
   /** The violations in force (`ConsistencyChecker.violations()`). */
   violations: readonly ConsistencyViolation[];
-  /** The reaction's motion has finished (the explore primitive reported done; a replan has its path). */
+  /** The reaction's own part is over: the explore motion reported done, or the replan was made. */
   reactionDone: boolean;
   /** Free distance behind the robot, metres (null: unknown, so no back-off is proposed). */
   rearClearM: number | null;
@@ -25,8 +25,10 @@ export type PolicyDecision =
       attempt: number;
       row: ReactionRow;
       sinceUs: number;
-      /** True at the step the reaction begins (start its motion then). */
+      /** True at the step the reaction begins (start its motion, or replan, then). */
       begins: boolean;
+      /** Its own part is over: the mission drives again, and the violation has until the timeout to clear. */
+      resuming: boolean;
     }
   | {
       state: 'holding';
@@ -45,7 +47,10 @@ export interface PolicyEvent {
   attempt: number;
   reaction: ReactionRow['reaction'];
   atUs: number;
-  /** Why a reaction failed: `timeout`, `done-still-raised`, `rear-blocked`; empty otherwise. */
+  /**
+   * Why a reaction failed: `timeout` (its motion never finished), `still-raised` (it did, and the
+   * violation had not cleared by the timeout), `rear-blocked` (no room to back off); empty otherwise.
+   */
   reason: string;
 }
 
@@ -55,13 +60,15 @@ interface Current {
   row: ReactionRow;
   sinceUs: number;
   begins: boolean;
+  resuming: boolean;
 }
 
 /**
  * Steps through the reaction table as violations start and clear. The most pressing violation in
- * force gets the row for its next attempt; a reaction succeeds when its violation clears, and
- * fails when its motion ends with the violation still raised or `reactionTimeoutUs` passes, and
- * then the next row is tried (a back-off with too little room behind fails at once). A row
+ * force gets the row for its next attempt. A reaction first does its own part (the explore motion,
+ * or the replan), then the mission drives again (`resuming`); it succeeds when its violation
+ * clears, and fails when `reactionTimeoutUs` passes from its start with the violation still in
+ * force, and then the next row is tried (a back-off with too little room behind fails at once). A row
  * `escalate-and-hold` holds until the violation clears or {@link reset}. A violation's attempts
  * start from 1 again only once it has stayed clear for `attemptResetUs`, so a robot that frees
  * itself and wedges again at once moves on down the table instead of looping. Pure: the clock is
@@ -120,9 +127,12 @@ export class ReactionPolicy {
       if (!inForce.has(kind)) {
         events.push(event(holding ? 'hold-released' : 'reaction-succeeded'));
         this.current = null;
-      } else if (!holding && (input.reactionDone || nowUs - current.sinceUs >= this.settings.reactionTimeoutUs)) {
-        events.push(event('reaction-failed', input.reactionDone ? 'done-still-raised' : 'timeout'));
-        this.begin(inForce.get(kind)!, input, events);
+      } else if (!holding) {
+        if (input.reactionDone) current.resuming = true;
+        if (nowUs - current.sinceUs >= this.settings.reactionTimeoutUs) {
+          events.push(event('reaction-failed', current.resuming ? 'still-raised' : 'timeout'));
+          this.begin(inForce.get(kind)!, input, events);
+        }
       }
     }
     if (!this.current) {
@@ -150,7 +160,7 @@ export class ReactionPolicy {
         reason: '',
       });
       log('%s attempt %d: %s', kind, attempt, row.reaction);
-      this.current = { violation, attempt, row, sinceUs: input.nowUs, begins: true };
+      this.current = { violation, attempt, row, sinceUs: input.nowUs, begins: true, resuming: false };
       return;
     }
   }
@@ -178,6 +188,7 @@ export class ReactionPolicy {
       row: c.row,
       sinceUs: c.sinceUs,
       begins: c.begins,
+      resuming: c.resuming,
     };
   }
 }

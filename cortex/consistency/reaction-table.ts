@@ -36,8 +36,8 @@ export interface ReactionRow {
 
 /**
  * The reaction table: for each violation, what the robot does at each attempt, escalating; the
- * last row of each ends in `escalate-and-hold`. An attempt fails when its reaction has not cleared
- * the violation within `consistency.reactionTimeoutMs` (or the motion ended with it still raised).
+ * last row of each ends in `escalate-and-hold`. An attempt fails when the violation is still in
+ * force `consistency.reactionTimeoutMs` after its reaction began.
  */
 export const REACTION_TABLE: readonly ReactionRow[] = Object.freeze([
   {
