@@ -520,6 +520,164 @@ export const paramSpecs = {
       'Most grid cells the path planner expands in one cortex cycle; a longer plan carries on at the next cycle while the robot keeps to its old path at reduced speed (or holds), so drive commands and the heartbeat never pause for a plan.',
   },
 
+  'consistency.motionWindowMs': {
+    type: 'integer',
+    unit: 'ms',
+    min: 300,
+    max: 10_000,
+    default: 1_500,
+    description:
+      'The consistency checker compares the motion the robot was given with the motion it measured (wheel encoders, scan matching) over this trailing window: a wedge or a push is raised once a whole window shows it.',
+  },
+  'consistency.wedgedMinSpeedMps': {
+    type: 'number',
+    unit: 'm/s',
+    min: 0.01,
+    max: 2,
+    default: 0.08,
+    description:
+      'Mean forward speed over the window the motion given must reach before a missing movement counts as wedged (slower, it is not judged).',
+  },
+  'consistency.wedgedMinTurnRateRadps': {
+    type: 'number',
+    unit: 'rad/s',
+    min: 0.01,
+    max: 5,
+    default: 0.3,
+    description:
+      'Mean turn rate over the window a turn in place must reach before a missing turn counts as wedged (slower, it is not judged).',
+  },
+  'consistency.wedgedRatio': {
+    type: 'number',
+    unit: '',
+    min: 0.01,
+    max: 0.9,
+    default: 0.25,
+    description: 'Wedged: the robot measured less than this share of the motion it was given, over the window.',
+  },
+  'consistency.wedgedClearRatio': {
+    type: 'number',
+    unit: '',
+    min: 0.05,
+    max: 1,
+    default: 0.6,
+    description:
+      'A wedge clears once the robot measured at least this share of the motion it was given (above consistency.wedgedRatio: the gap between them is the hysteresis).',
+  },
+  'consistency.pushedDistanceM': {
+    type: 'number',
+    unit: 'm',
+    min: 0.02,
+    max: 5,
+    default: 0.2,
+    description:
+      'Pushed or slipping: over the window the robot moved this far more than the motion it was given explains (sideways, further, or against it; less of it is a wedge); clears below half of it.',
+  },
+  'consistency.pushedTurnDeg': {
+    type: 'number',
+    unit: '°',
+    min: 1,
+    max: 180,
+    default: 20,
+    description:
+      'Pushed or slipping, turning: over the window the robot turned this much more than it was told, or against it; clears below half of it.',
+  },
+  'consistency.clearHoldMs': {
+    type: 'integer',
+    unit: 'ms',
+    min: 0,
+    max: 60_000,
+    default: 1_000,
+    description: 'A consistency violation clears only when its clearing condition has held this long (no flapping).',
+  },
+  'consistency.pathLookaheadM': {
+    type: 'number',
+    unit: 'm',
+    min: 0.2,
+    max: 20,
+    default: 2.0,
+    description:
+      'Length of the planned path ahead of the robot that each lidar revolution is checked against the map on.',
+  },
+  'consistency.pathMarginM': {
+    type: 'number',
+    unit: 'm',
+    min: 0,
+    max: 1,
+    default: 0.05,
+    description:
+      "Returns within the robot's radius plus this of the path ahead, in cells the plan took as free, contradict the map (a new obstacle, a closed door).",
+  },
+  'consistency.pathBlockedMinPoints': {
+    type: 'integer',
+    unit: '',
+    min: 1,
+    max: 1_000,
+    default: 3,
+    description:
+      'Returns a revolution needs on the path ahead to contradict the map (fewer but some: not judged; none: clear).',
+  },
+  'consistency.pathBlockedRaiseMs': {
+    type: 'integer',
+    unit: 'ms',
+    min: 0,
+    max: 10_000,
+    default: 250,
+    description:
+      'How long revolutions must keep contradicting the map on the path before it is raised as path-blocked.',
+  },
+  'consistency.lostRaiseMs': {
+    type: 'integer',
+    unit: 'ms',
+    min: 0,
+    max: 60_000,
+    default: 500,
+    description: 'How long the localisation must stay lost before the checker raises localisation-lost.',
+  },
+  'consistency.reactionTimeoutMs': {
+    type: 'integer',
+    unit: 'ms',
+    min: 500,
+    max: 120_000,
+    default: 8_000,
+    description:
+      'A reaction to a consistency violation (replan, rotate, back off, then the mission driving on) that has not cleared it within this from its start has failed; the next row of the reaction table is tried.',
+  },
+  'consistency.attemptResetMs': {
+    type: 'integer',
+    unit: 'ms',
+    min: 0,
+    max: 600_000,
+    default: 10_000,
+    description:
+      'A violation that has stayed clear this long starts again from the first row of the reaction table when it comes back.',
+  },
+  'consistency.exploreSpeedMps': {
+    type: 'number',
+    unit: 'm/s',
+    min: 0.02,
+    max: 1,
+    default: 0.1,
+    description: 'Speed of the back-off reaction (reversing, slowly).',
+  },
+  'consistency.exploreTurnRateRadps': {
+    type: 'number',
+    unit: 'rad/s',
+    min: 0.05,
+    max: 5,
+    default: 0.6,
+    description: 'Turn rate of the rotate-in-place reaction.',
+  },
+  'consistency.backOffRearMarginM': {
+    type: 'number',
+    unit: 'm',
+    min: 0,
+    max: 2,
+    default: 0.15,
+    description:
+      'The back-off reaction is proposed only when the free distance behind the robot exceeds its length by this much (the reflex still guards the motion).',
+  },
+
   'debug.listen': {
     type: 'string',
     unit: '',

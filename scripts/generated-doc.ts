@@ -27,7 +27,7 @@ function escapeCell(text: string): string {
 }
 
 /** The package root: the nearest folder above this module holding a `package.json`. */
-function packageRoot(): string {
+export function packageRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (;;) {
     if (existsSync(path.join(dir, 'package.json'))) return dir;
