@@ -2,6 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import type { OperatorCommand, OperatorResult } from '../comms/comms-thread-protocol.js';
 import type { ConfigUpdateAnswer, ConfigUpdateRequest } from '../comms/config-channel.js';
 import { cortexSettingsFromParams } from '../cortex/cortex-settings.js';
+import { consistencySettingsFromParams } from '../cortex/consistency/consistency-settings.js';
 import { createBuiltinRegistry } from '../hal/builtin-models.js';
 import type { Device } from '../hal/device-api.js';
 import { bindDevices } from '../hal/device-binding.js';
@@ -86,6 +87,7 @@ export class RobotRuntime {
       },
       mission: (t) =>
         record({ kind: 'mission', mission: t.kind, state: t.to, id: t.id, from: t.from, reason: t.reason }),
+      record,
       worldFrame: (frame) => reflex.setWorldFrame(frame),
       localisation: (state, quality) => {
         const body = this.localisation.report(state, quality);
@@ -146,13 +148,15 @@ export class RobotRuntime {
     reflex.start();
     runtime.snapshot.noteReadiness();
     runtime.desk.start();
+    const cortexSettings = cortexSettingsFromParams(params, board.robot);
     runtime.cortex.init(
-      cortexSettingsFromParams(params, board.robot),
+      cortexSettings,
       o.assignment,
       reflex.odometrySample(),
       o.map ?? null,
       o.keepMapPath ?? null,
       { geofence: o.geofence ? [...o.geofence] : null, dock: o.dock ?? null },
+      consistencySettingsFromParams(params, cortexSettings.robotRadiusM),
     );
     return runtime;
   }

@@ -3,6 +3,8 @@ import { isLidarPoints, type LidarPoints } from '../messages/lidar-points.js';
 import type { MissionAssignment, MissionState, MissionTransition } from '../messages/mission.js';
 import { isPoint2D, isPose2D, type Point2D, type Pose2D } from '../messages/geometry.js';
 import type { OdometrySample } from '../messages/odometry.js';
+import type { RuntimeEventBody } from '../messages/runtime-event.js';
+import type { ConsistencySettings } from './consistency/consistency-settings.js';
 import { isOccupancyGridMessage, type OccupancyGridMessage } from '../messages/occupancy-grid.js';
 
 export type { CortexStatus } from '../messages/cortex-comms-protocol.js';
@@ -83,6 +85,8 @@ export type MainToCortex =
       keepMapPath?: string | null;
       /** The site's geofence and dock (board config or scenario), for judging missions; absent: neither. */
       site?: { geofence: Point2D[] | null; dock: Point2D | null };
+      /** The consistency checker's settings (`consistency.*`); absent: it does not run. */
+      consistency?: ConsistencySettings;
     }
   | { t: 'tick'; nowUs: number }
   /** New values of the settings a running cortex takes (a config update), in force from its next step. */
@@ -116,6 +120,8 @@ export type CortexToMain =
   | { t: 'heartbeat'; missionKind: string; missionState: MissionState }
   /** A mission changed state (the journal records it as an event). */
   | { t: 'mission'; transition: MissionTransition }
+  /** Another event for the journal (what the consistency checker noticed, and did about it). */
+  | { t: 'record'; body: RuntimeEventBody }
   /** Where the odometry frame lies in the world: the robot's world pose is this composed with its odometry. */
   | { t: 'world-frame'; frame: Pose2D }
   /** The localisation's state changed (`lost`: the scans have not confirmed the pose for a while); the journal records it. */
@@ -175,7 +181,8 @@ export function isMainToCortex(value: unknown): value is MainToCortex {
         isOdometrySample(value.odometry) &&
         (value.map === undefined || value.map === null || isOccupancyGridMessage(value.map)) &&
         (value.keepMapPath === undefined || value.keepMapPath === null || typeof value.keepMapPath === 'string') &&
-        (value.site === undefined || isSite(value.site))
+        (value.site === undefined || isSite(value.site)) &&
+        (value.consistency === undefined || isRecord(value.consistency))
       );
     case 'tick':
       return isNumber(value.nowUs);
@@ -222,6 +229,11 @@ export function isCortexToMain(value: unknown): value is CortexToMain {
     }
     case 'heartbeat':
       return typeof value.missionKind === 'string' && typeof value.missionState === 'string';
+    case 'record':
+      return (
+        isRecord(value.body) &&
+        (value.body.kind === 'consistency-violation' || value.body.kind === 'consistency-reaction')
+      );
     case 'mission': {
       const t = value.transition;
       return (

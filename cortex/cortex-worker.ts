@@ -72,6 +72,10 @@ export function runCortexWorker(port: CortexPort<CortexToMain>, comms: CortexPor
       missionsSentUs = -Infinity;
       return;
     }
+    if (message.t === 'record') {
+      port.postMessage(message);
+      return;
+    }
     const { status } = message;
     port.postMessage({ t: 'heartbeat', missionKind: status.missionKind, missionState: status.missionState });
     const frame = executor?.frame ?? null;
@@ -152,6 +156,7 @@ export function runCortexWorker(port: CortexPort<CortexToMain>, comms: CortexPor
     const prior = message.map ?? null;
     executor.useWorldModel(prior);
     executor.useSite(message.site ?? { geofence: null, dock: null });
+    if (message.consistency) executor.useConsistency(message.consistency);
     if (!message.assignment) placeFromKept(executor, prior, message.keepMapPath ?? null);
     executor.start(message.assignment);
     log('cortex started (%s clock)', message.clock);

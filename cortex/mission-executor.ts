@@ -26,6 +26,11 @@ import { Navigator } from './planning/navigator.js';
 import { MissionBoard, type MissionRecord } from './missions/mission-board.js';
 import { missionImpossibility, type SiteKnowledge } from './missions/mission-feasibility.js';
 import { MissionRoute, type RouteLeg } from './missions/mission-route.js';
+import type { RuntimeEventBody } from '../messages/runtime-event.js';
+import { ConsistencyGuard } from './consistency/consistency-guard.js';
+import type { ConsistencySettings } from './consistency/consistency-settings.js';
+import { findPathContradiction, plannedFreeSpace } from './consistency/path-contradiction.js';
+import { LETHAL_COST } from './planning/cost-layer.js';
 
 const log = createDebug('spinal:cortex:mission');
 
@@ -33,7 +38,9 @@ const log = createDebug('spinal:cortex:mission');
 export type ExecutorOutput =
   | { t: 'drive'; command: DriveCommand }
   | { t: 'status'; status: CortexStatus }
-  | { t: 'mission'; transition: MissionTransition };
+  | { t: 'mission'; transition: MissionTransition }
+  /** Something else for the ledger (what the consistency checker noticed, and did about it). */
+  | { t: 'record'; body: RuntimeEventBody };
 
 /** The reflex must hold the robot this long before the mission counts as held, microseconds (a brief stop is not a hold). */
 const HOLD_AFTER_US = 1_000_000;
@@ -41,6 +48,8 @@ const HOLD_AFTER_US = 1_000_000;
 const FAILED_PLANS_TO_GIVE_UP = 3;
 /** Heading error at which a goto's final heading counts as reached, radians. */
 const HEADING_TOLERANCE_RAD = 0.1;
+/** How far behind the robot the map is looked at for room to back off, metres. */
+const REAR_LOOK_M = 1;
 
 /** The site as the robot knows it from its configuration: the geofence and the dock. */
 export interface SiteConfig {
@@ -99,6 +108,13 @@ export class MissionExecutor {
   /** Since when the reflex has held the robot (null: it does not). */
   private reflexHoldSinceUs: number | null = null;
   private site: SiteConfig = { geofence: null, dock: null };
+  /** The consistency checker and its reactions (null: off). */
+  private guard: ConsistencyGuard | null = null;
+  private consistency: ConsistencySettings | null = null;
+  /** The running mission the guard watches (its reactions start over with another). */
+  private guarded: MissionRecord<MissionProgress> | null = null;
+  /** Why the consistency reactions hold the mission (null: they do not). */
+  private guardHold: string | null = null;
 
   /** Its own copy, shared with the world model and the navigator: a retune changes it for all of them at once. */
   private readonly settings: CortexSettings;
@@ -143,9 +159,34 @@ export class MissionExecutor {
     this.site = site;
   }
 
-  /** One lidar revolution for the world model (ignored without one). */
+  /** Watch that the world behaves as predicted while a mission drives (docs/cortex.md, "Consistency checker"). */
+  useConsistency(settings: ConsistencySettings): void {
+    this.consistency = settings;
+    this.guard = new ConsistencyGuard(settings, (body) => this.send({ t: 'record', body }));
+  }
+
+  /** One lidar revolution for the world model (ignored without one); the consistency checker hears what it says. */
   revolution(scan: LidarPoints): LocalisationResult | null {
-    return this.world?.revolution(scan) ?? null;
+    const result = this.world?.revolution(scan) ?? null;
+    const { guard, navigator, world, consistency } = this;
+    if (!result || !guard || !navigator || !world || !consistency || !this.guarded) return result;
+    const nowUs = this.clock.nowUs();
+    const pose = this.pose.poseAt(nowUs);
+    const check =
+      pose && navigator.path.length >= 2
+        ? findPathContradiction(
+            navigator.path,
+            pose,
+            result.world,
+            plannedFreeSpace(world.grid, navigator.costs.costs),
+            {
+              lookaheadM: consistency.pathLookaheadM,
+              corridorHalfWidthM: consistency.pathCorridorHalfWidthM,
+            },
+          )
+        : null;
+    guard.revolution(nowUs, result.corrected ? { stampUs: scan.stampUs, pose: result.pose } : null, check);
+    return result;
   }
 
   /** Starts stepping at the cortex rate, with `assignment` (a mission given at start, placing the robot) when there is one. */
@@ -342,25 +383,69 @@ export class MissionExecutor {
     const dtUs = this.lastStepUs === null ? 0 : nowUs - this.lastStepUs;
     this.lastStepUs = nowUs;
     this.pose.advance(nowUs);
-    this.followReflex(nowUs);
-    const motion = this.plan(nowUs, dtUs);
+    const mission = this.plan(nowUs, dtUs);
+    const motion = this.guardStep(nowUs, mission);
+    const holdReason = this.reflexHoldReason(nowUs) ?? this.guardHold;
+    if (holdReason) this.board.hold(holdReason, nowUs);
+    else this.board.release(nowUs);
     this.send({ t: 'drive', command: { source: 'cortex', vMps: motion.vMps, wRadps: motion.wRadps, stampUs: nowUs } });
     this.send({ t: 'status', status: this.status() });
   }
 
-  /** A stop of the reflex's that lasts holds the running mission; the reflex clearing releases it. */
-  private followReflex(nowUs: number): void {
+  /** Why the reflex holds the running mission: a stop of its that lasted over a second (null: it does not). */
+  private reflexHoldReason(nowUs: number): string | null {
     const holding = this.reflex.state === 'stopped' || this.reflex.state === 'estop';
     if (!holding) {
       this.reflexHoldSinceUs = null;
-      this.board.release(nowUs);
-      return;
+      return null;
     }
     this.reflexHoldSinceUs ??= nowUs;
-    if (nowUs - this.reflexHoldSinceUs >= HOLD_AFTER_US) {
-      const what = this.reflex.state === 'estop' ? 'the e-stop' : 'the reflex';
-      this.board.hold(`held by ${what}${this.reflex.reason ? `: ${this.reflex.reason}` : ''}`, nowUs);
+    if (nowUs - this.reflexHoldSinceUs < HOLD_AFTER_US) return null;
+    const what = this.reflex.state === 'estop' ? 'the e-stop' : 'the reflex';
+    return `held by ${what}${this.reflex.reason ? `: ${this.reflex.reason}` : ''}`;
+  }
+
+  /**
+   * The consistency checker's part in a step of a point-to-point mission: its reaction may take the
+   * command over (an explore motion, a hold), then it hears what was asked and measured.
+   */
+  private guardStep(nowUs: number, mission: { vMps: number; wRadps: number }): { vMps: number; wRadps: number } {
+    const record = this.board.active;
+    const guard = this.guard;
+    const pose = this.pose.poseAt(nowUs);
+    const watched = record && record.order.mission.kind !== 'drive' ? record : null;
+    if (watched !== this.guarded) {
+      guard?.reset();
+      this.guarded = watched;
+      this.guardHold = null;
     }
+    if (!guard || !watched || !pose) return mission;
+    const step = guard.steer(nowUs, pose, mission, this.rearClearM(pose));
+    this.guardHold = step.holdReason;
+    if (step.replan) this.navigator?.replan();
+    const applied = this.pose.commanded.latest();
+    const localiser = this.world?.localiser;
+    guard.observe(
+      nowUs,
+      step.command,
+      { vMps: applied.vMps, wRadps: applied.wRadps },
+      this.pose.measured ? this.pose.history.poseAt(nowUs) : null,
+      localiser ? { state: localiser.state, quality: localiser.quality } : { state: 'off', quality: null },
+    );
+    return step.command;
+  }
+
+  /** Free distance straight behind the robot on the cost layer, metres, up to {@link REAR_LOOK_M} (null: no map). */
+  private rearClearM(pose: Pose2D): number | null {
+    const navigator = this.navigator;
+    const grid = this.world?.grid;
+    if (!navigator || !grid) return null;
+    const stepM = grid.resolutionM;
+    for (let d = stepM; d <= REAR_LOOK_M; d += stepM) {
+      const index = grid.indexAt(pose.xM - d * Math.cos(pose.yawRad), pose.yM - d * Math.sin(pose.yawRad));
+      if (index < 0 || (navigator.costs.costs[index] as number) >= LETHAL_COST) return d - stepM;
+    }
+    return REAR_LOOK_M;
   }
 
   private plan(nowUs: number, dtUs: number): { vMps: number; wRadps: number } {

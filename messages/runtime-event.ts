@@ -96,6 +96,31 @@ export type RuntimeEventBody =
    * docs/configuration.md) with their new values, and the update's version.
    */
   | { kind: 'config-change'; version: number; values: Record<string, number | boolean | string>; by: Requester }
+  /**
+   * The world did not behave as the cortex predicted (`start`), or does again (`clear`): the
+   * violation's kind (`wedged`, `pushed`, `path-blocked`, `localisation-lost`), where its
+   * evidence comes from (`encoders`, `scan-matching`, empty) and the evidence's figures by name.
+   */
+  | {
+      kind: 'consistency-violation';
+      phase: 'start' | 'clear';
+      violation: string;
+      source: string;
+      evidence: Record<string, number>;
+    }
+  /**
+   * The cortex's reaction to a violation (`docs/cortex.md`, the reaction table): started,
+   * succeeded or failed (with why), `escalated` (it gave up and holds: the one the supervisor
+   * must hear of), or the hold released.
+   */
+  | {
+      kind: 'consistency-reaction';
+      event: string;
+      violation: string;
+      reaction: string;
+      attempt: number;
+      reason: string;
+    }
   /** The ledger itself: the disk is full (`disk-full`: only safety events are kept), has room again (`disk-ok`), or cannot meet its size cap with events it may never drop (`over-cap`). */
   | { kind: 'ledger-notice'; notice: 'disk-full' | 'disk-ok' | 'over-cap'; detail: string };
 
@@ -149,6 +174,14 @@ export function describeEvent(event: RuntimeEvent, originUs = 0): string {
       const values = Object.entries(event.values).map(([name, value]) => `${name} = ${JSON.stringify(value)}`);
       return `${at} config update ${event.version} by ${describeRequester(event.by)}: ${clean(values.join(', '))}`;
     }
+    case 'consistency-violation': {
+      const figures = Object.entries(event.evidence).map(([name, value]) => `${name} ${Number(value.toFixed(3))}`);
+      const source = event.source ? ` by ${clean(event.source)}` : '';
+      const verb = event.phase === 'start' ? 'raised' : 'cleared';
+      return `${at} consistency: ${clean(event.violation)} ${verb}${source} (${clean(figures.join(', '))})`;
+    }
+    case 'consistency-reaction':
+      return `${at} consistency: ${clean(event.event)} ${clean(event.reaction)} for ${clean(event.violation)}, attempt ${event.attempt}${event.reason ? ` (${clean(event.reason)})` : ''}`;
     case 'override':
       return event.phase === 'start'
         ? `${at} manual override started by ${describeRequester(event.by)} (${event.vMps} m/s, ${event.wRadps} rad/s)`

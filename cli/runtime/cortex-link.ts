@@ -14,6 +14,8 @@ import type { Pose2D } from '../../messages/geometry.js';
 import { lidarPointsBuffers, type LidarPoints } from '../../messages/lidar-points.js';
 import type { MissionAssignment, MissionState, MissionTransition } from '../../messages/mission.js';
 import type { Point2D } from '../../messages/geometry.js';
+import type { RuntimeEventBody } from '../../messages/runtime-event.js';
+import type { ConsistencySettings } from '../../cortex/consistency/consistency-settings.js';
 import type { OdometrySample } from '../../messages/odometry.js';
 import type { Clock } from '../../time/clock.js';
 
@@ -35,6 +37,8 @@ export interface CortexHandlers {
   heartbeat(missionKind: string, missionState: MissionState): void;
   /** A mission changed state (an event for the journal). */
   mission(transition: MissionTransition): void;
+  /** Another event for the journal (what the consistency checker noticed, and did about it). */
+  record(body: RuntimeEventBody): void;
   worldFrame(frame: Pose2D): void;
   /** The localisation's state changed (a health state of the robot: `lost` is degraded). */
   localisation(state: 'ok' | 'lost' | 'off', quality: number | null): void;
@@ -90,6 +94,7 @@ export class CortexLink {
     map: OccupancyGridMessage | null = null,
     keepMapPath: string | null = null,
     site: { geofence: Point2D[] | null; dock: Point2D | null } = { geofence: null, dock: null },
+    consistency: ConsistencySettings | null = null,
   ): void {
     const init: Extract<MainToCortex, { t: 'init' }> = {
       t: 'init',
@@ -101,6 +106,7 @@ export class CortexLink {
       map,
       keepMapPath,
       site,
+      ...(consistency ? { consistency } : {}),
     };
     if (this.lockstep) this.pendingInit = init;
     else {
@@ -184,6 +190,9 @@ export class CortexLink {
         return;
       case 'mission':
         handlers.mission(message.transition);
+        return;
+      case 'record':
+        handlers.record(message.body);
         return;
       case 'world-frame':
         handlers.worldFrame(message.frame);

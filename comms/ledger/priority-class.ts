@@ -27,6 +27,9 @@ const CLASS_OF_KIND: Record<RuntimeEventBody['kind'], PriorityClass> = {
   // The safety and planner limits in force, and who changed them: kept like safety events.
   'config-change': 'safety',
   mission: 'mission',
+  // What the robot noticed on its mission and did about it (an escalation is the supervisor's to see).
+  'consistency-violation': 'mission',
+  'consistency-reaction': 'mission',
   'device-health': 'health',
   'device-flapping': 'health',
 };

@@ -205,6 +205,27 @@ function bodyToWire(event: RuntimeEventBody): wire.RuntimeEvent['body'] {
         $case: 'configChange',
         value: { version: event.version, values: parameterValuesToWire(event.values), by: requesterToWire(event.by) },
       };
+    case 'consistency-violation':
+      return {
+        $case: 'consistencyViolation',
+        value: {
+          phase: event.phase,
+          violation: event.violation,
+          source: event.source,
+          evidence: { ...event.evidence },
+        },
+      };
+    case 'consistency-reaction':
+      return {
+        $case: 'consistencyReaction',
+        value: {
+          event: event.event,
+          violation: event.violation,
+          reaction: event.reaction,
+          attempt: event.attempt,
+          reason: event.reason,
+        },
+      };
   }
 }
 
@@ -287,6 +308,26 @@ function readBody(body: wire.RuntimeEvent['body']): RuntimeEventBody {
         version: b.value.version,
         values: readParameterValues(b.value.values, `${at}.values`),
         by: readRequester(b.value.by, `${at}.by`),
+      };
+    case 'consistencyViolation': {
+      const phase = b.value.phase;
+      if (phase !== 'start' && phase !== 'clear') throw new WireFieldError(`${at}.phase`, `unknown phase "${phase}"`);
+      return {
+        kind: 'consistency-violation',
+        phase,
+        violation: b.value.violation,
+        source: b.value.source,
+        evidence: { ...b.value.evidence },
+      };
+    }
+    case 'consistencyReaction':
+      return {
+        kind: 'consistency-reaction',
+        event: b.value.event,
+        violation: b.value.violation,
+        reaction: b.value.reaction,
+        attempt: b.value.attempt,
+        reason: b.value.reason,
       };
   }
 }

@@ -153,6 +153,8 @@ const oneofCases = {
       ledgerNotice: true,
       upgrade: true,
       configChange: true,
+      consistencyViolation: true,
+      consistencyReaction: true,
     } satisfies Record<NonNullable<eventSchema.RuntimeEvent['body']>['$case'], true>,
   },
   'spinal.v1.ParameterValue': {

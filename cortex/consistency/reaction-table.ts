@@ -16,7 +16,7 @@ export const REACTION_EFFECTS: Readonly<Record<Reaction, string>> = {
   'explore-back-off':
     'reverse straight by the distance at `consistency.exploreSpeedMps`, only when the free distance behind exceeds it by `consistency.backOffRearMarginM` (else the attempt fails at once); the reflex still guards the motion',
   'escalate-and-hold':
-    'stop and hold; a `consistency-escalation` event goes to the supervisor; the hold ends when the violation clears or the mission is reset',
+    'stop and hold the mission; a `consistency-reaction` event `escalated` goes to the supervisor; the hold ends when the violation clears or the mission is reset',
 };
 
 /** One row of the reaction table: for attempts `fromAttempt`..`toAttempt` at a violation, this reaction. */

@@ -220,6 +220,12 @@ export class Navigator {
     return true;
   }
 
+  /** Plan again at the next step (a consistency reaction: the world is not as the plan assumed). */
+  replan(): void {
+    this.replanDue = true;
+    this.lastPlanUs = -Infinity;
+  }
+
   /**
    * Whether the map, as it is now, has a way from `from` to `to` (a whole search, at once: for
    * judging a mission as it arrives, not for every step). A plan under way starts over afterwards.

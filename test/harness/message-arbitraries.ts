@@ -157,6 +157,25 @@ export const runtimeEventBody: fc.Arbitrary<RuntimeEventBody> = fc.oneof(
     ),
     by: requester,
   }),
+  fc.record({
+    kind: fc.constant('consistency-violation' as const),
+    phase: fc.constantFrom('start' as const, 'clear' as const),
+    violation: wireString,
+    source: wireString,
+    evidence: fc.dictionary(
+      wireString,
+      anyDouble.filter((x) => !Number.isNaN(x)),
+      { maxKeys: 5 },
+    ),
+  }),
+  fc.record({
+    kind: fc.constant('consistency-reaction' as const),
+    event: wireString,
+    violation: wireString,
+    reaction: wireString,
+    attempt: fc.nat({ max: 2 ** 32 - 1 }),
+    reason: wireString,
+  }),
 );
 
 export const runtimeEvent: fc.Arbitrary<RuntimeEvent> = fc

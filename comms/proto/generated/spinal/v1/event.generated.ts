@@ -217,6 +217,38 @@ export interface ConfigChange_ValuesEntry {
   value: ParameterValue | undefined;
 }
 
+/** The world did not behave as the cortex predicted (phase `start`), or does again (`clear`). */
+export interface ConsistencyViolation {
+  $type?: "spinal.v1.ConsistencyViolation";
+  phase: string;
+  /** `wedged`, `pushed`, `path-blocked`, `localisation-lost`. */
+  violation: string;
+  /** Where the evidence comes from: `encoders`, `scan-matching`, or empty. */
+  source: string;
+  /** The evidence's figures by name (metres, seconds, m/s, radians, counts). */
+  evidence: { [key: string]: number };
+}
+
+export interface ConsistencyViolation_EvidenceEntry {
+  $type?: "spinal.v1.ConsistencyViolation.EvidenceEntry";
+  key: string;
+  value: number;
+}
+
+/**
+ * The cortex's reaction to a violation: `reaction-started`, `reaction-succeeded`,
+ * `reaction-failed`, `escalated` (it gave up and holds), `hold-released`.
+ */
+export interface ConsistencyReaction {
+  $type?: "spinal.v1.ConsistencyReaction";
+  event: string;
+  violation: string;
+  /** `replan`, `explore-rotate`, `explore-back-off`, `escalate-and-hold`. */
+  reaction: string;
+  attempt: number;
+  reason: string;
+}
+
 /** One event with its place in the robot's sequence. */
 export interface RuntimeEvent {
   $type?: "spinal.v1.RuntimeEvent";
@@ -235,6 +267,8 @@ export interface RuntimeEvent {
     | { $case: "ledgerNotice"; value: LedgerNotice }
     | { $case: "upgrade"; value: Upgrade }
     | { $case: "configChange"; value: ConfigChange }
+    | { $case: "consistencyViolation"; value: ConsistencyViolation }
+    | { $case: "consistencyReaction"; value: ConsistencyReaction }
     | undefined;
 }
 
@@ -1714,6 +1748,295 @@ export const ConfigChange_ValuesEntry: MessageFns<ConfigChange_ValuesEntry, "spi
   },
 };
 
+function createBaseConsistencyViolation(): ConsistencyViolation {
+  return { $type: "spinal.v1.ConsistencyViolation", phase: "", violation: "", source: "", evidence: {} };
+}
+
+export const ConsistencyViolation: MessageFns<ConsistencyViolation, "spinal.v1.ConsistencyViolation"> = {
+  $type: "spinal.v1.ConsistencyViolation" as const,
+
+  encode(message: ConsistencyViolation, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.phase !== "") {
+      writer.uint32(10).string(message.phase);
+    }
+    if (message.violation !== "") {
+      writer.uint32(18).string(message.violation);
+    }
+    if (message.source !== "") {
+      writer.uint32(26).string(message.source);
+    }
+    globalThis.Object.entries(message.evidence).forEach(([key, value]: [string, number]) => {
+      ConsistencyViolation_EvidenceEntry.encode({
+        $type: "spinal.v1.ConsistencyViolation.EvidenceEntry",
+        key: key as any,
+        value,
+      }, writer.uint32(34).fork()).join();
+    });
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ConsistencyViolation {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseConsistencyViolation();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.phase = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.violation = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.source = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            const entry4 = ConsistencyViolation_EvidenceEntry.decode(reader, reader.uint32());
+            if (entry4.value !== undefined) {
+              message.evidence[entry4.key] = entry4.value;
+            }
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ConsistencyViolation>, I>>(base?: I): ConsistencyViolation {
+    return ConsistencyViolation.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ConsistencyViolation>, I>>(object: I): ConsistencyViolation {
+    const message = createBaseConsistencyViolation();
+    message.phase = object.phase ?? "";
+    message.violation = object.violation ?? "";
+    message.source = object.source ?? "";
+    message.evidence = (globalThis.Object.entries(object.evidence ?? {}) as [string, number][]).reduce(
+      (acc: { [key: string]: number }, [key, value]: [string, number]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.Number(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseConsistencyViolation_EvidenceEntry(): ConsistencyViolation_EvidenceEntry {
+  return { $type: "spinal.v1.ConsistencyViolation.EvidenceEntry", key: "", value: 0 };
+}
+
+export const ConsistencyViolation_EvidenceEntry: MessageFns<
+  ConsistencyViolation_EvidenceEntry,
+  "spinal.v1.ConsistencyViolation.EvidenceEntry"
+> = {
+  $type: "spinal.v1.ConsistencyViolation.EvidenceEntry" as const,
+
+  encode(message: ConsistencyViolation_EvidenceEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== 0) {
+      writer.uint32(17).double(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ConsistencyViolation_EvidenceEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseConsistencyViolation_EvidenceEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.value = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ConsistencyViolation_EvidenceEntry>, I>>(
+    base?: I,
+  ): ConsistencyViolation_EvidenceEntry {
+    return ConsistencyViolation_EvidenceEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ConsistencyViolation_EvidenceEntry>, I>>(
+    object: I,
+  ): ConsistencyViolation_EvidenceEntry {
+    const message = createBaseConsistencyViolation_EvidenceEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? 0;
+    return message;
+  },
+};
+
+function createBaseConsistencyReaction(): ConsistencyReaction {
+  return { $type: "spinal.v1.ConsistencyReaction", event: "", violation: "", reaction: "", attempt: 0, reason: "" };
+}
+
+export const ConsistencyReaction: MessageFns<ConsistencyReaction, "spinal.v1.ConsistencyReaction"> = {
+  $type: "spinal.v1.ConsistencyReaction" as const,
+
+  encode(message: ConsistencyReaction, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.event !== "") {
+      writer.uint32(10).string(message.event);
+    }
+    if (message.violation !== "") {
+      writer.uint32(18).string(message.violation);
+    }
+    if (message.reaction !== "") {
+      writer.uint32(26).string(message.reaction);
+    }
+    if (message.attempt !== 0) {
+      writer.uint32(32).uint32(message.attempt);
+    }
+    if (message.reason !== "") {
+      writer.uint32(42).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ConsistencyReaction {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseConsistencyReaction();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.event = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.violation = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reaction = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.attempt = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ConsistencyReaction>, I>>(base?: I): ConsistencyReaction {
+    return ConsistencyReaction.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ConsistencyReaction>, I>>(object: I): ConsistencyReaction {
+    const message = createBaseConsistencyReaction();
+    message.event = object.event ?? "";
+    message.violation = object.violation ?? "";
+    message.reaction = object.reaction ?? "";
+    message.attempt = object.attempt ?? 0;
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
 function createBaseRuntimeEvent(): RuntimeEvent {
   return { $type: "spinal.v1.RuntimeEvent", seq: 0, atUs: 0, body: undefined };
 }
@@ -1758,6 +2081,12 @@ export const RuntimeEvent: MessageFns<RuntimeEvent, "spinal.v1.RuntimeEvent"> = 
         break;
       case "configChange":
         ConfigChange.encode(message.body.value, writer.uint32(154).fork()).join();
+        break;
+      case "consistencyViolation":
+        ConsistencyViolation.encode(message.body.value, writer.uint32(162).fork()).join();
+        break;
+      case "consistencyReaction":
+        ConsistencyReaction.encode(message.body.value, writer.uint32(170).fork()).join();
         break;
     }
     return writer;
@@ -1872,6 +2201,25 @@ export const RuntimeEvent: MessageFns<RuntimeEvent, "spinal.v1.RuntimeEvent"> = 
             message.body = { $case: "configChange", value: ConfigChange.decode(reader, reader.uint32()) };
             continue;
           }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.body = {
+              $case: "consistencyViolation",
+              value: ConsistencyViolation.decode(reader, reader.uint32()),
+            };
+            continue;
+          }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.body = { $case: "consistencyReaction", value: ConsistencyReaction.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1949,6 +2297,18 @@ export const RuntimeEvent: MessageFns<RuntimeEvent, "spinal.v1.RuntimeEvent"> = 
       case "configChange": {
         if (object.body?.value !== undefined && object.body?.value !== null) {
           message.body = { $case: "configChange", value: ConfigChange.fromPartial(object.body.value) };
+        }
+        break;
+      }
+      case "consistencyViolation": {
+        if (object.body?.value !== undefined && object.body?.value !== null) {
+          message.body = { $case: "consistencyViolation", value: ConsistencyViolation.fromPartial(object.body.value) };
+        }
+        break;
+      }
+      case "consistencyReaction": {
+        if (object.body?.value !== undefined && object.body?.value !== null) {
+          message.body = { $case: "consistencyReaction", value: ConsistencyReaction.fromPartial(object.body.value) };
         }
         break;
       }
