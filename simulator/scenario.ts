@@ -15,6 +15,7 @@ import {
   type Shape,
 } from './world/geometry.js';
 import { imperfectionsSchema } from './imperfections.js';
+import { batterySpecSchema } from './scenario-battery.js';
 
 /**
  * A simulator scenario (`simulator/scenarios/*.yaml`): the world (walls, obstacles and movers), the robots
@@ -245,6 +246,8 @@ const robotSchema = z
     map: z.string().min(1).optional(),
     /** How far the robot's motors, wheels, encoders, gyro and lidar are from ideal (modest defaults). */
     imperfections: imperfectionsSchema.default({}),
+    /** The robot's battery pack (a large full pack by default, see `scenario-battery.ts`). */
+    battery: batterySpecSchema.default({}),
     /** The area the robot must stay in (its reflex's geofence), world frame. */
     geofence: z
       .array(z.tuple([z.number().finite(), z.number().finite()]))
