@@ -6,5 +6,6 @@ export default defineConfig({
     exclude: ['node_modules/**', 'dist/**', 'bundle/**'],
     testTimeout: 20_000,
     pool: 'forks',
+    setupFiles: ['test/harness/property-seed.ts'],
   },
 });

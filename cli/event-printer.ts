@@ -3,7 +3,8 @@ import type { RobotRuntime } from './robot-runtime.js';
 
 /**
  * Prints a line for each device fault and recovery (a flapping device once when it starts and once
- * when it settles), each operator action (e-stop, reset, override session) and each ledger notice
+ * when it settles), each operator action (e-stop, reset, override session), each change of a
+ * mission's state (queued, started, held, preempted, ended or refused, with why) and each ledger notice
  * (a full disk) as it happens (`[4.000 s] lidar: ok -> failed (...)`), leaving out the first
  * start of each device and the shutdown. Times count from `originUs` (default 0: sim start; `spinal
  * run` passes its own start). `clearLine` first erases a live status line on a terminal. `robot`
@@ -22,7 +23,14 @@ export function printNotableEvents(
     out.write(`${clearLine ? '\r\x1b[2K' : ''}${robot ? `${robot} ` : ''}${describeEvent(event, originUs)}\n`);
   };
   runtime.onEvent((event) => {
-    const alwaysPrinted = ['operator-estop', 'operator-reset', 'override', 'device-flapping', 'ledger-notice'];
+    const alwaysPrinted = [
+      'operator-estop',
+      'operator-reset',
+      'override',
+      'device-flapping',
+      'ledger-notice',
+      'mission',
+    ];
     if (alwaysPrinted.includes(event.kind)) {
       print(event);
       return;

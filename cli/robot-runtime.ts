@@ -46,6 +46,8 @@ export class RobotRuntime {
   private readonly live: LiveParams;
   private cancelSettle: Cancel = () => undefined;
   private readonly localisation = new LocalisationHealth();
+  /** The reflex state the cortex was last told of. */
+  private reflexStateSent: RuntimeStatus['reflex']['state'] = 'clear';
   /** How keeping the robot's place across restarts goes (see `cortex.keepMapPath`). */
   private placeMemory: string = 'ok';
   private readonly tickListeners: Array<(simTimeUs: number) => void> = [];
@@ -78,8 +80,13 @@ export class RobotRuntime {
       drive: (command) => reflex.submit(command),
       heartbeat: (kind, state) => {
         reflex.heartbeat();
-        if (this.snapshot.missionIs(kind, state)) record({ kind: 'mission', mission: kind, state });
+        this.snapshot.missionIs(kind, state);
+        const { state: reflexState, reason } = reflex.status();
+        if (reflexState !== this.reflexStateSent) this.cortex.reflexState(reflexState, reason);
+        this.reflexStateSent = reflexState;
       },
+      mission: (t) =>
+        record({ kind: 'mission', mission: t.kind, state: t.to, id: t.id, from: t.from, reason: t.reason }),
       worldFrame: (frame) => reflex.setWorldFrame(frame),
       localisation: (state, quality) => {
         const body = this.localisation.report(state, quality);
@@ -146,6 +153,7 @@ export class RobotRuntime {
       reflex.odometrySample(),
       o.map ?? null,
       o.keepMapPath ?? null,
+      { geofence: o.geofence ? [...o.geofence] : null, dock: o.dock ?? null },
     );
     return runtime;
   }

@@ -4,10 +4,21 @@ import type { ReflexTrip } from '../reflex/reflex-loop.js';
 import { roundReport, type SimFaultReport, type SimReport, type SimRobotReport } from '../simulator/report.js';
 import type { WorldRobotState } from '../simulator/world-thread-protocol.js';
 
+/** A mission of the run as it last stood: its id, kind, state, why, and when it got there (sim seconds). */
+export interface MissionOutcome {
+  id: string;
+  kind: string;
+  state: string;
+  reason: string;
+  atS: number;
+}
+
 /** What the robot side knows at the end of a run. */
 export interface RobotOutcome {
   id: string;
   missionState: string;
+  /** Every mission of the run, in the order they arrived, as each last stood (from the mission events). */
+  missions?: readonly MissionOutcome[];
   trips: readonly ReflexTrip[];
   /** Whether every device was healthy at some moment of the run (a robot that never was never drove). */
   everReady: boolean;
@@ -19,6 +30,8 @@ export interface RobotOutcome {
 
 /** One robot's outcome in the written report: BRIEF §5's fields, then whether it ever became ready. */
 export interface SimRunRobotReport extends SimRobotReport {
+  /** Every mission of the run as it last stood, in the order they arrived. */
+  missions: MissionOutcome[];
   everReady: boolean;
   /** Null when it became ready. */
   notReadyReason: string | null;
@@ -84,6 +97,7 @@ export function buildSimReport(
       const everReady = robot?.everReady ?? false;
       return {
         ...r,
+        missions: [...(robot?.missions ?? [])],
         everReady,
         notReadyReason: everReady ? null : robot?.notReadyReason || 'the robot side reported nothing',
       };

@@ -21,6 +21,8 @@ import { resolveParams } from '../config/param-values.js';
 import { LogStream } from './debug-port/logs-stream.js';
 import { metricsRoutes } from './debug-port/metrics.js';
 import { operatorRoutes, type OperatorChannel } from './debug-port/operator-routes.js';
+import { missionRoutes } from './debug-port/mission-routes.js';
+import { MissionDesk } from './mission-desk.js';
 import { RequestCounts, eventRoutes } from './debug-port/routes.js';
 import { StatusStore } from './debug-port/status-store.js';
 import { ScanStore, scanRoutes } from './debug-port/scan-route.js';
@@ -104,6 +106,7 @@ export function runCommsWorker(
       });
       port.postMessage({ t: 'command', id, command });
     });
+  const missions = new MissionDesk(cortex);
   const configUpdates = new MainThreadConfigChannel((message) => port.postMessage(message), OPERATOR_TIMEOUT_MS);
   let droppedMessages = 0;
   let stopping = false;
@@ -115,7 +118,7 @@ export function runCommsWorker(
         nowUs: () => clock.nowUs(),
         operator,
         config: configUpdates.send,
-        cortex,
+        missions,
         version: data.version ?? '',
       })
     : null;
@@ -137,6 +140,7 @@ export function runCommsWorker(
       ...metricsRoutes(store, requests, () => ledgerAndUplinkFamilies(ledger.stats(), uplink?.link.stats() ?? null)),
       ...webPageRoutes(),
       ...operatorRoutes(operator),
+      ...missionRoutes(missions),
       ...scanRoutes(scans),
       ...mapRoutes(maps),
     ],
@@ -214,7 +218,8 @@ export function runCommsWorker(
       log('dropped a malformed message from the cortex (%d so far)', droppedMessages);
       return;
     }
-    if (message.t === 'mission-result') uplink?.missionResult(message);
+    if (message.t === 'mission-result') missions.answered(message);
+    else if (message.t === 'cortex-missions') missions.missions = message.missions;
     else if (message.t === 'cortex-map') maps.map = message.map;
     else if (message.t === 'cortex-navigation') maps.navigation = message.navigation;
     else store.setCortexStatus(message.status);

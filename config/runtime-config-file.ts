@@ -14,6 +14,7 @@ const log = createDebug('spinal:config:runtime-config-file');
  *   reflex.deadmanTimeoutMs: 400
  *   debug.listen: 0.0.0.0:8080
  * geofence: [[0, 0], [20, 0], [20, 12], [0, 12]]   # the site's safe area, world frame, metres
+ * dock: [1, 1]                                      # where RETURN_TO_BASE goes, world frame, metres
  * ```
  *
  * Names and values are checked by `resolveParams`, which names this file in its errors.
@@ -30,6 +31,8 @@ export const runtimeConfigSchema = z
       .array(z.tuple([z.number().finite(), z.number().finite()]))
       .min(3)
       .optional(),
+    /** Where the robot's dock is (RETURN_TO_BASE goes there): [x, y], world frame, metres. */
+    dock: z.tuple([z.number().finite(), z.number().finite()]).optional(),
   })
   .strict();
 
@@ -49,6 +52,12 @@ export function parseRuntimeConfigText(text: string, file: string): ParamFileVal
 export function loadGeofence(file: string): Array<{ xM: number; yM: number }> | null {
   const config = validateConfig(runtimeConfigSchema, readYamlFile(file) ?? {}, file);
   return config.geofence ? config.geofence.map(([xM, yM]) => ({ xM, yM })) : null;
+}
+
+/** The dock a `--config` file gives (null when it gives none). */
+export function loadDock(file: string): { xM: number; yM: number } | null {
+  const config = validateConfig(runtimeConfigSchema, readYamlFile(file) ?? {}, file);
+  return config.dock ? { xM: config.dock[0], yM: config.dock[1] } : null;
 }
 
 function toParamFileValues(document: unknown, file: string): ParamFileValues {

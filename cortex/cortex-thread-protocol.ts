@@ -1,8 +1,8 @@
 import type { BatteryReading } from '../messages/battery-reading.js';
 import type { DriveCommand } from '../messages/drive.js';
-import { isPose2D, type Pose2D } from '../messages/geometry.js';
 import { isLidarPoints, type LidarPoints } from '../messages/lidar-points.js';
-import type { MissionAssignment, MissionState } from '../messages/mission.js';
+import type { MissionAssignment, MissionState, MissionTransition } from '../messages/mission.js';
+import { isPoint2D, isPose2D, type Point2D, type Pose2D } from '../messages/geometry.js';
 import type { OdometrySample } from '../messages/odometry.js';
 import { isOccupancyGridMessage, type OccupancyGridMessage } from '../messages/occupancy-grid.js';
 import type { EnergySettings } from './energy/energy-settings.js';
@@ -85,6 +85,8 @@ export type MainToCortex =
        * prior), else at the origin, and keeps its place there as it goes.
        */
       keepMapPath?: string | null;
+      /** The site's geofence and dock (board config or scenario), for judging missions; absent: neither. */
+      site?: { geofence: Point2D[] | null; dock: Point2D | null };
     }
   | { t: 'tick'; nowUs: number }
   /** New values of the settings a running cortex takes (a config update), in force from its next step. */
@@ -105,13 +107,21 @@ export type MainToCortex =
   | { t: 'scan'; scan: LidarPoints }
   /** A battery monitor's reading (at most every 100 ms, see `cli/runtime/battery-relay.ts`). */
   | { t: 'battery'; reading: BatteryReading }
+  /** What the reflex does now, on every change (a stop that lasts holds the running mission). */
+  | { t: 'reflex'; state: ReflexHoldState; reason: string }
   | { t: 'shutdown' };
+
+/** The reflex's states as the cortex hears of them. */
+export type ReflexHoldState = 'clear' | 'limited' | 'slow' | 'stopped' | 'estop';
+const REFLEX_STATES: ReadonlySet<unknown> = new Set(['clear', 'limited', 'slow', 'stopped', 'estop']);
 
 /** Cortex worker → main thread. */
 export type CortexToMain =
   | { t: 'drive'; command: DriveCommand }
   /** The planner is alive (at every step), with its mission's kind and state. */
   | { t: 'heartbeat'; missionKind: string; missionState: MissionState }
+  /** A mission changed state (the journal records it as an event). */
+  | { t: 'mission'; transition: MissionTransition }
   /** Where the odometry frame lies in the world: the robot's world pose is this composed with its odometry. */
   | { t: 'world-frame'; frame: Pose2D }
   /** The localisation's state changed (`lost`: the scans have not confirmed the pose for a while); the journal records it. */
@@ -156,6 +166,14 @@ function isBatteryReading(value: unknown): value is BatteryReading {
   );
 }
 
+function isSite(value: unknown): boolean {
+  return (
+    isRecord(value) &&
+    (value.geofence === null || (Array.isArray(value.geofence) && value.geofence.every(isPoint2D))) &&
+    (value.dock === null || isPoint2D(value.dock))
+  );
+}
+
 /** True when `value` holds every retunable setting, each a finite number. */
 function isCortexTuning(value: unknown): value is CortexTuning {
   return isRecord(value) && RETUNABLE_CORTEX_SETTINGS.every((key) => isFiniteNumber(value[key]));
@@ -173,7 +191,8 @@ export function isMainToCortex(value: unknown): value is MainToCortex {
         (value.assignment === null || isRecord(value.assignment)) &&
         isOdometrySample(value.odometry) &&
         (value.map === undefined || value.map === null || isOccupancyGridMessage(value.map)) &&
-        (value.keepMapPath === undefined || value.keepMapPath === null || typeof value.keepMapPath === 'string')
+        (value.keepMapPath === undefined || value.keepMapPath === null || typeof value.keepMapPath === 'string') &&
+        (value.site === undefined || isSite(value.site))
       );
     case 'tick':
       return isNumber(value.nowUs);
@@ -197,6 +216,8 @@ export function isMainToCortex(value: unknown): value is MainToCortex {
       return isLidarPoints(value.scan);
     case 'battery':
       return isBatteryReading(value.reading);
+    case 'reflex':
+      return REFLEX_STATES.has(value.state) && typeof value.reason === 'string';
     case 'shutdown':
       return true;
     default:
@@ -220,6 +241,18 @@ export function isCortexToMain(value: unknown): value is CortexToMain {
     }
     case 'heartbeat':
       return typeof value.missionKind === 'string' && typeof value.missionState === 'string';
+    case 'mission': {
+      const t = value.transition;
+      return (
+        isRecord(t) &&
+        typeof t.id === 'string' &&
+        typeof t.kind === 'string' &&
+        typeof t.from === 'string' &&
+        typeof t.to === 'string' &&
+        typeof t.reason === 'string' &&
+        isNumber(t.atUs)
+      );
+    }
     case 'world-frame':
       return isPose2D(value.frame);
     case 'localisation':

@@ -61,8 +61,12 @@ describe('the cortex on `spinal run`', () => {
     comms.send({
       t: 'mission',
       id: 1,
-      missionId: 'm1',
-      mission: { kind: 'goto', goal: { xM: 1, yM: 0 }, toleranceM: 0.2 },
+      order: {
+        id: 'm1',
+        priority: 50,
+        source: 'supervisor',
+        mission: { kind: 'goto', goal: { xM: 1, yM: 0 }, toleranceM: 0.2 },
+      },
     });
     expect(comms.sent.find((m) => m.t === 'mission-result')).toMatchObject({ id: 1, accepted: true });
   });

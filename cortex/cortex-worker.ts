@@ -1,5 +1,5 @@
 import createDebug from 'debug';
-import { isCommsToCortex, type CortexToComms } from '../messages/cortex-comms-protocol.js';
+import { isCommsToCortex, type CortexToComms, type MissionVerdictName } from '../messages/cortex-comms-protocol.js';
 import type { LidarPoints } from '../messages/lidar-points.js';
 import type { OccupancyGridMessage } from '../messages/occupancy-grid.js';
 import type { Clock } from '../time/clock.js';
@@ -20,6 +20,8 @@ const ORIGIN = { xM: 0, yM: 0, yawRad: 0 };
 const NAVIGATION_EVERY_STEPS = 10;
 /** The map goes to the comms thread at most this often, when it changed, microseconds. */
 const MAP_PERIOD_US = 2_000_000;
+/** The missions go to the comms thread at least this often (and after every change of state), microseconds. */
+const MISSIONS_PERIOD_US = 1_000_000;
 
 /** The part of a MessagePort the cortex needs: to the main thread, or to the comms thread. */
 export interface CortexPort<Out> {
@@ -54,9 +56,23 @@ export function runCortexWorker(port: CortexPort<CortexToMain>, comms: CortexPor
   /** The latest revolution of each lidar (the world model's input). */
   const scans = new Map<string, LidarPoints>();
 
+  let missionsSentUs = -Infinity;
+  /** Every mission on the board to the comms thread: after each change of state, and at least every second. */
+  const reportMissions = (running: MissionExecutor, force: boolean): void => {
+    const nowUs = running.nowUs();
+    if (!comms || (!force && nowUs - missionsSentUs < MISSIONS_PERIOD_US)) return;
+    missionsSentUs = nowUs;
+    comms.postMessage({ t: 'cortex-missions', missions: running.missions() });
+  };
+
   const output = (message: ExecutorOutput): void => {
     if (message.t === 'drive') {
       port.postMessage(message);
+      return;
+    }
+    if (message.t === 'mission') {
+      port.postMessage(message);
+      missionsSentUs = -Infinity;
       return;
     }
     const { status } = message;
@@ -67,6 +83,7 @@ export function runCortexWorker(port: CortexPort<CortexToMain>, comms: CortexPor
       port.postMessage({ t: 'world-frame', frame });
     }
     comms?.postMessage({ t: 'cortex-status', status });
+    if (executor) reportMissions(executor, false);
     if (executor) reportNavigation(executor);
     if (keeper && status.pose && executor?.world) keeper.notePose(status.pose, executor.nowUs(), executor.world.grid);
   };
@@ -138,6 +155,7 @@ export function runCortexWorker(port: CortexPort<CortexToMain>, comms: CortexPor
     energy = new EnergyMonitor(message.settings.energy);
     const prior = message.map ?? null;
     executor.useWorldModel(prior);
+    executor.useSite(message.site ?? { geofence: null, dock: null });
     if (!message.assignment) placeFromKept(executor, prior, message.keepMapPath ?? null);
     executor.start(message.assignment);
     log('cortex started (%s clock)', message.clock);
@@ -186,6 +204,9 @@ export function runCortexWorker(port: CortexPort<CortexToMain>, comms: CortexPor
         scans.set(message.scan.deviceId, message.scan);
         executor?.revolution(message.scan);
         return;
+      case 'reflex':
+        executor?.reflexState({ state: message.state, reason: message.reason });
+        return;
       case 'shutdown':
         executor?.stop();
         if (keeper && executor?.world) keeper.flush(executor.status().pose, executor.world.grid, executor.nowUs());
@@ -201,7 +222,19 @@ export function runCortexWorker(port: CortexPort<CortexToMain>, comms: CortexPor
       log('dropped a message from the comms thread (%d so far)', dropped);
       return;
     }
-    const refused = executor ? executor.follow(message.mission) : 'the cortex has not started yet';
-    comms.postMessage({ t: 'mission-result', id: message.id, accepted: refused === null, reason: refused ?? '' });
+    const answer = (verdict: MissionVerdictName, reason: string): void =>
+      comms.postMessage({ t: 'mission-result', id: message.id, accepted: verdict === 'accepted', verdict, reason });
+    if (!executor) {
+      answer('impossible', 'the cortex has not started yet');
+      return;
+    }
+    if (message.t === 'mission-cancel') {
+      if (executor.abort(message.missionId, message.reason)) answer('accepted', '');
+      else answer('unknown', `no mission ${message.missionId} is queued or running`);
+      return;
+    }
+    const verdict = executor.submit(message.order);
+    answer(verdict.verdict, verdict.verdict === 'accepted' ? '' : verdict.reason);
+    reportMissions(executor, true);
   });
 }

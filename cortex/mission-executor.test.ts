@@ -67,7 +67,12 @@ describe('MissionExecutor', () => {
       const drives = rig.drives();
       expect(drives).toHaveLength(301);
       drives.forEach((d, i) => expect(d.stampUs).toBe(T0 + i * PERIOD_US));
-      expect(rig.sent.slice(0, 2).map((m) => m.t)).toEqual(['drive', 'status']);
+      expect(
+        rig.sent
+          .filter((m) => m.t !== 'mission')
+          .slice(0, 2)
+          .map((m) => m.t),
+      ).toEqual(['drive', 'status']);
       expect(drives.every((d) => d.source === 'cortex')).toBe(true);
 
       // AND it drove straight at the goal at cruise speed to start with
@@ -130,6 +135,9 @@ describe('MissionExecutor', () => {
         pose: { xM: 0, yM: 0, yawRad: 0 },
         missionKind: 'goto',
         missionState: 'active',
+        missionId: 'start',
+        progress: 0,
+        etaS: 5,
         goalDistanceM: 2,
       });
     });
@@ -211,6 +219,9 @@ describe('MissionExecutor', () => {
         pose: null,
         missionKind: 'none',
         missionState: 'idle',
+        missionId: null,
+        progress: null,
+        etaS: null,
         goalDistanceM: null,
       });
     });

@@ -2,7 +2,16 @@ import createDebug from 'debug';
 import type { CortexStatus } from '../messages/cortex-comms-protocol.js';
 import type { DriveCommand } from '../messages/drive.js';
 import type { Pose2D } from '../messages/geometry.js';
-import type { Mission, MissionAssignment, MissionState } from '../messages/mission.js';
+import type { Point2D } from '../messages/geometry.js';
+import { missionShapeProblem } from '../messages/mission-shape.js';
+import {
+  DEFAULT_MISSION_PRIORITY,
+  type MissionAssignment,
+  type MissionOrder,
+  type MissionState,
+  type MissionTransition,
+  type MissionView,
+} from '../messages/mission.js';
 import type { OdometrySample } from '../messages/odometry.js';
 import type { Cancel, Clock } from '../time/clock.js';
 import type { CortexSettings, CortexTuning } from './cortex-thread-protocol.js';
@@ -14,16 +23,61 @@ import type { OccupancyGridMessage } from '../messages/occupancy-grid.js';
 import type { LocalisationResult } from './localisation/localiser.js';
 import { WorldModel } from './world-model/world-model.js';
 import { Navigator } from './planning/navigator.js';
+import { MissionBoard, type MissionRecord } from './missions/mission-board.js';
+import { missionImpossibility, type SiteKnowledge } from './missions/mission-feasibility.js';
+import { MissionRoute, type RouteLeg } from './missions/mission-route.js';
 
 const log = createDebug('spinal:cortex:mission');
 
-/** What the executor puts out at every step: the drive command, then its status. */
-export type ExecutorOutput = { t: 'drive'; command: DriveCommand } | { t: 'status'; status: CortexStatus };
+/** What the executor puts out at every step: the drive command, then its status; and every change of a mission's state. */
+export type ExecutorOutput =
+  | { t: 'drive'; command: DriveCommand }
+  | { t: 'status'; status: CortexStatus }
+  | { t: 'mission'; transition: MissionTransition };
+
+/** The reflex must hold the robot this long before the mission counts as held, microseconds (a brief stop is not a hold). */
+const HOLD_AFTER_US = 1_000_000;
+/** Plans in a row that find no way before a point counts as unreachable. */
+const FAILED_PLANS_TO_GIVE_UP = 3;
+/** Heading error at which a goto's final heading counts as reached, radians. */
+const HEADING_TOLERANCE_RAD = 0.1;
+
+/** The site as the robot knows it from its configuration: the geofence and the dock. */
+export interface SiteConfig {
+  geofence: readonly Point2D[] | null;
+  dock: Point2D | null;
+}
+
+/** How a mission order was taken: accepted, or refused as malformed, impossible, or with its id in use. */
+export type MissionVerdict =
+  { verdict: 'accepted' } | { verdict: 'malformed' | 'impossible' | 'conflict'; reason: string };
+
+/** What the executor keeps of a mission while it runs. */
+interface MissionProgress {
+  /** The points to drive to (null for a drive mission). */
+  route: MissionRoute | null;
+  /** Time the mission has been active so far, microseconds (a drive mission's clock). */
+  activeUs: number;
+}
+
+/** What the reflex says it does now, as the main thread tells the cortex. */
+export interface ReflexHold {
+  state: 'clear' | 'limited' | 'slow' | 'stopped' | 'estop';
+  reason: string;
+}
+
+function normalizeAngle(rad: number): number {
+  return Math.atan2(Math.sin(rad), Math.cos(rad));
+}
 
 /**
- * Turns the current mission into drive commands at the cortex rate: `goto` through the goal
- * seeker on the pose estimate (the odometry of record placed in the world at the mission's start
- * pose), `drive` as a scripted body motion for its duration.
+ * Carries out the robot's missions at the cortex rate: a board of missions (queued by priority,
+ * preempted and resumed, held while the reflex holds the robot; `missions/mission-board.ts`), the
+ * running one turned into drive commands: `goto`, `patrol`, `survey` and `return-to-base` as
+ * routes of points driven through the navigator on the pose estimate (the goal seeker without a
+ * map), `drive` as a scripted body motion for its duration. Orders are judged as they arrive:
+ * malformed, impossible on this site (outside the geofence, in an obstacle, no way there on the
+ * map), or accepted; every change of a mission's state is put out as a transition (an event).
  */
 export class MissionExecutor {
   /** The world model (map and localisation), once {@link useWorldModel} asked for one and a mission placed the robot. */
@@ -31,14 +85,20 @@ export class MissionExecutor {
   /** Plans and follows paths over the world model's map (without one, the goal seeker drives straight). */
   navigator: Navigator | null = null;
   private worldModelPrior: OccupancyGridMessage | null | undefined = undefined;
-  private assignment: MissionAssignment | null = null;
+  private readonly board: MissionBoard<MissionProgress>;
   /** Where the robot was placed in the world (by its first mission, or by {@link placeAt}). */
   private placedAt: Pose2D | null = null;
   private readonly pose: PoseEstimate;
-  private state: MissionState = 'idle';
-  private startedUs = 0;
+  /** The state of the last mission that ended (the executor's state when none runs or waits). */
+  private lastEnded: MissionState = 'idle';
+  private lastKind = 'none';
   private goalDistanceM: number | null = null;
   private cancel: Cancel | null = null;
+  private lastStepUs: number | null = null;
+  private reflex: ReflexHold = { state: 'clear', reason: '' };
+  /** Since when the reflex has held the robot (null: it does not). */
+  private reflexHoldSinceUs: number | null = null;
+  private site: SiteConfig = { geofence: null, dock: null };
 
   /** Its own copy, shared with the world model and the navigator: a retune changes it for all of them at once. */
   private readonly settings: CortexSettings;
@@ -51,6 +111,21 @@ export class MissionExecutor {
   ) {
     this.settings = { ...settings };
     this.pose = new PoseEstimate(odometry, settings.wheelBaseM);
+    this.board = new MissionBoard((transition) => {
+      if (transition.to === 'succeeded' || transition.to === 'failed' || transition.to === 'aborted') {
+        this.lastEnded = transition.to;
+        this.lastKind = transition.kind;
+      }
+      log(
+        'mission %s (%s): %s -> %s (%s)',
+        transition.id,
+        transition.kind,
+        transition.from,
+        transition.to,
+        transition.reason,
+      );
+      this.send({ t: 'mission', transition });
+    });
   }
 
   /** Where the main thread's odometry of record lies in the world, once a mission placed the robot (null before). */
@@ -63,11 +138,17 @@ export class MissionExecutor {
     this.worldModelPrior = prior;
   }
 
+  /** The site's geofence and dock (from the board config or the scenario), for judging missions. */
+  useSite(site: SiteConfig): void {
+    this.site = site;
+  }
+
   /** One lidar revolution for the world model (ignored without one). */
   revolution(scan: LidarPoints): LocalisationResult | null {
     return this.world?.revolution(scan) ?? null;
   }
 
+  /** Starts stepping at the cortex rate, with `assignment` (a mission given at start, placing the robot) when there is one. */
   start(assignment: MissionAssignment | null): void {
     if (assignment) this.assign(assignment);
     this.cancel = this.clock.every(1e6 / this.settings.rateHz, () => this.step());
@@ -92,13 +173,17 @@ export class MissionExecutor {
     this.cancel?.();
   }
 
-  /** A mission, with the pose the robot is at now: the pose estimate is placed there. */
+  /** A mission given at start, with the pose the robot is at now: the pose estimate is placed there. */
   assign(assignment: MissionAssignment): void {
     this.placeAt(assignment.initialPose);
-    this.assignment = assignment;
-    this.state = 'active';
-    this.startedUs = this.clock.nowUs();
-    log('mission %s started', assignment.mission.kind);
+    const order: MissionOrder = {
+      id: 'start',
+      priority: DEFAULT_MISSION_PRIORITY,
+      source: 'scenario',
+      mission: assignment.mission,
+    };
+    const verdict = this.submit(order);
+    if (verdict.verdict !== 'accepted') log('the start mission was refused: %s', verdict.reason);
   }
 
   /**
@@ -115,18 +200,39 @@ export class MissionExecutor {
   }
 
   /**
-   * A new mission (from the supervisor) from where the robot is now: its pose estimate stays.
-   * Returns why it is refused, or null: a robot that no mission has placed in the world yet has no
-   * pose to start from.
+   * A mission order (from the debug port, the supervisor, the scenario): judged, then queued by
+   * priority, preempting a running mission of lower priority. A refusal leaves every mission as it was.
    */
-  follow(mission: Mission): string | null {
-    if (!this.placedAt) return 'the robot has no world pose yet: no mission has placed it';
-    this.assignment = { mission, initialPose: this.placedAt };
-    this.state = 'active';
-    this.startedUs = this.clock.nowUs();
-    this.goalDistanceM = null;
-    log('mission %s started (from the supervisor)', mission.kind);
-    return null;
+  submit(order: MissionOrder): MissionVerdict {
+    if (this.board.has(order.id)) {
+      return { verdict: 'conflict', reason: `a mission with id ${order.id} is already queued or running` };
+    }
+    const verdict = this.judge(order);
+    const nowUs = this.clock.nowUs();
+    // A refusal is kept (and reported) as a mission that failed as it arrived: the event says why.
+    if (verdict.verdict === 'accepted') this.board.submit(order, nowUs);
+    else this.board.reject(order, verdict.reason, nowUs);
+    return verdict;
+  }
+
+  private judge(order: MissionOrder): MissionVerdict {
+    const shape = missionShapeProblem(order.mission);
+    if (shape) return { verdict: 'malformed', reason: shape };
+    if (!this.placedAt)
+      return { verdict: 'impossible', reason: 'the robot has no world pose yet: no mission has placed it' };
+    const here = this.pose.poseAt(this.clock.nowUs()) ?? this.placedAt;
+    const problem = missionImpossibility(order.mission, here, this.knowledge(), this.surveyPoints(order.mission));
+    return problem ? { verdict: 'impossible', reason: problem } : { verdict: 'accepted' };
+  }
+
+  /** Aborts the mission with this id (running or waiting); false when there is none. */
+  abort(id: string, reason: string): boolean {
+    return this.board.cancel(id, reason, this.clock.nowUs());
+  }
+
+  /** What the reflex does now: a stop that lasts holds the running mission, and clearing releases it. */
+  reflexState(hold: ReflexHold): void {
+    this.reflex = hold;
   }
 
   /** The odometry of record moved on (the applied motion changed). */
@@ -144,48 +250,194 @@ export class MissionExecutor {
     this.pose.gyro(stampsUs, zRadps);
   }
 
+  /** Every mission on the board with its progress: running first, then waiting, then ended. */
+  missions(): MissionView[] {
+    const pose = this.pose.poseAt(this.clock.nowUs());
+    return this.board.views((record) => this.describe(record, pose));
+  }
+
   status(): CortexStatus {
+    const pose = this.pose.poseAt(this.clock.nowUs());
+    const running = this.board.active;
+    const next = running ?? this.board.records().find((r) => r.state === 'queued' || r.state === 'preempted') ?? null;
+    const progress = running ? this.describe(running, pose) : null;
     return {
-      pose: this.pose.poseAt(this.clock.nowUs()),
-      missionKind: this.assignment?.mission.kind ?? 'none',
-      missionState: this.state,
+      pose,
+      missionKind: next?.order.mission.kind ?? this.lastKind,
+      missionState: next ? next.state : this.lastEnded,
+      missionId: running?.order.id ?? null,
+      progress: progress?.progress ?? null,
+      etaS: progress?.etaS ?? null,
       goalDistanceM: this.goalDistanceM,
     };
   }
 
+  private describe(
+    record: MissionRecord<MissionProgress>,
+    pose: Pose2D | null,
+  ): Pick<MissionView, 'progress' | 'etaS' | 'lapsDone'> {
+    const mission = record.order.mission;
+    const progress = record.progress;
+    if (record.state === 'succeeded') return { progress: 1, etaS: null, lapsDone: progress?.route?.lapsDone ?? 0 };
+    if (!progress) return { progress: 0, etaS: null, lapsDone: 0 };
+    if (mission.kind === 'drive') {
+      const doneS = progress.activeUs / 1e6;
+      return {
+        progress: Math.min(1, doneS / mission.durationS),
+        etaS: Math.max(0, mission.durationS - doneS),
+        lapsDone: 0,
+      };
+    }
+    const route = progress.route;
+    if (!route || !pose) return { progress: 0, etaS: null, lapsDone: route?.lapsDone ?? 0 };
+    const speed = Math.max(this.settings.cruiseSpeedMps, 1e-3);
+    return { progress: route.progress(pose), etaS: route.remainingM(pose) / speed, lapsDone: route.lapsDone };
+  }
+
+  /** The site as the map and the configuration know it, for judging missions. */
+  private knowledge(): SiteKnowledge {
+    const navigator = this.navigator;
+    return {
+      geofence: this.site.geofence,
+      dock: this.site.dock,
+      blocked: (p) => navigator?.blockedAt(p) ?? false,
+      reachable: (from, to) => (navigator ? navigator.reachable(from, to) : null),
+    };
+  }
+
+  /** A survey's lane ends in order (none for other missions). */
+  private surveyPoints(mission: MissionOrder['mission']): Point2D[] {
+    if (mission.kind !== 'survey') return [];
+    return [];
+  }
+
+  /** The points a mission drives to, from where the robot is as it starts (null: none, a drive mission). */
+  private routeOf(mission: MissionOrder['mission'], from: Point2D): MissionRoute | null {
+    const leg = (goal: Point2D, toleranceM: number, headingRad?: number): RouteLeg =>
+      headingRad === undefined ? { goal, toleranceM } : { goal, toleranceM, headingRad };
+    switch (mission.kind) {
+      case 'drive':
+        return null;
+      case 'goto':
+        return new MissionRoute([leg(mission.goal, mission.toleranceM, mission.headingRad)], 1, from);
+      case 'patrol':
+        return new MissionRoute(
+          mission.waypoints.map((p) => leg(p, mission.toleranceM)),
+          mission.laps,
+          from,
+        );
+      case 'survey':
+        return new MissionRoute(
+          this.surveyPoints(mission).map((p) => leg(p, mission.toleranceM)),
+          1,
+          from,
+        );
+      case 'return-to-base':
+        return new MissionRoute([leg(this.site.dock ?? from, mission.toleranceM)], 1, from);
+    }
+  }
+
   private step(): void {
     const nowUs = this.clock.nowUs();
+    const dtUs = this.lastStepUs === null ? 0 : nowUs - this.lastStepUs;
+    this.lastStepUs = nowUs;
     this.pose.advance(nowUs);
-    const motion = this.plan(nowUs);
+    this.followReflex(nowUs);
+    const motion = this.plan(nowUs, dtUs);
     this.send({ t: 'drive', command: { source: 'cortex', vMps: motion.vMps, wRadps: motion.wRadps, stampUs: nowUs } });
     this.send({ t: 'status', status: this.status() });
   }
 
-  private plan(nowUs: number): { vMps: number; wRadps: number } {
-    const mission = this.assignment?.mission;
+  /** A stop of the reflex's that lasts holds the running mission; the reflex clearing releases it. */
+  private followReflex(nowUs: number): void {
+    const holding = this.reflex.state === 'stopped' || this.reflex.state === 'estop';
+    if (!holding) {
+      this.reflexHoldSinceUs = null;
+      this.board.release(nowUs);
+      return;
+    }
+    this.reflexHoldSinceUs ??= nowUs;
+    if (nowUs - this.reflexHoldSinceUs >= HOLD_AFTER_US) {
+      const what = this.reflex.state === 'estop' ? 'the e-stop' : 'the reflex';
+      this.board.hold(`held by ${what}${this.reflex.reason ? `: ${this.reflex.reason}` : ''}`, nowUs);
+    }
+  }
+
+  private plan(nowUs: number, dtUs: number): { vMps: number; wRadps: number } {
+    const record = this.board.startNext(nowUs);
     const pose = this.pose.poseAt(nowUs);
-    if (!mission || this.state !== 'active' || !pose) return { vMps: 0, wRadps: 0 };
+    if (!record || !pose) return { vMps: 0, wRadps: 0 };
+    const mission = record.order.mission;
+    this.lastKind = mission.kind;
+    if (!record.progress) {
+      record.progress = { route: this.routeOf(mission, pose), activeUs: 0 };
+      this.goalDistanceM = null;
+    }
+    const progress = record.progress;
+    if (record.state === 'active') progress.activeUs += dtUs;
     if (mission.kind === 'drive') {
-      if (nowUs - this.startedUs >= mission.durationS * 1e6) {
-        this.state = 'succeeded';
+      if (progress.activeUs >= mission.durationS * 1e6) {
+        this.board.finish('succeeded', `drove for ${mission.durationS} s`, nowUs);
         return { vMps: 0, wRadps: 0 };
       }
       return { vMps: mission.vMps, wRadps: mission.wRadps };
     }
-    const toleranceM = Math.min(this.settings.goalToleranceM, mission.toleranceM / 2);
-    const seek = this.navigator
-      ? this.navigator.step(nowUs, pose, mission.goal, toleranceM)
-      : seekGoal(pose, mission.goal, {
+    const route = progress.route;
+    const leg = route?.current;
+    if (!route || !leg) {
+      this.board.finish('succeeded', 'every point reached', nowUs);
+      return { vMps: 0, wRadps: 0 };
+    }
+    return this.driveLeg(nowUs, pose, route, leg, mission.kind === 'survey');
+  }
+
+  /** Drives to the route's current point (then turns to its heading); moves the route on, or ends the mission, when there. */
+  private driveLeg(
+    nowUs: number,
+    pose: Pose2D,
+    route: MissionRoute,
+    leg: RouteLeg,
+    skipUnreachable: boolean,
+  ): { vMps: number; wRadps: number } {
+    const toleranceM = Math.min(this.settings.goalToleranceM, leg.toleranceM / 2);
+    const navigator = this.navigator;
+    const seek = navigator
+      ? navigator.step(nowUs, pose, leg.goal, toleranceM)
+      : seekGoal(pose, leg.goal, {
           cruiseSpeedMps: this.settings.cruiseSpeedMps,
           headingGain: this.settings.headingGain,
           maxTurnRateRadps: this.settings.maxTurnRateRadps,
           toleranceM,
         });
     this.goalDistanceM = seek.distanceM;
-    if (seek.reached) {
-      this.state = 'succeeded';
-      log('goal reached (%s m from it by the pose estimate)', seek.distanceM.toFixed(3));
+    if (navigator && navigator.failedPlans >= FAILED_PLANS_TO_GIVE_UP) {
+      const at = `(${leg.goal.xM.toFixed(2)}, ${leg.goal.yM.toFixed(2)})`;
+      if (!skipUnreachable) {
+        this.board.finish('failed', `no way to ${at} on the map`, nowUs);
+        return { vMps: 0, wRadps: 0 };
+      }
+      log('lane point %s cannot be reached: skipped', at);
+      route.reached();
+      return { vMps: 0, wRadps: 0 };
     }
-    return seek;
+    if (!seek.reached) return seek;
+    if (leg.headingRad !== undefined) {
+      const error = normalizeAngle(leg.headingRad - pose.yawRad);
+      if (Math.abs(error) > HEADING_TOLERANCE_RAD) {
+        const w = Math.max(
+          -this.settings.maxTurnRateRadps,
+          Math.min(this.settings.maxTurnRateRadps, this.settings.headingGain * error),
+        );
+        return { vMps: 0, wRadps: w };
+      }
+    }
+    route.reached();
+    log('point (%d, %d) reached: leg %d of lap %d next', leg.goal.xM, leg.goal.yM, route.legIndex, route.lapsDone + 1);
+    if (route.done) {
+      log('route done (%s m from the last point by the pose estimate)', seek.distanceM.toFixed(3));
+      const laps = route.laps > 1 ? `, ${route.lapsDone} laps done` : '';
+      this.board.finish('succeeded', `every point reached${laps}`, nowUs);
+    }
+    return { vMps: 0, wRadps: 0 };
   }
 }

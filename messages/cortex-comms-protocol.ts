@@ -1,6 +1,6 @@
 import { isPose2D, type Point2D, type Pose2D } from './geometry.js';
 import { isOccupancyGridMessage, type OccupancyGridMessage } from './occupancy-grid.js';
-import type { Mission, MissionState } from './mission.js';
+import type { MissionOrder, MissionState, MissionView } from './mission.js';
 
 /**
  * Messages on the channel between the cortex and the comms worker threads, which the main thread
@@ -13,10 +13,23 @@ import type { Mission, MissionState } from './mission.js';
 export interface CortexStatus {
   /** The cortex's world pose estimate (null before it has one). */
   pose: Pose2D | null;
+  /** The running mission's kind (else the next one's, else the last one's; `none` before any). */
   missionKind: string;
+  /** The running mission's state (else the next one's, else how the last one ended; `idle` before any). */
   missionState: MissionState;
-  /** Distance to the goal, metres (null without a goal). */
+  /** The running mission's id (null when none runs). */
+  missionId: string | null;
+  /** Share of the running mission done, 0..1, and the time it still needs, seconds (null when none runs or unknown). */
+  progress: number | null;
+  etaS: number | null;
+  /** Distance to the point the robot drives to, metres (null without one). */
   goalDistanceM: number | null;
+}
+
+/** Cortex → comms, whenever a mission changes state and at least every second: every mission on the board. */
+export interface CortexMissionsMessage {
+  t: 'cortex-missions';
+  missions: MissionView[];
 }
 
 /** Cortex → comms, at every planner step. */
@@ -50,26 +63,38 @@ export interface CortexMapMessage {
   map: OccupancyGridMessage;
 }
 
-/** The cortex's answer to a `mission` from the comms thread: accepted, or refused with the reason. */
+/** How the cortex took a mission order or a cancel: what the debug port answers 200/400/422/409/404 for. */
+export type MissionVerdictName = 'accepted' | 'malformed' | 'impossible' | 'conflict' | 'unknown';
+
+/** The cortex's answer to a `mission` or `mission-cancel` from the comms thread, with the same id. */
 export interface MissionResultMessage {
   t: 'mission-result';
   id: number;
   accepted: boolean;
+  verdict: MissionVerdictName;
   reason: string;
 }
 
-export type CortexToComms = CortexStatusMessage | CortexNavigationMessage | CortexMapMessage | MissionResultMessage;
+export type CortexToComms =
+  CortexStatusMessage | CortexNavigationMessage | CortexMapMessage | CortexMissionsMessage | MissionResultMessage;
 
-/** Comms → cortex: nothing yet (missions from the debug port and the uplink will come this way). */
-/** A mission from the supervisor (via the uplink), answered by `mission-result` with the same id. */
+/** A mission order (from the debug port or the uplink), answered by `mission-result` with the same id. */
 export interface MissionMessage {
   t: 'mission';
   id: number;
-  missionId: string;
-  mission: Mission;
+  order: MissionOrder;
 }
 
-export type CommsToCortex = MissionMessage;
+/** Abort the mission `missionId` (running or waiting), answered by `mission-result` with the same id. */
+export interface MissionCancelMessage {
+  t: 'mission-cancel';
+  id: number;
+  missionId: string;
+  /** Who asked, for the event (e.g. `cancelled from the debug port`). */
+  reason: string;
+}
+
+export type CommsToCortex = MissionMessage | MissionCancelMessage;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
@@ -87,24 +112,52 @@ function isNavigationStatus(value: unknown): value is NavigationStatus {
   );
 }
 
-/** True when `value` is a well-formed {@link CortexToComms} message. */
 /** True when `value` is a well-formed {@link CommsToCortex} message. */
 export function isCommsToCortex(value: unknown): value is CommsToCortex {
+  if (!isRecord(value) || !Number.isInteger(value.id)) return false;
+  if (value.t === 'mission-cancel') return typeof value.missionId === 'string' && typeof value.reason === 'string';
+  if (value.t !== 'mission' || !isRecord(value.order)) return false;
+  const order = value.order;
+  // The mission's fields are judged by the cortex (a malformed one is refused with its reason).
   return (
-    isRecord(value) &&
-    value.t === 'mission' &&
-    Number.isInteger(value.id) &&
-    typeof value.missionId === 'string' &&
-    isRecord(value.mission) &&
-    typeof value.mission.kind === 'string'
+    typeof order.id === 'string' &&
+    typeof order.priority === 'number' &&
+    typeof order.source === 'string' &&
+    isRecord(order.mission) &&
+    typeof order.mission.kind === 'string'
   );
 }
 
+const VERDICTS: ReadonlySet<unknown> = new Set(['accepted', 'malformed', 'impossible', 'conflict', 'unknown']);
+
+function isMissionView(value: unknown): boolean {
+  return (
+    isRecord(value) &&
+    typeof value.id === 'string' &&
+    typeof value.kind === 'string' &&
+    typeof value.priority === 'number' &&
+    typeof value.source === 'string' &&
+    typeof value.state === 'string' &&
+    typeof value.reason === 'string' &&
+    typeof value.progress === 'number' &&
+    (value.etaS === null || typeof value.etaS === 'number') &&
+    typeof value.lapsDone === 'number'
+  );
+}
+
+/** True when `value` is a well-formed {@link CortexToComms} message. */
 export function isCortexToComms(value: unknown): value is CortexToComms {
   if (isRecord(value) && value.t === 'cortex-navigation') return isNavigationStatus(value.navigation);
   if (isRecord(value) && value.t === 'cortex-map') return isOccupancyGridMessage(value.map);
+  if (isRecord(value) && value.t === 'cortex-missions')
+    return Array.isArray(value.missions) && value.missions.every(isMissionView);
   if (isRecord(value) && value.t === 'mission-result') {
-    return Number.isInteger(value.id) && typeof value.accepted === 'boolean' && typeof value.reason === 'string';
+    return (
+      Number.isInteger(value.id) &&
+      typeof value.accepted === 'boolean' &&
+      VERDICTS.has(value.verdict) &&
+      typeof value.reason === 'string'
+    );
   }
   if (!isRecord(value) || value.t !== 'cortex-status' || !isRecord(value.status)) return false;
   const s = value.status;
@@ -112,6 +165,9 @@ export function isCortexToComms(value: unknown): value is CortexToComms {
     (s.pose === null || isPose2D(s.pose)) &&
     typeof s.missionKind === 'string' &&
     typeof s.missionState === 'string' &&
+    (s.missionId === null || typeof s.missionId === 'string') &&
+    (s.progress === null || typeof s.progress === 'number') &&
+    (s.etaS === null || typeof s.etaS === 'number') &&
     (s.goalDistanceM === null || typeof s.goalDistanceM === 'number')
   );
 }

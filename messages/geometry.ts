@@ -51,3 +51,10 @@ export function isPose2D(value: unknown): value is Pose2D {
   const v = value as Record<string, unknown>;
   return [v.xM, v.yM, v.yawRad].every((n) => typeof n === 'number' && Number.isFinite(n));
 }
+
+/** True when `value` has the shape of a {@link Point2D} with finite numbers. */
+export function isPoint2D(value: unknown): value is Point2D {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return [v.xM, v.yM].every((n) => typeof n === 'number' && Number.isFinite(n));
+}

@@ -40,7 +40,8 @@ export type RuntimeEventBody =
   | { kind: 'device-health'; device: string; from: string; to: string; reason: string }
   /** A stop the reflex imposed, with the black box (the last 2 s at loop rate) frozen at that moment. */
   | { kind: 'reflex-trip'; rule: string; reason: string; blackBox: BlackBoxEntry[] }
-  | { kind: 'mission'; mission: string; state: string }
+  /** A mission changed state (`from` → `state`) and why; `id` names it (events from before missions had ids have none of the three). */
+  | { kind: 'mission'; mission: string; state: string; id?: string; from?: string; reason?: string }
   /** An operator latched the e-stop. */
   | { kind: 'operator-estop'; reason: string; by: Requester }
   /** An operator reset the e-stop: the latched rules it cleared and those whose cause is still there. */
@@ -126,7 +127,7 @@ export function describeEvent(event: RuntimeEvent, originUs = 0): string {
     case 'reflex-trip':
       return `${at} reflex trip, ${event.rule}: ${clean(event.reason)}`;
     case 'mission':
-      return `${at} mission ${event.mission}: ${event.state}`;
+      return `${at} mission ${event.id ? `${clean(event.id)} ` : ''}(${event.mission}): ${event.from ? `${event.from} -> ` : ''}${event.state}${event.reason ? ` (${clean(event.reason)})` : ''}`;
     case 'operator-estop':
       return `${at} e-stop by ${describeRequester(event.by)}: ${clean(event.reason)}`;
     case 'operator-reset': {

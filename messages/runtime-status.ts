@@ -69,8 +69,19 @@ export interface RuntimeStatus {
   uptimeS: number;
   pose: Pose2D | null;
   speed: { vMps: number; wRadps: number };
-  /** The mission's kind and state; the debug port adds the cortex's distance to the goal (metres, null without a goal). */
-  mission: { kind: string; state: MissionState; goalDistanceM?: number | null };
+  /**
+   * The mission's kind and state; the debug port adds from the cortex the running mission's id, its
+   * progress (0..1) and time still needed (seconds), and the distance to the point it drives to
+   * (metres); each null when unknown.
+   */
+  mission: {
+    kind: string;
+    state: MissionState;
+    id?: string | null;
+    progress?: number | null;
+    etaS?: number | null;
+    goalDistanceM?: number | null;
+  };
   /** Nearest lidar return in the robot frame, metres (null before any data). */
   nearestObstacleM: number | null;
   reflex: ReflexStatus;

@@ -167,7 +167,7 @@ describe('parseScenarioText', () => {
       'a mission with both goto and drive',
       ROOM.replace('goto: { xM: 3, yM: 2.5 }', 'goto: { xM: 3, yM: 2.5 }\n      drive: { vMps: 0.1, durationS: 1 }'),
       'robots[0].mission',
-      'has "goto" and "drive"; give exactly one of "goto", "drive"',
+      'has "goto" and "drive"; give exactly one of "goto", "drive", "patrol", "survey", "returnToBase"',
     ],
     ['no robots', ROOM.replace(/robots:[\s\S]*$/, 'robots: []'), 'robots', 'a scenario needs at least one robot'],
     [

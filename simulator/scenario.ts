@@ -2,7 +2,7 @@ import createDebug from 'debug';
 import { z } from 'zod';
 import { ConfigError, formatFieldPath } from '../config/config-error.js';
 import { parseYamlText, readYamlFile, validateConfig } from '../config/yaml-file.js';
-import type { Pose2D } from '../messages/geometry.js';
+import type { Point2D, Pose2D } from '../messages/geometry.js';
 import type { Mission } from '../messages/mission.js';
 import {
   boundsOf,
@@ -147,8 +147,33 @@ const moverSchema = z
 export type ScenarioMover = z.output<typeof moverSchema>;
 
 const gotoSchema = z
-  .object({ xM: metres, yM: metres, toleranceM: positiveMetres.default(DEFAULT_GOTO_TOLERANCE_M) })
+  .object({
+    xM: metres,
+    yM: metres,
+    toleranceM: positiveMetres.default(DEFAULT_GOTO_TOLERANCE_M),
+    /** Heading to turn to at the goal, degrees counter-clockwise from east (left out: any). */
+    headingDeg: degrees.optional(),
+  })
   .strict();
+const pointSchema = z.tuple([metres, metres]);
+const patrolSchema = z
+  .object({
+    /** The waypoints, [x, y] each, visited in order lap after lap. */
+    waypoints: z.array(pointSchema).min(1),
+    /** Laps to drive (0: forever). */
+    laps: z.number().int().min(0).default(1),
+    toleranceM: positiveMetres.default(DEFAULT_GOTO_TOLERANCE_M),
+  })
+  .strict();
+const surveySchema = z
+  .object({
+    /** The area's corners, [x, y] each. */
+    area: z.array(pointSchema).min(3),
+    laneSpacingM: positiveMetres,
+    toleranceM: positiveMetres.default(DEFAULT_GOTO_TOLERANCE_M),
+  })
+  .strict();
+const returnToBaseSchema = z.object({ toleranceM: positiveMetres.default(DEFAULT_GOTO_TOLERANCE_M) }).strict();
 const driveSchema = z
   .object({
     vMps: z.number().finite(),
@@ -157,16 +182,32 @@ const driveSchema = z
   })
   .strict();
 
-/** What a robot is asked to do: reach a point, or drive a scripted body motion for a time. */
-export type ScenarioMission = { goto: z.output<typeof gotoSchema> } | { drive: z.output<typeof driveSchema> };
+/** What a robot is asked to do: reach a point, patrol, survey an area, return to its dock, or drive a scripted body motion. */
+export type ScenarioMission =
+  | { goto: z.output<typeof gotoSchema> }
+  | { drive: z.output<typeof driveSchema> }
+  | { patrol: z.output<typeof patrolSchema> }
+  | { survey: z.output<typeof surveySchema> }
+  | { returnToBase: z.output<typeof returnToBaseSchema> };
+
+const MISSION_KEYS = ['goto', 'drive', 'patrol', 'survey', 'returnToBase'] as const;
 
 const missionSchema = z
-  .object({ goto: gotoSchema.optional(), drive: driveSchema.optional() })
+  .object({
+    goto: gotoSchema.optional(),
+    drive: driveSchema.optional(),
+    patrol: patrolSchema.optional(),
+    survey: surveySchema.optional(),
+    returnToBase: returnToBaseSchema.optional(),
+  })
   .strict()
   .transform((m, ctx): ScenarioMission => {
-    const which = exactlyOne(m, ['goto', 'drive'], ctx);
+    const which = exactlyOne(m, MISSION_KEYS, ctx);
     if (which === 'goto' && m.goto) return { goto: m.goto };
     if (which === 'drive' && m.drive) return { drive: m.drive };
+    if (which === 'patrol' && m.patrol) return { patrol: m.patrol };
+    if (which === 'survey' && m.survey) return { survey: m.survey };
+    if (which === 'returnToBase' && m.returnToBase) return { returnToBase: m.returnToBase };
     return z.NEVER;
   });
 
@@ -195,19 +236,37 @@ const faultSchema = z
   .strict();
 
 /** What an operator or the world does to the robot during a run (not a device fault). */
-export const SCRIPT_ACTIONS = ['estop', 'estop-reset', 'cortex-stall'] as const;
+export const SCRIPT_ACTIONS = ['estop', 'estop-reset', 'cortex-stall', 'mission', 'mission-abort'] as const;
 export type ScriptAction = (typeof SCRIPT_ACTIONS)[number];
 
 const scriptStepSchema = z
   .object({
     /** Sim time of the action, seconds. */
     atS: z.number().finite().min(0),
-    /** estop / estop-reset: a POST to the robot's debug port; cortex-stall: the planner thread blocks. */
+    /**
+     * estop / estop-reset: a POST to the robot's debug port; cortex-stall: the planner thread
+     * blocks; mission: `POST /api/v1/missions` with `mission`, `id`, `priority`; mission-abort:
+     * `DELETE /api/v1/missions/{id}`.
+     */
     action: z.enum(SCRIPT_ACTIONS),
     /** cortex-stall: how long the planner thread stays blocked, seconds of sim time (default 5). */
     durationS: z.number().positive().default(5),
+    /** mission: what to send (as a robot's `mission`). */
+    mission: missionSchema.optional(),
+    /** mission / mission-abort: the mission's id. */
+    id: z.string().min(1).max(64).optional(),
+    /** mission: its priority, 0..100 (default 50). */
+    priority: z.number().int().min(0).max(100).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((step, ctx) => {
+    if (step.action === 'mission' && !step.mission) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['mission'], message: 'a mission step needs a mission' });
+    }
+    if (step.action === 'mission-abort' && !step.id) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['id'], message: 'a mission-abort step needs the id' });
+    }
+  });
 
 export type ScenarioScriptStep = z.output<typeof scriptStepSchema>;
 
@@ -248,6 +307,8 @@ const robotSchema = z
     imperfections: imperfectionsSchema.default({}),
     /** The robot's battery pack (a large full pack by default, see `scenario-battery.ts`). */
     battery: batterySpecSchema.default({}),
+    /** Where the robot's dock is (a return to base goes there); left out: none. */
+    dock: z.object({ xM: metres, yM: metres }).strict().optional(),
     /** The area the robot must stay in (its reflex's geofence), world frame. */
     geofence: z
       .array(z.tuple([z.number().finite(), z.number().finite()]))
@@ -334,8 +395,35 @@ export function scenarioStartPose(robot: ScenarioRobot): Pose2D {
 
 /** The mission message for a scenario robot's `mission` entry. */
 export function scenarioMissionOf(robot: ScenarioRobot): Mission {
-  const m = robot.mission;
-  if ('goto' in m) return { kind: 'goto', goal: { xM: m.goto.xM, yM: m.goto.yM }, toleranceM: m.goto.toleranceM };
+  return missionOfScenario(robot.mission);
+}
+
+const points = (list: ReadonlyArray<readonly [number, number]>): Point2D[] => list.map(([xM, yM]) => ({ xM, yM }));
+
+/** The mission message for a scenario's mission (a robot's `mission`, a script step's). */
+export function missionOfScenario(m: ScenarioMission): Mission {
+  if ('goto' in m) {
+    const mission: Mission = { kind: 'goto', goal: { xM: m.goto.xM, yM: m.goto.yM }, toleranceM: m.goto.toleranceM };
+    if (m.goto.headingDeg !== undefined) mission.headingRad = (m.goto.headingDeg * Math.PI) / 180;
+    return mission;
+  }
+  if ('patrol' in m) {
+    return {
+      kind: 'patrol',
+      waypoints: points(m.patrol.waypoints),
+      laps: m.patrol.laps,
+      toleranceM: m.patrol.toleranceM,
+    };
+  }
+  if ('survey' in m) {
+    return {
+      kind: 'survey',
+      area: points(m.survey.area),
+      laneSpacingM: m.survey.laneSpacingM,
+      toleranceM: m.survey.toleranceM,
+    };
+  }
+  if ('returnToBase' in m) return { kind: 'return-to-base', toleranceM: m.returnToBase.toleranceM };
   return { kind: 'drive', vMps: m.drive.vMps, wRadps: m.drive.wRadps, durationS: m.drive.durationS };
 }
 

@@ -20,9 +20,9 @@ type Line = Record<string, unknown> & { t: string };
 
 describe('an independent supervisor (Python grpcio, from the .proto files alone)', () => {
   it.skipIf(!hasGrpc)(
-    'receives hello, telemetry and events, and sends a mission that the simulated robot executes',
+    "receives hello, telemetry and events, and sends a mission that preempts the scenario's: the robot drives there, then finishes its own",
     async () => {
-      const goal = { xM: 3, yM: 3 };
+      const goal = { xM: 2.5, yM: 4.5 };
       const python = spawn(PYTHON, [SCRIPT, join(ROOT, 'comms', 'proto'), String(goal.xM), String(goal.yM)], {
         stdio: ['ignore', 'pipe', 'inherit'],
       });
@@ -37,7 +37,7 @@ describe('an independent supervisor (Python grpcio, from the .proto files alone)
       try {
         const port = await listening;
         const report = join(dir, 'report.json');
-        // GIVEN the default scenario (its own goal 5 m east, at (6, 3)) WHEN the supervisor sends (3, 3)
+        // GIVEN the default scenario (its own goal 5 m east, at (6, 3)) WHEN the supervisor sends (2.5, 4.5) at priority 80
         const result = await runCli(['sim', '--headless', '--speed', '4', '--duration', '40', '--report', report], {
           env: cliEnv({ SPINAL_UPLINK_TARGET: `127.0.0.1:${port}` }),
           timeoutMs: 90_000,
@@ -50,11 +50,17 @@ describe('an independent supervisor (Python grpcio, from the .proto files alone)
         expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
         expect(events.some((e) => e.body === 'device_health')).toBe(true);
         expect(lines.find((l) => l.t === 'ack')).toMatchObject({ commandId: 42, accepted: true });
-        // THEN the robot drove to the supervisor's goal, not the scenario's
-        const last = lines.filter((l) => l.t === 'telemetry').at(-1)!;
-        expect(Math.hypot((last.xM as number) - goal.xM, (last.yM as number) - goal.yM)).toBeLessThan(0.3);
+        // THEN the robot drove to the supervisor's goal first (it preempted the scenario's mission)
+        const telemetry = lines.filter((l) => l.t === 'telemetry' && l.hasPose === true);
+        const there = telemetry.findIndex(
+          (l) => Math.hypot((l.xM as number) - goal.xM, (l.yM as number) - goal.yM) < 0.3,
+        );
+        expect(there).toBeGreaterThanOrEqual(0);
+        // AND then resumed its own and reached the scenario's goal
         const parsed = JSON.parse(readFileSync(report, 'utf8')) as SimReport;
-        expect(parsed.robots[0]!.goalReached).toBe(false);
+        expect(parsed.robots[0]!.goalReached).toBe(true);
+        const last = telemetry.at(-1)!;
+        expect(Math.hypot((last.xM as number) - 6, (last.yM as number) - 3)).toBeLessThan(0.3);
       } finally {
         python.kill('SIGKILL');
       }

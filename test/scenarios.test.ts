@@ -6,9 +6,9 @@ import type { SimReport } from '../simulator/report.js';
 import { REPORT_KEYS, ROBOT_REPORT_KEYS as ROBOT_KEYS } from './harness/report-keys.js';
 import { runCli } from './harness/run-cli.js';
 
-/** Fields added beside BRIEF §5's: completeness and readiness; and the brief's pose errors, which arrived with localisation. */
+/** Fields added beside BRIEF §5's: completeness, readiness and each mission's end; and the brief's pose errors, which arrived with localisation. */
 const ADDED_REPORT_KEYS = ['complete', 'incompleteReason'];
-const ADDED_ROBOT_KEYS = ['everReady', 'notReadyReason', 'poseErrorMaxM', 'poseErrorFinalM'];
+const ADDED_ROBOT_KEYS = ['everReady', 'notReadyReason', 'missions', 'poseErrorMaxM', 'poseErrorFinalM'];
 
 async function simulate(args: string[]): Promise<SimReport> {
   const report = join(mkdtempSync(join(tmpdir(), 'spinal-scenario-')), 'report.json');
@@ -142,7 +142,7 @@ describe('reflex scenarios (override hierarchy and failsafes, end to end)', () =
     expect(robot.reflexTrips.filter((t) => t.reason.startsWith('geofence'))).toEqual([]);
   }, 120_000);
 
-  it('GIVEN a goal beyond the geofence THEN the reflex stops the robot before it leaves, whatever the planner asks', async () => {
+  it('GIVEN a robot driven straight at its geofence THEN the reflex stops the robot before it leaves, whatever the planner asks', async () => {
     const report = await simulate(['--scenario', 'geofence-keep-in', '--duration', '30']);
     const robot = report.robots[0]!;
     const trip = robot.reflexTrips.find((t) => t.reason.startsWith('geofence'));

@@ -103,15 +103,34 @@ describe('sim report: what happened, not only how often', () => {
   }, 120_000);
 
   it('GIVEN a geofence in a --config file and none in the scenario WHEN simulating THEN the robot keeps to it and the simulator reports how far outside it got', async () => {
-    // The default scenario's goal is (6, 3); this fence ends at x = 4.
-    const config = tempFile('site.yaml', 'geofence: [[0.2, 0.2], [4, 0.2], [4, 5.8], [0.2, 5.8]]\n');
-    const { code, stderr, report } = await simulate(['--scenario', 'default', '--duration', '30', '--config', config]);
+    // wall-ahead drives the robot east from x = 3 for 30 s; this fence ends at x = 4.5, well before the wall.
+    const config = tempFile('site.yaml', 'geofence: [[0.2, 0.2], [4.5, 0.2], [4.5, 2.8], [0.2, 2.8]]\n');
+    const { code, stderr, report } = await simulate([
+      '--scenario',
+      'wall-ahead',
+      '--duration',
+      '10',
+      '--config',
+      config,
+    ]);
     expect(code, stderr).toBe(0);
     const robot = report!.robots[0]!;
-    expect(robot.goalReached).toBe(false);
     expect(robot.reflexTrips.some((t) => t.reason.startsWith('geofence'))).toBe(true);
+    expect(robot.collisions).toBe(0);
     expect(robot.geofenceBreachMaxM).not.toBeNull();
     expect(robot.geofenceBreachMaxM!).toBeLessThan(0.05);
+  }, 120_000);
+
+  it('GIVEN a goal outside the geofence of the --config file WHEN simulating THEN the cortex refuses the mission, saying why, and the robot stays put', async () => {
+    // The default scenario's goal is (6, 3); this fence ends at x = 4.
+    const config = tempFile('site.yaml', 'geofence: [[0.2, 0.2], [4, 0.2], [4, 5.8], [0.2, 5.8]]\n');
+    const { code, stderr, report } = await simulate(['--scenario', 'default', '--duration', '5', '--config', config]);
+    expect(code, stderr).toBe(0);
+    const robot = report!.robots[0]!;
+    expect(robot).toMatchObject({ goalReached: false, missionState: 'failed', collisions: 0 });
+    expect(robot.distanceM).toBeLessThan(0.05);
+    // The run's lines (the refusal among them) go to stderr.
+    expect(stderr).toContain('refused: the goal (6.00, 3.00) is outside the geofence');
   }, 120_000);
 
   it('GIVEN a geofence in both the scenario and the --config file WHEN simulating THEN it is refused with exit 2, naming both', async () => {

@@ -5,7 +5,7 @@ import { OnoffGpioBackend } from '../../hal/transport/gpio/onoff-backend.js';
 import { I2cBusBackend } from '../../hal/transport/i2c/i2c-bus-backend.js';
 import { SerialportBackend } from '../../hal/transport/serial/serialport-backend.js';
 import { MonotonicClock } from '../../time/monotonic-clock.js';
-import { loadGeofence } from '../../config/runtime-config-file.js';
+import { loadDock, loadGeofence } from '../../config/runtime-config-file.js';
 import { loadBoard, loadParams } from '../config-sources.js';
 import { printNotableEvents } from '../event-printer.js';
 import { checkUnknownEnvVars } from '../env-warnings.js';
@@ -64,6 +64,7 @@ export async function runRunCommand(options: RunOptions): Promise<number> {
     map: resolvePriorMap(params, board),
     keepMapPath: params['cortex.keepMapPath'] === '' ? null : params['cortex.keepMapPath'],
     geofence: options.config ? loadGeofence(options.config) : null,
+    dock: options.config ? loadDock(options.config) : null,
   });
   options.out.write(
     `spinal run: robot ${params['robot.id']} on board ${board.board.board} (${board.file}); Ctrl-C to stop\n`,

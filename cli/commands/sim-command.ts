@@ -21,6 +21,7 @@ import { createSimHardware } from '../../simulator/devices/builtin-sim-devices.j
 import { checkFaults } from '../../simulator/fault-injector.js';
 import {
   isBoardPath,
+  missionOfScenario,
   scenarioMissionOf,
   scenarioStartPose,
   type ScenarioRobot,
@@ -39,7 +40,7 @@ import { POSE_SAMPLE_PERIOD_US } from '../../simulator/world/pose-truth-trace.js
 import type { OccupancyGridMessage } from '../../messages/occupancy-grid.js';
 import { resolvePriorMap } from '../prior-map.js';
 import { RobotRuntime } from '../robot-runtime.js';
-import { buildSimReport, type SimRunRobotReport } from '../sim-report.js';
+import { buildSimReport, type MissionOutcome, type SimRunRobotReport } from '../sim-report.js';
 import { simDebugListen } from '../sim-debug-listen.js';
 import { checkUnknownEnvVars } from '../env-warnings.js';
 import { checkOutputFile } from '../output-paths.js';
@@ -164,6 +165,7 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
   const committed = new Map(robots.map((robot) => [robot.spec.id, [] as number[]]));
   runtimes.forEach((runtime, i) => runtime.onEvent((event) => committed.get(robots[i]!.spec.id)?.push(event.seq)));
   const reportedPoses = runtimes.map((runtime) => recordReportedPoses(runtime));
+  const missions = runtimes.map((runtime) => recordMissions(runtime));
   const byId = new Map(robots.map((robot, i) => [robot.spec.id, runtimes[i]!]));
   const stopAll = async (): Promise<void> => {
     await Promise.all(runtimes.map((runtime) => runtime.stop()));
@@ -270,6 +272,7 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
       everReady: readiness.everReady,
       notReadyReason: readiness.reason,
       reportedPoses: reportedPoses[i]!,
+      missions: [...missions[i]!.values()],
     };
   });
   const eventsLost = (await supervisor?.eventsLost(committed)) ?? 0;
@@ -358,7 +361,24 @@ function startSimRobot(robot: SimRobotSetup, supervisor: string | null): Promise
     assignment: { mission: scenarioMissionOf(spec), initialPose: scenarioStartPose(spec) },
     map: robot.map,
     geofence: spec.geofence?.map(([xM, yM]) => ({ xM, yM })) ?? null,
+    dock: spec.dock ?? null,
   });
+}
+
+/** Every mission of the run as it last stood, from the robot's mission events (in the order they arrived). */
+function recordMissions(runtime: RobotRuntime): Map<string, MissionOutcome> {
+  const missions = new Map<string, MissionOutcome>();
+  runtime.onEvent((event) => {
+    if (event.kind !== 'mission' || !event.id) return;
+    missions.set(event.id, {
+      id: event.id,
+      kind: event.mission,
+      state: event.state,
+      reason: event.reason ?? '',
+      atS: Math.round(event.atUs / 1e3) / 1e3,
+    });
+  });
+  return missions;
 }
 
 /** The world pose the robot reports (its reflex's: the cortex's frame on the odometry of record) at each of the world's sampling instants. */
@@ -421,6 +441,42 @@ function scenarioBoardRef(ref: string, scenarioFile: string): string {
   return join(dirname(scenarioFile), ref);
 }
 
+/** A scripted mission (or its abort), sent to the robot's debug port as a field engineer's tool would. */
+async function sendMissionStep(
+  runtime: RobotRuntime,
+  step: ScenarioScriptStep,
+  at: string,
+  out: NodeJS.WriteStream,
+): Promise<void> {
+  const address = runtime.debugPortAddress();
+  const abort = step.action === 'mission-abort';
+  const path = abort ? `/api/v1/missions/${encodeURIComponent(step.id ?? '')}` : '/api/v1/missions';
+  const method = abort ? 'DELETE' : 'POST';
+  if (!address) {
+    out.write(`${at} script: ${method} ${path} not sent: the debug port is off\n`);
+    return;
+  }
+  const body = abort
+    ? undefined
+    : JSON.stringify({
+        ...(step.id === undefined ? {} : { id: step.id }),
+        ...(step.priority === undefined ? {} : { priority: step.priority }),
+        mission: step.mission ? missionOfScenario(step.mission) : undefined,
+      });
+  try {
+    const response = await fetch(`http://${address}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body }),
+    });
+    const answer = (await response.json().catch(() => ({}))) as { reason?: unknown };
+    const reason = typeof answer.reason === 'string' ? `: ${sanitizeExternalText(answer.reason)}` : '';
+    out.write(`${at} script: ${method} ${path} -> ${response.status}${reason}\n`);
+  } catch (error) {
+    out.write(`${at} script: ${method} ${path} failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
+}
+
 /**
  * One scripted action of the scenario, at its sim time: e-stops go through the robot's own debug
  * port over HTTP (as a field engineer's would), a planner stall blocks the cortex thread.
@@ -436,6 +492,10 @@ async function runScriptStep(
   if (step.action === 'cortex-stall') {
     runtime.stallCortex(step.durationS * 1e6);
     out.write(`${at} script: the planner thread stalls for ${step.durationS} s\n`);
+    return;
+  }
+  if (step.action === 'mission' || step.action === 'mission-abort') {
+    await sendMissionStep(runtime, step, at, out);
     return;
   }
   const path = step.action === 'estop' ? '/api/v1/estop' : '/api/v1/estop/reset';

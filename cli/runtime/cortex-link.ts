@@ -7,12 +7,14 @@ import {
   type CortexToMain,
   type CortexTuning,
   type MainToCortex,
+  type ReflexHoldState,
 } from '../../cortex/cortex-thread-protocol.js';
 import type { BatteryReading } from '../../messages/battery-reading.js';
 import type { DriveCommand } from '../../messages/drive.js';
 import type { Pose2D } from '../../messages/geometry.js';
 import { lidarPointsBuffers, type LidarPoints } from '../../messages/lidar-points.js';
-import type { MissionAssignment, MissionState } from '../../messages/mission.js';
+import type { MissionAssignment, MissionState, MissionTransition } from '../../messages/mission.js';
+import type { Point2D } from '../../messages/geometry.js';
 import type { OdometrySample } from '../../messages/odometry.js';
 import type { Clock } from '../../time/clock.js';
 
@@ -32,6 +34,8 @@ const CORTEX_STOP_GRACE_MS = 3_000;
 export interface CortexHandlers {
   drive(command: DriveCommand): void;
   heartbeat(missionKind: string, missionState: MissionState): void;
+  /** A mission changed state (an event for the journal). */
+  mission(transition: MissionTransition): void;
   worldFrame(frame: Pose2D): void;
   /** The localisation's state changed (a health state of the robot: `lost` is degraded). */
   localisation(state: 'ok' | 'lost' | 'off', quality: number | null): void;
@@ -86,6 +90,7 @@ export class CortexLink {
     odometry: OdometrySample,
     map: OccupancyGridMessage | null = null,
     keepMapPath: string | null = null,
+    site: { geofence: Point2D[] | null; dock: Point2D | null } = { geofence: null, dock: null },
   ): void {
     const init: Extract<MainToCortex, { t: 'init' }> = {
       t: 'init',
@@ -96,6 +101,7 @@ export class CortexLink {
       odometry,
       map,
       keepMapPath,
+      site,
     };
     if (this.lockstep) this.pendingInit = init;
     else {
@@ -128,6 +134,11 @@ export class CortexLink {
   /** The IMU's yaw rates with their stamps. */
   gyro(stampsUs: number[], zRadps: number[]): void {
     this.post({ t: 'gyro', stampsUs, zRadps });
+  }
+
+  /** What the reflex does now (sent on every change: a stop that lasts holds the cortex's mission). */
+  reflexState(state: ReflexHoldState, reason: string): void {
+    this.post({ t: 'reflex', state, reason });
   }
 
   /** One lidar revolution; its arrays are transferred (the caller keeps no reference). */
@@ -176,6 +187,9 @@ export class CortexLink {
         return;
       case 'heartbeat':
         handlers.heartbeat(message.missionKind, message.missionState);
+        return;
+      case 'mission':
+        handlers.mission(message.transition);
         return;
       case 'world-frame':
         handlers.worldFrame(message.frame);

@@ -27,6 +27,8 @@ export interface RobotRuntimeOptions {
   keepMapPath?: string | null;
   /** The area the robot must stay in, world frame (a site setting, from the config file or the scenario). */
   geofence?: readonly Point2D[] | null;
+  /** Where the robot's dock is, world frame (a return to base goes there); null or left out: none. */
+  dock?: Point2D | null;
   /** The reflex thread's scheduling priority, as `spinal run` set it (default: read as it is). */
   priority?: SchedulingPriority;
   /** The ledger (default: from the `ledger.*` parameters). */

@@ -245,6 +245,7 @@ async function answer(req: IncomingMessage, res: ServerResponse, ctx: AnswerCont
                   query: target.query,
                   headers: req.headers,
                   body,
+                  params: match.params,
                   requester: {
                     via: 'debug-port',
                     remoteAddress: req.socket.remoteAddress ?? null,

@@ -16,7 +16,8 @@ import type { JsonResponse } from './routes.js';
  *   and its `Origin`, when sent, must be the origin the request was addressed to; other web pages
  *   are refused with 403. Tools that send neither header (curl) pass.
  * - **JSON only** (mutating routes): the body must be declared `application/json`, which a foreign
- *   page cannot send without a CORS preflight the port never grants (415 otherwise).
+ *   page cannot send without a CORS preflight the port never grants (415 otherwise); a DELETE has
+ *   no body and needs that preflight anyway.
  * - **Token** (beyond loopback): mutating routes need `Authorization: Bearer <debug.token>`; reading
  *   needs that token or `debug.readToken`, in the header or as `?token=` (for the page and
  *   `EventSource`). `/healthz` stays open. Tokens are compared in constant time and never logged.
@@ -55,7 +56,8 @@ export function guardRequest(request: GuardedRequest, access: RouteAccess, polic
   if (access === 'write') {
     const originProblem = crossOriginRefusal(request.headers);
     if (originProblem) return refuse(403, 'forbidden', originProblem);
-    const typeProblem = contentTypeRefusal(request.headers);
+    // A DELETE carries no body, and a foreign page cannot send one without the same preflight.
+    const typeProblem = request.method === 'DELETE' ? null : contentTypeRefusal(request.headers);
     if (typeProblem) return refuse(415, 'unsupported media type', typeProblem);
   }
   return authorize(request, access, policy);

@@ -21,6 +21,8 @@ export interface RouteRequest {
   body?: unknown;
   /** Who sent it (peer address, origin, whether a valid token came with it), for the event log; the server always sets it. */
   requester?: Requester;
+  /** The values of the route's `{name}` path segments, percent-decoded. */
+  params?: Record<string, string>;
 }
 
 /** A text answer sent as is (the metrics exposition, the web page); the server adds the common headers. */
@@ -59,6 +61,7 @@ export type RouteHandler = (request: RouteRequest) => RouteResponse | Promise<Ro
 /** One method on one path. A GET route answers HEAD as well. */
 export interface Route {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** The path; a segment `{name}` matches any one segment, given to the handler in `params`. */
   path: string;
   /**
    * Changes robot state: only the port's own page and tools may call it (same origin, JSON body),
@@ -74,7 +77,9 @@ export interface Route {
 
 /** Outcome of looking a request up in the route table. */
 export type RouteMatch =
-  { kind: 'found'; route: Route } | { kind: 'method-not-allowed'; allow: string[] } | { kind: 'not-found' };
+  | { kind: 'found'; route: Route; params: Record<string, string> }
+  | { kind: 'method-not-allowed'; allow: string[] }
+  | { kind: 'not-found' };
 
 /** Most events one `GET /api/v1/events` answers with. */
 const MAX_EVENTS_PER_PAGE = 1_000;
@@ -159,17 +164,43 @@ export function statusRoutes(store: StatusStore): Route[] {
  * method yields the methods it allows (for the `allow` header).
  */
 export function matchRoute(routes: readonly Route[], method: string, path: string): RouteMatch {
-  const onPath = routes.filter((r) => r.path === path);
-  if (onPath.length === 0) return { kind: 'not-found' };
+  const matches = routes.flatMap((route) => {
+    const params = matchPath(route.path, path);
+    return params ? [{ route, params }] : [];
+  });
+  if (matches.length === 0) return { kind: 'not-found' };
+  const onPath = matches.map((m) => m.route);
   const wanted = method === 'HEAD' ? 'GET' : method;
-  const route = onPath.find((r) => r.method === wanted);
-  if (route) return { kind: 'found', route };
+  const found = matches.find((m) => m.route.method === wanted);
+  if (found) return { kind: 'found', route: found.route, params: found.params };
   const allow = new Set<string>();
   for (const r of onPath) {
     allow.add(r.method);
     if (r.method === 'GET') allow.add('HEAD');
   }
   return { kind: 'method-not-allowed', allow: [...allow] };
+}
+
+/** The `{name}` segments' values when `path` fits `pattern`, else null. */
+function matchPath(pattern: string, path: string): Record<string, string> | null {
+  if (!pattern.includes('{')) return pattern === path ? {} : null;
+  const want = pattern.split('/');
+  const got = path.split('/');
+  if (want.length !== got.length) return null;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < want.length; i++) {
+    const segment = want[i]!;
+    const value = got[i]!;
+    if (segment.startsWith('{') && segment.endsWith('}')) {
+      if (value === '') return null;
+      try {
+        params[segment.slice(1, -1)] = decodeURIComponent(value);
+      } catch {
+        return null;
+      }
+    } else if (segment !== value) return null;
+  }
+  return params;
 }
 
 /** The 404 answer; the path is echoed back, cut to a bounded length. */

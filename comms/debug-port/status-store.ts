@@ -70,11 +70,19 @@ export class StatusStore {
   latest(): StatusSnapshot | null {
     if (!this.latestStatus) return null;
     const ageUs = Math.max(0, this.clock.nowUs() - this.receivedAtUs);
-    const goalDistanceM = this.cortexStatus?.goalDistanceM;
-    const status =
-      goalDistanceM === undefined
-        ? this.latestStatus
-        : { ...this.latestStatus, mission: { ...this.latestStatus.mission, goalDistanceM } };
+    const cortex = this.cortexStatus;
+    const status = cortex
+      ? {
+          ...this.latestStatus,
+          mission: {
+            ...this.latestStatus.mission,
+            id: cortex.missionId,
+            progress: cortex.progress,
+            etaS: cortex.etaS,
+            goalDistanceM: cortex.goalDistanceM,
+          },
+        }
+      : this.latestStatus;
     return { status, ageMs: Math.round(ageUs / US_PER_MS), stale: ageUs > this.staleAfterUs };
   }
 

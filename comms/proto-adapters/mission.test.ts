@@ -36,7 +36,13 @@ describe('Mission on the wire', () => {
   it('maps every mission state both ways', () => {
     fc.assert(
       fc.property(missionState, (state) => {
-        const progress = throughBytes(MissionProgress, { kind: 'goto', state: missionStates.toWire(state) });
+        const progress = throughBytes(MissionProgress, {
+          kind: 'goto',
+          state: missionStates.toWire(state),
+          id: '',
+          progress: 0,
+          eta: undefined,
+        });
         expect(missionStates.fromWire(progress.state, 'state')).toBe(state);
       }),
     );
@@ -46,7 +52,7 @@ describe('Mission on the wire', () => {
 describe('A mission that makes no sense is refused with the field named', () => {
   it('NaN coordinates', () => {
     const bytes = wire.Mission.encode({
-      kind: { $case: 'goto', value: { goal: { xM: Number.NaN, yM: 1 }, toleranceM: 0.2 } },
+      kind: { $case: 'goto', value: { goal: { xM: Number.NaN, yM: 1 }, toleranceM: 0.2, heading: undefined } },
     }).finish();
     expect(decodeWire(wire.Mission, bytes, missionFromWire)).toEqual({
       ok: false,
@@ -56,7 +62,9 @@ describe('A mission that makes no sense is refused with the field named', () => 
 
   it('no kind at all, or a goto without its goal', () => {
     expect(missionFromWire({ kind: undefined })).toEqual({ ok: false, reason: 'mission.kind: missing' });
-    expect(missionFromWire({ kind: { $case: 'goto', value: { goal: undefined, toleranceM: 0.2 } } })).toEqual({
+    expect(
+      missionFromWire({ kind: { $case: 'goto', value: { goal: undefined, toleranceM: 0.2, heading: undefined } } }),
+    ).toEqual({
       ok: false,
       reason: 'mission.kind.goto.goal: missing',
     });
@@ -64,7 +72,7 @@ describe('A mission that makes no sense is refused with the field named', () => 
 
   it('a negative duration, and an assignment without its initial pose', () => {
     const drive = { kind: { $case: 'drive' as const, value: { vMps: 0.2, wRadps: 0, durationS: -1 } } };
-    expect(missionFromWire(drive)).toEqual({ ok: false, reason: 'mission.kind.drive.durationS: -1 is negative' });
+    expect(missionFromWire(drive)).toEqual({ ok: false, reason: 'mission.kind.drive.durationS: must be > 0, got -1' });
     const { initialPose: _, ...withoutPose } = missionAssignmentToWire({
       mission: { kind: 'drive', vMps: 0.2, wRadps: 0, durationS: 1 },
       initialPose: { xM: 0, yM: 0, yawRad: 0 },

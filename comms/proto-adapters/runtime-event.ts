@@ -142,7 +142,16 @@ function bodyToWire(event: RuntimeEventBody): wire.RuntimeEvent['body'] {
         value: { rule: event.rule, reason: event.reason, blackBox: event.blackBox.map(blackBoxEntryToWire) },
       };
     case 'mission':
-      return { $case: 'mission', value: { mission: event.mission, state: event.state } };
+      return {
+        $case: 'mission',
+        value: {
+          mission: event.mission,
+          state: event.state,
+          id: event.id ?? '',
+          from: event.from ?? '',
+          reason: event.reason ?? '',
+        },
+      };
     case 'operator-estop':
       return { $case: 'operatorEstop', value: { reason: event.reason, by: requesterToWire(event.by) } };
     case 'operator-reset':
@@ -219,7 +228,14 @@ function readBody(body: wire.RuntimeEvent['body']): RuntimeEventBody {
         blackBox: b.value.blackBox.map(readBlackBoxEntry),
       };
     case 'mission':
-      return { kind: 'mission', mission: b.value.mission, state: b.value.state };
+      return {
+        kind: 'mission',
+        mission: b.value.mission,
+        state: b.value.state,
+        ...(b.value.id ? { id: b.value.id } : {}),
+        ...(b.value.from ? { from: b.value.from } : {}),
+        ...(b.value.reason ? { reason: b.value.reason } : {}),
+      };
     case 'operatorEstop':
       return { kind: 'operator-estop', reason: b.value.reason, by: readRequester(b.value.by, `${at}.by`) };
     case 'operatorReset':

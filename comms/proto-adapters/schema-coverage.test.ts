@@ -162,7 +162,10 @@ const oneofCases = {
     >,
   },
   'spinal.v1.Mission': {
-    kind: { goto: true, drive: true } satisfies Record<NonNullable<missionSchema.Mission['kind']>['$case'], true>,
+    kind: { goto: true, drive: true, patrol: true, survey: true, returnToBase: true } satisfies Record<
+      NonNullable<missionSchema.Mission['kind']>['$case'],
+      true
+    >,
   },
 };
 

@@ -1,5 +1,5 @@
 /** Supervisor frames (spinal/v1/uplink.proto) read into what the robot does with them; a bad frame is refused with its reason. */
-import type { Mission } from '../../messages/mission.js';
+import { DEFAULT_MISSION_PRIORITY, MAX_MISSION_PRIORITY, type Mission } from '../../messages/mission.js';
 import * as wire from '../proto/generated/spinal/v1/uplink.generated.js';
 import { decodeWire, readWire, required, WireFieldError, type FromWire } from './from-wire.js';
 import { readMission } from './mission.js';
@@ -8,7 +8,7 @@ import { readParameterValue } from './runtime-event.js';
 /** A supervisor frame the robot can act on. */
 export type SupervisorCommand =
   | { kind: 'event-ack'; seq: number }
-  | { kind: 'mission'; commandId: number; missionId: string; mission: Mission }
+  | { kind: 'mission'; commandId: number; missionId: string; priority: number; mission: Mission }
   | { kind: 'estop'; commandId: number; reason: string }
   | { kind: 'resume'; commandId: number }
   | { kind: 'config-update'; commandId: number; version: number; values: Record<string, number | boolean | string> };
@@ -21,7 +21,11 @@ function readFrame(frame: wire.SupervisorFrame): SupervisorCommand {
     case 'mission': {
       if (f.value.missionId === '') throw new WireFieldError('mission.missionId', 'empty');
       const mission = readMission(f.value.mission, 'mission.mission');
-      return { kind: 'mission', commandId: f.value.commandId, missionId: f.value.missionId, mission };
+      const priority = f.value.priorityGiven?.value ?? DEFAULT_MISSION_PRIORITY;
+      if (priority > MAX_MISSION_PRIORITY) {
+        throw new WireFieldError('mission.priority', `${priority} is above ${MAX_MISSION_PRIORITY}`);
+      }
+      return { kind: 'mission', commandId: f.value.commandId, missionId: f.value.missionId, priority, mission };
     }
     case 'estop':
       return { kind: 'estop', commandId: f.value.commandId, reason: f.value.reason };

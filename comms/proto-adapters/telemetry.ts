@@ -26,7 +26,16 @@ export function telemetryToWire(status: RuntimeStatus, atUs: number): wire.Telem
     velocity: { vMps: status.speed.vMps, wRadps: status.speed.wRadps },
     battery: undefined,
     mode: runtimeModes.toWire(status.mode),
-    mission: { kind: status.mission.kind, state: missionStates.toWire(status.mission.state) },
+    mission: {
+      kind: status.mission.kind,
+      state: missionStates.toWire(status.mission.state),
+      id: status.mission.id ?? '',
+      progress: status.mission.progress ?? 0,
+      eta:
+        status.mission.etaS === undefined || status.mission.etaS === null
+          ? undefined
+          : { $case: 'etaS', value: status.mission.etaS },
+    },
     reflex: {
       state: reflexStates.toWire(status.reflex.state),
       rule: status.reflex.rule,

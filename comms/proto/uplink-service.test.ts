@@ -26,7 +26,10 @@ describe('the Uplink service definition', () => {
 
     const mission = { kind: 'goto' as const, goal: { xM: 4, yM: -1.5 }, toleranceM: 0.25 };
     const down: SupervisorFrame = {
-      frame: { $case: 'mission', value: { commandId: 12, missionId: 'm-12', mission: missionToWire(mission) } },
+      frame: {
+        $case: 'mission',
+        value: { commandId: 12, missionId: 'm-12', mission: missionToWire(mission), priorityGiven: undefined },
+      },
     };
     const command = UplinkService.link.responseDeserialize(UplinkService.link.responseSerialize(down));
     expect(command.frame?.$case === 'mission' && command.frame.value.commandId).toBe(12);

@@ -98,7 +98,12 @@ export class SupervisorServer {
     if (!link) return null;
     const commandId = this.nextCommandId++;
     const mission = missionToWire(planned.mission);
-    link.write({ frame: { $case: 'mission', value: { commandId, missionId: planned.missionId, mission } } });
+    link.write({
+      frame: {
+        $case: 'mission',
+        value: { commandId, missionId: planned.missionId, mission, priorityGiven: undefined },
+      },
+    });
     return commandId;
   }
 

@@ -1,21 +1,18 @@
-import type { CommsToCortex, MissionResultMessage } from '../../messages/cortex-comms-protocol.js';
 import type { ConfigChannel } from '../config-channel.js';
+import type { MissionDesk } from '../mission-desk.js';
 import type { OperatorChannel } from '../debug-port/operator-routes.js';
 import type { StatusStore } from '../debug-port/status-store.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { UplinkAcks } from '../ledger/uplink-acks.js';
+import { MISSION_KINDS } from '../../messages/mission.js';
 import { telemetryToWire } from '../proto-adapters/telemetry.js';
 import { uplinkCommands, type MissionChannel } from './uplink-commands.js';
 import { UplinkLink } from './uplink-link.js';
 import type { UplinkSettings } from './uplink-settings.js';
 
-/** How long the cortex may take to answer a mission, ms. */
-const MISSION_TIMEOUT_MS = 2_000;
-
-/** The uplink as the comms thread runs it, and where the cortex's answers to missions go. */
+/** The uplink as the comms thread runs it. */
 export interface UplinkParts {
   link: UplinkLink;
-  missionResult(message: MissionResultMessage): void;
 }
 
 /**
@@ -31,29 +28,14 @@ export function assembleUplink(o: {
   operator: OperatorChannel;
   /** Where config updates are applied (the main thread). */
   config: ConfigChannel;
-  cortex: { postMessage(message: CommsToCortex): void } | null;
+  /** Where missions go (the cortex). */
+  missions: MissionDesk;
   version: string;
 }): UplinkParts {
-  const waiting = new Map<number, (answer: { accepted: boolean; reason: string }) => void>();
-  let nextId = 1;
-  const missions: MissionChannel = (missionId, mission) =>
-    new Promise((resolve) => {
-      const { cortex } = o;
-      if (!cortex) {
-        resolve({ accepted: false, reason: 'no cortex to carry out missions' });
-        return;
-      }
-      const id = nextId++;
-      const timer = setTimeout(() => {
-        waiting.delete(id);
-        resolve({ accepted: false, reason: `the cortex did not answer within ${MISSION_TIMEOUT_MS} ms` });
-      }, MISSION_TIMEOUT_MS);
-      waiting.set(id, (answer) => {
-        clearTimeout(timer);
-        resolve(answer);
-      });
-      cortex.postMessage({ t: 'mission', id, missionId, mission });
-    });
+  const missions: MissionChannel = async (order) => {
+    const answer = await o.missions.submit(order);
+    return { accepted: answer.verdict === 'accepted', reason: answer.reason };
+  };
   const by = {
     via: 'supervisor' as const,
     remoteAddress: o.settings.target,
@@ -69,7 +51,7 @@ export function assembleUplink(o: {
         robotId: status?.robotId ?? '',
         board: status?.board ?? '',
         version: o.version,
-        capabilities: ['goto', 'drive'],
+        capabilities: [...MISSION_KINDS],
       };
     },
     telemetry: () => {
@@ -85,11 +67,5 @@ export function assembleUplink(o: {
     if (answer.accepted && typeof telemetryHz === 'number') link.setTelemetryHz(telemetryHz);
     return answer;
   };
-  return {
-    link,
-    missionResult: (message) => {
-      waiting.get(message.id)?.({ accepted: message.accepted, reason: message.reason });
-      waiting.delete(message.id);
-    },
-  };
+  return { link };
 }

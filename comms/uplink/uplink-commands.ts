@@ -1,5 +1,5 @@
 import { paramUpdateProblem } from '../../config/param-tuning.js';
-import type { Mission } from '../../messages/mission.js';
+import type { MissionOrder } from '../../messages/mission.js';
 import type { Requester } from '../../messages/runtime-event.js';
 import type { ConfigChannel } from '../config-channel.js';
 import type { OperatorChannel } from '../debug-port/operator-routes.js';
@@ -9,7 +9,7 @@ type Command = Exclude<SupervisorCommand, { kind: 'event-ack' }>;
 type Answer = { accepted: boolean; reason: string };
 
 /** Where a supervisor's mission goes: the cortex, which answers whether it took it. */
-export type MissionChannel = (missionId: string, mission: Mission) => Promise<Answer>;
+export type MissionChannel = (order: MissionOrder) => Promise<Answer>;
 
 /** Where the supervisor's commands are carried out. */
 export interface CommandChannels {
@@ -40,7 +40,12 @@ export function uplinkCommands(channels: CommandChannels, by: Requester) {
         return { accepted: result.ok, reason: result.ok ? '' : JSON.stringify(result.body) };
       }
       case 'mission':
-        return channels.missions(command.missionId, command.mission);
+        return channels.missions({
+          id: command.missionId,
+          priority: command.priority,
+          source: 'supervisor',
+          mission: command.mission,
+        });
       case 'config-update': {
         const { version, values } = command;
         const problem = paramUpdateProblem(values);

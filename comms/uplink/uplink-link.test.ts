@@ -133,14 +133,20 @@ describe('UplinkLink', () => {
         value: {
           commandId: 7,
           missionId: 'm-7',
-          mission: { kind: { $case: 'goto', value: { goal: { xM: Number.NaN, yM: 1 }, toleranceM: 0.2 } } },
+          mission: {
+            kind: { $case: 'goto', value: { goal: { xM: Number.NaN, yM: 1 }, toleranceM: 0.2, heading: undefined } },
+          },
+          priorityGiven: undefined,
         },
       },
     });
     supervisor.sendBytes(
       Buffer.from(
         SupervisorFrame.encode({
-          frame: { $case: 'mission', value: { commandId: 8, missionId: 'm-8', mission: undefined } },
+          frame: {
+            $case: 'mission',
+            value: { commandId: 8, missionId: 'm-8', mission: undefined, priorityGiven: undefined },
+          },
         })
           .finish()
           .subarray(0, 3),

@@ -117,13 +117,23 @@ describe('BatteryEstimator against a pack of unknown resistance, state of charge
     );
   });
 
+  it('GIVEN no step of the current tells the resistance for 4 minutes WHEN one does THEN the count settles on the corrected figure rather than keep the early guess', () => {
+    const pack = new TestPack(100, 0.21, 0.47);
+    const estimator = new BatteryEstimator({ capacityWh: 100, internalOhms: 0 });
+    const gentle = Array.from({ length: 24 }, (_, i) => ({ currentA: i % 2 === 0 ? 0.5 : 0.7, durationS: 10 }));
+    const steps = [...gentle, { currentA: 0.3, durationS: 10 }, { currentA: 2, durationS: 10 }];
+    let errorAtEndWh = Number.NaN;
+    drive(pack, estimator, steps, noiseFrom(3), (_t, estimateWh, truthWh) => (errorAtEndWh = estimateWh - truthWh));
+    expect(Math.abs(errorAtEndWh)).toBeLessThan(2);
+  });
+
   it('counts the energy drawn exactly when the resistance is known and nothing corrects it', () => {
     const pack = new TestPack(50, 0.2, 0.9);
     const estimator = new BatteryEstimator({
       capacityWh: 50,
       internalOhms: 0.2,
       voltageTimeConstantS: 1e12,
-      settleS: 0,
+      settleTimeConstantS: 1e12,
     });
     let start = Number.NaN;
     let last = 0;

@@ -31,9 +31,9 @@ export interface BatteryEstimatorOptions {
   /** Readings further apart than this count only this long (a gap in the feed), seconds. Default 2. */
   maxGapS?: number;
   /**
-   * For this long after the first reading the count is pulled toward the voltage's figure with the
-   * much shorter `settleTimeConstantS` (the start rests on one reading, taken with the first guess
-   * of the resistance), seconds. Default 120.
+   * Until the resistance has been measured, and for this long after its first measurement, the
+   * count is pulled toward the voltage's figure with the much shorter `settleTimeConstantS` (the
+   * start rests on one reading taken with the first guess of the resistance), seconds. Default 120.
    */
   settleS?: number;
   /** The time constant while settling, seconds. Default 15. */
@@ -68,7 +68,9 @@ const RESISTANCE_MAX_OHMS = 2;
  *   says little where it is flat. So each reading moves the count toward the curve's figure
  *   (state of charge of V + I·R, times the capacity) by dt / τ, where τ is `voltageTimeConstantS`,
  *   stretched where the curve is flatter than its mean slope and by (1 + I / 2 A) under load.
- * - The first reading starts the count at the curve's figure.
+ * - The first reading starts the count at the curve's figure. Until the resistance has been
+ *   measured, and for `settleS` after its first measurement, τ is the short `settleTimeConstantS`:
+ *   the start rests on a guess, and the count follows the voltage until the guess is replaced.
  *
  * Pure: it reads no clock; time comes from the readings' stamps. A reading without a finite voltage
  * is dropped (and counted); one without a current (NaN) corrects toward the curve only, taking the
@@ -80,7 +82,8 @@ export class BatteryEstimator {
   private readonly maxGapS: number;
   private readonly settleS: number;
   private readonly settleTauS: number;
-  private firstUs = 0;
+  /** Stamp of the first measurement of the resistance (null: none yet, the first guess stands). */
+  private resistanceFromUs: number | null = null;
   private ohms: number;
   private resistanceMeasurements = 0;
   private last: { reading: BatteryReading; powerW: number } | null = null;
@@ -122,7 +125,6 @@ export class BatteryEstimator {
     const curveWh = stateOfChargeAtVolts(openCircuitV) * this.capacityWh;
     if (!last) {
       this.remaining = curveWh;
-      this.firstUs = reading.stampUs;
     } else {
       const dtS = Math.min(this.maxGapS, (reading.stampUs - last.reading.stampUs) / 1e6);
       const drawnWh = (((powerW + last.powerW) / 2) * dtS) / 3600;
@@ -130,7 +132,9 @@ export class BatteryEstimator {
       this.drawn += drawnWh;
       const soc = this.remaining / this.capacityWh;
       const slopeTrust = Math.min(1, curveSlopeVPerSoc(soc) / TRUSTED_SLOPE_V_PER_SOC);
-      const tauS = (reading.stampUs - this.firstUs) / 1e6 <= this.settleS ? this.settleTauS : this.tauS;
+      const settling =
+        this.resistanceFromUs === null || (reading.stampUs - this.resistanceFromUs) / 1e6 <= this.settleS;
+      const tauS = settling ? this.settleTauS : this.tauS;
       const gain = Math.min(1, ((dtS / tauS) * slopeTrust) / (1 + Math.abs(currentA) / HALF_TRUST_CURRENT_A));
       this.remaining += gain * (curveWh - this.remaining);
     }
@@ -158,6 +162,7 @@ export class BatteryEstimator {
     const measured = -(after.voltageV - before.voltageV) / dI;
     if (!(measured >= 0 && measured <= RESISTANCE_MAX_OHMS)) return;
     this.resistanceMeasurements++;
+    this.resistanceFromUs ??= after.stampUs;
     this.ohms += Math.max(RESISTANCE_GAIN, 1 / this.resistanceMeasurements) * (measured - this.ohms);
   }
 }

@@ -61,6 +61,10 @@ export class Navigator {
   private lastStepUs: number | null = null;
   /** The plan being searched (its goal and time so far), or null. */
   private pending: { goal: Point2D; ms: number; steps: number } | null = null;
+  /** The goal the path leads to (null before the first step). */
+  private goal: Point2D | null = null;
+  /** Plans in a row that found no way to the goal (0 once one does, or the goal changes). */
+  failedPlans = 0;
 
   constructor(
     private readonly world: WorldModel,
@@ -76,6 +80,16 @@ export class Navigator {
     if (distanceM <= toleranceM) {
       this.vMps = 0;
       return { vMps: 0, wRadps: 0, distanceM, reached: true };
+    }
+    if (!this.goal || this.goal.xM !== goal.xM || this.goal.yM !== goal.yM) {
+      // A new goal (the next point of a route, another mission): the old path leads elsewhere.
+      this.goal = { xM: goal.xM, yM: goal.yM };
+      this.path = [];
+      this.replanDue = true;
+      this.failedPlans = 0;
+      this.lastPlanUs = -Infinity;
+      this.progressMarkM = Infinity;
+      this.progressMarkUs = nowUs;
     }
     this.watchMap();
     if (this.pending && (this.pending.goal.xM !== goal.xM || this.pending.goal.yM !== goal.yM)) this.pending = null;
@@ -177,9 +191,11 @@ export class Navigator {
     const plan = this.astar.result();
     if (!plan) {
       log('no path to (%d, %d)', goal.xM, goal.yM);
+      this.failedPlans++;
       this.path = [];
       this.replanDue = true;
     } else {
+      this.failedPlans = 0;
       const grid = this.world.grid;
       const cells = smoothPath(plan.cells, grid.widthCells, this.costs.costs, LETHAL_COST);
       const points: Point2D[] = [{ xM: pose.xM, yM: pose.yM }];
@@ -202,6 +218,37 @@ export class Navigator {
       pending.steps,
     );
     return true;
+  }
+
+  /**
+   * Whether the map, as it is now, has a way from `from` to `to` (a whole search, at once: for
+   * judging a mission as it arrives, not for every step). A plan under way starts over afterwards.
+   */
+  reachable(from: Point2D, to: Point2D): boolean {
+    this.costs.update(Infinity);
+    this.pending = null;
+    this.replanDue = true;
+    const grid = this.world.grid;
+    const start = this.nearestOpen(grid.indexAt(from.xM, from.yM));
+    const end = grid.indexAt(to.xM, to.yM);
+    if (start < 0 || end < 0) return false;
+    const search = {
+      widthCells: grid.widthCells,
+      heightCells: grid.heightCells,
+      costs: this.costs.costs,
+      blockedFrom: LETHAL_COST,
+      costWeight: COST_WEIGHT,
+    };
+    let state = this.astar.begin(search, start, end);
+    while (state === 'searching') state = this.astar.advance(1 << 20);
+    return state === 'found';
+  }
+
+  /** True when the robot's centre cannot be at `p` on the map as it is now (an obstacle within its radius); false off the map. */
+  blockedAt(p: Point2D): boolean {
+    this.costs.update(Infinity);
+    const index = this.world.grid.indexAt(p.xM, p.yM);
+    return index >= 0 && (this.costs.costs[index] as number) >= LETHAL_COST;
   }
 
   /** `index` when the robot may be there, else the nearest such cell within a few cells (-1: none). */

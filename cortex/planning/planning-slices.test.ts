@@ -82,7 +82,7 @@ function runCortex(planExpansionsPerCycle: number, cycles: number) {
     clock,
     settings,
     (message) => {
-      sent.push(message);
+      if (message.t !== 'mission') sent.push(message);
       if (message.t !== 'drive') return;
       const { vMps, wRadps, stampUs } = message.command;
       odometry = { stampUs, pose: poseAtTime(odometry, stampUs), vMps, wRadps };

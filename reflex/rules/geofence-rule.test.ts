@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Point2D, Pose2D } from '../../messages/geometry.js';
 import { ROOM_FENCE, T0, inputsAt, reflexSettings, runningArbiter } from '../../test/harness/reflex-fixtures.js';
 import { stoppingDistanceM } from '../arbiter.js';
-import { distanceToBoundaryM, insidePolygon } from './geofence-rule.js';
+import { distanceToBoundaryM, insidePolygon } from '../../messages/polygon.js';
 
 /** The parameter defaults (config/params.ts `reflex.*`), in the arbiter's units, with {@link ROOM_FENCE}. */
 const SETTINGS = reflexSettings({}, ROOM_FENCE);

@@ -25,7 +25,7 @@ const telemetry = (): Telemetry => ({
   velocity: undefined,
   battery: { voltageV: 12.1 },
   mode: 1,
-  mission: { kind: 'goto', state: 2 },
+  mission: { kind: 'goto', state: 2, id: 'bench', progress: 0.5, eta: undefined },
   reflex: undefined,
   devices: [{ device: 'lidar', state: 'ok' }],
 });

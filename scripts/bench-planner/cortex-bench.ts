@@ -48,6 +48,7 @@ const executor: MissionExecutor = new MissionExecutor(
       succeeded = message.status.missionState === 'succeeded';
       return;
     }
+    if (message.t !== 'drive') return;
     const { vMps, wRadps, stampUs } = message.command;
     odometry = { stampUs, pose: poseAtTime(odometry, stampUs), vMps, wRadps };
     worldOdometry = { stampUs, pose: poseAtTime(worldOdometry, stampUs), vMps, wRadps };

@@ -22,19 +22,43 @@ export const wireString = fc.string({ unit: 'binary' });
 export const point2D: fc.Arbitrary<Point2D> = fc.record({ xM: finiteDouble, yM: finiteDouble });
 export const pose2D: fc.Arbitrary<Pose2D> = fc.record({ xM: finiteDouble, yM: finiteDouble, yawRad: finiteDouble });
 
+/** A coordinate a mission may give (messages/mission-shape.ts: within ±10 km). */
+const siteCoordinate = fc.double({ min: -10_000, max: 10_000, noNaN: true }).map(withoutNegativeZero);
+const sitePoint: fc.Arbitrary<Point2D> = fc.record({ xM: siteCoordinate, yM: siteCoordinate });
+/** A tolerance a mission may give: (0, 10] m. */
+const tolerance = fc.double({ min: 0.001, max: 10, noNaN: true });
+
+/** Well-formed missions of every kind (what `missionShapeProblem` accepts). */
 export const mission: fc.Arbitrary<Mission> = fc.oneof(
-  fc.record({ kind: fc.constant('goto' as const), goal: point2D, toleranceM: nonNegativeDouble }),
+  fc.record({ kind: fc.constant('goto' as const), goal: sitePoint, toleranceM: tolerance }),
+  fc.record({ kind: fc.constant('goto' as const), goal: sitePoint, toleranceM: tolerance, headingRad: finiteDouble }),
   fc.record({
     kind: fc.constant('drive' as const),
     vMps: finiteDouble,
     wRadps: finiteDouble,
-    durationS: nonNegativeDouble,
+    durationS: fc.double({ min: 0.001, max: 3_600, noNaN: true }),
   }),
+  fc.record({
+    kind: fc.constant('patrol' as const),
+    waypoints: fc.array(sitePoint, { minLength: 1, maxLength: 8 }),
+    laps: fc.nat({ max: 1_000 }),
+    toleranceM: tolerance,
+  }),
+  fc.record({
+    kind: fc.constant('survey' as const),
+    area: fc.array(sitePoint, { minLength: 3, maxLength: 8 }),
+    laneSpacingM: fc.double({ min: 0.01, max: 100, noNaN: true }),
+    toleranceM: tolerance,
+  }),
+  fc.record({ kind: fc.constant('return-to-base' as const), toleranceM: tolerance }),
 );
 
 export const missionState: fc.Arbitrary<MissionState> = fc.constantFrom(
   'idle',
+  'queued',
   'active',
+  'held',
+  'preempted',
   'succeeded',
   'failed',
   'aborted',
@@ -82,6 +106,14 @@ export const runtimeEventBody: fc.Arbitrary<RuntimeEventBody> = fc.oneof(
     blackBox: fc.array(blackBoxEntry, { maxLength: 4 }),
   }),
   fc.record({ kind: fc.constant('mission' as const), mission: wireString, state: wireString }),
+  fc.record({
+    kind: fc.constant('mission' as const),
+    mission: wireString,
+    state: wireString,
+    id: wireString.filter((s) => s !== ''),
+    from: wireString.filter((s) => s !== ''),
+    reason: wireString.filter((s) => s !== ''),
+  }),
   fc.record({ kind: fc.constant('operator-estop' as const), reason: wireString, by: requester }),
   fc.record({ kind: fc.constant('operator-reset' as const), cleared: strings, stillActive: strings, by: requester }),
   fc.record({

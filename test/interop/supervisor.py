@@ -1,7 +1,7 @@
 """An independent supervisor for the interop test: Python's grpcio, code generated from the .proto
 files alone (grpc_tools.protoc, as Debian's python3-grpc-tools ships it), nothing from spinal's
 TypeScript. Serves Link on 127.0.0.1 (port 0: a free one), answers hello with EventAck(0), acks
-every event, sends one goto mission once the first telemetry arrived, and prints one JSON line per
+every event, sends one goto mission (priority 80, above the scenario's) once the first telemetry arrived, and prints one JSON line per
 thing it saw (listening, hello, telemetry, event, ack) on stdout.
 
 Usage: python3 supervisor.py PROTO_DIR GOAL_X GOAL_Y
@@ -60,7 +60,7 @@ class Supervisor(uplink_pb2_grpc.UplinkServicer):
                         if not mission_sent:
                             mission_sent = True
                             goto = mission_pb2.GotoMission(goal=geometry_pb2.Point2D(x_m=goal_x, y_m=goal_y), tolerance_m=0.15)
-                            command = uplink_pb2.MissionCommand(command_id=42, mission_id="interop-1", mission=mission_pb2.Mission(goto=goto))
+                            command = uplink_pb2.MissionCommand(command_id=42, mission_id="interop-1", mission=mission_pb2.Mission(goto=goto), priority=80)
                             send(uplink_pb2.SupervisorFrame(mission=command))
                     elif kind == "event":
                         e = frame.event.event

@@ -117,11 +117,14 @@ export interface ReflexTrip {
   blackBox: BlackBoxEntry[];
 }
 
-/** The mission (by kind) changed state. */
+/** A mission changed state: its kind, new state, id, the state it left and why. */
 export interface MissionChange {
   $type?: "spinal.v1.MissionChange";
   mission: string;
   state: string;
+  id: string;
+  from: string;
+  reason: string;
 }
 
 /** An operator latched the e-stop. */
@@ -738,7 +741,7 @@ export const ReflexTrip: MessageFns<ReflexTrip, "spinal.v1.ReflexTrip"> = {
 };
 
 function createBaseMissionChange(): MissionChange {
-  return { $type: "spinal.v1.MissionChange", mission: "", state: "" };
+  return { $type: "spinal.v1.MissionChange", mission: "", state: "", id: "", from: "", reason: "" };
 }
 
 export const MissionChange: MessageFns<MissionChange, "spinal.v1.MissionChange"> = {
@@ -750,6 +753,15 @@ export const MissionChange: MessageFns<MissionChange, "spinal.v1.MissionChange">
     }
     if (message.state !== "") {
       writer.uint32(18).string(message.state);
+    }
+    if (message.id !== "") {
+      writer.uint32(26).string(message.id);
+    }
+    if (message.from !== "") {
+      writer.uint32(34).string(message.from);
+    }
+    if (message.reason !== "") {
+      writer.uint32(42).string(message.reason);
     }
     return writer;
   },
@@ -783,6 +795,30 @@ export const MissionChange: MessageFns<MissionChange, "spinal.v1.MissionChange">
             message.state = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.from = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -802,6 +838,9 @@ export const MissionChange: MessageFns<MissionChange, "spinal.v1.MissionChange">
     const message = createBaseMissionChange();
     message.mission = object.mission ?? "";
     message.state = object.state ?? "";
+    message.id = object.id ?? "";
+    message.from = object.from ?? "";
+    message.reason = object.reason ?? "";
     return message;
   },
 };

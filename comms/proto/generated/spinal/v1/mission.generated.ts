@@ -9,6 +9,7 @@ import { Point2D, Pose2D } from "./geometry.generated.js";
 
 /** Missions: what a supervisor asks a robot to do. In process: messages/mission.ts. */
 
+/** Where a mission is in its life (docs/cortex.md, "Missions"). */
 export enum MissionState {
   UNSPECIFIED = 0,
   IDLE = 1,
@@ -16,17 +17,22 @@ export enum MissionState {
   SUCCEEDED = 3,
   FAILED = 4,
   ABORTED = 5,
+  QUEUED = 6,
+  HELD = 7,
+  PREEMPTED = 8,
   UNRECOGNIZED = -1,
 }
 
-/** Reach a point in the world frame. */
+/** Reach a point in the world frame, then face a heading when one is given. */
 export interface GotoMission {
   $type?: "spinal.v1.GotoMission";
   goal:
     | Point2D
     | undefined;
-  /** Distance at which the goal counts as reached, metres. */
+  /** Distance at which the goal counts as reached, metres (0: the robot's default, 0.2). */
   toleranceM: number;
+  /** Heading to turn to at the goal, radians in the world frame (absent: any). */
+  heading: { $case: "headingRad"; value: number } | undefined;
 }
 
 /** Drive a fixed body motion for a time, without planning (test scenarios, manual checks). */
@@ -37,10 +43,44 @@ export interface DriveMission {
   durationS: number;
 }
 
+/** Visit waypoints in order, lap after lap. */
+export interface PatrolMission {
+  $type?: "spinal.v1.PatrolMission";
+  waypoints: Point2D[];
+  /** Laps to drive; 0: forever. */
+  laps: number;
+  /** Distance at which a waypoint counts as reached, metres (0: the default). */
+  toleranceM: number;
+}
+
+/** Cover a polygon in parallel lanes (a lawnmower pattern). */
+export interface SurveyMission {
+  $type?: "spinal.v1.SurveyMission";
+  /** The area's corners, world frame, at least three. */
+  area: Point2D[];
+  /** Distance between neighbouring lanes, metres. */
+  laneSpacingM: number;
+  /** Distance at which a lane's end counts as reached, metres (0: the default). */
+  toleranceM: number;
+}
+
+/** Go to the dock (the robot's board config or scenario says where it is). */
+export interface ReturnToBaseMission {
+  $type?: "spinal.v1.ReturnToBaseMission";
+  /** Distance at which the dock counts as reached, metres (0: the default). */
+  toleranceM: number;
+}
+
 /** Exactly one kind of mission. */
 export interface Mission {
   $type?: "spinal.v1.Mission";
-  kind: { $case: "goto"; value: GotoMission } | { $case: "drive"; value: DriveMission } | undefined;
+  kind:
+    | { $case: "goto"; value: GotoMission }
+    | { $case: "drive"; value: DriveMission }
+    | { $case: "patrol"; value: PatrolMission }
+    | { $case: "survey"; value: SurveyMission }
+    | { $case: "returnToBase"; value: ReturnToBaseMission }
+    | undefined;
 }
 
 /** A mission together with where the robot is (an initial pose, as a supervisor sets it). */
@@ -51,7 +91,7 @@ export interface MissionAssignment {
 }
 
 function createBaseGotoMission(): GotoMission {
-  return { $type: "spinal.v1.GotoMission", goal: undefined, toleranceM: 0 };
+  return { $type: "spinal.v1.GotoMission", goal: undefined, toleranceM: 0, heading: undefined };
 }
 
 export const GotoMission: MessageFns<GotoMission, "spinal.v1.GotoMission"> = {
@@ -63,6 +103,11 @@ export const GotoMission: MessageFns<GotoMission, "spinal.v1.GotoMission"> = {
     }
     if (message.toleranceM !== 0) {
       writer.uint32(17).double(message.toleranceM);
+    }
+    switch (message.heading?.$case) {
+      case "headingRad":
+        writer.uint32(25).double(message.heading.value);
+        break;
     }
     return writer;
   },
@@ -96,6 +141,14 @@ export const GotoMission: MessageFns<GotoMission, "spinal.v1.GotoMission"> = {
             message.toleranceM = reader.double();
             continue;
           }
+          case 3: {
+            if (tag !== 25) {
+              break;
+            }
+
+            message.heading = { $case: "headingRad", value: reader.double() };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -115,6 +168,14 @@ export const GotoMission: MessageFns<GotoMission, "spinal.v1.GotoMission"> = {
     const message = createBaseGotoMission();
     message.goal = (object.goal !== undefined && object.goal !== null) ? Point2D.fromPartial(object.goal) : undefined;
     message.toleranceM = object.toleranceM ?? 0;
+    switch (object.heading?.$case) {
+      case "headingRad": {
+        if (object.heading?.value !== undefined && object.heading?.value !== null) {
+          message.heading = { $case: "headingRad", value: object.heading.value };
+        }
+        break;
+      }
+    }
     return message;
   },
 };
@@ -200,6 +261,225 @@ export const DriveMission: MessageFns<DriveMission, "spinal.v1.DriveMission"> = 
   },
 };
 
+function createBasePatrolMission(): PatrolMission {
+  return { $type: "spinal.v1.PatrolMission", waypoints: [], laps: 0, toleranceM: 0 };
+}
+
+export const PatrolMission: MessageFns<PatrolMission, "spinal.v1.PatrolMission"> = {
+  $type: "spinal.v1.PatrolMission" as const,
+
+  encode(message: PatrolMission, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.waypoints) {
+      Point2D.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.laps !== 0) {
+      writer.uint32(16).uint32(message.laps);
+    }
+    if (message.toleranceM !== 0) {
+      writer.uint32(25).double(message.toleranceM);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PatrolMission {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePatrolMission();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.waypoints.push(Point2D.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.laps = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 25) {
+              break;
+            }
+
+            message.toleranceM = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<PatrolMission>, I>>(base?: I): PatrolMission {
+    return PatrolMission.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PatrolMission>, I>>(object: I): PatrolMission {
+    const message = createBasePatrolMission();
+    message.waypoints = object.waypoints?.map((e) => Point2D.fromPartial(e)) || [];
+    message.laps = object.laps ?? 0;
+    message.toleranceM = object.toleranceM ?? 0;
+    return message;
+  },
+};
+
+function createBaseSurveyMission(): SurveyMission {
+  return { $type: "spinal.v1.SurveyMission", area: [], laneSpacingM: 0, toleranceM: 0 };
+}
+
+export const SurveyMission: MessageFns<SurveyMission, "spinal.v1.SurveyMission"> = {
+  $type: "spinal.v1.SurveyMission" as const,
+
+  encode(message: SurveyMission, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.area) {
+      Point2D.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.laneSpacingM !== 0) {
+      writer.uint32(17).double(message.laneSpacingM);
+    }
+    if (message.toleranceM !== 0) {
+      writer.uint32(25).double(message.toleranceM);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SurveyMission {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSurveyMission();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.area.push(Point2D.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.laneSpacingM = reader.double();
+            continue;
+          }
+          case 3: {
+            if (tag !== 25) {
+              break;
+            }
+
+            message.toleranceM = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<SurveyMission>, I>>(base?: I): SurveyMission {
+    return SurveyMission.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SurveyMission>, I>>(object: I): SurveyMission {
+    const message = createBaseSurveyMission();
+    message.area = object.area?.map((e) => Point2D.fromPartial(e)) || [];
+    message.laneSpacingM = object.laneSpacingM ?? 0;
+    message.toleranceM = object.toleranceM ?? 0;
+    return message;
+  },
+};
+
+function createBaseReturnToBaseMission(): ReturnToBaseMission {
+  return { $type: "spinal.v1.ReturnToBaseMission", toleranceM: 0 };
+}
+
+export const ReturnToBaseMission: MessageFns<ReturnToBaseMission, "spinal.v1.ReturnToBaseMission"> = {
+  $type: "spinal.v1.ReturnToBaseMission" as const,
+
+  encode(message: ReturnToBaseMission, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.toleranceM !== 0) {
+      writer.uint32(9).double(message.toleranceM);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReturnToBaseMission {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReturnToBaseMission();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 9) {
+              break;
+            }
+
+            message.toleranceM = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ReturnToBaseMission>, I>>(base?: I): ReturnToBaseMission {
+    return ReturnToBaseMission.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReturnToBaseMission>, I>>(object: I): ReturnToBaseMission {
+    const message = createBaseReturnToBaseMission();
+    message.toleranceM = object.toleranceM ?? 0;
+    return message;
+  },
+};
+
 function createBaseMission(): Mission {
   return { $type: "spinal.v1.Mission", kind: undefined };
 }
@@ -214,6 +494,15 @@ export const Mission: MessageFns<Mission, "spinal.v1.Mission"> = {
         break;
       case "drive":
         DriveMission.encode(message.kind.value, writer.uint32(18).fork()).join();
+        break;
+      case "patrol":
+        PatrolMission.encode(message.kind.value, writer.uint32(26).fork()).join();
+        break;
+      case "survey":
+        SurveyMission.encode(message.kind.value, writer.uint32(34).fork()).join();
+        break;
+      case "returnToBase":
+        ReturnToBaseMission.encode(message.kind.value, writer.uint32(42).fork()).join();
         break;
     }
     return writer;
@@ -248,6 +537,30 @@ export const Mission: MessageFns<Mission, "spinal.v1.Mission"> = {
             message.kind = { $case: "drive", value: DriveMission.decode(reader, reader.uint32()) };
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.kind = { $case: "patrol", value: PatrolMission.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.kind = { $case: "survey", value: SurveyMission.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.kind = { $case: "returnToBase", value: ReturnToBaseMission.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -275,6 +588,24 @@ export const Mission: MessageFns<Mission, "spinal.v1.Mission"> = {
       case "drive": {
         if (object.kind?.value !== undefined && object.kind?.value !== null) {
           message.kind = { $case: "drive", value: DriveMission.fromPartial(object.kind.value) };
+        }
+        break;
+      }
+      case "patrol": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "patrol", value: PatrolMission.fromPartial(object.kind.value) };
+        }
+        break;
+      }
+      case "survey": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "survey", value: SurveyMission.fromPartial(object.kind.value) };
+        }
+        break;
+      }
+      case "returnToBase": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "returnToBase", value: ReturnToBaseMission.fromPartial(object.kind.value) };
         }
         break;
       }

@@ -128,9 +128,15 @@ export interface BatteryLevel {
 
 export interface MissionProgress {
   $type?: "spinal.v1.MissionProgress";
-  /** `goto`, `drive`, or empty with no mission. */
+  /** `goto`, `drive`, `patrol`, `survey`, `return-to-base`, or `none` with no mission. */
   kind: string;
   state: MissionState;
+  /** The running mission's id (empty when none runs). */
+  id: string;
+  /** Share of it done, 0..1. */
+  progress: number;
+  /** Time it still needs, seconds (absent when unknown). */
+  eta: { $case: "etaS"; value: number } | undefined;
 }
 
 export interface ReflexSummary {
@@ -170,7 +176,11 @@ export interface MissionCommand {
   $type?: "spinal.v1.MissionCommand";
   commandId: number;
   missionId: string;
-  mission: Mission | undefined;
+  mission:
+    | Mission
+    | undefined;
+  /** 0..100, higher first; a higher one preempts the running mission (absent: 50). */
+  priorityGiven: { $case: "priority"; value: number } | undefined;
 }
 
 export interface EstopCommand {
@@ -878,7 +888,7 @@ export const BatteryLevel: MessageFns<BatteryLevel, "spinal.v1.BatteryLevel"> = 
 };
 
 function createBaseMissionProgress(): MissionProgress {
-  return { $type: "spinal.v1.MissionProgress", kind: "", state: 0 };
+  return { $type: "spinal.v1.MissionProgress", kind: "", state: 0, id: "", progress: 0, eta: undefined };
 }
 
 export const MissionProgress: MessageFns<MissionProgress, "spinal.v1.MissionProgress"> = {
@@ -890,6 +900,17 @@ export const MissionProgress: MessageFns<MissionProgress, "spinal.v1.MissionProg
     }
     if (message.state !== 0) {
       writer.uint32(16).int32(message.state);
+    }
+    if (message.id !== "") {
+      writer.uint32(26).string(message.id);
+    }
+    if (message.progress !== 0) {
+      writer.uint32(33).double(message.progress);
+    }
+    switch (message.eta?.$case) {
+      case "etaS":
+        writer.uint32(41).double(message.eta.value);
+        break;
     }
     return writer;
   },
@@ -923,6 +944,30 @@ export const MissionProgress: MessageFns<MissionProgress, "spinal.v1.MissionProg
             message.state = reader.int32() as any;
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 33) {
+              break;
+            }
+
+            message.progress = reader.double();
+            continue;
+          }
+          case 5: {
+            if (tag !== 41) {
+              break;
+            }
+
+            message.eta = { $case: "etaS", value: reader.double() };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -942,6 +987,16 @@ export const MissionProgress: MessageFns<MissionProgress, "spinal.v1.MissionProg
     const message = createBaseMissionProgress();
     message.kind = object.kind ?? "";
     message.state = object.state ?? 0;
+    message.id = object.id ?? "";
+    message.progress = object.progress ?? 0;
+    switch (object.eta?.$case) {
+      case "etaS": {
+        if (object.eta?.value !== undefined && object.eta?.value !== null) {
+          message.eta = { $case: "etaS", value: object.eta.value };
+        }
+        break;
+      }
+    }
     return message;
   },
 };
@@ -1247,7 +1302,13 @@ export const EventAck: MessageFns<EventAck, "spinal.v1.EventAck"> = {
 };
 
 function createBaseMissionCommand(): MissionCommand {
-  return { $type: "spinal.v1.MissionCommand", commandId: 0, missionId: "", mission: undefined };
+  return {
+    $type: "spinal.v1.MissionCommand",
+    commandId: 0,
+    missionId: "",
+    mission: undefined,
+    priorityGiven: undefined,
+  };
 }
 
 export const MissionCommand: MessageFns<MissionCommand, "spinal.v1.MissionCommand"> = {
@@ -1262,6 +1323,11 @@ export const MissionCommand: MessageFns<MissionCommand, "spinal.v1.MissionComman
     }
     if (message.mission !== undefined) {
       Mission.encode(message.mission, writer.uint32(26).fork()).join();
+    }
+    switch (message.priorityGiven?.$case) {
+      case "priority":
+        writer.uint32(32).uint32(message.priorityGiven.value);
+        break;
     }
     return writer;
   },
@@ -1303,6 +1369,14 @@ export const MissionCommand: MessageFns<MissionCommand, "spinal.v1.MissionComman
             message.mission = Mission.decode(reader, reader.uint32());
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.priorityGiven = { $case: "priority", value: reader.uint32() };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1325,6 +1399,14 @@ export const MissionCommand: MessageFns<MissionCommand, "spinal.v1.MissionComman
     message.mission = (object.mission !== undefined && object.mission !== null)
       ? Mission.fromPartial(object.mission)
       : undefined;
+    switch (object.priorityGiven?.$case) {
+      case "priority": {
+        if (object.priorityGiven?.value !== undefined && object.priorityGiven?.value !== null) {
+          message.priorityGiven = { $case: "priority", value: object.priorityGiven.value };
+        }
+        break;
+      }
+    }
     return message;
   },
 };
