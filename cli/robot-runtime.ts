@@ -19,6 +19,7 @@ import { resolveDriveDevices, type DriveDevices } from './runtime/drive-devices.
 import { EventJournal } from './runtime/event-journal.js';
 import { LiveParams } from './runtime/live-params.js';
 import { LocalisationHealth } from './runtime/localisation-health.js';
+import { relayBattery } from './runtime/battery-relay.js';
 import { relayMotionSensors } from './runtime/motion-sensor-relay.js';
 import { OperatorDesk } from './runtime/operator-desk.js';
 import { createReflex } from './runtime/reflex-assembly.js';
@@ -141,7 +142,7 @@ export class RobotRuntime {
         o.upgrades ?? [],
       ),
     );
-    runtime.wire(drive.motion);
+    runtime.wire(drive.motion, drive.battery);
     // Under the simulator the world's clock waits for the first tick's answer: the cortex joined the
     // lock step before the devices start, so their start-up (and everything after) is at the same sim times in every run.
     await Promise.all(devices.map((d) => d.start()));
@@ -224,10 +225,11 @@ export class RobotRuntime {
     await Promise.allSettled([this.cortex.terminate(), commsStopped]);
   }
 
-  private wire(motion: DriveDevices['motion']): void {
+  private wire(motion: DriveDevices['motion'], battery: DriveDevices['battery']): void {
     const { reflex, journal, comms, cortex } = this;
     const { clock, params } = this.o;
     relayMotionSensors(motion, this.o.board.robot.drive, cortex);
+    relayBattery(battery, cortex);
     this.cancelSettle = journalDeviceHealth(this.devices, journal, clock, params, () => this.snapshot.noteReadiness());
     reflex.onApplied(() => cortex.odometry(reflex.odometrySample()));
     reflex.onTrip((trip) => journal.recordTrip(trip));

@@ -80,6 +80,7 @@ export function buildSimReport(
         geofenceBreachMaxM: truth.geofenceBreachMaxM,
         poseErrorMaxM: errors?.maxM ?? null,
         poseErrorFinalM: errors?.finalM ?? null,
+        energyRemainingWh: truth.energyRemainingWh,
         reflexTrips: (robot?.trips ?? []).map((trip) => ({
           reason: `${trip.rule}: ${trip.reason}`,
           simTimeS: trip.atUs / 1e6,

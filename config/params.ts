@@ -519,6 +519,51 @@ export const paramSpecs = {
     description:
       'Most grid cells the path planner expands in one cortex cycle; a longer plan carries on at the next cycle while the robot keeps to its old path at reduced speed (or holds), so drive commands and the heartbeat never pause for a plan.',
   },
+  'cortex.batteryCapacityWh': {
+    type: 'number',
+    unit: 'Wh',
+    min: 1,
+    max: 10_000,
+    default: 55,
+    description:
+      "Energy of the robot's full battery, for the battery estimate and the return to base (a 3S 5000 mAh LiPo holds about 55 Wh).",
+  },
+  'cortex.batteryInternalOhms': {
+    type: 'number',
+    unit: 'Ω',
+    min: 0,
+    max: 2,
+    default: 0.15,
+    description:
+      "First guess of the resistance between the battery's cells and the voltage monitor (cells, wiring, shunt); the battery estimate learns it from the sag at each step of the current.",
+  },
+  'cortex.consumptionPriorWhPerM': {
+    type: 'number',
+    unit: 'Wh/m',
+    min: 0.0001,
+    max: 10,
+    default: 0.03,
+    description:
+      'Energy the robot is taken to use per metre driven until it has learned its own figure on the move (docs/cortex.md, "Energy").',
+  },
+  'cortex.returnReserveFactor': {
+    type: 'number',
+    unit: '',
+    min: 1,
+    max: 10,
+    default: 1.5,
+    description:
+      'The robot heads back to base once the energy left falls to this many times what the planned path back needs, plus cortex.returnReserveFloorWh.',
+  },
+  'cortex.returnReserveFloorWh': {
+    type: 'number',
+    unit: 'Wh',
+    min: 0,
+    max: 1_000,
+    default: 3,
+    description:
+      'Energy the robot keeps in hand on top of the path back times cortex.returnReserveFactor: what it should still have when it reaches base.',
+  },
 
   'consistency.motionWindowMs': {
     type: 'integer',

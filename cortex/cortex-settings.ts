@@ -27,6 +27,13 @@ export function cortexSettingsFromParams(params: ParamValues, robot?: BoardConfi
     planExpansionsPerCycle: params['cortex.planExpansionsPerCycle'],
     robotRadiusM: Math.hypot(footprint.lengthM, footprint.widthM) / 2,
     wheelBaseM: robot?.wheelBaseM ?? 0.2,
+    energy: {
+      batteryCapacityWh: params['cortex.batteryCapacityWh'],
+      batteryInternalOhms: params['cortex.batteryInternalOhms'],
+      consumptionPriorWhPerM: params['cortex.consumptionPriorWhPerM'],
+      returnReserveFactor: params['cortex.returnReserveFactor'],
+      returnReserveFloorWh: params['cortex.returnReserveFloorWh'],
+    },
   };
 }
 

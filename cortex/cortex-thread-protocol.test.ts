@@ -34,3 +34,22 @@ describe('isMainToCortex: a retune', () => {
     expect(isMainToCortex({ t: 'retune' })).toBe(false);
   });
 });
+
+describe('isMainToCortex: a battery reading', () => {
+  const reading = { voltageV: 11.9, currentA: 1.2, powerW: 14.3, stampUs: 5_000_000 };
+
+  it('accepts a reading, with or without a current and power (NaN when the device cannot measure them)', () => {
+    expect(isMainToCortex({ t: 'battery', reading })).toBe(true);
+    expect(isMainToCortex({ t: 'battery', reading: { ...reading, currentA: Number.NaN, powerW: Number.NaN } })).toBe(
+      true,
+    );
+  });
+
+  it('refuses one without a finite voltage or stamp, or with a current that is not a number', () => {
+    expect(isMainToCortex({ t: 'battery', reading: { ...reading, voltageV: Number.NaN } })).toBe(false);
+    expect(isMainToCortex({ t: 'battery', reading: { ...reading, stampUs: Infinity } })).toBe(false);
+    expect(isMainToCortex({ t: 'battery', reading: { ...reading, currentA: '1' } })).toBe(false);
+    expect(isMainToCortex({ t: 'battery', reading: { voltageV: 12, stampUs: 1 } })).toBe(false);
+    expect(isMainToCortex({ t: 'battery' })).toBe(false);
+  });
+});

@@ -1,3 +1,4 @@
+import type { BatteryReading } from '../messages/battery-reading.js';
 import type { DriveCommand } from '../messages/drive.js';
 import { isLidarPoints, type LidarPoints } from '../messages/lidar-points.js';
 import type { MissionAssignment, MissionState, MissionTransition } from '../messages/mission.js';
@@ -6,6 +7,7 @@ import type { OdometrySample } from '../messages/odometry.js';
 import type { RuntimeEventBody } from '../messages/runtime-event.js';
 import type { ConsistencySettings } from './consistency/consistency-settings.js';
 import { isOccupancyGridMessage, type OccupancyGridMessage } from '../messages/occupancy-grid.js';
+import type { EnergySettings } from './energy/energy-settings.js';
 
 export type { CortexStatus } from '../messages/cortex-comms-protocol.js';
 
@@ -14,7 +16,7 @@ export type { CortexStatus } from '../messages/cortex-comms-protocol.js';
  * goes to the main thread: drive commands, the planner's heartbeat, where the odometry frame lies
  * in the world (for the geofence) and the lock step; mission progress goes to the comms thread on
  * their own channel. Sensor data flows main → cortex at its own rate: the odometry of record on
- * every change of the applied motion, and each lidar revolution. Each side checks what it receives
+ * every change of the applied motion, each lidar revolution and the battery monitor's readings. Each side checks what it receives
  * with the guards below and counts and drops what does not pass.
  */
 
@@ -44,6 +46,8 @@ export interface CortexSettings {
   robotRadiusM: number;
   /** Distance between the drive wheels' contact points (the wheel odometry's turn), metres. */
   wheelBaseM: number;
+  /** The battery estimate, the energy per metre and the return rule (`cortex/energy/`). */
+  energy: EnergySettings;
 }
 
 /**
@@ -105,6 +109,8 @@ export type MainToCortex =
   | { t: 'gyro'; stampsUs: number[]; zRadps: number[] }
   /** One lidar's latest whole revolution, robot frame (its arrays transferred). */
   | { t: 'scan'; scan: LidarPoints }
+  /** A battery monitor's reading (at most every 100 ms, see `cli/runtime/battery-relay.ts`). */
+  | { t: 'battery'; reading: BatteryReading }
   /** What the reflex does now, on every change (a stop that lasts holds the running mission). */
   | { t: 'reflex'; state: ReflexHoldState; reason: string }
   | { t: 'shutdown' };
@@ -152,6 +158,17 @@ function isFiniteNumber(value: unknown): value is number {
 function isOdometrySample(value: unknown): value is OdometrySample {
   return (
     isRecord(value) && isNumber(value.stampUs) && isPose2D(value.pose) && isNumber(value.vMps) && isNumber(value.wRadps)
+  );
+}
+
+/** A battery reading: a finite voltage and stamp; current and power are numbers, NaN when the device cannot measure them. */
+function isBatteryReading(value: unknown): value is BatteryReading {
+  return (
+    isRecord(value) &&
+    isFiniteNumber(value.voltageV) &&
+    typeof value.currentA === 'number' &&
+    typeof value.powerW === 'number' &&
+    isFiniteNumber(value.stampUs)
   );
 }
 
@@ -204,6 +221,8 @@ export function isMainToCortex(value: unknown): value is MainToCortex {
       );
     case 'scan':
       return isLidarPoints(value.scan);
+    case 'battery':
+      return isBatteryReading(value.reading);
     case 'reflex':
       return REFLEX_STATES.has(value.state) && typeof value.reason === 'string';
     case 'shutdown':

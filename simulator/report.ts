@@ -48,6 +48,8 @@ export interface SimRobotReport {
   poseErrorMaxM?: number | null;
   /** That distance at the last sample, metres; null when the robot reported no pose. */
   poseErrorFinalM?: number | null;
+  /** Energy left in the robot's battery at the end, watt-hours: the simulator's truth (below 0 once drawn past empty). */
+  energyRemainingWh: number;
   reflexTrips: SimReflexTrip[];
 }
 
@@ -87,7 +89,7 @@ export function goalReachedByPose(pose: Pose2D, mission: Mission, toleranceM?: n
   return Math.hypot(pose.xM - mission.goal.xM, pose.yM - mission.goal.yM) <= tolerance;
 }
 
-/** Rounds to 3 decimals (millimetres, milliseconds); non-finite values pass through. */
+/** Rounds to 3 decimals (millimetres, milliseconds, milliwatt-hours); non-finite values pass through. */
 function round3(value: number): number {
   return Number.isFinite(value) ? Math.round(value * 1000) / 1000 : value;
 }
@@ -97,7 +99,7 @@ function roundOrNull(value: number | null): number | null {
 }
 
 /**
- * A copy of the report with every time, distance and the real-time factor rounded to 3 decimals.
+ * A copy of the report with every time, distance, energy and the real-time factor rounded to 3 decimals.
  * Counts are left alone. A `minClearanceM` of `Infinity` (nothing in the world) stays so; JSON
  * writes it as null.
  */
@@ -124,6 +126,7 @@ export function roundReport(report: SimReport): SimReport {
       geofenceBreachMaxM: r.geofenceBreachMaxM === null ? null : round3(r.geofenceBreachMaxM),
       ...(r.poseErrorMaxM === undefined ? {} : { poseErrorMaxM: roundOrNull(r.poseErrorMaxM) }),
       ...(r.poseErrorFinalM === undefined ? {} : { poseErrorFinalM: roundOrNull(r.poseErrorFinalM) }),
+      energyRemainingWh: round3(r.energyRemainingWh),
       reflexTrips: r.reflexTrips.map((t) => ({ reason: t.reason, simTimeS: round3(t.simTimeS) })),
     })),
     faults: report.faults.map((f) => ({

@@ -15,6 +15,7 @@ import {
   type Shape,
 } from './world/geometry.js';
 import { imperfectionsSchema } from './imperfections.js';
+import { batterySpecSchema } from './scenario-battery.js';
 
 /**
  * A simulator scenario (`simulator/scenarios/*.yaml`): the world (walls, obstacles and movers), the robots
@@ -304,6 +305,8 @@ const robotSchema = z
     map: z.string().min(1).optional(),
     /** How far the robot's motors, wheels, encoders, gyro and lidar are from ideal (modest defaults). */
     imperfections: imperfectionsSchema.default({}),
+    /** The robot's battery pack (a large full pack by default, see `scenario-battery.ts`). */
+    battery: batterySpecSchema.default({}),
     /** Where the robot's dock is (a return to base goes there); left out: none. */
     dock: z.object({ xM: metres, yM: metres }).strict().optional(),
     /** The area the robot must stay in (its reflex's geofence), world frame. */

@@ -12,6 +12,7 @@ import { scenarioMissionOf, scenarioStartPose, type Scenario, type ScenarioRobot
 import { CollisionMonitor, distanceOutsideFence } from './world/collision-monitor.js';
 import type { BridgeOutputState } from '../hal/motor/bridge-codec.js';
 import { DiffDrivePhysics } from './world/diff-drive-physics.js';
+import { BatteryPack } from './world/battery-pack.js';
 import { footprintPolygon, type Polygon } from './world/geometry.js';
 import { GyroError } from './world/gyro-error.js';
 import { PoseTruthTrace } from './world/pose-truth-trace.js';
@@ -52,6 +53,8 @@ class SimRobot {
   readonly gyroError: GyroError;
   /** The true pose at every sampling instant, to compare with the pose the robot reports. */
   readonly truth = new PoseTruthTrace();
+  /** The battery the motors and electronics draw on. */
+  readonly battery: BatteryPack;
   private readonly left: WheelRef;
   private readonly right: WheelRef;
 
@@ -86,6 +89,7 @@ class SimRobot {
     this.collisions = new CollisionMonitor(map, { robotId: spec.id });
     this.mission = scenarioMissionOf(spec);
     this.geofence = spec.geofence ? spec.geofence.map(([xM, yM]) => ({ xM, yM })) : null;
+    this.battery = new BatteryPack(spec.battery);
     this.left = this.wheel(board.robot.drive.left, board.robot.drive.invertLeft);
     this.right = this.wheel(board.robot.drive.right, board.robot.drive.invertRight);
   }
@@ -100,8 +104,9 @@ class SimRobot {
     this.physics.setWheelCommands(wheelCommand(this.left), wheelCommand(this.right));
   }
 
-  /** Steps the physics and keeps the body acceleration for IMU models. */
+  /** Steps the physics, keeps the body acceleration for IMU models and draws the step's energy from the battery. */
   step(dtS: number): void {
+    this.battery.step(dtS, this.motorCurrentA());
     const before = this.physics.bodyVelocity();
     this.physics.step(dtS);
     this.gyroError.step(dtS);
@@ -250,6 +255,7 @@ export class SimWorld {
       clearanceM: robot.collisions.lastClearanceM,
       geofenceBreachMaxM: robot.geofence ? robot.geofenceBreachMaxM : null,
       goalReached: robot.goalReached,
+      energyRemainingWh: robot.battery.remainingWh(),
       ...(withTrace ? { truth: robot.truth.samples() } : {}),
     }));
   }
@@ -298,6 +304,11 @@ export class SimWorld {
       inContact: () => robot.collisions.touchingNow().length > 0,
       motorCurrentA: () => robot.motorCurrentA(),
       nowUs: () => this.simTimeUs,
+      battery: {
+        openCircuitV: () => robot.battery.openCircuitV(),
+        internalOhms: robot.battery.spec.internalOhms,
+        currentA: () => robot.battery.currentA(robot.motorCurrentA()),
+      },
     };
   }
 }

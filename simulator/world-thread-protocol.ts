@@ -40,6 +40,8 @@ export interface WorldRobotState {
   /** Largest distance the footprint reached outside the robot's geofence, metres; null without a geofence. */
   geofenceBreachMaxM: number | null;
   goalReached: boolean;
+  /** Energy left in the robot's battery pack, watt-hours (the simulator's truth; below 0 once drawn past empty). */
+  energyRemainingWh: number;
   /** The true pose at every sampling instant (`world/pose-truth-trace.ts`), for the pose errors: in `finished` only. */
   truth?: TimedPose[];
 }

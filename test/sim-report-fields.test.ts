@@ -48,7 +48,41 @@ robots:
       drive: { vMps: 0, durationS: 6 }
 `;
 
+/** A robot on a small pack drives for 6 s, another on the default pack stands by. */
+const BATTERY_SCENARIO = `name: battery-drain
+durationS: 6
+world:
+  walls:
+    - [0, 0, 6, 0]
+    - [6, 0, 6, 4]
+    - [6, 4, 0, 4]
+    - [0, 4, 0, 0]
+robots:
+  - id: robot-1
+    start: { xM: 1, yM: 1, yawDeg: 0 }
+    mission:
+      drive: { vMps: 0.3, durationS: 6 }
+    battery: { capacityWh: 10, initialWh: 5 }
+  - id: robot-2
+    start: { xM: 1, yM: 3, yawDeg: 0 }
+    mission:
+      drive: { vMps: 0, durationS: 6 }
+`;
+
 describe('sim report: what happened, not only how often', () => {
+  it("GIVEN a robot on a 10 Wh pack holding 5 Wh WHEN it drives for 6 s THEN the report gives the energy left, the simulator's truth", async () => {
+    const { code, stderr, report } = await simulate(['--scenario', tempFile('battery.yaml', BATTERY_SCENARIO)]);
+    expect(code, stderr).toBe(0);
+    const [driving, standing] = report!.robots;
+    // 6 s at no more than about 3 A from a pack near 11.6 V is under 0.06 Wh; the electronics alone (0.3 A) take 0.006 Wh.
+    expect(driving!.energyRemainingWh).toBeLessThan(5 - 0.006);
+    expect(driving!.energyRemainingWh).toBeGreaterThan(5 - 0.06);
+    // The default pack: 1000 Wh, full; standing still it pays only the electronics (and the bridges' no-load current).
+    expect(standing!.energyRemainingWh).toBeLessThan(1000);
+    expect(standing!.energyRemainingWh).toBeGreaterThan(1000 - 0.01);
+    expect(1000 - standing!.energyRemainingWh).toBeLessThan(5 - driving!.energyRemainingWh);
+  }, 120_000);
+
   it('GIVEN a cart runs into the robot WHEN the run is reported THEN the collision has its sim time, true pose, speed and what was hit, and the smallest clearance its time', async () => {
     const { code, stderr, report } = await simulate(['--scenario', tempFile('cart.yaml', CART_SCENARIO)]);
     expect(code, stderr).toBe(0);

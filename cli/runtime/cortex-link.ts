@@ -9,6 +9,7 @@ import {
   type MainToCortex,
   type ReflexHoldState,
 } from '../../cortex/cortex-thread-protocol.js';
+import type { BatteryReading } from '../../messages/battery-reading.js';
 import type { DriveCommand } from '../../messages/drive.js';
 import type { Pose2D } from '../../messages/geometry.js';
 import { lidarPointsBuffers, type LidarPoints } from '../../messages/lidar-points.js';
@@ -129,6 +130,11 @@ export class CortexLink {
   /** The wheel encoders' travel, forward positive, left and right wheel. */
   wheels(travel: { stampUs: number; leftM: number; rightM: number }): void {
     this.post({ t: 'wheels', ...travel });
+  }
+
+  /** A battery monitor's reading. */
+  battery(reading: BatteryReading): void {
+    this.post({ t: 'battery', reading });
   }
 
   /** The IMU's yaw rates with their stamps. */

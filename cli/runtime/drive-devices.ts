@@ -1,6 +1,6 @@
 import type { BoardConfig } from '../../config/board-schema.js';
 import { ConfigError } from '../../config/config-error.js';
-import { isBattery } from '../../hal/battery/api.js';
+import { isBattery, type BatteryDevice } from '../../hal/battery/api.js';
 import { findCapability, type Device } from '../../hal/device-api.js';
 import { isDigitalInput } from '../../hal/digital-input/api.js';
 import { isEncoder, type EncoderDevice } from '../../hal/encoder/api.js';
@@ -18,6 +18,8 @@ export interface DriveDevices {
   safety: SafetySources;
   /** What the cortex's wheel odometry reads: the wheel encoders and the IMU (null where the board has none). */
   motion: { wheels: EncoderDevice | null; imu: ImuDevice | null };
+  /** What the cortex's energy model reads: the battery monitor (null where the board has none). */
+  battery: BatteryDevice | null;
 }
 
 /** Finds the board's lidar, wheel channels and safety sources among `devices`; a ConfigError names the field that is wrong. */
@@ -31,6 +33,7 @@ export function resolveDriveDevices(devices: readonly Device[], board: BoardConf
     right: motorChannel(devices, board.robot.drive.right, boardFile, 'robot.drive.right'),
     safety: safetySources(devices),
     motion: { wheels: findCapability(devices, isEncoder) ?? null, imu: findCapability(devices, isImu) ?? null },
+    battery: findCapability(devices, isBattery) ?? null,
   };
 }
 

@@ -126,6 +126,44 @@ describe('simulated INA219', () => {
     expect(chip.batteryVoltageV()).toBe(0);
   });
 
+  it("reads the world's battery pack when there is one: its voltage, resistance and whole current", () => {
+    const chip = device();
+    calibrate(chip);
+    let packV = 11.5;
+    const world = fakeWorldView({
+      motorCurrentA: () => 5,
+      battery: { openCircuitV: () => packV, internalOhms: 0.05, currentA: () => 1.5 },
+    });
+    runTo(chip, 0, 5_000, world);
+    // 1.5 A (the pack's, not the motors' 5 A plus the option's 0.3 A): IN− = 11.5 − 1.5 × 0.05 − 0.15 = 11.275 V.
+    expect(decodeCurrentA(read(chip, REG_CURRENT), CAL.currentLsbA)).toBeCloseTo(1.5, 3);
+    expect(decodeBusVoltage(read(chip, REG_BUS_VOLTAGE)).voltageV).toBeCloseTo(11.275, 2);
+    expect(chip.batteryVoltageV()).toBe(11.5);
+    packV = 11.2;
+    runTo(chip, 6_000, 10_000, world);
+    expect(chip.batteryVoltageV()).toBe(11.2);
+  });
+
+  it("with a pack, a sag fault falls on top of the pack's own fall, and setBatteryVoltage shifts the pack's voltage", () => {
+    const chip = device();
+    calibrate(chip);
+    let packV = 12;
+    const world = fakeWorldView({ battery: { openCircuitV: () => packV, internalOhms: 0, currentA: () => 0 } });
+    chip.advance(0, world);
+    chip.setSagPerSecond(0.25);
+    runTo(chip, 1_000, 2_000_000, world);
+    expect(chip.batteryVoltageV()).toBeCloseTo(11.5, 6);
+    packV = 11.9;
+    chip.setSagPerSecond(0);
+    runTo(chip, 2_001_000, 3_000_000, world);
+    expect(chip.batteryVoltageV()).toBeCloseTo(11.4, 6);
+    chip.setBatteryVoltage(11);
+    packV = 10.8;
+    runTo(chip, 3_001_000, 4_000_000, world);
+    // 11 V when the pack was at 11.9 V: 0.9 V below the pack from then on.
+    expect(chip.batteryVoltageV()).toBeCloseTo(9.9, 6);
+  });
+
   it('keeps reporting its last values while stuck', () => {
     const chip = device();
     calibrate(chip);

@@ -6,7 +6,10 @@ import type { SimI2cDevice, SimStuckable, SimWorldView } from './sim-device.js';
 
 const log = createDebug('spinal:sim:ina219');
 
-/** The battery and loads a simulated INA219 measures. */
+/**
+ * The battery and loads a simulated INA219 measures when the world gives it no battery pack
+ * (`SimWorldView.battery`); with one, the pack's voltage, resistance and current are used instead.
+ */
 export interface Ina219SimOptions {
   /** Open-circuit voltage of the full battery, volts. Default 12.6 (a charged 3S lithium pack). */
   fullVoltageV?: number;
@@ -28,9 +31,15 @@ export interface Ina219SimDevice extends SimI2cDevice, SimStuckable {
    * physics step, as it asks serial devices for their output.
    */
   advance(toUs: number, world: SimWorldView): void;
-  /** Sets the battery's open-circuit voltage from now on, volts (it keeps sagging at the set rate). */
+  /**
+   * Sets the battery's open-circuit voltage now, volts: from then on it reads the pack's voltage
+   * shifted so that it is `volts` now (with no pack, `volts` itself), and keeps sagging at the set rate.
+   */
   setBatteryVoltage(volts: number): void;
-  /** The open-circuit voltage falls by this many volts per second of sim time from now on (0 stops it). Default 0. */
+  /**
+   * The open-circuit voltage it reads falls by this many volts per second of sim time from now on,
+   * on top of the pack's own fall as it is drained (0 stops it, what has sagged stays). Default 0.
+   */
   setSagPerSecond(voltsPerSecond: number): void;
   /** The battery's open-circuit voltage at the last step, volts. */
   batteryVoltageV(): number;
@@ -44,8 +53,11 @@ export interface Ina219SimDevice extends SimI2cDevice, SimStuckable {
  * An INA219 on the high side of the robot's battery, on a simulated I2C bus. Transfers go to its
  * register file exactly as on the chip (pointer, three-byte writes, RST, CNVR cleared by reading
  * power). The circuit: battery (open-circuit voltage, internal resistance) → IN+ → shunt → IN− →
- * loads; the current is `world.motorCurrentA()` plus the electronics' constant draw, so the
- * shunt reads I × R_shunt and the bus IN− = V_oc − I × (R_internal + R_shunt). Each conversion
+ * loads. The battery is the world's pack (`world.battery`: its voltage follows its state of
+ * charge, its current is the motors' and the electronics'), or without one a fixed battery of
+ * `options` drawing `world.motorCurrentA()` plus the electronics' constant draw. The shunt reads
+ * I × R_shunt and the bus IN− = V_oc − I × (R_internal + R_shunt), where V_oc is the battery's
+ * voltage plus the offset `setBatteryVoltage` and a `sag` fault add. Each conversion
  * stores them and computes current and power from the written calibration with the chip's own
  * integer arithmetic (`convert` in the codec).
  * @param busPath Bus the chip sits on, e.g. `/dev/i2c-1`.
@@ -72,14 +84,17 @@ export function createIna219SimDevice(
   let responding = true;
   let stuck = false;
   let nowUs = 0;
-  /** Open-circuit voltage at `referenceUs`, and its fall per second after that. */
-  let referenceV = fullVoltageV;
+  /** The battery's own open-circuit voltage at the last step (the pack's, or `fullVoltageV`). */
+  let batteryV = fullVoltageV;
+  /** What is added to the battery's voltage at `referenceUs`, and its fall per second after that. */
+  let referenceOffsetV = 0;
   let referenceUs = 0;
   let sagVps = 0;
   /** When the conversion under way started (a configuration write restarts it). */
   let conversionStartUs: number | undefined;
 
-  const openCircuitV = (atUs: number): number => Math.max(0, referenceV - (sagVps * (atUs - referenceUs)) / 1e6);
+  const offsetV = (atUs: number): number => referenceOffsetV - (sagVps * (atUs - referenceUs)) / 1e6;
+  const openCircuitV = (atUs: number): number => Math.max(0, batteryV + offsetV(atUs));
 
   return {
     kind: 'i2c',
@@ -96,27 +111,29 @@ export function createIna219SimDevice(
     },
     advance(toUs: number, world: SimWorldView): void {
       nowUs = toUs;
+      const pack = world.battery;
+      batteryV = pack ? pack.openCircuitV() : fullVoltageV;
       if (!registers.continuous && !registers.triggered) return;
       conversionStartUs ??= toUs;
       if (toUs - conversionStartUs < registers.conversionTimeUs) return;
       conversionStartUs = toUs;
       if (stuck) return;
-      const currentA = world.motorCurrentA() + electronicsLoadA;
+      const currentA = pack ? pack.currentA() : world.motorCurrentA() + electronicsLoadA;
       const shuntV = currentA * shuntOhms;
-      const busV = openCircuitV(toUs) - currentA * internalOhms - shuntV;
+      const busV = openCircuitV(toUs) - currentA * (pack ? pack.internalOhms : internalOhms) - shuntV;
       registers.convert(shuntV, busV);
     },
     setBatteryVoltage(volts: number): void {
       if (!(volts >= 0) || !Number.isFinite(volts))
         throw new RangeError(`battery voltage must be >= 0 V, got ${volts}`);
       log('%s: battery at %d V', name, volts);
-      referenceV = volts;
+      referenceOffsetV = volts - batteryV;
       referenceUs = nowUs;
     },
     setSagPerSecond(voltsPerSecond: number): void {
       if (!Number.isFinite(voltsPerSecond)) throw new RangeError(`sag must be finite V/s, got ${voltsPerSecond}`);
       log('%s: battery sagging %d V/s', name, voltsPerSecond);
-      referenceV = openCircuitV(nowUs);
+      referenceOffsetV = offsetV(nowUs);
       referenceUs = nowUs;
       sagVps = voltsPerSecond;
     },

@@ -30,10 +30,22 @@ export interface SimWorldView {
   motorCurrentA(): number;
   /** Sim time now, microseconds. */
   nowUs(): number;
+  /** The robot's battery pack (battery-monitor models read it); a model's own fixed battery when left out. */
+  battery?: SimBatteryView;
   /** The gyro's error about z now, rad/s (IMU models add it to the true rate); none when left out. */
   gyroErrorRadps?(): number;
   /** How far the robot's hardware is from ideal (lidar models read their noise and dropouts here); ideal when left out. */
   imperfections?: Imperfections;
+}
+
+/** What a battery-monitor model sees of the robot's battery pack. */
+export interface SimBatteryView {
+  /** Open-circuit voltage now (it follows the pack's state of charge), volts. */
+  openCircuitV(): number;
+  /** Internal resistance, ohms. */
+  readonly internalOhms: number;
+  /** Current drawn from the pack now, drive motors and electronics together, amperes. */
+  currentA(): number;
 }
 
 /** A bus-level failure a model reports, like the kernel would (`ENXIO`, `EREMOTEIO`, ...). */

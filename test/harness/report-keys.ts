@@ -12,5 +12,6 @@ export const ROBOT_REPORT_KEYS = [
   'minClearanceM',
   'minClearanceAtS',
   'geofenceBreachMaxM',
+  'energyRemainingWh',
   'reflexTrips',
 ];
