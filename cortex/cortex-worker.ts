@@ -6,7 +6,6 @@ import type { Clock } from '../time/clock.js';
 import { MonotonicClock } from '../time/monotonic-clock.js';
 import { VirtualClock } from '../time/virtual-clock.js';
 import { isMainToCortex, type CortexToMain, type MainToCortex } from './cortex-thread-protocol.js';
-import { EnergyMonitor } from './energy/energy-monitor.js';
 import { MissionExecutor, type ExecutorOutput } from './mission-executor.js';
 import { readKeptPlace } from './world-model/kept-place.js';
 import { PlaceKeeper } from './world-model/place-keeper.js';
@@ -47,8 +46,6 @@ function stallThread(untilUs: number, clock: SharedArrayBuffer | null): void {
  */
 export function runCortexWorker(port: CortexPort<CortexToMain>, comms: CortexPort<CortexToComms> | null = null): void {
   let executor: MissionExecutor | null = null;
-  /** The battery estimate, the energy per metre and the return rule (`energy.shouldReturn(pathBackM)`). */
-  let energy: EnergyMonitor | null = null;
   let keeper: PlaceKeeper | null = null;
   let virtualClock: VirtualClock | null = null;
   let frameSent: unknown = null;
@@ -156,7 +153,6 @@ export function runCortexWorker(port: CortexPort<CortexToMain>, comms: CortexPor
     const clock: Clock =
       message.clock === 'virtual' ? (virtualClock = new VirtualClock(message.startUs)) : new MonotonicClock();
     executor = new MissionExecutor(clock, message.settings, output, message.odometry);
-    energy = new EnergyMonitor(message.settings.energy);
     const prior = message.map ?? null;
     executor.useWorldModel(prior);
     executor.useSite(message.site ?? { geofence: null, dock: null });
@@ -193,17 +189,15 @@ export function runCortexWorker(port: CortexPort<CortexToMain>, comms: CortexPor
         return;
       case 'odometry':
         executor?.odometry(message.sample);
-        energy?.odometry(message.sample);
         return;
       case 'wheels':
         executor?.wheels(message);
-        energy?.wheels(message);
         return;
       case 'gyro':
         executor?.gyro(message.stampsUs, message.zRadps);
         return;
       case 'battery':
-        energy?.reading(message.reading);
+        executor?.battery(message.reading);
         return;
       case 'scan':
         scans.set(message.scan.deviceId, message.scan);

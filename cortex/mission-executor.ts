@@ -3,9 +3,12 @@ import type { CortexStatus } from '../messages/cortex-comms-protocol.js';
 import type { DriveCommand } from '../messages/drive.js';
 import type { Pose2D } from '../messages/geometry.js';
 import type { Point2D } from '../messages/geometry.js';
-import { missionShapeProblem } from '../messages/mission-shape.js';
+import { DEFAULT_MISSION_TOLERANCE_M, missionShapeProblem } from '../messages/mission-shape.js';
+import type { BatteryReading } from '../messages/battery-reading.js';
+import { EnergyMonitor } from './energy/energy-monitor.js';
 import {
   DEFAULT_MISSION_PRIORITY,
+  MAX_MISSION_PRIORITY,
   type MissionAssignment,
   type MissionOrder,
   type MissionState,
@@ -50,6 +53,10 @@ const FAILED_PLANS_TO_GIVE_UP = 3;
 const HEADING_TOLERANCE_RAD = 0.1;
 /** How far behind the robot the map is looked at for room to back off, metres. */
 const REAR_LOOK_M = 1;
+/** How often the energy left is set against the way back to the dock, microseconds. */
+const ENERGY_CHECK_US = 2_000_000;
+/** A robot resting at its dock after a return for energy starts missions again above this state of charge (it was charged). */
+const CHARGED_STATE_OF_CHARGE = 0.8;
 
 /** The site as the robot knows it from its configuration: the geofence and the dock. */
 export interface SiteConfig {
@@ -115,6 +122,14 @@ export class MissionExecutor {
   private guarded: MissionRecord<MissionProgress> | null = null;
   /** Why the consistency reactions hold the mission (null: they do not). */
   private guardHold: string | null = null;
+  /** The battery estimate, the energy per metre and the return rule. */
+  private readonly energy: EnergyMonitor;
+  private energyCheckedUs = -Infinity;
+  /** Why the robot rests at its dock, starting nothing else (null: it does not). */
+  private resting: string | null = null;
+  private energyReturns = 0;
+  /** The energy return under way: once it ends, the robot rests. */
+  private restAfter: string | null = null;
 
   /** Its own copy, shared with the world model and the navigator: a retune changes it for all of them at once. */
   private readonly settings: CortexSettings;
@@ -127,10 +142,15 @@ export class MissionExecutor {
   ) {
     this.settings = { ...settings };
     this.pose = new PoseEstimate(odometry, settings.wheelBaseM);
+    this.energy = new EnergyMonitor(settings.energy);
     this.board = new MissionBoard((transition) => {
       if (transition.to === 'succeeded' || transition.to === 'failed' || transition.to === 'aborted') {
         this.lastEnded = transition.to;
         this.lastKind = transition.kind;
+        if (transition.id === this.restAfter) {
+          this.restAfter = null;
+          if (transition.to === 'succeeded') this.resting = 'resting at the dock until the battery is charged';
+        }
       }
       log(
         'mission %s (%s): %s -> %s (%s)',
@@ -279,11 +299,18 @@ export class MissionExecutor {
   /** The odometry of record moved on (the applied motion changed). */
   odometry(sample: OdometrySample): void {
     this.pose.odometryChanged(sample);
+    this.energy.odometry(sample);
   }
 
-  /** The wheel encoders' travel (the pose estimate rests on it from the first reading on). */
+  /** The wheel encoders' travel (the pose estimate rests on it from the first reading on; the energy per metre is learned on it). */
   wheels(reading: WheelTravel): void {
     this.pose.wheels(reading);
+    this.energy.wheels(reading);
+  }
+
+  /** A battery monitor's reading: the energy left, and whether it is time to go back to the dock. */
+  battery(reading: BatteryReading): void {
+    this.energy.reading(reading);
   }
 
   /** The IMU's yaw rates. */
@@ -383,6 +410,7 @@ export class MissionExecutor {
     const dtUs = this.lastStepUs === null ? 0 : nowUs - this.lastStepUs;
     this.lastStepUs = nowUs;
     this.pose.advance(nowUs);
+    this.watchEnergy(nowUs);
     const mission = this.plan(nowUs, dtUs);
     const motion = this.guardStep(nowUs, mission);
     const holdReason = this.reflexHoldReason(nowUs) ?? this.guardHold;
@@ -390,6 +418,46 @@ export class MissionExecutor {
     else this.board.release(nowUs);
     this.send({ t: 'drive', command: { source: 'cortex', vMps: motion.vMps, wRadps: motion.wRadps, stampUs: nowUs } });
     this.send({ t: 'status', status: this.status() });
+  }
+
+  /**
+   * Every couple of seconds while a mission runs: the energy for the way back to the dock (the
+   * planned path's length × the energy per metre learned, × the reserve factor, + the floor)
+   * against what the battery has left. When that comes close, a return to base at the highest
+   * priority preempts everything, and once there the robot rests, starting nothing else, until
+   * its battery is charged.
+   */
+  private watchEnergy(nowUs: number): void {
+    if (this.resting) {
+      const estimate = this.energy.estimate();
+      if (estimate && estimate.stateOfCharge >= CHARGED_STATE_OF_CHARGE) {
+        log('charged (%d %%): missions go on', Math.round(estimate.stateOfCharge * 100));
+        this.resting = null;
+      }
+      return;
+    }
+    const dock = this.site.dock;
+    const running = this.board.active;
+    if (!dock || !running || running.order.mission.kind === 'return-to-base') return;
+    if (nowUs - this.energyCheckedUs < ENERGY_CHECK_US) return;
+    this.energyCheckedUs = nowUs;
+    const pose = this.pose.poseAt(nowUs);
+    if (!pose) return;
+    const pathBackM = this.navigator?.pathLengthM(pose, dock) ?? Math.hypot(dock.xM - pose.xM, dock.yM - pose.yM);
+    const decision = this.energy.shouldReturn(pathBackM ?? Infinity);
+    if (!decision?.returnNow) return;
+    const order: MissionOrder = {
+      id: `energy-return-${++this.energyReturns}`,
+      priority: MAX_MISSION_PRIORITY,
+      source: 'cortex',
+      mission: { kind: 'return-to-base', toleranceM: DEFAULT_MISSION_TOLERANCE_M },
+    };
+    const why =
+      `battery: ${decision.remainingWh.toFixed(2)} Wh left, ${decision.needWh.toFixed(2)} Wh to drive ` +
+      `${(pathBackM ?? Infinity).toFixed(1)} m back to the dock with ${decision.reserveWh.toFixed(2)} Wh reserve`;
+    log('returning to base: %s', why);
+    this.board.submit(order, nowUs, why);
+    this.restAfter = order.id;
   }
 
   /** Why the reflex holds the running mission: a stop of its that lasted over a second (null: it does not). */
@@ -449,7 +517,8 @@ export class MissionExecutor {
   }
 
   private plan(nowUs: number, dtUs: number): { vMps: number; wRadps: number } {
-    const record = this.board.startNext(nowUs);
+    // Resting at the dock for energy: what runs may end, nothing new starts.
+    const record = this.resting && !this.board.active ? null : this.board.startNext(nowUs);
     const pose = this.pose.poseAt(nowUs);
     if (!record || !pose) return { vMps: 0, wRadps: 0 };
     const mission = record.order.mission;

@@ -307,6 +307,8 @@ const robotSchema = z
     imperfections: imperfectionsSchema.default({}),
     /** The robot's battery pack (a large full pack by default, see `scenario-battery.ts`). */
     battery: batterySpecSchema.default({}),
+    /** Parameter overrides for this robot's runtime, by name (docs/configuration.md), over its board's. */
+    params: z.record(z.string(), z.union([z.number(), z.boolean(), z.string()])).default({}),
     /** Where the robot's dock is (a return to base goes there); left out: none. */
     dock: z.object({ xM: metres, yM: metres }).strict().optional(),
     /** The area the robot must stay in (its reflex's geofence), world frame. */

@@ -68,4 +68,23 @@ describe('mission scenarios', () => {
     ]);
     expect(robot.missions[1]!.reason).toBe('refused: the goal (7.50, 3.00) is outside the geofence');
   }, 200_000);
+
+  it('battery-return: the drain triggers a return to base, reached with energy left above the reserve configured (0.3 Wh)', async () => {
+    const { report, output } = await simulate('battery-return');
+    const robot = report.robots[0]!;
+    expect(robot.collisions).toBe(0);
+    const energyReturn = robot.missions.find((m) => m.kind === 'return-to-base');
+    expect(energyReturn, JSON.stringify(robot.missions)).toMatchObject({
+      state: 'succeeded',
+      reason: 'every point reached',
+    });
+    // The return was the energy rule's, with its figures, and preempted the patrol, which waits while the robot rests.
+    expect(output).toMatch(
+      /return-to-base\): idle -> queued \(battery: [\d.]+ Wh left, [\d.]+ Wh to drive [\d.]+ m back/,
+    );
+    expect(robot.missions.find((m) => m.id === 'start')).toMatchObject({ kind: 'patrol', state: 'preempted' });
+    expect(robot.energyRemainingWh).not.toBeNull();
+    expect(robot.energyRemainingWh!).toBeGreaterThanOrEqual(0.3);
+    expect(robot.reflexTrips).toEqual([]);
+  }, 200_000);
 });

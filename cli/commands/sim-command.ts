@@ -6,6 +6,7 @@ import { ConfigError } from '../../config/config-error.js';
 import { createBuiltinRegistry } from '../../hal/builtin-models.js';
 import { resolveDevices } from '../../hal/device-binding.js';
 import type { ParamValues } from '../../config/params.js';
+import { resolveParams } from '../../config/param-values.js';
 import { ledgerSettingsFromParams } from '../../comms/ledger/ledger-settings.js';
 import { simLedgerPath } from '../sim-ledger-path.js';
 import { EmbeddedSupervisor } from '../sim-supervisor.js';
@@ -97,7 +98,7 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
     const board = loadBoard(options.board ?? scenarioBoardRef(spec.board, scenarioFile));
     // The board's devices pass the check `spinal run` and `spinal doctor` make before any of them is simulated.
     resolveDevices(board.board, board.file, createBuiltinRegistry());
-    const params = loadParams(board, options.config);
+    const params = loadParams(withScenarioParams(board, spec, index, scenarioFile), options.config);
     return { index, spec, board, params, map: resolvePriorMap(params, board, { map: spec.map, file: scenarioFile }) };
   });
   const first = boards[0]!;
@@ -433,6 +434,23 @@ function withConfigGeofence(
     );
   }
   return { ...spec, geofence: fromConfig.map(({ xM, yM }): [number, number] => [xM, yM]) };
+}
+
+/**
+ * The board with the scenario robot's `params:` over its own (e.g. the battery capacity of the
+ * pack the scenario gives it); a bad name or value there is a ConfigError naming the scenario.
+ */
+function withScenarioParams(board: LoadedBoard, spec: ScenarioRobot, index: number, scenarioFile: string): LoadedBoard {
+  if (Object.keys(spec.params).length === 0) return board;
+  try {
+    resolveParams({ board: { file: scenarioFile, values: { ...board.board.params, ...spec.params }, drive: board.board.robot } });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      throw new ConfigError(scenarioFile, `robots[${index}].${error.path}`, error.problem);
+    }
+    throw error;
+  }
+  return { ...board, board: { ...board.board, params: { ...board.board.params, ...spec.params } } };
 }
 
 /** A scenario's board: a shipped board's name as it is, a relative path taken from the scenario file's folder. */

@@ -53,10 +53,11 @@ export class MissionBoard<Progress> {
   }
 
   /**
-   * Queues `order`; when its priority is above the running mission's, that one is preempted and
-   * `order` starts at once. Returns its record (the caller checked the order was possible and its id unused).
+   * Queues `order` (`why`: the reason its event gives; default its priority); when its priority
+   * is above the running mission's, that one is preempted and `order` starts at once. Returns its
+   * record (the caller checked the order was possible and its id unused).
    */
-  submit(order: MissionOrder, atUs: number): MissionRecord<Progress> {
+  submit(order: MissionOrder, atUs: number, why = `priority ${order.priority}`): MissionRecord<Progress> {
     const record: MissionRecord<Progress> = {
       order,
       state: 'idle',
@@ -64,7 +65,7 @@ export class MissionBoard<Progress> {
       arrival: this.arrivals++,
       progress: null,
     };
-    this.move(record, 'queued', `priority ${order.priority}`, atUs);
+    this.move(record, 'queued', why, atUs);
     this.waiting.push(record);
     const running = this.running;
     if (running && order.priority > running.order.priority) {

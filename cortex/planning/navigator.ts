@@ -3,7 +3,7 @@ import type { Point2D, Pose2D } from '../../messages/geometry.js';
 import type { CortexSettings } from '../cortex-thread-protocol.js';
 import type { WorldModel } from '../world-model/world-model.js';
 import { CostLayer, LETHAL_COST } from './cost-layer.js';
-import { GridAStar } from './grid-astar.js';
+import { GridAStar, type GridPlan } from './grid-astar.js';
 import { smoothPath } from './path-smoother.js';
 import { pursue } from './pure-pursuit.js';
 
@@ -228,16 +228,40 @@ export class Navigator {
 
   /**
    * Whether the map, as it is now, has a way from `from` to `to` (a whole search, at once: for
-   * judging a mission as it arrives, not for every step). A plan under way starts over afterwards.
+   * judging a mission as it arrives, not for every step).
    */
   reachable(from: Point2D, to: Point2D): boolean {
+    return this.search(from, to) !== null;
+  }
+
+  /** Length of the way the map has now from `from` to `to` (a whole search, at once), metres; null: none. */
+  pathLengthM(from: Point2D, to: Point2D): number | null {
+    const plan = this.search(from, to);
+    if (!plan) return null;
+    const w = this.world.grid.widthCells;
+    let cells = 0;
+    for (let i = 1; i < plan.cells.length; i++) {
+      const a = plan.cells[i - 1] as number;
+      const b = plan.cells[i] as number;
+      cells += a % w !== b % w && Math.floor(a / w) !== Math.floor(b / w) ? Math.SQRT2 : 1;
+    }
+    return cells * this.world.grid.resolutionM;
+  }
+
+  /**
+   * A whole search on the cost layer as it is now. The path followed stays; a plan still being
+   * searched in slices (the one search buffer is taken over) starts over at the next step.
+   */
+  private search(from: Point2D, to: Point2D): GridPlan | null {
     this.costs.update(Infinity);
-    this.pending = null;
-    this.replanDue = true;
+    if (this.pending) {
+      this.pending = null;
+      this.replanDue = true;
+    }
     const grid = this.world.grid;
     const start = this.nearestOpen(grid.indexAt(from.xM, from.yM));
     const end = grid.indexAt(to.xM, to.yM);
-    if (start < 0 || end < 0) return false;
+    if (start < 0 || end < 0) return null;
     const search = {
       widthCells: grid.widthCells,
       heightCells: grid.heightCells,
@@ -247,7 +271,7 @@ export class Navigator {
     };
     let state = this.astar.begin(search, start, end);
     while (state === 'searching') state = this.astar.advance(1 << 20);
-    return state === 'found';
+    return state === 'found' ? this.astar.result() : null;
   }
 
   /** True when the robot's centre cannot be at `p` on the map as it is now (an obstacle within its radius); false off the map. */
