@@ -443,7 +443,9 @@ function withConfigGeofence(
 function withScenarioParams(board: LoadedBoard, spec: ScenarioRobot, index: number, scenarioFile: string): LoadedBoard {
   if (Object.keys(spec.params).length === 0) return board;
   try {
-    resolveParams({ board: { file: scenarioFile, values: { ...board.board.params, ...spec.params }, drive: board.board.robot } });
+    resolveParams({
+      board: { file: scenarioFile, values: { ...board.board.params, ...spec.params }, drive: board.board.robot },
+    });
   } catch (error) {
     if (error instanceof ConfigError) {
       throw new ConfigError(scenarioFile, `robots[${index}].${error.path}`, error.problem);
