@@ -31,6 +31,8 @@ export function printNotableEvents(
       'device-flapping',
       'ledger-notice',
       'mission',
+      'consistency-violation',
+      'consistency-reaction',
     ];
     if (alwaysPrinted.includes(event.kind)) {
       print(event);

@@ -1,6 +1,6 @@
 import createDebug from 'debug';
 import { ConfigError } from '../config/config-error.js';
-import type { SimDevice, SimStuckable } from './devices/sim-device.js';
+import { isMotorOutputs, type SimDevice, type SimStuckable } from './devices/sim-device.js';
 import type { SimFaultReport } from './report.js';
 import {
   NO_I2C_FAULT,
@@ -77,6 +77,11 @@ export class FaultInjector {
         report: { device: spec.device, kind: spec.kind, atS: spec.atS, clearedAtS: null },
       };
     });
+  }
+
+  /** The motor drivers whose wheels a `jam` holds fast now, by device id. */
+  jammed(): ReadonlySet<string> {
+    return new Set(this.scheduled.filter((f) => f.active && f.spec.kind === 'jam').map((f) => f.spec.device));
   }
 
   /** Applies the faults that start or end by `nowUs`. */
@@ -162,5 +167,6 @@ function checkApplicable(spec: ScenarioFault, device: SimDevice, file: string, a
   if (spec.kind === 'stuck' && !isStuckable(device)) problem = `the model of "${spec.device}" cannot be stuck`;
   if (spec.kind === 'press' && !isPressable(device)) problem = `"${spec.device}" is not a button or switch`;
   if (spec.kind === 'sag' && !isSaggable(device)) problem = `"${spec.device}" is not a battery monitor`;
+  if (spec.kind === 'jam' && !isMotorOutputs(device)) problem = `"${spec.device}" is not a motor driver`;
   if (problem) throw new ConfigError(file, `${at}.kind`, problem);
 }

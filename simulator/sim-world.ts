@@ -30,6 +30,8 @@ const MOTOR_NO_LOAD_A = 0.15;
 const MOTOR_FULL_DUTY_A = 1.2;
 
 interface WheelRef {
+  /** The motor driver's device id (a `jam` fault names it). */
+  deviceId: string;
   motors: SimMotorOutputs;
   channel: string;
   invert: boolean;
@@ -99,9 +101,14 @@ class SimRobot {
     return footprintPolygon(this.physics.pose(), lengthM, widthM);
   }
 
-  /** Reads what the motor driver model outputs now and hands it to the wheels. */
+  /** Reads what the motor driver model outputs now and hands it to the wheels (a jammed driver's wheels are held fast). */
   applyMotorOutputs(): void {
-    this.physics.setWheelCommands(wheelCommand(this.left), wheelCommand(this.right));
+    const jammed = this.faults.jammed();
+    const held = { duty: 0, mode: 'brake' as const };
+    this.physics.setWheelCommands(
+      jammed.has(this.left.deviceId) ? held : wheelCommand(this.left),
+      jammed.has(this.right.deviceId) ? held : wheelCommand(this.right),
+    );
   }
 
   /** Steps the physics, keeps the body acceleration for IMU models and draws the step's energy from the battery. */
@@ -127,7 +134,7 @@ class SimRobot {
     const [deviceId = '', channel = ''] = ref.split('.');
     const motors = this.hardware.motorOutputs.get(deviceId);
     if (!motors) throw new Error(`robot ${this.spec.id}: "${ref}" is not a simulated motor driver`);
-    return { motors, channel, invert };
+    return { deviceId, motors, channel, invert };
   }
 }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -86,5 +86,37 @@ describe('mission scenarios', () => {
     expect(robot.energyRemainingWh).not.toBeNull();
     expect(robot.energyRemainingWh!).toBeGreaterThanOrEqual(0.3);
     expect(robot.reflexTrips).toEqual([]);
+  }, 200_000);
+
+  it('wedged: the wheels jam mid-drive; a consistency violation with its evidence, the explore reactions of the table, recovery once freed, no collision', async () => {
+    const { report, output } = await simulate('wedged');
+    const robot = report.robots[0]!;
+    expect(robot.collisions).toBe(0);
+    expect(output).toMatch(
+      /consistency: wedged raised by (encoders|scan-matching) \(windowS [\d.]+, expectedSpeedMps [\d.]+, measuredSpeedMps [\d.]+/,
+    );
+    const reactions = output.split('\n').filter((line) => line.includes('consistency: reaction-'));
+    expect(reactions[0]).toContain('reaction-started explore-rotate for wedged, attempt 1');
+    expect(reactions.some((line) => line.includes('reaction-succeeded'))).toBe(true);
+    expect(output).toContain('consistency: wedged cleared');
+    expect(robot.goalReached).toBe(true);
+  }, 200_000);
+
+  it('wedged for good: the reactions run out, the robot escalates and holds its mission, never a collision', async () => {
+    const scenario = join(mkdtempSync(join(tmpdir(), 'spinal-missions-')), 'wedged-for-good.yaml');
+    const shipped = readFileSync(join(import.meta.dirname, '..', 'simulator', 'scenarios', 'wedged.yaml'), 'utf8');
+    writeFileSync(
+      scenario,
+      shipped.replace('{ device: motors, kind: jam, atS: 4, durationS: 14 }', '{ device: motors, kind: jam, atS: 4 }'),
+    );
+    const { report, output } = await simulate(scenario);
+    const robot = report.robots[0]!;
+    expect(robot.collisions).toBe(0);
+    expect(output).toContain('consistency: escalated escalate-and-hold for wedged');
+    expect(output).toMatch(
+      /mission start \(goto\): active -> held \(held: wedged after \d+ attempt\(s\) to recover \(escalated\)\)/,
+    );
+    expect(robot.missionState).toBe('held');
+    expect(robot.goalReached).toBe(false);
   }, 200_000);
 });

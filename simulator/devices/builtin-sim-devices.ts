@@ -22,7 +22,7 @@ import { createQuadratureEncoderSimDevice } from './quadrature-encoder-model.js'
 import { createRoboclawSimDevice } from './roboclaw-model.js';
 import { createSwitchSimDevice } from './switch-model.js';
 import { createTfminiSI2cSimDevice, createTfminiSSimDevice } from './tfmini-s-model.js';
-import type { SimDevice, SimMotorOutputs } from './sim-device.js';
+import { isMotorOutputs, type SimDevice, type SimMotorOutputs } from './sim-device.js';
 
 /** The simulated hardware of one robot, built from its board config. */
 export interface SimHardware {
@@ -129,10 +129,6 @@ const SIM_MODELS: Readonly<Record<string, SimModelFactory>> = {
 /** Compatible strings the simulator has models for. */
 export function simulatedCompatibles(): string[] {
   return Object.keys(SIM_MODELS).sort();
-}
-
-function isMotorOutputs(device: SimDevice): device is SimDevice & SimMotorOutputs {
-  return typeof (device as Partial<SimMotorOutputs>).output === 'function';
 }
 
 /**

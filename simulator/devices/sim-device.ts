@@ -142,4 +142,9 @@ export interface SimMotorOutputs {
   output(channel: string): BridgeOutputState;
 }
 
+/** True when `device` is a motor driver model (its outputs drive the wheels). */
+export function isMotorOutputs(device: SimDevice): device is SimDevice & SimMotorOutputs {
+  return typeof (device as Partial<SimMotorOutputs>).output === 'function';
+}
+
 export type SimDevice = SimSerialDevice | SimI2cDevice | SimGpioDevice;
