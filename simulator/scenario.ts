@@ -212,7 +212,18 @@ const missionSchema = z
   });
 
 /** What a fault does to a device (see docs/simulator.md). */
-export const FAULT_KINDS = ['unplug', 'stuck', 'garbage', 'corrupt', 'nack', 'eio', 'latency', 'press', 'sag', 'jam'] as const;
+export const FAULT_KINDS = [
+  'unplug',
+  'stuck',
+  'garbage',
+  'corrupt',
+  'nack',
+  'eio',
+  'latency',
+  'press',
+  'sag',
+  'jam',
+] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 const faultSchema = z
