@@ -96,7 +96,8 @@ export const SUPERVISOR_HELP = `Usage: spinal supervisor [--listen HOST:PORT] [-
 The reference fleet supervisor: accepts robots' uplinks, stores their events once each (by robot,
 boot and sequence), assigns missions and shows a live table of robots until Ctrl-C.
   --listen HOST:PORT  where robots connect (default 127.0.0.1:50051)
-  --missions FILE     YAML: missions: [{ robot, id, goto: { xM, yM, toleranceM } | drive: { vMps, wRadps, durationS } }]
+  --missions FILE     YAML: missions: [{ robot, id, priority?, goto: { xM, yM, toleranceM } |
+                      drive: { vMps, wRadps, durationS } | mission: { kind: patrol|survey|..., ... } }]
   --store URL         sqlite:PATH (default sqlite:spinal-supervisor.db) or postgres://...
 On standard input: "e ROBOT" sends an e-stop, "r ROBOT" a resume.
 

@@ -20,6 +20,8 @@ export interface PlannedMission {
   robotId: string;
   missionId: string;
   mission: Mission;
+  /** 0..100; left out, the robot's default (50). */
+  priority?: number;
 }
 
 /** What the supervisor knows of one robot, for its table. */
@@ -101,7 +103,12 @@ export class SupervisorServer {
     link.write({
       frame: {
         $case: 'mission',
-        value: { commandId, missionId: planned.missionId, mission, priorityGiven: undefined },
+        value: {
+          commandId,
+          missionId: planned.missionId,
+          mission,
+          priorityGiven: planned.priority === undefined ? undefined : { $case: 'priority', value: planned.priority },
+        },
       },
     });
     return commandId;
