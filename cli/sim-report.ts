@@ -67,6 +67,7 @@ export function buildSimReport(
         geofenceBreachMaxM: truth.geofenceBreachMaxM,
         poseErrorMaxM: errors?.maxM ?? null,
         poseErrorFinalM: errors?.finalM ?? null,
+        coveragePct: truth.coveragePct,
         reflexTrips: (robot?.trips ?? []).map((trip) => ({
           reason: `${trip.rule}: ${trip.reason}`,
           simTimeS: trip.atUs / 1e6,

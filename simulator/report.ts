@@ -48,6 +48,11 @@ export interface SimRobotReport {
   poseErrorMaxM?: number | null;
   /** That distance at the last sample, metres; null when the robot reported no pose. */
   poseErrorFinalM?: number | null;
+  /**
+   * Share of the robot's coverage area (the scenario's `coverageArea`) its true footprint swept
+   * over the run, percent (0..100), from the simulator's physics; null when it has no area.
+   */
+  coveragePct?: number | null;
   reflexTrips: SimReflexTrip[];
 }
 
@@ -124,6 +129,7 @@ export function roundReport(report: SimReport): SimReport {
       geofenceBreachMaxM: r.geofenceBreachMaxM === null ? null : round3(r.geofenceBreachMaxM),
       ...(r.poseErrorMaxM === undefined ? {} : { poseErrorMaxM: roundOrNull(r.poseErrorMaxM) }),
       ...(r.poseErrorFinalM === undefined ? {} : { poseErrorFinalM: roundOrNull(r.poseErrorFinalM) }),
+      ...(r.coveragePct === undefined ? {} : { coveragePct: roundOrNull(r.coveragePct) }),
       reflexTrips: r.reflexTrips.map((t) => ({ reason: t.reason, simTimeS: round3(t.simTimeS) })),
     })),
     faults: report.faults.map((f) => ({

@@ -39,6 +39,8 @@ export interface WorldRobotState {
   clearanceM: number;
   /** Largest distance the footprint reached outside the robot's geofence, metres; null without a geofence. */
   geofenceBreachMaxM: number | null;
+  /** Share of the robot's coverage area its true footprint has swept, percent (0..100); null without an area. */
+  coveragePct: number | null;
   goalReached: boolean;
   /** The true pose at every sampling instant (`world/pose-truth-trace.ts`), for the pose errors: in `finished` only. */
   truth?: TimedPose[];
