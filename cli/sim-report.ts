@@ -81,6 +81,7 @@ export function buildSimReport(
         poseErrorMaxM: errors?.maxM ?? null,
         poseErrorFinalM: errors?.finalM ?? null,
         energyRemainingWh: truth.energyRemainingWh,
+        coveragePct: truth.coveragePct,
         reflexTrips: (robot?.trips ?? []).map((trip) => ({
           reason: `${trip.rule}: ${trip.reason}`,
           simTimeS: trip.atUs / 1e6,

@@ -86,6 +86,14 @@ describe('SimReport', () => {
     expect(sample.simTimeS).toBe(60.000000001);
   });
 
+  it('roundReport keeps 3 decimals of a coverage and its null, and adds none where there was none', () => {
+    const covered = { ...sample.robots[0]!, coveragePct: 96.12345 };
+    const none = { ...sample.robots[0]!, coveragePct: null };
+    const rounded = roundReport({ ...sample, robots: [covered, none, sample.robots[0]!] }).robots;
+    expect(rounded.map((r) => r.coveragePct)).toEqual([96.123, null, undefined]);
+    expect('coveragePct' in rounded[2]!).toBe(false);
+  });
+
   it('roundReport leaves a never-measured clearance as Infinity', () => {
     const robot = { ...sample.robots[0]!, minClearanceM: Infinity };
     expect(roundReport({ ...sample, robots: [robot] }).robots[0]!.minClearanceM).toBe(Infinity);

@@ -50,6 +50,11 @@ export interface SimRobotReport {
   poseErrorFinalM?: number | null;
   /** Energy left in the robot's battery at the end, watt-hours: the simulator's truth (below 0 once drawn past empty). */
   energyRemainingWh: number;
+  /**
+   * Share of the robot's coverage area (the scenario's `coverageArea`) its true footprint swept
+   * over the run, percent (0..100), from the simulator's physics; null when it has no area.
+   */
+  coveragePct?: number | null;
   reflexTrips: SimReflexTrip[];
 }
 
@@ -127,6 +132,7 @@ export function roundReport(report: SimReport): SimReport {
       ...(r.poseErrorMaxM === undefined ? {} : { poseErrorMaxM: roundOrNull(r.poseErrorMaxM) }),
       ...(r.poseErrorFinalM === undefined ? {} : { poseErrorFinalM: roundOrNull(r.poseErrorFinalM) }),
       energyRemainingWh: round3(r.energyRemainingWh),
+      ...(r.coveragePct === undefined ? {} : { coveragePct: roundOrNull(r.coveragePct) }),
       reflexTrips: r.reflexTrips.map((t) => ({ reason: t.reason, simTimeS: round3(t.simTimeS) })),
     })),
     faults: report.faults.map((f) => ({

@@ -5,6 +5,7 @@ import {
   loadScenarioFile,
   obstacleShape,
   parseScenarioText,
+  scenarioCoverageArea,
   scenarioMissionOf,
   scenarioStartPose,
   worldBounds,
@@ -219,5 +220,33 @@ describe('parseScenarioText', () => {
     expect(configErrorOf(() => parseScenarioText('name: [unclosed', 'bad.yaml')).problem).toMatch(/^invalid YAML/);
     const missing = configErrorOf(() => loadScenarioFile(scenarioPath('no-such-scenario.yaml')));
     expect(missing.problem).toBe('file not found');
+  });
+});
+
+describe('a robot’s coverageArea', () => {
+  const withArea = (area: string): string => `${ROOM}    coverageArea: ${area}\n`;
+
+  it('reads a polygon of [x, y] corners as the area whose coverage the report measures', () => {
+    const scenario = parseScenarioText(withArea('[[0.5, 0.5], [3.5, 0.5], [3.5, 1.5], [0.5, 1.5]]'), 'room.yaml');
+    expect(scenarioCoverageArea(scenario.robots[0]!)).toEqual([
+      { xM: 0.5, yM: 0.5 },
+      { xM: 3.5, yM: 0.5 },
+      { xM: 3.5, yM: 1.5 },
+      { xM: 0.5, yM: 1.5 },
+    ]);
+    expect(scenarioCoverageArea(parseScenarioText(ROOM, 'room.yaml').robots[0]!)).toBeNull();
+  });
+
+  it.each([
+    ['[[0, 0], [1, 1]]', 'robots[0].coverageArea', 'a polygon needs at least 3 corners'],
+    [
+      '[[0, 0], [2, 2], [2, 0], [0, 2]]',
+      'robots[0].coverageArea',
+      "edges 0 and 2 meet: the area's boundary must not cross or touch itself",
+    ],
+    ['[[0, 0], [1, 1], [2, 2]]', 'robots[0].coverageArea', 'has zero area (its corners lie on one line)'],
+  ])('refuses %s naming %s', (area, path, problem) => {
+    const error = configErrorOf(() => parseScenarioText(withArea(area), 'room.yaml'));
+    expect([error.file, error.path, error.problem]).toEqual(['room.yaml', path, problem]);
   });
 });

@@ -6,11 +6,14 @@ import type { Point2D, Pose2D } from '../messages/geometry.js';
 import type { Mission } from '../messages/mission.js';
 import {
   boundsOf,
+  crossingEdges,
   pointInBounds,
+  polygonArea,
   pointInShape,
   rectanglePolygon,
   type Bounds,
   type Circle,
+  type Polygon,
   type Segment,
   type Shape,
 } from './world/geometry.js';
@@ -327,6 +330,11 @@ const robotSchema = z
       .array(z.tuple([z.number().finite(), z.number().finite()]))
       .min(3)
       .optional(),
+    /**
+     * An area whose coverage by the robot's footprint the report measures (`coveragePct`): a simple
+     * polygon of corners `[x, y]`, world frame, metres.
+     */
+    coverageArea: polygonSchema.optional(),
   })
   .strict();
 
@@ -440,7 +448,15 @@ export function missionOfScenario(m: ScenarioMission): Mission {
   return { kind: 'drive', vMps: m.drive.vMps, wRadps: m.drive.wRadps, durationS: m.drive.durationS };
 }
 
-/** Checks what the schema alone cannot: unique ids, starts clear of obstacles, goals inside the world. */
+/**
+ * The area whose coverage the simulator measures for a robot: its `coverageArea`; null when it
+ * has none. (A survey mission's own polygon is to stand in when the robot names no area.)
+ */
+export function scenarioCoverageArea(robot: ScenarioRobot): Polygon | null {
+  return robot.coverageArea ? robot.coverageArea.map(([xM, yM]) => ({ xM, yM })) : null;
+}
+
+/** Checks what the schema alone cannot: unique ids, starts clear of obstacles, goals inside the world, coverage areas simple. */
 function crossCheck(scenario: Scenario, file: string): void {
   const bounds = worldBounds(scenario.world);
   const shapes = scenario.world.obstacles.map(obstacleShape);
@@ -485,6 +501,20 @@ function crossCheck(scenario: Scenario, file: string): void {
         where('robots', i, 'start'),
         `(${start.xM}, ${start.yM}) is inside world.movers[${mover}] where it stands before setting off`,
       );
+    }
+    const area = scenarioCoverageArea(robot);
+    if (area) {
+      const crossing = crossingEdges(area);
+      if (crossing) {
+        throw new ConfigError(
+          file,
+          where('robots', i, 'coverageArea'),
+          `edges ${crossing[0]} and ${crossing[1]} meet: the area's boundary must not cross or touch itself`,
+        );
+      }
+      if (polygonArea(area) === 0) {
+        throw new ConfigError(file, where('robots', i, 'coverageArea'), 'has zero area (its corners lie on one line)');
+      }
     }
     if ('goto' in robot.mission && !pointInBounds(robot.mission.goto, bounds)) {
       const { xM, yM } = robot.mission.goto;

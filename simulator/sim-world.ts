@@ -8,8 +8,15 @@ import { FaultInjector } from './fault-injector.js';
 import { goalReachedByPose, type SimFaultReport } from './report.js';
 import { PtySerialBridge } from './pty-serial-bridge.js';
 import { RobotLinkServer } from './robot-link-server.js';
-import { scenarioMissionOf, scenarioStartPose, type Scenario, type ScenarioRobot } from './scenario.js';
+import {
+  scenarioCoverageArea,
+  scenarioMissionOf,
+  scenarioStartPose,
+  type Scenario,
+  type ScenarioRobot,
+} from './scenario.js';
 import { CollisionMonitor, distanceOutsideFence } from './world/collision-monitor.js';
+import { CoverageRaster, SweptFootprintCoverage } from './world/coverage-raster.js';
 import type { BridgeOutputState } from '../hal/motor/bridge-codec.js';
 import { DiffDrivePhysics } from './world/diff-drive-physics.js';
 import { BatteryPack } from './world/battery-pack.js';
@@ -49,6 +56,8 @@ class SimRobot {
   /** The robot's geofence, world frame (null: none), and the farthest its footprint has reached outside it, metres. */
   readonly geofence: Polygon | null;
   geofenceBreachMaxM = 0;
+  /** What the true footprint has swept of the robot's coverage area (null: it has none). */
+  readonly coverage: SweptFootprintCoverage | null;
   /** Body acceleration over the last physics step, robot frame, m/s². */
   accelMps2 = { xMps2: 0, yMps2: 0 };
   /** The gyro's bias now (constant plus its random walk). */
@@ -92,6 +101,8 @@ class SimRobot {
     this.mission = scenarioMissionOf(spec);
     this.geofence = spec.geofence ? spec.geofence.map(([xM, yM]) => ({ xM, yM })) : null;
     this.battery = new BatteryPack(spec.battery);
+    const area = scenarioCoverageArea(spec);
+    this.coverage = area ? new SweptFootprintCoverage(new CoverageRaster(area)) : null;
     this.left = this.wheel(board.robot.drive.left, board.robot.drive.invertLeft);
     this.right = this.wheel(board.robot.drive.right, board.robot.drive.invertRight);
   }
@@ -261,6 +272,7 @@ export class SimWorld {
       minClearanceAtS: Number.isNaN(robot.collisions.minClearanceAtS) ? null : robot.collisions.minClearanceAtS,
       clearanceM: robot.collisions.lastClearanceM,
       geofenceBreachMaxM: robot.geofence ? robot.geofenceBreachMaxM : null,
+      coveragePct: robot.coverage ? robot.coverage.coveragePct : null,
       goalReached: robot.goalReached,
       energyRemainingWh: robot.battery.remainingWh(),
       ...(withTrace ? { truth: robot.truth.samples() } : {}),
@@ -288,6 +300,7 @@ export class SimWorld {
       pose: robot.physics.pose(),
       speedMps: robot.physics.bodyVelocity().vMps,
     });
+    robot.coverage?.update(footprint);
     if (robot.geofence) {
       robot.geofenceBreachMaxM = Math.max(robot.geofenceBreachMaxM, distanceOutsideFence(footprint, robot.geofence));
     }

@@ -39,6 +39,8 @@ export interface WorldRobotState {
   clearanceM: number;
   /** Largest distance the footprint reached outside the robot's geofence, metres; null without a geofence. */
   geofenceBreachMaxM: number | null;
+  /** Share of the robot's coverage area its true footprint has swept, percent (0..100); null without an area. */
+  coveragePct: number | null;
   goalReached: boolean;
   /** Energy left in the robot's battery pack, watt-hours (the simulator's truth; below 0 once drawn past empty). */
   energyRemainingWh: number;

@@ -6,9 +6,12 @@ import type { SimReport } from '../simulator/report.js';
 import { REPORT_KEYS, ROBOT_REPORT_KEYS as ROBOT_KEYS } from './harness/report-keys.js';
 import { runCli } from './harness/run-cli.js';
 
-/** Fields added beside BRIEF §5's: completeness, readiness and each mission's end; and the brief's pose errors, which arrived with localisation. */
+/**
+ * Fields added beside BRIEF §5's: completeness, readiness and each mission's end; the brief's pose
+ * errors, which arrived with localisation; and a coverage area's coverage (null without one).
+ */
 const ADDED_REPORT_KEYS = ['complete', 'incompleteReason'];
-const ADDED_ROBOT_KEYS = ['everReady', 'notReadyReason', 'missions', 'poseErrorMaxM', 'poseErrorFinalM'];
+const ADDED_ROBOT_KEYS = ['everReady', 'notReadyReason', 'missions', 'poseErrorMaxM', 'poseErrorFinalM', 'coveragePct'];
 
 async function simulate(args: string[]): Promise<SimReport> {
   const report = join(mkdtempSync(join(tmpdir(), 'spinal-scenario-')), 'report.json');

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  convexHull,
+  crossingEdges,
+  polygonArea,
   boundsOf,
   footprintPolygon,
   pointInBounds,
@@ -176,5 +179,21 @@ describe('bounds', () => {
   });
   it('is null for nothing', () => {
     expect(boundsOf([])).toBeNull();
+  });
+});
+
+describe('polygonArea / crossingEdges / convexHull', () => {
+  it('measures a polygon of either winding', () => {
+    const l = [p(0, 0), p(2, 0), p(2, 1), p(1, 1), p(1, 2), p(0, 2)];
+    expect(polygonArea(l)).toBeCloseTo(3, 12);
+    expect(polygonArea([...l].reverse())).toBeCloseTo(3, 12);
+  });
+  it('finds edges that cross (a bow tie) and none in a simple polygon', () => {
+    expect(crossingEdges([p(0, 0), p(2, 2), p(2, 0), p(0, 2)])).toEqual([0, 2]);
+    expect(crossingEdges(unitSquare)).toBeNull();
+  });
+  it('wraps points in their hull, counter-clockwise, leaving out inner and collinear points', () => {
+    const hull = convexHull([p(0, 0), p(0.5, 0.5), p(1, 0), p(0.5, 0), p(1, 1), p(0, 1), p(0.2, 0.7)]);
+    expect(hull).toEqual([p(0, 0), p(1, 0), p(1, 1), p(0, 1)]);
   });
 });

@@ -271,3 +271,47 @@ export function boundsOf(points: Iterable<Point2D>, circles: Iterable<Circle> = 
 export function pointInBounds(p: Point2D, box: Bounds): boolean {
   return p.xM >= box.minXM && p.xM <= box.maxXM && p.yM >= box.minYM && p.yM <= box.maxYM;
 }
+
+/** The polygon's area, m² (either winding). */
+export function polygonArea(polygon: Polygon): number {
+  let twice = 0;
+  for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i++) {
+    const a = polygon[j];
+    const b = polygon[i];
+    if (a && b) twice += a.xM * b.yM - b.xM * a.yM;
+  }
+  return Math.abs(twice) / 2;
+}
+
+/** The first two edges (by index; edge i runs from corner i to i + 1) that are not neighbours and meet; null for a simple polygon. */
+export function crossingEdges(polygon: Polygon): [number, number] | null {
+  const edges = polygonEdges(polygon);
+  for (let i = 0; i < edges.length; i++) {
+    for (let j = i + 2; j < edges.length; j++) {
+      if (i === 0 && j === edges.length - 1) continue;
+      if (segmentsIntersect(edges[i]!, edges[j]!)) return [i, j];
+    }
+  }
+  return null;
+}
+
+/** The convex hull of the points, counter-clockwise, without collinear corners (Andrew's monotone chain). */
+export function convexHull(points: Iterable<Point2D>): Point2D[] {
+  const sorted = [...points].sort((p, q) => p.xM - q.xM || p.yM - q.yM);
+  if (sorted.length < 3) return sorted;
+  const chain = (input: readonly Point2D[]): Point2D[] => {
+    const out: Point2D[] = [];
+    for (const p of input) {
+      while (out.length >= 2) {
+        const a = out[out.length - 2]!;
+        const b = out[out.length - 1]!;
+        if (orientation(a.xM, a.yM, b.xM, b.yM, p.xM, p.yM) > 0) break;
+        out.pop();
+      }
+      out.push(p);
+    }
+    out.pop();
+    return out;
+  };
+  return [...chain(sorted), ...chain([...sorted].reverse())];
+}
