@@ -216,4 +216,50 @@ describe('MissionExecutor: missions on a map', () => {
       ['a', 'aborted'],
     ]);
   });
+
+  it('GIVEN a survey THEN it drives its lanes end to end and succeeds; a self-crossing area is malformed, one beyond the geofence impossible', () => {
+    const rig = setUp();
+    const bowtie = [
+      { xM: 1, yM: 1 },
+      { xM: 3, yM: 3 },
+      { xM: 3, yM: 1 },
+      { xM: 1, yM: 3 },
+    ];
+    expect(
+      rig.executor.submit(rig.order('x', { kind: 'survey', area: bowtie, laneSpacingM: 0.3, toleranceM: 0.1 })),
+    ).toMatchObject({
+      verdict: 'malformed',
+      reason: expect.stringContaining('mission.area: edges'),
+    });
+    const beyond = [
+      { xM: 8, yM: 1 },
+      { xM: 9.8, yM: 1 },
+      { xM: 9.8, yM: 3 },
+      { xM: 8, yM: 3 },
+    ];
+    expect(
+      rig.executor.submit(rig.order('y', { kind: 'survey', area: beyond, laneSpacingM: 0.3, toleranceM: 0.1 })),
+    ).toMatchObject({
+      verdict: 'impossible',
+      reason: expect.stringContaining('outside the geofence'),
+    });
+    const area = [
+      { xM: 1, yM: 5.5 },
+      { xM: 3, yM: 5.5 },
+      { xM: 3, yM: 6.5 },
+      { xM: 1, yM: 6.5 },
+    ];
+    expect(rig.executor.submit(rig.order('s', { kind: 'survey', area, laneSpacingM: 0.25, toleranceM: 0.1 }))).toEqual({
+      verdict: 'accepted',
+    });
+    const ys = new Set<number>();
+    for (let s = 0; s < 300 && rig.changes('s').at(-1) !== 'succeeded'; s++) {
+      rig.run(0.5);
+      const pose = rig.executor.status().pose!;
+      if (pose.xM > 1.5 && pose.xM < 2.5 && pose.yM > 5.4 && pose.yM < 6.6) ys.add(Math.round(pose.yM / 0.25));
+    }
+    expect(rig.changes('s').at(-1)).toBe('succeeded');
+    // Four lanes a spacing apart across the 1 m height: the robot drove through the middle of each.
+    expect(ys.size).toBeGreaterThanOrEqual(4);
+  });
 });

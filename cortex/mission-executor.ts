@@ -11,6 +11,7 @@ import {
   MAX_MISSION_PRIORITY,
   type MissionAssignment,
   type MissionOrder,
+  type SurveyMission,
   type MissionState,
   type MissionTransition,
   type MissionView,
@@ -29,6 +30,8 @@ import { Navigator } from './planning/navigator.js';
 import { MissionBoard, type MissionRecord } from './missions/mission-board.js';
 import { missionImpossibility, type SiteKnowledge } from './missions/mission-feasibility.js';
 import { MissionRoute, type RouteLeg } from './missions/mission-route.js';
+import { lawnmowerPath } from './missions/lawnmower.js';
+import { validateSurveyArea } from './missions/survey-area.js';
 import type { RuntimeEventBody } from '../messages/runtime-event.js';
 import { ConsistencyGuard } from './consistency/consistency-guard.js';
 import type { ConsistencySettings } from './consistency/consistency-settings.js';
@@ -80,6 +83,16 @@ interface MissionProgress {
 export interface ReflexHold {
   state: 'clear' | 'limited' | 'slow' | 'stopped' | 'estop';
   reason: string;
+}
+
+/**
+ * How far a survey's lanes keep inside its area: not at all. The lanes are centred across the
+ * area, so the outermost run half a spacing or less from its sides, and the lane ends lie on the
+ * boundary: the footprint sweeps the whole area, its edges a little beyond (keep the area that far
+ * inside the geofence). An inset of half the spacing left about a tenth of a rectangle unswept.
+ */
+function surveyInsetM(_mission: SurveyMission): number {
+  return 0;
 }
 
 function normalizeAngle(rad: number): number {
@@ -279,6 +292,14 @@ export class MissionExecutor {
   private judge(order: MissionOrder): MissionVerdict {
     const shape = missionShapeProblem(order.mission);
     if (shape) return { verdict: 'malformed', reason: shape };
+    const mission = order.mission;
+    if (mission.kind === 'survey') {
+      const area = validateSurveyArea(mission.area, {
+        laneSpacingM: mission.laneSpacingM,
+        insetM: surveyInsetM(mission),
+      });
+      if (area) return { verdict: 'malformed', reason: `mission.area: ${area}` };
+    }
     if (!this.placedAt)
       return { verdict: 'impossible', reason: 'the robot has no world pose yet: no mission has placed it' };
     const here = this.pose.poseAt(this.clock.nowUs()) ?? this.placedAt;
@@ -376,7 +397,7 @@ export class MissionExecutor {
   /** A survey's lane ends in order (none for other missions). */
   private surveyPoints(mission: MissionOrder['mission']): Point2D[] {
     if (mission.kind !== 'survey') return [];
-    return [];
+    return lawnmowerPath(mission.area, { laneSpacingM: mission.laneSpacingM, insetM: surveyInsetM(mission) }).waypoints;
   }
 
   /** The points a mission drives to, from where the robot is as it starts (null: none, a drive mission). */

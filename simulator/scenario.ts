@@ -453,7 +453,8 @@ export function missionOfScenario(m: ScenarioMission): Mission {
  * has none. (A survey mission's own polygon is to stand in when the robot names no area.)
  */
 export function scenarioCoverageArea(robot: ScenarioRobot): Polygon | null {
-  return robot.coverageArea ? robot.coverageArea.map(([xM, yM]) => ({ xM, yM })) : null;
+  const area = robot.coverageArea ?? ('survey' in robot.mission ? robot.mission.survey.area : null);
+  return area ? area.map(([xM, yM]) => ({ xM, yM })) : null;
 }
 
 /** Checks what the schema alone cannot: unique ids, starts clear of obstacles, goals inside the world, coverage areas simple. */

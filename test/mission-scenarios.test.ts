@@ -119,4 +119,13 @@ describe('mission scenarios', () => {
     expect(robot.missionState).toBe('held');
     expect(robot.goalReached).toBe(false);
   }, 200_000);
+
+  it('survey: a SURVEY of a rectangle in lanes, the simulator measuring at least 95 % of its area swept by the footprint', async () => {
+    const { report } = await simulate('survey');
+    const robot = report.robots[0]!;
+    expect(robot.collisions).toBe(0);
+    expect(robot.missions).toEqual([expect.objectContaining({ kind: 'survey', state: 'succeeded' })]);
+    expect(robot.coveragePct).not.toBeNull();
+    expect(robot.coveragePct!).toBeGreaterThanOrEqual(95);
+  }, 200_000);
 });
