@@ -4,6 +4,7 @@ import type { MissionOrder, MissionTransition } from '../messages/mission.js';
 import { poseAtTime, type OdometrySample } from '../messages/odometry.js';
 import type { OccupancyGridMessage } from '../messages/occupancy-grid.js';
 import { paramsWith } from '../test/harness/test-params.js';
+import { walledGrid } from '../test/harness/walled-grid.js';
 import { VirtualClock } from '../time/virtual-clock.js';
 import { cortexSettingsFromParams } from './cortex-settings.js';
 import type { CortexStatus } from './cortex-thread-protocol.js';
@@ -14,22 +15,7 @@ const SIDE_CELLS = 200;
 
 /** A 10 m square room, walled round, with a 1 m square box whose corner is at (4, 4). */
 function roomMap(): OccupancyGridMessage {
-  const cells = new Int8Array(SIDE_CELLS * SIDE_CELLS);
-  for (let i = 0; i < SIDE_CELLS; i++) {
-    cells[i] = 100;
-    cells[(SIDE_CELLS - 1) * SIDE_CELLS + i] = 100;
-    cells[i * SIDE_CELLS] = 100;
-    cells[i * SIDE_CELLS + SIDE_CELLS - 1] = 100;
-  }
-  for (let y = 80; y < 100; y++) for (let x = 80; x < 100; x++) cells[y * SIDE_CELLS + x] = 100;
-  return {
-    resolutionM: RESOLUTION_M,
-    widthCells: SIDE_CELLS,
-    heightCells: SIDE_CELLS,
-    origin: { xM: 0, yM: 0, yawRad: 0 },
-    cells,
-    version: 1,
-  };
+  return walledGrid(SIDE_CELLS, RESOLUTION_M, (x, y) => x >= 80 && x < 100 && y >= 80 && y < 100);
 }
 
 const FENCE: Point2D[] = [

@@ -3,7 +3,7 @@ import type { Point2D, Pose2D } from '../../messages/geometry.js';
 import type { CortexSettings } from '../cortex-thread-protocol.js';
 import type { WorldModel } from '../world-model/world-model.js';
 import { CostLayer, LETHAL_COST } from './cost-layer.js';
-import { GridAStar, type GridPlan } from './grid-astar.js';
+import { GridAStar, type CostGrid, type GridPlan } from './grid-astar.js';
 import { smoothPath } from './path-smoother.js';
 import { pursue } from './pure-pursuit.js';
 
@@ -164,13 +164,7 @@ export class Navigator {
     const grid = this.world.grid;
     const start = this.nearestOpen(grid.indexAt(pose.xM, pose.yM));
     const end = this.nearestOpen(grid.indexAt(goal.xM, goal.yM));
-    const search = {
-      widthCells: grid.widthCells,
-      heightCells: grid.heightCells,
-      costs: this.costs.costs,
-      blockedFrom: LETHAL_COST,
-      costWeight: COST_WEIGHT,
-    };
+    const search = this.costGrid();
     if (start >= 0 && end >= 0) this.astar.begin(search, start, end);
     else this.astar.begin(search, -1, -1);
     this.pending = { goal: { xM: goal.xM, yM: goal.yM }, ms: performance.now() - t0, steps: 0 };
@@ -262,16 +256,21 @@ export class Navigator {
     const start = this.nearestOpen(grid.indexAt(from.xM, from.yM));
     const end = grid.indexAt(to.xM, to.yM);
     if (start < 0 || end < 0) return null;
-    const search = {
+    let state = this.astar.begin(this.costGrid(), start, end);
+    while (state === 'searching') state = this.astar.advance(1 << 20);
+    return state === 'found' ? this.astar.result() : null;
+  }
+
+  /** What a search runs over: the cost layer, lethal cells blocked. */
+  private costGrid(): CostGrid {
+    const grid = this.world.grid;
+    return {
       widthCells: grid.widthCells,
       heightCells: grid.heightCells,
       costs: this.costs.costs,
       blockedFrom: LETHAL_COST,
       costWeight: COST_WEIGHT,
     };
-    let state = this.astar.begin(search, start, end);
-    while (state === 'searching') state = this.astar.advance(1 << 20);
-    return state === 'found' ? this.astar.result() : null;
   }
 
   /** True when the robot's centre cannot be at `p` on the map as it is now (an obstacle within its radius); false off the map. */

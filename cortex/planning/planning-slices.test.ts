@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { OccupancyGridMessage } from '../../messages/occupancy-grid.js';
 import { poseAtTime, type OdometrySample } from '../../messages/odometry.js';
 import { paramsWith } from '../../test/harness/test-params.js';
+import { walledGrid } from '../../test/harness/walled-grid.js';
 import { VirtualClock } from '../../time/virtual-clock.js';
 import { cortexSettingsFromParams } from '../cortex-settings.js';
 import { MissionExecutor, type ExecutorOutput } from '../mission-executor.js';
@@ -52,23 +53,8 @@ const SIDE_CELLS = 600;
 
 /** A 30 m square map, walled round, with a wall across from the south edge to 3 m short of the north one at x = 15 m. */
 function walledMap(): OccupancyGridMessage {
-  const cells = new Int8Array(SIDE_CELLS * SIDE_CELLS);
-  for (let i = 0; i < SIDE_CELLS; i++) {
-    cells[i] = 100;
-    cells[(SIDE_CELLS - 1) * SIDE_CELLS + i] = 100;
-    cells[i * SIDE_CELLS] = 100;
-    cells[i * SIDE_CELLS + SIDE_CELLS - 1] = 100;
-  }
   const wallX = Math.round(15 / RESOLUTION_M);
-  for (let y = 0; y < SIDE_CELLS - 60; y++) cells[y * SIDE_CELLS + wallX] = 100;
-  return {
-    resolutionM: RESOLUTION_M,
-    widthCells: SIDE_CELLS,
-    heightCells: SIDE_CELLS,
-    origin: { xM: 0, yM: 0, yawRad: 0 },
-    cells,
-    version: 1,
-  };
+  return walledGrid(SIDE_CELLS, RESOLUTION_M, (x, y) => x === wallX && y < SIDE_CELLS - 60);
 }
 
 /** A cortex on the walled map sent from (5, 5) to (25, 5) behind the wall, run for `cycles` cycles with the robot moving exactly as told. */
