@@ -10,10 +10,10 @@ import {
 import {
   distanceToBoundaryM,
   minimumWidth,
-  pointInPolygon,
+  insidePolygon,
   segmentsCrossProperly,
   segmentSegmentDistanceM,
-} from './polygon-geometry.js';
+} from '../../messages/polygon.js';
 
 /**
  * Boustrophedon ("lawnmower") coverage of a survey polygon: parallel lanes `laneSpacingM` apart,
@@ -87,7 +87,7 @@ export function legInsideInset(p: Point2D, q: Point2D, polygon: readonly Point2D
   const slack = INSET_TOLERANCE_M * Math.max(1, insetM);
   const middle = { xM: (p.xM + q.xM) / 2, yM: (p.yM + q.yM) / 2 };
   // A leg from one lane's end to the next may run along the boundary (with no inset) or graze it.
-  if (!pointInPolygon(middle, polygon) && distanceToBoundaryM(middle, polygon) >= slack) return false;
+  if (!insidePolygon(middle, polygon) && distanceToBoundaryM(middle, polygon) >= slack) return false;
   for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i++) {
     const a = polygon[j]!;
     const b = polygon[i]!;

@@ -1,7 +1,13 @@
 import type { Point2D } from '../../messages/geometry.js';
 import { insetExtent, toSweepFrame } from './lane-clipping.js';
 import { defaultSweepAngleRad } from './lawnmower.js';
-import { minimumWidth, pointInPolygon, segmentsIntersect, selfIntersection, signedAreaM2 } from './polygon-geometry.js';
+import {
+  minimumWidth,
+  insidePolygon,
+  segmentsIntersect,
+  selfIntersection,
+  signedAreaM2,
+} from '../../messages/polygon.js';
 
 /** What a survey area is checked against besides its own shape. */
 export interface SurveyAreaLimits {
@@ -65,7 +71,7 @@ export function validateSurveyArea(polygon: readonly Point2D[], limits: SurveyAr
     return `an inset of ${insetM} m from the boundary leaves nothing of the area to drive`;
   const fence = limits.geofence;
   if (fence && fence.length >= 3) {
-    const outside = polygon.findIndex((p) => !pointInPolygon(p, fence));
+    const outside = polygon.findIndex((p) => !insidePolygon(p, fence));
     if (outside >= 0) return `corner ${outside} ${formatPoint(polygon[outside]!)} is outside the geofence`;
     for (let i = 0; i < polygon.length; i++) {
       const a = polygon[i]!;
