@@ -75,7 +75,10 @@ describe('run-time tunable parameters', () => {
         (k) => reflexBefore[k as keyof typeof reflexBefore] !== reflexAfter[k as keyof typeof reflexAfter],
       );
       const cortexChanged = Object.keys(cortexBefore).filter(
-        (k) => cortexBefore[k as keyof typeof cortexBefore] !== cortexAfter[k as keyof typeof cortexAfter],
+        (k) =>
+          // Compared by value: the energy settings are an object of their own.
+          JSON.stringify(cortexBefore[k as keyof typeof cortexBefore]) !==
+          JSON.stringify(cortexAfter[k as keyof typeof cortexAfter]),
       );
       const uplinkChanged = (['telemetryHz', 'keepaliveMs', 'keepaliveTimeoutMs', 'target', 'token'] as const).filter(
         (k) => uplinkSettingsOf(defaults)[k] !== uplinkSettingsOf(next)[k],
