@@ -82,7 +82,7 @@ export class RobotRuntime {
       heartbeat: (kind, state) => {
         reflex.heartbeat();
         this.snapshot.missionIs(kind, state);
-        const { state: reflexState, reason } = reflex.status();
+        const { state: reflexState, reason } = reflex.decisionState();
         if (reflexState !== this.reflexStateSent) this.cortex.reflexState(reflexState, reason);
         this.reflexStateSent = reflexState;
       },

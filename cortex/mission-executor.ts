@@ -58,6 +58,8 @@ const HEADING_TOLERANCE_RAD = 0.1;
 const REAR_LOOK_M = 1;
 /** How often the energy left is set against the way back to the dock, microseconds. */
 const ENERGY_CHECK_US = 2_000_000;
+/** How often the way back to the dock is searched on the map, microseconds. */
+const PATH_BACK_SEARCH_US = 20_000_000;
 /** A robot resting at its dock after a return for energy starts missions again above this state of charge (it was charged). */
 const CHARGED_STATE_OF_CHARGE = 0.8;
 
@@ -141,6 +143,8 @@ export class MissionExecutor {
   /** Why the robot rests at its dock, starting nothing else (null: it does not). */
   private resting: string | null = null;
   private energyReturns = 0;
+  /** When the way back was last searched, and how much longer than the straight line it was. */
+  private pathBack = { searchedUs: -Infinity, detour: 1 };
   /** The energy return under way: once it ends, the robot rests. */
   private restAfter: string | null = null;
 
@@ -464,8 +468,8 @@ export class MissionExecutor {
     this.energyCheckedUs = nowUs;
     const pose = this.pose.poseAt(nowUs);
     if (!pose) return;
-    const pathBackM = this.navigator?.pathLengthM(pose, dock) ?? Math.hypot(dock.xM - pose.xM, dock.yM - pose.yM);
-    const decision = this.energy.shouldReturn(pathBackM ?? Infinity);
+    const pathBackM = this.pathBackM(nowUs, pose, dock);
+    const decision = this.energy.shouldReturn(pathBackM);
     if (!decision?.returnNow) return;
     const order: MissionOrder = {
       id: `energy-return-${++this.energyReturns}`,
@@ -475,10 +479,29 @@ export class MissionExecutor {
     };
     const why =
       `battery: ${decision.remainingWh.toFixed(2)} Wh left, ${decision.needWh.toFixed(2)} Wh to drive ` +
-      `${(pathBackM ?? Infinity).toFixed(1)} m back to the dock with ${decision.reserveWh.toFixed(2)} Wh reserve`;
+      `${pathBackM.toFixed(1)} m back to the dock with ${decision.reserveWh.toFixed(2)} Wh reserve`;
     log('returning to base: %s', why);
     this.board.submit(order, nowUs, why);
     this.restAfter = order.id;
+  }
+
+  /**
+   * Length of the way back to the dock, metres (Infinity: none on the map). A whole search costs a
+   * cycle's worth of time on a large map, so it runs at most every {@link PATH_BACK_SEARCH_US};
+   * in between, the straight distance is scaled by the detour the last search found.
+   */
+  private pathBackM(nowUs: number, pose: Pose2D, dock: Point2D): number {
+    const straightM = Math.hypot(dock.xM - pose.xM, dock.yM - pose.yM);
+    const navigator = this.navigator;
+    if (!navigator) return straightM;
+    if (nowUs - this.pathBack.searchedUs >= PATH_BACK_SEARCH_US) {
+      const lengthM = navigator.pathLengthM(pose, dock);
+      this.pathBack = {
+        searchedUs: nowUs,
+        detour: lengthM === null ? Infinity : straightM > 0.5 ? Math.max(1, lengthM / straightM) : 1,
+      };
+    }
+    return straightM === 0 ? 0 : straightM * this.pathBack.detour;
   }
 
   /** Why the reflex holds the running mission: a stop of its that lasted over a second (null: it does not). */

@@ -169,6 +169,11 @@ export class ReflexLoop {
     return this.inputs.nearestObstacleM(this.o.clock.nowUs());
   }
 
+  /** What the reflex does now and why, without the rest of {@link status} (cheap enough for every cortex heartbeat). */
+  decisionState(): Pick<ReflexStatus, 'state' | 'reason'> {
+    return { state: STATE_NAMES[this.decision.action], reason: this.decision.reason };
+  }
+
   status(): ReflexStatus {
     const { action, rule, reason } = this.decision;
     const braking = this.inputs.braking();

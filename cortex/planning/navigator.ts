@@ -228,9 +228,12 @@ export class Navigator {
     return this.search(from, to) !== null;
   }
 
-  /** Length of the way the map has now from `from` to `to` (a whole search, at once), metres; null: none. */
+  /**
+   * Length of the way from `from` to `to` on the cost layer as the planner has it (a whole search,
+   * at once; the layer is not brought up to date first, which a plan does in slices), metres; null: none.
+   */
   pathLengthM(from: Point2D, to: Point2D): number | null {
-    const plan = this.search(from, to);
+    const plan = this.search(from, to, false);
     if (!plan) return null;
     const w = this.world.grid.widthCells;
     let cells = 0;
@@ -243,11 +246,11 @@ export class Navigator {
   }
 
   /**
-   * A whole search on the cost layer as it is now. The path followed stays; a plan still being
+   * A whole search on the cost layer (brought up to date first unless `refresh` is false). The path followed stays; a plan still being
    * searched in slices (the one search buffer is taken over) starts over at the next step.
    */
-  private search(from: Point2D, to: Point2D): GridPlan | null {
-    this.costs.update(Infinity);
+  private search(from: Point2D, to: Point2D, refresh = true): GridPlan | null {
+    if (refresh) this.costs.update(Infinity);
     if (this.pending) {
       this.pending = null;
       this.replanDue = true;
