@@ -79,13 +79,17 @@ export class MotionWindow {
   judge(nowUs: number, given: GivenMotionTrack): MotionJudgement {
     const s = this.settings;
     const windowUs = s.motionWindowUs;
-    while (this.samples.length > 1 && this.samples[0]!.stampUs < nowUs - windowUs) this.samples.shift();
+    // The window ends at the newest pose when one is newer than the step (a cortex catching up on
+    // the steps a stall held back sees poses from later): a pose older than a window before it
+    // says nothing of the motion now.
+    const endUs = Math.max(nowUs, this.samples[this.samples.length - 1]?.stampUs ?? nowUs);
+    while (this.samples.length > 1 && this.samples[0]!.stampUs < endUs - windowUs) this.samples.shift();
     const first = this.samples[0];
     const last = this.samples[this.samples.length - 1];
     if (
       !first ||
       !last ||
-      first.stampUs < nowUs - windowUs ||
+      first.stampUs < endUs - windowUs ||
       last.stampUs - first.stampUs < MIN_SPAN_SHARE * windowUs ||
       nowUs - last.stampUs > (1 - MIN_SPAN_SHARE) * windowUs
     ) {
