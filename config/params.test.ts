@@ -99,6 +99,21 @@ describe('parameter definitions', () => {
       'uplink.telemetryHz',
       'uplink.keepaliveMs',
       'uplink.keepaliveTimeoutMs',
+      'mesh.enabled',
+      'mesh.broker',
+      'mesh.listen',
+      'mesh.fleet',
+      'mesh.caFile',
+      'mesh.certFile',
+      'mesh.keyFile',
+      'mesh.username',
+      'mesh.password',
+      'mesh.stateHz',
+      'mesh.peerStaleMs',
+      'mesh.maxPayloadBytes',
+      'mesh.hazardTtlMs',
+      'mesh.claimAheadM',
+      'mesh.claimForMs',
       'sim.quantumMs',
     ]);
   });
@@ -134,11 +149,12 @@ describe('parameter definitions', () => {
     expect(new Set(names).size).toBe(names.length);
   });
 
-  it('marks only the debug and uplink tokens as secret', () => {
+  it('marks only the debug and uplink tokens and the mesh password as secret', () => {
     expect(paramList.filter((definition) => definition.secret).map((definition) => definition.name)).toEqual([
       'debug.token',
       'debug.readToken',
       'uplink.token',
+      'mesh.password',
     ]);
   });
 

@@ -1,0 +1,84 @@
+import type { Point2D, Pose2D } from './geometry.js';
+
+/**
+ * What robots of one fleet tell each other over the mesh (comms/proto/spinal/v1/mesh.proto on the
+ * wire), as the rest of spinal sees it once decoded and checked. Times are microseconds of the
+ * receiving robot's own clock: the comms thread converts a peer's times on arrival (a claim's
+ * window keeps its length and starts when it arrived), so no two robots need synchronised clocks.
+ */
+
+/** Where a peer stands in the right-of-way order; compared by {@link comparePriority} in cortex/right-of-way. */
+export interface RobotPriority {
+  robotId: string;
+  /** Stopped by its reflex: it cannot move out of anyone's way, so everyone yields to it. */
+  safetyStopped: boolean;
+  carryingPayload: boolean;
+  /** The running mission's priority, 0..100 (0 without one). */
+  missionPriority: number;
+}
+
+/** A peer's last state (`.../state`, 10 Hz). */
+export interface PeerState extends RobotPriority {
+  /** When the peer sent it, on the receiver's clock. */
+  atUs: number;
+  pose: Pose2D;
+  vMps: number;
+  wRadps: number;
+  /** The next stretch of its planned path, nearest first (world frame). */
+  pathPreview: Point2D[];
+}
+
+/** The stretch of path a robot claims for a time window (`.../claims`). */
+export interface RightOfWayClaim {
+  robotId: string;
+  /** Increases with every claim the robot makes; an older or repeated one is dropped. */
+  claimSeq: number;
+  /** The claimed path, nearest first (world frame). Empty: the robot claims only where it stands. */
+  path: Point2D[];
+  fromUs: number;
+  untilUs: number;
+}
+
+export type HazardKind = 'blocked-aisle' | 'obstacle';
+
+/** Something peers should plan around until it expires (`.../hazards`, QoS 1). */
+export interface Hazard {
+  /** Who saw it. */
+  robotId: string;
+  kind: HazardKind;
+  position: Point2D;
+  radiusM: number;
+  detectedAtUs: number;
+  /** It no longer holds after this time (receiver's clock). */
+  expiresAtUs: number;
+}
+
+/** One peer as the robot knows it. */
+export interface PeerView {
+  id: string;
+  online: boolean;
+  bootId: string;
+  state: PeerState | null;
+  claim: RightOfWayClaim | null;
+  /** Time since anything was heard from it, milliseconds. */
+  ageMs: number;
+  /** Not heard from for longer than `mesh.peerStaleMs`: its state and claim are not relied on. */
+  stale: boolean;
+}
+
+/** What the robot itself puts on the mesh, from the cortex (the comms thread adds the id and the times). */
+export interface OwnMeshState {
+  pose: Pose2D;
+  vMps: number;
+  wRadps: number;
+  pathPreview: Point2D[];
+  missionPriority: number;
+  carryingPayload: boolean;
+  safetyStopped: boolean;
+}
+
+/** The robot's own claim, from the cortex: a path and how long it holds from now, milliseconds. */
+export interface OwnClaim {
+  path: Point2D[];
+  forMs: number;
+}
