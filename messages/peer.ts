@@ -26,6 +26,8 @@ export interface PeerState extends RobotPriority {
   wRadps: number;
   /** The next stretch of its planned path, nearest first (world frame). */
   pathPreview: Point2D[];
+  /** Radius of the circle around its centre that holds its footprint, metres. */
+  footprintRadiusM: number;
 }
 
 /** The stretch of path a robot claims for a time window (`.../claims`). */
@@ -72,6 +74,7 @@ export interface OwnMeshState {
   vMps: number;
   wRadps: number;
   pathPreview: Point2D[];
+  footprintRadiusM: number;
   missionPriority: number;
   carryingPayload: boolean;
   safetyStopped: boolean;

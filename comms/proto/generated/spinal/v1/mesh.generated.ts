@@ -30,6 +30,8 @@ export interface PeerState {
   missionPriority: number;
   carryingPayload: boolean;
   safetyStopped: boolean;
+  /** Radius of the circle around the robot's centre that holds its footprint, metres. */
+  footprintRadiusM: number;
 }
 
 /** `.../presence`, retained; the broker publishes the last will (`online` false) when the robot drops. */
@@ -72,6 +74,7 @@ function createBasePeerState(): PeerState {
     missionPriority: 0,
     carryingPayload: false,
     safetyStopped: false,
+    footprintRadiusM: 0,
   };
 }
 
@@ -99,6 +102,9 @@ export const PeerState: MessageFns<PeerState, "spinal.v1.PeerState"> = {
     }
     if (message.safetyStopped !== false) {
       writer.uint32(56).bool(message.safetyStopped);
+    }
+    if (message.footprintRadiusM !== 0) {
+      writer.uint32(65).double(message.footprintRadiusM);
     }
     return writer;
   },
@@ -172,6 +178,14 @@ export const PeerState: MessageFns<PeerState, "spinal.v1.PeerState"> = {
             message.safetyStopped = reader.bool();
             continue;
           }
+          case 8: {
+            if (tag !== 65) {
+              break;
+            }
+
+            message.footprintRadiusM = reader.double();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -198,6 +212,7 @@ export const PeerState: MessageFns<PeerState, "spinal.v1.PeerState"> = {
     message.missionPriority = object.missionPriority ?? 0;
     message.carryingPayload = object.carryingPayload ?? false;
     message.safetyStopped = object.safetyStopped ?? false;
+    message.footprintRadiusM = object.footprintRadiusM ?? 0;
     return message;
   },
 };
