@@ -1,0 +1,202 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { MeshRobots, meshNames, ownState, until } from '../../test/harness/mesh-robots.js';
+import { listening, mosquittoInstalled, PrivateMosquitto } from '../../test/harness/private-mosquitto.js';
+import { startEmbeddedBroker } from './embedded-broker.js';
+import type { MeshLink } from './mesh-link.js';
+
+const CI = process.env.CI === 'true';
+const hasSharedMosquitto = await listening('127.0.0.1', 1883);
+if (CI && !hasSharedMosquitto) throw new Error('CI=true but Mosquitto is not on 127.0.0.1:1883');
+const hasMosquittoBinary = mosquittoInstalled();
+if (CI && !hasMosquittoBinary)
+  throw new Error('CI=true but /usr/sbin/mosquitto (and mosquitto_passwd) are not installed');
+
+const cleanups: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** A broker the links meet on; `restart` closes it and starts it again on the same port (null: cannot). */
+interface TestBroker {
+  url: string;
+  restart: ((downMs: number) => Promise<void>) | null;
+}
+
+const backends: Array<{
+  name: string;
+  skip: boolean;
+  /** What the link ends up speaking: aedes knows MQTT 3.1.1 only. */
+  protocol: 'mqtt-5' | 'mqtt-3.1.1';
+  /** Whether the test may stop and start it (not the shared one). */
+  restartable: boolean;
+  start(): Promise<TestBroker>;
+}> = [
+  {
+    name: 'the embedded broker',
+    skip: false,
+    protocol: 'mqtt-3.1.1',
+    restartable: true,
+    async start() {
+      let broker = await startEmbeddedBroker({ host: '127.0.0.1', port: 0 });
+      cleanups.push(() => broker.close());
+      return {
+        url: broker.url,
+        restart: async (downMs) => {
+          await broker.close();
+          await new Promise((resolve) => setTimeout(resolve, downMs));
+          broker = await startEmbeddedBroker({ host: '127.0.0.1', port: broker.port });
+        },
+      };
+    },
+  },
+  {
+    name: 'Mosquitto at 127.0.0.1:1883',
+    skip: !hasSharedMosquitto,
+    protocol: 'mqtt-5',
+    restartable: false,
+    start: () => Promise.resolve({ url: 'mqtt://127.0.0.1:1883', restart: null }),
+  },
+  {
+    name: 'a Mosquitto of its own',
+    skip: !hasMosquittoBinary,
+    protocol: 'mqtt-5',
+    restartable: true,
+    async start() {
+      const broker = await PrivateMosquitto.start();
+      cleanups.push(() => broker.close());
+      return {
+        url: broker.url,
+        restart: async (downMs) => {
+          await broker.stop();
+          await new Promise((resolve) => setTimeout(resolve, downMs));
+          await broker.run();
+        },
+      };
+    },
+  },
+];
+
+function fleetOn(url: string): { robots: MeshRobots; id(n: number): string } {
+  const names = meshNames();
+  const robots = new MeshRobots(url, names.fleet);
+  cleanups.push(() => robots.close());
+  return { robots, id: names.id };
+}
+
+const ready = (...links: MeshLink[]) =>
+  until('the links to be ready', () => links.every((link) => link.state === 'ready'));
+
+describe.each(backends)('mesh links through $name', ({ start, skip, protocol, restartable }) => {
+  it.skipIf(skip)(
+    'GIVEN two robots WHEN each publishes THEN each sees the other’s state, claim and hazard',
+    async () => {
+      const broker = await start();
+      const { robots, id } = fleetOn(broker.url);
+      const one = robots.start(id(1));
+      const two = robots.start(id(2));
+      await ready(one, two);
+      const seenByOne: string[] = [];
+      one.onPeers((peers) => seenByOne.push(...peers.map((p) => p.id)));
+
+      expect(one.publishState(ownState({ missionPriority: 70, carryingPayload: true }))).toEqual({ sent: true });
+      expect(two.publishState(ownState({ pose: { xM: 5, yM: 6, yawRad: 1 } }))).toEqual({ sent: true });
+      expect(two.publishClaim({ path: [{ xM: 5, yM: 7 }], forMs: 2_000 })).toEqual({ sent: true });
+      expect(two.publishHazard({ kind: 'blocked-aisle', position: { xM: 9, yM: 9 }, radiusM: 1.5 })).toEqual({
+        sent: true,
+      });
+
+      await until('robot 1 to see robot 2’s state, claim and hazard', () => {
+        const peer = one.peers().find((p) => p.id === id(2));
+        return !!peer?.state && !!peer.claim && one.hazards().length === 1;
+      });
+      await until('robot 2 to see robot 1', () => !!two.peers().find((p) => p.id === id(1))?.state);
+
+      const peerTwo = one.peers().find((p) => p.id === id(2));
+      expect(peerTwo).toMatchObject({ online: true, stale: false, state: { robotId: id(2), pose: { xM: 5, yM: 6 } } });
+      expect(peerTwo?.claim).toMatchObject({ robotId: id(2), claimSeq: 1, path: [{ xM: 5, yM: 7 }] });
+      expect(peerTwo!.claim!.untilUs - peerTwo!.claim!.fromUs).toBe(2_000_000);
+      expect(one.hazards()[0]).toMatchObject({ robotId: id(2), kind: 'blocked-aisle', radiusM: 1.5 });
+      expect(two.peers().find((p) => p.id === id(1))?.state).toMatchObject({
+        missionPriority: 70,
+        carryingPayload: true,
+      });
+      expect(seenByOne).toContain(id(2));
+
+      // Neither saw itself, nor counted its own messages coming back as forged.
+      expect(one.peers().map((p) => p.id)).not.toContain(id(1));
+      expect(one.status().dropped.forged).toBe(0);
+      expect(two.status().dropped.forged).toBe(0);
+      expect(one.status()).toMatchObject({
+        state: 'ready',
+        broker: broker.url,
+        protocol,
+        connects: 1,
+        refusedTransitions: 0,
+      });
+      expect(two.status().sent).toMatchObject({ state: 1, claims: 1, hazards: 1, presence: 1 });
+
+      // A second claim goes with the next sequence number.
+      two.publishClaim({ path: [], forMs: 500 });
+      await until('the second claim', () => one.peers().find((p) => p.id === id(2))?.claim?.claimSeq === 2);
+    },
+  );
+
+  it.skipIf(skip)('marks a robot offline by its last will when its connection dies', async () => {
+    const broker = await start();
+    const { robots, id } = fleetOn(broker.url);
+    const one = robots.start(id(1));
+    // Robot 2 waits long before it reconnects, so the will is seen before it comes back.
+    const two = robots.start(id(2), { backoff: { initialMs: 3_000, maxMs: 3_000 } });
+    await ready(one, two);
+    await until('robot 1 to see robot 2 online', () => one.peers().find((p) => p.id === id(2))?.online === true);
+    const socket = (two as unknown as { client: { stream: { destroy(): void } } }).client.stream;
+    socket.destroy();
+    await until('robot 1 to see robot 2 offline', () => one.peers().find((p) => p.id === id(2))?.online === false);
+    expect(two.state).toBe('transient-failure');
+  });
+
+  it.skipIf(skip)('says it is not ready, and sends nothing, before it is connected', async () => {
+    const broker = await start();
+    const { robots, id } = fleetOn(broker.url);
+    const one = robots.start(id(1));
+    expect(one.publishState(ownState())).toEqual({ sent: false, reason: 'not-ready' });
+    expect(one.publishClaim({ path: [], forMs: 1_000 })).toEqual({ sent: false, reason: 'not-ready' });
+    await ready(one);
+    expect(one.publishState(ownState({ vMps: 50 }))).toMatchObject({ sent: false, reason: 'out-of-range' });
+    expect(one.status().notSent).toMatchObject({ state: 2, claims: 1 });
+  });
+
+  it.skipIf(skip || !restartable)(
+    'GIVEN the broker goes away WHEN it comes back on the same port THEN the links reconnect with backoff and hear each other again',
+    async () => {
+      const broker = await start();
+      if (!broker.restart) throw new Error('this broker cannot be restarted');
+      const { robots, id } = fleetOn(broker.url);
+      const one = robots.start(id(1));
+      const two = robots.start(id(2));
+      await ready(one, two);
+      const transitions: Array<{ to: string; atMs: number }> = [];
+      one.onStateChange((to) => transitions.push({ to, atMs: performance.now() }));
+
+      await broker.restart(700);
+      await ready(one, two);
+      await until('robot 2’s presence after the restart', () => one.peers().some((p) => p.id === id(2)));
+      // Subscriptions were made afresh: a state sent now arrives.
+      two.publishState(ownState({ pose: { xM: 42, yM: 0, yawRad: 0 } }));
+      await until(
+        'robot 2’s state after the restart',
+        () => one.peers().find((p) => p.id === id(2))?.state?.pose.xM === 42,
+      );
+
+      expect(transitions[0]?.to).toBe('transient-failure');
+      expect(transitions.at(-1)?.to).toBe('ready');
+      const attempts = transitions.filter((t) => t.to === 'connecting');
+      expect(attempts.length).toBeGreaterThanOrEqual(2);
+      // Waits between attempts: each one a backoff delay (100 ms, then x1.6, +/- 20 %).
+      const fails = transitions.filter((t) => t.to === 'transient-failure');
+      expect(attempts[0]!.atMs - fails[0]!.atMs).toBeGreaterThanOrEqual(70);
+      expect(one.status().connects).toBeGreaterThanOrEqual(2);
+      expect(one.status().refusedTransitions).toBe(0);
+    },
+  );
+});
