@@ -33,6 +33,7 @@ export function printNotableEvents(
       'mission',
       'consistency-violation',
       'consistency-reaction',
+      'right-of-way',
     ];
     if (alwaysPrinted.includes(event.kind)) {
       print(event);

@@ -90,6 +90,7 @@ export class RobotRuntime {
         record({ kind: 'mission', mission: t.kind, state: t.to, id: t.id, from: t.from, reason: t.reason }),
       record,
       worldFrame: (frame) => reflex.setWorldFrame(frame),
+      swarmHold: (hold) => reflex.setSwarmHold(hold),
       localisation: (state, quality) => {
         const body = this.localisation.report(state, quality);
         if (body) record(body);

@@ -71,6 +71,7 @@ export function buildSimReport(
       return {
         id: truth.id,
         goalReached: truth.goalReached,
+        goalReachedAtS: truth.goalReachedAtS,
         missionState: robot?.missionState ?? 'unknown',
         distanceM: truth.distanceM,
         collisions: truth.collisions,

@@ -2,6 +2,7 @@ import { isLidarPoints, type LidarPoints } from '../messages/lidar-points.js';
 import type { Requester, RuntimeEvent, RuntimeEventBody } from '../messages/runtime-event.js';
 import type { LedgerSettings } from './ledger/ledger-settings.js';
 import type { UplinkSettings } from './uplink/uplink-settings.js';
+import type { MeshSettings } from './mesh/mesh-settings.js';
 import type { UpgradeEventBody } from './ledger/upgrade-import.js';
 import type { RuntimeStatus } from '../messages/runtime-status.js';
 
@@ -195,6 +196,8 @@ export interface CommsWorkerData {
   bootId?: string;
   /** The fleet supervisor's link (default: none). */
   uplink?: UplinkSettings | null;
+  /** The MQTT mesh to the peer robots (default: none). */
+  mesh?: MeshSettings | null;
   /** The runtime's version, for the uplink's hello. */
   version?: string;
   /** The upgrade journal's entries: those the ledger does not hold yet are written to it at start. */

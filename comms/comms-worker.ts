@@ -23,6 +23,7 @@ import { metricsRoutes } from './debug-port/metrics.js';
 import { operatorRoutes, type OperatorChannel } from './debug-port/operator-routes.js';
 import { missionRoutes } from './debug-port/mission-routes.js';
 import { MissionDesk } from './mission-desk.js';
+import { MeshRelay } from './mesh-relay.js';
 import { RequestCounts, eventRoutes } from './debug-port/routes.js';
 import { StatusStore } from './debug-port/status-store.js';
 import { ScanStore, scanRoutes } from './debug-port/scan-route.js';
@@ -75,8 +76,10 @@ export function commsClockFor(data: Pick<CommsWorkerData, 'clock' | 'startUs'>):
 export function runCommsWorker(
   port: CommsPort,
   data: DebugPortSettings &
-    Partial<Pick<CommsWorkerData, 'clock' | 'startUs' | 'ledger' | 'bootId' | 'uplink' | 'version' | 'upgrades'>>,
-  clock: Pick<Clock, 'nowUs' | 'every'> = commsClockFor(data),
+    Partial<
+      Pick<CommsWorkerData, 'clock' | 'startUs' | 'ledger' | 'bootId' | 'uplink' | 'mesh' | 'version' | 'upgrades'>
+    >,
+  clock: Clock = commsClockFor(data),
   cortex: CortexChannel | null = null,
 ): void {
   const store = new StatusStore(clock);
@@ -123,6 +126,22 @@ export function runCommsWorker(
       })
     : null;
   let uplinkStarted = false;
+  // The mesh to the peer robots: its own broker first when the fleet names none.
+  let mesh: MeshRelay | null = null;
+  let meshStatus: object = { state: data.mesh ? 'starting' : 'off' };
+  store.setMeshSource(() => mesh?.status() ?? meshStatus);
+  const meshStarted = data.mesh
+    ? MeshRelay.start(data.mesh, {
+        clock,
+        bootId: data.bootId ?? randomUUID(),
+        version: data.version ?? '',
+        cortex,
+      }).then((started) => {
+        if (started instanceof MeshRelay) mesh = started;
+        else meshStatus = started;
+        if (stopping) void mesh?.close();
+      })
+    : Promise.resolve();
   // The upgrade journal's news, once each (after the uplink exists: a commit tells it there is more to send).
   events.appendOwn(upgradesNotInLedger(ledger, data.upgrades ?? []).map((body) => ({ body, atUs: clock.nowUs() })));
 
@@ -199,7 +218,9 @@ export function runCommsWorker(
         stopping = true;
         log('shutting down');
         uplink?.link.stop();
-        void server
+        void meshStarted
+          .then(() => mesh?.close())
+          .then(() => server)
           .then((started) => started?.close())
           .then(() => events.close())
           .catch((error: unknown) => log('close failed: %s', String(error)))
@@ -222,6 +243,7 @@ export function runCommsWorker(
     else if (message.t === 'cortex-missions') missions.missions = message.missions;
     else if (message.t === 'cortex-map') maps.map = message.map;
     else if (message.t === 'cortex-navigation') maps.navigation = message.navigation;
+    else if (message.t === 'cortex-mesh') mesh?.publish(message.state, message.claim);
     else store.setCortexStatus(message.status);
   });
 }

@@ -1,4 +1,12 @@
-import type { CommsToCortex, MissionResultMessage, MissionVerdictName } from '../messages/cortex-comms-protocol.js';
+import type {
+  MissionCancelMessage,
+  MissionMessage,
+  MissionResultMessage,
+  MissionVerdictName,
+} from '../messages/cortex-comms-protocol.js';
+
+/** What the desk asks the cortex. */
+type MissionQuestion = MissionMessage | MissionCancelMessage;
 import type { MissionOrder, MissionView } from '../messages/mission.js';
 
 /** How long the cortex may take to answer a mission order or a cancel, ms. */
@@ -22,7 +30,7 @@ export class MissionDesk {
   missions: MissionView[] = [];
 
   constructor(
-    private readonly cortex: { postMessage(message: CommsToCortex): void } | null,
+    private readonly cortex: { postMessage(message: MissionQuestion): void } | null,
     private readonly timeoutMs = MISSION_ANSWER_TIMEOUT_MS,
   ) {}
 
@@ -43,7 +51,7 @@ export class MissionDesk {
     waiter?.({ verdict: message.verdict, reason: message.reason });
   }
 
-  private ask(message: (id: number) => CommsToCortex): Promise<MissionAnswer> {
+  private ask(message: (id: number) => MissionQuestion): Promise<MissionAnswer> {
     const { cortex } = this;
     if (!cortex) return Promise.resolve({ verdict: 'no-answer', reason: 'no cortex to carry out missions' });
     return new Promise((resolve) => {

@@ -34,6 +34,13 @@ export function cortexSettingsFromParams(params: ParamValues, robot?: BoardConfi
       returnReserveFactor: params['cortex.returnReserveFactor'],
       returnReserveFloorWh: params['cortex.returnReserveFloorWh'],
     },
+    peers: {
+      enabled: params['mesh.enabled'],
+      robotId: params['robot.id'],
+      stateHz: params['mesh.stateHz'],
+      claimAheadM: params['mesh.claimAheadM'],
+      claimForMs: params['mesh.claimForMs'],
+    },
   };
 }
 

@@ -8,6 +8,7 @@ import type { RuntimeEventBody } from '../messages/runtime-event.js';
 import type { ConsistencySettings } from './consistency/consistency-settings.js';
 import { isOccupancyGridMessage, type OccupancyGridMessage } from '../messages/occupancy-grid.js';
 import type { EnergySettings } from './energy/energy-settings.js';
+import type { PeerSettings } from './peers/peer-settings.js';
 
 export type { CortexStatus } from '../messages/cortex-comms-protocol.js';
 
@@ -48,6 +49,8 @@ export interface CortexSettings {
   wheelBaseM: number;
   /** The battery estimate, the energy per metre and the return rule (`cortex/energy/`). */
   energy: EnergySettings;
+  /** The robot's part in the mesh: its state and claim to the peers, the right of way (`cortex/peers/`). */
+  peers: PeerSettings;
 }
 
 /**
@@ -130,6 +133,8 @@ export type CortexToMain =
   | { t: 'record'; body: RuntimeEventBody }
   /** Where the odometry frame lies in the world: the robot's world pose is this composed with its odometry. */
   | { t: 'world-frame'; frame: Pose2D }
+  /** A peer holds the right of way where the robot is going (null: released): the reflex's swarm hold (override level 2). */
+  | { t: 'swarm-hold'; hold: { peer: string; reason: string } | null }
   /** The localisation's state changed (`lost`: the scans have not confirmed the pose for a while); the journal records it. */
   | { t: 'localisation'; state: 'ok' | 'lost' | 'off'; quality: number | null }
   /** Lock step: everything due up to `nowUs` has run; the next timer is due at `nextDueUs`. */
@@ -251,7 +256,9 @@ export function isCortexToMain(value: unknown): value is CortexToMain {
     case 'record':
       return (
         isRecord(value.body) &&
-        (value.body.kind === 'consistency-violation' || value.body.kind === 'consistency-reaction')
+        (value.body.kind === 'consistency-violation' ||
+          value.body.kind === 'consistency-reaction' ||
+          value.body.kind === 'right-of-way')
       );
     case 'mission': {
       const t = value.transition;
@@ -267,6 +274,11 @@ export function isCortexToMain(value: unknown): value is CortexToMain {
     }
     case 'world-frame':
       return isPose2D(value.frame);
+    case 'swarm-hold':
+      return (
+        value.hold === null ||
+        (isRecord(value.hold) && typeof value.hold.peer === 'string' && typeof value.hold.reason === 'string')
+      );
     case 'localisation':
       return (
         (value.state === 'ok' || value.state === 'lost' || value.state === 'off') &&

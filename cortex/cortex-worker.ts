@@ -72,8 +72,12 @@ export function runCortexWorker(port: CortexPort<CortexToMain>, comms: CortexPor
       missionsSentUs = -Infinity;
       return;
     }
-    if (message.t === 'record') {
+    if (message.t === 'record' || message.t === 'swarm-hold') {
       port.postMessage(message);
+      return;
+    }
+    if (message.t === 'mesh') {
+      comms?.postMessage({ t: 'cortex-mesh', state: message.state, claim: message.claim });
       return;
     }
     const { status } = message;
@@ -219,6 +223,10 @@ export function runCortexWorker(port: CortexPort<CortexToMain>, comms: CortexPor
     if (!isCommsToCortex(message)) {
       dropped++;
       log('dropped a message from the comms thread (%d so far)', dropped);
+      return;
+    }
+    if (message.t === 'peers') {
+      executor?.peers(message.peers, message.hazards);
       return;
     }
     const answer = (verdict: MissionVerdictName, reason: string): void =>

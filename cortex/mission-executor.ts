@@ -37,6 +37,15 @@ import { ConsistencyGuard } from './consistency/consistency-guard.js';
 import type { ConsistencySettings } from './consistency/consistency-settings.js';
 import { findPathContradiction, plannedFreeSpace } from './consistency/path-contradiction.js';
 import { LETHAL_COST } from './planning/cost-layer.js';
+import { PeerCoordinator, type CoordinationStep } from './peers/peer-coordinator.js';
+import type { RightOfWayDecision } from './right-of-way/right-of-way.js';
+import {
+  SWARM_HOLD_REASON_PREFIX,
+  type Hazard,
+  type OwnClaim,
+  type OwnMeshState,
+  type PeerView,
+} from '../messages/peer.js';
 
 const log = createDebug('spinal:cortex:mission');
 
@@ -46,7 +55,11 @@ export type ExecutorOutput =
   | { t: 'status'; status: CortexStatus }
   | { t: 'mission'; transition: MissionTransition }
   /** Something else for the ledger (what the consistency checker noticed, and did about it). */
-  | { t: 'record'; body: RuntimeEventBody };
+  | { t: 'record'; body: RuntimeEventBody }
+  /** A peer holds the right of way where the robot is going (null: released): for the reflex. */
+  | { t: 'swarm-hold'; hold: { peer: string; reason: string } | null }
+  /** What to tell the peers now (at the mesh's state rate). */
+  | { t: 'mesh'; state: OwnMeshState; claim: OwnClaim };
 
 /** The reflex must hold the robot this long before the mission counts as held, microseconds (a brief stop is not a hold). */
 const HOLD_AFTER_US = 1_000_000;
@@ -150,6 +163,14 @@ export class MissionExecutor {
 
   /** Its own copy, shared with the world model and the navigator: a retune changes it for all of them at once. */
   private readonly settings: CortexSettings;
+  /** The robot's part in the mesh (null with the mesh off). */
+  private readonly coordinator: PeerCoordinator | null;
+  /** The swarm hold the reflex was last told of (`peer: reason`, null: none). */
+  private swarmHoldSent: string | null = null;
+  /** The right-of-way action last recorded (`action peer`): the first step with peers in view records `go`. */
+  private rightOfWayRecorded = 'go ';
+  /** A passing place the right of way sends the robot to, instead of its route's point (null: none). */
+  private detour: Point2D | null = null;
 
   constructor(
     private readonly clock: Clock,
@@ -160,6 +181,7 @@ export class MissionExecutor {
     this.settings = { ...settings };
     this.pose = new PoseEstimate(odometry, settings.wheelBaseM);
     this.energy = new EnergyMonitor(settings.energy);
+    this.coordinator = settings.peers.enabled ? new PeerCoordinator(settings.peers) : null;
     this.board = new MissionBoard((transition) => {
       if (transition.to === 'succeeded' || transition.to === 'failed' || transition.to === 'aborted') {
         this.lastEnded = transition.to;
@@ -344,6 +366,13 @@ export class MissionExecutor {
   }
 
   /** Every mission on the board with its progress: running first, then waiting, then ended. */
+  /** The peers and hazards as the comms thread now knows them: the right of way's input; their bodies are left out of the map. */
+  peers(views: PeerView[], hazards: Hazard[]): void {
+    if (!this.coordinator) return;
+    this.coordinator.update(views, hazards);
+    this.world?.useMovingBodies(this.coordinator.movingBodies());
+  }
+
   missions(): MissionView[] {
     const pose = this.pose.poseAt(this.clock.nowUs());
     return this.board.views((record) => this.describe(record, pose));
@@ -436,13 +465,76 @@ export class MissionExecutor {
     this.lastStepUs = nowUs;
     this.pose.advance(nowUs);
     this.watchEnergy(nowUs);
+    const coordination = this.coordinate(nowUs);
     const mission = this.plan(nowUs, dtUs);
-    const motion = this.guardStep(nowUs, mission);
+    const guarded = this.guardStep(nowUs, mission);
+    // Held for a peer: the robot stands still (the reflex's swarm hold enforces the no-way-forward part
+    // too); turning on the spot in a tight place would sweep into the peer's way or the walls.
+    const motion = coordination?.hold ? { vMps: 0, wRadps: 0 } : guarded;
     const holdReason = this.reflexHoldReason(nowUs) ?? this.guardHold;
     if (holdReason) this.board.hold(holdReason, nowUs);
     else this.board.release(nowUs);
     this.send({ t: 'drive', command: { source: 'cortex', vMps: motion.vMps, wRadps: motion.wRadps, stampUs: nowUs } });
     this.send({ t: 'status', status: this.status() });
+    if (coordination?.publish) this.send({ t: 'mesh', ...coordination.publish });
+  }
+
+  /**
+   * The step's right of way: the decision from the peers' claims (a hold goes to the reflex when
+   * it changes; a back-off becomes the detour the route's point waits behind), and the robot's
+   * state and claim to the peers at the mesh's rate (returned: sent after the step's status).
+   */
+  private coordinate(nowUs: number): CoordinationStep | null {
+    const coordinator = this.coordinator;
+    const pose = this.pose.poseAt(nowUs);
+    if (!coordinator || !pose) return null;
+    const applied = this.pose.commanded.latest();
+    const stoppedBySafety =
+      this.reflex.state === 'estop' ||
+      (this.reflex.state === 'stopped' && !this.reflex.reason.startsWith(SWARM_HOLD_REASON_PREFIX));
+    const step = coordinator.step(
+      nowUs,
+      {
+        pose,
+        vMps: applied.vMps,
+        wRadps: applied.wRadps,
+        footprintRadiusM: this.settings.robotRadiusM,
+        path: this.board.active ? (this.navigator?.path ?? []) : [],
+        missionPriority: this.board.active?.order.priority ?? 0,
+        carryingPayload: false,
+        safetyStopped: stoppedBySafety,
+      },
+      (point) => this.passable(point),
+    );
+    this.detour = step.detour;
+    const holdText = step.hold ? `${step.hold.peer}: ${step.hold.reason}` : null;
+    if (holdText !== this.swarmHoldSent) {
+      this.swarmHoldSent = holdText;
+      this.send({ t: 'swarm-hold', hold: step.hold });
+    }
+    this.recordRightOfWay(step.decision);
+    return step;
+  }
+
+  /** A `right-of-way` event whenever what the robot does about its peers changes (a hold, a back-off, a deadlock broken, going on). */
+  private recordRightOfWay(decision: RightOfWayDecision): void {
+    const { hold, backOff, deadlock } = decision;
+    const action = backOff ? (deadlock ? 'deadlock' : 'back-off') : hold ? 'hold' : 'go';
+    const peer = backOff?.forPeer ?? hold?.peer ?? '';
+    const key = `${action} ${peer}`;
+    if (key === this.rightOfWayRecorded) return;
+    this.rightOfWayRecorded = key;
+    const reason = backOff?.reason ?? hold?.reason ?? 'no peer holds the way';
+    this.send({ t: 'record', body: { kind: 'right-of-way', action, peer, reason, cycle: deadlock ?? [] } });
+  }
+
+  /** True where the robot's footprint may stand on the cost layer (anywhere without a map). */
+  private passable(point: Point2D): boolean {
+    const navigator = this.navigator;
+    const grid = this.world?.grid;
+    if (!navigator || !grid) return true;
+    const index = grid.indexAt(point.xM, point.yM);
+    return index >= 0 && (navigator.costs.costs[index] as number) < LETHAL_COST;
   }
 
   /**
@@ -599,6 +691,18 @@ export class MissionExecutor {
   ): { vMps: number; wRadps: number } {
     const toleranceM = Math.min(this.settings.goalToleranceM, leg.toleranceM / 2);
     const navigator = this.navigator;
+    if (this.detour) {
+      // Out of a peer's way: to the passing place, and wait there while the right of way says so.
+      const away = navigator
+        ? navigator.step(nowUs, pose, this.detour, this.settings.goalToleranceM)
+        : seekGoal(pose, this.detour, {
+            cruiseSpeedMps: this.settings.cruiseSpeedMps,
+            headingGain: this.settings.headingGain,
+            maxTurnRateRadps: this.settings.maxTurnRateRadps,
+            toleranceM: this.settings.goalToleranceM,
+          });
+      return away.reached ? { vMps: 0, wRadps: 0 } : away;
+    }
     const seek = navigator
       ? navigator.step(nowUs, pose, leg.goal, toleranceM)
       : seekGoal(pose, leg.goal, {

@@ -1,6 +1,16 @@
 import { isPose2D, type Point2D, type Pose2D } from './geometry.js';
 import { isOccupancyGridMessage, type OccupancyGridMessage } from './occupancy-grid.js';
 import type { MissionOrder, MissionState, MissionView } from './mission.js';
+import {
+  isHazard,
+  isOwnClaim,
+  isOwnMeshState,
+  isPeerView,
+  type Hazard,
+  type OwnClaim,
+  type OwnMeshState,
+  type PeerView,
+} from './peer.js';
 
 /**
  * Messages on the channel between the cortex and the comms worker threads, which the main thread
@@ -75,8 +85,20 @@ export interface MissionResultMessage {
   reason: string;
 }
 
+/** Cortex → comms, at the mesh's state rate: what the robot tells its peers (state, and its right-of-way claim). */
+export interface CortexMeshMessage {
+  t: 'cortex-mesh';
+  state: OwnMeshState;
+  claim: OwnClaim;
+}
+
 export type CortexToComms =
-  CortexStatusMessage | CortexNavigationMessage | CortexMapMessage | CortexMissionsMessage | MissionResultMessage;
+  | CortexStatusMessage
+  | CortexNavigationMessage
+  | CortexMapMessage
+  | CortexMissionsMessage
+  | MissionResultMessage
+  | CortexMeshMessage;
 
 /** A mission order (from the debug port or the uplink), answered by `mission-result` with the same id. */
 export interface MissionMessage {
@@ -94,7 +116,14 @@ export interface MissionCancelMessage {
   reason: string;
 }
 
-export type CommsToCortex = MissionMessage | MissionCancelMessage;
+/** Comms → cortex, when the peers changed (at most at the mesh's state rate): every peer known, and the hazards in force. */
+export interface PeersMessage {
+  t: 'peers';
+  peers: PeerView[];
+  hazards: Hazard[];
+}
+
+export type CommsToCortex = MissionMessage | MissionCancelMessage | PeersMessage;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
@@ -114,6 +143,14 @@ function isNavigationStatus(value: unknown): value is NavigationStatus {
 
 /** True when `value` is a well-formed {@link CommsToCortex} message. */
 export function isCommsToCortex(value: unknown): value is CommsToCortex {
+  if (isRecord(value) && value.t === 'peers') {
+    return (
+      Array.isArray(value.peers) &&
+      value.peers.every(isPeerView) &&
+      Array.isArray(value.hazards) &&
+      value.hazards.every(isHazard)
+    );
+  }
   if (!isRecord(value) || !Number.isInteger(value.id)) return false;
   if (value.t === 'mission-cancel') return typeof value.missionId === 'string' && typeof value.reason === 'string';
   if (value.t !== 'mission' || !isRecord(value.order)) return false;
@@ -147,6 +184,7 @@ function isMissionView(value: unknown): boolean {
 
 /** True when `value` is a well-formed {@link CortexToComms} message. */
 export function isCortexToComms(value: unknown): value is CortexToComms {
+  if (isRecord(value) && value.t === 'cortex-mesh') return isOwnMeshState(value.state) && isOwnClaim(value.claim);
   if (isRecord(value) && value.t === 'cortex-navigation') return isNavigationStatus(value.navigation);
   if (isRecord(value) && value.t === 'cortex-map') return isOccupancyGridMessage(value.map);
   if (isRecord(value) && value.t === 'cortex-missions')

@@ -85,3 +85,106 @@ export interface OwnClaim {
   path: Point2D[];
   forMs: number;
 }
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+function isFiniteNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+function isPath(value: unknown): value is Point2D[] {
+  return (
+    Array.isArray(value) && value.every((p: unknown) => isRecord(p) && isFiniteNumber(p.xM) && isFiniteNumber(p.yM))
+  );
+}
+
+function isPose(value: unknown): value is Pose2D {
+  return isRecord(value) && isFiniteNumber(value.xM) && isFiniteNumber(value.yM) && isFiniteNumber(value.yawRad);
+}
+
+function isPriority(value: Record<string, unknown>): boolean {
+  return (
+    typeof value.robotId === 'string' &&
+    typeof value.safetyStopped === 'boolean' &&
+    typeof value.carryingPayload === 'boolean' &&
+    isFiniteNumber(value.missionPriority)
+  );
+}
+
+function isPeerState(value: unknown): value is PeerState {
+  return (
+    isRecord(value) &&
+    isPriority(value) &&
+    isFiniteNumber(value.atUs) &&
+    isPose(value.pose) &&
+    isFiniteNumber(value.vMps) &&
+    isFiniteNumber(value.wRadps) &&
+    isPath(value.pathPreview) &&
+    isFiniteNumber(value.footprintRadiusM)
+  );
+}
+
+function isClaim(value: unknown): value is RightOfWayClaim {
+  return (
+    isRecord(value) &&
+    typeof value.robotId === 'string' &&
+    isFiniteNumber(value.claimSeq) &&
+    isPath(value.path) &&
+    isFiniteNumber(value.fromUs) &&
+    isFiniteNumber(value.untilUs)
+  );
+}
+
+/** True when `value` is a well-formed {@link PeerView} (what crosses from the comms thread to the cortex). */
+export function isPeerView(value: unknown): value is PeerView {
+  return (
+    isRecord(value) &&
+    typeof value.id === 'string' &&
+    typeof value.online === 'boolean' &&
+    typeof value.bootId === 'string' &&
+    (value.state === null || isPeerState(value.state)) &&
+    (value.claim === null || isClaim(value.claim)) &&
+    isFiniteNumber(value.ageMs) &&
+    typeof value.stale === 'boolean'
+  );
+}
+
+/** True when `value` is a well-formed {@link Hazard}. */
+export function isHazard(value: unknown): value is Hazard {
+  return (
+    isRecord(value) &&
+    typeof value.robotId === 'string' &&
+    (value.kind === 'blocked-aisle' || value.kind === 'obstacle') &&
+    isRecord(value.position) &&
+    isFiniteNumber(value.position.xM) &&
+    isFiniteNumber(value.position.yM) &&
+    isFiniteNumber(value.radiusM) &&
+    isFiniteNumber(value.detectedAtUs) &&
+    isFiniteNumber(value.expiresAtUs)
+  );
+}
+
+/** True when `value` is a well-formed {@link OwnMeshState}. */
+export function isOwnMeshState(value: unknown): value is OwnMeshState {
+  return (
+    isRecord(value) &&
+    isPose(value.pose) &&
+    isFiniteNumber(value.vMps) &&
+    isFiniteNumber(value.wRadps) &&
+    isPath(value.pathPreview) &&
+    isFiniteNumber(value.footprintRadiusM) &&
+    isFiniteNumber(value.missionPriority) &&
+    typeof value.carryingPayload === 'boolean' &&
+    typeof value.safetyStopped === 'boolean'
+  );
+}
+
+/** True when `value` is a well-formed {@link OwnClaim}. */
+export function isOwnClaim(value: unknown): value is OwnClaim {
+  return isRecord(value) && isPath(value.path) && isFiniteNumber(value.forMs);
+}
+
+/** How the reflex's reason for a swarm hold begins (`holding for <peer>: <why>`): a stop for a peer is not a safety stop. */
+export const SWARM_HOLD_REASON_PREFIX = 'holding for ';

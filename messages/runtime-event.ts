@@ -121,6 +121,18 @@ export type RuntimeEventBody =
       attempt: number;
       reason: string;
     }
+  /**
+   * The robot's right of way among its peers changed (docs/mesh.md): it holds for a peer (`hold`),
+   * drives to a passing place out of a peer's way (`back-off`), found a wait-for cycle and is the
+   * one to break it (`deadlock`, the cycle's robots in order), or goes on (`go`).
+   */
+  | {
+      kind: 'right-of-way';
+      action: 'hold' | 'back-off' | 'deadlock' | 'go';
+      peer: string;
+      reason: string;
+      cycle: string[];
+    }
   /** The ledger itself: the disk is full (`disk-full`: only safety events are kept), has room again (`disk-ok`), or cannot meet its size cap with events it may never drop (`over-cap`). */
   | { kind: 'ledger-notice'; notice: 'disk-full' | 'disk-ok' | 'over-cap'; detail: string };
 
@@ -182,6 +194,11 @@ export function describeEvent(event: RuntimeEvent, originUs = 0): string {
     }
     case 'consistency-reaction':
       return `${at} consistency: ${clean(event.event)} ${clean(event.reaction)} for ${clean(event.violation)}, attempt ${event.attempt}${event.reason ? ` (${clean(event.reason)})` : ''}`;
+    case 'right-of-way': {
+      const cycle = event.cycle.length ? ` (cycle ${clean(event.cycle.join(' -> '))})` : '';
+      const peer = event.peer ? ` for ${clean(event.peer)}` : '';
+      return `${at} right of way: ${event.action}${peer}${event.reason ? `: ${clean(event.reason)}` : ''}${cycle}`;
+    }
     case 'override':
       return event.phase === 'start'
         ? `${at} manual override started by ${describeRequester(event.by)} (${event.vMps} m/s, ${event.wRadps} rad/s)`

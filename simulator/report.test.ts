@@ -12,6 +12,7 @@ const sample: SimReport = {
     {
       id: 'robot-1',
       goalReached: true,
+      goalReachedAtS: 21.33349,
       missionState: 'succeeded',
       distanceM: 5.0004999,
       collisions: 1,
@@ -64,6 +65,7 @@ describe('SimReport', () => {
         {
           id: 'robot-1',
           goalReached: true,
+          goalReachedAtS: 21.333,
           missionState: 'succeeded',
           distanceM: 5,
           collisions: 1,

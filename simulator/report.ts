@@ -30,6 +30,8 @@ export interface SimRobotReport {
   id: string;
   /** True when a `goto` mission's goal was reached by the true pose (see {@link goalReachedByPose}). */
   goalReached: boolean;
+  /** Sim time at which the true pose first reached that goal, seconds; null when it never did. */
+  goalReachedAtS: number | null;
   /** The robot's own mission state at the end (`idle`, `active`, `succeeded`, `failed`, `aborted`). */
   missionState: string;
   /** Path length of the robot's centre over the run, metres. */
@@ -117,6 +119,7 @@ export function roundReport(report: SimReport): SimReport {
     robots: report.robots.map((r) => ({
       id: r.id,
       goalReached: r.goalReached,
+      goalReachedAtS: roundOrNull(r.goalReachedAtS),
       missionState: r.missionState,
       distanceM: round3(r.distanceM),
       collisions: r.collisions,

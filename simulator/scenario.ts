@@ -250,7 +250,15 @@ const faultSchema = z
   .strict();
 
 /** What an operator or the world does to the robot during a run (not a device fault). */
-export const SCRIPT_ACTIONS = ['estop', 'estop-reset', 'cortex-stall', 'mission', 'mission-abort'] as const;
+export const SCRIPT_ACTIONS = [
+  'estop',
+  'estop-reset',
+  'cortex-stall',
+  'mission',
+  'mission-abort',
+  'broker-stop',
+  'broker-start',
+] as const;
 export type ScriptAction = (typeof SCRIPT_ACTIONS)[number];
 
 const scriptStepSchema = z
@@ -260,7 +268,9 @@ const scriptStepSchema = z
     /**
      * estop / estop-reset: a POST to the robot's debug port; cortex-stall: the planner thread
      * blocks; mission: `POST /api/v1/missions` with `mission`, `id`, `priority`; mission-abort:
-     * `DELETE /api/v1/missions/{id}`.
+     * `DELETE /api/v1/missions/{id}`; broker-stop / broker-start: the fleet's embedded mesh broker
+     * goes down (every robot's connection drops) and comes back on the same address (whichever
+     * robot the step is under).
      */
     action: z.enum(SCRIPT_ACTIONS),
     /** cortex-stall: how long the planner thread stays blocked, seconds of sim time (default 5). */
@@ -354,6 +364,12 @@ export const scenarioSchema = z
     description: z.string().default(''),
     /** Run length when `--duration` is not given, seconds. */
     durationS: z.number().finite().positive().default(DEFAULT_SCENARIO_DURATION_S),
+    /**
+     * End the run this many seconds after the last robot's true pose reached its goal (every robot
+     * with a `goto` mission; the others are not waited for), instead of at `durationS`: a fleet
+     * scenario need not idle on once everyone is there. Absent: the run lasts `durationS`.
+     */
+    endAfterGoalsS: z.number().finite().min(0).optional(),
     /** Seed of the world's noise. */
     seed: z.number().int().default(DEFAULT_SCENARIO_SEED),
     world: worldSchema,

@@ -53,6 +53,8 @@ class SimRobot {
   readonly collisions: CollisionMonitor;
   readonly mission: Mission;
   goalReached = false;
+  /** Sim time the true pose first reached the goal, seconds (null before). */
+  goalReachedAtS: number | null = null;
   /** The robot's geofence, world frame (null: none), and the farthest its footprint has reached outside it, metres. */
   readonly geofence: Polygon | null;
   geofenceBreachMaxM = 0;
@@ -274,9 +276,17 @@ export class SimWorld {
       geofenceBreachMaxM: robot.geofence ? robot.geofenceBreachMaxM : null,
       coveragePct: robot.coverage ? robot.coverage.coveragePct : null,
       goalReached: robot.goalReached,
+      goalReachedAtS: robot.goalReachedAtS,
       energyRemainingWh: robot.battery.remainingWh(),
       ...(withTrace ? { truth: robot.truth.samples() } : {}),
     }));
+  }
+
+  /** When the last robot with a `goto` mission reached its goal by its true pose, seconds; null while one has not (or none has a goal). */
+  allGoalsReachedAtS(): number | null {
+    const goers = this.robots.filter((robot) => robot.mission.kind === 'goto');
+    if (goers.length === 0 || goers.some((robot) => robot.goalReachedAtS === null)) return null;
+    return Math.max(...goers.map((robot) => robot.goalReachedAtS ?? 0));
   }
 
   /** Closes the pseudo-terminal bridges. */
@@ -306,6 +316,7 @@ export class SimWorld {
     }
     if (!robot.goalReached && robot.mission.kind === 'goto') {
       robot.goalReached = goalReachedByPose(robot.physics.pose(), robot.mission);
+      if (robot.goalReached) robot.goalReachedAtS = this.simTimeUs / 1e6;
     }
   }
 

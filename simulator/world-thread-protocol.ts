@@ -42,6 +42,8 @@ export interface WorldRobotState {
   /** Share of the robot's coverage area its true footprint has swept, percent (0..100); null without an area. */
   coveragePct: number | null;
   goalReached: boolean;
+  /** Sim time the true pose first reached the goal, seconds (null before). */
+  goalReachedAtS: number | null;
   /** Energy left in the robot's battery pack, watt-hours (the simulator's truth; below 0 once drawn past empty). */
   energyRemainingWh: number;
   /** The true pose at every sampling instant (`world/pose-truth-trace.ts`), for the pose errors: in `finished` only. */

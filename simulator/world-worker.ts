@@ -64,7 +64,12 @@ export async function runWorldWorker(
   let lastProgressMs = startMs;
   const wallTimeS = (): number => (performance.now() - startMs) / 1e3;
 
-  while (world.nowUs() < endUs && !stopRequested) {
+  const endAfterGoalsUs = data.scenario.endAfterGoalsS === undefined ? null : data.scenario.endAfterGoalsS * 1e6;
+  const goalsAllReached = (): boolean => {
+    const atS = endAfterGoalsUs === null ? null : world.allGoalsReachedAtS();
+    return atS !== null && world.nowUs() >= atS * 1e6 + (endAfterGoalsUs ?? 0);
+  };
+  while (world.nowUs() < endUs && !stopRequested && !goalsAllReached()) {
     await runDueScript(world.nowUs());
     await world.runQuantum(Math.min(quantumUs, endUs - world.nowUs()));
     const nowMs = performance.now();

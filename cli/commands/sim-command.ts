@@ -10,6 +10,7 @@ import { resolveParams } from '../../config/param-values.js';
 import { ledgerSettingsFromParams } from '../../comms/ledger/ledger-settings.js';
 import { simLedgerPath } from '../sim-ledger-path.js';
 import { EmbeddedSupervisor } from '../sim-supervisor.js';
+import { FleetBroker } from '../fleet-broker.js';
 import { SimGpioBackend } from '../../hal/transport/gpio/sim-gpio-backend.js';
 import { SimPwmBackend } from '../../hal/transport/pwm/sim-pwm-backend.js';
 import { SimI2cBackend } from '../../hal/transport/i2c/sim-i2c-backend.js';
@@ -160,9 +161,13 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
   );
 
   const supervisor = first.params['uplink.target'] === '' ? await EmbeddedSupervisor.start() : null;
+  // One broker for the fleet when the scenario names none: each robot's mesh meets its peers there.
+  const broker = first.params['mesh.enabled'] && first.params['mesh.broker'] === '' ? await FleetBroker.start() : null;
   // All at once: each joins the lock step before its devices start, and the world's first tick
   // waits for every robot, so that every start-up happens at sim time 0.
-  const runtimes = await Promise.all(robots.map((robot) => startSimRobot(robot, supervisor?.address ?? null)));
+  const runtimes = await Promise.all(
+    robots.map((robot) => startSimRobot(robot, supervisor?.address ?? null, broker?.url ?? null)),
+  );
   const committed = new Map(robots.map((robot) => [robot.spec.id, [] as number[]]));
   runtimes.forEach((runtime, i) => runtime.onEvent((event) => committed.get(robots[i]!.spec.id)?.push(event.seq)));
   const reportedPoses = runtimes.map((runtime) => recordReportedPoses(runtime));
@@ -172,6 +177,7 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
     await Promise.all(runtimes.map((runtime) => runtime.stop()));
     await world.terminate();
     await supervisor?.stop();
+    await broker?.close();
     closePtys();
   };
 
@@ -229,7 +235,7 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
         const runtime = byId.get(message.robotId);
         const label = robots.length > 1 ? message.robotId : null;
         const done = runtime
-          ? runScriptStep(runtime, message.step, message.simTimeUs, options.out, label)
+          ? runScriptStep(runtime, message.step, message.simTimeUs, options.out, label, broker)
           : Promise.resolve();
         void done.then(() => world.postMessage({ t: 'script-done', seq: message.seq } satisfies MainToWorld));
         return;
@@ -328,7 +334,7 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
  * scenario robot's id, and only the first robot's debug port is on `debug.listen`, see
  * {@link simDebugListen}), mission and geofence.
  */
-function startSimRobot(robot: SimRobotSetup, supervisor: string | null): Promise<RobotRuntime> {
+function startSimRobot(robot: SimRobotSetup, supervisor: string | null, broker: string | null): Promise<RobotRuntime> {
   const { spec, board, params, link, ptys } = robot;
   return RobotRuntime.start({
     mode: 'sim',
@@ -339,6 +345,7 @@ function startSimRobot(robot: SimRobotSetup, supervisor: string | null): Promise
       'robot.id': spec.id,
       'debug.listen': simDebugListen(params['debug.listen'], robot.index),
       ...(supervisor ? { 'uplink.target': supervisor } : {}),
+      ...(broker ? { 'mesh.broker': broker } : {}),
     },
     ledger: ledgerSettingsFromParams(params, simLedgerPath(params, robot.index, spec.id)),
     clock: robot.clock,
@@ -507,8 +514,20 @@ async function runScriptStep(
   simTimeUs: number,
   out: NodeJS.WriteStream,
   robot: string | null,
+  broker: FleetBroker | null,
 ): Promise<void> {
   const at = `${robot ? `${robot} ` : ''}[${(simTimeUs / 1e6).toFixed(3)} s]`;
+  if (step.action === 'broker-stop' || step.action === 'broker-start') {
+    if (!broker) {
+      out.write(
+        `${at} script: ${step.action} skipped: the scenario's robots use a broker of their own (mesh.broker)\n`,
+      );
+      return;
+    }
+    const done = step.action === 'broker-stop' ? await broker.stop() : await broker.start();
+    out.write(`${at} script: ${step.action}: ${done}\n`);
+    return;
+  }
   if (step.action === 'cortex-stall') {
     runtime.stallCortex(step.durationS * 1e6);
     out.write(`${at} script: the planner thread stalls for ${step.durationS} s\n`);

@@ -19,6 +19,7 @@ import type { RuntimeEventBody } from '../../messages/runtime-event.js';
 import type { ConsistencySettings } from '../../cortex/consistency/consistency-settings.js';
 import type { OdometrySample } from '../../messages/odometry.js';
 import type { Clock } from '../../time/clock.js';
+import type { SwarmHold } from '../../reflex/reflex-types.js';
 
 const log = createDebug('spinal:runtime:cortex');
 
@@ -41,6 +42,8 @@ export interface CortexHandlers {
   /** Another event for the journal (what the consistency checker noticed, and did about it). */
   record(body: RuntimeEventBody): void;
   worldFrame(frame: Pose2D): void;
+  /** A peer holds the right of way where the robot is going (null: released): the reflex's swarm hold. */
+  swarmHold(hold: SwarmHold | null): void;
   /** The localisation's state changed (a health state of the robot: `lost` is degraded). */
   localisation(state: 'ok' | 'lost' | 'off', quality: number | null): void;
   /** Keeping the robot's place across restarts went wrong (`degraded`) or works again. */
@@ -202,6 +205,9 @@ export class CortexLink {
         return;
       case 'world-frame':
         handlers.worldFrame(message.frame);
+        return;
+      case 'swarm-hold':
+        handlers.swarmHold(message.hold);
         return;
       case 'localisation':
         handlers.localisation(message.state, message.quality);

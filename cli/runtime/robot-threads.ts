@@ -3,6 +3,7 @@ import { MessageChannel, type Worker } from 'node:worker_threads';
 import type { LedgerSettings } from '../../comms/ledger/ledger-settings.js';
 import type { UpgradeEventBody } from '../../comms/ledger/upgrade-import.js';
 import { uplinkSettingsFromParams } from '../../comms/uplink/uplink-settings.js';
+import { meshSettingsFromParams } from '../../comms/mesh/mesh-settings.js';
 import { debugPortSettingsFromParams } from '../../comms/debug-port/debug-port-settings.js';
 import type { ParamValues } from '../../config/params.js';
 import { startThread } from '../thread-launcher.js';
@@ -29,6 +30,7 @@ export function startRobotThreads(
       ledger,
       bootId: randomUUID(),
       uplink: uplinkSettingsFromParams(params),
+      mesh: meshSettingsFromParams(params, params['robot.id']),
       upgrades,
       peer: port2,
     },

@@ -3,6 +3,7 @@ import { runCommsWorker, type CommsPort, type CortexChannel } from '../../comms/
 import type { LedgerSettings } from '../../comms/ledger/ledger-settings.js';
 import { isUpgradeEventBody } from '../../comms/ledger/upgrade-import.js';
 import type { UplinkSettings } from '../../comms/uplink/uplink-settings.js';
+import type { MeshSettings } from '../../comms/mesh/mesh-settings.js';
 import { VERSION } from '../embedded-assets.generated.js';
 import { lowerThreadPriority } from './background-priority.js';
 import { peerPort } from './peer-port.js';
@@ -23,6 +24,7 @@ if (parentPort) {
       ...(data.ledger ? { ledger: data.ledger as LedgerSettings } : {}),
       ...(typeof data.bootId === 'string' ? { bootId: data.bootId } : {}),
       ...(data.uplink ? { uplink: data.uplink as UplinkSettings } : {}),
+      ...(data.mesh ? { mesh: data.mesh as MeshSettings } : {}),
       version: VERSION,
       upgrades: Array.isArray(data.upgrades) ? data.upgrades.filter(isUpgradeEventBody) : [],
     },

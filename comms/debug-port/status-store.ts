@@ -8,7 +8,8 @@ export const DEFAULT_STALE_AFTER_MS = 2_000;
 
 /** The latest snapshot with its age on this thread's clock. */
 export interface StatusSnapshot {
-  status: RuntimeStatus;
+  /** The runtime's status, with the mesh as the comms thread knows it (absent when the thread has no mesh source). */
+  status: RuntimeStatus & { mesh?: object };
   /** Time since the snapshot arrived, milliseconds (whole, never negative). */
   ageMs: number;
   /** True when `ageMs` exceeds the store's `staleAfterMs`. */
@@ -35,6 +36,7 @@ export interface StatusStoreOptions {
 export class StatusStore {
   private latestStatus: RuntimeStatus | null = null;
   private cortexStatus: CortexStatus | null = null;
+  private meshSource: (() => object) | null = null;
   private receivedAtUs = 0;
   private mainReady = false;
   private mainReason = 'the runtime is starting';
@@ -60,6 +62,11 @@ export class StatusStore {
     this.cortexStatus = status;
   }
 
+  /** Where the mesh's status comes from (the comms thread's mesh relay): it joins the served status. */
+  setMeshSource(source: () => object): void {
+    this.meshSource = source;
+  }
+
   /** Records what the main thread says about readiness (`reason` explains a `false`). */
   setReady(ready: boolean, reason: string): void {
     this.mainReady = ready;
@@ -83,7 +90,8 @@ export class StatusStore {
           },
         }
       : this.latestStatus;
-    return { status, ageMs: Math.round(ageUs / US_PER_MS), stale: ageUs > this.staleAfterUs };
+    const withMesh = this.meshSource ? { ...status, mesh: this.meshSource() } : status;
+    return { status: withMesh, ageMs: Math.round(ageUs / US_PER_MS), stale: ageUs > this.staleAfterUs };
   }
 
   /** Ready once the main thread said so and a first snapshot has arrived. */

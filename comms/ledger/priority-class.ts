@@ -30,6 +30,8 @@ const CLASS_OF_KIND: Record<RuntimeEventBody['kind'], PriorityClass> = {
   // What the robot noticed on its mission and did about it (an escalation is the supervisor's to see).
   'consistency-violation': 'mission',
   'consistency-reaction': 'mission',
+  // Peer negotiations: who held for whom, and why.
+  'right-of-way': 'mission',
   'device-health': 'health',
   'device-flapping': 'health',
 };

@@ -226,6 +226,11 @@ function bodyToWire(event: RuntimeEventBody): wire.RuntimeEvent['body'] {
           reason: event.reason,
         },
       };
+    case 'right-of-way':
+      return {
+        $case: 'rightOfWay',
+        value: { action: event.action, peer: event.peer, reason: event.reason, cycle: [...event.cycle] },
+      };
   }
 }
 
@@ -329,6 +334,12 @@ function readBody(body: wire.RuntimeEvent['body']): RuntimeEventBody {
         attempt: b.value.attempt,
         reason: b.value.reason,
       };
+    case 'rightOfWay': {
+      const action = b.value.action;
+      if (action !== 'hold' && action !== 'back-off' && action !== 'deadlock' && action !== 'go')
+        throw new WireFieldError(`${at}.action`, `unknown action "${action}"`);
+      return { kind: 'right-of-way', action, peer: b.value.peer, reason: b.value.reason, cycle: [...b.value.cycle] };
+    }
   }
 }
 

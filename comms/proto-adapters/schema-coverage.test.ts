@@ -155,6 +155,7 @@ const oneofCases = {
       configChange: true,
       consistencyViolation: true,
       consistencyReaction: true,
+      rightOfWay: true,
     } satisfies Record<NonNullable<eventSchema.RuntimeEvent['body']>['$case'], true>,
   },
   'spinal.v1.ParameterValue': {

@@ -55,12 +55,32 @@ export interface WorldScan {
  */
 const FREE_MARGIN_CELLS = 1.5;
 
+/** A body that moves (a peer robot, where the mesh says it is): a return on it is not a wall. */
+export interface MovingDisc {
+  xM: number;
+  yM: number;
+  radiusM: number;
+}
+
+function onMovingBody(x: number, y: number, bodies: readonly MovingDisc[]): boolean {
+  for (const body of bodies) {
+    if ((x - body.xM) ** 2 + (y - body.yM) ** 2 <= body.radiusM ** 2) return true;
+  }
+  return false;
+}
+
 /**
  * Integrates one revolution into the grid: free space along each beam up to a cell and a half
  * short of its return, occupied at the return. Returns farther than `maxRangeM` only clear the
- * cells up to that range.
+ * cells up to that range. A return on one of `moving` (a peer's body) clears the way to it but
+ * marks nothing: the map keeps what stays, the mesh says where the peers are.
  */
-export function integrateScan(grid: OccupancyGrid, scan: WorldScan, maxRangeM: number): void {
+export function integrateScan(
+  grid: OccupancyGrid,
+  scan: WorldScan,
+  maxRangeM: number,
+  moving: readonly MovingDisc[] = [],
+): void {
   const ox = scan.originXM;
   const oy = scan.originYM;
   const margin = FREE_MARGIN_CELLS * grid.resolutionM;
@@ -71,6 +91,7 @@ export function integrateScan(grid: OccupancyGrid, scan: WorldScan, maxRangeM: n
     if (range <= maxRangeM) {
       const free = Math.max(0, range - margin) / Math.max(range, 1e-9);
       castBeam(grid, ox, oy, ox + (x - ox) * free, oy + (y - oy) * free, false);
+      if (moving.length > 0 && onMovingBody(x, y, moving)) continue;
       const cell = grid.indexAt(x, y);
       if (cell >= 0) grid.update(cell, LOG_ODDS_HIT);
     } else {

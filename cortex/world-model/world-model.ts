@@ -5,7 +5,7 @@ import { Localiser, type LocalisationResult } from '../localisation/localiser.js
 import { MatchField } from '../localisation/match-field.js';
 import type { PoseEstimate } from '../pose-estimate.js';
 import { OccupancyGrid } from './occupancy-grid.js';
-import { integrateScan } from './scan-integrator.js';
+import { integrateScan, type MovingDisc } from './scan-integrator.js';
 
 /** Turn time assumed for the first revolution (later ones are timed from their stamps), microseconds. */
 const FIRST_TURN_US = 100_000;
@@ -30,6 +30,7 @@ export class WorldModel {
   private changes: number[] = [];
   private readonly field: MatchField;
   private lastStampUs: number | null = null;
+  private moving: readonly MovingDisc[] = [];
 
   constructor(
     private readonly settings: CortexSettings,
@@ -57,11 +58,16 @@ export class WorldModel {
     const result = this.localiser.revolution(scan, turnUs);
     const t1 = performance.now();
     if (result && (result.corrected || result.quality === null)) {
-      integrateScan(this.grid, result.world, this.settings.mapRangeM);
+      integrateScan(this.grid, result.world, this.settings.mapRangeM, this.moving);
     }
     this.timing.localisationMs = t1 - t0;
     this.timing.integrationMs = performance.now() - t1;
     return result;
+  }
+
+  /** Where the peers stand now: returns on their bodies are not mapped (see {@link integrateScan}). */
+  useMovingBodies(bodies: readonly MovingDisc[]): void {
+    this.moving = bodies;
   }
 
   /** The cells that changed between free and occupied since the last call. */

@@ -1,3 +1,4 @@
+import { SWARM_HOLD_REASON_PREFIX } from '../../messages/peer.js';
 import type { ReflexRule } from '../reflex-types.js';
 
 /**
@@ -15,6 +16,6 @@ export const SWARM_HOLD_RULE: ReflexRule = {
   evaluate({ inputs }) {
     const hold = inputs.swarmHold;
     if (!hold || (inputs.command?.vMps ?? 0) === 0) return null;
-    return { action: 'stop', allowTurn: true, reason: `holding for ${hold.peer}: ${hold.reason}` };
+    return { action: 'stop', allowTurn: true, reason: `${SWARM_HOLD_REASON_PREFIX}${hold.peer}: ${hold.reason}` };
   },
 };

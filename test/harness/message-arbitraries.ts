@@ -176,6 +176,13 @@ export const runtimeEventBody: fc.Arbitrary<RuntimeEventBody> = fc.oneof(
     attempt: fc.nat({ max: 2 ** 32 - 1 }),
     reason: wireString,
   }),
+  fc.record({
+    kind: fc.constant('right-of-way' as const),
+    action: fc.constantFrom('hold' as const, 'back-off' as const, 'deadlock' as const, 'go' as const),
+    peer: wireString,
+    reason: wireString,
+    cycle: fc.array(wireString, { maxLength: 4 }),
+  }),
 );
 
 export const runtimeEvent: fc.Arbitrary<RuntimeEvent> = fc

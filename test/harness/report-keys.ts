@@ -5,6 +5,7 @@ export const REPORT_KEYS = ['scenario', 'simTimeS', 'wallTimeS', 'realTimeFactor
 export const ROBOT_REPORT_KEYS = [
   'id',
   'goalReached',
+  'goalReachedAtS',
   'missionState',
   'distanceM',
   'collisions',

@@ -249,6 +249,19 @@ export interface ConsistencyReaction {
   reason: string;
 }
 
+/**
+ * The robot's right of way among its peers changed: `hold` (for `peer`), `back-off` (to a passing
+ * place out of `peer`'s way), `deadlock` (a wait-for cycle, `cycle` its robots in order, that this
+ * robot breaks) or `go`.
+ */
+export interface RightOfWay {
+  $type?: "spinal.v1.RightOfWay";
+  action: string;
+  peer: string;
+  reason: string;
+  cycle: string[];
+}
+
 /** One event with its place in the robot's sequence. */
 export interface RuntimeEvent {
   $type?: "spinal.v1.RuntimeEvent";
@@ -269,6 +282,7 @@ export interface RuntimeEvent {
     | { $case: "configChange"; value: ConfigChange }
     | { $case: "consistencyViolation"; value: ConsistencyViolation }
     | { $case: "consistencyReaction"; value: ConsistencyReaction }
+    | { $case: "rightOfWay"; value: RightOfWay }
     | undefined;
 }
 
@@ -2037,6 +2051,99 @@ export const ConsistencyReaction: MessageFns<ConsistencyReaction, "spinal.v1.Con
   },
 };
 
+function createBaseRightOfWay(): RightOfWay {
+  return { $type: "spinal.v1.RightOfWay", action: "", peer: "", reason: "", cycle: [] };
+}
+
+export const RightOfWay: MessageFns<RightOfWay, "spinal.v1.RightOfWay"> = {
+  $type: "spinal.v1.RightOfWay" as const,
+
+  encode(message: RightOfWay, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.action !== "") {
+      writer.uint32(10).string(message.action);
+    }
+    if (message.peer !== "") {
+      writer.uint32(18).string(message.peer);
+    }
+    if (message.reason !== "") {
+      writer.uint32(26).string(message.reason);
+    }
+    for (const v of message.cycle) {
+      writer.uint32(34).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RightOfWay {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRightOfWay();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.action = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.peer = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.cycle.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<RightOfWay>, I>>(base?: I): RightOfWay {
+    return RightOfWay.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RightOfWay>, I>>(object: I): RightOfWay {
+    const message = createBaseRightOfWay();
+    message.action = object.action ?? "";
+    message.peer = object.peer ?? "";
+    message.reason = object.reason ?? "";
+    message.cycle = object.cycle?.map((e) => e) || [];
+    return message;
+  },
+};
+
 function createBaseRuntimeEvent(): RuntimeEvent {
   return { $type: "spinal.v1.RuntimeEvent", seq: 0, atUs: 0, body: undefined };
 }
@@ -2087,6 +2194,9 @@ export const RuntimeEvent: MessageFns<RuntimeEvent, "spinal.v1.RuntimeEvent"> = 
         break;
       case "consistencyReaction":
         ConsistencyReaction.encode(message.body.value, writer.uint32(170).fork()).join();
+        break;
+      case "rightOfWay":
+        RightOfWay.encode(message.body.value, writer.uint32(178).fork()).join();
         break;
     }
     return writer;
@@ -2220,6 +2330,14 @@ export const RuntimeEvent: MessageFns<RuntimeEvent, "spinal.v1.RuntimeEvent"> = 
             message.body = { $case: "consistencyReaction", value: ConsistencyReaction.decode(reader, reader.uint32()) };
             continue;
           }
+          case 22: {
+            if (tag !== 178) {
+              break;
+            }
+
+            message.body = { $case: "rightOfWay", value: RightOfWay.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2309,6 +2427,12 @@ export const RuntimeEvent: MessageFns<RuntimeEvent, "spinal.v1.RuntimeEvent"> = 
       case "consistencyReaction": {
         if (object.body?.value !== undefined && object.body?.value !== null) {
           message.body = { $case: "consistencyReaction", value: ConsistencyReaction.fromPartial(object.body.value) };
+        }
+        break;
+      }
+      case "rightOfWay": {
+        if (object.body?.value !== undefined && object.body?.value !== null) {
+          message.body = { $case: "rightOfWay", value: RightOfWay.fromPartial(object.body.value) };
         }
         break;
       }

@@ -1,0 +1,124 @@
+import createDebug from 'debug';
+import type { Point2D, Pose2D } from '../../messages/geometry.js';
+import type { Hazard, OwnClaim, OwnMeshState, PeerView } from '../../messages/peer.js';
+import { RightOfWay, type RightOfWayDecision } from '../right-of-way/right-of-way.js';
+import type { MovingDisc } from '../world-model/scan-integrator.js';
+import { pathPreview } from './path-preview.js';
+import type { PeerSettings } from './peer-settings.js';
+
+const log = createDebug('spinal:cortex:peers');
+
+/** The robot as it takes part in a coordination step. */
+export interface CoordinatedRobot {
+  pose: Pose2D;
+  vMps: number;
+  wRadps: number;
+  footprintRadiusM: number;
+  /** The remaining planned path, nearest first (empty without one). */
+  path: Point2D[];
+  missionPriority: number;
+  carryingPayload: boolean;
+  safetyStopped: boolean;
+}
+
+/** What one step of coordination asks of the robot. */
+export interface CoordinationStep {
+  /** Hold where it is (the reflex's swarm hold), or null. */
+  hold: { peer: string; reason: string } | null;
+  /** Drive to this passing place instead of the route's point (and hold there), or null. */
+  detour: Point2D | null;
+  /** What to tell the peers now (at the state rate), or null. */
+  publish: { state: OwnMeshState; claim: OwnClaim } | null;
+  decision: RightOfWayDecision;
+}
+
+/** A body is left out of the map this much beyond its footprint's radius, metres (the lidar's spread). */
+const BODY_MARGIN_M = 0.1;
+
+/**
+ * The cortex's part in the mesh: keeps what the comms thread last said of the peers, takes the
+ * right-of-way decision at every planner step, and says when to tell the peers the robot's state
+ * and claim. The decision itself is cortex/right-of-way's; this joins it to the mission.
+ */
+export class PeerCoordinator {
+  private peerViews: PeerView[] = [];
+  private hazardList: Hazard[] = [];
+  private readonly rightOfWay: RightOfWay;
+  private publishedUs = -Infinity;
+  private holding: string | null = null;
+
+  constructor(private readonly settings: PeerSettings) {
+    this.rightOfWay = new RightOfWay({ claimAheadM: settings.claimAheadM, claimForMs: settings.claimForMs });
+  }
+
+  /** The peers and hazards as the comms thread now knows them. */
+  update(peers: PeerView[], hazards: Hazard[]): void {
+    this.peerViews = peers;
+    this.hazardList = hazards;
+  }
+
+  get peers(): readonly PeerView[] {
+    return this.peerViews;
+  }
+
+  get hazards(): readonly Hazard[] {
+    return this.hazardList;
+  }
+
+  /**
+   * Where the peers on their way somewhere stand (heard from lately, with a path): their bodies are
+   * not walls, right of way keeps the robot clear of them. A peer at rest with no path (parked at
+   * its goal) is mapped like anything else, and planned around.
+   */
+  movingBodies(): MovingDisc[] {
+    return this.peerViews.flatMap((peer) =>
+      peer.state && !peer.stale && peer.online && peer.state.pathPreview.length > 0
+        ? [{ xM: peer.state.pose.xM, yM: peer.state.pose.yM, radiusM: peer.state.footprintRadiusM + BODY_MARGIN_M }]
+        : [],
+    );
+  }
+
+  /** One planner step: the right-of-way decision for `robot` now, and what to publish. */
+  step(nowUs: number, robot: CoordinatedRobot, passable: (point: Point2D) => boolean): CoordinationStep {
+    const decision = this.rightOfWay.decide({
+      nowUs,
+      self: {
+        robotId: this.settings.robotId,
+        safetyStopped: robot.safetyStopped,
+        carryingPayload: robot.carryingPayload,
+        missionPriority: robot.missionPriority,
+        pose: robot.pose,
+        footprintRadiusM: robot.footprintRadiusM,
+        path: robot.path,
+      },
+      peers: this.peerViews,
+      passable,
+    });
+    const hold = decision.hold;
+    const holdText = hold ? `${hold.peer}: ${hold.reason}` : null;
+    if (holdText !== this.holding) log(holdText ? `holding for ${holdText}` : 'right of way clear');
+    this.holding = holdText;
+    const due = nowUs - this.publishedUs >= 1e6 / this.settings.stateHz;
+    if (due) this.publishedUs = nowUs;
+    return {
+      hold,
+      detour: decision.backOff?.to ?? null,
+      publish: due
+        ? {
+            state: {
+              pose: robot.pose,
+              vMps: robot.vMps,
+              wRadps: robot.wRadps,
+              pathPreview: pathPreview(robot.path, this.settings.claimAheadM),
+              footprintRadiusM: robot.footprintRadiusM,
+              missionPriority: robot.missionPriority,
+              carryingPayload: robot.carryingPayload,
+              safetyStopped: robot.safetyStopped,
+            },
+            claim: decision.claim,
+          }
+        : null,
+      decision,
+    };
+  }
+}
