@@ -244,6 +244,7 @@ export function runCommsWorker(
     else if (message.t === 'cortex-map') maps.map = message.map;
     else if (message.t === 'cortex-navigation') maps.navigation = message.navigation;
     else if (message.t === 'cortex-mesh') mesh?.publish(message.state, message.claim);
+    else if (message.t === 'cortex-hazard') mesh?.publishHazard(message.hazard);
     else store.setCortexStatus(message.status);
   });
 }

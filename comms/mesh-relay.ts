@@ -1,6 +1,6 @@
 import createDebug from 'debug';
 import type { PeersMessage } from '../messages/cortex-comms-protocol.js';
-import type { OwnClaim, OwnMeshState } from '../messages/peer.js';
+import type { OwnClaim, OwnHazard, OwnMeshState } from '../messages/peer.js';
 import type { Cancel, Clock } from '../time/clock.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './mesh/embedded-broker.js';
 import { MeshLink, type MeshStatus } from './mesh/mesh-link.js';
@@ -78,6 +78,11 @@ export class MeshRelay {
   publish(state: OwnMeshState, claim: OwnClaim): void {
     this.link.publishState(state);
     this.link.publishClaim(claim);
+  }
+
+  /** A hazard the robot saw, to the peers (QoS 1, with `mesh.hazardTtlMs`). */
+  publishHazard(hazard: OwnHazard): void {
+    this.link.publishHazard(hazard);
   }
 
   status(): MeshRelayStatus {

@@ -80,6 +80,10 @@ export function runCortexWorker(port: CortexPort<CortexToMain>, comms: CortexPor
       comms?.postMessage({ t: 'cortex-mesh', state: message.state, claim: message.claim });
       return;
     }
+    if (message.t === 'hazard') {
+      comms?.postMessage({ t: 'cortex-hazard', hazard: message.hazard });
+      return;
+    }
     const { status } = message;
     port.postMessage({ t: 'heartbeat', missionKind: status.missionKind, missionState: status.missionState });
     const frame = executor?.frame ?? null;

@@ -43,9 +43,11 @@ import {
   SWARM_HOLD_REASON_PREFIX,
   type Hazard,
   type OwnClaim,
+  type OwnHazard,
   type OwnMeshState,
   type PeerView,
 } from '../messages/peer.js';
+import { HazardMarks, hazardOfViolation } from './peers/hazard-marks.js';
 
 const log = createDebug('spinal:cortex:mission');
 
@@ -59,7 +61,9 @@ export type ExecutorOutput =
   /** A peer holds the right of way where the robot is going (null: released): for the reflex. */
   | { t: 'swarm-hold'; hold: { peer: string; reason: string } | null }
   /** What to tell the peers now (at the mesh's state rate). */
-  | { t: 'mesh'; state: OwnMeshState; claim: OwnClaim };
+  | { t: 'mesh'; state: OwnMeshState; claim: OwnClaim }
+  /** Something in the way the peers should plan round. */
+  | { t: 'hazard'; hazard: OwnHazard };
 
 /** The reflex must hold the robot this long before the mission counts as held, microseconds (a brief stop is not a hold). */
 const HOLD_AFTER_US = 1_000_000;
@@ -171,6 +175,7 @@ export class MissionExecutor {
   private rightOfWayRecorded = 'go ';
   /** A passing place the right of way sends the robot to, instead of its route's point (null: none). */
   private detour: Point2D | null = null;
+  private readonly hazardMarks = new HazardMarks();
 
   constructor(
     private readonly clock: Clock,
@@ -221,7 +226,12 @@ export class MissionExecutor {
   /** Watch that the world behaves as predicted while a mission drives (docs/cortex.md, "Consistency checker"). */
   useConsistency(settings: ConsistencySettings): void {
     this.consistency = settings;
-    this.guard = new ConsistencyGuard(settings, (body) => this.send({ t: 'record', body }));
+    this.guard = new ConsistencyGuard(settings, (body) => {
+      this.send({ t: 'record', body });
+      // A new obstacle on the path is the peers' business too: they plan round it before they get there.
+      const hazard = this.coordinator ? hazardOfViolation(body) : null;
+      if (hazard) this.send({ t: 'hazard', hazard });
+    });
   }
 
   /** One lidar revolution for the world model (ignored without one); the consistency checker hears what it says. */
@@ -371,6 +381,7 @@ export class MissionExecutor {
     if (!this.coordinator) return;
     this.coordinator.update(views, hazards);
     this.world?.useMovingBodies(this.coordinator.movingBodies());
+    if (this.world) this.hazardMarks.apply(this.world.grid, hazards);
   }
 
   missions(): MissionView[] {
@@ -499,7 +510,7 @@ export class MissionExecutor {
         vMps: applied.vMps,
         wRadps: applied.wRadps,
         footprintRadiusM: this.settings.robotRadiusM,
-        path: this.board.active ? (this.navigator?.path ?? []) : [],
+        path: this.intendedPath(pose),
         missionPriority: this.board.active?.order.priority ?? 0,
         carryingPayload: false,
         safetyStopped: stoppedBySafety,
@@ -526,6 +537,18 @@ export class MissionExecutor {
     this.rightOfWayRecorded = key;
     const reason = backOff?.reason ?? hold?.reason ?? 'no peer holds the way';
     this.send({ t: 'record', body: { kind: 'right-of-way', action, peer, reason, cycle: deadlock ?? [] } });
+  }
+
+  /**
+   * The way the robot means to go, nearest first: the planned path, or (without a world model,
+   * driving straight at its point) the line to the running leg's point; none without a mission.
+   */
+  private intendedPath(pose: Pose2D): Point2D[] {
+    const record = this.board.active;
+    if (!record) return [];
+    if (this.navigator) return this.navigator.path;
+    const goal = this.detour ?? record.progress?.route?.current?.goal;
+    return goal ? [{ xM: pose.xM, yM: pose.yM }, goal] : [];
   }
 
   /** True where the robot's footprint may stand on the cost layer (anywhere without a map). */

@@ -4,10 +4,12 @@ import type { MissionOrder, MissionState, MissionView } from './mission.js';
 import {
   isHazard,
   isOwnClaim,
+  isOwnHazard,
   isOwnMeshState,
   isPeerView,
   type Hazard,
   type OwnClaim,
+  type OwnHazard,
   type OwnMeshState,
   type PeerView,
 } from './peer.js';
@@ -92,13 +94,20 @@ export interface CortexMeshMessage {
   claim: OwnClaim;
 }
 
+/** Cortex → comms, when the robot sees something in the way its peers should plan round. */
+export interface CortexHazardMessage {
+  t: 'cortex-hazard';
+  hazard: OwnHazard;
+}
+
 export type CortexToComms =
   | CortexStatusMessage
   | CortexNavigationMessage
   | CortexMapMessage
   | CortexMissionsMessage
   | MissionResultMessage
-  | CortexMeshMessage;
+  | CortexMeshMessage
+  | CortexHazardMessage;
 
 /** A mission order (from the debug port or the uplink), answered by `mission-result` with the same id. */
 export interface MissionMessage {
@@ -185,6 +194,7 @@ function isMissionView(value: unknown): boolean {
 /** True when `value` is a well-formed {@link CortexToComms} message. */
 export function isCortexToComms(value: unknown): value is CortexToComms {
   if (isRecord(value) && value.t === 'cortex-mesh') return isOwnMeshState(value.state) && isOwnClaim(value.claim);
+  if (isRecord(value) && value.t === 'cortex-hazard') return isOwnHazard(value.hazard);
   if (isRecord(value) && value.t === 'cortex-navigation') return isNavigationStatus(value.navigation);
   if (isRecord(value) && value.t === 'cortex-map') return isOccupancyGridMessage(value.map);
   if (isRecord(value) && value.t === 'cortex-missions')

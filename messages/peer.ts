@@ -80,6 +80,13 @@ export interface OwnMeshState {
   safetyStopped: boolean;
 }
 
+/** A hazard the robot itself saw, from the cortex (the comms thread times it and gives it `mesh.hazardTtlMs`). */
+export interface OwnHazard {
+  kind: HazardKind;
+  position: Point2D;
+  radiusM: number;
+}
+
 /** The robot's own claim, from the cortex: a path and how long it holds from now, milliseconds. */
 export interface OwnClaim {
   path: Point2D[];
@@ -178,6 +185,18 @@ export function isOwnMeshState(value: unknown): value is OwnMeshState {
     isFiniteNumber(value.missionPriority) &&
     typeof value.carryingPayload === 'boolean' &&
     typeof value.safetyStopped === 'boolean'
+  );
+}
+
+/** True when `value` is a well-formed {@link OwnHazard}. */
+export function isOwnHazard(value: unknown): value is OwnHazard {
+  return (
+    isRecord(value) &&
+    (value.kind === 'blocked-aisle' || value.kind === 'obstacle') &&
+    isRecord(value.position) &&
+    isFiniteNumber(value.position.xM) &&
+    isFiniteNumber(value.position.yM) &&
+    isFiniteNumber(value.radiusM)
   );
 }
 

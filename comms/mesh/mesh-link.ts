@@ -1,7 +1,6 @@
 import createDebug from 'debug';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import type { Point2D } from '../../messages/geometry.js';
-import type { Hazard, HazardKind, OwnClaim, OwnMeshState, PeerView } from '../../messages/peer.js';
+import type { Hazard, OwnClaim, OwnHazard, OwnMeshState, PeerView } from '../../messages/peer.js';
 import { Backoff, type BackoffOptions } from '../../time/backoff.js';
 import { US_PER_MS, type Cancel, type Clock } from '../../time/clock.js';
 import { LinkStateMachine, type LinkState } from '../uplink/link-state.js';
@@ -50,11 +49,6 @@ export type MeshSendOutcome =
   | { sent: false; reason: 'not-ready' | 'held-until-ready' | 'shutdown' | MeshPayloadRefusal; detail?: string };
 
 /** A hazard this robot reports; the link adds the detection time and `mesh.hazardTtlMs`. */
-export interface OwnHazard {
-  kind: HazardKind;
-  position: Point2D;
-  radiusM: number;
-}
 
 /** Counts per payload kind. */
 export type MeshKindCounts = Record<MeshTopicKind, number>;
