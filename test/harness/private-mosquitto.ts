@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 
 /** Where the Mosquitto binaries are looked for. */
@@ -60,7 +60,8 @@ export class PrivateMosquitto {
 
   static async start(options: PrivateMosquittoOptions = {}): Promise<PrivateMosquitto> {
     const broker = new PrivateMosquitto(options.port ?? (await freePort()));
-    const lines = [`listener ${broker.port} 127.0.0.1`, 'persistence false'];
+    // Started as root, Mosquitto would drop to the user "mosquitto", who cannot read the test's files.
+    const lines = [`listener ${broker.port} 127.0.0.1`, 'persistence false', `user ${userInfo().username}`];
     const users = Object.entries(options.users ?? {});
     if (users.length > 0) {
       const passwordFile = join(broker.dir, 'passwords');
