@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MeshRobots, meshNames, ownState, until } from '../../test/harness/mesh-robots.js';
 import { listening, mosquittoInstalled, PrivateMosquitto } from '../../test/harness/private-mosquitto.js';
+import { freePort } from '../../test/harness/private-mosquitto.js';
+import { VirtualClock } from '../../time/virtual-clock.js';
 import { startEmbeddedBroker } from './embedded-broker.js';
 import type { MeshLink } from './mesh-link.js';
 
@@ -199,4 +201,33 @@ describe.each(backends)('mesh links through $name', ({ start, skip, protocol, re
       expect(one.status().refusedTransitions).toBe(0);
     },
   );
+});
+
+describe('a mesh link on a virtual clock', () => {
+  it('waits out its backoff on the clock it is given, and its claim keeps its window’s length at a peer on another clock', async () => {
+    const clock = new VirtualClock(5_000_000);
+    const port = await freePort();
+    const { robots, id } = fleetOn(`mqtt://127.0.0.1:${port}`);
+    const link = robots.start(id(1), { clock, backoff: { initialMs: 1_000, maxMs: 1_000 } });
+    const transitions: string[] = [];
+    link.onStateChange((to) => transitions.push(to));
+    await until('the first attempt to fail', () => link.state === 'transient-failure');
+    const broker = await startEmbeddedBroker({ host: '127.0.0.1', port });
+    cleanups.push(() => broker.close());
+    // Real time passes, virtual time does not: no new attempt.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(link.state).toBe('transient-failure');
+    expect(transitions).toEqual(['transient-failure']);
+    clock.advanceBy(1_200_000);
+    await until('the link to be ready', () => link.state === 'ready');
+
+    const peer = robots.start(id(2));
+    await until('the peer ready', () => peer.state === 'ready');
+    clock.advanceBy(1_000_000);
+    link.publishClaim({ path: [], forMs: 1_000 });
+    // The peer sees the window's length, whatever the sender's clock says.
+    await until('the claim at the peer', () => peer.peers().some((p) => p.id === id(1) && p.claim !== null));
+    const claim = peer.peers().find((p) => p.id === id(1))!.claim!;
+    expect(claim.untilUs - claim.fromUs).toBe(1_000_000);
+  });
 });

@@ -446,8 +446,13 @@ export class MeshLink {
     }
     this.lastError = why;
     if (!this.link.to('transient-failure', why)) return;
-    const delayMs = this.retryAtOnce ? 0 : this.backoff.nextDelayMs();
-    this.retryAtOnce = false;
+    if (this.retryAtOnce) {
+      // Not a wait but a second try in the other protocol: no clock involved.
+      this.retryAtOnce = false;
+      queueMicrotask(() => this.connect('retry in MQTT 3.1.1'));
+      return;
+    }
+    const delayMs = this.backoff.nextDelayMs();
     this.retry = this.clock.after(delayMs * US_PER_MS, () => {
       this.retry = null;
       this.connect(`retry after ${Math.round(delayMs)} ms`);

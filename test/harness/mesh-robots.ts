@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { meshSettingsFromParams, type MeshSettings } from '../../comms/mesh/mesh-settings.js';
 import { MeshLink } from '../../comms/mesh/mesh-link.js';
 import type { OwnMeshState } from '../../messages/peer.js';
+import type { Clock } from '../../time/clock.js';
 import { MonotonicClock } from '../../time/monotonic-clock.js';
 import { paramsWith, type ParamOverrides } from './test-params.js';
 
@@ -43,10 +44,15 @@ export class MeshRobots {
 
   start(
     robotId: string,
-    options: { overrides?: ParamOverrides; backoff?: { initialMs: number; maxMs: number }; bootId?: string } = {},
+    options: {
+      overrides?: ParamOverrides;
+      backoff?: { initialMs: number; maxMs: number };
+      bootId?: string;
+      clock?: Clock;
+    } = {},
   ): MeshLink {
     const link = new MeshLink(this.settings(robotId, options.overrides), {
-      clock: new MonotonicClock(),
+      clock: options.clock ?? new MonotonicClock(),
       bootId: options.bootId ?? `boot-${randomBytes(3).toString('hex')}`,
       version: 'test',
       brokerUrl: this.url,
