@@ -15,7 +15,7 @@ import {
 } from './mesh-payloads.js';
 import type { MeshSettings } from './mesh-settings.js';
 import { readMeshTlsFiles } from './mesh-settings.js';
-import { meshFilter, meshTopic, parseMeshTopic, type MeshTopicKind } from './mesh-topics.js';
+import { meshFilter, meshTopic, type MeshTopicKind } from './mesh-topics.js';
 import { PeerTable, type MeshDropReason } from './peer-table.js';
 
 const log = createDebug('spinal:comms:mesh');
@@ -118,6 +118,8 @@ export class MeshLink {
   private readonly brokerUrl: string;
   private readonly filter: string;
   private readonly topics: Record<MeshTopicKind, string>;
+  /** `spinal/v1/<fleet>/<robotId>/`: what this robot's own topics start with. */
+  private readonly ownTopicPrefix: string;
   private readonly presenceOnline: Buffer;
   private readonly presenceOffline: Buffer;
   private protocol: MeshProtocol = 'mqtt-5';
@@ -158,6 +160,7 @@ export class MeshLink {
       hazards: meshTopic(settings.fleet, settings.robotId, 'hazards'),
       claims: meshTopic(settings.fleet, settings.robotId, 'claims'),
     };
+    this.ownTopicPrefix = this.topics.state.slice(0, -'state'.length);
     this.presenceOnline = presenceBytes(true, options, settings.maxPayloadBytes);
     this.presenceOffline = presenceBytes(false, options, settings.maxPayloadBytes);
     this.link.onChange((to, from, why) => log('%s: %s -> %s (%s)', settings.robotId, from, to, why));
@@ -359,7 +362,7 @@ export class MeshLink {
   }
 
   private isOwnEcho(topic: string, payload: Buffer): boolean {
-    if (parseMeshTopic(topic)?.robotId !== this.settings.robotId) return false;
+    if (!topic.startsWith(this.ownTopicPrefix)) return false;
     if (payload.equals(this.presenceOnline) || payload.equals(this.presenceOffline)) return true;
     return this.echoes.some((echo) => echo.equals(payload));
   }
