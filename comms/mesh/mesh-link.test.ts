@@ -4,7 +4,7 @@ import { listening, mosquittoInstalled, PrivateMosquitto } from '../../test/harn
 import { freePort } from '../../test/harness/private-mosquitto.js';
 import { VirtualClock } from '../../time/virtual-clock.js';
 import { startEmbeddedBroker } from './embedded-broker.js';
-import type { MeshLink } from './mesh-link.js';
+import { MeshLink } from './mesh-link.js';
 
 const CI = process.env.CI === 'true';
 const hasSharedMosquitto = await listening('127.0.0.1', 1883);
@@ -128,8 +128,8 @@ describe.each(backends)('mesh links through $name', ({ start, skip, protocol }) 
       expect(one.peers().map((p) => p.id)).not.toContain(id(1));
       expect(one.status().dropped.forged).toBe(0);
       expect(two.status().dropped.forged).toBe(0);
-    // MQTT 3.1.1 has no No Local: the broker sends a robot's own messages back, and they are recognised.
-    if (protocol === 'mqtt-3.1.1') expect(two.status().ownEchoes).toBeGreaterThan(0);
+      // MQTT 3.1.1 has no No Local: the broker sends a robot's own messages back, and they are recognised.
+      if (protocol === 'mqtt-3.1.1') expect(two.status().ownEchoes).toBeGreaterThan(0);
       expect(one.status()).toMatchObject({
         state: 'ready',
         broker: broker.url,
@@ -162,10 +162,19 @@ describe.each(backends)('mesh links through $name', ({ start, skip, protocol }) 
   it.skipIf(skip)('says it is not ready, and sends nothing, before it is connected', async () => {
     const broker = await start();
     const { robots, id } = fleetOn(broker.url);
+    const two = robots.start(id(2));
+    await ready(two);
     const one = robots.start(id(1));
     expect(one.publishState(ownState())).toEqual({ sent: false, reason: 'not-ready' });
     expect(one.publishClaim({ path: [], forMs: 1_000 })).toEqual({ sent: false, reason: 'not-ready' });
+    // A hazard waits for the connection.
+    expect(one.publishHazard({ kind: 'obstacle', position: { xM: 1, yM: 1 }, radiusM: 0.2 })).toEqual({
+      sent: false,
+      reason: 'held-until-ready',
+    });
     await ready(one);
+    await until('the held hazard at robot 2', () => two.hazards().some((h) => h.robotId === id(1)));
+    expect(one.status().sent.hazards).toBe(1);
     expect(one.publishState(ownState({ vMps: 50 }))).toMatchObject({ sent: false, reason: 'out-of-range' });
     expect(one.status().notSent).toMatchObject({ state: 2, claims: 1 });
   });
@@ -234,5 +243,21 @@ describe('a mesh link on a virtual clock', () => {
     await until('the claim at the peer', () => peer.peers().some((p) => p.id === id(1) && p.claim !== null));
     const claim = peer.peers().find((p) => p.id === id(1))!.claim!;
     expect(claim.untilUs - claim.fromUs).toBe(1_000_000);
+  });
+
+  it('shows its broker without the credentials in its URL, and starts idle', () => {
+    const names = meshNames();
+    const robots = new MeshRobots('mqtt://robot:secret@127.0.0.1:1', names.fleet);
+    const link = new MeshLink(robots.settings(names.id(1)), {
+      clock: new VirtualClock(),
+      bootId: 'b',
+      version: 'v',
+      brokerUrl: 'mqtt://robot:secret@127.0.0.1:1',
+    });
+    expect(link.status()).toMatchObject({ state: 'idle', broker: 'mqtt://127.0.0.1:1', connects: 0, lastError: null });
+    expect(
+      () => new MeshLink(robots.settings(names.id(1)), { clock: new VirtualClock(), bootId: 'b', version: 'v' }),
+    ).toThrow('is not mqtt:// nor mqtts://');
+    void link.close();
   });
 });

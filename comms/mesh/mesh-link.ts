@@ -236,7 +236,7 @@ export class MeshLink {
   status(): MeshStatus {
     return {
       state: this.link.state,
-      broker: this.brokerUrl,
+      broker: withoutCredentials(this.brokerUrl),
       protocol: this.protocol,
       peers: this.peers().map(({ id, online, bootId, ageMs, stale }) => ({ id, online, bootId, ageMs, stale })),
       dropped: this.table.drops(),
@@ -467,6 +467,11 @@ function presenceBytes(online: boolean, options: MeshLinkOptions, maxPayloadByte
   const encoded = encodePresence({ online, bootId: options.bootId, version: options.version }, maxPayloadBytes);
   if (!encoded.ok) throw new RangeError(`MeshLink: presence refused: ${encoded.reason} (${encoded.detail})`);
   return Buffer.from(encoded.bytes);
+}
+
+/** The URL with any `user:password@` taken out, for status and logs. */
+function withoutCredentials(url: string): string {
+  return url.replace(/^(mqtts?:\/\/)[^@/]*@/, '$1');
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
