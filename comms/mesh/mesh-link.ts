@@ -284,6 +284,8 @@ export class MeshLink {
     }
     const client = mqtt.connect(this.brokerUrl, options);
     this.client = client;
+    // Small messages at 10 Hz: without this, Nagle's algorithm holds one back until the last is acknowledged.
+    (client.stream as { setNoDelay?: (noDelay: boolean) => void } | undefined)?.setNoDelay?.(true);
     client.on('connect', () => this.onConnack(client));
     client.on('message', (topic, payload) => this.onMessage(topic, payload));
     client.on('error', (error: Error & { code?: string | number }) => this.onError(client, error));
