@@ -69,7 +69,7 @@ export class MeshRobots {
 }
 
 /** Resolves once `condition` holds, polling every 10 ms; rejects with `what` after `timeoutMs`. */
-export async function until(what: string, condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+export async function until(what: string, condition: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
