@@ -245,6 +245,30 @@ describe('a mesh link on a virtual clock', () => {
     expect(claim.untilUs - claim.fromUs).toBe(1_000_000);
   });
 
+  it('tells its listeners when a peer goes stale, by the clock it is given', async () => {
+    const broker = await startEmbeddedBroker({ host: '127.0.0.1', port: 0 });
+    cleanups.push(() => broker.close());
+    const clock = new VirtualClock(1_000_000);
+    const { robots, id } = fleetOn(broker.url);
+    const observer = robots.start(id(1), { clock });
+    const peer = robots.start(id(2));
+    const seen: boolean[] = [];
+    observer.onPeers((peers) => {
+      const view = peers.find((p) => p.id === id(2));
+      if (view) seen.push(view.stale);
+    });
+    // The first attempt (MQTT 5) is refused by the embedded broker; the 3.1.1 one follows at once.
+    await until('both ready', () => observer.state === 'ready' && peer.state === 'ready');
+    peer.publishState(ownState());
+    await until('the peer’s state', () => observer.peers().some((p) => p.id === id(2) && p.state !== null));
+    expect(seen.at(-1)).toBe(false);
+    clock.advanceBy(900_000);
+    expect(observer.peers().find((p) => p.id === id(2))).toMatchObject({ stale: false, ageMs: 900 });
+    clock.advanceBy(400_000);
+    expect(seen.at(-1)).toBe(true);
+    expect(observer.status().peers).toEqual([expect.objectContaining({ id: id(2), stale: true, ageMs: 1_300 })]);
+  });
+
   it('shows its broker without the credentials in its URL, and starts idle', () => {
     const names = meshNames();
     const robots = new MeshRobots('mqtt://robot:secret@127.0.0.1:1', names.fleet);
