@@ -115,6 +115,15 @@ const benches = {
   ledger(args) {
     return runBenchScript('bench-ledger/ledger-bench.js', args);
   },
+
+  /**
+   * 50 robots' mesh links at 10 Hz through Mosquitto at 127.0.0.1:1883 (the embedded broker without it):
+   * state age at an observer, CPU per robot, claim-to-claim round trip (scripts/bench-mesh/).
+   * Options: --peers N, --duration S, --hz N.
+   */
+  mesh(args) {
+    return runBenchScript('bench-mesh/mesh-bench.js', args);
+  },
 };
 
 const name = process.argv[2];

@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MeshRobots, meshNames, ownState, until } from '../../test/harness/mesh-robots.js';
 import { listening, mosquittoInstalled, PrivateMosquitto } from '../../test/harness/private-mosquitto.js';
+import { freePort } from '../../test/harness/private-mosquitto.js';
+import { VirtualClock } from '../../time/virtual-clock.js';
 import { startEmbeddedBroker } from './embedded-broker.js';
-import type { MeshLink } from './mesh-link.js';
+import { MeshLink } from './mesh-link.js';
 
 const CI = process.env.CI === 'true';
 const hasSharedMosquitto = await listening('127.0.0.1', 1883);
@@ -86,7 +88,7 @@ function fleetOn(url: string): { robots: MeshRobots; id(n: number): string } {
 const ready = (...links: MeshLink[]) =>
   until('the links to be ready', () => links.every((link) => link.state === 'ready'));
 
-describe.each(backends)('mesh links through $name', ({ start, skip, protocol, restartable }) => {
+describe.each(backends)('mesh links through $name', ({ start, skip, protocol }) => {
   it.skipIf(skip)(
     'GIVEN two robots WHEN each publishes THEN each sees the other’s state, claim and hazard',
     async () => {
@@ -126,6 +128,8 @@ describe.each(backends)('mesh links through $name', ({ start, skip, protocol, re
       expect(one.peers().map((p) => p.id)).not.toContain(id(1));
       expect(one.status().dropped.forged).toBe(0);
       expect(two.status().dropped.forged).toBe(0);
+      // MQTT 3.1.1 has no No Local: the broker sends a robot's own messages back, and they are recognised.
+      if (protocol === 'mqtt-3.1.1') expect(two.status().ownEchoes).toBeGreaterThan(0);
       expect(one.status()).toMatchObject({
         state: 'ready',
         broker: broker.url,
@@ -158,15 +162,27 @@ describe.each(backends)('mesh links through $name', ({ start, skip, protocol, re
   it.skipIf(skip)('says it is not ready, and sends nothing, before it is connected', async () => {
     const broker = await start();
     const { robots, id } = fleetOn(broker.url);
+    const two = robots.start(id(2));
+    await ready(two);
     const one = robots.start(id(1));
     expect(one.publishState(ownState())).toEqual({ sent: false, reason: 'not-ready' });
     expect(one.publishClaim({ path: [], forMs: 1_000 })).toEqual({ sent: false, reason: 'not-ready' });
+    // A hazard waits for the connection.
+    expect(one.publishHazard({ kind: 'obstacle', position: { xM: 1, yM: 1 }, radiusM: 0.2 })).toEqual({
+      sent: false,
+      reason: 'held-until-ready',
+    });
     await ready(one);
+    await until('the held hazard at robot 2', () => two.hazards().some((h) => h.robotId === id(1)));
+    expect(one.status().sent.hazards).toBe(1);
     expect(one.publishState(ownState({ vMps: 50 }))).toMatchObject({ sent: false, reason: 'out-of-range' });
     expect(one.status().notSent).toMatchObject({ state: 2, claims: 1 });
   });
+});
 
-  it.skipIf(skip || !restartable)(
+// The shared Mosquitto is not the tests' to stop and start.
+describe.each(backends.filter((b) => b.restartable))('mesh links through $name, restarted', ({ start, skip }) => {
+  it.skipIf(skip)(
     'GIVEN the broker goes away WHEN it comes back on the same port THEN the links reconnect with backoff and hear each other again',
     async () => {
       const broker = await start();
@@ -199,4 +215,73 @@ describe.each(backends)('mesh links through $name', ({ start, skip, protocol, re
       expect(one.status().refusedTransitions).toBe(0);
     },
   );
+});
+
+describe('a mesh link on a virtual clock', () => {
+  it('waits out its backoff on the clock it is given, and its claim keeps its window’s length at a peer on another clock', async () => {
+    const clock = new VirtualClock(5_000_000);
+    const port = await freePort();
+    const { robots, id } = fleetOn(`mqtt://127.0.0.1:${port}`);
+    const link = robots.start(id(1), { clock, backoff: { initialMs: 1_000, maxMs: 1_000 } });
+    const transitions: string[] = [];
+    link.onStateChange((to) => transitions.push(to));
+    await until('the first attempt to fail', () => link.state === 'transient-failure');
+    const broker = await startEmbeddedBroker({ host: '127.0.0.1', port });
+    cleanups.push(() => broker.close());
+    // Real time passes, virtual time does not: no new attempt.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(link.state).toBe('transient-failure');
+    expect(transitions).toEqual(['transient-failure']);
+    clock.advanceBy(1_200_000);
+    await until('the link to be ready', () => link.state === 'ready');
+
+    const peer = robots.start(id(2));
+    await until('the peer ready', () => peer.state === 'ready');
+    clock.advanceBy(1_000_000);
+    link.publishClaim({ path: [], forMs: 1_000 });
+    // The peer sees the window's length, whatever the sender's clock says.
+    await until('the claim at the peer', () => peer.peers().some((p) => p.id === id(1) && p.claim !== null));
+    const claim = peer.peers().find((p) => p.id === id(1))!.claim!;
+    expect(claim.untilUs - claim.fromUs).toBe(1_000_000);
+  });
+
+  it('tells its listeners when a peer goes stale, by the clock it is given', async () => {
+    const broker = await startEmbeddedBroker({ host: '127.0.0.1', port: 0 });
+    cleanups.push(() => broker.close());
+    const clock = new VirtualClock(1_000_000);
+    const { robots, id } = fleetOn(broker.url);
+    const observer = robots.start(id(1), { clock });
+    const peer = robots.start(id(2));
+    const seen: boolean[] = [];
+    observer.onPeers((peers) => {
+      const view = peers.find((p) => p.id === id(2));
+      if (view) seen.push(view.stale);
+    });
+    // The first attempt (MQTT 5) is refused by the embedded broker; the 3.1.1 one follows at once.
+    await until('both ready', () => observer.state === 'ready' && peer.state === 'ready');
+    peer.publishState(ownState());
+    await until('the peer’s state', () => observer.peers().some((p) => p.id === id(2) && p.state !== null));
+    expect(seen.at(-1)).toBe(false);
+    clock.advanceBy(900_000);
+    expect(observer.peers().find((p) => p.id === id(2))).toMatchObject({ stale: false, ageMs: 900 });
+    clock.advanceBy(400_000);
+    expect(seen.at(-1)).toBe(true);
+    expect(observer.status().peers).toEqual([expect.objectContaining({ id: id(2), stale: true, ageMs: 1_300 })]);
+  });
+
+  it('shows its broker without the credentials in its URL, and starts idle', () => {
+    const names = meshNames();
+    const robots = new MeshRobots('mqtt://robot:secret@127.0.0.1:1', names.fleet);
+    const link = new MeshLink(robots.settings(names.id(1)), {
+      clock: new VirtualClock(),
+      bootId: 'b',
+      version: 'v',
+      brokerUrl: 'mqtt://robot:secret@127.0.0.1:1',
+    });
+    expect(link.status()).toMatchObject({ state: 'idle', broker: 'mqtt://127.0.0.1:1', connects: 0, lastError: null });
+    expect(
+      () => new MeshLink(robots.settings(names.id(1)), { clock: new VirtualClock(), bootId: 'b', version: 'v' }),
+    ).toThrow('is not mqtt:// nor mqtts://');
+    void link.close();
+  });
 });

@@ -14,7 +14,7 @@ import {
 } from './mesh-payloads.js';
 import type { MeshSettings } from './mesh-settings.js';
 import { readMeshTlsFiles } from './mesh-settings.js';
-import { meshFilter, meshTopic, parseMeshTopic, type MeshTopicKind } from './mesh-topics.js';
+import { meshFilter, meshTopic, type MeshTopicKind } from './mesh-topics.js';
 import { PeerTable, type MeshDropReason } from './peer-table.js';
 
 const log = createDebug('spinal:comms:mesh');
@@ -112,6 +112,8 @@ export class MeshLink {
   private readonly brokerUrl: string;
   private readonly filter: string;
   private readonly topics: Record<MeshTopicKind, string>;
+  /** `spinal/v1/<fleet>/<robotId>/`: what this robot's own topics start with. */
+  private readonly ownTopicPrefix: string;
   private readonly presenceOnline: Buffer;
   private readonly presenceOffline: Buffer;
   private protocol: MeshProtocol = 'mqtt-5';
@@ -152,6 +154,7 @@ export class MeshLink {
       hazards: meshTopic(settings.fleet, settings.robotId, 'hazards'),
       claims: meshTopic(settings.fleet, settings.robotId, 'claims'),
     };
+    this.ownTopicPrefix = this.topics.state.slice(0, -'state'.length);
     this.presenceOnline = presenceBytes(true, options, settings.maxPayloadBytes);
     this.presenceOffline = presenceBytes(false, options, settings.maxPayloadBytes);
     this.link.onChange((to, from, why) => log('%s: %s -> %s (%s)', settings.robotId, from, to, why));
@@ -227,7 +230,7 @@ export class MeshLink {
   status(): MeshStatus {
     return {
       state: this.link.state,
-      broker: this.brokerUrl,
+      broker: withoutCredentials(this.brokerUrl),
       protocol: this.protocol,
       peers: this.peers().map(({ id, online, bootId, ageMs, stale }) => ({ id, online, bootId, ageMs, stale })),
       dropped: this.table.drops(),
@@ -275,6 +278,8 @@ export class MeshLink {
     }
     const client = mqtt.connect(this.brokerUrl, options);
     this.client = client;
+    // Small messages at 10 Hz: without this, Nagle's algorithm holds one back until the last is acknowledged.
+    (client.stream as { setNoDelay?: (noDelay: boolean) => void } | undefined)?.setNoDelay?.(true);
     client.on('connect', () => this.onConnack(client));
     client.on('message', (topic, payload) => this.onMessage(topic, payload));
     client.on('error', (error: Error & { code?: string | number }) => this.onError(client, error));
@@ -353,7 +358,7 @@ export class MeshLink {
   }
 
   private isOwnEcho(topic: string, payload: Buffer): boolean {
-    if (parseMeshTopic(topic)?.robotId !== this.settings.robotId) return false;
+    if (!topic.startsWith(this.ownTopicPrefix)) return false;
     if (payload.equals(this.presenceOnline) || payload.equals(this.presenceOffline)) return true;
     return this.echoes.some((echo) => echo.equals(payload));
   }
@@ -440,8 +445,13 @@ export class MeshLink {
     }
     this.lastError = why;
     if (!this.link.to('transient-failure', why)) return;
-    const delayMs = this.retryAtOnce ? 0 : this.backoff.nextDelayMs();
-    this.retryAtOnce = false;
+    if (this.retryAtOnce) {
+      // Not a wait but a second try in the other protocol: no clock involved.
+      this.retryAtOnce = false;
+      queueMicrotask(() => this.connect('retry in MQTT 3.1.1'));
+      return;
+    }
+    const delayMs = this.backoff.nextDelayMs();
     this.retry = this.clock.after(delayMs * US_PER_MS, () => {
       this.retry = null;
       this.connect(`retry after ${Math.round(delayMs)} ms`);
@@ -453,6 +463,11 @@ function presenceBytes(online: boolean, options: MeshLinkOptions, maxPayloadByte
   const encoded = encodePresence({ online, bootId: options.bootId, version: options.version }, maxPayloadBytes);
   if (!encoded.ok) throw new RangeError(`MeshLink: presence refused: ${encoded.reason} (${encoded.detail})`);
   return Buffer.from(encoded.bytes);
+}
+
+/** The URL with any `user:password@` taken out, for status and logs. */
+function withoutCredentials(url: string): string {
+  return url.replace(/^(mqtts?:\/\/)[^@/]*@/, '$1');
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

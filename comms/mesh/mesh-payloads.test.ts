@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PeerState as WirePeerState } from '../proto/generated/spinal/v1/mesh.generated.js';
+import {
+  Hazard as WireHazard,
+  PeerState as WirePeerState,
+  Presence as WirePresence,
+  RightOfWayClaim as WireClaim,
+} from '../proto/generated/spinal/v1/mesh.generated.js';
 import {
   decodeClaim,
   decodeHazard,
@@ -209,5 +214,46 @@ describe('mesh payloads', () => {
     expect(encodePresence({ online: true, bootId: 'b'.repeat(65), version: '1' }, MAX)).toMatchObject({
       reason: 'out-of-range',
     });
+  });
+
+  it('writes every field of every mesh message: a field added to mesh.proto without its mapping fails here', () => {
+    const fieldsSet = (
+      codec: { decode(b: Uint8Array): object; fromPartial(o: object): object },
+      samples: Uint8Array[],
+    ) => {
+      const all = Object.keys(codec.fromPartial({})).filter((key) => key !== '$type');
+      const set = new Set<string>();
+      for (const bytes of samples) {
+        const wire = codec.decode(bytes) as Record<string, unknown>;
+        for (const key of all) {
+          const value = wire[key];
+          if (
+            value !== undefined &&
+            value !== 0 &&
+            value !== '' &&
+            value !== false &&
+            !(Array.isArray(value) && value.length === 0)
+          ) {
+            set.add(key);
+          }
+        }
+      }
+      return { all: all.sort(), set: [...set].sort() };
+    };
+    const check = <T>(
+      codec: Parameters<typeof fieldsSet>[0],
+      arbitrary: fc.Arbitrary<T>,
+      encode: (v: T) => MeshEncoded,
+    ) => {
+      const { all, set } = fieldsSet(
+        codec,
+        fc.sample(arbitrary, 200).map((v) => bytesOf(encode(v))),
+      );
+      expect(set).toEqual(all);
+    };
+    check(WirePeerState, sentState, (v) => encodeState(v, MAX));
+    check(WireClaim, sentClaim, (v) => encodeClaim(v, MAX));
+    check(WireHazard, sentHazard, (v) => encodeHazard(v, MAX));
+    check(WirePresence, sentPresence, (v) => encodePresence(v, MAX));
   });
 });

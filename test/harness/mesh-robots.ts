@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { meshSettingsFromParams, type MeshSettings } from '../../comms/mesh/mesh-settings.js';
 import { MeshLink } from '../../comms/mesh/mesh-link.js';
 import type { OwnMeshState } from '../../messages/peer.js';
+import type { Clock } from '../../time/clock.js';
 import { MonotonicClock } from '../../time/monotonic-clock.js';
 import { paramsWith, type ParamOverrides } from './test-params.js';
 
@@ -43,10 +44,15 @@ export class MeshRobots {
 
   start(
     robotId: string,
-    options: { overrides?: ParamOverrides; backoff?: { initialMs: number; maxMs: number }; bootId?: string } = {},
+    options: {
+      overrides?: ParamOverrides;
+      backoff?: { initialMs: number; maxMs: number };
+      bootId?: string;
+      clock?: Clock;
+    } = {},
   ): MeshLink {
     const link = new MeshLink(this.settings(robotId, options.overrides), {
-      clock: new MonotonicClock(),
+      clock: options.clock ?? new MonotonicClock(),
       bootId: options.bootId ?? `boot-${randomBytes(3).toString('hex')}`,
       version: 'test',
       brokerUrl: this.url,
@@ -63,7 +69,7 @@ export class MeshRobots {
 }
 
 /** Resolves once `condition` holds, polling every 10 ms; rejects with `what` after `timeoutMs`. */
-export async function until(what: string, condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+export async function until(what: string, condition: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

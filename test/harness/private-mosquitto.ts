@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 
 /** Where the Mosquitto binaries are looked for. */
@@ -43,6 +43,8 @@ export interface PrivateMosquittoOptions {
   /** The ACL file's text; none: no ACL. */
   acl?: string;
   port?: number;
+  /** PEM files for a TLS listener; with `requireCertificate`, clients need a certificate of `cafile`'s, whose CN is their user name. */
+  tls?: { cafile: string; certfile: string; keyfile: string; requireCertificate: boolean };
 }
 
 /** A Mosquitto of the test's own on 127.0.0.1, started with a configuration written for it. */
@@ -58,9 +60,19 @@ export class PrivateMosquitto {
     return `mqtt://127.0.0.1:${this.port}`;
   }
 
+  get tlsUrl(): string {
+    return `mqtts://127.0.0.1:${this.port}`;
+  }
+
   static async start(options: PrivateMosquittoOptions = {}): Promise<PrivateMosquitto> {
     const broker = new PrivateMosquitto(options.port ?? (await freePort()));
-    const lines = [`listener ${broker.port} 127.0.0.1`, 'persistence false'];
+    // Started as root, Mosquitto would drop to the user "mosquitto", who cannot read the test's files.
+    const lines = [`listener ${broker.port} 127.0.0.1`, 'persistence false', `user ${userInfo().username}`];
+    const { tls } = options;
+    if (tls) {
+      lines.push(`cafile ${tls.cafile}`, `certfile ${tls.certfile}`, `keyfile ${tls.keyfile}`);
+      if (tls.requireCertificate) lines.push('require_certificate true', 'use_identity_as_username true');
+    }
     const users = Object.entries(options.users ?? {});
     if (users.length > 0) {
       const passwordFile = join(broker.dir, 'passwords');
@@ -71,7 +83,7 @@ export class PrivateMosquitto {
         if (result.status !== 0) throw new Error(`mosquitto_passwd failed: ${result.stderr}`);
       });
       lines.push('allow_anonymous false', `password_file ${passwordFile}`);
-    } else {
+    } else if (!tls?.requireCertificate) {
       lines.push('allow_anonymous true');
     }
     if (options.acl !== undefined) {
