@@ -24,6 +24,7 @@ import { operatorRoutes, type OperatorChannel } from './debug-port/operator-rout
 import { missionRoutes } from './debug-port/mission-routes.js';
 import { MissionDesk } from './mission-desk.js';
 import { MeshRelay } from './mesh-relay.js';
+import { meshFamilies } from './mesh/mesh-metrics.js';
 import { RequestCounts, eventRoutes } from './debug-port/routes.js';
 import { StatusStore } from './debug-port/status-store.js';
 import { ScanStore, scanRoutes } from './debug-port/scan-route.js';
@@ -156,7 +157,10 @@ export function runCommsWorker(
       ...telemetryRoutes(store),
       ...eventRoutes(events),
       ...logs.routes(),
-      ...metricsRoutes(store, requests, () => ledgerAndUplinkFamilies(ledger.stats(), uplink?.link.stats() ?? null)),
+      ...metricsRoutes(store, requests, () => [
+        ...ledgerAndUplinkFamilies(ledger.stats(), uplink?.link.stats() ?? null),
+        ...meshFamilies(mesh?.status() ?? null),
+      ]),
       ...webPageRoutes(),
       ...operatorRoutes(operator),
       ...missionRoutes(missions),
