@@ -63,6 +63,25 @@ function alone(scenario: string, id: string): string {
   return file;
 }
 
+/** A copy of a shipped scenario whose first robot's script stops the fleet's broker at `downAtS` for `forS`. */
+function withBrokerOutage(scenario: string, downAtS: number, forS: number): string {
+  const parsed = parse(readFileSync(join(ROOT, 'simulator', 'scenarios', `${scenario}.yaml`), 'utf8')) as {
+    robots: Array<{ id: string; map?: string; script?: unknown[] }>;
+  };
+  const first = parsed.robots[0]!;
+  first.script = [
+    ...(first.script ?? []),
+    { atS: downAtS, action: 'broker-stop' },
+    { atS: downAtS + forS, action: 'broker-start' },
+  ];
+  for (const robot of parsed.robots) {
+    if (robot.map) robot.map = join(ROOT, 'simulator', 'scenarios', robot.map);
+  }
+  const file = join(mkdtempSync(join(tmpdir(), 'spinal-mesh-outage-')), `${scenario}-outage.yaml`);
+  writeFileSync(file, stringify(parsed));
+  return file;
+}
+
 /** Every robot reached its goal, touched nothing, and the mission succeeded. */
 function expectEveryGoalReached(report: SimRunReport): void {
   for (const robot of report.robots) {
@@ -95,6 +114,26 @@ describe.each(BROKERS)('fleets over the mesh, through $name', ({ env, skip }) =>
       const { report } = await simulate('four-way', env());
       expect(report.robots).toHaveLength(4);
       expectEveryGoalReached(report);
+    },
+    900_000,
+  );
+});
+
+describe('fleets when things go away', () => {
+  it('four-way with the supervisor stopped throughout (its address refuses every connection): all through, no collision', async () => {
+    const { report } = await simulate('four-way', { SPINAL_UPLINK_TARGET: '127.0.0.1:9' });
+    expectEveryGoalReached(report);
+  }, 900_000);
+
+  it(
+    'four-way with the broker stopped for 20 s as the robots reach the crossroads: they hold where right of way is ' +
+      'unknown, then recover and all get through with no collision',
+    async () => {
+      const { report, output } = await simulate(withBrokerOutage('four-way', 8, 20));
+      expect(output).toContain('script: broker-stop');
+      expect(output).toContain('script: broker-start');
+      expectEveryGoalReached(report);
+      expect(output).toMatch(/right of way: hold for robot-\d: right of way unknown/);
     },
     900_000,
   );
