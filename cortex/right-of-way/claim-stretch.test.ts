@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { claimStretch, cutStretch } from './claim-stretch.js';
-import { pointPolylineDistance, polylineDistance, polylineLength, segmentSegmentDistance } from './polyline-distance.js';
+import {
+  pointPolylineDistance,
+  polylineDistance,
+  polylineLength,
+  segmentSegmentDistance,
+} from './polyline-distance.js';
 
 const p = (xM: number, yM: number) => ({ xM, yM });
 

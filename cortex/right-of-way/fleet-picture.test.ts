@@ -32,13 +32,36 @@ function view(id: string, over: Partial<PeerView>): PeerView {
 
 describe('fleetPicture', () => {
   it('takes a fresh peer with its valid claim, or its path preview when the claim is missing or expired', () => {
-    const claim = { robotId: 'a', claimSeq: 1, path: [{ xM: 5, yM: -5 }, { xM: 5, yM: -3 }], fromUs: 0, untilUs: 2e6 };
-    const pic = fleetPicture(1e6, self, [view('a', { claim }), view('b', { claim: { ...claim, robotId: 'b', untilUs: 5e5 } })], limits);
+    const claim = {
+      robotId: 'a',
+      claimSeq: 1,
+      path: [
+        { xM: 5, yM: -5 },
+        { xM: 5, yM: -3 },
+      ],
+      fromUs: 0,
+      untilUs: 2e6,
+    };
+    const pic = fleetPicture(
+      1e6,
+      self,
+      [view('a', { claim }), view('b', { claim: { ...claim, robotId: 'b', untilUs: 5e5 } })],
+      limits,
+    );
     expect(pic.known.map((k) => k.robotId)).toEqual(['a', 'b']);
-    expect(pic.known[0]?.claim).toEqual([{ xM: 5, yM: -5 }, { xM: 5, yM: -3 }]);
-    expect(pic.known[1]?.claim).toEqual([{ xM: 5, yM: -5 }, { xM: 5, yM: -1 }]);
+    expect(pic.known[0]?.claim).toEqual([
+      { xM: 5, yM: -5 },
+      { xM: 5, yM: -3 },
+    ]);
+    expect(pic.known[1]?.claim).toEqual([
+      { xM: 5, yM: -5 },
+      { xM: 5, yM: -1 },
+    ]);
     expect(pic.known[1]?.radiusM).toBe(0.4);
-    expect(pic.self.claim).toEqual([{ xM: 0, yM: 0 }, { xM: 4, yM: 0 }]);
+    expect(pic.self.claim).toEqual([
+      { xM: 0, yM: 0 },
+      { xM: 4, yM: 0 },
+    ]);
   });
 
   it('keeps a stale peer as unknown while recent or near, and forgets one stale long and far', () => {
@@ -59,13 +82,27 @@ describe('fleetPicture', () => {
 
   it('counts and leaves out malformed views, duplicates and its own id', () => {
     const bad = { ...state(1, 1), pose: { xM: NaN, yM: 0, yawRad: 0 } };
-    const pic = fleetPicture(0, self, [view('x', { state: bad }), view('y', {}), view('y', {}), view('me', {})], limits);
+    const pic = fleetPicture(
+      0,
+      self,
+      [view('x', { state: bad }), view('y', {}), view('y', {}), view('me', {})],
+      limits,
+    );
     expect(pic.known.map((k) => k.robotId)).toEqual(['y']);
     expect(pic.dropped).toBe(3);
   });
 
   it('joins a claim made from a little further back at its segment nearest to where the peer is now', () => {
-    const joined = claimFrom({ xM: 1.5, yM: 0 }, [{ xM: 0, yM: 0 }, { xM: 1, yM: 0 }, { xM: 2, yM: 0 }, { xM: 4, yM: 0 }]);
-    expect(joined).toEqual([{ xM: 1.5, yM: 0 }, { xM: 2, yM: 0 }, { xM: 4, yM: 0 }]);
+    const joined = claimFrom({ xM: 1.5, yM: 0 }, [
+      { xM: 0, yM: 0 },
+      { xM: 1, yM: 0 },
+      { xM: 2, yM: 0 },
+      { xM: 4, yM: 0 },
+    ]);
+    expect(joined).toEqual([
+      { xM: 1.5, yM: 0 },
+      { xM: 2, yM: 0 },
+      { xM: 4, yM: 0 },
+    ]);
   });
 });

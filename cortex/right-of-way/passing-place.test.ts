@@ -23,7 +23,12 @@ describe('findPassingPlace', () => {
   });
 
   it('returns null when the place is out of reach: beyond the bound, or behind another footprint', () => {
-    const search = { from: { xM: 3, yM: 0 }, passable, acceptable: (q: { xM: number; yM: number }) => passable(q) && offTheCorridor(q), stepM: 0.1 };
+    const search = {
+      from: { xM: 3, yM: 0 },
+      passable,
+      acceptable: (q: { xM: number; yM: number }) => passable(q) && offTheCorridor(q),
+      stepM: 0.1,
+    };
     expect(findPassingPlace({ ...search, traversable: () => true, radiusM: 1.5 })).toBeNull();
     expect(findPassingPlace({ ...search, traversable: (q) => Math.abs(q.xM - 4) > 0.5, radiusM: 6 })).toBeNull();
   });

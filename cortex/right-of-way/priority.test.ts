@@ -26,7 +26,9 @@ describe('comparePriority', () => {
   });
 
   it('ranks a mission priority that is not a number as none', () => {
-    expect(comparePriority({ ...base, robotId: 'a', missionPriority: NaN }, { ...base, robotId: 'b', missionPriority: 1 })).toBeGreaterThan(0);
+    expect(
+      comparePriority({ ...base, robotId: 'a', missionPriority: NaN }, { ...base, robotId: 'b', missionPriority: 1 }),
+    ).toBeGreaterThan(0);
   });
 
   it('is a total order: antisymmetric, transitive, 0 only for the same id', () => {

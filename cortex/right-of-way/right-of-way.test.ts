@@ -12,11 +12,20 @@ describe('RightOfWay.decide', () => {
     expect(d.backOff).toBeNull();
     expect(d.waitsFor).toEqual([]);
     expect(d.deadlock).toBeNull();
-    expect(d.claim).toEqual({ path: [{ xM: 0, yM: 0 }, { xM: 4, yM: 0 }], forMs: 2_000 });
+    expect(d.claim).toEqual({
+      path: [
+        { xM: 0, yM: 0 },
+        { xM: 4, yM: 0 },
+      ],
+      forMs: 2_000,
+    });
   });
 
   it('GIVEN two robots whose paths cross THEN the lower one holds before the crossing and the higher one goes', () => {
-    const fleet = [truth('a', [-3, 0], [[3, 0]], { carryingPayload: true }), truth('b', [0, -3], [[0, 3]], { missionPriority: 80 })];
+    const fleet = [
+      truth('a', [-3, 0], [[3, 0]], { carryingPayload: true }),
+      truth('b', [0, -3], [[0, 3]], { missionPriority: 80 }),
+    ];
     const a = new RightOfWay(settings).decide(inputFor(fleet, 0, 0, 4));
     const b = new RightOfWay(settings).decide(inputFor(fleet, 1, 0, 4));
     expect(a.hold).toBeNull();
@@ -24,7 +33,7 @@ describe('RightOfWay.decide', () => {
     expect(b.waitsFor).toEqual(['a']);
   });
 
-  it('GIVEN two robots head-on in the open THEN the lower one backs off off the higher one\'s way, and the cycle is reported', () => {
+  it("GIVEN two robots head-on in the open THEN the lower one backs off off the higher one's way, and the cycle is reported", () => {
     const fleet = [truth('a', [0, 0], [[10, 0]], { missionPriority: 50 }), truth('b', [3, 0], [[-7, 0]])];
     const a = new RightOfWay(settings).decide(inputFor(fleet, 0, 0, 4));
     const b = new RightOfWay(settings).decide(inputFor(fleet, 1, 0, 4));
@@ -41,7 +50,12 @@ describe('RightOfWay.decide', () => {
     const me = truth('a', [0, 0], [[10, 0]], { missionPriority: 100 });
     const decide = (ageMs: number, at: [number, number]) => {
       const peer = { ...other, pose: { xM: at[0], yM: at[1], yawRad: 0 }, path: [{ xM: at[0], yM: 5 }] };
-      return new RightOfWay(settings).decide({ nowUs: 1e9, self: me, peers: [viewOf(peer, 0, 4, { stale: true, ageMs })], passable: () => true });
+      return new RightOfWay(settings).decide({
+        nowUs: 1e9,
+        self: me,
+        peers: [viewOf(peer, 0, 4, { stale: true, ageMs })],
+        passable: () => true,
+      });
     };
     expect(decide(2_000, [3, -2]).hold?.peer).toBe('p');
     expect(decide(2_000, [3, -2]).hold?.reason).toMatch(/unknown/);
@@ -54,7 +68,12 @@ describe('RightOfWay.decide', () => {
   it('GIVEN a stale peer whose way does not cross this one THEN the robot goes', () => {
     const me = truth('a', [0, 0], [[10, 0]]);
     const far = truth('p', [0, 3], [[10, 3]]);
-    const d = new RightOfWay(settings).decide({ nowUs: 0, self: me, peers: [viewOf(far, 0, 4, { stale: true, ageMs: 2_000 })], passable: () => true });
+    const d = new RightOfWay(settings).decide({
+      nowUs: 0,
+      self: me,
+      peers: [viewOf(far, 0, 4, { stale: true, ageMs: 2_000 })],
+      passable: () => true,
+    });
     expect(d.hold).toBeNull();
   });
 
@@ -88,7 +107,12 @@ describe('RightOfWay.decide', () => {
     expect(bad.hold).not.toBeNull();
     expect(row.dropped).toBe(1);
     const fleet = [truth('a', [0, 0], [[10, 0]], { missionPriority: 50 }), truth('b', [3, 0], [[-7, 0]])];
-    const throwing = { ...inputFor(fleet, 1, 0, 4), passable: () => { throw new Error('no map'); } };
+    const throwing = {
+      ...inputFor(fleet, 1, 0, 4),
+      passable: () => {
+        throw new Error('no map');
+      },
+    };
     const d = row.decide(throwing);
     expect(d.backOff).toBeNull();
     expect(d.hold?.reason).toMatch(/no passing place/);

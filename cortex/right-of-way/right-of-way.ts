@@ -202,7 +202,12 @@ export class RightOfWay {
   }
 
   /** Remembers since when each peer has been the one to back off, while it stays in a cycle. */
-  private trackBackers(nowUs: number, selfId: string, backingOff: readonly string[], cycles: readonly string[][]): void {
+  private trackBackers(
+    nowUs: number,
+    selfId: string,
+    backingOff: readonly string[],
+    cycles: readonly string[][],
+  ): void {
     for (const id of backingOff) if (id !== selfId && !this.backerSince.has(id)) this.backerSince.set(id, nowUs);
     const inCycles = new Set(cycles.flat());
     for (const id of [...this.backerSince.keys()]) if (!inCycles.has(id)) this.backerSince.delete(id);
@@ -243,7 +248,12 @@ export class RightOfWay {
    * wanting to move for `agingAfterMs`, when every robot it waits for does so by priority too (so all
    * of them can give way at once). True when a new one was added.
    */
-  private startAgedYields(nowUs: number, own: ClaimingRobot, known: Map<string, KnownPeer>, edges: WaitEdge[]): boolean {
+  private startAgedYields(
+    nowUs: number,
+    own: ClaimingRobot,
+    known: Map<string, KnownPeer>,
+    edges: WaitEdge[],
+  ): boolean {
     let added = false;
     for (const e of edges) {
       if (e.to !== own.robotId || e.why !== 'priority' || this.agedYields.has(e.from) || this.agingSpent.has(e.from))
@@ -348,7 +358,10 @@ export class RightOfWay {
       this.backOff = null;
       this.noPlaceSinceUs ??= input.nowUs;
       return {
-        hold: { peer: forPeer, reason: `no passing place within ${s.passingSearchRadiusM} m to give way to ${forPeer}` },
+        hold: {
+          peer: forPeer,
+          reason: `no passing place within ${s.passingSearchRadiusM} m to give way to ${forPeer}`,
+        },
         backOff: null,
       };
     }

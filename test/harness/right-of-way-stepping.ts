@@ -256,7 +256,10 @@ export function runFleet(robots: readonly SteppingRobot[], options: SteppingOpti
         if (live.backOffRoute !== null) {
           // Back on its way: from the passing place to the nearest point of its path, then on.
           const back = rejoin(live.path, live.pos);
-          live.path = [...latticeRoute(options.space, live.spec.radiusM, live.pos, back[0] as Point2D), ...back.slice(1)];
+          live.path = [
+            ...latticeRoute(options.space, live.spec.radiusM, live.pos, back[0] as Point2D),
+            ...back.slice(1),
+          ];
           live.backOffRoute = null;
           live.backOffTo = null;
         }
