@@ -15,12 +15,16 @@ const CLAIM_AHEAD_M = 4;
 const settings = { claimAheadM: CLAIM_AHEAD_M, claimForMs: 2_000 };
 const MARGIN_M = 0.1;
 
+/** A uniform number in [min, max] in steps of 1/100 (a double arbitrary crowds its values near 0 and the bounds). */
+const metres = (min: number, max: number): fc.Arbitrary<number> =>
+  fc.integer({ min: Math.round(min * 100), max: Math.round(max * 100) }).map((k) => k / 100);
+
 interface World {
   fleet: RobotTruth[];
   passable: (p: Point2D) => boolean;
 }
 
-const coordinate = fc.double({ min: -8, max: 8, noNaN: true });
+const coordinate = metres(-8, 8);
 const priorityFields = fc.record({
   safetyStopped: fc.boolean(),
   carryingPayload: fc.boolean(),
@@ -43,7 +47,7 @@ const openWorld: fc.Arbitrary<World> = fc
       at: fc.tuple(coordinate, coordinate),
       legs: fc.array(fc.tuple(coordinate, coordinate), { minLength: 0, maxLength: 3 }),
       priority: priorityFields,
-      radius: fc.double({ min: 0.2, max: 0.4, noNaN: true }),
+      radius: metres(0.2, 0.4),
     }),
     { minLength: 2, maxLength: 6 },
   )
@@ -55,8 +59,8 @@ const openWorld: fc.Arbitrary<World> = fc
 const corridorWorld: fc.Arbitrary<World> = fc
   .array(
     fc.record({
-      x: fc.double({ min: 0, max: 20, noNaN: true }),
-      to: fc.double({ min: 0, max: 20, noNaN: true }),
+      x: metres(0, 20),
+      to: metres(0, 20),
       priority: priorityFields,
     }),
     { minLength: 2, maxLength: 5 },
