@@ -142,7 +142,7 @@ describe('right of way over random geometry', () => {
     );
   });
 
-  it('(c) the wait-for relation the robots report after resolution is acyclic, and they agree on the cycles found', () => {
+  it('(c) the wait-for relation the robots report after resolution is acyclic, and every robot of a cycle found sees it', () => {
     fc.assert(
       fc.property(anyWorld, (world) => {
         const decisions = decideAll(world);
@@ -151,10 +151,13 @@ describe('right of way over random geometry', () => {
           d.waitsFor.map((to) => ({ from: ids[i] as string, to, why: 'priority' as const })),
         );
         expect(cyclicComponents(ids, edges)).toEqual([]);
+        // Every robot of a cycle one robot reports sees itself in a cycle too (a robot in two cycles
+        // reports one of them).
         decisions.forEach((d, i) => {
           for (const member of d.deadlock ?? []) {
             const other = decisions[ids.indexOf(member)] as RightOfWayDecision;
-            expect(new Set(other.deadlock ?? []), `${ids[i]} and ${member}`).toEqual(new Set(d.deadlock));
+            expect(other.deadlock, `${ids[i]} reports ${member} in a cycle`).not.toBeNull();
+            expect(other.deadlock).toContain(member);
           }
         });
       }),
