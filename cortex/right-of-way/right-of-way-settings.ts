@@ -23,6 +23,12 @@ export interface RightOfWaySettings {
   passingSearchRadiusM?: number;
   /** Spacing of the points tried as passing places, metres (default 0.2). */
   passingSearchStepM?: number;
+  /**
+   * How much further than the footprints' touching distance a passing place keeps from the ways it
+   * gives way to, metres (default 0.3): waiting there, the robot's own claim conflicts with theirs
+   * only when it heads into them, and then it waits by priority instead of stepping back in.
+   */
+  passingSlackM?: number;
   /** A passing place this close to the robot's centre is reached, metres (default 0.15). */
   passingReachedM?: number;
   /**
@@ -52,6 +58,7 @@ export const RIGHT_OF_WAY_DEFAULTS: Readonly<Omit<ResolvedRightOfWaySettings, 'c
     staleNearM: 4,
     passingSearchRadiusM: 6,
     passingSearchStepM: 0.2,
+    passingSlackM: 0.3,
     passingReachedM: 0.15,
     backOffPatienceMs: 3_000,
     stillMps: 0.05,
@@ -72,6 +79,7 @@ export function resolveRightOfWaySettings(settings: RightOfWaySettings): Resolve
     staleNearM: pick(settings.staleNearM, d.staleNearM),
     passingSearchRadiusM: pick(settings.passingSearchRadiusM, d.passingSearchRadiusM),
     passingSearchStepM: pick(settings.passingSearchStepM, d.passingSearchStepM),
+    passingSlackM: pick(settings.passingSlackM, d.passingSlackM),
     passingReachedM: pick(settings.passingReachedM, d.passingReachedM),
     backOffPatienceMs: pick(settings.backOffPatienceMs, d.backOffPatienceMs),
     stillMps: pick(settings.stillMps, d.stillMps),

@@ -58,6 +58,8 @@ interface Stillness {
 interface KeptBackOff {
   to: Point2D;
   forPeer: string;
+  /** The other robots of the cycle it backs off for. */
+  cycle: string[];
 }
 
 /**
@@ -295,13 +297,18 @@ export class RightOfWay {
     return waited[0]?.robotId ?? this.backOff?.forPeer ?? '';
   }
 
-  /** A kept passing place is driven to until reached, or until this robot's claim and the peer's no longer conflict. */
+  /**
+   * A kept passing place is driven to until reached, or until the claim of no other robot of the
+   * cycle it backs off for conflicts with this robot's any more (not merely until the cycle is broken:
+   * a robot that turned back the moment it was out of the way would close the cycle again).
+   */
   private backOffStillNeeded(own: ClaimingRobot, known: Map<string, KnownPeer>): boolean {
     const kept = this.backOff as KeptBackOff;
-    const peer = known.get(kept.forPeer);
-    if (peer === undefined) return false;
     if (pointDistance(own.position, kept.to) <= this.settings.passingReachedM) return false;
-    return claimsConflict(own, peer, this.settings.clearanceMarginM);
+    return kept.cycle.some((id) => {
+      const peer = known.get(id);
+      return peer !== undefined && claimsConflict(own, peer, this.settings.clearanceMarginM);
+    });
   }
 
   /** Where to back off to (the kept passing place while it still is one), or why it holds instead. */
@@ -328,7 +335,7 @@ export class RightOfWay {
       passable(p) &&
       peers.every((r) => pointDistance(p, r.position) >= own.radiusM + r.radiusM + margin) &&
       givesWayTo.every((r) => {
-        const reach = own.radiusM + r.radiusM + margin;
+        const reach = own.radiusM + r.radiusM + margin + s.passingSlackM;
         return pointPolylineDistance(p, r.claim) >= reach && pointPolylineDistance(p, r.preview) >= reach;
       }) &&
       unknown.every((u) => pointPolylineDistance(p, u.way) >= own.radiusM + u.radiusM + margin);
@@ -358,7 +365,9 @@ export class RightOfWay {
         backOff: null,
       };
     }
-    this.backOff = { to, forPeer };
+    const cycle = [...inCycle].filter((id) => id !== own.robotId);
+    const keptCycle = kept !== null && kept.forPeer === forPeer ? kept.cycle : [];
+    this.backOff = { to, forPeer, cycle: [...new Set([...keptCycle, ...cycle])] };
     this.noPlaceSinceUs = null;
     const blocker = peers.find(
       (r) =>
