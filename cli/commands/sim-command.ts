@@ -162,11 +162,14 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
 
   const supervisor = first.params['uplink.target'] === '' ? await EmbeddedSupervisor.start() : null;
   // One broker for the fleet when the scenario names none: each robot's mesh meets its peers there.
-  const broker = first.params['mesh.enabled'] && first.params['mesh.broker'] === '' ? await FleetBroker.start() : null;
+  // A robot alone with no broker named has no one to talk to: its mesh stays off.
+  const ownBroker = first.params['mesh.enabled'] && first.params['mesh.broker'] === '';
+  const broker = ownBroker && robots.length > 1 ? await FleetBroker.start() : null;
+  const meshOff = ownBroker && robots.length === 1;
   // All at once: each joins the lock step before its devices start, and the world's first tick
   // waits for every robot, so that every start-up happens at sim time 0.
   const runtimes = await Promise.all(
-    robots.map((robot) => startSimRobot(robot, supervisor?.address ?? null, broker?.url ?? null)),
+    robots.map((robot) => startSimRobot(robot, supervisor?.address ?? null, meshOff ? 'off' : (broker?.url ?? null))),
   );
   const committed = new Map(robots.map((robot) => [robot.spec.id, [] as number[]]));
   runtimes.forEach((runtime, i) => runtime.onEvent((event) => committed.get(robots[i]!.spec.id)?.push(event.seq)));
@@ -334,6 +337,7 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
  * scenario robot's id, and only the first robot's debug port is on `debug.listen`, see
  * {@link simDebugListen}), mission and geofence.
  */
+/** `broker`: the fleet's embedded broker for every robot, `off` for a robot alone (no one to talk to), null: as its parameters say. */
 function startSimRobot(robot: SimRobotSetup, supervisor: string | null, broker: string | null): Promise<RobotRuntime> {
   const { spec, board, params, link, ptys } = robot;
   return RobotRuntime.start({
@@ -345,7 +349,7 @@ function startSimRobot(robot: SimRobotSetup, supervisor: string | null, broker: 
       'robot.id': spec.id,
       'debug.listen': simDebugListen(params['debug.listen'], robot.index),
       ...(supervisor ? { 'uplink.target': supervisor } : {}),
-      ...(broker ? { 'mesh.broker': broker } : {}),
+      ...(broker === 'off' ? { 'mesh.enabled': false } : broker ? { 'mesh.broker': broker } : {}),
     },
     ledger: ledgerSettingsFromParams(params, simLedgerPath(params, robot.index, spec.id)),
     clock: robot.clock,

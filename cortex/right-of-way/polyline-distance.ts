@@ -1,49 +1,18 @@
 import type { Point2D } from '../../messages/geometry.js';
+import { pointSegmentDistanceM, segmentSegmentDistanceM } from '../../messages/polygon.js';
+
+/** Distance from `p` to the segment a-b (messages/polygon.ts: the one definition). */
+export const pointSegmentDistance = pointSegmentDistanceM;
+/** Smallest distance between the segments a-b and c-d, 0 when they meet (messages/polygon.ts). */
+export const segmentSegmentDistance = segmentSegmentDistanceM;
 
 /**
  * Distances between points and polylines in the plane, metres. A polyline of one point is that
  * point; an empty one is infinitely far from everything.
  */
 
-/** Where the point of segment `a`-`b` nearest to `p` lies: 0 at `a`, 1 at `b`. */
-function nearestFraction(p: Point2D, a: Point2D, b: Point2D): number {
-  const dx = b.xM - a.xM;
-  const dy = b.yM - a.yM;
-  const len2 = dx * dx + dy * dy;
-  if (len2 === 0) return 0;
-  const t = ((p.xM - a.xM) * dx + (p.yM - a.yM) * dy) / len2;
-  return t < 0 ? 0 : t > 1 ? 1 : t;
-}
-
 export function pointDistance(a: Point2D, b: Point2D): number {
   return Math.hypot(a.xM - b.xM, a.yM - b.yM);
-}
-
-export function pointSegmentDistance(p: Point2D, a: Point2D, b: Point2D): number {
-  const t = nearestFraction(p, a, b);
-  return Math.hypot(p.xM - (a.xM + t * (b.xM - a.xM)), p.yM - (a.yM + t * (b.yM - a.yM)));
-}
-
-function cross(o: Point2D, a: Point2D, b: Point2D): number {
-  return (a.xM - o.xM) * (b.yM - o.yM) - (a.yM - o.yM) * (b.xM - o.xM);
-}
-
-function segmentsCross(a: Point2D, b: Point2D, c: Point2D, d: Point2D): boolean {
-  const d1 = cross(c, d, a);
-  const d2 = cross(c, d, b);
-  const d3 = cross(a, b, c);
-  const d4 = cross(a, b, d);
-  return ((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0));
-}
-
-export function segmentSegmentDistance(a: Point2D, b: Point2D, c: Point2D, d: Point2D): number {
-  if (segmentsCross(a, b, c, d)) return 0;
-  return Math.min(
-    pointSegmentDistance(a, c, d),
-    pointSegmentDistance(b, c, d),
-    pointSegmentDistance(c, a, b),
-    pointSegmentDistance(d, a, b),
-  );
 }
 
 export function pointPolylineDistance(p: Point2D, line: readonly Point2D[]): number {
