@@ -499,7 +499,7 @@ export class MissionExecutor {
         vMps: applied.vMps,
         wRadps: applied.wRadps,
         footprintRadiusM: this.settings.robotRadiusM,
-        path: this.board.active ? (this.navigator?.path ?? []) : [],
+        path: this.board.active ? (this.navigator?.pathAhead ?? []) : [],
         missionPriority: this.board.active?.order.priority ?? 0,
         carryingPayload: false,
         safetyStopped: stoppedBySafety,
