@@ -337,13 +337,22 @@ export class RightOfWay {
     return waited[0]?.robotId ?? this.backOff?.forPeer ?? '';
   }
 
-  /** A kept passing place is driven to until reached, or until this robot's claim and the peer's no longer conflict. */
+  /**
+   * A kept passing place is driven to until reached, or until this robot's claim and the peer's no
+   * longer conflict and the robot stands out of the peer's way (its claim, its preview and on
+   * past it). The peer waits right where the robot first got in its way, so whether their claims
+   * still touch flickers with every centimetre; whether the robot is out of the way does not.
+   */
   private backOffStillNeeded(own: ClaimingRobot, known: Map<string, KnownPeer>): boolean {
     const kept = this.backOff as KeptBackOff;
     const peer = known.get(kept.forPeer);
     if (peer === undefined) return false;
     if (pointDistance(own.position, kept.to) <= this.settings.passingReachedM) return false;
-    return claimsConflict(own, peer, this.settings.clearanceMarginM);
+    const reach = own.radiusM + peer.radiusM + this.settings.clearanceMarginM;
+    const inTheWay = [peer.claim, peer.preview, wayOnwards(peer, this.settings.passingSearchRadiusM)].some(
+      (way) => pointPolylineDistance(own.position, way) < reach,
+    );
+    return inTheWay || claimsConflict(own, peer, this.settings.clearanceMarginM);
   }
 
   /** Where to back off to (the kept passing place while it still is one), or why it holds instead. */
