@@ -546,7 +546,7 @@ export class MissionExecutor {
   private intendedPath(pose: Pose2D): Point2D[] {
     const record = this.board.active;
     if (!record) return [];
-    if (this.navigator) return this.navigator.path;
+    if (this.navigator) return this.navigator.pathAhead;
     const goal = this.detour ?? record.progress?.route?.current?.goal;
     return goal ? [{ xM: pose.xM, yM: pose.yM }, goal] : [];
   }

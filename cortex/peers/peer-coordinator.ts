@@ -32,8 +32,14 @@ export interface CoordinationStep {
   decision: RightOfWayDecision;
 }
 
-/** A body is left out of the map this much beyond its footprint's radius, metres (the lidar's spread). */
-const BODY_MARGIN_M = 0.1;
+/** A return this far beyond a body's footprint radius is still on it, metres (the lidar's spread). */
+const LIDAR_SPREAD_M = 0.1;
+/**
+ * How far apart two robots' pose estimates of the same place may lie, metres. Each localises on its
+ * own map, and along a featureless corridor an estimate drifts by some 0.3 m (nothing there fixes
+ * it lengthwise): a peer's body is seen up to about 0.35 m from where its own estimate puts it.
+ */
+const POSE_DISAGREEMENT_M = 0.4;
 
 /**
  * The cortex's part in the mesh: keeps what the comms thread last said of the peers, takes the
@@ -68,14 +74,20 @@ export class PeerCoordinator {
   /**
    * Where the peers on their way somewhere stand (heard from lately, with a path): their bodies are
    * not walls, right of way keeps the robot clear of them. A peer at rest with no path (parked at
-   * its goal) is mapped like anything else, and planned around.
+   * its goal) is mapped like anything else, and planned around. Each disc holds the peer's
+   * footprint wherever this robot's lidar may see it: its radius, the lidar's spread, how far the
+   * two pose estimates may disagree, and how far the peer has driven since its state was sent.
+   * Too small a disc leaves the peer's front marked as a wall in the way (a corridor blocked for
+   * the planner, which then bends the path into whatever it has not seen yet).
    */
   movingBodies(): MovingDisc[] {
-    return this.peerViews.flatMap((peer) =>
-      peer.state && !peer.stale && peer.online && peer.state.pathPreview.length > 0
-        ? [{ xM: peer.state.pose.xM, yM: peer.state.pose.yM, radiusM: peer.state.footprintRadiusM + BODY_MARGIN_M }]
-        : [],
-    );
+    return this.peerViews.flatMap((peer) => {
+      const state = peer.state;
+      if (!state || peer.stale || !peer.online || state.pathPreview.length === 0) return [];
+      const drivenM = Math.abs(state.vMps) * (Math.max(0, peer.ageMs) / 1e3);
+      const radiusM = state.footprintRadiusM + LIDAR_SPREAD_M + POSE_DISAGREEMENT_M + drivenM;
+      return [{ xM: state.pose.xM, yM: state.pose.yM, radiusM }];
+    });
   }
 
   /** One planner step: the right-of-way decision for `robot` now, and what to publish. */

@@ -44,6 +44,13 @@ export interface NavigationStep {
 export class Navigator {
   /** The current path, world frame (empty before the first plan). */
   path: Point2D[] = [];
+  /**
+   * What is left of the path ahead of the robot: the points past the segment it last followed,
+   * nearest first (empty without a path). `path` keeps where the plan began, behind the robot.
+   */
+  get pathAhead(): Point2D[] {
+    return this.path.length < 2 ? [] : this.path.slice(this.segment + 1);
+  }
   /** Time the last plan spent searching, summed over its steps, milliseconds; how many steps it spread over; how many plans so far. */
   lastPlanMs = 0;
   lastPlanSteps = 0;

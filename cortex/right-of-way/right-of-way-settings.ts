@@ -25,7 +25,7 @@ export interface RightOfWaySettings {
   passingSearchStepM?: number;
   /**
    * How much further than the footprints' touching distance a passing place keeps from the ways it
-   * gives way to, metres (default 0.3): waiting there, the robot's own claim conflicts with theirs
+   * gives way to, metres (default 0.1: a bay half a metre deep still holds a passing place): waiting there, the robot's own claim conflicts with theirs
    * only when it heads into them, and then it waits by priority instead of stepping back in.
    */
   passingSlackM?: number;
@@ -58,7 +58,7 @@ export const RIGHT_OF_WAY_DEFAULTS: Readonly<Omit<ResolvedRightOfWaySettings, 'c
     staleNearM: 4,
     passingSearchRadiusM: 6,
     passingSearchStepM: 0.2,
-    passingSlackM: 0.3,
+    passingSlackM: 0.1,
     passingReachedM: 0.15,
     backOffPatienceMs: 3_000,
     stillMps: 0.05,

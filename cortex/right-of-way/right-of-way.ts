@@ -62,6 +62,48 @@ interface KeptBackOff {
   cycle: string[];
 }
 
+/** Their claims run at each other within this angle of straight on, radians (a head-on meeting, not a crossing). */
+const HEAD_ON_RAD = Math.PI / 4;
+
+/**
+ * True when two robots come at each other along one way: their claims point opposite ways, within
+ * {@link HEAD_ON_RAD}. The aging rule does not apply there: the robot waiting cannot pass the other
+ * by its stopping where it is; it passes once the other has driven by, or has backed off for it.
+ */
+function headOn(a: ClaimingRobot, b: ClaimingRobot): boolean {
+  const direction = (r: ClaimingRobot): Point2D | null => {
+    const from = r.claim[0];
+    const to = r.claim[r.claim.length - 1];
+    if (from === undefined || to === undefined || pointDistance(from, to) < 1e-6) return null;
+    return { xM: to.xM - from.xM, yM: to.yM - from.yM };
+  };
+  const da = direction(a);
+  const db = direction(b);
+  if (da === null || db === null) return false;
+  const cos = (da.xM * db.xM + da.yM * db.yM) / (Math.hypot(da.xM, da.yM) * Math.hypot(db.xM, db.yM));
+  return cos <= -Math.cos(HEAD_ON_RAD);
+}
+
+/**
+ * Where a peer goes past the end of what it previews: straight on from its last step, `lengthM`
+ * further (a segment from the preview's end; just the end when it previews no way). A robot's
+ * preview reaches only so far, yet it drives on: a place just beyond the end of it is in the way
+ * all the same, and a robot that backed off there would be asked to again as the peer comes on
+ * (backed out of a corridor a little at a time, past the bay it could have waited in).
+ */
+function wayOnwards(robot: ClaimingRobot, lengthM: number): Point2D[] {
+  const way = robot.preview.length >= robot.claim.length ? robot.preview : robot.claim;
+  const end = way[way.length - 1] ?? robot.position;
+  for (let i = way.length - 2; i >= 0; i--) {
+    const from = way[i] as Point2D;
+    const stepM = pointDistance(from, end);
+    if (stepM < 1e-6) continue;
+    const k = lengthM / stepM;
+    return [end, { xM: end.xM + (end.xM - from.xM) * k, yM: end.yM + (end.yM - from.yM) * k }];
+  }
+  return [end];
+}
+
 /**
  * The right-of-way decision of one robot, taken every planner step from what it knows of its peers
  * (docs/mesh.md, "Right of way"). Every robot runs the same rules over the same claims, so their
@@ -263,7 +305,7 @@ export class RightOfWay {
       if (waiter === undefined || !claimsAhead(waiter)) continue;
       if (still === undefined || nowUs - still.sinceUs < this.settings.agingAfterMs * 1e3) continue;
       const allByPriority = edges.filter((x) => x.from === e.from).every((x) => x.why === 'priority');
-      if (!allByPriority) continue;
+      if (!allByPriority || headOn(own, waiter)) continue;
       this.agedYields.set(e.from, nowUs);
       log('%s gives way to %s under the aging rule', own.robotId, e.from);
       added = true;
@@ -298,16 +340,24 @@ export class RightOfWay {
   }
 
   /**
-   * A kept passing place is driven to until reached, or until the claim of no other robot of the
-   * cycle it backs off for conflicts with this robot's any more (not merely until the cycle is broken:
-   * a robot that turned back the moment it was out of the way would close the cycle again).
+   * A kept passing place is driven to until reached, or until no other robot of the cycle it backs
+   * off for still conflicts with this robot's claim or has it standing in its way (its claim, its
+   * preview and on past it): not merely until the cycle is broken (a robot that turned back the
+   * moment it was out of the way would close the cycle again), and not by whether the claims touch
+   * alone (the peer waits right where the robot got in its way, so that flickers with every
+   * centimetre; whether the robot is out of the way does not).
    */
   private backOffStillNeeded(own: ClaimingRobot, known: Map<string, KnownPeer>): boolean {
     const kept = this.backOff as KeptBackOff;
     if (pointDistance(own.position, kept.to) <= this.settings.passingReachedM) return false;
     return kept.cycle.some((id) => {
       const peer = known.get(id);
-      return peer !== undefined && claimsConflict(own, peer, this.settings.clearanceMarginM);
+      if (peer === undefined) return false;
+      const reach = own.radiusM + peer.radiusM + this.settings.clearanceMarginM;
+      const inTheWay = [peer.claim, peer.preview, wayOnwards(peer, this.settings.passingSearchRadiusM)].some(
+        (way) => pointPolylineDistance(own.position, way) < reach,
+      );
+      return inTheWay || claimsConflict(own, peer, this.settings.clearanceMarginM);
     });
   }
 
@@ -331,12 +381,17 @@ export class RightOfWay {
       }
     };
     const givesWayTo = peers.filter((p) => inCycle.has(p.robotId) || comparePriority(p, own) < 0);
+    const onwards = givesWayTo.map((r) => wayOnwards(r, s.passingSearchRadiusM));
     const acceptable = (p: Point2D): boolean =>
       passable(p) &&
       peers.every((r) => pointDistance(p, r.position) >= own.radiusM + r.radiusM + margin) &&
-      givesWayTo.every((r) => {
+      givesWayTo.every((r, i) => {
         const reach = own.radiusM + r.radiusM + margin + s.passingSlackM;
-        return pointPolylineDistance(p, r.claim) >= reach && pointPolylineDistance(p, r.preview) >= reach;
+        return (
+          pointPolylineDistance(p, r.claim) >= reach &&
+          pointPolylineDistance(p, r.preview) >= reach &&
+          pointPolylineDistance(p, onwards[i] as Point2D[]) >= reach
+        );
       }) &&
       unknown.every((u) => pointPolylineDistance(p, u.way) >= own.radiusM + u.radiusM + margin);
     const traversable = (p: Point2D): boolean =>
