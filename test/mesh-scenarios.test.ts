@@ -49,20 +49,6 @@ async function simulate(
   return { report: JSON.parse(readFileSync(report, 'utf8')) as SimRunReport, output: result.stderr };
 }
 
-/** A copy of a shipped scenario with only the robot `id` in it. */
-function alone(scenario: string, id: string): string {
-  const parsed = parse(readFileSync(join(ROOT, 'simulator', 'scenarios', `${scenario}.yaml`), 'utf8')) as {
-    robots: Array<{ id: string; map?: string }>;
-  };
-  parsed.robots = parsed.robots.filter((robot) => robot.id === id);
-  for (const robot of parsed.robots) {
-    if (robot.map) robot.map = join(ROOT, 'simulator', 'scenarios', robot.map);
-  }
-  const file = join(mkdtempSync(join(tmpdir(), 'spinal-mesh-alone-')), `${scenario}-${id}.yaml`);
-  writeFileSync(file, stringify(parsed));
-  return file;
-}
-
 /** A copy of a shipped scenario whose first robot's script stops the fleet's broker at `downAtS` for `forS`. */
 function withBrokerOutage(scenario: string, downAtS: number, forS: number): string {
   const parsed = parse(readFileSync(join(ROOT, 'simulator', 'scenarios', `${scenario}.yaml`), 'utf8')) as {
@@ -93,21 +79,6 @@ function expectEveryGoalReached(report: SimRunReport): void {
 }
 
 describe.each(BROKERS)('fleets over the mesh, through $name', ({ env, skip }) => {
-  it.skipIf(skip)(
-    'corridor head-on: both robots through a one-robot-wide corridor (one waits in the bay), no collision, ' +
-      'and the one that gave way took at most twice its time alone',
-    async () => {
-      const { report, output } = await simulate('corridor-head-on', env());
-      expectEveryGoalReached(report);
-      expect(output).toMatch(/right of way: (hold|back-off)/);
-      const slower = [...report.robots].sort((a, b) => (b.goalReachedAtS ?? 0) - (a.goalReachedAtS ?? 0))[0]!;
-      const { report: solo } = await simulate(alone('corridor-head-on', slower.id), env());
-      const soloTime = solo.robots[0]!.goalReachedAtS!;
-      expect(slower.goalReachedAtS!).toBeLessThanOrEqual(2 * soloTime);
-    },
-    900_000,
-  );
-
   it.skipIf(skip)(
     'four-way: four robots across a crossroads at once, each across two paths: all through, no collision',
     async () => {
