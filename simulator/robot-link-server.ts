@@ -237,6 +237,16 @@ export class RobotLinkServer {
     } catch (error) {
       this.malformed++;
       log('%s: dropped a malformed message: %O', this.robotId, error);
+      // A request is always answered: the robot answers the world's tick only once none is in
+      // flight, so one left unanswered would stop the world's clock for good.
+      const reqId = (message as { reqId?: unknown }).reqId;
+      if (typeof reqId === 'number') {
+        this.fail(
+          reqId,
+          'EIO',
+          `the simulated device failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
     }
   }
 
