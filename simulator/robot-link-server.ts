@@ -239,7 +239,8 @@ export class RobotLinkServer {
       log('%s: dropped a malformed message: %O', this.robotId, error);
       // A request is always answered: the robot answers the world's tick only once none is in
       // flight, so one left unanswered would stop the world's clock for good.
-      const reqId = (message as { reqId?: unknown }).reqId;
+      const reqId =
+        typeof message === 'object' && message !== null ? (message as { reqId?: unknown }).reqId : undefined;
       if (typeof reqId === 'number') {
         this.fail(
           reqId,
