@@ -40,6 +40,7 @@ export function cortexSettingsFromParams(params: ParamValues, robot?: BoardConfi
       stateHz: params['mesh.stateHz'],
       claimAheadM: params['mesh.claimAheadM'],
       claimForMs: params['mesh.claimForMs'],
+      passingClearanceM: params['reflex.stopMarginM'],
     },
   };
 }

@@ -36,8 +36,8 @@ import type { RuntimeEventBody } from '../messages/runtime-event.js';
 import { ConsistencyGuard } from './consistency/consistency-guard.js';
 import type { ConsistencySettings } from './consistency/consistency-settings.js';
 import { findPathContradiction, plannedFreeSpace } from './consistency/path-contradiction.js';
-import { LETHAL_COST } from './planning/cost-layer.js';
-import { PeerCoordinator, type CoordinationStep } from './peers/peer-coordinator.js';
+import { LETHAL_COST, inflatedCost } from './planning/cost-layer.js';
+import { PeerCoordinator, type CoordinationStep, type PassingDetour } from './peers/peer-coordinator.js';
 import type { RightOfWayDecision } from './right-of-way/right-of-way.js';
 import {
   SWARM_HOLD_REASON_PREFIX,
@@ -174,7 +174,7 @@ export class MissionExecutor {
   /** The right-of-way action last recorded (`action peer`): the first step with peers in view records `go`. */
   private rightOfWayRecorded = 'go ';
   /** A passing place the right of way sends the robot to, instead of its route's point (null: none). */
-  private detour: Point2D | null = null;
+  private detour: PassingDetour | null = null;
   private readonly hazardMarks = new HazardMarks();
 
   constructor(
@@ -381,6 +381,7 @@ export class MissionExecutor {
     if (!this.coordinator) return;
     this.coordinator.update(views, hazards);
     this.world?.useMovingBodies(this.coordinator.movingBodies());
+    this.navigator?.useStandingBodies(this.coordinator.standingBodies());
     if (this.world) this.hazardMarks.apply(this.world.grid, hazards);
   }
 
@@ -515,7 +516,7 @@ export class MissionExecutor {
         carryingPayload: false,
         safetyStopped: stoppedBySafety,
       },
-      (point) => this.passable(point),
+      { passable: (point) => this.passingPlaceFits(point), crampedness: (point) => this.crampedness(point) },
     );
     this.detour = step.detour;
     const holdText = step.hold ? `${step.hold.peer}: ${step.hold.reason}` : null;
@@ -547,17 +548,35 @@ export class MissionExecutor {
     const record = this.board.active;
     if (!record) return [];
     if (this.navigator) return this.navigator.pathAhead;
-    const goal = this.detour ?? record.progress?.route?.current?.goal;
+    const goal = this.detour?.to ?? record.progress?.route?.current?.goal;
     return goal ? [{ xM: pose.xM, yM: pose.yM }, goal] : [];
   }
 
-  /** True where the robot's footprint may stand on the cost layer (anywhere without a map). */
-  private passable(point: Point2D): boolean {
+  /**
+   * True where a robot giving way may wait (anywhere without a map): ground it has seen free, where
+   * its footprint keeps the passing clearance (the reflex's stop margin) from every obstacle, so
+   * that it can turn there and drive out again; not a spot it has never seen, nor one where the
+   * reflex would hold it against a wall.
+   */
+  private passingPlaceFits(point: Point2D): boolean {
     const navigator = this.navigator;
     const grid = this.world?.grid;
     if (!navigator || !grid) return true;
     const index = grid.indexAt(point.xM, point.yM);
-    return index >= 0 && (navigator.costs.costs[index] as number) < LETHAL_COST;
+    if (index < 0 || !grid.isKnownFree(index)) return false;
+    // One cell more than the clearance: the cost layer measures from cell centres, off by up to a cell.
+    const clearanceM = this.settings.peers.passingClearanceM + grid.resolutionM;
+    const clearanceCost = Math.max(1, inflatedCost(clearanceM, this.settings.inflationRadiusM));
+    return (navigator.costs.costs[index] as number) < clearanceCost;
+  }
+
+  /** How near an obstacle a point is on the cost layer (0 in the open, {@link LETHAL_COST} off the map). */
+  private crampedness(point: Point2D): number {
+    const navigator = this.navigator;
+    const grid = this.world?.grid;
+    if (!navigator || !grid) return 0;
+    const index = grid.indexAt(point.xM, point.yM);
+    return index < 0 ? LETHAL_COST : (navigator.costs.costs[index] as number);
   }
 
   /**
@@ -716,13 +735,15 @@ export class MissionExecutor {
     const navigator = this.navigator;
     if (this.detour) {
       // Out of a peer's way: to the passing place, and wait there while the right of way says so.
+      const { to, withinM } = this.detour;
+      const awayToleranceM = Math.min(this.settings.goalToleranceM, withinM);
       const away = navigator
-        ? navigator.step(nowUs, pose, this.detour, this.settings.goalToleranceM)
-        : seekGoal(pose, this.detour, {
+        ? navigator.step(nowUs, pose, to, awayToleranceM)
+        : seekGoal(pose, to, {
             cruiseSpeedMps: this.settings.cruiseSpeedMps,
             headingGain: this.settings.headingGain,
             maxTurnRateRadps: this.settings.maxTurnRateRadps,
-            toleranceM: this.settings.goalToleranceM,
+            toleranceM: awayToleranceM,
           });
       return away.reached ? { vMps: 0, wRadps: 0 } : away;
     }

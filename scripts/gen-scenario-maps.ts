@@ -1,4 +1,4 @@
-// Writes the prior maps scenarios load (`*-prior-map`, `mission-refused`): each named scenario's walls and
+// Writes the prior maps scenarios load (`*-prior-map`, `mission-refused`, `corridor-head-on`): each named scenario's walls and
 // obstacles rasterised (simulator/world/rasterise-world.ts) and saved in ROS map_server format
 // under simulator/scenarios/maps/. Run after changing one of those worlds:
 //   npm run build && node dist/scripts/gen-scenario-maps.js
@@ -10,7 +10,11 @@ import { loadScenarioFile } from '../simulator/scenario.js';
 import { rasteriseWorld } from '../simulator/world/rasterise-world.js';
 
 /** Scenario whose world each map is made from, by map name. */
-const MAPS: Record<string, string> = { warehouse: 'warehouse.yaml', 'default-room': 'default.yaml' };
+const MAPS: Record<string, string> = {
+  warehouse: 'warehouse.yaml',
+  'default-room': 'default.yaml',
+  'corridor-hall': 'corridor-head-on.yaml',
+};
 const RESOLUTION_M = 0.05;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

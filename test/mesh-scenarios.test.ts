@@ -68,6 +68,36 @@ function withBrokerOutage(scenario: string, downAtS: number, forS: number): stri
   return file;
 }
 
+/** A copy of a shipped scenario with only the robot `id` in it (its maps found where the scenario's are). */
+function withRobotAlone(scenario: string, id: string): string {
+  const parsed = parse(readFileSync(join(ROOT, 'simulator', 'scenarios', `${scenario}.yaml`), 'utf8')) as {
+    robots: Array<{ id: string; map?: string }>;
+  };
+  parsed.robots = parsed.robots.filter((robot) => robot.id === id);
+  for (const robot of parsed.robots) {
+    if (robot.map) robot.map = join(ROOT, 'simulator', 'scenarios', robot.map);
+  }
+  const file = join(mkdtempSync(join(tmpdir(), 'spinal-mesh-alone-')), `${scenario}-${id}.yaml`);
+  writeFileSync(file, stringify(parsed));
+  return file;
+}
+
+/** Sim time robot `id` of a shipped scenario takes to its goal with no other robot in the world, once per run. */
+const timesAlone = new Map<string, Promise<number>>();
+function timeAlone(scenario: string, id: string): Promise<number> {
+  const key = `${scenario} ${id}`;
+  let time = timesAlone.get(key);
+  if (time === undefined) {
+    time = simulate(withRobotAlone(scenario, id)).then(({ report }) => {
+      const robot = report.robots[0]!;
+      expect(robot.goalReached, `${id} alone in ${scenario}`).toBe(true);
+      return robot.goalReachedAtS!;
+    });
+    timesAlone.set(key, time);
+  }
+  return time;
+}
+
 /** Every robot reached its goal, touched nothing, and the mission succeeded. */
 function expectEveryGoalReached(report: SimRunReport): void {
   for (const robot of report.robots) {
@@ -79,6 +109,22 @@ function expectEveryGoalReached(report: SimRunReport): void {
 }
 
 describe.each(BROKERS)('fleets over the mesh, through $name', ({ env, skip }) => {
+  it.skipIf(skip)(
+    'corridor head-on: two robots meet in a one-robot corridor; the lower one waits in the bay ahead of it, both get ' +
+      'through with no collision, each in at most twice its time alone',
+    async () => {
+      const { report, output } = await simulate('corridor-head-on', env());
+      expect(report.robots).toHaveLength(2);
+      expectEveryGoalReached(report);
+      expect(output).toMatch(/robot-2 \[[\d.]+ s\] right of way: back-off for robot-1/);
+      for (const robot of report.robots) {
+        const aloneS = await timeAlone('corridor-head-on', robot.id);
+        expect(robot.goalReachedAtS!, `${robot.id}: ${aloneS} s alone`).toBeLessThanOrEqual(2 * aloneS);
+      }
+    },
+    900_000,
+  );
+
   it.skipIf(skip)(
     'four-way: four robots across a crossroads at once, each across two paths: all through, no collision',
     async () => {

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { PeerView } from '../../messages/peer.js';
 import { PeerCoordinator } from './peer-coordinator.js';
 
-const SETTINGS = { enabled: true, robotId: 'robot-1', stateHz: 10, claimAheadM: 4, claimForMs: 2000 };
+const SETTINGS = {
+  enabled: true,
+  robotId: 'robot-1',
+  stateHz: 10,
+  claimAheadM: 4,
+  claimForMs: 2000,
+  passingClearanceM: 0.1,
+};
 
 function peer(id: string, vMps: number, ageMs: number, preview: { xM: number; yM: number }[]): PeerView {
   return {

@@ -3,6 +3,8 @@ import type { Point2D, Pose2D } from '../../messages/geometry.js';
 import type { Hazard, OwnClaim, OwnMeshState, PeerView } from '../../messages/peer.js';
 import { RightOfWay, type RightOfWayDecision } from '../right-of-way/right-of-way.js';
 import type { MovingDisc } from '../world-model/scan-integrator.js';
+import type { StandingBody } from '../planning/standing-bodies.js';
+import { RIGHT_OF_WAY_DEFAULTS } from '../right-of-way/right-of-way-settings.js';
 import { pathPreview } from './path-preview.js';
 import type { PeerSettings } from './peer-settings.js';
 
@@ -21,16 +23,33 @@ export interface CoordinatedRobot {
   safetyStopped: boolean;
 }
 
+/** The ground a passing place is looked for on: the robot's cost layer. */
+export interface PassingGround {
+  /** The robot's footprint can stand at this point, with room to drive out. */
+  passable(point: Point2D): boolean;
+  /** How cramped the point is (lower is roomier). */
+  crampedness(point: Point2D): number;
+}
+
+/** A passing place to drive to, and how near it the robot must come to be out of the way. */
+export interface PassingDetour {
+  to: Point2D;
+  withinM: number;
+}
+
 /** What one step of coordination asks of the robot. */
 export interface CoordinationStep {
   /** Hold where it is (the reflex's swarm hold), or null. */
   hold: { peer: string; reason: string } | null;
   /** Drive to this passing place instead of the route's point (and hold there), or null. */
-  detour: Point2D | null;
+  detour: PassingDetour | null;
   /** What to tell the peers now (at the state rate), or null. */
   publish: { state: OwnMeshState; claim: OwnClaim } | null;
   decision: RightOfWayDecision;
 }
+
+/** A peer driving slower than this stands (the right of way's own threshold for standing still), m/s. */
+const STANDING_MPS = RIGHT_OF_WAY_DEFAULTS.stillMps;
 
 /** A return this far beyond a body's footprint radius is still on it, metres (the lidar's spread). */
 const LIDAR_SPREAD_M = 0.1;
@@ -90,8 +109,21 @@ export class PeerCoordinator {
     });
   }
 
+  /**
+   * The peers standing still where they last told (fresh and online): the planner goes round
+   * them where there is room, so that a robot waiting in a passing place is passed by, not driven
+   * at. Their footprint circles, where their own estimates put them.
+   */
+  standingBodies(): StandingBody[] {
+    return this.peerViews.flatMap((peer) => {
+      const state = peer.state;
+      if (!state || peer.stale || !peer.online || Math.abs(state.vMps) >= STANDING_MPS) return [];
+      return [{ xM: state.pose.xM, yM: state.pose.yM, radiusM: state.footprintRadiusM }];
+    });
+  }
+
   /** One planner step: the right-of-way decision for `robot` now, and what to publish. */
-  step(nowUs: number, robot: CoordinatedRobot, passable: (point: Point2D) => boolean): CoordinationStep {
+  step(nowUs: number, robot: CoordinatedRobot, ground: PassingGround): CoordinationStep {
     const decision = this.rightOfWay.decide({
       nowUs,
       self: {
@@ -104,7 +136,8 @@ export class PeerCoordinator {
         path: robot.path,
       },
       peers: this.peerViews,
-      passable,
+      passable: ground.passable,
+      crampedness: ground.crampedness,
     });
     const hold = decision.hold;
     const holdText = hold ? `${hold.peer}: ${hold.reason}` : null;
@@ -114,7 +147,7 @@ export class PeerCoordinator {
     if (due) this.publishedUs = nowUs;
     return {
       hold,
-      detour: decision.backOff?.to ?? null,
+      detour: decision.backOff ? { to: decision.backOff.to, withinM: decision.backOff.withinM } : null,
       publish: due
         ? {
             state: {

@@ -3,6 +3,16 @@ import type { OccupancyGrid } from '../world-model/occupancy-grid.js';
 /** Cost of a cell the footprint cannot be in (an obstacle within the robot's radius). */
 export const LETHAL_COST = 254;
 
+/**
+ * The cost of a cell `beyondM` beyond the robot's radius from the nearest occupied cell: falling
+ * linearly from 253 next to the lethal disc to 1 at `inflationRadiusM`, 0 farther out.
+ */
+export function inflatedCost(beyondM: number, inflationRadiusM: number): number {
+  if (beyondM <= 0) return LETHAL_COST - 1;
+  if (inflationRadiusM <= 0 || beyondM > inflationRadiusM) return 0;
+  return Math.max(1, Math.round(253 * (1 - beyondM / inflationRadiusM)));
+}
+
 /** Side of the square tiles the cost layer is rebuilt in, cells. */
 export const COST_TILE_CELLS = 32;
 
@@ -56,7 +66,7 @@ export class CostLayer {
         let value: number;
         if (d <= robotRadiusM) value = LETHAL_COST;
         else if (inflationRadiusM > 0 && d <= robotRadiusM + inflationRadiusM)
-          value = Math.max(1, Math.round(253 * (1 - (d - robotRadiusM) / inflationRadiusM)));
+          value = inflatedCost(d - robotRadiusM, inflationRadiusM);
         else continue;
         xs.push(dx);
         ys.push(dy);

@@ -5,6 +5,7 @@ import type { WorldModel } from '../world-model/world-model.js';
 import { CostLayer, LETHAL_COST } from './cost-layer.js';
 import { GridAStar, type CostGrid, type GridPlan } from './grid-astar.js';
 import { smoothPath } from './path-smoother.js';
+import { bodiesMoved, withStandingBodies, type StandingBody } from './standing-bodies.js';
 import { pursue } from './pure-pursuit.js';
 
 const log = createDebug('spinal:cortex:navigator');
@@ -59,6 +60,10 @@ export class Navigator {
   costUpdateMs = 0;
   readonly costs: CostLayer;
   private readonly astar = new GridAStar();
+  /** Peers standing on the map, planned round (never written into it). */
+  private bodies: StandingBody[] = [];
+  /** The costs the pending search runs over (the cost layer with the standing bodies on it). */
+  private searchCosts: Uint8Array | null = null;
   private segment = 0;
   private vMps = 0;
   private lastPlanUs = -Infinity;
@@ -163,6 +168,27 @@ export class Navigator {
     }
   }
 
+  /**
+   * The peers standing on the map now (waiting robots), which plans go round where there is room.
+   * A change near the path ahead (one stopped or moved on there) calls for a new plan.
+   */
+  useStandingBodies(bodies: readonly StandingBody[]): void {
+    if (!bodiesMoved(this.bodies, bodies)) return;
+    const before = this.bodies;
+    this.bodies = bodies.map((b) => ({ xM: b.xM, yM: b.yM, radiusM: b.radiusM }));
+    if (this.path.length < 2) return;
+    const near = (b: StandingBody): boolean => {
+      const reach = b.radiusM + this.settings.robotRadiusM + this.settings.inflationRadiusM;
+      for (let i = this.segment; i < this.path.length - 1; i++) {
+        if (segmentDistance(b, this.path[i]!, this.path[i + 1]!) < reach) return true;
+      }
+      return false;
+    };
+    if ([...before, ...this.bodies].some((b) => near({ xM: b.xM, yM: b.yM, radiusM: b.radiusM }))) {
+      this.replanDue = true;
+    }
+  }
+
   /** Starts a plan from the robot to the goal on the cost layer (up to date). */
   private beginPlan(nowUs: number, pose: Pose2D, goal: Point2D): void {
     const t0 = performance.now();
@@ -198,7 +224,7 @@ export class Navigator {
     } else {
       this.failedPlans = 0;
       const grid = this.world.grid;
-      const cells = smoothPath(plan.cells, grid.widthCells, this.costs.costs, LETHAL_COST);
+      const cells = smoothPath(plan.cells, grid.widthCells, this.searchCosts ?? this.costs.costs, LETHAL_COST);
       const points: Point2D[] = [{ xM: pose.xM, yM: pose.yM }];
       for (let i = 1; i < cells.length - 1; i++) {
         const cell = cells[i] as number;
@@ -271,13 +297,19 @@ export class Navigator {
     return state === 'found' ? this.astar.result() : null;
   }
 
-  /** What a search runs over: the cost layer, lethal cells blocked. */
+  /** What a search runs over: the cost layer with the standing bodies on it, lethal cells blocked. */
   private costGrid(): CostGrid {
     const grid = this.world.grid;
+    const s = this.settings;
+    const costs =
+      this.bodies.length === 0
+        ? this.costs.costs
+        : withStandingBodies(this.costs.costs, grid, this.bodies, s.robotRadiusM, s.inflationRadiusM);
+    this.searchCosts = costs;
     return {
       widthCells: grid.widthCells,
       heightCells: grid.heightCells,
-      costs: this.costs.costs,
+      costs,
       blockedFrom: LETHAL_COST,
       costWeight: COST_WEIGHT,
     };

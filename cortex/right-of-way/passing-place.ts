@@ -14,6 +14,14 @@ export interface PassingPlaceSearch {
   radiusM: number;
   /** Spacing of the lattice of points tried, metres. */
   stepM: number;
+  /**
+   * How much further than the nearest passing place the search goes on looking for a better one,
+   * metres of driving (0 by default: the nearest one). With `cost`, the least costly place found
+   * within that much of the nearest is the answer: the middle of a bay rather than its near edge.
+   */
+  settleM?: number;
+  /** How cramped a passing place is (lower is better); only compared when `settleM` is given. */
+  cost?(point: Point2D): number;
 }
 
 const NEIGHBOURS: readonly (readonly [number, number, number])[] = [
@@ -32,6 +40,8 @@ const NEIGHBOURS: readonly (readonly [number, number, number])[] = [
  * lattice of `stepM` spacing, through passable and traversable points only, nearest by driven
  * distance first, bounded by `radiusM`. Returns null when there is none within the bound. `from`
  * itself is never the answer (the robot is where it cannot stay); callers ask `acceptable` for it first.
+ * With `settleM` and `cost`, the search goes on that much beyond the nearest place and returns the
+ * least costly place it found (the nearest among equals).
  */
 export function findPassingPlace(search: PassingPlaceSearch): Point2D | null {
   const step = Number.isFinite(search.stepM) && search.stepM > 0 ? search.stepM : 0.2;
@@ -44,6 +54,9 @@ export function findPassingPlace(search: PassingPlaceSearch): Point2D | null {
     xM: search.from.xM + ((cell % side) - half) * step,
     yM: search.from.yM + (Math.floor(cell / side) - half) * step,
   });
+  const settleM = Number.isFinite(search.settleM) && (search.settleM as number) > 0 ? (search.settleM as number) : 0;
+  const placeCost = search.cost;
+  let best: { point: Point2D; cost: number; untilM: number } | null = null;
   const heap = new LazyMinHeap();
   const start = half * side + half;
   cost[start] = 0;
@@ -52,7 +65,14 @@ export function findPassingPlace(search: PassingPlaceSearch): Point2D | null {
     const key = heap.topKey();
     const cell = heap.pop();
     if (key > (cost[cell] as number)) continue;
-    if (cell !== start && search.acceptable(pointOf(cell))) return pointOf(cell);
+    if (best !== null && key > best.untilM) break;
+    if (cell !== start && search.acceptable(pointOf(cell))) {
+      const point = pointOf(cell);
+      if (settleM === 0 || placeCost === undefined) return point;
+      const value = placeCost(point);
+      if (best === null) best = { point, cost: value, untilM: key + settleM };
+      else if (value < best.cost) best = { point, cost: value, untilM: best.untilM };
+    }
     const cx = cell % side;
     const cy = Math.floor(cell / side);
     for (const [dx, dy, len] of NEIGHBOURS) {
@@ -72,5 +92,5 @@ export function findPassingPlace(search: PassingPlaceSearch): Point2D | null {
       heap.push(nextCost, next);
     }
   }
-  return null;
+  return best?.point ?? null;
 }

@@ -20,6 +20,17 @@ const log = createDebug('spinal:cortex:right-of-way');
 const CUT_STEP_M = 0.05;
 /** A peer standing still that drifts further than this from where it stopped has moved, metres. */
 const STILL_DRIFT_M = 0.2;
+/** How far beyond the nearest passing place a roomier one is looked for, metres of driving. */
+const SETTLE_M = 1;
+/** Spacing of the points along its own way a robot giving way head-on looks aside from, metres. */
+const AHEAD_STEP_M = 0.2;
+/** How far aside from its own way a robot giving way head-on looks for a passing place, metres. */
+const ASIDE_M = 1.2;
+/**
+ * A passing place ahead is taken only when the robot reaches it no later than the peer it gives
+ * way to comes within this much more driving of it, metres (both robots at their cruise).
+ */
+const AHEAD_LATE_M = 1;
 
 /** The robot itself, each planner step. */
 export interface RightOfWaySelf extends RobotPriority {
@@ -35,6 +46,20 @@ export interface RightOfWayInput {
   peers: PeerView[];
   /** The robot's cost layer: its footprint can stand at this point. */
   passable(point: Point2D): boolean;
+  /**
+   * How cramped a point is on the robot's cost layer (lower is roomier): of two passing places
+   * about as near, the roomier one is taken. Without it, the nearest is.
+   */
+  crampedness?(point: Point2D): number;
+}
+
+/** The rules a passing place is looked for under, for one robot giving way. */
+interface PassingPlaceRules {
+  passable(point: Point2D): boolean;
+  traversable(point: Point2D): boolean;
+  acceptable(point: Point2D): boolean;
+  cost(point: Point2D): number;
+  settleM: number;
 }
 
 export interface RightOfWayDecision {
@@ -43,7 +68,11 @@ export interface RightOfWayDecision {
   /** Hold where it is (goes to the reflex as a swarm hold). */
   hold: { peer: string; reason: string } | null;
   /** Drive to this passing place, then hold there. */
-  backOff: { to: Point2D; forPeer: string; reason: string } | null;
+  /**
+   * Drive to this passing place, within `withinM` of it (near enough to be out of the peers' way:
+   * half the passing slack), then hold there.
+   */
+  backOff: { to: Point2D; withinM: number; forPeer: string; reason: string } | null;
   /** Peers this robot waits for (none while it backs off: it is the one that breaks the cycle). */
   waitsFor: string[];
   /** The cycle found, when one is (ids, in order: each waits for the next, the last for the first). */
@@ -102,6 +131,33 @@ function wayOnwards(robot: ClaimingRobot, lengthM: number): Point2D[] {
     return [end, { xM: end.xM + (end.xM - from.xM) * k, yM: end.yM + (end.yM - from.yM) * k }];
   }
   return [end];
+}
+
+/**
+ * Points along `way` every `stepM` from its start, each with the distance driven to it, up to
+ * `lengthM` (the start itself first).
+ */
+function samplePolyline(way: readonly Point2D[], stepM: number, lengthM: number): { point: Point2D; alongM: number }[] {
+  const first = way[0];
+  if (first === undefined) return [];
+  const samples = [{ point: first, alongM: 0 }];
+  let walkedM = 0;
+  let nextM = stepM;
+  for (let i = 1; i < way.length && nextM <= lengthM; i++) {
+    const from = way[i - 1] as Point2D;
+    const to = way[i] as Point2D;
+    const segmentM = pointDistance(from, to);
+    while (segmentM > 0 && nextM <= walkedM + segmentM && nextM <= lengthM) {
+      const k = (nextM - walkedM) / segmentM;
+      samples.push({
+        point: { xM: from.xM + (to.xM - from.xM) * k, yM: from.yM + (to.yM - from.yM) * k },
+        alongM: nextM,
+      });
+      nextM += stepM;
+    }
+    walkedM += segmentM;
+  }
+  return samples;
 }
 
 /**
@@ -195,6 +251,11 @@ export class RightOfWay {
       const inCycle = new Set(cycle ?? [forPeer]);
       const outcome = this.backOffStep(input, own, forPeer, inCycle, picture.known, picture.unknown);
       return this.report({ claim, ...outcome, waitsFor: [], deadlock: cycle });
+    }
+
+    if (cycle === null && unknownInTheWay.length === 0) {
+      const aside = this.headOnYield(input, own, resolution.edges, known, picture.known, picture.unknown);
+      if (aside !== null) return this.report({ claim, ...aside, waitsFor: [], deadlock: null });
     }
 
     const waitsFor: string[] = [];
@@ -340,16 +401,18 @@ export class RightOfWay {
   }
 
   /**
-   * A kept passing place is driven to until reached, or until no other robot of the cycle it backs
-   * off for still conflicts with this robot's claim or has it standing in its way (its claim, its
-   * preview and on past it): not merely until the cycle is broken (a robot that turned back the
+   * A kept passing place is driven to until reached out of the way, or until no other robot of the
+   * cycle it backs off for still conflicts with this robot's claim or has it standing in its way
+   * (its claim, its preview and on past it). Reached is near the place and standing in no such
+   * robot's way: a robot that stopped short of a tight bay, its footprint still in the corridor,
+   * goes on into it (else the peer waits for it, and the two wait for each other again). Not merely until the cycle is broken (a robot that turned back the
    * moment it was out of the way would close the cycle again), and not by whether the claims touch
    * alone (the peer waits right where the robot got in its way, so that flickers with every
    * centimetre; whether the robot is out of the way does not).
    */
   private backOffStillNeeded(own: ClaimingRobot, known: Map<string, KnownPeer>): boolean {
     const kept = this.backOff as KeptBackOff;
-    if (pointDistance(own.position, kept.to) <= this.settings.passingReachedM) return false;
+    const near = pointDistance(own.position, kept.to) <= this.settings.passingReachedM;
     return kept.cycle.some((id) => {
       const peer = known.get(id);
       if (peer === undefined) return false;
@@ -357,28 +420,39 @@ export class RightOfWay {
       const inTheWay = [peer.claim, peer.preview, wayOnwards(peer, this.settings.passingSearchRadiusM)].some(
         (way) => pointPolylineDistance(own.position, way) < reach,
       );
-      return inTheWay || claimsConflict(own, peer, this.settings.clearanceMarginM);
+      return inTheWay || (!near && claimsConflict(own, peer, this.settings.clearanceMarginM));
     });
   }
 
-  /** Where to back off to (the kept passing place while it still is one), or why it holds instead. */
-  private backOffStep(
+  /**
+   * The rules a passing place is looked for under when this robot gives way to the robots of
+   * `inCycle` (and to every peer above it): its footprint fits there on its cost layer, clear of
+   * every peer, and off the claims, previews and ways onwards of those it gives way to, by the
+   * margin and the slack; the way there crosses no peer's footprint.
+   */
+  private passingPlaceRules(
     input: RightOfWayInput,
     own: ClaimingRobot,
-    forPeer: string,
     inCycle: ReadonlySet<string>,
     peers: readonly KnownPeer[],
     unknown: readonly UnknownPeer[],
-  ): Pick<RightOfWayDecision, 'hold' | 'backOff'> {
+  ): PassingPlaceRules {
     const s = this.settings;
     const margin = s.clearanceMarginM;
-    const passable = (p: Point2D): boolean => {
+    const guarded = <T>(read: () => T, fallback: T): T => {
       try {
-        return input.passable(p) === true;
+        return read();
       } catch {
         this.droppedInputs++;
-        return false;
+        return fallback;
       }
+    };
+    const passable = (p: Point2D): boolean => guarded(() => input.passable(p) === true, false);
+    const crampedness = input.crampedness;
+    const cost = (p: Point2D): number => {
+      if (crampedness === undefined) return 0;
+      const value = guarded(() => crampedness(p), Infinity);
+      return typeof value === 'number' && !Number.isNaN(value) ? value : Infinity;
     };
     const givesWayTo = peers.filter((p) => inCycle.has(p.robotId) || comparePriority(p, own) < 0);
     const onwards = givesWayTo.map((r) => wayOnwards(r, s.passingSearchRadiusM));
@@ -396,15 +470,78 @@ export class RightOfWay {
       unknown.every((u) => pointPolylineDistance(p, u.way) >= own.radiusM + u.radiusM + margin);
     const traversable = (p: Point2D): boolean =>
       peers.every((r) => pointDistance(p, r.position) >= own.radiusM + r.radiusM);
+    return { passable, traversable, acceptable, cost, settleM: crampedness === undefined ? 0 : SETTLE_M };
+  }
 
+  /**
+   * Giving way head-on without a cycle: a robot that waits by priority for a peer coming straight
+   * at it along one way (a corridor) cannot wait where it is, since the peer cannot get by it
+   * there. It looks for a passing place along its own way ahead (aside from it, within
+   * {@link ASIDE_M}), nearest first, and takes the first one it reaches before the peer does
+   * (within {@link AHEAD_LATE_M}): a bay halfway along the corridor rather than the corridor's
+   * far end behind it. Null when it stands off the peer's way already, or there is no such place
+   * ahead (it then holds, and backs off once the two wait for each other).
+   */
+  private headOnYield(
+    input: RightOfWayInput,
+    own: ClaimingRobot,
+    edges: readonly WaitEdge[],
+    known: Map<string, KnownPeer>,
+    peers: readonly KnownPeer[],
+    unknown: readonly UnknownPeer[],
+  ): Pick<RightOfWayDecision, 'hold' | 'backOff'> | null {
+    const oncoming = edges
+      .filter((e) => e.from === own.robotId && e.why === 'priority')
+      .map((e) => known.get(e.to))
+      .filter((p): p is KnownPeer => p !== undefined && headOn(own, p))
+      .sort(comparePriority)[0];
+    if (oncoming === undefined) return null;
+    const s = this.settings;
+    const inCycle = new Set([own.robotId, oncoming.robotId]);
+    const rules = this.passingPlaceRules(input, own, inCycle, peers, unknown);
+    if (rules.acceptable(own.position)) return null;
+    const way = own.preview.length > own.claim.length ? own.preview : own.claim;
+    for (const { point, alongM } of samplePolyline(way, AHEAD_STEP_M, s.passingSearchRadiusM)) {
+      const peerM = pointDistance(oncoming.position, point);
+      if (alongM > peerM + AHEAD_LATE_M) break;
+      if (!rules.passable(point) || !rules.traversable(point)) break;
+      const place = rules.acceptable(point)
+        ? point
+        : findPassingPlace({ from: point, ...rules, radiusM: ASIDE_M, stepM: s.passingSearchStepM });
+      if (place === null) continue;
+      if (alongM + pointDistance(point, place) > peerM + AHEAD_LATE_M) continue;
+      log(
+        '%s gives way head-on to %s at a passing place ahead, (%s, %s)',
+        own.robotId,
+        oncoming.robotId,
+        place.xM.toFixed(2),
+        place.yM.toFixed(2),
+      );
+      this.backOff = { to: place, forPeer: oncoming.robotId, cycle: [oncoming.robotId] };
+      return this.backOffStep(input, own, oncoming.robotId, inCycle, peers, unknown);
+    }
+    return null;
+  }
+
+  /** Where to back off to (the kept passing place while it still is one), or why it holds instead. */
+  private backOffStep(
+    input: RightOfWayInput,
+    own: ClaimingRobot,
+    forPeer: string,
+    inCycle: ReadonlySet<string>,
+    peers: readonly KnownPeer[],
+    unknown: readonly UnknownPeer[],
+  ): Pick<RightOfWayDecision, 'hold' | 'backOff'> {
+    const s = this.settings;
+    const margin = s.clearanceMarginM;
+    const rules = this.passingPlaceRules(input, own, inCycle, peers, unknown);
+    const { acceptable } = rules;
     const kept = this.backOff;
     let to = kept !== null && kept.forPeer === forPeer && acceptable(kept.to) ? kept.to : null;
     if (to === null) {
       to = findPassingPlace({
         from: own.position,
-        passable,
-        traversable,
-        acceptable,
+        ...rules,
         radiusM: s.passingSearchRadiusM,
         stepM: s.passingSearchStepM,
       });
@@ -437,13 +574,19 @@ export class RightOfWay {
     }
     return {
       hold: null,
-      backOff: { to, forPeer, reason: `backs off to a passing place to let ${forPeer} pass` },
+      backOff: {
+        to,
+        withinM: s.passingSlackM / 2,
+        forPeer,
+        reason: `backs off to a passing place to let ${forPeer} pass`,
+      },
     };
   }
 
   private report(decision: RightOfWayDecision): RightOfWayDecision {
+    const to = decision.backOff?.to;
     const summary = decision.backOff
-      ? `back off: ${decision.backOff.reason}`
+      ? `back off to (${to?.xM.toFixed(2)}, ${to?.yM.toFixed(2)}): ${decision.backOff.reason}`
       : decision.hold
         ? `hold: ${decision.hold.reason}`
         : 'go';

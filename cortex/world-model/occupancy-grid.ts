@@ -102,6 +102,11 @@ export class OccupancyGrid {
     }
   }
 
+  /** True when cell `index` has been seen free: observed, and more often passed through than hit. */
+  isKnownFree(index: number): boolean {
+    return (this.logOdds[index] ?? 0) < 0;
+  }
+
   /** The grid as a message: -1 never observed, else the occupancy in percent. */
   toMessage(): OccupancyGridMessage {
     const cells = new Int8Array(this.size);
