@@ -89,6 +89,12 @@ interface KeptBackOff {
   forPeer: string;
   /** The other robots of the cycle it backs off for. */
   cycle: string[];
+  /**
+   * The way the robot claimed when it began to back off: the way it wants to take. While it backs
+   * off, its claim is the way to the passing place (or nothing, between two plans), which says
+   * nothing of whether the peer is still coming; whether the peer's claim still meets this does.
+   */
+  wanted: Point2D[];
 }
 
 /** Their claims run at each other within this angle of straight on, radians (a head-on meeting, not a crossing). */
@@ -402,7 +408,8 @@ export class RightOfWay {
 
   /**
    * A kept passing place is driven to until reached out of the way, or until no other robot of the
-   * cycle it backs off for still conflicts with this robot's claim or has it standing in its way
+   * cycle it backs off for still claims a way that meets the one this robot wants to take (its
+   * claim when it began to back off) or has it standing in its way
    * (its claim, its preview and on past it). Reached is near the place and standing in no such
    * robot's way: a robot that stopped short of a tight bay, its footprint still in the corridor,
    * goes on into it (else the peer waits for it, and the two wait for each other again). Not merely until the cycle is broken (a robot that turned back the
@@ -420,7 +427,7 @@ export class RightOfWay {
       const inTheWay = [peer.claim, peer.preview, wayOnwards(peer, this.settings.passingSearchRadiusM)].some(
         (way) => pointPolylineDistance(own.position, way) < reach,
       );
-      return inTheWay || (!near && claimsConflict(own, peer, this.settings.clearanceMarginM));
+      return inTheWay || (!near && polylineDistance(kept.wanted, peer.claim) < reach);
     });
   }
 
@@ -517,7 +524,7 @@ export class RightOfWay {
         place.xM.toFixed(2),
         place.yM.toFixed(2),
       );
-      this.backOff = { to: place, forPeer: oncoming.robotId, cycle: [oncoming.robotId] };
+      this.backOff = { to: place, forPeer: oncoming.robotId, cycle: [oncoming.robotId], wanted: own.claim };
       return this.backOffStep(input, own, oncoming.robotId, inCycle, peers, unknown);
     }
     return null;
@@ -559,7 +566,8 @@ export class RightOfWay {
     }
     const cycle = [...inCycle].filter((id) => id !== own.robotId);
     const keptCycle = kept !== null && kept.forPeer === forPeer ? kept.cycle : [];
-    this.backOff = { to, forPeer, cycle: [...new Set([...keptCycle, ...cycle])] };
+    const wanted = kept !== null && kept.forPeer === forPeer ? kept.wanted : own.claim;
+    this.backOff = { to, forPeer, cycle: [...new Set([...keptCycle, ...cycle])], wanted };
     this.noPlaceSinceUs = null;
     const blocker = peers.find(
       (r) =>
