@@ -1,7 +1,7 @@
 import type { BoardConfig } from '../../config/board-schema.js';
 import type { Device } from '../../hal/device-api.js';
 import type { MissionState } from '../../messages/mission.js';
-import type { ConfigStatus, RuntimeStatus } from '../../messages/runtime-status.js';
+import type { ConfigStatus, RuntimeStatus, SiteStatus } from '../../messages/runtime-status.js';
 import type { SchedulingPriority } from '../../messages/scheduling-priority.js';
 import type { ReflexLoop } from '../../reflex/reflex-loop.js';
 import type { Clock } from '../../time/clock.js';
@@ -25,6 +25,8 @@ export class StatusSnapshot {
       priority: SchedulingPriority;
       /** The tunable parameters in force and the config version. */
       config?: () => ConfigStatus;
+      /** The footprint, geofence and swept-area margins, for the page's drawing. */
+      site?: SiteStatus;
     },
     private readonly reflex: ReflexLoop,
     private readonly devices: readonly Device[],
@@ -76,6 +78,7 @@ export class StatusSnapshot {
         ...(d.details ? { details: d.details() } : {}),
       })),
       ...(o.config ? { config: o.config() } : {}),
+      ...(o.site ? { site: o.site } : {}),
     };
   }
 
