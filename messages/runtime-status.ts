@@ -11,6 +11,8 @@ export interface DeviceStatus {
   counters: Record<string, number>;
   /** The device's own account of its configuration (e.g. a lidar's scan mode and sample rate); absent when it has none. */
   details?: Record<string, string | number>;
+  /** The latest reading (battery, IMU, encoders, range), the unit in each name, with its `stampUs`; absent when it has none yet. */
+  reading?: Record<string, string | number>;
 }
 
 /** The reflex's view: what it lets through and why. */

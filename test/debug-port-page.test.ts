@@ -139,8 +139,9 @@ describe.skipIf(!haveChromium && !inCi)('the debug port page against a running s
         const s = await status();
         return s.reflex.state === 'estop' && s.speed.vMps === 0 ? s : undefined;
       });
-      const estopTrip = (await events()).find((e) => e.kind === 'reflex-trip');
+      const estopTrip = (await events()).find((e) => e.kind === 'reflex-trip' && e.rule === 'estop-request');
       expect(estopTrip).toBeDefined();
+      expect(estopTrip!.atUs / 1e6).toBeLessThanOrEqual(stopped.clockS);
       await waitFor('a second of sim time', async () =>
         (await status()).clockS > stopped.clockS + 1 ? true : undefined,
       );
@@ -204,9 +205,19 @@ describe.skipIf(!haveChromium && !inCi)('the debug port page against a running s
       // travelled leaves no room for motion while it was stopped.
       sim!.kill('SIGINT');
       await once(sim!, 'exit');
+      // The link is gone: the page says so and greys every value out with its age.
+      await waitFor('the page to notice the lost link', async () =>
+        (await page.evaluate<boolean>("document.body.classList.contains('offline')")) ? true : undefined,
+      );
+      expect(await page.textContent('#link')).toMatch(/greyed out/);
+      expect(await page.textContent('#age-status')).toMatch(/s old/);
+      await page.screenshot({ path: join(ARTIFACTS, 'desktop-offline-1280x800.png') });
       const report = JSON.parse(readFileSync(reportFile, 'utf8')) as Report;
       const r = report.robots[0]!;
-      expect(r.reflexTrips.some((t) => /estop/.test(t.reason) && Math.abs(t.simTimeS - stopped.clockS) < 1)).toBe(true);
+      const tripAtS = estopTrip!.atUs / 1e6;
+      expect(r.reflexTrips.filter((t) => /estop-request/.test(t.reason)).map((t) => t.simTimeS)).toContainEqual(
+        expect.closeTo(tripAtS, 2),
+      );
       expect(r.goalReached).toBe(false);
       expect(r.collisions).toBe(0);
       expect(r.distanceM).toBeLessThan(stopped.pose.xM - 1 + drivenM + 0.2);

@@ -5,6 +5,7 @@ import type { ConfigStatus, RuntimeStatus, SiteStatus } from '../../messages/run
 import type { SchedulingPriority } from '../../messages/scheduling-priority.js';
 import type { ReflexLoop } from '../../reflex/reflex-loop.js';
 import type { Clock } from '../../time/clock.js';
+import { latestReadings } from './device-readings.js';
 
 /**
  * The runtime as one snapshot ({@link RuntimeStatus}): the robot, the pose (the cortex's world frame
@@ -69,14 +70,18 @@ export class StatusSnapshot {
       reflex: reflex.status(),
       loop: reflex.loopTiming(),
       priority: { ...o.priority },
-      devices: this.devices.map((d) => ({
-        id: d.id,
-        compatible: d.compatible,
-        kind: d.kind,
-        health: d.health(),
-        counters: d.counters(),
-        ...(d.details ? { details: d.details() } : {}),
-      })),
+      devices: this.devices.map((d) => {
+        const reading = latestReadings(d);
+        return {
+          id: d.id,
+          compatible: d.compatible,
+          kind: d.kind,
+          health: d.health(),
+          counters: d.counters(),
+          ...(d.details ? { details: d.details() } : {}),
+          ...(reading ? { reading } : {}),
+        };
+      }),
       ...(o.config ? { config: o.config() } : {}),
       ...(o.site ? { site: o.site } : {}),
     };

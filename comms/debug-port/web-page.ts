@@ -167,7 +167,9 @@ function render(s) {
   setText('loop-misses', String(l.deadlineMisses), l.deadlineMisses > 0 ? 'degraded' : '');
   const rows = s.devices.map((d) => {
     const tr = document.createElement('tr');
-    const readings = Object.entries(d.details || {}).concat(Object.entries(d.counters)).map(([k, v]) => k + ' ' + v).join(', ');
+    const pairs = (o) => Object.entries(o || {}).map(([k, v]) => k + ' ' + v).join(', ');
+    const reading = d.reading ? (() => { const { stampUs, ...rest } = d.reading; return pairs(rest) + ' (at ' + clock(wallOfClockUs(stampUs)) + ')'; })() : '';
+    const readings = [reading, pairs(d.details), pairs(d.counters)].filter((t) => t).join('; ');
     for (const [text, cls] of [[d.id + ' (' + d.kind + ', ' + d.compatible + ')'], [d.health.state + (d.health.reason ? ': ' + d.health.reason : ''), 'state ' + d.health.state], [readings || '-']]) {
       const td = document.createElement('td');
       td.textContent = text;
