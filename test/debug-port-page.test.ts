@@ -197,7 +197,18 @@ describe.skipIf(!haveChromium && !inCi)('the debug port page against a running s
         return list.some((e) => e.kind === 'override' && e.phase === 'end') ? list : undefined;
       });
       expect(overrides.map((e) => (e.kind === 'override' ? e.phase : ''))).toEqual(['start', 'end']);
-      const drivenM = Math.abs(standing.pose.xM - stillStopped.pose.xM);
+      // The page losing focus while the key is still down stops the robot too.
+      await page.keyboard.down('ArrowUp');
+      await waitFor('the robot to move again', async () => ((await status()).speed.vMps > 0 ? true : undefined));
+      await page.evaluate("window.dispatchEvent(new Event('blur'))");
+      const blurredAt = (await status()).clockS;
+      const standingAgain = await waitFor('the robot to stop after the blur', async () => {
+        const s = await status();
+        return s.speed.vMps === 0 ? s : undefined;
+      });
+      expect(standingAgain.clockS - blurredAt).toBeLessThanOrEqual(moving.site!.deadmanTimeoutMs / 1000);
+      await page.keyboard.up('ArrowUp');
+      const drivenM = Math.abs(standingAgain.pose.xM - stillStopped.pose.xM);
       expect(drivenM).toBeGreaterThan(0);
       expect(errors).toEqual([]);
 
