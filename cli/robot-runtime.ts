@@ -70,6 +70,13 @@ export class RobotRuntime {
         clock,
         priority: o.priority ?? currentPriority(),
         config: () => this.live.status(),
+        site: {
+          footprint: { ...o.board.robot.footprint },
+          geofence: o.geofence ? o.geofence.map((p) => ({ xM: p.xM, yM: p.yM })) : null,
+          sideMarginM: params['reflex.sideMarginM'],
+          reactionLatencyMs: params['reflex.reactionLatencyMs'],
+          deadmanTimeoutMs: params['reflex.deadmanTimeoutMs'],
+        },
       },
       reflex,
       devices,

@@ -95,6 +95,7 @@ export function runCommsWorker(
   const requests = new RequestCounts();
   const scans = new ScanStore();
   const maps = new MapStore();
+  maps.peers = () => mesh?.peers() ?? [];
   const waiting = new Map<number, (result: OperatorResult) => void>();
   let nextCommandId = 1;
   const operator: OperatorChannel = (command) =>

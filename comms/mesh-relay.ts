@@ -1,6 +1,6 @@
 import createDebug from 'debug';
 import type { PeersMessage } from '../messages/cortex-comms-protocol.js';
-import type { OwnClaim, OwnHazard, OwnMeshState } from '../messages/peer.js';
+import type { OwnClaim, OwnHazard, OwnMeshState, PeerView } from '../messages/peer.js';
 import type { Cancel, Clock } from '../time/clock.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './mesh/embedded-broker.js';
 import { MeshLink, type MeshStatus } from './mesh/mesh-link.js';
@@ -87,6 +87,11 @@ export class MeshRelay {
 
   status(): MeshRelayStatus {
     return { ...this.link.status(), embeddedBroker: this.broker?.url ?? null };
+  }
+
+  /** The peers as the link knows them now. */
+  peers(): PeerView[] {
+    return this.link.peers();
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Pose2D } from './geometry.js';
+import type { Point2D, Pose2D } from './geometry.js';
 import type { MissionState } from './mission.js';
 import type { SchedulingPriority } from './scheduling-priority.js';
 
@@ -11,6 +11,8 @@ export interface DeviceStatus {
   counters: Record<string, number>;
   /** The device's own account of its configuration (e.g. a lidar's scan mode and sample rate); absent when it has none. */
   details?: Record<string, string | number>;
+  /** The latest reading (battery, IMU, encoders, range), the unit in each name, with its `stampUs`; absent when it has none yet. */
+  reading?: Record<string, string | number>;
 }
 
 /** The reflex's view: what it lets through and why. */
@@ -58,6 +60,22 @@ export interface ConfigStatus {
   tunable: Record<string, number | boolean | string>;
 }
 
+/**
+ * What the robot is and where it may go, for drawing it: the footprint (a rectangle centred on the
+ * axle, x forward), the site's geofence, and what the reflex's swept-area check adds to the
+ * footprint (the side margin; ahead, the stopping distance from the reaction latency, the braking
+ * in use and `reflex.stopMarginM`).
+ */
+export interface SiteStatus {
+  footprint: { lengthM: number; widthM: number };
+  /** World frame polygon, or null when the site has none. */
+  geofence: Point2D[] | null;
+  sideMarginM: number;
+  reactionLatencyMs: number;
+  /** Time without a renewal after which a manual drive command lapses, milliseconds. */
+  deadmanTimeoutMs: number;
+}
+
 /** A snapshot of the whole runtime, published by the main thread a few times a second. */
 export interface RuntimeStatus {
   robotId: string;
@@ -91,4 +109,6 @@ export interface RuntimeStatus {
   devices: DeviceStatus[];
   /** The tunable parameters in force and the config version (absent where no runtime keeps them, e.g. in tests). */
   config?: ConfigStatus;
+  /** The robot's outline, the geofence and the swept-area margins (absent where no runtime keeps them). */
+  site?: SiteStatus;
 }

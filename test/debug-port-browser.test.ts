@@ -184,6 +184,7 @@ describe.skipIf(!haveChromium && !inCi)('debug port against a foreign web page (
 
       // The robot's own page still resets and drives (hold-to-drive sends overrides while held).
       await own.click('#reset');
+      await own.click('#reset-confirm');
       await waitFor('the reset answer', async () =>
         /\/api\/v1\/estop\/reset -> 200/.test((await own.textContent('#answer')) ?? '') ? true : undefined,
       );

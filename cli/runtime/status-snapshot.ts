@@ -1,10 +1,11 @@
 import type { BoardConfig } from '../../config/board-schema.js';
 import type { Device } from '../../hal/device-api.js';
 import type { MissionState } from '../../messages/mission.js';
-import type { ConfigStatus, RuntimeStatus } from '../../messages/runtime-status.js';
+import type { ConfigStatus, RuntimeStatus, SiteStatus } from '../../messages/runtime-status.js';
 import type { SchedulingPriority } from '../../messages/scheduling-priority.js';
 import type { ReflexLoop } from '../../reflex/reflex-loop.js';
 import type { Clock } from '../../time/clock.js';
+import { latestReadings } from './device-readings.js';
 
 /**
  * The runtime as one snapshot ({@link RuntimeStatus}): the robot, the pose (the cortex's world frame
@@ -25,6 +26,8 @@ export class StatusSnapshot {
       priority: SchedulingPriority;
       /** The tunable parameters in force and the config version. */
       config?: () => ConfigStatus;
+      /** The footprint, geofence and swept-area margins, for the page's drawing. */
+      site?: SiteStatus;
     },
     private readonly reflex: ReflexLoop,
     private readonly devices: readonly Device[],
@@ -67,15 +70,20 @@ export class StatusSnapshot {
       reflex: reflex.status(),
       loop: reflex.loopTiming(),
       priority: { ...o.priority },
-      devices: this.devices.map((d) => ({
-        id: d.id,
-        compatible: d.compatible,
-        kind: d.kind,
-        health: d.health(),
-        counters: d.counters(),
-        ...(d.details ? { details: d.details() } : {}),
-      })),
+      devices: this.devices.map((d) => {
+        const reading = latestReadings(d);
+        return {
+          id: d.id,
+          compatible: d.compatible,
+          kind: d.kind,
+          health: d.health(),
+          counters: d.counters(),
+          ...(d.details ? { details: d.details() } : {}),
+          ...(reading ? { reading } : {}),
+        };
+      }),
       ...(o.config ? { config: o.config() } : {}),
+      ...(o.site ? { site: o.site } : {}),
     };
   }
 

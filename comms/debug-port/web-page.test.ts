@@ -34,12 +34,26 @@ describe('the web page', () => {
     expect(OVERRIDE_PERIOD_MS).toBe(200);
     expect(script).toContain('const STATUS_POLL_MS = 500;');
     expect(script).toContain('const OVERRIDE_PERIOD_MS = 200;');
-    expect(script).toContain("fetch('/api/v1/status'");
+    for (const path of ['/api/v1/status', '/api/v1/scan', '/api/v1/events?since=', '/api/v1/logs'])
+      expect(script).toContain(`'${path}'`);
+    // The map is followed by its version: deltas, never the whole map at every poll.
+    expect(script).toContain("'/api/v1/map' + since");
+    expect(script).toContain("'?since=' + grid.meta.version");
     for (const path of ['/api/v1/estop', '/api/v1/estop/reset', '/api/v1/override'])
       expect(script).toContain(`'${path}'`);
     expect(script).toContain('sessionStorage');
     expect(script).toContain("'Bearer '");
     expect(script).not.toContain('innerHTML');
+  });
+
+  it('stops a held drive on release, blur and hiding, and asks before a reset', () => {
+    const script = inlineScript();
+    for (const stopOn of ["'pointerup', stop", "'keyup'", "'blur', stop", "'visibilitychange'", "'pagehide', stop"])
+      expect(script).toContain(stopOn);
+    expect(script).toContain("$('reset-dialog').showModal()");
+    expect(script).toMatch(/\$\('reset-confirm'\)[^\n]*post\('\/api\/v1\/estop\/reset'\)/);
+    expect(script).not.toMatch(/\$\('reset'\)[^\n]*post\(/);
+    expect(WEB_PAGE_HTML).toContain('resume');
   });
 
   it('is served as HTML with a strict content-security-policy', async () => {
