@@ -125,7 +125,7 @@ describe('debug port under load (a running simulation)', () => {
       },
     );
     const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    const { address, stderr } = debugPortOf(child);
+    const { address, stderr } = debugPortOf(child, 60_000);
     try {
       const port = await address;
       // The page is open.
@@ -212,5 +212,5 @@ describe('debug port under load (a running simulation)', () => {
     expect(robot.collisions).toBe(0);
     expect(robot.everReady).toBe(true);
     expect(report.eventsLost).toBe(0);
-  }, 90_000);
+  }, 120_000);
 });
