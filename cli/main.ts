@@ -32,6 +32,7 @@ export async function main(argv: string[]): Promise<number> {
         duration: { type: 'string' },
         speed: { type: 'string' },
         report: { type: 'string' },
+        plot: { type: 'string' },
         pty: { type: 'boolean', default: false },
       });
       const { runSimCommand } = await import('./commands/sim-command.js');
@@ -43,6 +44,7 @@ export async function main(argv: string[]): Promise<number> {
         durationS: numberOption('--duration', values.duration, 0.001),
         speed: values.speed === 'max' ? 0 : numberOption('--speed', values.speed, 0),
         report: str(values.report),
+        plot: str(values.plot),
         pty: values.pty === true,
         out,
       });

@@ -47,6 +47,8 @@ export interface SimRunReport extends SimReport {
   complete: boolean;
   /** Null when complete. */
   incompleteReason: string | null;
+  /** The picture of the run (`--plot FILE.svg`) as written; null without one. */
+  plot: string | null;
 }
 
 /**
@@ -106,5 +108,6 @@ export function buildSimReport(
     }),
     complete: completeness.complete,
     incompleteReason: completeness.complete ? null : completeness.reason,
+    plot: null,
   };
 }

@@ -23,6 +23,8 @@ import { BatteryPack } from './world/battery-pack.js';
 import { footprintPolygon, type Polygon } from './world/geometry.js';
 import { GyroError } from './world/gyro-error.js';
 import { PoseTruthTrace } from './world/pose-truth-trace.js';
+import { TrajectoryRecorder } from './world/trajectory-recorder.js';
+import type { Pose2D } from '../messages/geometry.js';
 import { WorldMapWithMovers } from './world/moving-obstacles.js';
 import { seededRandom } from './world/seeded-random.js';
 import type { WorldMap } from './world/world-map.js';
@@ -66,6 +68,10 @@ class SimRobot {
   readonly gyroError: GyroError;
   /** The true pose at every sampling instant, to compare with the pose the robot reports. */
   readonly truth = new PoseTruthTrace();
+  /** The true trajectory, decimated, for the run's picture (`--plot`). */
+  readonly trajectory = new TrajectoryRecorder();
+  /** The true pose when the smallest clearance was measured (null before any). */
+  minClearancePose: Pose2D | null = null;
   /** The battery the motors and electronics draw on. */
   readonly battery: BatteryPack;
   private readonly left: WheelRef;
@@ -251,6 +257,7 @@ export class SimWorld {
     for (const robot of this.robots) {
       for (const other of this.robots) other.link.holdMessages(several && other !== robot);
       robot.truth.sample(this.simTimeUs, robot.physics.pose());
+      robot.trajectory.add(this.simTimeUs / 1e6, robot.physics.pose());
       await robot.link.tick(seq, this.simTimeUs);
     }
     for (const robot of this.robots) robot.link.holdMessages(false);
@@ -278,7 +285,8 @@ export class SimWorld {
       goalReached: robot.goalReached,
       goalReachedAtS: robot.goalReachedAtS,
       energyRemainingWh: robot.battery.remainingWh(),
-      ...(withTrace ? { truth: robot.truth.samples() } : {}),
+      minClearancePose: robot.minClearancePose,
+      ...(withTrace ? { truth: robot.truth.samples(), trajectory: robot.trajectory.samples() } : {}),
     }));
   }
 
@@ -306,10 +314,12 @@ export class SimWorld {
   private observe(robot: SimRobot): void {
     const others = this.robots.filter((r) => r !== robot).map((r) => ({ id: r.spec.id, polygon: r.footprint() }));
     const footprint = robot.footprint();
+    const closestBefore = robot.collisions.minClearanceM;
     robot.collisions.update(this.simTimeUs / 1e6, footprint, others, {
       pose: robot.physics.pose(),
       speedMps: robot.physics.bodyVelocity().vMps,
     });
+    if (robot.collisions.minClearanceM < closestBefore) robot.minClearancePose = robot.physics.pose();
     robot.coverage?.update(footprint);
     if (robot.geofence) {
       robot.geofenceBreachMaxM = Math.max(robot.geofenceBreachMaxM, distanceOutsideFence(footprint, robot.geofence));

@@ -2,6 +2,7 @@ import type { BoardConfig } from '../config/board-schema.js';
 import type { Pose2D } from '../messages/geometry.js';
 import type { SimCollisionEvent, SimFaultReport } from './report.js';
 import type { TimedPose } from './world/pose-truth-trace.js';
+import type { TrajectoryPoint } from './world/trajectory-recorder.js';
 import type { Scenario, ScenarioScriptStep } from './scenario.js';
 
 /** What the world thread is started with (`workerData`); robot link ports are transferred alongside. */
@@ -36,6 +37,8 @@ export interface WorldRobotState {
   minClearanceM: number;
   /** Sim time of the smallest clearance, seconds; null before any. */
   minClearanceAtS: number | null;
+  /** The true pose when `minClearanceM` was measured; null before any. */
+  minClearancePose: Pose2D | null;
   clearanceM: number;
   /** Largest distance the footprint reached outside the robot's geofence, metres; null without a geofence. */
   geofenceBreachMaxM: number | null;
@@ -48,6 +51,8 @@ export interface WorldRobotState {
   energyRemainingWh: number;
   /** The true pose at every sampling instant (`world/pose-truth-trace.ts`), for the pose errors: in `finished` only. */
   truth?: TimedPose[];
+  /** The true trajectory, decimated (`world/trajectory-recorder.ts`), for the run's picture: in `finished` only. */
+  trajectory?: TrajectoryPoint[];
 }
 
 /** World → main. */

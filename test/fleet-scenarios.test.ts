@@ -23,7 +23,12 @@ async function run(
   });
   expect(result.code, result.stderr).toBe(0);
   const report = JSON.parse(readFileSync(file, 'utf8')) as SimReport;
-  const { wallTimeS: _wall, realTimeFactor: _factor, ...repeatable } = report;
+  const {
+    wallTimeS: _wall,
+    realTimeFactor: _factor,
+    plot: _plot,
+    ...repeatable
+  } = report as SimReport & { plot?: unknown };
   return { report, repeatable: JSON.stringify(repeatable, null, 2), stderr: result.stderr };
 }
 

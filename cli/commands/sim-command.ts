@@ -42,6 +42,7 @@ import { POSE_SAMPLE_PERIOD_US } from '../../simulator/world/pose-truth-trace.js
 import type { OccupancyGridMessage } from '../../messages/occupancy-grid.js';
 import { resolvePriorMap } from '../prior-map.js';
 import { RobotRuntime } from '../robot-runtime.js';
+import { recordBelievedTrajectory, runPlotOf, writeRunPlot } from '../sim-plot.js';
 import { buildSimReport, type MissionOutcome, type SimRunRobotReport } from '../sim-report.js';
 import { simDebugListen } from '../sim-debug-listen.js';
 import { checkUnknownEnvVars } from '../env-warnings.js';
@@ -63,6 +64,8 @@ export interface SimOptions {
   /** Sim seconds per wall second; 0 = as fast as possible. Default: 1, or 0 when headless. */
   speed?: number;
   report?: string;
+  /** Where to draw the run's picture (SVG, `cli/sim-plot.ts`). */
+  plot?: string;
   /** Attach every simulated serial device to a pseudo-terminal and read it through the real serialport binding. */
   pty?: boolean;
   /** Where progress goes (stderr). */
@@ -91,6 +94,7 @@ interface SimRobotSetup {
  */
 export async function runSimCommand(options: SimOptions): Promise<number> {
   if (options.report !== undefined) checkOutputFile('--report', options.report);
+  if (options.plot !== undefined) checkOutputFile('--plot', options.plot);
   checkUnknownEnvVars(process.env, options.out, false);
   const { scenario, file: scenarioFile } = loadScenario(options.scenario);
   const boards = scenario.robots.map((robot, index) => {
@@ -175,6 +179,7 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
   runtimes.forEach((runtime, i) => runtime.onEvent((event) => committed.get(robots[i]!.spec.id)?.push(event.seq)));
   const reportedPoses = runtimes.map((runtime) => recordReportedPoses(runtime));
   const missions = runtimes.map((runtime) => recordMissions(runtime));
+  const believed = new Map(runtimes.map((runtime, i) => [robots[i]!.spec.id, recordBelievedTrajectory(runtime)]));
   const byId = new Map(robots.map((robot, i) => [robot.spec.id, runtimes[i]!]));
   const stopAll = async (): Promise<void> => {
     await Promise.all(runtimes.map((runtime) => runtime.stop()));
@@ -305,6 +310,14 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
         }
       : { complete: true, reason: null },
   );
+  const plotFailure = options.plot
+    ? writeRunPlot(
+        options.plot,
+        runPlotOf(scenario, report, outcome.robots, believed, new Map(robots.map((r) => [r.spec.id, r.board.board]))),
+      )
+    : null;
+  if (plotFailure) options.out.write(`spinal sim: cannot write the plot to ${options.plot}: ${plotFailure}\n`);
+  else if (options.plot) report.plot = options.plot;
   log('report %O', report);
   let reportWritten = false;
   if (options.report) {
@@ -319,7 +332,7 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
     const spec = robots.find((r) => r.spec.id === robot.id)?.spec;
     options.out.write(describeRobotOutcome(robot, spec ? scenarioMissionOf(spec).kind : 'unknown'));
   }
-  const reportText = reportWritten ? `, report: ${options.report}` : '';
+  const reportText = `${reportWritten ? `, report: ${options.report}` : ''}${report.plot ? `, plot: ${report.plot}` : ''}`;
   options.out.write(
     `sim ${report.simTimeS} s in ${report.wallTimeS} s wall (${report.realTimeFactor}x real time)${reportText}\n`,
   );
@@ -327,6 +340,7 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
     ...(report.complete ? [] : [`the run is incomplete: ${report.incompleteReason}`]),
     ...report.robots.filter((r) => !r.everReady).map((r) => `${r.id} never became ready: ${r.notReadyReason}`),
     ...(options.report && !reportWritten ? ['the report was not written'] : []),
+    ...(plotFailure ? ['the plot was not written'] : []),
   ];
   for (const failure of failures) options.out.write(`spinal sim: ${sanitizeExternalText(failure)}\n`);
   return failures.length === 0 ? EXIT_OK : EXIT_RUNTIME_FAILURE;

@@ -2,8 +2,14 @@
  * Limits that keep one client from starving the others on the debug port: a token bucket per peer
  * address and class of route, and a cap on connections that have not sent a request yet. The
  * e-stop route is in no bucket at all, and the half-open cap drops the oldest waiting connection,
- * never the newest, so a flood can never keep an operator's e-stop out.
+ * never the newest, so a flood can never keep an operator's e-stop out. Open streams (server-sent
+ * events) are capped too: each holds a connection and a sink for as long as its client stays.
  */
+
+/** Streams (`GET /api/v1/logs`) open at once at most; one more is refused with 503 and `Retry-After`. */
+export const DEFAULT_MAX_STREAMS = 64;
+/** The `Retry-After` of a stream refused for the cap, seconds. */
+export const STREAM_RETRY_AFTER_S = 5;
 
 /** Requests per second and burst of one bucket. */
 export interface RateLimit {

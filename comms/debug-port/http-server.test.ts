@@ -317,6 +317,35 @@ describe('startDebugServer', () => {
     for (const { socket } of idle) socket.destroy();
   });
 
+  it('refuses a stream beyond the cap with 503 and Retry-After, and takes one again once a stream closes', async () => {
+    const stream: Route = {
+      method: 'GET',
+      path: '/stream',
+      mutating: false,
+      handle: () => ({ status: 200, contentType: 'text/event-stream', open: () => () => undefined }),
+    };
+    const { url } = await start({ maxStreams: 2, extraRoutes: [stream] });
+    const aborts = [new AbortController(), new AbortController()];
+    const open = await Promise.all(aborts.map((a) => fetch(url('/stream'), { signal: a.signal })));
+    expect(open.map((r) => r.status)).toEqual([200, 200]);
+    const refused = await fetch(url('/stream'));
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('5');
+    expect(((await refused.json()) as { reason: string }).reason).toContain('2 streams are open');
+    // Other routes are still answered.
+    expect((await fetch(url('/healthz'))).status).toBe(200);
+    aborts[0]!.abort();
+    let again = 503;
+    for (let i = 0; i < 100 && again === 503; i += 1) {
+      const response = await fetch(url('/stream'));
+      again = response.status;
+      if (again === 503) await new Promise((resolve) => setTimeout(resolve, 20));
+      else void response.body?.cancel();
+    }
+    expect(again).toBe(200);
+    aborts[1]!.abort();
+  });
+
   it('bound beyond loopback: reading needs a token (read or write, header or ?token=), changing needs the write token', async () => {
     const counted = countingEstop();
     const { server, store } = await start({

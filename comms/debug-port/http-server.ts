@@ -18,7 +18,7 @@ import { guardRequest, redactTarget, type AccessPolicy, type RouteAccess } from 
 import { HalfOpenCap, RequestRateLimiter, type RateClass } from './connection-limits.js';
 import type { JsonResponse, Route, RouteResponse, StreamResponse, StreamSink, TextResponse } from './routes.js';
 import type { StatusStore } from './status-store.js';
-import { DEFAULT_MAX_HALF_OPEN } from './connection-limits.js';
+import { DEFAULT_MAX_HALF_OPEN, DEFAULT_MAX_STREAMS, STREAM_RETRY_AFTER_S } from './connection-limits.js';
 
 const log = createDebug('spinal:comms:debug-port');
 
@@ -49,6 +49,8 @@ export interface DebugServerOptions {
   nowUs?: () => number;
   /** Connections waiting for their first request kept at most (default {@link DEFAULT_MAX_HALF_OPEN}). */
   maxHalfOpen?: number;
+  /** Streams open at once at most (default {@link DEFAULT_MAX_STREAMS}); one more is answered 503. */
+  maxStreams?: number;
   /** Routes served after the built-in status routes (a path and method defined twice: the first wins). */
   extraRoutes?: readonly Route[];
   /** Counters to count requests into; default: a fresh set, exposed on the returned server. */
@@ -125,12 +127,13 @@ export async function startDebugServer(options: DebugServerOptions): Promise<Deb
   };
   const limiter = new RequestRateLimiter(options.nowUs ?? (() => performance.now() * 1e3));
   const halfOpen = new HalfOpenCap(options.maxHalfOpen ?? DEFAULT_MAX_HALF_OPEN);
+  const maxStreams = options.maxStreams ?? DEFAULT_MAX_STREAMS;
 
   const server = createServer(
     { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
     (req, res) => {
       halfOpen.settled(req.socket);
-      void answer(req, res, { routes, requests, streams, policy, limiter });
+      void answer(req, res, { routes, requests, streams, policy, limiter, maxStreams });
     },
   );
   server.on('connection', (socket: Duplex) => {
@@ -188,6 +191,7 @@ interface AnswerContext {
   streams: Set<OpenStream>;
   policy: AccessPolicy;
   limiter: RequestRateLimiter;
+  maxStreams: number;
 }
 
 function accessOf(route: Route): RouteAccess {
@@ -264,6 +268,13 @@ async function answer(req: IncomingMessage, res: ServerResponse, ctx: AnswerCont
       error instanceof Error ? (error.stack ?? error.message) : String(error),
     );
     response = { status: 500, body: { error: 'internal error' } };
+  }
+  if ('open' in response && ctx.streams.size >= ctx.maxStreams) {
+    response = {
+      status: 503,
+      body: { error: 'service unavailable', reason: `${ctx.maxStreams} streams are open already; try again later` },
+      headers: { 'retry-after': String(STREAM_RETRY_AFTER_S) },
+    };
   }
   ctx.requests.add(label, response.status);
   log('%s %s -> %d', sanitizeExternalText(method, 20), redactTarget(req.url ?? ''), response.status);

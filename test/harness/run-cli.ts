@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withPlotKeptOnFailure } from './failure-plots.js';
 
 /** The repository root. */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -26,7 +27,7 @@ export function startCli(
 ): ChildProcess {
   const script = options.script ?? CLI;
   if (!existsSync(script)) throw new Error(`${script} is missing: run "npm run build" first (npm test does)`);
-  return spawn(process.execPath, [script, ...args], {
+  return spawn(process.execPath, [script, ...(script === CLI ? withPlotKeptOnFailure(args) : args)], {
     cwd: options.cwd ?? ROOT,
     env: options.env ?? cliEnv(),
     stdio: 'pipe',
