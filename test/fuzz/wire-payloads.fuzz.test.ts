@@ -146,9 +146,17 @@ function adapterProperties<T, W>(
   });
 }
 
+/**
+ * The generated decoders read a protobuf map into a plain object, where an entry named `__proto__`
+ * is lost (it sets the prototype instead). The robot writes no such name (evidence names are its
+ * own), so events carrying one are left out of the identity property; the hostile-bytes properties
+ * still send them.
+ */
+const withoutProtoKeys = <T>(value: T): boolean => !JSON.stringify(value).includes('"__proto__"');
+
 adapterProperties(
   'ledger events (supervisor side)',
-  runtimeEvent,
+  runtimeEvent.filter(withoutProtoKeys),
   events.RuntimeEvent,
   runtimeEventToWire,
   runtimeEventFromWire,

@@ -21,9 +21,11 @@ function replaced(tree: Tree, path: readonly (string | number)[], value: unknown
   if (path.length === 0) return value;
   const [head, ...rest] = path;
   if (Array.isArray(tree)) {
+    // A new key beside an array element: arrays have no named fields to add.
+    if (typeof head !== 'number') return tree;
     const copy = [...tree];
     if (value === undefined && rest.length === 0) copy.splice(head as number, 1);
-    else copy[head as number] = replaced(copy[head as number], rest, value);
+    else copy[head] = replaced(copy[head], rest, value);
     return copy;
   }
   const copy = { ...(tree as Record<string, unknown>) };
