@@ -3,7 +3,10 @@ import { LineCounter, parseDocument } from 'yaml';
 import type { ZodType, ZodTypeDef } from 'zod';
 import { ConfigError, formatFieldPath } from './config-error.js';
 
-/** Parses YAML text; a syntax error becomes a ConfigError naming the file, line and column. */
+/**
+ * Parses YAML text; a syntax error becomes a ConfigError naming the file, line and column, and an
+ * alias to no anchor (or an alias bomb) one naming the file.
+ */
 export function parseYamlText(text: string, file: string): unknown {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
@@ -13,7 +16,12 @@ export function parseYamlText(text: string, file: string): unknown {
     const at = where ? `line ${where.line}, column ${where.col}` : 'syntax';
     throw new ConfigError(file, at, `invalid YAML: ${first.message.split('\n')[0]}`);
   }
-  return doc.toJS({ maxAliasCount: 100 }) as unknown;
+  try {
+    return doc.toJS({ maxAliasCount: 100 }) as unknown;
+  } catch (error) {
+    // An alias to no anchor, or aliases expanding beyond maxAliasCount: the parser reports these only here.
+    throw new ConfigError(file, '', `invalid YAML: ${(error as Error).message.split('\n')[0]}`);
+  }
 }
 
 /** Reads and parses a YAML file; a missing or unreadable file is a ConfigError too. */

@@ -210,6 +210,13 @@ describe('startDebugServer', () => {
     expect((await fetch(url('/healthz'))).status).toBe(200);
   });
 
+  it('answers CONNECT (it is no proxy) with 405 instead of dropping the connection, and keeps serving', async () => {
+    const { server, url } = await start();
+    const answer = await raw(server.address, 'CONNECT 127.0.0.1:22 HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n');
+    expect(answer).toMatch(/^HTTP\/1\.1 405 /);
+    expect((await fetch(url('/healthz'))).status).toBe(200);
+  });
+
   it('refuses oversized headers with 431 and keeps serving', async () => {
     const { server, url } = await start();
     const answer = await raw(

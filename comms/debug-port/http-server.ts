@@ -141,6 +141,8 @@ export async function startDebugServer(options: DebugServerOptions): Promise<Deb
     socket.once('close', () => halfOpen.settled(socket));
   });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => refuseBadRequest(error, socket, requests));
+  // Node hands CONNECT to this event and, with no listener, drops the connection unanswered.
+  server.on('connect', (_req: IncomingMessage, socket: Duplex) => refuseConnect(socket, requests));
 
   await listen(server, host, port, options.listen);
   const info = server.address() as AddressInfo;
@@ -437,8 +439,23 @@ function refuseBadRequest(error: NodeJS.ErrnoException, socket: Duplex, requests
     return;
   }
   const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-  requests.add(MALFORMED_ROUTE, status);
   log('refused a request (%s): %d', error.code, status);
+  endWithStatus(socket, status, requests);
+}
+
+/** Answers a CONNECT (the port is no proxy) with 405 and closes. */
+function refuseConnect(socket: Duplex, requests: RequestCounts): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  log('refused a CONNECT: 405');
+  endWithStatus(socket, 405, requests);
+}
+
+/** Writes a bare JSON error answer straight to the socket, counts it as malformed, and closes. */
+function endWithStatus(socket: Duplex, status: number, requests: RequestCounts): void {
+  requests.add(MALFORMED_ROUTE, status);
   const body = `${JSON.stringify({ error: (STATUS_CODES[status] ?? 'bad request').toLowerCase() })}\n`;
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n` +

@@ -14,6 +14,9 @@ export interface GreyImage {
 
 export class PgmFormatError extends Error {}
 
+/** Longest header field read whole, bytes (a magic, a size, a maxval or a P2 pixel is far shorter). */
+const MAX_TOKEN_BYTES = 32;
+
 /** Reads a P5 or P2 image. Throws {@link PgmFormatError}. */
 export function decodePgm(bytes: Uint8Array): GreyImage {
   let at = 0;
@@ -30,6 +33,9 @@ export function decodePgm(bytes: Uint8Array): GreyImage {
     skipSpaceAndComments();
     const start = at;
     while (at < bytes.length && !isSpace(bytes[at] as number) && bytes[at] !== 0x23) at++;
+    // No header field is longer; a longer run (a file that is no PGM) is cut and marked, so it matches nothing.
+    if (at - start > MAX_TOKEN_BYTES)
+      return `${String.fromCharCode(...bytes.subarray(start, start + MAX_TOKEN_BYTES))}…`;
     return String.fromCharCode(...bytes.subarray(start, at));
   };
   const magic = token();
@@ -38,6 +44,10 @@ export function decodePgm(bytes: Uint8Array): GreyImage {
   const height = positiveInteger(token(), 'height');
   const maxValue = positiveInteger(token(), 'maxval');
   if (maxValue > 65535) throw new PgmFormatError(`maxval ${maxValue} is above 65535`);
+  // Every pixel takes at least a byte (P2: a digit and a separator), so a header announcing more
+  // pixels than there are bytes is short: refused before the raster is allocated.
+  if (width * height > bytes.length - at)
+    throw new PgmFormatError(`the raster is short: ${bytes.length - at} bytes for ${width}x${height}`);
   const pixels = new Uint16Array(width * height);
   if (magic === 'P5') {
     at++; // exactly one whitespace byte ends the header

@@ -162,6 +162,24 @@ describe('requests', () => {
     ]);
     expect(decoder.counters()).toEqual({ requests: 3, badChecksums: 1, droppedBytes: 2 + bad.length });
   });
+
+  it('finds a request that starts inside a payload request with a bad checksum', () => {
+    // A stray `A5 84 03` announces 3 payload bytes and swallows the GET_HEALTH after it.
+    const decoder = new RplidarRequestDecoder();
+    expect(decoder.push(concatBytes([hex('A5 84 03'), GET_HEALTH_REQUEST, hex('00 00')]))).toEqual([
+      { command: 0x52, payload: new Uint8Array(0) },
+    ]);
+    expect(decoder.counters()).toMatchObject({ requests: 1, badChecksums: 1 });
+  });
+
+  it('reads a doubled sync byte as a restart, not as command 0xA5', () => {
+    const decoder = new RplidarRequestDecoder();
+    expect(decoder.push(concatBytes([hex('A5'), STOP_REQUEST]))).toEqual([
+      { command: 0x25, payload: new Uint8Array(0) },
+    ]);
+    expect(decoder.counters()).toEqual({ requests: 1, badChecksums: 0, droppedBytes: 1 });
+    expect(() => encodeRplidarRequest(0xa5)).toThrow(RangeError);
+  });
 });
 
 /*

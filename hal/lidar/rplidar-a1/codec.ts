@@ -253,13 +253,14 @@ export function rplidarChecksum(bytes: Uint8Array, length: number = bytes.length
 
 /**
  * The bytes of a request: `0xA5 command`, and for commands ≥ 0x80 the payload size, the payload
- * and the checksum. Throws a RangeError for a command outside 0..255, a payload on a command
- * below 0x80, or a payload over 255 bytes.
+ * and the checksum. Throws a RangeError for a command outside 0..255 or the sync byte 0xA5 (a
+ * sensor reads `A5 A5` as a restart), a payload on a command below 0x80, or a payload over 255 bytes.
  */
 export function encodeRplidarRequest(command: number, payload: Uint8Array = new Uint8Array(0)): Uint8Array {
   if (!Number.isInteger(command) || command < 0 || command > 0xff) {
     throw new RangeError(`an RPLIDAR command is one byte, got ${command}`);
   }
+  if (command === RPLIDAR_SYNC_BYTE) throw new RangeError('0xA5 is the sync byte, not a command');
   if (command < RPLIDAR_PAYLOAD_COMMAND_FLAG) {
     if (payload.length > 0) throw new RangeError(`command 0x${command.toString(16)} carries no payload`);
     return Uint8Array.of(RPLIDAR_SYNC_BYTE, command);
@@ -690,8 +691,10 @@ export interface RplidarRequestDecoderCounters {
 
 /**
  * The sensor's side: turns the bytes a host sends into requests (the simulator's model uses it).
- * `0xA5` starts a request; for commands ≥ 0x80 it reads the size, the payload and the checksum
- * and drops the request when the checksum does not match. It never throws.
+ * `0xA5` starts a request (a second `0xA5` there restarts it: no command is 0xA5); for commands
+ * ≥ 0x80 it reads the size, the payload and the checksum, and when the checksum does not match it
+ * counts the request and looks again from the byte after its `0xA5`, because a real request may
+ * start inside the bad one. It never throws.
  */
 export class RplidarRequestDecoder {
   private readonly held: number[] = [];
@@ -714,6 +717,10 @@ export class RplidarRequestDecoder {
       else this.stats.droppedBytes++;
       return;
     }
+    if (held.length === 1 && byte === RPLIDAR_SYNC_BYTE) {
+      this.stats.droppedBytes++;
+      return;
+    }
     held.push(byte);
     const command = held[1] as number;
     if (command < RPLIDAR_PAYLOAD_COMMAND_FLAG) {
@@ -729,7 +736,9 @@ export class RplidarRequestDecoder {
     held.length = 0;
     if (rplidarChecksum(bytes, bytes.length - 1) !== bytes[bytes.length - 1]) {
       this.stats.badChecksums++;
-      this.stats.droppedBytes += bytes.length;
+      this.stats.droppedBytes++;
+      // The bytes after the 0xA5 are fewer than the bad request, so the replay cannot loop.
+      for (let i = 1; i < bytes.length; i++) this.step(bytes[i] as number, out);
       return;
     }
     this.stats.requests++;
