@@ -26,6 +26,7 @@ export function cortexSettingsFromParams(params: ParamValues, robot?: BoardConfi
     maxAccelMps2: params['cortex.maxAccelMps2'],
     planExpansionsPerCycle: params['cortex.planExpansionsPerCycle'],
     robotRadiusM: Math.hypot(footprint.lengthM, footprint.widthM) / 2,
+    passingClearanceM: params['reflex.stopMarginM'],
     wheelBaseM: robot?.wheelBaseM ?? 0.2,
     energy: {
       batteryCapacityWh: params['cortex.batteryCapacityWh'],
@@ -40,7 +41,6 @@ export function cortexSettingsFromParams(params: ParamValues, robot?: BoardConfi
       stateHz: params['mesh.stateHz'],
       claimAheadM: params['mesh.claimAheadM'],
       claimForMs: params['mesh.claimForMs'],
-      passingClearanceM: params['reflex.stopMarginM'],
     },
   };
 }

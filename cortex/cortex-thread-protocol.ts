@@ -45,6 +45,12 @@ export interface CortexSettings {
   planExpansionsPerCycle: number;
   /** Radius of the circle around the footprint (cells closer to an obstacle are lethal), metres. */
   robotRadiusM: number;
+  /**
+   * The room a passing place leaves between the footprint and the nearest obstacle, metres: the
+   * reflex's stop margin (`reflex.stopMarginM`), so that a robot waiting there can still turn and
+   * drive out of it without a trip.
+   */
+  passingClearanceM: number;
   /** Distance between the drive wheels' contact points (the wheel odometry's turn), metres. */
   wheelBaseM: number;
   /** The battery estimate, the energy per metre and the return rule (`cortex/energy/`). */
@@ -66,6 +72,7 @@ export const RETUNABLE_CORTEX_SETTINGS = Object.freeze([
   'lookaheadM',
   'maxAccelMps2',
   'planExpansionsPerCycle',
+  'passingClearanceM',
 ] as const satisfies ReadonlyArray<keyof CortexSettings>);
 
 /** Values of the retunable settings, as a `retune` carries them. */

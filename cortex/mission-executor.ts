@@ -565,7 +565,7 @@ export class MissionExecutor {
     const index = grid.indexAt(point.xM, point.yM);
     if (index < 0 || !grid.isKnownFree(index)) return false;
     // One cell more than the clearance: the cost layer measures from cell centres, off by up to a cell.
-    const clearanceM = this.settings.peers.passingClearanceM + grid.resolutionM;
+    const clearanceM = this.settings.passingClearanceM + grid.resolutionM;
     const clearanceCost = Math.max(1, inflatedCost(clearanceM, this.settings.inflationRadiusM));
     return (navigator.costs.costs[index] as number) < clearanceCost;
   }

@@ -9,10 +9,4 @@ export interface PeerSettings {
   claimAheadM: number;
   /** How long a claim holds unless renewed, milliseconds. */
   claimForMs: number;
-  /**
-   * The room a passing place leaves between the footprint and the nearest obstacle, metres: the
-   * reflex's stop margin (`reflex.stopMarginM`), so that a robot waiting there can still turn and
-   * drive out of it without a trip.
-   */
-  passingClearanceM: number;
 }
