@@ -93,6 +93,19 @@ Writes the ledger's events (ledger.path) as JSON lines, oldest first; works whil
 
 ${EXIT_CODES}`;
 
+/** `spinal record export --help`. */
+export const RECORD_HELP = `Usage: spinal record export --format mcap [--out FILE] [--ledger PATH] [--config FILE]
+
+Writes the recorded run the ledger holds as MCAP, for Foxglove: every event (/ledger/events), its
+log line (/events, foxglove.Log) and each reflex trip's black box (/reflex/black_box), stamped with
+the wall time of their commit; works while the robot runs.
+  --format mcap   the only format
+  --out FILE      the file to write (default spinal-record.mcap)
+  --ledger PATH   the ledger to read (default: ledger.path)
+  --config FILE   runtime config file (for ledger.path)
+
+${EXIT_CODES}`;
+
 /** `spinal supervisor --help`. */
 export const SUPERVISOR_HELP = `Usage: spinal supervisor [--listen HOST:PORT] [--missions FILE] [--store URL]
 
@@ -122,6 +135,8 @@ Usage:
                                                the reference fleet supervisor
   spinal events export [--since SEQ|TIME] [--format jsonl] [--config FILE]
                                                write the ledger's events as JSON lines
+  spinal record export --format mcap [--out FILE] [--ledger PATH]
+                                               write the recorded run as MCAP (Foxglove)
   spinal <command> --help                      a command's options
   spinal --version | --help
 

@@ -3,7 +3,7 @@ import { isMainThread } from 'node:worker_threads';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/config-error.js';
 import { VERSION } from './embedded-assets.generated.js';
-import { COMMAND_HELP, DEFAULT_DOCTOR_BOARD, EVENTS_HELP, SUPERVISOR_HELP, USAGE } from './help-text.js';
+import { COMMAND_HELP, DEFAULT_DOCTOR_BOARD, EVENTS_HELP, RECORD_HELP, SUPERVISOR_HELP, USAGE } from './help-text.js';
 import { EXIT_RUNTIME_FAILURE, EXIT_USAGE, UsageError } from './usage-error.js';
 
 /** Runs the CLI; returns the exit code. */
@@ -121,6 +121,29 @@ export async function main(argv: string[]): Promise<number> {
         format: str(values.format),
         config: str(values.config),
         out: process.stdout,
+        err: out,
+      });
+    }
+    case 'record': {
+      const [sub, ...options] = rest;
+      if (sub !== 'export')
+        throw new UsageError('record needs a subcommand: record export --format mcap [--out FILE] [--ledger PATH]');
+      if (wantsHelp(options)) {
+        process.stdout.write(RECORD_HELP);
+        return 0;
+      }
+      const { values } = parse(options, {
+        format: { type: 'string' },
+        out: { type: 'string' },
+        ledger: { type: 'string' },
+        config: { type: 'string' },
+      });
+      const { runRecordExport } = await import('./commands/record-export-command.js');
+      return runRecordExport({
+        format: str(values.format),
+        out: str(values.out),
+        ledger: str(values.ledger),
+        config: str(values.config),
         err: out,
       });
     }

@@ -148,6 +148,7 @@ export class RobotRuntime {
         { lockstep: o.lockstep !== undefined, startUs: clock.nowUs() },
         o.ledger ?? ledgerSettingsFromParams(params),
         o.upgrades ?? [],
+        board.robot.footprint,
       ),
     );
     runtime.wire(drive.motion, drive.battery);

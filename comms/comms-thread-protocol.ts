@@ -1,4 +1,5 @@
 import { isLidarPoints, type LidarPoints } from '../messages/lidar-points.js';
+import type { FoxgloveSettings } from './foxglove/foxglove-settings.js';
 import type { Requester, RuntimeEvent, RuntimeEventBody } from '../messages/runtime-event.js';
 import type { LedgerSettings } from './ledger/ledger-settings.js';
 import type { UplinkSettings } from './uplink/uplink-settings.js';
@@ -200,6 +201,8 @@ export interface CommsWorkerData {
   mesh?: MeshSettings | null;
   /** The runtime's version, for the uplink's hello. */
   version?: string;
+  /** The Foxglove WebSocket server (default: none). */
+  foxglove?: FoxgloveSettings | null;
   /** The upgrade journal's entries: those the ledger does not hold yet are written to it at start. */
   upgrades?: UpgradeEventBody[];
 }

@@ -31,6 +31,8 @@ import { ScanStore, scanRoutes } from './debug-port/scan-route.js';
 import { MapStore, mapRoutes } from './debug-port/map-route.js';
 import { telemetryRoutes } from './debug-port/telemetry-route.js';
 import { webPageRoutes } from './debug-port/web-page.js';
+import { FoxgloveLiveServer } from './foxglove/foxglove-server.js';
+import { FoxglovePublisher } from './foxglove/foxglove-publisher.js';
 
 const log = createDebug('spinal:comms:worker');
 
@@ -78,7 +80,10 @@ export function runCommsWorker(
   port: CommsPort,
   data: DebugPortSettings &
     Partial<
-      Pick<CommsWorkerData, 'clock' | 'startUs' | 'ledger' | 'bootId' | 'uplink' | 'mesh' | 'version' | 'upgrades'>
+      Pick<
+        CommsWorkerData,
+        'clock' | 'startUs' | 'ledger' | 'bootId' | 'uplink' | 'mesh' | 'version' | 'upgrades' | 'foxglove'
+      >
     >,
   clock: Clock = commsClockFor(data),
   cortex: CortexChannel | null = null,
@@ -89,11 +94,30 @@ export function runCommsWorker(
   const events = new LedgerWriter(ledger, ledgerSettings, (report) => {
     port.postMessage({ t: 'committed', ...report });
     for (const event of report.events) logs.publish(event);
+    for (const event of report.events) foxglove?.event(event);
     uplink?.link.committed();
   });
   const logs = new LogStream(events, clock);
   const requests = new RequestCounts();
   const scans = new ScanStore();
+  // The Foxglove server beside the debug port (off unless foxglove.listen names an address).
+  let foxglove: FoxglovePublisher | null = null;
+  const foxgloveServer: Promise<FoxgloveLiveServer | null> = data.foxglove
+    ? FoxgloveLiveServer.start({
+        ...data.foxglove,
+        onSubscribe: (role) => foxglove?.subscribed(role),
+      }).then(
+        (started) => {
+          foxglove = new FoxglovePublisher(started, data.foxglove?.robotId ?? '', data.foxglove?.footprint ?? null);
+          log('Foxglove server on ws://%s', started.address);
+          return started;
+        },
+        (error: unknown) => {
+          log('Foxglove server not started: %s', error instanceof Error ? error.message : String(error));
+          return null;
+        },
+      )
+    : Promise.resolve(null);
   const maps = new MapStore();
   maps.peers = () => mesh?.peers() ?? [];
   const waiting = new Map<number, (result: OperatorResult) => void>();
@@ -190,6 +214,7 @@ export function runCommsWorker(
     switch (message.t) {
       case 'status':
         store.setStatus(message.status);
+        foxglove?.status(message.status, clock.nowUs());
         // The hello names the robot: the link opens with the first status.
         if (!uplinkStarted && !stopping) uplink?.link.start();
         uplinkStarted = true;
@@ -199,6 +224,7 @@ export function runCommsWorker(
         break;
       case 'scan':
         scans.set(message.scan);
+        foxglove?.scan(message.scan);
         break;
       case 'record':
         events.submit(message.id, { body: message.body, atUs: message.atUs });
@@ -225,6 +251,8 @@ export function runCommsWorker(
         uplink?.link.stop();
         void meshStarted
           .then(() => mesh?.close())
+          .then(() => foxgloveServer)
+          .then((started) => started?.close())
           .then(() => server)
           .then((started) => started?.close())
           .then(() => events.close())
@@ -246,9 +274,13 @@ export function runCommsWorker(
     }
     if (message.t === 'mission-result') missions.answered(message);
     else if (message.t === 'cortex-missions') missions.missions = message.missions;
-    else if (message.t === 'cortex-map') maps.map = message.map;
-    else if (message.t === 'cortex-navigation') maps.navigation = message.navigation;
-    else if (message.t === 'cortex-mesh') mesh?.publish(message.state, message.claim);
+    else if (message.t === 'cortex-map') {
+      maps.map = message.map;
+      foxglove?.setMap(message.map);
+    } else if (message.t === 'cortex-navigation') {
+      maps.navigation = message.navigation;
+      foxglove?.setNavigation(message.navigation);
+    } else if (message.t === 'cortex-mesh') mesh?.publish(message.state, message.claim);
     else if (message.t === 'cortex-hazard') mesh?.publishHazard(message.hazard);
     else store.setCortexStatus(message.status);
   });

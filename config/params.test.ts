@@ -81,6 +81,8 @@ describe('parameter definitions', () => {
       'debug.token',
       'debug.readToken',
       'debug.allowedHosts',
+      'foxglove.listen',
+      'foxglove.maxClients',
       'ledger.path',
       'ledger.durability',
       'ledger.syncIntervalMs',

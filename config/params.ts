@@ -1,4 +1,4 @@
-import { isHostName, readListenAddress } from './listen-address.js';
+import { isHostName, isLoopbackHost, readListenAddress } from './listen-address.js';
 
 /**
  * Every runtime parameter of spinal, defined once: type, unit, range, default and description.
@@ -67,6 +67,19 @@ const hostPortFormat: ParamFormat = {
   problemWith: (value) => {
     const read = readListenAddress(value);
     return 'problem' in read ? read.problem : undefined;
+  },
+};
+
+/** `host:port` on loopback, or empty (off): for servers that have no token to guard them. */
+const loopbackListenFormat: ParamFormat = {
+  summary: 'empty or loopback host:port',
+  problemWith: (value) => {
+    if (value === '') return undefined;
+    const read = readListenAddress(value);
+    if ('problem' in read) return read.problem;
+    return isLoopbackHost(read.host)
+      ? undefined
+      : `${JSON.stringify(value)} is not a loopback address (e.g. 127.0.0.1:8765)`;
   },
 };
 
@@ -755,6 +768,22 @@ export const paramSpecs = {
       "Comma-separated host names the debug port answers to besides its bound address and loopback names (e.g. the robot's DNS name); a request naming any other host is refused.",
   },
 
+  'foxglove.listen': {
+    type: 'string',
+    unit: '',
+    default: '',
+    format: loopbackListenFormat,
+    description:
+      'Address of the Foxglove WebSocket server (host:port on loopback only, port 0 picks a free port; empty: off). It is read-only and has no token, so it never listens beyond loopback: reach it from a laptop through an SSH tunnel.',
+  },
+  'foxglove.maxClients': {
+    type: 'integer',
+    unit: '',
+    min: 1,
+    max: 32,
+    default: 4,
+    description: 'Foxglove clients served at once; a further connection is refused.',
+  },
   'ledger.path': {
     type: 'string',
     unit: '',

@@ -5,6 +5,7 @@ import type { UpgradeEventBody } from '../../comms/ledger/upgrade-import.js';
 import { uplinkSettingsFromParams } from '../../comms/uplink/uplink-settings.js';
 import { meshSettingsFromParams } from '../../comms/mesh/mesh-settings.js';
 import { debugPortSettingsFromParams } from '../../comms/debug-port/debug-port-settings.js';
+import { foxgloveSettingsFromParams } from '../../comms/foxglove/foxglove-settings.js';
 import type { ParamValues } from '../../config/params.js';
 import { startThread } from '../thread-launcher.js';
 
@@ -18,6 +19,7 @@ export function startRobotThreads(
   clock: { lockstep: boolean; startUs: number },
   ledger: LedgerSettings,
   upgrades: readonly UpgradeEventBody[] = [],
+  footprint: { lengthM: number; widthM: number } | null = null,
 ): { cortex: Worker; comms: Worker } {
   const { port1, port2 } = new MessageChannel();
   const cortex = startThread('cortex', { peer: port1 }, [port1]);
@@ -32,6 +34,7 @@ export function startRobotThreads(
       uplink: uplinkSettingsFromParams(params),
       mesh: meshSettingsFromParams(params, params['robot.id']),
       upgrades,
+      foxglove: foxgloveSettingsFromParams(params, footprint),
       peer: port2,
     },
     [port2],

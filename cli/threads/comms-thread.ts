@@ -4,6 +4,7 @@ import type { LedgerSettings } from '../../comms/ledger/ledger-settings.js';
 import { isUpgradeEventBody } from '../../comms/ledger/upgrade-import.js';
 import type { UplinkSettings } from '../../comms/uplink/uplink-settings.js';
 import type { MeshSettings } from '../../comms/mesh/mesh-settings.js';
+import type { FoxgloveSettings } from '../../comms/foxglove/foxglove-settings.js';
 import { VERSION } from '../embedded-assets.generated.js';
 import { lowerThreadPriority } from './background-priority.js';
 import { peerPort } from './peer-port.js';
@@ -25,6 +26,7 @@ if (parentPort) {
       ...(typeof data.bootId === 'string' ? { bootId: data.bootId } : {}),
       ...(data.uplink ? { uplink: data.uplink as UplinkSettings } : {}),
       ...(data.mesh ? { mesh: data.mesh as MeshSettings } : {}),
+      ...(data.foxglove ? { foxglove: data.foxglove as FoxgloveSettings } : {}),
       version: VERSION,
       upgrades: Array.isArray(data.upgrades) ? data.upgrades.filter(isUpgradeEventBody) : [],
     },
