@@ -43,7 +43,10 @@ export class ObstacleMemory {
   private readonly xM: Float64Array;
   private readonly yM: Float64Array;
   private readonly stampUs: Float64Array;
-  /** Position of each slot in {@link active}, or -1 when the slot is empty. */
+  /**
+   * Position of each slot in {@link active} plus one, 0 when the slot is empty: zero as allocated, so
+   * its memory is touched only where slots fill (1 MB for the largest reach, none at rest).
+   */
   private readonly activeAt: Int32Array;
   private readonly active: Int32Array;
   private activeCount = 0;
@@ -68,7 +71,7 @@ export class ObstacleMemory {
     this.xM = new Float64Array(slots);
     this.yM = new Float64Array(slots);
     this.stampUs = new Float64Array(slots);
-    this.activeAt = new Int32Array(slots).fill(-1);
+    this.activeAt = new Int32Array(slots);
     this.active = new Int32Array(slots);
     this.cellCount = new Uint8Array(grid * grid);
   }
@@ -163,7 +166,7 @@ export class ObstacleMemory {
     let oldest = Infinity;
     for (let k = 0; k < SLOTS_PER_CELL; k++) {
       const slot = base + k;
-      if (this.activeAt[slot]! < 0) {
+      if (this.activeAt[slot] === 0) {
         if (oldest > -Infinity) {
           target = slot;
           oldest = -Infinity;
@@ -184,8 +187,8 @@ export class ObstacleMemory {
     this.xM[target] = x;
     this.yM[target] = y;
     this.stampUs[target] = stampUs;
-    if (this.activeAt[target]! < 0) {
-      this.activeAt[target] = this.activeCount;
+    if (this.activeAt[target] === 0) {
+      this.activeAt[target] = this.activeCount + 1;
       this.active[this.activeCount++] = target;
       this.cellCount[(target / SLOTS_PER_CELL) | 0]!++;
     }
@@ -199,12 +202,12 @@ export class ObstacleMemory {
   }
 
   private remove(slot: number): void {
-    const at = this.activeAt[slot]!;
+    const at = this.activeAt[slot]! - 1;
     if (at < 0) return;
     const last = this.active[--this.activeCount]!;
     this.active[at] = last;
-    this.activeAt[last] = at;
-    this.activeAt[slot] = -1;
+    this.activeAt[last] = at + 1;
+    this.activeAt[slot] = 0;
     this.cellCount[(slot / SLOTS_PER_CELL) | 0]!--;
   }
 
@@ -243,7 +246,7 @@ export class ObstacleMemory {
         const base = cellIndex * SLOTS_PER_CELL;
         for (let k = 0; k < SLOTS_PER_CELL; k++) {
           const slot = base + k;
-          if (this.activeAt[slot]! < 0 || this.stampUs[slot]! >= stampUs) continue;
+          if (this.activeAt[slot] === 0 || this.stampUs[slot]! >= stampUs) continue;
           const px = this.xM[slot]! - sx;
           const py = this.yM[slot]! - sy;
           const along = px * ux + py * uy;

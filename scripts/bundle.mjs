@@ -50,6 +50,8 @@ const THREAD_ENTRIES = Object.freeze({
  * @property {string} outfile Absolute path of the written bundle.
  * @property {number} sizeBytes
  * @property {Record<string, number>} threadSizesBytes Each worker thread's bundled code.
+ * @property {Record<string, string>} threadCodes Each worker thread's bundled code (with `sea`, the executable's
+ *   assets named by {@link threadAsset}).
  * @property {string[]} warnings esbuild warnings, formatted.
  */
 
@@ -104,17 +106,27 @@ function embeddedNativeAddons() {
   };
 }
 
-/** Replaces cli/thread-sources.ts with one that returns each thread's bundled code. */
-function bundledThreadSources(codes) {
+/** The single executable's asset holding the bundled code of thread `role`. */
+export function threadAsset(role) {
+  return `threads/${role}.cjs`;
+}
+
+/**
+ * Replaces cli/thread-sources.ts with one that returns each thread's bundled code. In the single
+ * executable that code is an asset the thread reads itself (a few bytes of code start it), so the
+ * main thread never holds the other threads' code as strings.
+ */
+function bundledThreadSources(codes, sea) {
+  const contents = sea
+    ? 'export function threadSource(role) {\n' +
+      '  const asset = JSON.stringify(`threads/${role}.cjs`);\n' +
+      "  return { code: `require('node:vm').runInThisContext(require('node:sea').getAsset(${asset}, 'utf8'), { filename: ${asset} });` };\n" +
+      '}\n'
+    : `const codes = ${JSON.stringify(codes)};\nexport function threadSource(role) { return { code: codes[role] }; }\n`;
   return {
     name: 'spinal-bundled-thread-sources',
     setup(esbuild) {
-      esbuild.onLoad({ filter: /[\\/]cli[\\/]thread-sources\.ts$/ }, () => ({
-        contents:
-          `const codes = ${JSON.stringify(codes)};\n` +
-          'export function threadSource(role) { return { code: codes[role] }; }\n',
-        loader: 'js',
-      }));
+      esbuild.onLoad({ filter: /[\\/]cli[\\/]thread-sources\.ts$/ }, () => ({ contents, loader: 'js' }));
     },
   };
 }
@@ -156,7 +168,7 @@ export async function bundle(options = {}) {
     },
     inject: [path.join(repoRoot, 'scripts', 'import-meta-url-shim.js')],
     banner: entryHasHashbang ? {} : { js: '#!/usr/bin/env node' },
-    plugins: [...common.plugins, bundledThreadSources(codes)],
+    plugins: [...common.plugins, bundledThreadSources(codes, sea)],
   });
   warnings.push(...result.warnings);
   chmodSync(outfile, 0o755);
@@ -164,6 +176,7 @@ export async function bundle(options = {}) {
     outfile,
     sizeBytes: statSync(outfile).size,
     threadSizesBytes: Object.fromEntries(Object.entries(codes).map(([role, code]) => [role, Buffer.byteLength(code)])),
+    threadCodes: codes,
     warnings: warnings.map((w) => `${w.location ? `${w.location.file}:${w.location.line}: ` : ''}${w.text}`),
   };
 }

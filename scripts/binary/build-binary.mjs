@@ -17,7 +17,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { bundle } from '../bundle.mjs';
+import { bundle, threadAsset } from '../bundle.mjs';
 import { buildNativeAddons } from './build-native-addons.mjs';
 import { NATIVE_MANIFEST_ASSET, nativeAddonAsset } from './native-addons.mjs';
 import { NODE_VERSION, TARGETS, nodeDist } from './node-dist.mjs';
@@ -44,7 +44,7 @@ function sha256(file) {
 }
 
 /** Builds one target's executable from the bundle; returns its path. */
-function buildTarget(arch, bundleFile) {
+function buildTarget(arch, bundleFile, threadCodes) {
   const nodeDir = nodeDist(arch, cacheDir);
   const addons = buildNativeAddons({ repoRoot, cacheDir, arch, nodeDir, log });
   const work = path.join(cacheDir, `sea-linux-${arch}`);
@@ -52,6 +52,12 @@ function buildTarget(arch, bundleFile) {
   const manifestFile = path.join(work, 'native-manifest.json');
   const manifest = Object.fromEntries(Object.entries(addons).map(([name, file]) => [name, sha256(file)]));
   writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
+  const threadAssets = {};
+  for (const [role, code] of Object.entries(threadCodes)) {
+    const file = path.join(work, `thread-${role}.cjs`);
+    writeFileSync(file, code);
+    threadAssets[threadAsset(role)] = file;
+  }
   const blob = path.join(work, 'sea.blob');
   const config = {
     main: bundleFile,
@@ -62,13 +68,15 @@ function buildTarget(arch, bundleFile) {
     execArgv: [...EXEC_ARGV],
     assets: {
       [NATIVE_MANIFEST_ASSET]: manifestFile,
+      ...threadAssets,
       ...Object.fromEntries(Object.entries(addons).map(([name, file]) => [nativeAddonAsset(name), file])),
     },
   };
   const configFile = path.join(work, 'sea-config.json');
   writeFileSync(configFile, `${JSON.stringify(config, null, 2)}\n`);
   const [command, prefix] = targetCommand(arch, path.join(nodeDir, 'bin', 'node'));
-  execFileSync(command, [...prefix, '--experimental-sea-config', configFile], {
+  // The code cache is made under the options the executable runs with (V8 rejects a cache made under others).
+  execFileSync(command, [...prefix, ...EXEC_ARGV, '--experimental-sea-config', configFile], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 
@@ -92,11 +100,11 @@ async function main() {
   const arches = values.arch ?? Object.keys(TARGETS);
   for (const arch of arches) if (!(arch in TARGETS)) throw new Error(`unknown --arch ${arch} (x64 or arm64)`);
   const bundleFile = path.join(cacheDir, 'spinal-sea.cjs');
-  const { warnings } = await bundle({ outfile: bundleFile, sea: true });
+  const { warnings, threadCodes } = await bundle({ outfile: bundleFile, sea: true });
   for (const w of warnings) log(`warning: ${w}`);
   for (const arch of arches) {
     const started = Date.now();
-    const out = buildTarget(arch, bundleFile);
+    const out = buildTarget(arch, bundleFile, threadCodes);
     const mb = (statSync(out).size / 1e6).toFixed(1);
     log(
       `${path.relative(repoRoot, out)}: ${mb} MB, Node ${NODE_VERSION}, ${((Date.now() - started) / 1000).toFixed(1)} s`,
