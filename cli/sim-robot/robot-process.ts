@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { MessagePort } from 'node:worker_threads';
 import createDebug from 'debug';
 import type { OperatorCommand, OperatorResult } from '../../comms/comms-thread-protocol.js';
-import { isLinkEnvelope } from '../../hal/transport/sim-link/ipc-link-port.js';
+import { IpcLinkPort } from '../../hal/transport/sim-link/ipc-link-port.js';
 import type { Pose2D } from '../../messages/geometry.js';
 import type { MissionState } from '../../messages/mission.js';
 import type { RuntimeEvent } from '../../messages/runtime-event.js';
@@ -91,10 +91,9 @@ export class RobotProcess implements SimRobot {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const send = (message: SimToRobotProcess): void => void child.send(message, () => undefined);
-    worldLink.on('message', (m: unknown) => send({ t: 'link', m } as SimToRobotProcess));
-    child.on('message', (message: unknown) => {
-      if (isLinkEnvelope(message)) worldLink.postMessage(message.m);
-    });
+    const childLink = new IpcLinkPort<unknown, unknown>(child);
+    worldLink.on('message', (message: unknown) => childLink.postMessage(message));
+    childLink.on('message', (message) => worldLink.postMessage(message));
     child.on('error', (error) => log('robot %s: %O', id, error));
     return new Promise<RobotProcess>((resolve, reject) => {
       const onExit = (code: number | null, signal: NodeJS.Signals | null): void =>
