@@ -12,7 +12,7 @@ import type { RobotRuntime } from './robot-runtime.js';
  * (default none) names the robot at the start of each line, for a run with several.
  */
 export function printNotableEvents(
-  runtime: RobotRuntime,
+  runtime: Pick<RobotRuntime, 'onEvent'>,
   out: NodeJS.WriteStream,
   clearLine: boolean,
   originUs = 0,

@@ -4,7 +4,7 @@ import { renderRunPlotSvg, type RunPlot } from '../simulator/plot/run-plot-svg.j
 import { scenarioMissionOf, type Scenario } from '../simulator/scenario.js';
 import { TrajectoryRecorder } from '../simulator/world/trajectory-recorder.js';
 import type { WorldRobotState } from '../simulator/world-thread-protocol.js';
-import type { RobotRuntime } from './robot-runtime.js';
+import type { Pose2D } from '../messages/geometry.js';
 import type { SimRunReport } from './sim-report.js';
 
 /**
@@ -13,13 +13,13 @@ import type { SimRunReport } from './sim-report.js';
  * report (drawn by `simulator/plot/run-plot-svg.ts`).
  */
 
-/** The world pose the robot reports (its reflex's) at every lock-step tick, decimated, in bounded memory. */
-export function recordBelievedTrajectory(runtime: RobotRuntime): TrajectoryRecorder {
+/**
+ * The way a robot believed it drove: the world pose it reported at each of the world's sampling
+ * instants (its reflex's world pose, the one the report's pose errors use), by sim time.
+ */
+export function believedTrajectoryOf(poses: ReadonlyMap<number, Pose2D>): TrajectoryRecorder {
   const trajectory = new TrajectoryRecorder();
-  runtime.onLockstepTick((simTimeUs) => {
-    const pose = runtime.reflex.worldPose();
-    if (pose) trajectory.add(simTimeUs / 1e6, pose);
-  });
+  for (const [simTimeUs, pose] of [...poses].sort((a, b) => a[0] - b[0])) trajectory.add(simTimeUs / 1e6, pose);
   return trajectory;
 }
 

@@ -82,6 +82,8 @@ export interface RuntimeStatus {
   board: string;
   /** `sim` under the simulator, `run` on hardware. */
   mode: 'sim' | 'run';
+  /** The operating-system process the runtime runs in (each robot of a simulated fleet has its own). */
+  pid?: number;
   /** Runtime clock, seconds (sim time under the simulator). */
   clockS: number;
   uptimeS: number;

@@ -7,49 +7,36 @@ import { createBuiltinRegistry } from '../../hal/builtin-models.js';
 import { resolveDevices } from '../../hal/device-binding.js';
 import type { ParamValues } from '../../config/params.js';
 import { resolveParams } from '../../config/param-values.js';
-import { ledgerSettingsFromParams } from '../../comms/ledger/ledger-settings.js';
-import { simLedgerPath } from '../sim-ledger-path.js';
+import { mappedPtys, simRobotSpec } from '../sim-robot/sim-robot-spec.js';
 import { EmbeddedSupervisor } from '../sim-supervisor.js';
 import { FleetBroker } from '../fleet-broker.js';
-import { SimGpioBackend } from '../../hal/transport/gpio/sim-gpio-backend.js';
-import { SimPwmBackend } from '../../hal/transport/pwm/sim-pwm-backend.js';
-import { SimI2cBackend } from '../../hal/transport/i2c/sim-i2c-backend.js';
-import { PathMappedSerialBackend } from '../../hal/transport/serial/path-mapped-serial-backend.js';
-import { SerialportBackend } from '../../hal/transport/serial/serialport-backend.js';
-import { SimSerialBackend } from '../../hal/transport/serial/sim-serial-backend.js';
-import type { LinkPort, RobotToWorld, WorldToRobot } from '../../hal/transport/sim-link/protocol.js';
-import { SimLinkClient } from '../../hal/transport/sim-link/sim-link-client.js';
 import { createSimHardware } from '../../simulator/devices/builtin-sim-devices.js';
 import { checkFaults } from '../../simulator/fault-injector.js';
 import {
   isBoardPath,
   missionOfScenario,
   scenarioMissionOf,
-  scenarioStartPose,
   type ScenarioRobot,
   type ScenarioScriptStep,
 } from '../../simulator/scenario.js';
 import { loadGeofence } from '../../config/runtime-config-file.js';
 import type { MainToWorld, WorldToMain, WorldWorkerData } from '../../simulator/world-thread-protocol.js';
 import { useBackoffRandom } from '../../time/backoff.js';
-import { VirtualClock } from '../../time/virtual-clock.js';
 import { seededRandom } from '../../simulator/world/seeded-random.js';
 import { loadBoard, loadParams, loadScenario, type LoadedBoard } from '../config-sources.js';
 import { printNotableEvents } from '../event-printer.js';
 import { openPtyPairs, type PtyPairs } from '../pty-pairs.js';
-import type { Pose2D } from '../../messages/geometry.js';
-import { POSE_SAMPLE_PERIOD_US } from '../../simulator/world/pose-truth-trace.js';
 import type { OccupancyGridMessage } from '../../messages/occupancy-grid.js';
 import { resolvePriorMap } from '../prior-map.js';
-import { RobotRuntime } from '../robot-runtime.js';
-import { recordBelievedTrajectory, runPlotOf, writeRunPlot } from '../sim-plot.js';
+import { believedTrajectoryOf, runPlotOf, writeRunPlot } from '../sim-plot.js';
 import { buildSimReport, type MissionOutcome, type SimRunRobotReport } from '../sim-report.js';
-import { simDebugListen } from '../sim-debug-listen.js';
 import { checkUnknownEnvVars } from '../env-warnings.js';
 import { checkOutputFile } from '../output-paths.js';
 import { sanitizeExternalText } from '../../messages/external-text.js';
 import { formatStatusLine } from '../status-line.js';
 import { startThread } from '../thread-launcher.js';
+import { startSimRobots } from '../sim-robot/fleet-start.js';
+import type { SimRobot } from '../sim-robot/sim-robot.js';
 import { EXIT_OK, EXIT_RUNTIME_FAILURE, UsageError } from '../usage-error.js';
 
 const log = createDebug('spinal:cli:sim');
@@ -80,8 +67,8 @@ interface SimRobotSetup {
   params: ParamValues;
   /** The robot's prior map (null: it maps as it goes). */
   map: OccupancyGridMessage | null;
-  clock: VirtualClock;
-  link: SimLinkClient;
+  /** The robot's end of the link (its runtime's, or relayed to its process). */
+  robotPort: MessagePort;
   /** The world's end of the link, transferred to the world thread. */
   worldPort: MessagePort;
   ptys: PtyPairs | null;
@@ -123,11 +110,7 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
       );
       const ptys = options.pty ? await openPtyPairs(serialPaths) : null;
       const channel = new MessageChannel();
-      const clock = new VirtualClock(0);
-      const link = new SimLinkClient(channel.port1 as unknown as LinkPort<WorldToRobot, RobotToWorld>, clock, {
-        waitForTickHandler: true,
-      });
-      robots.push({ index, spec, board, params, map, clock, link, worldPort: channel.port2, ptys });
+      robots.push({ index, spec, board, params, map, robotPort: channel.port1, worldPort: channel.port2, ptys });
       checkFaults(spec.faults, createSimHardware(board.board, board.file).byId, scenarioFile, index);
     }
   } catch (error) {
@@ -171,15 +154,31 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
   const broker = ownBroker && robots.length > 1 ? await FleetBroker.start() : null;
   const meshOff = ownBroker && robots.length === 1;
   // All at once: each joins the lock step before its devices start, and the world's first tick
-  // waits for every robot, so that every start-up happens at sim time 0.
-  const runtimes = await Promise.all(
-    robots.map((robot) => startSimRobot(robot, supervisor?.address ?? null, meshOff ? 'off' : (broker?.url ?? null))),
-  );
+  // waits for every robot, so that every start-up happens at sim time 0. A fleet's robots each
+  // run in a process of their own.
+  let runtimes: SimRobot[];
+  try {
+    runtimes = await startSimRobots(
+      robots.map((robot) => ({
+        robot: simRobotSpec(
+          { ...robot, ptys: robot.ptys ? mappedPtys(robot.ptys) : null },
+          supervisor?.address ?? null,
+          meshOff ? 'off' : (broker?.url ?? null),
+        ),
+        port: robot.robotPort,
+      })),
+      scenario.seed + 1,
+    );
+  } catch (error) {
+    await world.terminate();
+    await supervisor?.stop();
+    await broker?.close();
+    closePtys();
+    throw error;
+  }
   const committed = new Map(robots.map((robot) => [robot.spec.id, [] as number[]]));
   runtimes.forEach((runtime, i) => runtime.onEvent((event) => committed.get(robots[i]!.spec.id)?.push(event.seq)));
-  const reportedPoses = runtimes.map((runtime) => recordReportedPoses(runtime));
   const missions = runtimes.map((runtime) => recordMissions(runtime));
-  const believed = new Map(runtimes.map((runtime, i) => [robots[i]!.spec.id, recordBelievedTrajectory(runtime)]));
   const byId = new Map(robots.map((robot, i) => [robot.spec.id, runtimes[i]!]));
   const stopAll = async (): Promise<void> => {
     await Promise.all(runtimes.map((runtime) => runtime.stop()));
@@ -271,6 +270,7 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
         options.out.write(options.out.isTTY ? `\r\x1b[2K${line}` : `${line}\n`);
       }
     });
+    for (const runtime of runtimes) runtime.onLost((message) => resolve({ t: 'failed', message }));
     world.on('error', (error) => resolve({ t: 'failed', message: error.message }));
     world.on('exit', (code) => resolve({ t: 'failed', message: `the world thread exited (code ${code})` }));
   });
@@ -278,6 +278,7 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
   process.removeListener('SIGTERM', stopWorld);
   if (live && options.out.isTTY) options.out.write('\n');
 
+  await Promise.all(runtimes.map((runtime) => runtime.settle()));
   const outcomes = runtimes.map((runtime, i) => {
     const readiness = runtime.readiness();
     return {
@@ -286,7 +287,7 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
       trips: runtime.trips,
       everReady: readiness.everReady,
       notReadyReason: readiness.reason,
-      reportedPoses: reportedPoses[i]!,
+      reportedPoses: runtime.reportedPoses(),
       missions: [...missions[i]!.values()],
     };
   });
@@ -310,6 +311,7 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
         }
       : { complete: true, reason: null },
   );
+  const believed = new Map(outcomes.map((robot) => [robot.id, believedTrajectoryOf(robot.reportedPoses)]));
   const plotFailure = options.plot
     ? writeRunPlot(
         options.plot,
@@ -346,53 +348,8 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
   return failures.length === 0 ? EXIT_OK : EXIT_RUNTIME_FAILURE;
 }
 
-/**
- * Starts one scenario robot's runtime over its link: its own board, parameters (`robot.id` is the
- * scenario robot's id, and only the first robot's debug port is on `debug.listen`, see
- * {@link simDebugListen}), mission and geofence.
- */
-/** `broker`: the fleet's embedded broker for every robot, `off` for a robot alone (no one to talk to), null: as its parameters say. */
-function startSimRobot(robot: SimRobotSetup, supervisor: string | null, broker: string | null): Promise<RobotRuntime> {
-  const { spec, board, params, link, ptys } = robot;
-  return RobotRuntime.start({
-    mode: 'sim',
-    board: board.board,
-    boardFile: board.file,
-    params: {
-      ...params,
-      'robot.id': spec.id,
-      'debug.listen': simDebugListen(params['debug.listen'], robot.index),
-      ...(supervisor ? { 'uplink.target': supervisor } : {}),
-      ...(broker === 'off' ? { 'mesh.enabled': false } : broker ? { 'mesh.broker': broker } : {}),
-    },
-    ledger: ledgerSettingsFromParams(params, simLedgerPath(params, robot.index, spec.id)),
-    clock: robot.clock,
-    backends: {
-      serial: ptys
-        ? new PathMappedSerialBackend(
-            new SerialportBackend(),
-            Object.fromEntries(
-              Object.entries(ptys.pairs).map(([path, pair]) => [
-                path,
-                { path: pair.hostEnd, modemLines: pair.modemLines },
-              ]),
-            ),
-          )
-        : new SimSerialBackend(link),
-      i2c: new SimI2cBackend(link),
-      gpio: new SimGpioBackend(link),
-      pwm: new SimPwmBackend(link),
-    },
-    lockstep: link,
-    assignment: { mission: scenarioMissionOf(spec), initialPose: scenarioStartPose(spec) },
-    map: robot.map,
-    geofence: spec.geofence?.map(([xM, yM]) => ({ xM, yM })) ?? null,
-    dock: spec.dock ?? null,
-  });
-}
-
 /** Every mission of the run as it last stood, from the robot's mission events (in the order they arrived). */
-function recordMissions(runtime: RobotRuntime): Map<string, MissionOutcome> {
+function recordMissions(runtime: SimRobot): Map<string, MissionOutcome> {
   const missions = new Map<string, MissionOutcome>();
   runtime.onEvent((event) => {
     if (event.kind !== 'mission' || !event.id) return;
@@ -405,17 +362,6 @@ function recordMissions(runtime: RobotRuntime): Map<string, MissionOutcome> {
     });
   });
   return missions;
-}
-
-/** The world pose the robot reports (its reflex's: the cortex's frame on the odometry of record) at each of the world's sampling instants. */
-function recordReportedPoses(runtime: RobotRuntime): Map<number, Pose2D> {
-  const poses = new Map<number, Pose2D>();
-  runtime.onLockstepTick((simTimeUs) => {
-    if (simTimeUs % POSE_SAMPLE_PERIOD_US !== 0) return;
-    const pose = runtime.reflex.worldPose();
-    if (pose) poses.set(simTimeUs, pose);
-  });
-  return poses;
 }
 
 /** Most trips listed in the summary; the rest are counted. */
@@ -488,7 +434,7 @@ function scenarioBoardRef(ref: string, scenarioFile: string): string {
 
 /** A scripted mission (or its abort), sent to the robot's debug port as a field engineer's tool would. */
 async function sendMissionStep(
-  runtime: RobotRuntime,
+  runtime: SimRobot,
   step: ScenarioScriptStep,
   at: string,
   out: NodeJS.WriteStream,
@@ -527,7 +473,7 @@ async function sendMissionStep(
  * port over HTTP (as a field engineer's would), a planner stall blocks the cortex thread.
  */
 async function runScriptStep(
-  runtime: RobotRuntime,
+  runtime: SimRobot,
   step: ScenarioScriptStep,
   simTimeUs: number,
   out: NodeJS.WriteStream,
@@ -559,7 +505,7 @@ async function runScriptStep(
   const address = runtime.debugPortAddress();
   if (!address) {
     const by = { via: 'script', remoteAddress: null, origin: null, authenticated: false } as const;
-    const result = runtime.operate(
+    const result = await runtime.operate(
       step.action === 'estop' ? { kind: 'estop', reason: 'scenario script', by } : { kind: 'estop-reset', by },
     );
     out.write(`${at} script: ${step.action} (no debug port: applied directly) -> ${result.ok ? 'ok' : 'refused'}\n`);

@@ -61,6 +61,7 @@ export class StatusSnapshot {
       robotId: o.robotId,
       board: o.board.board,
       mode: o.mode,
+      pid: process.pid,
       clockS: o.clock.nowUs() / 1e6,
       uptimeS: (performance.now() - this.startedAtMs) / 1e3,
       pose: reflex.worldPose(),
