@@ -22,7 +22,7 @@ function scenarioList(indent: string): string {
 const EXIT_CODES = 'Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error.\n';
 
 const SIM_HELP = `Usage: spinal sim [--scenario FILE|NAME] [--headless] [--duration S] [--speed X]
-                  [--report FILE] [--plot FILE.svg] [--board FILE] [--config FILE] [--pty]
+                  [--report FILE] [--plot FILE.svg] [--robot-processes] [--board FILE] [--config FILE] [--pty]
 
 Runs the robot runtime against the hardware simulator.
   --scenario FILE|NAME  a scenario file, or a shipped one (default: default)
@@ -34,6 +34,8 @@ Runs the robot runtime against the hardware simulator.
   --plot FILE.svg       draw the run as an SVG: the world, each robot's true and believed
                         trajectory, reflex trips and collisions with their reasons, the geofence
                         and the minimum-clearance point (the report's "plot" names it)
+  --robot-processes     run each robot of a fleet in an OS process of its own (default: each
+                        robot's runtime on the simulator's main thread)
   --board FILE|NAME     override the board of every robot in the scenario
   --config FILE         runtime config file (parameters, geofence)
   --pty                 attach each simulated serial device to a pseudo-terminal (needs socat) and
@@ -125,7 +127,7 @@ export const USAGE = `spinal ${VERSION}: the on-robot runtime
 Usage:
   spinal run --board FILE [--config FILE]      run on a robot's hardware
   spinal sim [--scenario FILE|NAME] [--headless] [--duration S] [--speed X]
-             [--report FILE] [--plot FILE.svg] [--board FILE] [--config FILE] [--pty]
+             [--report FILE] [--plot FILE.svg] [--robot-processes] [--board FILE] [--config FILE] [--pty]
                                                run against the hardware simulator
   spinal doctor [--board FILE] [--json]        check a board's devices, groups, GPIO numbering and I2C
   spinal map save FILE [--from HOST:PORT] [--mode trinary|raw]

@@ -33,6 +33,7 @@ export async function main(argv: string[]): Promise<number> {
         speed: { type: 'string' },
         report: { type: 'string' },
         plot: { type: 'string' },
+        'robot-processes': { type: 'boolean', default: false },
         pty: { type: 'boolean', default: false },
       });
       const { runSimCommand } = await import('./commands/sim-command.js');
@@ -45,6 +46,7 @@ export async function main(argv: string[]): Promise<number> {
         speed: values.speed === 'max' ? 0 : numberOption('--speed', values.speed, 0),
         report: str(values.report),
         plot: str(values.plot),
+        robotProcesses: values['robot-processes'] === true,
         pty: values.pty === true,
         out,
       });

@@ -4,7 +4,7 @@ import { cliEnv, startCli } from './harness/run-cli.js';
 
 /** A live fleet run (until stopped), as many robots as the scenario holds, each robot's debug port announced. */
 function startFleet(): { sim: ChildProcess; addresses: Promise<Map<string, string>>; stderr: () => string } {
-  const sim = startCli(['sim', '--scenario', 'two-robots-passing', '--speed', '1'], {
+  const sim = startCli(['sim', '--scenario', 'two-robots-passing', '--speed', '1', '--robot-processes'], {
     env: cliEnv({ SPINAL_MESH_ENABLED: 'false' }),
   });
   let text = '';

@@ -53,6 +53,8 @@ export interface SimOptions {
   report?: string;
   /** Where to draw the run's picture (SVG, `cli/sim-plot.ts`). */
   plot?: string;
+  /** Each robot of a fleet in a process of its own (`--robot-processes`), not on the main thread. */
+  robotProcesses?: boolean;
   /** Attach every simulated serial device to a pseudo-terminal and read it through the real serialport binding. */
   pty?: boolean;
   /** Where progress goes (stderr). */
@@ -154,8 +156,8 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
   const broker = ownBroker && robots.length > 1 ? await FleetBroker.start() : null;
   const meshOff = ownBroker && robots.length === 1;
   // All at once: each joins the lock step before its devices start, and the world's first tick
-  // waits for every robot, so that every start-up happens at sim time 0. A fleet's robots each
-  // run in a process of their own.
+  // waits for every robot, so that every start-up happens at sim time 0. With --robot-processes,
+  // a fleet's robots each run in a process of their own.
   let runtimes: SimRobot[];
   try {
     runtimes = await startSimRobots(
@@ -168,6 +170,7 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
         port: robot.robotPort,
       })),
       scenario.seed + 1,
+      options.robotProcesses === true,
     );
   } catch (error) {
     await world.terminate();

@@ -6,17 +6,19 @@ import type { SimRobot } from './sim-robot.js';
 import type { SimRobotSpec } from './sim-robot-spec.js';
 
 /**
- * Starts a scenario's robots, all at once, each on its end of its link to the world: a robot alone
- * on the simulator's main thread, each robot of a fleet in a process of its own (on the main
- * thread too where there is no robot-process entry, as in a single-file bundle). `backoffSeed`
+ * Starts a scenario's robots, all at once, each on its end of its link to the world: on the
+ * simulator's main thread, or with `inProcesses` each robot of a fleet in a process of its own (on
+ * the main thread still for a robot alone, and where there is no robot-process entry, as in a
+ * single-file bundle). `backoffSeed`
  * seeds each robot process's reconnection jitter. If any robot fails to start, those that did are
  * stopped and the first failure is thrown.
  */
 export async function startSimRobots(
   robots: ReadonlyArray<{ robot: SimRobotSpec; port: MessagePort }>,
   backoffSeed: number,
+  inProcesses: boolean,
 ): Promise<SimRobot[]> {
-  const entry = robots.length > 1 ? robotProcessEntry() : null;
+  const entry = inProcesses && robots.length > 1 ? robotProcessEntry() : null;
   const started = await Promise.allSettled(
     robots.map(({ robot, port }) =>
       entry
