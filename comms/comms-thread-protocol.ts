@@ -191,6 +191,11 @@ export interface CommsWorkerData {
   clock?: 'virtual' | 'real';
   /** With a `virtual` clock: the robot's clock when the thread starts, microseconds. Default 0. */
   startUs?: number;
+  /**
+   * With a `virtual` clock: the memory of the lock step's `LockstepCell` (time/lockstep-cell.ts),
+   * through which the clock follows the robot's between ticks and tells when its next timer is due.
+   */
+  lockstepCell?: SharedArrayBuffer;
   /** The ledger the thread owns (default: in memory, batch durability). */
   ledger?: LedgerSettings;
   /** Names this start of the runtime in the ledger and on the uplink (default: a random UUID). */

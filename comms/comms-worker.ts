@@ -4,6 +4,8 @@ import type { Clock } from '../time/clock.js';
 import { MonotonicClock } from '../time/monotonic-clock.js';
 import { isCortexToComms, type CommsToCortex } from '../messages/cortex-comms-protocol.js';
 import { VirtualClock } from '../time/virtual-clock.js';
+import { LockstepCell } from '../time/lockstep-cell.js';
+import { LockstepFollowerClock } from '../time/lockstep-follower-clock.js';
 import { isMainToComms } from './comms-thread-protocol.js';
 import type { CommsToMain, CommsWorkerData } from './comms-thread-protocol.js';
 import type { DebugPortSettings } from './debug-port/debug-port-settings.js';
@@ -59,8 +61,14 @@ export interface CortexChannel {
 }
 
 /** The comms thread's clock as `data.clock` asks: a virtual clock at `data.startUs` in lock step, else the monotonic clock. */
-export function commsClockFor(data: Pick<CommsWorkerData, 'clock' | 'startUs'>): VirtualClock | MonotonicClock {
-  return data.clock === 'virtual' ? new VirtualClock(data.startUs ?? 0) : new MonotonicClock();
+export function commsClockFor(
+  data: Pick<CommsWorkerData, 'clock' | 'startUs' | 'lockstepCell'>,
+): VirtualClock | MonotonicClock {
+  if (data.clock !== 'virtual') return new MonotonicClock();
+  const startUs = data.startUs ?? 0;
+  return data.lockstepCell
+    ? new LockstepFollowerClock(new LockstepCell(data.lockstepCell), startUs)
+    : new VirtualClock(startUs);
 }
 
 /**

@@ -13,6 +13,7 @@ import type { CommittedMessage } from '../../comms/comms-thread-protocol.js';
 import type { ConfigUpdateAnswer, ConfigUpdateRequest } from '../../comms/config-channel.js';
 import type { RuntimeStatus } from '../../messages/runtime-status.js';
 import type { Cancel, Clock } from '../../time/clock.js';
+import type { LockstepCell } from '../../time/lockstep-cell.js';
 import { CommsLockstep } from '../comms-lockstep.js';
 
 const log = createDebug('spinal:runtime:comms');
@@ -39,18 +40,18 @@ export class CommsLink {
   private readonly publishStatus: () => void;
   private dropped = 0;
 
-  /** Under the simulator (`lockstep`), the comms thread runs on the robot's clock and takes part in the lock step. */
+  /** Under the simulator (`lockstepCell`), the comms thread runs on the robot's clock and takes part in the lock step. */
   constructor(
     private readonly worker: Worker,
     clock: Clock,
-    lockstep: boolean,
+    lockstepCell: LockstepCell | null,
     operate: (command: OperatorCommand) => OperatorResult,
     snapshot: () => { status: RuntimeStatus; ready: boolean; reason: string },
     private readonly committed: (message: CommittedMessage) => void,
     private readonly configure: (update: ConfigUpdateRequest) => ConfigUpdateAnswer,
   ) {
     this.settled = new Promise((resolve) => (this.settle = resolve));
-    this.lockstep = lockstep ? new CommsLockstep((message) => this.post(message)) : null;
+    this.lockstep = lockstepCell ? new CommsLockstep((message) => this.post(message), lockstepCell) : null;
     this.publishStatus = () => {
       const { status, ready, reason } = snapshot();
       this.post({ t: 'status', status });

@@ -22,6 +22,7 @@ if (parentPort) {
       allowedHosts: Array.isArray(data.allowedHosts) ? data.allowedHosts.map(String) : [],
       clock: data.clock === 'virtual' ? 'virtual' : 'real',
       startUs: typeof data.startUs === 'number' ? data.startUs : 0,
+      ...(data.lockstepCell instanceof SharedArrayBuffer ? { lockstepCell: data.lockstepCell } : {}),
       ...(data.ledger ? { ledger: data.ledger as LedgerSettings } : {}),
       ...(typeof data.bootId === 'string' ? { bootId: data.bootId } : {}),
       ...(data.uplink ? { uplink: data.uplink as UplinkSettings } : {}),
