@@ -138,6 +138,7 @@ describe.skipIf(!haveChromium && !inCi)('the debug port page against a running s
           : undefined;
       });
       expect(await page.textContent('#swept-note')).toMatch(/swept area checked by the reflex: .* m\/s/);
+      await page.locator('#map').screenshot({ path: join(ARTIFACTS, 'map-driving.png') });
       const pixelsBefore = await page.evaluate<string>("document.getElementById('map').toDataURL()");
       const later = await waitFor('the robot to move on the map', async () => {
         const d = await drawnOf(page);
