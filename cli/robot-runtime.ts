@@ -123,6 +123,7 @@ export class RobotRuntime {
       () => this.snapshot.withReadiness(),
       (message) => this.journal.committed(message),
       (update) => this.live.apply(update),
+      params['foxglove.listen'] !== '' ? () => reflex.worldPose() : null,
     );
     // Under the simulator both workers take part in each tick: the world waits until each has run what was due.
     o.lockstep?.onTick(async ({ simTimeUs }) => {

@@ -1,3 +1,4 @@
+import type { Pose2D } from '../messages/geometry.js';
 import { isLidarPoints, type LidarPoints } from '../messages/lidar-points.js';
 import type { FoxgloveSettings } from './foxglove/foxglove-settings.js';
 import type { Requester, RuntimeEvent, RuntimeEventBody } from '../messages/runtime-event.js';
@@ -19,6 +20,16 @@ import type { RuntimeStatus } from '../messages/runtime-status.js';
 export interface StatusMessage {
   t: 'status';
   status: RuntimeStatus;
+}
+
+/**
+ * The robot's world pose at `stampUs` (robot clock), posted more often than the status (Foxglove's
+ * `/pose` and `/tf` follow it); posted only while the Foxglove server is on and the pose is known.
+ */
+export interface PoseMessage {
+  t: 'pose';
+  pose: Pose2D;
+  stampUs: number;
 }
 
 /** The main thread's readiness (devices started, first status posted); `reason` explains `false`. */
@@ -111,6 +122,7 @@ export interface TickMessage {
 
 export type MainToComms =
   | StatusMessage
+  | PoseMessage
   | ReadyMessage
   | RecordMessage
   | CommandResultMessage
@@ -227,12 +239,20 @@ function looksLikeStatus(value: unknown): value is RuntimeStatus {
   return isRecord(value) && typeof value.robotId === 'string' && Array.isArray(value.devices);
 }
 
+function isPose(value: unknown): value is Pose2D {
+  return (
+    isRecord(value) && [value.xM, value.yM, value.yawRad].every((n) => typeof n === 'number' && Number.isFinite(n))
+  );
+}
+
 /** True when `value` is a well-formed {@link MainToComms} message. */
 export function isMainToComms(value: unknown): value is MainToComms {
   if (!isRecord(value)) return false;
   switch (value.t) {
     case 'status':
       return looksLikeStatus(value.status);
+    case 'pose':
+      return isPose(value.pose) && typeof value.stampUs === 'number' && Number.isFinite(value.stampUs);
     case 'ready':
       return typeof value.ready === 'boolean' && typeof value.reason === 'string';
     case 'command-result':

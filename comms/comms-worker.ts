@@ -227,6 +227,9 @@ export function runCommsWorker(
         if (!uplinkStarted && !stopping) uplink?.link.start();
         uplinkStarted = true;
         break;
+      case 'pose':
+        foxglove?.pose(message.pose, message.stampUs);
+        break;
       case 'ready':
         store.setReady(message.ready, message.reason);
         break;
