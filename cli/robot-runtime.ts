@@ -151,6 +151,7 @@ export class RobotRuntime {
         o.ledger ?? ledgerSettingsFromParams(params),
         o.upgrades ?? [],
         board.robot.footprint,
+        o.simulatedFaults,
       ),
     );
     runtime.wire(drive.motion, drive.battery);

@@ -222,6 +222,20 @@ export interface CommsWorkerData {
   foxglove?: FoxgloveSettings | null;
   /** The upgrade journal's entries: those the ledger does not hold yet are written to it at start. */
   upgrades?: UpgradeEventBody[];
+  /** Under the simulator: the cells its clock-jump and disk-full faults are thrown through (default: none). */
+  simulatedFaults?: SimulatedFaultCells;
+}
+
+/**
+ * The shared cells (`SharedArrayBuffer`s) through which the simulator steps the robot's wall clock
+ * (`time/wall-clock.ts`), fills its ledger's disk (`ledger/simulated-disk-space.ts`) and cuts its
+ * power mid-transaction, seen by the ledger's thread at its next read.
+ */
+export interface SimulatedFaultCells {
+  wallClockStep: SharedArrayBuffer;
+  disk: SharedArrayBuffer;
+  /** One 32-bit flag: 1 arms the power-loss fault (the process dies inside its next ledger transaction, see `ledger/power-loss-hook.ts`). */
+  powerLoss: SharedArrayBuffer;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

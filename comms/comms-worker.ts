@@ -17,6 +17,8 @@ import { Ledger } from './ledger/ledger.js';
 import { assembleUplink } from './uplink/uplink-assembly.js';
 import { ledgerAndUplinkFamilies } from './uplink/link-metrics.js';
 import { LedgerWriter } from './ledger/ledger-writer.js';
+import { ledgerEnvironmentOf } from './ledger/simulated-ledger-environment.js';
+import { powerLossHookFrom } from './ledger/power-loss-hook.js';
 import { upgradesNotInLedger } from './ledger/upgrade-import.js';
 import { ledgerSettingsFromParams, type LedgerSettings } from './ledger/ledger-settings.js';
 import { resolveParams } from '../config/param-values.js';
@@ -90,7 +92,16 @@ export function runCommsWorker(
     Partial<
       Pick<
         CommsWorkerData,
-        'clock' | 'startUs' | 'ledger' | 'bootId' | 'uplink' | 'mesh' | 'version' | 'upgrades' | 'foxglove'
+        | 'clock'
+        | 'startUs'
+        | 'ledger'
+        | 'bootId'
+        | 'uplink'
+        | 'mesh'
+        | 'version'
+        | 'upgrades'
+        | 'foxglove'
+        | 'simulatedFaults'
       >
     >,
   clock: Clock = commsClockFor(data),
@@ -98,13 +109,22 @@ export function runCommsWorker(
 ): void {
   const store = new StatusStore(clock);
   const ledgerSettings = data.ledger ?? inMemoryLedger();
-  const ledger = Ledger.open(ledgerSettings, data.bootId ?? randomUUID());
-  const events = new LedgerWriter(ledger, ledgerSettings, (report) => {
-    port.postMessage({ t: 'committed', ...report });
-    for (const event of report.events) logs.publish(event);
-    for (const event of report.events) foxglove?.event(event);
-    uplink?.link.committed();
+  const powerLoss = powerLossHookFrom(process.env);
+  const ledger = Ledger.open(ledgerSettings, data.bootId ?? randomUUID(), {
+    ...(powerLoss ? { beforeCommit: powerLoss } : {}),
+    ...ledgerEnvironmentOf(data.simulatedFaults),
   });
+  const events = new LedgerWriter(
+    ledger,
+    ledgerSettings,
+    (report) => {
+      port.postMessage({ t: 'committed', ...report });
+      for (const event of report.events) logs.publish(event);
+      for (const event of report.events) foxglove?.event(event);
+      uplink?.link.committed();
+    },
+    () => clock.nowUs(),
+  );
   const logs = new LogStream(events, clock);
   const requests = new RequestCounts();
   const scans = new ScanStore();

@@ -10,6 +10,7 @@ import {
   type SerialWireFault,
 } from './robot-link-server.js';
 import type { ScenarioFault } from './scenario.js';
+import { isRuntimeFault, type RuntimeFault } from './faults/runtime-fault-schema.js';
 
 const log = createDebug('spinal:sim:faults');
 
@@ -54,28 +55,32 @@ interface ScheduledFault {
 export class FaultInjector {
   private readonly scheduled: ScheduledFault[];
 
+  /** `faults`: the robot's whole schedule; the runtime's own faults in it are left to `faults/runtime-faults.ts`. */
   constructor(
-    faults: readonly ScenarioFault[],
+    faults: ReadonlyArray<ScenarioFault | RuntimeFault>,
     private readonly link: RobotLinkServer,
     models: ReadonlyMap<string, SimDevice>,
     scenarioFile: string,
     robotIndex: number,
   ) {
-    this.scheduled = faults.map((spec, i) => {
+    this.scheduled = faults.flatMap((spec, i) => {
+      if (isRuntimeFault(spec)) return [];
       const at = `robots[${robotIndex}].faults[${i}]`;
       const device = models.get(spec.device);
       if (!device) throw new ConfigError(scenarioFile, `${at}.device`, `the robot has no device "${spec.device}"`);
       checkApplicable(spec, device, scenarioFile, at);
       const startUs = spec.atS * 1e6;
       const endUs = spec.durationS === undefined ? Infinity : startUs + spec.durationS * 1e6;
-      return {
-        spec,
-        device,
-        startUs,
-        endUs,
-        active: false,
-        report: { device: spec.device, kind: spec.kind, atS: spec.atS, clearedAtS: null },
-      };
+      return [
+        {
+          spec,
+          device,
+          startUs,
+          endUs,
+          active: false,
+          report: { device: spec.device, kind: spec.kind, atS: spec.atS, clearedAtS: null },
+        },
+      ];
     });
   }
 
@@ -143,12 +148,13 @@ export class FaultInjector {
 
 /** Checks a robot's faults against its simulated hardware without running anything (ConfigError on a bad one). */
 export function checkFaults(
-  faults: readonly ScenarioFault[],
+  faults: ReadonlyArray<ScenarioFault | RuntimeFault>,
   models: ReadonlyMap<string, SimDevice>,
   file: string,
   robotIndex: number,
 ): void {
   faults.forEach((spec, i) => {
+    if (isRuntimeFault(spec)) return;
     const at = `robots[${robotIndex}].faults[${i}]`;
     const device = models.get(spec.device);
     if (!device) throw new ConfigError(file, `${at}.device`, `the robot has no device "${spec.device}"`);

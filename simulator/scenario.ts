@@ -19,6 +19,7 @@ import {
 } from './world/geometry.js';
 import { imperfectionsSchema } from './imperfections.js';
 import { batterySpecSchema } from './scenario-battery.js';
+import { namesRuntimeFault, runtimeFaultSchema, type RuntimeFault } from './faults/runtime-fault-schema.js';
 
 /**
  * A simulator scenario (`simulator/scenarios/*.yaml`): the world (walls, obstacles and movers), the robots
@@ -297,6 +298,17 @@ export type ScenarioScriptStep = z.output<typeof scriptStepSchema>;
 export type ScenarioFault = z.output<typeof faultSchema>;
 
 /**
+ * One entry of a robot's `faults:`: a device's fault, or the runtime's own (`device` `process`,
+ * `clock` or `disk`, see `faults/runtime-fault-schema.ts`), each checked by its own schema.
+ */
+const faultEntrySchema = z.unknown().transform((entry, ctx): ScenarioFault | RuntimeFault => {
+  const parsed = namesRuntimeFault(entry) ? runtimeFaultSchema.safeParse(entry) : faultSchema.safeParse(entry);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) ctx.addIssue(issue as z.IssueData);
+  return z.NEVER;
+});
+
+/**
  * A robot's board: the name of a shipped board config (`board-configs/<name>.yaml`), or the path
  * of a board file (it has a `/` or ends in `.yaml` / `.yml`), relative to the scenario file.
  */
@@ -321,8 +333,8 @@ const robotSchema = z
     board: boardRefSchema.default(DEFAULT_SCENARIO_BOARD),
     start: z.object({ xM: metres, yM: metres, yawDeg: degrees.default(0) }).strict(),
     mission: missionSchema,
-    /** Faults thrown on this robot's devices during the run. */
-    faults: z.array(faultSchema).default([]),
+    /** Faults thrown on this robot's devices, and on its runtime (process, clock, disk), during the run. */
+    faults: z.array(faultEntrySchema).default([]),
     /** Operator actions and thread stalls during the run, in time order. */
     script: z.array(scriptStepSchema).default([]),
     /** A prior map in ROS map_server format for this robot: the map.yaml's path, relative to the scenario file. */

@@ -3,6 +3,7 @@ import createDebug from 'debug';
 import type { LinkPort, RobotToWorld, WorldToRobot } from '../hal/transport/sim-link/protocol.js';
 import { SimWorld } from './sim-world.js';
 import type { MainToWorld, WorldToMain, WorldWorkerData } from './world-thread-protocol.js';
+import { runtimeFaultPhases } from './faults/runtime-fault-timeline.js';
 
 const log = createDebug('spinal:sim:worker');
 
@@ -26,8 +27,10 @@ export async function runWorldWorker(
 ): Promise<void> {
   let stopRequested = false;
   const scriptWaiters = new Map<number, () => void>();
+  let built: SimWorld | null = null;
   parent.on('message', (message) => {
     if (message.t === 'stop') stopRequested = true;
+    else if (message.t === 'robot-down') built?.setRobotDown(message.robotId, message.down);
     else if (message.t === 'script-done') {
       scriptWaiters.get(message.seq)?.();
       scriptWaiters.delete(message.seq);
@@ -47,12 +50,26 @@ export async function runWorldWorker(
       await done;
     }
   };
+  const runtimeFaults = runtimeFaultPhases(data.scenario);
+  /** Hands every runtime fault phase due by now to the main thread and waits until each is thrown. */
+  const runDueRuntimeFaults = async (world: SimWorld): Promise<void> => {
+    const nowUs = world.nowUs();
+    while (runtimeFaults.length > 0 && runtimeFaults[0]!.atUs <= nowUs) {
+      const phase = runtimeFaults.shift()!;
+      const seq = ++scriptSeq;
+      const done = new Promise<void>((resolve) => scriptWaiters.set(seq, resolve));
+      const pose = world.robotPose(phase.robotId);
+      parent.postMessage({ t: 'runtime-fault', seq, phase, simTimeUs: nowUs, pose });
+      await done;
+    }
+  };
   let world: SimWorld;
   try {
     const ports = new Map<string, LinkPort<RobotToWorld, WorldToRobot>>();
     for (const [id, port] of Object.entries(robotPorts))
       ports.set(id, port as unknown as LinkPort<RobotToWorld, WorldToRobot>);
     world = new SimWorld(data.scenario, data.boards, ports, data.scenarioFile, data.ptys);
+    built = world;
   } catch (error) {
     parent.postMessage({ t: 'failed', message: error instanceof Error ? error.message : String(error) });
     return;
@@ -70,6 +87,7 @@ export async function runWorldWorker(
     return atS !== null && world.nowUs() >= atS * 1e6 + (endAfterGoalsUs ?? 0);
   };
   while (world.nowUs() < endUs && !stopRequested && !goalsAllReached()) {
+    await runDueRuntimeFaults(world);
     await runDueScript(world.nowUs());
     await world.runQuantum(Math.min(quantumUs, endUs - world.nowUs()));
     const nowMs = performance.now();

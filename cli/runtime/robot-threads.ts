@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MessageChannel, type Worker } from 'node:worker_threads';
 import type { LedgerSettings } from '../../comms/ledger/ledger-settings.js';
+import type { SimulatedFaultCells } from '../../comms/comms-thread-protocol.js';
 import type { UpgradeEventBody } from '../../comms/ledger/upgrade-import.js';
 import { uplinkSettingsFromParams } from '../../comms/uplink/uplink-settings.js';
 import { meshSettingsFromParams } from '../../comms/mesh/mesh-settings.js';
@@ -22,6 +23,7 @@ export function startRobotThreads(
   ledger: LedgerSettings,
   upgrades: readonly UpgradeEventBody[] = [],
   footprint: { lengthM: number; widthM: number } | null = null,
+  simulatedFaults?: SimulatedFaultCells,
 ): { cortex: Worker; comms: Worker; commsCell: LockstepCell | null } {
   const { port1, port2 } = new MessageChannel();
   const commsCell = clock.lockstep ? new LockstepCell(clock.startUs) : null;
@@ -39,6 +41,7 @@ export function startRobotThreads(
       mesh: meshSettingsFromParams(params, params['robot.id']),
       upgrades,
       foxglove: foxgloveSettingsFromParams(params, footprint),
+      ...(simulatedFaults ? { simulatedFaults } : {}),
       peer: port2,
     },
     [port2],
