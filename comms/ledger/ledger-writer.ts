@@ -3,6 +3,7 @@ import type { RuntimeEvent } from '../../messages/runtime-event.js';
 import type { EventPages } from '../debug-port/event-store.js';
 import type { AppendOutcome, Ledger, LedgerInput } from './ledger.js';
 import type { LedgerSettings } from './ledger-settings.js';
+import type { TelemetryInput } from './telemetry-table.js';
 
 const log = createDebug('spinal:comms:ledger');
 
@@ -63,6 +64,16 @@ export class LedgerWriter implements EventPages {
     for (const result of outcome.results) if (!result.ok) log('own event not written: %s', result.reason);
     const events = [...outcome.notices, ...written].sort((a, b) => a.seq - b.seq);
     this.report({ committed: [], refused: [], events });
+  }
+
+  /**
+   * Records telemetry rows (one transaction for all of them); the ledger's notices (a full disk)
+   * are reported like any other commit. Events queued before are committed first.
+   */
+  recordTelemetry(rows: readonly TelemetryInput[]): void {
+    this.flush();
+    const outcome = this.ledger.appendTelemetry(rows);
+    if (outcome.notices.length > 0) this.report({ committed: [], refused: [], events: outcome.notices });
   }
 
   /** Commits everything queued, batch by batch, reporting each batch once it is committed. */

@@ -8,6 +8,7 @@ import { DiskReserve } from './disk-reserve.js';
 import { DISK_FULL_CLASSES, priorityClassOf, type PriorityClass } from './priority-class.js';
 import { dropOlderThan, freeBytes } from './retention.js';
 import { isDiskFull, openSqlite, type SqliteDatabase, type SqliteStatement } from './sqlite-driver.js';
+import { TelemetryTable, type TelemetryInput } from './telemetry-table.js';
 
 const log = createDebug('spinal:comms:ledger');
 
@@ -40,6 +41,17 @@ export interface LedgerStats {
   diskFull: boolean;
   refused: number;
   dropped: number;
+  /** The recorded telemetry: rows and payload bytes held, rows refused (a full disk) and dropped (caps, a full disk). */
+  telemetryRows: number;
+  telemetryBytes: number;
+  telemetryRefused: number;
+  telemetryDropped: number;
+}
+
+/** What became of one {@link Ledger.appendTelemetry}: rows written, and events the ledger wrote about itself. */
+export interface TelemetryOutcome {
+  written: number;
+  notices: RuntimeEvent[];
 }
 
 /** Retention's size target once over the cap: a little under it, so that not every commit trims. */
@@ -87,6 +99,10 @@ export class Ledger {
   private overCap = false;
   private refused = 0;
   private dropped = 0;
+  private readonly telemetry: TelemetryTable;
+  private telemetryBytes: number;
+  private telemetryRefused = 0;
+  private telemetryDropped = 0;
 
   private constructor(
     readonly db: SqliteDatabase,
@@ -102,6 +118,8 @@ export class Ledger {
     this.selectSince = rowsSinceStatement(db);
     const sum = db.prepare('SELECT COALESCE(SUM(bytes), 0) AS b FROM events').get() as { b: number };
     this.payloadBytes = sum.b;
+    this.telemetry = new TelemetryTable(db);
+    this.telemetryBytes = this.telemetry.bytes();
     this.reserve = new DiskReserve(settings.path, settings.reserveBytes);
   }
 
@@ -121,12 +139,7 @@ export class Ledger {
    */
   append(inputs: readonly LedgerInput[]): AppendOutcome {
     const atUs = inputs[0]?.atUs ?? 0;
-    const notices: LedgerInput[] = [];
-    if (this.diskFull && this.env.freeDiskBytes() >= 2 * Math.max(this.settings.reserveBytes, MIN_ROOM_BYTES)) {
-      this.diskFull = false;
-      this.reserve.restore();
-      notices.push(this.notice('disk-ok', 'there is room on the disk again', atUs));
-    }
+    const notices = this.roomAgain(atUs);
     if (this.diskFull) return this.appendSafetyOnly(inputs, []);
     try {
       const outcome = this.commit(inputs, notices);
@@ -134,15 +147,34 @@ export class Ledger {
       return outcome;
     } catch (error) {
       if (!isDiskFull(error)) throw error;
-      this.diskFull = true;
-      this.reserve.release();
-      const freed = freeBytes(this.db, Math.max(this.settings.reserveBytes, MIN_ROOM_BYTES));
-      this.payloadBytes -= freed.freedBytes;
-      this.dropped += freed.dropped;
-      log('disk full: only safety events are kept (%d older events dropped)', freed.dropped);
-      const detail = `${DISK_FULL_REASON}; ${freed.dropped} older telemetry and health events dropped`;
-      return this.appendSafetyOnly(inputs, [this.notice('disk-full', detail, atUs)]);
+      return this.appendSafetyOnly(inputs, [this.diskFilledUp(atUs)]);
     }
+  }
+
+  /**
+   * Records telemetry rows in one transaction. While the disk is full they are refused (counted);
+   * a commit that fills the disk drops recorded telemetry first (see {@link diskFilledUp}). Over
+   * its cap the table loses its oldest rows. Never throws for a full disk.
+   */
+  appendTelemetry(rows: readonly TelemetryInput[]): TelemetryOutcome {
+    if (rows.length === 0) return { written: 0, notices: [] };
+    const atUs = rows[0]!.atUs;
+    const notices = this.roomAgain(atUs);
+    const noticed = notices.length > 0 ? this.commit([], notices).notices : [];
+    if (this.diskFull) {
+      this.telemetryRefused += rows.length;
+      return { written: 0, notices: noticed };
+    }
+    try {
+      this.telemetryBytes += this.db.transaction(() => this.telemetry.insert(rows, this.bootId))();
+    } catch (error) {
+      if (!isDiskFull(error)) throw error;
+      this.telemetryRefused += rows.length;
+      return { written: 0, notices: [...noticed, ...this.appendSafetyOnly([], [this.diskFilledUp(atUs)]).notices] };
+    }
+    const cap = this.settings.telemetry.maxBytes;
+    if (this.telemetryBytes > cap) this.dropTelemetry(this.telemetryBytes - cap * TRIM_TARGET);
+    return { written: rows.length, notices: noticed };
   }
 
   /** Committed events with `seq > after`, in order, at most `limit`. */
@@ -186,8 +218,19 @@ export class Ledger {
 
   stats(): LedgerStats {
     const events = (this.db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
-    const { payloadBytes, diskFull, refused, dropped } = this;
-    return { lastSeq: this.lastSeq(), events, payloadBytes, diskFull, refused, dropped };
+    const { payloadBytes, diskFull, refused, dropped, telemetryBytes, telemetryRefused, telemetryDropped } = this;
+    return {
+      lastSeq: this.lastSeq(),
+      events,
+      payloadBytes,
+      diskFull,
+      refused,
+      dropped,
+      telemetryRows: this.telemetry.rows(),
+      telemetryBytes,
+      telemetryRefused,
+      telemetryDropped,
+    };
   }
 
   /** Syncs what is committed to the disk (the `interval` durability policy calls it every interval). */
@@ -195,16 +238,61 @@ export class Ledger {
     this.db.pragma('wal_checkpoint(PASSIVE)');
   }
 
-  /** Drops droppable events older than the age limit. */
+  /** Drops droppable events and recorded telemetry older than their age limits. */
   expire(): void {
+    const nowMs = this.env.nowWallMs();
+    if (this.settings.telemetry.maxAgeMs > 0) {
+      const result = this.telemetry.dropOlderThan(nowMs - this.settings.telemetry.maxAgeMs);
+      this.telemetryBytes -= result.freedBytes;
+      this.telemetryDropped += result.dropped;
+    }
     if (this.settings.maxAgeMs <= 0) return;
-    const result = dropOlderThan(this.db, this.env.nowWallMs() - this.settings.maxAgeMs);
+    const result = dropOlderThan(this.db, nowMs - this.settings.maxAgeMs);
     this.payloadBytes -= result.freedBytes;
     this.dropped += result.dropped;
   }
 
   close(): void {
     if (this.db.open) this.db.close();
+  }
+
+  /** Leaves the disk-full state once the file system has room again: the `disk-ok` notice to commit, if so. */
+  private roomAgain(atUs: number): LedgerInput[] {
+    if (!this.diskFull || this.env.freeDiskBytes() < 2 * Math.max(this.settings.reserveBytes, MIN_ROOM_BYTES)) {
+      return [];
+    }
+    this.diskFull = false;
+    this.reserve.restore();
+    return [this.notice('disk-ok', 'there is room on the disk again', atUs)];
+  }
+
+  /**
+   * A commit failed for a full disk: from now on only safety events are written. The reserve goes
+   * back to the file system and room is freed least valuable first: the recorded telemetry, then
+   * (if that was not enough) telemetry and health events. Returns the `disk-full` notice to commit.
+   */
+  private diskFilledUp(atUs: number): LedgerInput {
+    this.diskFull = true;
+    this.reserve.release();
+    const need = Math.max(this.settings.reserveBytes, MIN_ROOM_BYTES);
+    const rows = this.dropTelemetry(need);
+    const freed = rows.freedBytes < need ? freeBytes(this.db, need - rows.freedBytes) : { freedBytes: 0, dropped: 0 };
+    this.payloadBytes -= freed.freedBytes;
+    this.dropped += freed.dropped;
+    log(
+      'disk full: only safety events are kept (%d telemetry rows, %d older events dropped)',
+      rows.dropped,
+      freed.dropped,
+    );
+    const detail = `${DISK_FULL_REASON}; ${rows.dropped} recorded telemetry rows and ${freed.dropped} older telemetry and health events dropped`;
+    return this.notice('disk-full', detail, atUs);
+  }
+
+  private dropTelemetry(needBytes: number): { freedBytes: number; dropped: number } {
+    const result = this.telemetry.dropOldest(needBytes);
+    this.telemetryBytes -= result.freedBytes;
+    this.telemetryDropped += result.dropped;
+    return result;
   }
 
   private commit(inputs: readonly LedgerInput[], notices: LedgerInput[]): AppendOutcome {
