@@ -96,14 +96,20 @@ Writes the ledger's events (ledger.path) as JSON lines, oldest first; works whil
 ${EXIT_CODES}`;
 
 /** `spinal record export --help`. */
-export const RECORD_HELP = `Usage: spinal record export --format mcap [--out FILE] [--ledger PATH] [--config FILE]
+export const RECORD_HELP = `Usage: spinal record export --format mcap [--out FILE] [--ledger PATH]
+                            [--since TIME] [--until TIME] [--config FILE]
 
-Writes the recorded run the ledger holds as MCAP, for Foxglove: every event (/ledger/events), its
-log line (/events, foxglove.Log) and each reflex trip's black box (/reflex/black_box), stamped with
-the wall time of their commit; works while the robot runs.
+Writes the recorded run the ledger holds as MCAP, for Foxglove, on the live server's topics: every
+event (/ledger/events), its log line (/events, foxglove.Log), each reflex trip's black box
+(/reflex/black_box), and the recorded telemetry: pose (/pose, /tf), motion and pose quality
+(/motion), lidar scans (/scan), the planned path (/path), the reflex's state (/reflex/state), the
+footprint (/footprint) and the map (/map). Times are the recorded robot times, each boot placed on
+the wall clock at its first row; works while the robot runs.
   --format mcap   the only format
   --out FILE      the file to write (default spinal-record.mcap)
   --ledger PATH   the ledger to read (default: ledger.path)
+  --since TIME    only what happened at or after TIME (ISO 8601, e.g. 2026-01-31T12:00:00Z)
+  --until TIME    only what happened at or before TIME
   --config FILE   runtime config file (for ledger.path)
 
 ${EXIT_CODES}`;

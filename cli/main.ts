@@ -129,7 +129,9 @@ export async function main(argv: string[]): Promise<number> {
     case 'record': {
       const [sub, ...options] = rest;
       if (sub !== 'export')
-        throw new UsageError('record needs a subcommand: record export --format mcap [--out FILE] [--ledger PATH]');
+        throw new UsageError(
+          'record needs a subcommand: record export --format mcap [--out FILE] [--ledger PATH] [--since TIME] [--until TIME]',
+        );
       if (wantsHelp(options)) {
         process.stdout.write(RECORD_HELP);
         return 0;
@@ -138,6 +140,8 @@ export async function main(argv: string[]): Promise<number> {
         format: { type: 'string' },
         out: { type: 'string' },
         ledger: { type: 'string' },
+        since: { type: 'string' },
+        until: { type: 'string' },
         config: { type: 'string' },
       });
       const { runRecordExport } = await import('./commands/record-export-command.js');
@@ -145,6 +149,8 @@ export async function main(argv: string[]): Promise<number> {
         format: str(values.format),
         out: str(values.out),
         ledger: str(values.ledger),
+        since: str(values.since),
+        until: str(values.until),
         config: str(values.config),
         err: out,
       });

@@ -7,6 +7,7 @@ import { createBuiltinRegistry } from '../hal/builtin-models.js';
 import type { Device } from '../hal/device-api.js';
 import { bindDevices } from '../hal/device-binding.js';
 import { isLidar } from '../hal/lidar/api.js';
+import type { DriveCommand } from '../messages/drive.js';
 import type { MissionState } from '../messages/mission.js';
 import type { RuntimeEvent } from '../messages/runtime-event.js';
 import type { RuntimeStatus } from '../messages/runtime-status.js';
@@ -53,6 +54,8 @@ export class RobotRuntime {
   /** How keeping the robot's place across restarts goes (see `cortex.keepMapPath`). */
   private placeMemory: string = 'ok';
   private readonly tickListeners: Array<(simTimeUs: number) => void> = [];
+  /** The cortex's last drive command (for the status, and the recorded telemetry). */
+  private lastCommand: DriveCommand | null = null;
 
   private constructor(
     private readonly o: RobotRuntimeOptions,
@@ -78,6 +81,7 @@ export class RobotRuntime {
           reactionLatencyMs: params['reflex.reactionLatencyMs'],
           deadmanTimeoutMs: params['reflex.deadmanTimeoutMs'],
         },
+        command: () => this.lastCommand,
       },
       reflex,
       devices,
@@ -86,7 +90,10 @@ export class RobotRuntime {
     this.desk = new OperatorDesk(reflex, clock, params['reflex.deadmanTimeoutMs'] * 1e3, record);
     const lockstep = o.lockstep !== undefined;
     this.cortex = new CortexLink(threads.cortex, clock, lockstep, {
-      drive: (command) => reflex.submit(command),
+      drive: (command) => {
+        this.lastCommand = command;
+        reflex.submit(command);
+      },
       heartbeat: (kind, state) => {
         reflex.heartbeat();
         this.snapshot.missionIs(kind, state);

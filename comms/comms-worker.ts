@@ -19,6 +19,7 @@ import { ledgerAndUplinkFamilies } from './uplink/link-metrics.js';
 import { LedgerWriter } from './ledger/ledger-writer.js';
 import { ledgerEnvironmentOf } from './ledger/simulated-ledger-environment.js';
 import { powerLossHookFrom } from './ledger/power-loss-hook.js';
+import { TelemetryRecorder } from './ledger/telemetry-recorder.js';
 import { upgradesNotInLedger } from './ledger/upgrade-import.js';
 import { ledgerSettingsFromParams, type LedgerSettings } from './ledger/ledger-settings.js';
 import { resolveParams } from '../config/param-values.js';
@@ -126,6 +127,12 @@ export function runCommsWorker(
     () => clock.nowUs(),
   );
   const logs = new LogStream(events, clock);
+  // The recorded telemetry (pose, scans, path, reflex state, map), sampled here, never on the
+  // reflex's thread; not for a ledger in memory, which nothing can export.
+  const telemetry =
+    ledgerSettings.telemetry.maxBytes > 0 && ledgerSettings.path !== ':memory:'
+      ? new TelemetryRecorder(ledgerSettings.telemetry, clock, Date.now, (rows) => events.recordTelemetry(rows))
+      : null;
   const requests = new RequestCounts();
   const scans = new ScanStore();
   // The Foxglove server beside the debug port (off unless foxglove.listen names an address).
@@ -243,6 +250,7 @@ export function runCommsWorker(
       case 'status':
         store.setStatus(message.status);
         foxglove?.status(message.status, clock.nowUs());
+        telemetry?.status(message.status);
         // The hello names the robot: the link opens with the first status.
         if (!uplinkStarted && !stopping) uplink?.link.start();
         uplinkStarted = true;
@@ -256,6 +264,7 @@ export function runCommsWorker(
       case 'scan':
         scans.set(message.scan);
         foxglove?.scan(message.scan);
+        telemetry?.scan(message.scan);
         break;
       case 'record':
         events.submit(message.id, { body: message.body, atUs: message.atUs });
@@ -286,6 +295,7 @@ export function runCommsWorker(
           .then((started) => started?.close())
           .then(() => server)
           .then((started) => started?.close())
+          .then(() => telemetry?.close())
           .then(() => events.close())
           .catch((error: unknown) => log('close failed: %s', String(error)))
           .finally(() => {
@@ -308,9 +318,11 @@ export function runCommsWorker(
     else if (message.t === 'cortex-map') {
       maps.map = message.map;
       foxglove?.setMap(message.map);
+      telemetry?.setMap(message.map);
     } else if (message.t === 'cortex-navigation') {
       maps.navigation = message.navigation;
       foxglove?.setNavigation(message.navigation);
+      telemetry?.setNavigation(message.navigation);
     } else if (message.t === 'cortex-mesh') mesh?.publish(message.state, message.claim);
     else if (message.t === 'cortex-hazard') mesh?.publishHazard(message.hazard);
     else store.setCortexStatus(message.status);

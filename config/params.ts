@@ -859,6 +859,65 @@ export const paramSpecs = {
     default: 6,
     description: 'Health changes within ledger.flapWindowMs that make a device flapping.',
   },
+  'ledger.telemetryMaxSizeMb': {
+    type: 'number',
+    unit: 'MB',
+    min: 0,
+    max: 1_000_000,
+    default: 64,
+    description:
+      "Recorded telemetry (the ledger's `telemetry` table: pose, motion, scans, path, reflex state, map) kept at most; above it the oldest goes first, and it is the first thing dropped when the disk fills up. 0: no telemetry is recorded.",
+  },
+  'ledger.telemetryMaxAgeH': {
+    type: 'number',
+    unit: 'h',
+    min: 0,
+    max: 100_000,
+    default: 24,
+    description: 'Recorded telemetry older than this is dropped (0: no age limit).',
+  },
+  'ledger.telemetryFlushMs': {
+    type: 'integer',
+    unit: 'ms',
+    min: 50,
+    max: 60_000,
+    default: 1_000,
+    description: 'Recorded telemetry is committed in one transaction this often (robot clock).',
+  },
+  'ledger.telemetryPoseHz': {
+    type: 'number',
+    unit: 'Hz',
+    min: 0,
+    max: 50,
+    default: 5,
+    description:
+      "The pose with its localisation quality, the applied speed and the planner's command are recorded at most this often, as status snapshots arrive (5 Hz); 0: not recorded.",
+  },
+  'ledger.telemetryScanHz': {
+    type: 'number',
+    unit: 'Hz',
+    min: 0,
+    max: 20,
+    default: 2,
+    description: 'Lidar revolutions recorded at most this often (binned by bearing, 3 bytes a beam); 0: not recorded.',
+  },
+  'ledger.telemetryPathHz': {
+    type: 'number',
+    unit: 'Hz',
+    min: 0,
+    max: 10,
+    default: 1,
+    description: 'The planned path is recorded when it changes, at most this often; 0: not recorded.',
+  },
+  'ledger.telemetryMapPeriodS': {
+    type: 'number',
+    unit: 's',
+    min: 0,
+    max: 86_400,
+    default: 60,
+    description:
+      'The occupancy grid is recorded when it changed, at most once a period (its cells deflated); 0: not recorded.',
+  },
 
   'uplink.target': {
     type: 'string',

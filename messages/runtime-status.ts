@@ -109,6 +109,8 @@ export interface RuntimeStatus {
   uptimeS: number;
   pose: Pose2D | null;
   speed: { vMps: number; wRadps: number };
+  /** The last drive command the reflex was given by the cortex, with its source (absent or null before one). */
+  command?: { vMps: number; wRadps: number; source: string } | null;
   /**
    * The mission's kind and state; the debug port adds from the cortex the running mission's id, its
    * progress (0..1) and time still needed (seconds), and the distance to the point it drives to

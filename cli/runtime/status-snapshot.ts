@@ -1,5 +1,6 @@
 import type { BoardConfig } from '../../config/board-schema.js';
 import type { Device } from '../../hal/device-api.js';
+import type { DriveCommand } from '../../messages/drive.js';
 import type { MissionState } from '../../messages/mission.js';
 import type { ConfigStatus, RuntimeStatus, SiteStatus } from '../../messages/runtime-status.js';
 import type { SchedulingPriority } from '../../messages/scheduling-priority.js';
@@ -28,6 +29,8 @@ export class StatusSnapshot {
       config?: () => ConfigStatus;
       /** The footprint, geofence and swept-area margins, for the page's drawing. */
       site?: SiteStatus;
+      /** The last drive command the cortex gave the reflex (null before one). */
+      command?: () => DriveCommand | null;
     },
     private readonly reflex: ReflexLoop,
     private readonly devices: readonly Device[],
@@ -66,6 +69,7 @@ export class StatusSnapshot {
       uptimeS: (performance.now() - this.startedAtMs) / 1e3,
       pose: reflex.worldPose(),
       speed: { vMps: applied.vMps, wRadps: applied.wRadps },
+      ...(o.command ? { command: commandOf(o.command()) } : {}),
       mission: { ...this.mission },
       nearestObstacleM: reflex.nearestObstacleM(),
       reflex: reflex.status(),
@@ -103,4 +107,8 @@ function notReadyReason(devices: RuntimeStatus['devices']): string {
     .filter((d) => d.health.state !== 'ok')
     .map((d) => `${d.id} ${d.health.state}${d.health.reason ? `: ${d.health.reason}` : ''}`)
     .join('; ');
+}
+
+function commandOf(command: DriveCommand | null): RuntimeStatus['command'] {
+  return command ? { vMps: command.vMps, wRadps: command.wRadps, source: command.source } : null;
 }

@@ -46,6 +46,22 @@ const BLACK_BOX_SCHEMA = {
   },
 };
 
+/** The robot's motion and how well its pose is known, as recorded (no standard schema holds both). */
+const MOTION_SCHEMA = {
+  title: 'spinal.Motion',
+  type: 'object',
+  properties: {
+    timestamp: { type: 'object', properties: { sec: { type: 'integer' }, nsec: { type: 'integer' } } },
+    v_mps: { type: 'number', description: 'applied forward speed' },
+    w_radps: { type: 'number', description: 'applied turn rate' },
+    cmd_v_mps: { type: ['number', 'null'], description: 'the last commanded forward speed' },
+    cmd_w_radps: { type: ['number', 'null'], description: 'the last commanded turn rate' },
+    cmd_source: { type: 'string', description: 'cortex or manual' },
+    localisation: { type: 'string', description: 'ok, lost or off' },
+    quality: { type: ['number', 'null'], description: 'quality of the last scan match, 0..1' },
+  },
+};
+
 /** A ledger event as it is: its kind, sequence and body (the same object `spinal events export` writes). */
 const LEDGER_EVENT_SCHEMA = {
   title: 'spinal.LedgerEvent',
@@ -82,6 +98,10 @@ export const FOXGLOVE_CHANNELS = {
   log: standard('/events', 'Log'),
   event: own('/ledger/events', LEDGER_EVENT_SCHEMA),
   blackBox: own('/reflex/black_box', BLACK_BOX_SCHEMA),
+  motion: own('/motion', MOTION_SCHEMA),
 } as const satisfies Record<string, FoxgloveChannelSpec>;
 
 export type FoxgloveChannelRole = keyof typeof FOXGLOVE_CHANNELS;
+
+/** Topics only a recorded run has (the live server's log is `/events`; the motion is recorded only). */
+export const EXPORT_ONLY_ROLES: readonly FoxgloveChannelRole[] = ['event', 'blackBox', 'motion'];

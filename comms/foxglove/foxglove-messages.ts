@@ -41,11 +41,25 @@ function pose3(pose: Pose2D): {
 const DEFAULT_BEAM_STEP_RAD = Math.PI / 180;
 
 /**
- * A whole revolution as a `foxglove.LaserScan` in the robot frame: the points binned by bearing
- * around the sensor's origin into equal steps over the full turn (the lidar's beam step), the
- * nearest return of each step kept; a step with no return has range 0 (drawn at the origin).
+ * A whole revolution binned by bearing around the sensor's origin into equal steps over the full
+ * turn (robot frame): the nearest return of each step, in metres (0: no return), with its intensity.
+ * The one form of a scan that `/scan` is drawn from, live and recorded.
  */
-export function laserScanMessage(scan: LidarPoints): object {
+export interface BinnedScan {
+  stampUs: number;
+  originXM: number;
+  originYM: number;
+  /** One range and one intensity a step; step `i` looks along bearing `i · 2π / ranges.length`. */
+  ranges: number[];
+  intensities: number[];
+}
+
+/**
+ * Bins a whole revolution by bearing into equal steps over the full turn (the lidar's beam step,
+ * one a degree when it does not say), keeping the nearest return of each step, rounded to a
+ * millimetre.
+ */
+export function binnedScan(scan: LidarPoints): BinnedScan {
   const step = scan.beamStepRad !== undefined && scan.beamStepRad > 0 ? scan.beamStepRad : DEFAULT_BEAM_STEP_RAD;
   const bins = Math.max(1, Math.min(7200, Math.round((2 * Math.PI) / step)));
   const binStep = (2 * Math.PI) / bins;
@@ -66,20 +80,55 @@ export function laserScanMessage(scan: LidarPoints): object {
       intensities[bin] = scan.intensity[i] as number;
     }
   }
+  return { stampUs: scan.stampUs, originXM: ox, originYM: oy, ranges, intensities };
+}
+
+/** A binned revolution as a `foxglove.LaserScan` in the robot frame; a step with no return has range 0 (drawn at the origin). */
+export function laserScanOfBins(scan: BinnedScan): object {
+  const binStep = (2 * Math.PI) / Math.max(1, scan.ranges.length);
   return {
     timestamp: foxgloveTime(scan.stampUs),
     frame_id: ROBOT_FRAME,
-    pose: pose3({ xM: ox, yM: oy, yawRad: 0 }),
+    pose: pose3({ xM: scan.originXM, yM: scan.originYM, yawRad: 0 }),
     start_angle: 0,
-    end_angle: (bins - 1) * binStep,
-    ranges,
-    intensities,
+    end_angle: (scan.ranges.length - 1) * binStep,
+    ranges: scan.ranges,
+    intensities: scan.intensities,
   };
+}
+
+/** A whole revolution as a `foxglove.LaserScan` in the robot frame (see {@link binnedScan}). */
+export function laserScanMessage(scan: LidarPoints): object {
+  return laserScanOfBins(binnedScan(scan));
 }
 
 /** The robot's pose estimate as a `foxglove.PoseInFrame` in the world frame. */
 export function poseMessage(pose: Pose2D, stampUs: number): object {
   return { timestamp: foxgloveTime(stampUs), frame_id: WORLD_FRAME, pose: pose3(pose) };
+}
+
+/** What `/motion` is drawn from: the applied speed, the planner's command and how well the pose is known. */
+export interface MotionSample {
+  speed: { vMps: number; wRadps: number };
+  /** The last drive command the reflex was given (null before one). */
+  command: { vMps: number; wRadps: number; source: string } | null;
+  localisation: string;
+  /** Quality of the last scan match, 0..1 (null before one). */
+  quality: number | null;
+}
+
+/** The robot's motion and pose quality (`spinal.Motion`). */
+export function motionMessage(sample: MotionSample, stampUs: number): object {
+  return {
+    timestamp: foxgloveTime(stampUs),
+    v_mps: sample.speed.vMps,
+    w_radps: sample.speed.wRadps,
+    cmd_v_mps: sample.command?.vMps ?? null,
+    cmd_w_radps: sample.command?.wRadps ?? null,
+    cmd_source: sample.command?.source ?? '',
+    localisation: sample.localisation,
+    quality: sample.quality,
+  };
 }
 
 /** The world-to-robot transform (`foxglove.FrameTransform`), so the scan and footprint land on the map. */
@@ -237,8 +286,11 @@ export function sweptAreaMessage(area: SweptAreaStatus | null, stampUs: number):
   return { deletions: [], entities: [entity] };
 }
 
+/** What `/reflex/state` is drawn from: the reflex's view, the robot's speed and nearest obstacle. */
+export type ReflexStateSample = Pick<RuntimeStatus, 'reflex' | 'speed' | 'nearestObstacleM'>;
+
 /** The reflex's state with the robot's speed and nearest obstacle (`spinal.ReflexState`). */
-export function reflexStateMessage(status: RuntimeStatus, stampUs: number): object {
+export function reflexStateMessage(status: ReflexStateSample, stampUs: number): object {
   const { reflex } = status;
   return {
     timestamp: foxgloveTime(stampUs),

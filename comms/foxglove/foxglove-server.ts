@@ -4,7 +4,7 @@ import foxgloveWs from '@foxglove/ws-protocol';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { formatListenAddress, parseListenAddress } from '../../config/listen-address.js';
 import { hostRefusal } from '../debug-port/request-guard.js';
-import { FOXGLOVE_CHANNELS, type FoxgloveChannelRole } from './foxglove-channels.js';
+import { EXPORT_ONLY_ROLES, FOXGLOVE_CHANNELS, type FoxgloveChannelRole } from './foxglove-channels.js';
 
 const log = createDebug('spinal:comms:foxglove');
 
@@ -45,7 +45,7 @@ export class FoxgloveLiveServer implements FoxgloveSink {
     for (const [role, spec] of Object.entries(FOXGLOVE_CHANNELS) as Array<
       [FoxgloveChannelRole, (typeof FOXGLOVE_CHANNELS)[FoxgloveChannelRole]]
     >) {
-      if (role === 'event' || role === 'blackBox') continue; // the export's own: the live log is /events
+      if (EXPORT_ONLY_ROLES.includes(role)) continue;
       this.channelIds.set(role, server.addChannel({ ...spec, encoding: 'json' }));
     }
     const roleOf = (id: number): FoxgloveChannelRole | undefined =>

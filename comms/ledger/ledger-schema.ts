@@ -35,6 +35,23 @@ export const MIGRATIONS: readonly Migration[] = [
     // The last sequence each supervisor (by its target address) acknowledged, as far as the robot knows.
     sql: 'CREATE TABLE uplink_acks (target TEXT PRIMARY KEY, seq INTEGER NOT NULL, wall_ms INTEGER NOT NULL);',
   },
+  {
+    version: 3,
+    // The recorded telemetry (pose, scans, path, ...): rows apart from the events, never numbered,
+    // never sent over the uplink, kept below every event class (see `telemetry-table.ts`).
+    sql: `
+      CREATE TABLE telemetry (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at_us INTEGER NOT NULL,
+        wall_ms INTEGER NOT NULL,
+        boot_id TEXT NOT NULL,
+        topic TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        payload BLOB NOT NULL
+      );
+      CREATE INDEX telemetry_wall_ms ON telemetry (wall_ms);
+    `,
+  },
 ];
 
 /** The version the newest migration reaches. */

@@ -1,4 +1,5 @@
 import type { ParamValues } from '../../config/params.js';
+import { telemetrySettingsFromParams, type TelemetrySettings } from './telemetry-settings.js';
 
 /** When the ledger makes its commits durable against power loss. */
 export type DurabilityPolicy =
@@ -23,6 +24,8 @@ export interface LedgerSettings {
   maxAgeMs: number;
   /** Space kept in reserve beside the file, given back when the disk fills up, bytes; 0: none. */
   reserveBytes: number;
+  /** The recorded telemetry (its own table, below every event class). */
+  telemetry: TelemetrySettings;
 }
 
 const BYTES_PER_MB = 1024 * 1024;
@@ -40,5 +43,6 @@ export function ledgerSettingsFromParams(params: ParamValues, path = params['led
     maxBytes: params['ledger.maxSizeMb'] * BYTES_PER_MB,
     maxAgeMs: params['ledger.maxAgeH'] * MS_PER_HOUR,
     reserveBytes: params['ledger.diskReserveKb'] * 1024,
+    telemetry: telemetrySettingsFromParams(params),
   };
 }

@@ -4,6 +4,7 @@ import type { EventPages } from '../debug-port/event-store.js';
 import type { Ledger, LedgerInput } from './ledger.js';
 import type { LedgerSettings } from './ledger-settings.js';
 import { HeldEvents, type HeldEvent } from './held-events.js';
+import type { TelemetryInput } from './telemetry-table.js';
 
 const log = createDebug('spinal:comms:ledger');
 
@@ -73,6 +74,16 @@ export class LedgerWriter implements EventPages {
     this.flush();
     if (inputs.length === 0) return;
     this.commitBatch(inputs.map((input) => ({ id: null, input })));
+  }
+
+  /**
+   * Records telemetry rows (one transaction for all of them); the ledger's notices (a full disk)
+   * are reported like any other commit. Events queued before are committed first.
+   */
+  recordTelemetry(rows: readonly TelemetryInput[]): void {
+    this.flush();
+    const outcome = this.ledger.appendTelemetry(rows);
+    if (outcome.notices.length > 0) this.report({ committed: [], refused: [], events: outcome.notices });
   }
 
   /** Commits everything queued, batch by batch, reporting each batch once it is committed. */

@@ -8,6 +8,7 @@ import { DiskReserve } from './disk-reserve.js';
 import { DISK_FULL_CLASSES, priorityClassOf, type PriorityClass } from './priority-class.js';
 import { dropOlderThan, freeBytes } from './retention.js';
 import { isDiskFull, openSqlite, type SqliteDatabase, type SqliteStatement } from './sqlite-driver.js';
+import { TelemetryTable, type TelemetryInput } from './telemetry-table.js';
 
 const log = createDebug('spinal:comms:ledger');
 
@@ -40,6 +41,17 @@ export interface LedgerStats {
   diskFull: boolean;
   refused: number;
   dropped: number;
+  /** The recorded telemetry: rows and payload bytes held, rows refused (a full disk) and dropped (caps, a full disk). */
+  telemetryRows: number;
+  telemetryBytes: number;
+  telemetryRefused: number;
+  telemetryDropped: number;
+}
+
+/** What became of one {@link Ledger.appendTelemetry}: rows written, and events the ledger wrote about itself. */
+export interface TelemetryOutcome {
+  written: number;
+  notices: RuntimeEvent[];
 }
 
 /** Retention's size target once over the cap: a little under it, so that not every commit trims. */
@@ -97,6 +109,10 @@ export class Ledger {
   private overCap = false;
   private refused = 0;
   private dropped = 0;
+  private readonly telemetry: TelemetryTable;
+  private telemetryBytes: number;
+  private telemetryRefused = 0;
+  private telemetryDropped = 0;
 
   private constructor(
     readonly db: SqliteDatabase,
@@ -112,6 +128,8 @@ export class Ledger {
     this.selectSince = rowsSinceStatement(db);
     const sum = db.prepare('SELECT COALESCE(SUM(bytes), 0) AS b FROM events').get() as { b: number };
     this.payloadBytes = sum.b;
+    this.telemetry = new TelemetryTable(db);
+    this.telemetryBytes = this.telemetry.bytes();
     this.reserve = new DiskReserve(settings.path, settings.reserveBytes);
   }
 
@@ -132,12 +150,7 @@ export class Ledger {
    */
   append(inputs: readonly LedgerInput[], nowUs?: number): AppendOutcome {
     const atUs = inputs[0]?.atUs ?? nowUs ?? 0;
-    const notices: LedgerInput[] = [];
-    if (this.diskFull && this.env.freeDiskBytes() >= 2 * Math.max(this.settings.reserveBytes, MIN_ROOM_BYTES)) {
-      this.diskFull = false;
-      this.reserve.restore();
-      notices.push(this.notice('disk-ok', 'there is room on the disk again', atUs));
-    }
+    const notices = this.roomAgain(atUs);
     if (this.diskFull) return this.appendSafetyOnly(inputs, []);
     if (this.env.refusesWrites?.() === true) return this.fillUp(inputs, atUs);
     try {
@@ -153,6 +166,36 @@ export class Ledger {
   /** Whether the ledger keeps only safety events now (the disk filled up and has not had room again since). */
   get keepsSafetyOnly(): boolean {
     return this.diskFull;
+  }
+
+  /**
+   * Records telemetry rows in one transaction. While the disk is full they are refused (counted);
+   * a commit that fills the disk drops recorded telemetry first (see {@link diskFilledUp}). Over
+   * its cap the table loses its oldest rows. Never throws for a full disk.
+   */
+  appendTelemetry(rows: readonly TelemetryInput[]): TelemetryOutcome {
+    if (rows.length === 0) return { written: 0, notices: [] };
+    const atUs = rows[0]!.atUs;
+    const notices = this.roomAgain(atUs);
+    const noticed = notices.length > 0 ? this.commit([], notices).notices : [];
+    if (this.diskFull) {
+      this.telemetryRefused += rows.length;
+      return { written: 0, notices: noticed };
+    }
+    const filledUp = (): TelemetryOutcome => {
+      this.telemetryRefused += rows.length;
+      return { written: 0, notices: [...noticed, ...this.fillUp([], atUs).notices] };
+    };
+    if (this.env.refusesWrites?.() === true) return filledUp();
+    try {
+      this.telemetryBytes += this.db.transaction(() => this.telemetry.insert(rows, this.bootId))();
+    } catch (error) {
+      if (!isDiskFull(error)) throw error;
+      return filledUp();
+    }
+    const cap = this.settings.telemetry.maxBytes;
+    if (this.telemetryBytes > cap) this.dropTelemetry(this.telemetryBytes - cap * TRIM_TARGET);
+    return { written: rows.length, notices: noticed };
   }
 
   /** Committed events with `seq > after`, in order, at most `limit`. */
@@ -196,8 +239,19 @@ export class Ledger {
 
   stats(): LedgerStats {
     const events = (this.db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
-    const { payloadBytes, diskFull, refused, dropped } = this;
-    return { lastSeq: this.lastSeq(), events, payloadBytes, diskFull, refused, dropped };
+    const { payloadBytes, diskFull, refused, dropped, telemetryBytes, telemetryRefused, telemetryDropped } = this;
+    return {
+      lastSeq: this.lastSeq(),
+      events,
+      payloadBytes,
+      diskFull,
+      refused,
+      dropped,
+      telemetryRows: this.telemetry.rows(),
+      telemetryBytes,
+      telemetryRefused,
+      telemetryDropped,
+    };
   }
 
   /** Syncs what is committed to the disk (the `interval` durability policy calls it every interval). */
@@ -205,16 +259,61 @@ export class Ledger {
     this.db.pragma('wal_checkpoint(PASSIVE)');
   }
 
-  /** Drops droppable events older than the age limit. */
+  /** Drops droppable events and recorded telemetry older than their age limits. */
   expire(): void {
+    const nowMs = this.env.nowWallMs();
+    if (this.settings.telemetry.maxAgeMs > 0) {
+      const result = this.telemetry.dropOlderThan(nowMs - this.settings.telemetry.maxAgeMs);
+      this.telemetryBytes -= result.freedBytes;
+      this.telemetryDropped += result.dropped;
+    }
     if (this.settings.maxAgeMs <= 0) return;
-    const result = dropOlderThan(this.db, this.env.nowWallMs() - this.settings.maxAgeMs);
+    const result = dropOlderThan(this.db, nowMs - this.settings.maxAgeMs);
     this.payloadBytes -= result.freedBytes;
     this.dropped += result.dropped;
   }
 
   close(): void {
     if (this.db.open) this.db.close();
+  }
+
+  /** Leaves the disk-full state once the file system has room again: the `disk-ok` notice to commit, if so. */
+  private roomAgain(atUs: number): LedgerInput[] {
+    if (!this.diskFull || this.env.freeDiskBytes() < 2 * Math.max(this.settings.reserveBytes, MIN_ROOM_BYTES)) {
+      return [];
+    }
+    this.diskFull = false;
+    this.reserve.restore();
+    return [this.notice('disk-ok', 'there is room on the disk again', atUs)];
+  }
+
+  /**
+   * A commit failed for a full disk: from now on only safety events are written. The reserve goes
+   * back to the file system and room is freed least valuable first: the recorded telemetry, then
+   * (if that was not enough) telemetry and health events. Returns the `disk-full` notice to commit.
+   */
+  private diskFilledUp(atUs: number): LedgerInput {
+    this.diskFull = true;
+    this.reserve.release();
+    const need = Math.max(this.settings.reserveBytes, MIN_ROOM_BYTES);
+    const rows = this.dropTelemetry(need);
+    const freed = rows.freedBytes < need ? freeBytes(this.db, need - rows.freedBytes) : { freedBytes: 0, dropped: 0 };
+    this.payloadBytes -= freed.freedBytes;
+    this.dropped += freed.dropped;
+    log(
+      'disk full: only safety events are kept (%d telemetry rows, %d older events dropped)',
+      rows.dropped,
+      freed.dropped,
+    );
+    const detail = `${DISK_FULL_REASON}; ${rows.dropped} recorded telemetry rows and ${freed.dropped} older telemetry and health events dropped`;
+    return this.notice('disk-full', detail, atUs);
+  }
+
+  private dropTelemetry(needBytes: number): { freedBytes: number; dropped: number } {
+    const result = this.telemetry.dropOldest(needBytes);
+    this.telemetryBytes -= result.freedBytes;
+    this.telemetryDropped += result.dropped;
+    return result;
   }
 
   private commit(inputs: readonly LedgerInput[], notices: LedgerInput[]): AppendOutcome {
@@ -237,16 +336,9 @@ export class Ledger {
     return { ...input.body, seq: Number(info.lastInsertRowid), atUs: input.atUs } as RuntimeEvent;
   }
 
-  /** The disk filled up: the reserve goes, the oldest droppable events make room, and `inputs` are written safety first. */
+  /** The disk filled up: the reserve goes, room is made (see {@link diskFilledUp}), and `inputs` are written safety first. */
   private fillUp(inputs: readonly LedgerInput[], atUs: number): AppendOutcome {
-    this.diskFull = true;
-    this.reserve.release();
-    const freed = freeBytes(this.db, Math.max(this.settings.reserveBytes, MIN_ROOM_BYTES));
-    this.payloadBytes -= freed.freedBytes;
-    this.dropped += freed.dropped;
-    log('disk full: only safety events are kept (%d older events dropped)', freed.dropped);
-    const detail = `${DISK_FULL_REASON}; ${freed.dropped} older telemetry and health events dropped`;
-    return this.appendSafetyOnly(inputs, [this.notice('disk-full', detail, atUs)]);
+    return this.appendSafetyOnly(inputs, [this.diskFilledUp(atUs)]);
   }
 
   private appendSafetyOnly(inputs: readonly LedgerInput[], notices: LedgerInput[]): AppendOutcome {

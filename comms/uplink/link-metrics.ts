@@ -29,6 +29,18 @@ export function ledgerAndUplinkFamilies(ledger: LedgerStats, uplink: UplinkStats
     ),
     counter('spinal_ledger_refused_total', 'Events refused for a full disk.', ledger.refused),
     counter('spinal_ledger_dropped_total', 'Events dropped by retention (never safety or mission).', ledger.dropped),
+    gauge('spinal_ledger_telemetry_rows', 'Recorded telemetry rows held in the ledger.', ledger.telemetryRows),
+    gauge('spinal_ledger_telemetry_bytes', 'Payload bytes of recorded telemetry held.', ledger.telemetryBytes),
+    counter(
+      'spinal_ledger_telemetry_refused_total',
+      'Recorded telemetry rows refused for a full disk.',
+      ledger.telemetryRefused,
+    ),
+    counter(
+      'spinal_ledger_telemetry_dropped_total',
+      'Recorded telemetry rows dropped by their caps or for a full disk.',
+      ledger.telemetryDropped,
+    ),
   ];
   if (!uplink) return families;
   const states = Object.keys(LINK_TRANSITIONS) as LinkState[];

@@ -19,7 +19,7 @@ import {
 import { openSupervisorStore } from '../../comms/supervisor/open-store.js';
 import { SupervisorServer } from '../../comms/supervisor/supervisor-server.js';
 import { UplinkLink } from '../../comms/uplink/uplink-link.js';
-import { benchBatch, benchEvent, benchLedgerSettings } from './bench-ledger-inputs.js';
+import { benchBatch, benchEvent, benchLedgerSettings, benchTelemetrySecond } from './bench-ledger-inputs.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'spinal-bench-ledger-'));
 const here = dirname(fileURLToPath(import.meta.url));
@@ -32,6 +32,23 @@ function batchedIngest(total: number, batch: number): number {
   const ledger = Ledger.open(settings('batched.db'), 'bench');
   const start = performance.now();
   for (let n = 0; n < total; n += batch) ledger.append(benchBatch(n, batch));
+  const perS = total / ((performance.now() - start) / 1000);
+  ledger.close();
+  return perS;
+}
+
+/**
+ * The batched ingest again, with a second of the default telemetry recording (five pose rows, two
+ * 360-beam scans, a reflex state: one commit, as the recorder makes once a second) committed beside
+ * every batch of events: what recording telemetry costs the events' ingest.
+ */
+function batchedIngestBesideTelemetry(total: number, batch: number): number {
+  const ledger = Ledger.open(settings('telemetry.db'), 'bench');
+  const start = performance.now();
+  for (let n = 0; n < total; n += batch) {
+    ledger.append(benchBatch(n, batch));
+    ledger.appendTelemetry(benchTelemetrySecond(n));
+  }
   const perS = total / ((performance.now() - start) / 1000);
   ledger.close();
   return perS;
@@ -185,6 +202,10 @@ const batchedEventsPerS = batchedIngest(200_000, 2_000);
 process.stderr.write(
   `batched ingest: ${round(batchedEventsPerS)} events/s (200,000 events, 2,000 a commit, synced each)\n`,
 );
+const besideTelemetryEventsPerS = batchedIngestBesideTelemetry(200_000, 2_000);
+process.stderr.write(
+  `batched ingest beside recorded telemetry: ${round(besideTelemetryEventsPerS)} events/s (the same, with one telemetry commit a batch)\n`,
+);
 const naiveEventsPerS = naiveIngest(2_000);
 process.stderr.write(`naive ingest: ${round(naiveEventsPerS)} events/s (2,000 events, one synced commit each)\n`);
 const replayEventsPerS = await replay(100_000);
@@ -202,6 +223,7 @@ process.stdout.write(
   `${JSON.stringify({
     bench: 'ledger',
     batchedEventsPerS: round(batchedEventsPerS),
+    besideTelemetryEventsPerS: round(besideTelemetryEventsPerS),
     naiveEventsPerS: round(naiveEventsPerS),
     replayEventsPerS: round(replayEventsPerS),
     backlogRssMb: Math.round(backlog.maxRssMb * 10) / 10,

@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LedgerSettings } from '../../comms/ledger/ledger-settings.js';
+import { telemetrySettingsFromParams } from '../../comms/ledger/telemetry-settings.js';
+import { resolveParams } from '../../config/param-values.js';
 
 /**
  * Ledger settings for a test: a fresh file in a temp directory, batch durability, no caps; `cleanUp`
@@ -20,6 +22,7 @@ export function tempLedgers(): { settings(overrides?: Partial<LedgerSettings>): 
         maxBytes: 1e9,
         maxAgeMs: 0,
         reserveBytes: 0,
+        telemetry: { ...telemetrySettingsFromParams(resolveParams({})), maxBytes: 1e9, maxAgeMs: 0 },
         ...overrides,
       };
     },

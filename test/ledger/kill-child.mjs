@@ -18,6 +18,16 @@ const worker = new Worker(entry, {
       maxBytes: 1e12,
       maxAgeMs: 0,
       reserveBytes: 0,
+      // No telemetry recorded: this child sends no status or scans.
+      telemetry: {
+        maxBytes: 0,
+        maxAgeMs: 0,
+        flushPeriodUs: 1e6,
+        posePeriodUs: Infinity,
+        scanPeriodUs: Infinity,
+        pathPeriodUs: Infinity,
+        mapPeriodUs: Infinity,
+      },
     },
     bootId: `boot-${process.pid}`,
   },
