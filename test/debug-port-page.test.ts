@@ -140,9 +140,15 @@ describe.skipIf(!haveChromium && !inCi)('the debug port page against a running s
       expect(await page.textContent('#swept-note')).toMatch(/swept area checked by the reflex: .* m\/s/);
       await page.locator('#map').screenshot({ path: join(ARTIFACTS, 'map-driving.png') });
       const pixelsBefore = await page.evaluate<string>("document.getElementById('map').toDataURL()");
+      // Measured from what was drawn when the picture was taken (the wait above may have let the robot on).
+      const drawnBefore = (await drawnOf(page)) ?? first;
       const later = await waitFor('the robot to move on the map', async () => {
         const d = await drawnOf(page);
-        return d?.pose && d.pose.xM > first.pose!.xM + 0.2 && d.scanStampUs !== first.scanStampUs ? d : undefined;
+        return d?.pose &&
+          d.pose.xM > Math.max(first.pose!.xM + 0.2, (drawnBefore.pose?.xM ?? first.pose!.xM) + 0.05) &&
+          d.scanStampUs !== drawnBefore.scanStampUs
+          ? d
+          : undefined;
       });
       expect(later.pose!.yM).toBeCloseTo(3, 0);
       const pixelsAfter = await page.evaluate<string>("document.getElementById('map').toDataURL()");

@@ -83,7 +83,7 @@ describe('runtime faults in the scenario schedule', () => {
     // Making room deleted the oldest committed health events (retention's order), and said how many;
     // no safety or mission event is among them, and after them the sequence has no gap.
     const dropped = Number(
-      /; (\d+) older telemetry and health events dropped/.exec(
+      / (\d+) older telemetry and health events dropped/.exec(
         full!.event.kind === 'ledger-notice' ? full!.event.detail : '',
       )?.[1],
     );
