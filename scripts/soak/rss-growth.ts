@@ -15,8 +15,8 @@ export interface RssGrowth {
 
 /** Growth under this many MB per hour is never flagged: the allocator and GC move RSS by that much on their own. */
 export const DEFAULT_NOISE_FLOOR_MB_PER_HOUR = 10;
-/** The shortest second half whose slope is judged, seconds: a few minutes' run is still warming up. */
-export const MIN_JUDGED_SECOND_HALF_S = 300;
+/** The shortest second half whose slope is judged, seconds: a run of a few minutes is still warming up. */
+export const MIN_JUDGED_SECOND_HALF_S = 240;
 
 /**
  * The RSS growth of a run: a least-squares line through the samples of its second half (the first

@@ -5,8 +5,8 @@ import { threadSummary } from './soak-table.js';
 
 /**
  * The picture of a soak run: a self-contained SVG of four panels over wall time (minutes): memory
- * (RSS, with the fitted line of its growth over the second half, and the V8 heaps of the main thread
- * and of the workers), CPU, event-loop delay (main thread and worst worker, p99) and the ledger's
+ * (RSS, with the fitted line of its growth over the second half, the V8 heaps of the main thread
+ * and of the workers, and the threads' external memory), CPU, event-loop delay (main thread and worst worker, p99) and the ledger's
  * size on disk. Pure: data in, text out.
  */
 
@@ -16,7 +16,7 @@ const PANEL_GAP_PX = 46;
 const LEFT_PX = 64;
 const RIGHT_PX = 170;
 const TOP_PX = 40;
-const COLOURS = ['#0072b2', '#d55e00', '#009e73', '#cc79a7'];
+const COLOURS = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69f00'];
 
 interface Series {
   label: string;
@@ -38,6 +38,7 @@ export function renderSoakPlotSvg(samples: readonly SoakSample[], growth: RssGro
     { label: 'RSS', points: samples.map((s) => [minutes(s), s.rssMb]) },
     { label: 'heap main', points: samples.map((s, i) => [minutes(s), threads[i]!.mainHeapMb]) },
     { label: 'heap workers', points: samples.map((s, i) => [minutes(s), threads[i]!.workersHeapMb]) },
+    { label: 'external, all', points: samples.map((s, i) => [minutes(s), threads[i]!.externalMb]) },
   ];
   if (growth.fit) {
     memory.push({

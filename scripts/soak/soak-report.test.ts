@@ -22,11 +22,21 @@ function samples(baseMb: number, mbPerHour: number, noiseMb: number): SoakSample
       ledgerMb: 0.1 + tS / 10_000,
       ledgerEvents: 100 + i,
       threads: [
-        { thread: 'main', wallMs: tS * 1000, heapUsedMb: 30, eventLoopDelayP99Ms: 2, eventLoopDelayMaxMs: 9 },
+        {
+          thread: 'main',
+          wallMs: tS * 1000,
+          heapUsedMb: 30,
+          heapTotalMb: 40,
+          externalMb: 3,
+          eventLoopDelayP99Ms: 2,
+          eventLoopDelayMaxMs: 9,
+        },
         {
           thread: 'cortex#2',
           wallMs: tS * 1000,
           heapUsedMb: 20 + i / 100,
+          heapTotalMb: 32,
+          externalMb: 1.5,
           eventLoopDelayP99Ms: 4,
           eventLoopDelayMaxMs: 30,
         },
@@ -77,6 +87,7 @@ describe('soak table and plot', () => {
     const table = soakTable(all).split('\n');
     expect(table).toHaveLength(32);
     expect(table[0]).toContain('RSS MB');
+    expect(table[2]).toMatch(/\| +4\.5 \|/); // external memory of both threads
     expect(table[2]).toMatch(/^\| 0\.0 +\| +300\.0 \|/);
     expect(table.at(-1)).toMatch(/^\| 30\.0 /);
     expect(spreadSamples([1, 2, 3], 30)).toEqual([1, 2, 3]);
@@ -84,7 +95,7 @@ describe('soak table and plot', () => {
 
   it('GIVEN thread reports THEN the thread table gives each thread once with its first and last heap', () => {
     const table = threadTable(samples(300, 0, 1));
-    expect(table).toMatch(/\| cortex#2 +\| +20\.0 \| +23\.6 \| +4\.0 \| +30\.0 \|/);
+    expect(table).toMatch(/\| cortex#2 +\| +20\.0 \| +23\.6 \| +32\.0 \| +1\.5 \| +4\.0 \| +30\.0 \|/);
     expect(table).toMatch(/\| main /);
   });
 

@@ -5,6 +5,10 @@ export interface SoakThreadSample {
   /** When the thread wrote the report, wall milliseconds since the epoch. */
   wallMs: number;
   heapUsedMb: number;
+  /** The heap V8 holds for the thread (used or not): what it adds to RSS. */
+  heapTotalMb: number;
+  /** Memory outside the heap that the thread's objects hold (Buffers, typed arrays, native objects V8 is told of). */
+  externalMb: number;
   /** Event-loop delay over the probe's last interval, milliseconds. */
   eventLoopDelayP99Ms: number;
   eventLoopDelayMaxMs: number;

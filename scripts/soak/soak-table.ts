@@ -7,6 +7,8 @@ export const DEFAULT_TABLE_ROWS = 30;
 export function threadSummary(threads: readonly SoakThreadSample[]): {
   mainHeapMb: number | null;
   workersHeapMb: number | null;
+  /** External memory of all threads together. */
+  externalMb: number | null;
   mainDelayP99Ms: number | null;
   /** The worst worker's p99. */
   workersDelayP99Ms: number | null;
@@ -16,6 +18,7 @@ export function threadSummary(threads: readonly SoakThreadSample[]): {
   return {
     mainHeapMb: main ? main.heapUsedMb : null,
     workersHeapMb: workers.length > 0 ? workers.reduce((sum, t) => sum + t.heapUsedMb, 0) : null,
+    externalMb: threads.length > 0 ? threads.reduce((sum, t) => sum + t.externalMb, 0) : null,
     mainDelayP99Ms: main ? main.eventLoopDelayP99Ms : null,
     workersDelayP99Ms: workers.length > 0 ? Math.max(...workers.map((t) => t.eventLoopDelayP99Ms)) : null,
   };
@@ -35,6 +38,7 @@ const HEADER = [
   'CPU %',
   'heap main MB',
   'heap workers MB',
+  'external MB',
   'loop delay main p99 ms',
   'loop delay workers p99 ms',
   'ledger MB',
@@ -53,6 +57,7 @@ export function soakTable(samples: readonly SoakSample[], rows = DEFAULT_TABLE_R
       s.cpuPct.toFixed(0),
       fixed(t.mainHeapMb, 1),
       fixed(t.workersHeapMb, 1),
+      fixed(t.externalMb, 1),
       fixed(t.mainDelayP99Ms, 1),
       fixed(t.workersDelayP99Ms, 1),
       s.ledgerMb.toFixed(2),
@@ -62,7 +67,7 @@ export function soakTable(samples: readonly SoakSample[], rows = DEFAULT_TABLE_R
   return pipeTable(HEADER, body);
 }
 
-/** Per thread over the whole run: heap at the first and last report, and its worst event-loop delay. */
+/** Per thread over the whole run: heap in use at the first and last report, heap held and external memory at the last, its worst event-loop delay. */
 export function threadTable(samples: readonly SoakSample[]): string {
   const byThread = new Map<string, SoakThreadSample[]>();
   for (const sample of samples) {
@@ -77,10 +82,23 @@ export function threadTable(samples: readonly SoakSample[]): string {
     thread,
     list[0]!.heapUsedMb.toFixed(1),
     list.at(-1)!.heapUsedMb.toFixed(1),
+    list.at(-1)!.heapTotalMb.toFixed(1),
+    list.at(-1)!.externalMb.toFixed(1),
     Math.max(...list.map((t) => t.eventLoopDelayP99Ms)).toFixed(1),
     Math.max(...list.map((t) => t.eventLoopDelayMaxMs)).toFixed(1),
   ]);
-  return pipeTable(['thread', 'heap first MB', 'heap last MB', 'worst loop delay p99 ms', 'loop delay max ms'], rows);
+  return pipeTable(
+    [
+      'thread',
+      'heap first MB',
+      'heap last MB',
+      'heap held last MB',
+      'external last MB',
+      'worst loop delay p99 ms',
+      'loop delay max ms',
+    ],
+    rows,
+  );
 }
 
 function pipeTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
