@@ -19,6 +19,8 @@ import {
 } from './world/geometry.js';
 import { imperfectionsSchema } from './imperfections.js';
 import { batterySpecSchema } from './scenario-battery.js';
+import { checkFaultTiming, faultTimingShape } from './faults/fault-trigger.js';
+import { isSystemFaultTarget, SYSTEM_FAULT_SCHEMAS, type SystemFault } from './faults/system-fault-schema.js';
 
 /**
  * A simulator scenario (`simulator/scenarios/*.yaml`): the world (walls, obstacles and movers), the robots
@@ -234,10 +236,8 @@ const faultSchema = z
     /** Id of the device in the robot's board config. */
     device: idSchema,
     kind: z.enum(FAULT_KINDS),
-    /** Sim time the fault starts, seconds. */
-    atS: z.number().finite().min(0),
-    /** How long it lasts, seconds; left out, it never clears. */
-    durationS: z.number().finite().positive().optional(),
+    /** `atS` (sim time it starts, seconds) or `when` (a condition), and `durationS` (left out: never clears). */
+    ...faultTimingShape,
     /** corrupt: share of serial chunks with a flipped byte; nack/eio: share of I2C transactions that fail (0..1, default 1). */
     rate: z.number().min(0).max(1).default(1),
     /** garbage: random bytes per second injected into a serial stream (default 2000). */
@@ -247,7 +247,8 @@ const faultSchema = z
     /** sag: how fast a battery monitor's battery voltage falls, volts per second (default 0.25). */
     voltsPerS: z.number().positive().default(0.25),
   })
-  .strict();
+  .strict()
+  .superRefine(checkFaultTiming);
 
 /** What an operator or the world does to the robot during a run (not a device fault). */
 export const SCRIPT_ACTIONS = [
@@ -294,7 +295,26 @@ const scriptStepSchema = z
 
 export type ScenarioScriptStep = z.output<typeof scriptStepSchema>;
 
+/** A fault on one of the robot's devices. */
 export type ScenarioFault = z.output<typeof faultSchema>;
+
+/** One entry of a robot's `faults:`: on a device, or on a target around it (`faults/system-fault-schema.ts`). */
+export type ScenarioFaultEntry = ScenarioFault | SystemFault;
+
+/** Whether a `faults:` entry is on a board device. */
+export function isDeviceFault(fault: ScenarioFaultEntry): fault is ScenarioFault {
+  return !isSystemFaultTarget(fault.device);
+}
+
+/** A `faults:` entry, read by its target's schema when `device` names one, as a device fault otherwise. */
+const faultEntrySchema = z.unknown().transform((value, ctx): ScenarioFaultEntry => {
+  const device = typeof value === 'object' && value !== null ? (value as { device?: unknown }).device : undefined;
+  const schema = isSystemFaultTarget(device) ? SYSTEM_FAULT_SCHEMAS[device] : faultSchema;
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) ctx.addIssue(issue);
+  return z.NEVER;
+});
 
 /**
  * A robot's board: the name of a shipped board config (`board-configs/<name>.yaml`), or the path
@@ -321,8 +341,8 @@ const robotSchema = z
     board: boardRefSchema.default(DEFAULT_SCENARIO_BOARD),
     start: z.object({ xM: metres, yM: metres, yawDeg: degrees.default(0) }).strict(),
     mission: missionSchema,
-    /** Faults thrown on this robot's devices during the run. */
-    faults: z.array(faultSchema).default([]),
+    /** Faults thrown on this robot's devices, and on its uplink, supervisor, broker and mesh, during the run. */
+    faults: z.array(faultEntrySchema).default([]),
     /** Operator actions and thread stalls during the run, in time order. */
     script: z.array(scriptStepSchema).default([]),
     /** A prior map in ROS map_server format for this robot: the map.yaml's path, relative to the scenario file. */

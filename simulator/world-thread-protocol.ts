@@ -4,6 +4,7 @@ import type { SimCollisionEvent, SimFaultReport } from './report.js';
 import type { TimedPose } from './world/pose-truth-trace.js';
 import type { TrajectoryPoint } from './world/trajectory-recorder.js';
 import type { Scenario, ScenarioScriptStep } from './scenario.js';
+import type { SystemFaultEdge } from './faults/system-fault-schedule.js';
 
 /** What the world thread is started with (`workerData`); robot link ports are transferred alongside. */
 export interface WorldWorkerData {
@@ -23,7 +24,12 @@ export interface WorldWorkerData {
 }
 
 /** Main → world. */
-export type MainToWorld = { t: 'stop' } | { t: 'script-done'; seq: number };
+export type MainToWorld =
+  | { t: 'stop' }
+  /** A scripted action, or a system fault's beginning or clearing, has been carried out. */
+  | { t: 'script-done'; seq: number }
+  /** A robot's own mission state changed (a fault's `when` may name it). */
+  | { t: 'mission-state'; robotId: string; state: string };
 
 /** One robot's truth, as only the simulator knows it. */
 export interface WorldRobotState {
@@ -68,4 +74,6 @@ export type WorldToMain =
     }
   | { t: 'failed'; message: string }
   /** A scripted action is due: the world waits for `script-done` before it goes on, so it happens at this sim time. */
-  | { t: 'script'; seq: number; robotId: string; step: ScenarioScriptStep; simTimeUs: number };
+  | { t: 'script'; seq: number; robotId: string; step: ScenarioScriptStep; simTimeUs: number }
+  /** A fault on the robots' surroundings begins or clears: the world waits for `script-done` likewise. */
+  | { t: 'system-fault'; seq: number; edge: SystemFaultEdge; simTimeUs: number };

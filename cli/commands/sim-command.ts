@@ -179,6 +179,13 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
     closePtys();
     throw error;
   }
+  // A fault's `when` may name a robot's mission state: the world hears of every change.
+  runtimes.forEach((runtime, i) =>
+    runtime.onEvent((event) => {
+      if (event.kind !== 'mission') return;
+      world.postMessage({ t: 'mission-state', robotId: robots[i]!.spec.id, state: event.state } satisfies MainToWorld);
+    }),
+  );
   const committed = new Map(robots.map((robot) => [robot.spec.id, [] as number[]]));
   runtimes.forEach((runtime, i) => runtime.onEvent((event) => committed.get(robots[i]!.spec.id)?.push(event.seq)));
   const missions = runtimes.map((runtime) => recordMissions(runtime));
@@ -248,6 +255,14 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
           ? runScriptStep(runtime, message.step, message.simTimeUs, options.out, label, broker)
           : Promise.resolve();
         void done.then(() => world.postMessage({ t: 'script-done', seq: message.seq } satisfies MainToWorld));
+        return;
+      }
+      if (message.t === 'system-fault') {
+        const { edge } = message;
+        options.out.write(
+          `[${(message.simTimeUs / 1e6).toFixed(3)} s] fault ${edge.fault.device} ${edge.fault.kind} ${edge.edge}: not carried out by this build\n`,
+        );
+        world.postMessage({ t: 'script-done', seq: message.seq } satisfies MainToWorld);
         return;
       }
       if (message.t !== 'progress') {
