@@ -10,6 +10,12 @@ import { resolveParams } from '../../config/param-values.js';
 import { mappedPtys, simRobotSpec } from '../sim-robot/sim-robot-spec.js';
 import { EmbeddedSupervisor } from '../sim-supervisor.js';
 import { FleetBroker } from '../fleet-broker.js';
+import {
+  checkSystemFaults,
+  hasFaultOn,
+  startFaultTargets,
+  type RunFaultTargets,
+} from '../sim-faults/system-fault-targets.js';
 import { createSimHardware } from '../../simulator/devices/builtin-sim-devices.js';
 import { checkFaults } from '../../simulator/fault-injector.js';
 import {
@@ -96,6 +102,7 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
     return { index, spec, board, params, map: resolvePriorMap(params, board, { map: spec.map, file: scenarioFile }) };
   });
   const first = boards[0]!;
+  checkSystemFaults(boards, scenarioFile);
   // Bytes through pseudo-terminals flow in real time, outside the lock step: keep the clock real by default.
   const speed = options.speed ?? (options.headless && !options.pty ? 0 : 1);
   const durationS = options.durationS ?? (options.headless ? scenario.durationS : Infinity);
@@ -153,19 +160,24 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
   // One broker for the fleet when the scenario names none: each robot's mesh meets its peers there.
   // A robot alone with no broker named has no one to talk to: its mesh stays off.
   const ownBroker = first.params['mesh.enabled'] && first.params['mesh.broker'] === '';
-  const broker = ownBroker && robots.length > 1 ? await FleetBroker.start() : null;
-  const meshOff = ownBroker && robots.length === 1;
+  // A robot alone has one too when a fault takes the broker down or a rogue peer joins its mesh.
+  const brokerFaulted = hasFaultOn(boards, 'broker') || hasFaultOn(boards, 'mesh');
+  const broker = ownBroker && (robots.length > 1 || brokerFaulted) ? await FleetBroker.start() : null;
+  const meshOff = ownBroker && broker === null;
   // All at once: each joins the lock step before its devices start, and the world's first tick
   // waits for every robot, so that every start-up happens at sim time 0. With --robot-processes,
   // a fleet's robots each run in a process of their own.
   let runtimes: SimRobot[];
+  let faults: RunFaultTargets | null = null;
   try {
+    faults = await startFaultTargets(boards, supervisor, broker, scenario.seed);
+    const targets = faults;
     runtimes = await startSimRobots(
       robots.map((robot) => ({
         robot: simRobotSpec(
           { ...robot, ptys: robot.ptys ? mappedPtys(robot.ptys) : null },
-          supervisor?.address ?? null,
-          meshOff ? 'off' : (broker?.url ?? null),
+          targets.uplinkTarget(robot.spec.id) ?? supervisor?.address ?? null,
+          meshOff ? 'off' : (targets.brokerUrl ?? broker?.url ?? null),
         ),
         port: robot.robotPort,
       })),
@@ -173,6 +185,7 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
       options.robotProcesses === true,
     );
   } catch (error) {
+    await faults?.close();
     await world.terminate();
     await supervisor?.stop();
     await broker?.close();
@@ -186,6 +199,7 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
       world.postMessage({ t: 'mission-state', robotId: robots[i]!.spec.id, state: event.state } satisfies MainToWorld);
     }),
   );
+  const runFaults = faults!;
   const committed = new Map(robots.map((robot) => [robot.spec.id, [] as number[]]));
   runtimes.forEach((runtime, i) => runtime.onEvent((event) => committed.get(robots[i]!.spec.id)?.push(event.seq)));
   const missions = runtimes.map((runtime) => recordMissions(runtime));
@@ -193,6 +207,7 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
   const stopAll = async (): Promise<void> => {
     await Promise.all(runtimes.map((runtime) => runtime.stop()));
     await world.terminate();
+    await runFaults.close();
     await supervisor?.stop();
     await broker?.close();
     closePtys();
@@ -259,10 +274,17 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
       }
       if (message.t === 'system-fault') {
         const { edge } = message;
-        options.out.write(
-          `[${(message.simTimeUs / 1e6).toFixed(3)} s] fault ${edge.fault.device} ${edge.fault.kind} ${edge.edge}: not carried out by this build\n`,
-        );
-        world.postMessage({ t: 'script-done', seq: message.seq } satisfies MainToWorld);
+        const at = `${robots.length > 1 ? `${edge.robotId} ` : ''}[${(message.simTimeUs / 1e6).toFixed(3)} s]`;
+        void runFaults.runner
+          .apply(edge)
+          .then(
+            (done) => options.out.write(`${at} fault: ${edge.fault.device} ${edge.fault.kind} ${edge.edge}: ${done}\n`),
+            (error: unknown) =>
+              options.out.write(
+                `${at} fault: ${edge.fault.device} ${edge.fault.kind} ${edge.edge} failed: ${String(error)}\n`,
+              ),
+          )
+          .then(() => world.postMessage({ t: 'script-done', seq: message.seq } satisfies MainToWorld));
         return;
       }
       if (message.t !== 'progress') {
@@ -310,6 +332,7 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
     };
   });
   const eventsLost = (await supervisor?.eventsLost(committed)) ?? 0;
+  const eventDelivery = (await supervisor?.delivery(committed)) ?? null;
   await stopAll();
   if (outcome.t !== 'finished') {
     options.out.write(`spinal sim: the simulation failed: ${outcome.t === 'failed' ? outcome.message : 'no result'}\n`);
@@ -329,6 +352,7 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
         }
       : { complete: true, reason: null },
   );
+  if (eventDelivery) report.eventDelivery = eventDelivery;
   const believed = new Map(outcomes.map((robot) => [robot.id, believedTrajectoryOf(robot.reportedPoses)]));
   const plotFailure = options.plot
     ? writeRunPlot(

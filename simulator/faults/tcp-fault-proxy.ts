@@ -264,10 +264,12 @@ export class TcpFaultProxy {
     });
   }
 
+  /** Stops listening at once (the port is free again; connections still closing are not waited for). */
   private unlisten(): Promise<void> {
     const server = this.server;
     this.server = null;
     if (!server) return Promise.resolve();
-    return new Promise((resolve) => server.close(() => resolve()));
+    server.close();
+    return new Promise((resolve) => setImmediate(resolve));
   }
 }
