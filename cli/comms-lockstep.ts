@@ -1,5 +1,6 @@
 import createDebug from 'debug';
 import type { MainToComms, TickDoneMessage } from '../comms/comms-thread-protocol.js';
+import type { LockstepCell } from '../time/lockstep-cell.js';
 
 const log = createDebug('spinal:runtime:comms-lockstep');
 
@@ -11,25 +12,28 @@ const log = createDebug('spinal:runtime:comms-lockstep');
 const COMMS_LOCKSTEP_GRACE_MS = 30_000;
 
 /**
- * The comms thread's part in the simulator's lock step, seen from the main thread. Every tick is
- * relayed, so the thread's virtual clock follows the robot's; the tick waits for the thread's
- * answer only when one of its timers is due by then (a log-stream keep-alive, say), so a thread
- * with nothing due costs the lock step one message. A thread that misses the grace is left out
- * until it answers again.
+ * The comms thread's part in the simulator's lock step, seen from the main thread. Every tick writes
+ * the robot's time into the cell the two threads share, which the thread's clock reads; the tick
+ * goes to the thread, and waits for its answer, only when one of its timers is due by then (a
+ * mesh state, a log-stream keep-alive), which the thread writes into the cell too. So a thread
+ * with nothing due costs the lock step nothing. A thread that misses the grace is left out (its
+ * ticks sent, not waited for) until it answers again.
  */
 export class CommsLockstep {
-  /** When the thread's next timer is due, microseconds of robot clock (as of its last answer). */
-  private nextDueUs = Infinity;
   private lagging = false;
   private waiter: { nowUs: number; resolve: () => void } | null = null;
 
-  constructor(private readonly post: (message: MainToComms) => void) {}
+  constructor(
+    private readonly post: (message: MainToComms) => void,
+    private readonly cell: LockstepCell,
+  ) {}
 
-  /** Relays the tick at `nowUs`; resolves once the thread has run what is due by then. */
+  /** The tick at `nowUs`; resolves once the thread has run what is due by then. */
   tick(nowUs: number): Promise<void> {
-    const due = !this.lagging && this.nextDueUs <= nowUs;
+    this.cell.setRobotNowUs(nowUs);
+    if (this.cell.nextDueUs() > nowUs) return Promise.resolve();
     this.post({ t: 'tick', nowUs });
-    if (!due) return Promise.resolve();
+    if (this.lagging) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         this.lagging = true;
@@ -49,7 +53,6 @@ export class CommsLockstep {
 
   /** The thread's `tick-done`. */
   answered(message: TickDoneMessage): void {
-    this.nextDueUs = message.nextDueUs;
     if (this.lagging) log('the comms thread answers the lock step again');
     this.lagging = false;
     if (this.waiter && message.nowUs >= this.waiter.nowUs) {

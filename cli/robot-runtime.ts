@@ -25,6 +25,7 @@ import { OperatorDesk } from './runtime/operator-desk.js';
 import { createReflex } from './runtime/reflex-assembly.js';
 import { fanOutRevolutions } from './runtime/revolution-fanout.js';
 import { startRobotThreads } from './runtime/robot-threads.js';
+import type { LockstepCell } from '../time/lockstep-cell.js';
 import { StatusSnapshot } from './runtime/status-snapshot.js';
 import { currentPriority } from './service/reflex-priority.js';
 import { journalDeviceHealth } from './runtime/device-health-journal.js';
@@ -57,7 +58,7 @@ export class RobotRuntime {
     private readonly o: RobotRuntimeOptions,
     private readonly devices: Device[],
     readonly reflex: ReflexLoop,
-    threads: { cortex: Worker; comms: Worker },
+    threads: { cortex: Worker; comms: Worker; commsCell: LockstepCell | null },
   ) {
     const { clock, params } = o;
     this.startedAtUs = clock.nowUs();
@@ -117,11 +118,12 @@ export class RobotRuntime {
     this.comms = new CommsLink(
       threads.comms,
       clock,
-      lockstep,
+      threads.commsCell,
       (c) => this.operate(c),
       () => this.snapshot.withReadiness(),
       (message) => this.journal.committed(message),
       (update) => this.live.apply(update),
+      params['foxglove.listen'] !== '' ? () => reflex.worldPose() : null,
     );
     // Under the simulator both workers take part in each tick: the world waits until each has run what was due.
     o.lockstep?.onTick(async ({ simTimeUs }) => {
@@ -149,6 +151,7 @@ export class RobotRuntime {
         o.ledger ?? ledgerSettingsFromParams(params),
         o.upgrades ?? [],
         board.robot.footprint,
+        o.simulatedFaults,
       ),
     );
     runtime.wire(drive.motion, drive.battery);

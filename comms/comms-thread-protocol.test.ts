@@ -7,6 +7,7 @@ describe('isMainToComms', () => {
     expect(isMainToComms({ t: 'ready', ready: false, reason: 'lidar starting' })).toBe(true);
     expect(isMainToComms({ t: 'shutdown' })).toBe(true);
     expect(isMainToComms({ t: 'tick', nowUs: 10_000 })).toBe(true);
+    expect(isMainToComms({ t: 'pose', pose: { xM: 1, yM: 2, yawRad: 0.5 }, stampUs: 10_000 })).toBe(true);
     expect(isMainToComms({ t: 'config-result', id: 3, accepted: false, reason: 'stale' })).toBe(true);
   });
 
@@ -22,6 +23,9 @@ describe('isMainToComms', () => {
     { t: 'tick' },
     { t: 'tick', nowUs: '10' },
     { t: 'tick', nowUs: Number.NaN },
+    { t: 'pose', stampUs: 10_000 },
+    { t: 'pose', pose: { xM: 1, yM: Number.NaN, yawRad: 0 }, stampUs: 10_000 },
+    { t: 'pose', pose: { xM: 1, yM: 2, yawRad: 0 } },
     { t: 'config-result', id: 3, accepted: 'yes', reason: '' },
     { t: 'config-result', id: 3, accepted: true },
   ])('refuses %j', (value) => expect(isMainToComms(value)).toBe(false));

@@ -1,3 +1,4 @@
+import type { Pose2D } from '../messages/geometry.js';
 import { isLidarPoints, type LidarPoints } from '../messages/lidar-points.js';
 import type { FoxgloveSettings } from './foxglove/foxglove-settings.js';
 import type { Requester, RuntimeEvent, RuntimeEventBody } from '../messages/runtime-event.js';
@@ -19,6 +20,16 @@ import type { RuntimeStatus } from '../messages/runtime-status.js';
 export interface StatusMessage {
   t: 'status';
   status: RuntimeStatus;
+}
+
+/**
+ * The robot's world pose at `stampUs` (robot clock), posted more often than the status (Foxglove's
+ * `/pose` and `/tf` follow it); posted only while the Foxglove server is on and the pose is known.
+ */
+export interface PoseMessage {
+  t: 'pose';
+  pose: Pose2D;
+  stampUs: number;
 }
 
 /** The main thread's readiness (devices started, first status posted); `reason` explains `false`. */
@@ -111,6 +122,7 @@ export interface TickMessage {
 
 export type MainToComms =
   | StatusMessage
+  | PoseMessage
   | ReadyMessage
   | RecordMessage
   | CommandResultMessage
@@ -191,6 +203,11 @@ export interface CommsWorkerData {
   clock?: 'virtual' | 'real';
   /** With a `virtual` clock: the robot's clock when the thread starts, microseconds. Default 0. */
   startUs?: number;
+  /**
+   * With a `virtual` clock: the memory of the lock step's `LockstepCell` (time/lockstep-cell.ts),
+   * through which the clock follows the robot's between ticks and tells when its next timer is due.
+   */
+  lockstepCell?: SharedArrayBuffer;
   /** The ledger the thread owns (default: in memory, batch durability). */
   ledger?: LedgerSettings;
   /** Names this start of the runtime in the ledger and on the uplink (default: a random UUID). */
@@ -205,6 +222,20 @@ export interface CommsWorkerData {
   foxglove?: FoxgloveSettings | null;
   /** The upgrade journal's entries: those the ledger does not hold yet are written to it at start. */
   upgrades?: UpgradeEventBody[];
+  /** Under the simulator: the cells its clock-jump and disk-full faults are thrown through (default: none). */
+  simulatedFaults?: SimulatedFaultCells;
+}
+
+/**
+ * The shared cells (`SharedArrayBuffer`s) through which the simulator steps the robot's wall clock
+ * (`time/wall-clock.ts`), fills its ledger's disk (`ledger/simulated-disk-space.ts`) and cuts its
+ * power mid-transaction, seen by the ledger's thread at its next read.
+ */
+export interface SimulatedFaultCells {
+  wallClockStep: SharedArrayBuffer;
+  disk: SharedArrayBuffer;
+  /** One 32-bit flag: 1 arms the power-loss fault (the process dies inside its next ledger transaction, see `ledger/power-loss-hook.ts`). */
+  powerLoss: SharedArrayBuffer;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -222,12 +253,20 @@ function looksLikeStatus(value: unknown): value is RuntimeStatus {
   return isRecord(value) && typeof value.robotId === 'string' && Array.isArray(value.devices);
 }
 
+function isPose(value: unknown): value is Pose2D {
+  return (
+    isRecord(value) && [value.xM, value.yM, value.yawRad].every((n) => typeof n === 'number' && Number.isFinite(n))
+  );
+}
+
 /** True when `value` is a well-formed {@link MainToComms} message. */
 export function isMainToComms(value: unknown): value is MainToComms {
   if (!isRecord(value)) return false;
   switch (value.t) {
     case 'status':
       return looksLikeStatus(value.status);
+    case 'pose':
+      return isPose(value.pose) && typeof value.stampUs === 'number' && Number.isFinite(value.stampUs);
     case 'ready':
       return typeof value.ready === 'boolean' && typeof value.reason === 'string';
     case 'command-result':

@@ -4,6 +4,8 @@ import type { Clock } from '../time/clock.js';
 import { MonotonicClock } from '../time/monotonic-clock.js';
 import { isCortexToComms, type CommsToCortex } from '../messages/cortex-comms-protocol.js';
 import { VirtualClock } from '../time/virtual-clock.js';
+import { LockstepCell } from '../time/lockstep-cell.js';
+import { LockstepFollowerClock } from '../time/lockstep-follower-clock.js';
 import { isMainToComms } from './comms-thread-protocol.js';
 import type { CommsToMain, CommsWorkerData } from './comms-thread-protocol.js';
 import type { DebugPortSettings } from './debug-port/debug-port-settings.js';
@@ -15,6 +17,8 @@ import { Ledger } from './ledger/ledger.js';
 import { assembleUplink } from './uplink/uplink-assembly.js';
 import { ledgerAndUplinkFamilies } from './uplink/link-metrics.js';
 import { LedgerWriter } from './ledger/ledger-writer.js';
+import { ledgerEnvironmentOf } from './ledger/simulated-ledger-environment.js';
+import { powerLossHookFrom } from './ledger/power-loss-hook.js';
 import { upgradesNotInLedger } from './ledger/upgrade-import.js';
 import { ledgerSettingsFromParams, type LedgerSettings } from './ledger/ledger-settings.js';
 import { resolveParams } from '../config/param-values.js';
@@ -59,8 +63,14 @@ export interface CortexChannel {
 }
 
 /** The comms thread's clock as `data.clock` asks: a virtual clock at `data.startUs` in lock step, else the monotonic clock. */
-export function commsClockFor(data: Pick<CommsWorkerData, 'clock' | 'startUs'>): VirtualClock | MonotonicClock {
-  return data.clock === 'virtual' ? new VirtualClock(data.startUs ?? 0) : new MonotonicClock();
+export function commsClockFor(
+  data: Pick<CommsWorkerData, 'clock' | 'startUs' | 'lockstepCell'>,
+): VirtualClock | MonotonicClock {
+  if (data.clock !== 'virtual') return new MonotonicClock();
+  const startUs = data.startUs ?? 0;
+  return data.lockstepCell
+    ? new LockstepFollowerClock(new LockstepCell(data.lockstepCell), startUs)
+    : new VirtualClock(startUs);
 }
 
 /**
@@ -82,7 +92,16 @@ export function runCommsWorker(
     Partial<
       Pick<
         CommsWorkerData,
-        'clock' | 'startUs' | 'ledger' | 'bootId' | 'uplink' | 'mesh' | 'version' | 'upgrades' | 'foxglove'
+        | 'clock'
+        | 'startUs'
+        | 'ledger'
+        | 'bootId'
+        | 'uplink'
+        | 'mesh'
+        | 'version'
+        | 'upgrades'
+        | 'foxglove'
+        | 'simulatedFaults'
       >
     >,
   clock: Clock = commsClockFor(data),
@@ -90,13 +109,22 @@ export function runCommsWorker(
 ): void {
   const store = new StatusStore(clock);
   const ledgerSettings = data.ledger ?? inMemoryLedger();
-  const ledger = Ledger.open(ledgerSettings, data.bootId ?? randomUUID());
-  const events = new LedgerWriter(ledger, ledgerSettings, (report) => {
-    port.postMessage({ t: 'committed', ...report });
-    for (const event of report.events) logs.publish(event);
-    for (const event of report.events) foxglove?.event(event);
-    uplink?.link.committed();
+  const powerLoss = powerLossHookFrom(process.env);
+  const ledger = Ledger.open(ledgerSettings, data.bootId ?? randomUUID(), {
+    ...(powerLoss ? { beforeCommit: powerLoss } : {}),
+    ...ledgerEnvironmentOf(data.simulatedFaults),
   });
+  const events = new LedgerWriter(
+    ledger,
+    ledgerSettings,
+    (report) => {
+      port.postMessage({ t: 'committed', ...report });
+      for (const event of report.events) logs.publish(event);
+      for (const event of report.events) foxglove?.event(event);
+      uplink?.link.committed();
+    },
+    () => clock.nowUs(),
+  );
   const logs = new LogStream(events, clock);
   const requests = new RequestCounts();
   const scans = new ScanStore();
@@ -218,6 +246,9 @@ export function runCommsWorker(
         // The hello names the robot: the link opens with the first status.
         if (!uplinkStarted && !stopping) uplink?.link.start();
         uplinkStarted = true;
+        break;
+      case 'pose':
+        foxglove?.pose(message.pose, message.stampUs);
         break;
       case 'ready':
         store.setReady(message.ready, message.reason);

@@ -76,6 +76,26 @@ export interface SiteStatus {
   deadmanTimeoutMs: number;
 }
 
+/**
+ * The area the reflex's swept-area check looked at for the command in force at its latest
+ * evaluation, as the check itself defines it (docs/safety.md, "The swept area in the status").
+ */
+export interface SweptAreaStatus {
+  /** Robot clock of the evaluation, microseconds. */
+  stampUs: number;
+  /** The motion checked: the command in force, m/s and rad/s. */
+  vMps: number;
+  wRadps: number;
+  /** `corridor`: driving straight, one rectangle; `path`: along an arc or turning in place, the footprint grown by its margins along the sampled path. */
+  kind: 'corridor' | 'path';
+  /** Travel of the faster wheel the check looks along, metres. */
+  lookAheadM: number;
+  /** The robot's world pose at the evaluation, where the polygons are placed (null before the cortex placed the odometry frame). */
+  pose: Pose2D | null;
+  /** Convex polygons, counter-clockwise, robot frame at the evaluation (x forward, y left), metres to the millimetre: their union holds every place the check looks. */
+  polygons: Point2D[][];
+}
+
 /** A snapshot of the whole runtime, published by the main thread a few times a second. */
 export interface RuntimeStatus {
   robotId: string;
@@ -113,4 +133,6 @@ export interface RuntimeStatus {
   config?: ConfigStatus;
   /** The robot's outline, the geofence and the swept-area margins (absent where no runtime keeps them). */
   site?: SiteStatus;
+  /** What the reflex's swept-area check looked at for the command in force (null: no command, or one that does not move; absent where no runtime keeps it). */
+  sweptArea?: SweptAreaStatus | null;
 }

@@ -4,7 +4,7 @@ import type { SwarmHold } from './arbiter.js';
 import { CommandSelector } from './command-selector.js';
 import type { CommandedOdometry } from './commanded-odometry.js';
 import { effectiveDecelMps2 } from './deceleration-observer.js';
-import { ObstacleView } from './obstacle-view.js';
+import { ObstacleView, type CheckedCommandArea } from './obstacle-view.js';
 import { rangePoint } from './range-point.js';
 import type { ReflexLoopOptions } from './reflex-loop-options.js';
 import type { ReflexInputs, ReflexSettings } from './reflex-types.js';
@@ -61,6 +61,11 @@ export class InputGatherer {
 
   nearestObstacleM(nowUs: number): number | null {
     return this.obstacles.nearestM(this.odometry.poseAt(nowUs), nowUs);
+  }
+
+  /** The area the latest evaluation checked for the command in force (see {@link ObstacleView.checkedCommandArea}). */
+  checkedCommandArea(): CheckedCommandArea | null {
+    return this.obstacles.checkedCommandArea();
   }
 
   /** Why the obstacle checks cannot take `next`, or null. */

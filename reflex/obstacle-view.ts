@@ -5,7 +5,7 @@ import { ObstacleMemory } from './obstacle-memory.js';
 import type { ReflexInputs, ReflexSettings } from './reflex-types.js';
 import { SectorCoverage } from './sector-coverage.js';
 import type { StoppingModel } from './stopping-distance.js';
-import { SweptPathChecker, type MotionClearance } from './swept-path.js';
+import { SweptPathChecker, type CheckedArea, type MotionClearance } from './swept-path.js';
 
 /** Most remembered obstacle points the swept-area check looks at in one evaluation. */
 const SWEPT_POINTS_CAPACITY = 8192;
@@ -36,6 +36,10 @@ export class ObstacleView {
   private reachM: number;
   /** The reach at start: the obstacle memory keeps returns this far out (and half a metre more), so no retune may exceed it. */
   private readonly startReachM: number;
+  /** The command the latest evaluation checked (its time; null: there was none), kept to draw its area on request. */
+  private checkedAtUs: number | null = null;
+  private checkedVMps = 0;
+  private checkedWRadps = 0;
 
   constructor(private readonly o: ObstacleViewOptions) {
     const s = o.settings;
@@ -93,6 +97,17 @@ export class ObstacleView {
   }
 
   /**
+   * The area the latest {@link inputs} checked for the command in force, built now from what that
+   * check used (the points' reach, the stopping model and the motion are unchanged until the next
+   * evaluation). For the status, a few times a second: it allocates, the loop's checks do not.
+   */
+  checkedCommandArea(): CheckedCommandArea | null {
+    if (this.checkedAtUs === null) return null;
+    const area = this.swept.checkedArea(this.checkedVMps, this.checkedWRadps, this.model);
+    return area ? { atUs: this.checkedAtUs, vMps: this.checkedVMps, wRadps: this.checkedWRadps, area } : null;
+  }
+
+  /**
    * The swept-area checks at `nowUs` with the robot at `odom`: the command in force, the motion the
    * motors have when it differs, turning in place at the command's rate, and whether the command's
    * path crosses a sector the lidar has not measured recently.
@@ -103,6 +118,9 @@ export class ObstacleView {
     const v = command?.vMps ?? 0;
     const w = command?.wRadps ?? 0;
     const motion = command ? limiting(this.swept.clearance(v, w, this.model)) : null;
+    this.checkedAtUs = command ? nowUs : null;
+    this.checkedVMps = v;
+    this.checkedWRadps = w;
     const { vMps: av, wRadps: aw } = applied;
     const moving = av !== 0 || aw !== 0;
     const appliedMotion = !moving
@@ -127,6 +145,18 @@ export class ObstacleView {
       blindSector: blind >= 0 ? this.coverage.describe(blind, nowUs) : null,
     };
   }
+}
+
+/**
+ * The area the latest evaluation's check of the command in force looked at, robot frame where the
+ * robot stood then: the command, the time and the check's own geometry (null: no command, or a
+ * command that does not move the robot).
+ */
+export interface CheckedCommandArea {
+  atUs: number;
+  vMps: number;
+  wRadps: number;
+  area: CheckedArea;
 }
 
 /** The stopping model of the settings, with the assumed braking (each evaluation lowers it to what braking achieves). */

@@ -10,10 +10,13 @@ import { TransportError } from '../hal/transport/transport-error.js';
 import type { AppliedDrive } from '../messages/drive.js';
 import type { LidarPoints } from '../messages/lidar-points.js';
 import type { Point2D } from '../messages/geometry.js';
+import { insidePolygon } from '../messages/polygon.js';
 import { reflexSettings } from '../test/harness/reflex-fixtures.js';
 import { VirtualClock } from '../time/virtual-clock.js';
 import type { ReflexSettings } from './arbiter.js';
 import { ReflexLoop, type ReflexTrip, type SafetySources } from './reflex-loop.js';
+import { sweptAreaPolygons } from './swept-area.js';
+import { SweptPathChecker } from './swept-path.js';
 
 /** The parameter defaults (config/params.ts `reflex.*`), in the loop's units. */
 const SETTINGS: ReflexSettings = reflexSettings();
@@ -565,6 +568,70 @@ describe('ReflexLoop', () => {
     await settle();
     expect(rig.loop.loopTiming().ticks).toBe(ticks);
     expect(rig.clock.nextDueUs()).toBe(Infinity);
+  });
+
+  it('exports the swept area its latest evaluation checked for the command in force, and stops for what lies in it', async () => {
+    // GIVEN a placed robot driving an arc away from the wall on its left
+    const rig = await started(0.4);
+    rig.loop.setPose({ xM: 1, yM: 2, yawRad: 0.5 });
+    await rig.drive(30, 0.4, { wRadps: -0.6 });
+    expect(rig.loop.status().state).toBe('clear');
+
+    // WHEN the status asks for the swept area
+    const area = rig.loop.sweptArea()!;
+
+    // THEN it is the swept-path check's own area for the command, where the robot stood at the latest evaluation
+    const checker = new SweptPathChecker({
+      halfLengthM: 0.2,
+      halfWidthM: 0.15,
+      sideMarginM: SETTINGS.sideMarginM,
+      wheelBaseM: 0.3,
+      capacity: 1,
+    });
+    checker.setCount(0, SETTINGS.stopMarginM);
+    const { brakingDecelMps2, reactionLatencyS, stopMarginM, slowZoneM, maxSpeedMps } = SETTINGS;
+    const model = { brakingDecelMps2, reactionLatencyS, stopMarginM, slowZoneM, maxSpeedMps };
+    const expected = sweptAreaPolygons(checker.checkedArea(0.4, -0.6, model)!);
+    expect(area).toMatchObject({ stampUs: rig.clock.nowUs(), vMps: 0.4, wRadps: -0.6, kind: 'path' });
+    expect(area.pose).toEqual(rig.loop.worldPose());
+    expect(area.polygons.map((polygon) => polygon.length)).toEqual(expected.map((polygon) => polygon.length));
+    area.polygons.forEach((polygon, i) =>
+      polygon.forEach((p, j) => {
+        expect(Math.abs(p.xM - expected[i]![j]!.xM)).toBeLessThanOrEqual(0.0005 + 1e-12);
+        expect(Math.abs(p.yM - expected[i]![j]!.yM)).toBeLessThanOrEqual(0.0005 + 1e-12);
+      }),
+    );
+
+    // AND an obstacle just beyond its far end changes nothing, one inside it slows or stops the robot
+    const far = area.polygons.at(-1)!;
+    const centre = {
+      xM: far.reduce((sum, p) => sum + p.xM, 0) / far.length,
+      yM: far.reduce((sum, p) => sum + p.yM, 0) / far.length,
+    };
+    const tip = far.reduce((best, p) => (Math.hypot(p.xM, p.yM) > Math.hypot(best.xM, best.yM) ? p : best));
+    const beyond = { xM: centre.xM + (tip.xM - centre.xM) * 1.3, yM: centre.yM + (tip.yM - centre.yM) * 1.3 };
+    expect(area.polygons.some((polygon) => insidePolygon(beyond, polygon))).toBe(false);
+    rig.scan([...SIDE_WALL, [beyond.xM, beyond.yM]]);
+    expect(rig.loop.status()).toMatchObject({ state: 'clear' });
+    rig.scan([...SIDE_WALL, [beyond.xM, beyond.yM], [centre.xM, centre.yM]]);
+    expect(rig.loop.status()).toMatchObject({ rule: 'obstacle' });
+    expect(['slow', 'stopped']).toContain(rig.loop.status().state);
+  });
+
+  it('exports no swept area without a command, and a corridor driving straight', async () => {
+    const rig = loopRig();
+    rig.loop.start();
+    rig.scan();
+    expect(rig.loop.sweptArea()).toBeNull();
+    rig.command(-0.3);
+    const area = rig.loop.sweptArea()!;
+    expect(area).toMatchObject({ kind: 'corridor', vMps: -0.3, wRadps: 0, pose: null });
+    expect(area.polygons).toHaveLength(1);
+    // Behind the robot: its far edge is the rear one, grown by the stop margin, then the look-ahead.
+    expect(Math.min(...area.polygons[0]!.map((p) => p.xM))).toBeCloseTo(
+      -(0.2 + SETTINGS.stopMarginM + area.lookAheadM),
+      3,
+    );
   });
 });
 

@@ -1,7 +1,7 @@
 import type { AppliedDrive, DriveCommand } from '../messages/drive.js';
 import type { Pose2D } from '../messages/geometry.js';
 import type { OdometrySample } from '../messages/odometry.js';
-import type { LoopTiming, ReflexStatus } from '../messages/runtime-status.js';
+import type { LoopTiming, ReflexStatus, SweptAreaStatus } from '../messages/runtime-status.js';
 import { ReflexArbiter, type EstopResetResult, type ReflexDecision, type SwarmHold } from './arbiter.js';
 import { DriveOutput } from './drive-output.js';
 import { InputGatherer } from './input-gatherer.js';
@@ -9,6 +9,7 @@ import { CommandedOdometry } from './commanded-odometry.js';
 import { PeriodicLoop } from './periodic-loop.js';
 import type { ReflexLoopOptions } from './reflex-loop-options.js';
 import { changedSettings, retuneProblem } from './reflex-retuning.js';
+import { sweptAreaStatus } from './swept-area.js';
 import type { ReflexInputs, ReflexSettings } from './reflex-types.js';
 import { TripRecorder, type ReflexTrip } from './trip-recorder.js';
 
@@ -178,6 +179,12 @@ export class ReflexLoop {
     const { action, rule, reason } = this.decision;
     const braking = this.inputs.braking();
     return { state: STATE_NAMES[action], rule, reason, ...this.trips.summary(), braking };
+  }
+
+  /** The area the latest evaluation's swept-area check looked at for the command in force, placed in the world; built on each call (status rate). */
+  sweptArea(): SweptAreaStatus | null {
+    const checked = this.inputs.checkedCommandArea();
+    return checked ? sweptAreaStatus(checked, this.odometry.worldPoseAt(checked.atUs)) : null;
   }
 
   loopTiming(): LoopTiming {

@@ -1,3 +1,4 @@
+import type { Pose2D } from '../messages/geometry.js';
 import { speedAllowedM, slowZoneEndM, type StoppingModel } from './stopping-distance.js';
 
 /** Largest footprint-point travel between two trajectory samples, metres: half of it is added to the footprint. */
@@ -33,6 +34,33 @@ export interface MotionClearance {
   /** The obstacle the motion meets first within the look-ahead, or null. */
   obstacle: PathObstacle | null;
 }
+
+/**
+ * The area one motion's check covers, robot frame where the robot stands (x forward, y left), metres:
+ * driving straight, a corridor; otherwise the footprint grown by its margins (with rounded corners,
+ * the margins their radii) at each sampled pose of the path.
+ */
+export type CheckedArea =
+  | {
+      kind: 'corridor';
+      /** Where along x the corridor starts and ends (the end beyond the start's side driving backwards). */
+      fromXM: number;
+      toXM: number;
+      halfWidthM: number;
+      /** Travel of the faster wheel the check looks along, metres. */
+      lookAheadM: number;
+    }
+  | {
+      kind: 'path';
+      /** The bare footprint's half length and width. */
+      halfLengthM: number;
+      halfWidthM: number;
+      /** How far the footprint is grown ahead/behind and on the sides at each pose (half the sample spacing included). */
+      marginXM: number;
+      marginYM: number;
+      poses: Pose2D[];
+      lookAheadM: number;
+    };
 
 /** The robot's outline and drive, as the swept-area check sees them. */
 export interface SweptPathShape {
@@ -152,12 +180,9 @@ export class SweptPathChecker {
     const peak = Math.max(Math.abs(left), Math.abs(right));
     if (!(peak > 1e-9) || this.count === 0) return peak > 1e-9 ? { ...CLEAR, peakWheelMps: peak } : CLEAR;
 
-    // Ahead and behind, the margin goes from the stop margin driving straight to the side margin turning
-    // in place, in proportion to the motion's share of translation (so a robot stopped at the margin can turn).
-    const pointSpeed = Math.abs(vMps) + this.grownRadiusM * Math.abs(wRadps);
-    const translation = Math.abs(vMps) / pointSpeed;
+    const pointSpeed = this.pointSpeedMps(vMps, wRadps);
     const side = this.shape.sideMarginM;
-    this.classify(model.stopMarginM * translation + side * (1 - translation), side);
+    this.classify(this.endMarginM(vMps, pointSpeed, model), side);
 
     const near = this.nearBlocking(vMps);
     if (near >= 0) {
@@ -216,6 +241,65 @@ export class SweptPathChecker {
         yM: this.yM[obstaclePoint]!,
       },
     };
+  }
+
+  /**
+   * The area {@link clearance} looks for obstacles in for the motion (vMps, wRadps) under `model`,
+   * robot frame, for drawing it: with the footprint's grown radius of the last {@link setCount}, the
+   * same margins and look-ahead as the check, and (turning) the same sampled path. Exact for the
+   * points beyond the margins where the robot stands; a point within them is judged by the near rule
+   * (see the class). null when the motion does not move the robot. Not for the loop's own use: it
+   * allocates, and it fills the path samples, which every check samples afresh before reading them.
+   */
+  checkedArea(vMps: number, wRadps: number, model: StoppingModel): CheckedArea | null {
+    const halfTrack = (wRadps * this.shape.wheelBaseM) / 2;
+    const left = vMps - halfTrack;
+    const right = vMps + halfTrack;
+    const peak = Math.max(Math.abs(left), Math.abs(right));
+    if (!(peak > 1e-9)) return null;
+    const { halfLengthM: hl, halfWidthM: hw, sideMarginM } = this.shape;
+    const pointSpeed = this.pointSpeedMps(vMps, wRadps);
+    const marginXM = this.endMarginM(vMps, pointSpeed, model);
+    const lookAheadM = this.lookAheadM(peak, pointSpeed, model);
+    if (wRadps === 0) {
+      // As straightContact: from where the grown rear would be one footprint length on, to the grown front after the look-ahead.
+      const d = Math.sign(vMps);
+      return {
+        kind: 'corridor',
+        fromXM: d * (marginXM - hl),
+        toXM: d * (hl + marginXM + lookAheadM),
+        halfWidthM: hw + sideMarginM,
+        lookAheadM,
+      };
+    }
+    this.sample(left, right, lookAheadM / peak, Infinity);
+    const poses: Pose2D[] = [];
+    for (let k = 0; k <= this.samples; k++) {
+      poses.push({ xM: this.px[k]!, yM: this.py[k]!, yawRad: Math.atan2(this.ps[k]!, this.pc[k]!) });
+    }
+    return {
+      kind: 'path',
+      halfLengthM: hl,
+      halfWidthM: hw,
+      marginXM: marginXM + this.inflationM,
+      marginYM: sideMarginM + this.inflationM,
+      poses,
+      lookAheadM,
+    };
+  }
+
+  /** Fastest speed of any point of the grown footprint under the motion, m/s. */
+  private pointSpeedMps(vMps: number, wRadps: number): number {
+    return Math.abs(vMps) + this.grownRadiusM * Math.abs(wRadps);
+  }
+
+  /**
+   * Margin kept ahead and behind: from the stop margin driving straight to the side margin turning
+   * in place, in proportion to the motion's share of translation (so a robot stopped at the margin can turn), metres.
+   */
+  private endMarginM(vMps: number, pointSpeedMps: number, model: StoppingModel): number {
+    const translation = Math.abs(vMps) / pointSpeedMps;
+    return model.stopMarginM * translation + this.shape.sideMarginM * (1 - translation);
   }
 
   /**

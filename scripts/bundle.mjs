@@ -65,10 +65,11 @@ function commonOptions(sea) {
     format: 'cjs',
     external: sea ? [] : [...NATIVE_EXTERNALS],
     sourcemap: false,
-    // The executable's code is kept as source by every thread that runs it: whitespace and syntax
-    // minified, names kept so that stack traces still read.
+    // The executable's code is kept as source by every thread that runs it: whitespace, syntax and
+    // local identifiers minified, the names of functions and classes kept so that stack traces still read.
     minifyWhitespace: sea,
     minifySyntax: sea,
+    minifyIdentifiers: sea,
     keepNames: sea,
     legalComments: 'none',
     logLevel: 'silent',

@@ -340,6 +340,20 @@ function sweptAreaSection(): string[] {
     'towards it; other motions near it are checked against the footprint grown by half its distance, so a robot',
     'stopped close to a wall can always back away or turn when its corners clear.',
     '',
+    '### The swept area in the status',
+    '',
+    'The status (`GET /api/v1/status`, field `sweptArea`) carries the area the check of the command in force looked',
+    'at in the latest evaluation, built by the check itself (`SweptPathChecker.checkedArea`, `reflex/swept-area.ts`)',
+    'from the motion, margins, look-ahead and sampled path that evaluation used; the loop keeps only the command and',
+    'the time of it, and the polygons are built when the status is, five times a second. It is a list of convex',
+    'polygons in the robot frame where the robot stood then (`pose`), metres to the millimetre: one rectangle driving',
+    'straight (the corridor), otherwise one polygon around every 8 samples of the grown footprint along the path, its',
+    'rounded corners drawn from outside. Every place the check looks for an obstacle beyond the margins where the',
+    'robot stands lies inside them, and the check finds every point more than 12 mm inside them',
+    '(`reflex/swept-area.property.test.ts`); a point within those margins is judged by the near rule above. The page',
+    'draws it in yellow and Foxglove gets it on `/reflex/swept_area`; no command, or one that does not move the',
+    'robot: `null`.',
+    '',
   ];
 }
 

@@ -49,7 +49,8 @@ interface ScheduledFault {
  * Throws a scenario's faults on one robot's devices at their times (or conditions) and clears them:
  * wire faults (unplug, garbage, corruption, NACK, EIO, latency) through the robot's link, model
  * faults (stuck, press) on the model. Keeps the report's `faults` list. Entries on targets other
- * than devices (`faults/system-fault-schema.ts`) are not its business and are skipped.
+ * than devices (`faults/system-fault-schema.ts`, `faults/runtime-fault-schema.ts`) are not its
+ * business and are skipped.
  */
 export class FaultInjector {
   private readonly scheduled: ScheduledFault[] = [];

@@ -218,6 +218,21 @@ export class RobotLinkServer {
     }
   }
 
+  /**
+   * The robot's side is gone (its process killed): every device it had open is closed, what was
+   * held for it is dropped, and a tick it never answered counts as answered. A robot that comes
+   * back opens its devices afresh, as a rebooted one would.
+   */
+  dropRobot(): void {
+    for (const path of this.openSerial) this.serialByPath.get(path)?.close();
+    this.openSerial.clear();
+    this.outbox = [];
+    this.held = null;
+    const waiter = this.tickWaiter;
+    this.tickWaiter = null;
+    waiter?.resolve();
+  }
+
   /** Sends the quantum's device output, then `tick`; resolves when the robot answers `tick-done`. */
   tick(seq: number, simTimeUs: number): Promise<void> {
     this.simTimeUs = simTimeUs;

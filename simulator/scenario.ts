@@ -21,6 +21,12 @@ import { imperfectionsSchema } from './imperfections.js';
 import { batterySpecSchema } from './scenario-battery.js';
 import { checkFaultTiming, faultTimingShape } from './faults/fault-trigger.js';
 import { isSystemFaultTarget, SYSTEM_FAULT_SCHEMAS, type SystemFault } from './faults/system-fault-schema.js';
+import {
+  isRuntimeFault,
+  namesRuntimeFault,
+  runtimeFaultSchema,
+  type RuntimeFault,
+} from './faults/runtime-fault-schema.js';
 
 /**
  * A simulator scenario (`simulator/scenarios/*.yaml`): the world (walls, obstacles and movers), the robots
@@ -298,21 +304,34 @@ export type ScenarioScriptStep = z.output<typeof scriptStepSchema>;
 /** A fault on one of the robot's devices. */
 export type ScenarioFault = z.output<typeof faultSchema>;
 
-/** One entry of a robot's `faults:`: on a device, or on a target around it (`faults/system-fault-schema.ts`). */
-export type ScenarioFaultEntry = ScenarioFault | SystemFault;
+/**
+ * One entry of a robot's `faults:`: on a device, on a target around it (`uplink`, `supervisor`,
+ * `broker`, `mesh`: `faults/system-fault-schema.ts`), or on its runtime (`process`, `clock`,
+ * `disk`: `faults/runtime-fault-schema.ts`).
+ */
+export type ScenarioFaultEntry = ScenarioFault | SystemFault | RuntimeFault;
+
+/** Whether a `faults:` entry is on a target around the robot (its uplink, supervisor, broker or mesh). */
+export function isSystemFault(fault: ScenarioFaultEntry): fault is SystemFault {
+  return isSystemFaultTarget(fault.device);
+}
 
 /** Whether a `faults:` entry is on a board device. */
 export function isDeviceFault(fault: ScenarioFaultEntry): fault is ScenarioFault {
-  return !isSystemFaultTarget(fault.device);
+  return !isSystemFault(fault) && !isRuntimeFault(fault);
 }
 
 /** A `faults:` entry, read by its target's schema when `device` names one, as a device fault otherwise. */
 const faultEntrySchema = z.unknown().transform((value, ctx): ScenarioFaultEntry => {
   const device = typeof value === 'object' && value !== null ? (value as { device?: unknown }).device : undefined;
-  const schema = isSystemFaultTarget(device) ? SYSTEM_FAULT_SCHEMAS[device] : faultSchema;
+  const schema = isSystemFaultTarget(device)
+    ? SYSTEM_FAULT_SCHEMAS[device]
+    : namesRuntimeFault(value)
+      ? runtimeFaultSchema
+      : faultSchema;
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  for (const issue of result.error.issues) ctx.addIssue(issue);
+  for (const issue of result.error.issues) ctx.addIssue(issue as z.IssueData);
   return z.NEVER;
 });
 
@@ -341,7 +360,7 @@ const robotSchema = z
     board: boardRefSchema.default(DEFAULT_SCENARIO_BOARD),
     start: z.object({ xM: metres, yM: metres, yawDeg: degrees.default(0) }).strict(),
     mission: missionSchema,
-    /** Faults thrown on this robot's devices, and on its uplink, supervisor, broker and mesh, during the run. */
+    /** Faults thrown on this robot's devices, its uplink, supervisor, broker and mesh, and its runtime (process, clock, disk), during the run. */
     faults: z.array(faultEntrySchema).default([]),
     /** Operator actions and thread stalls during the run, in time order. */
     script: z.array(scriptStepSchema).default([]),

@@ -79,6 +79,11 @@ class SimRobot {
   readonly battery: BatteryPack;
   private readonly left: WheelRef;
   private readonly right: WheelRef;
+  /**
+   * Its runtime is down (its process killed, not yet restarted): it is not ticked, and its body
+   * stays where it was, wheels braked (the motor driver's outputs are not followed).
+   */
+  down = false;
 
   constructor(
     readonly spec: ScenarioRobot,
@@ -132,13 +137,16 @@ class SimRobot {
     return footprintPolygon(this.physics.pose(), lengthM, widthM);
   }
 
-  /** Reads what the motor driver model outputs now and hands it to the wheels (a jammed driver's wheels are held fast). */
+  /**
+   * Reads what the motor driver model outputs now and hands it to the wheels (a jammed driver's
+   * wheels are held fast; so are all of them while the robot's runtime is down).
+   */
   applyMotorOutputs(): void {
     const jammed = this.faults.jammed();
     const held = { duty: 0, mode: 'brake' as const };
     this.physics.setWheelCommands(
-      jammed.has(this.left.deviceId) ? held : wheelCommand(this.left),
-      jammed.has(this.right.deviceId) ? held : wheelCommand(this.right),
+      this.down || jammed.has(this.left.deviceId) ? held : wheelCommand(this.left),
+      this.down || jammed.has(this.right.deviceId) ? held : wheelCommand(this.right),
     );
   }
 
@@ -270,9 +278,26 @@ export class SimWorld {
       for (const other of this.robots) other.link.holdMessages(several && other !== robot);
       robot.truth.sample(this.simTimeUs, robot.physics.pose());
       robot.trajectory.add(this.simTimeUs / 1e6, robot.physics.pose());
-      await robot.link.tick(seq, this.simTimeUs);
+      if (!robot.down) await robot.link.tick(seq, this.simTimeUs);
     }
     for (const robot of this.robots) robot.link.holdMessages(false);
+  }
+
+  /** A robot's true pose now (the origin for a robot the world does not have). */
+  robotPose(robotId: string): Pose2D {
+    return this.robots.find((r) => r.spec.id === robotId)?.physics.pose() ?? { xM: 0, yM: 0, yawRad: 0 };
+  }
+
+  /**
+   * A robot's runtime is gone (`down`: its process was killed; its devices close, its body is held
+   * where it is) or back (it is ticked again, and its first tick waits until it joins).
+   */
+  setRobotDown(robotId: string, down: boolean): void {
+    const robot = this.robots.find((r) => r.spec.id === robotId);
+    if (!robot || robot.down === down) return;
+    robot.down = down;
+    if (down) robot.link.dropRobot();
+    log('robot %s %s at %d us', robotId, down ? 'down' : 'back', this.simTimeUs);
   }
 
   /** Each robot's truth now; with `withTrace`, its true pose at every sampling instant too (for the report). */

@@ -5,6 +5,7 @@ import { SimWorld } from './sim-world.js';
 import { NO_OBSERVATION } from './faults/fault-trigger.js';
 import { SystemFaultSchedule } from './faults/system-fault-schedule.js';
 import type { MainToWorld, WorldToMain, WorldWorkerData } from './world-thread-protocol.js';
+import { runtimeFaultPhases } from './faults/runtime-fault-timeline.js';
 
 const log = createDebug('spinal:sim:worker');
 
@@ -31,9 +32,11 @@ export async function runWorldWorker(
   const missionStates = new Map<string, string>();
   const systemFaults = new SystemFaultSchedule(data.scenario.robots);
   const scriptWaiters = new Map<number, () => void>();
+  let built: SimWorld | null = null;
   parent.on('message', (message) => {
     if (message.t === 'stop') stopRequested = true;
     else if (message.t === 'mission-state') missionStates.set(message.robotId, message.state);
+    else if (message.t === 'robot-down') built?.setRobotDown(message.robotId, message.down);
     else if (message.t === 'script-done') {
       scriptWaiters.get(message.seq)?.();
       scriptWaiters.delete(message.seq);
@@ -65,12 +68,26 @@ export async function runWorldWorker(
       await done;
     }
   };
+  const runtimeFaults = runtimeFaultPhases(data.scenario);
+  /** Hands every runtime fault phase due by now to the main thread and waits until each is thrown. */
+  const runDueRuntimeFaults = async (world: SimWorld): Promise<void> => {
+    const nowUs = world.nowUs();
+    while (runtimeFaults.length > 0 && runtimeFaults[0]!.atUs <= nowUs) {
+      const phase = runtimeFaults.shift()!;
+      const seq = ++scriptSeq;
+      const done = new Promise<void>((resolve) => scriptWaiters.set(seq, resolve));
+      const pose = world.robotPose(phase.robotId);
+      parent.postMessage({ t: 'runtime-fault', seq, phase, simTimeUs: nowUs, pose });
+      await done;
+    }
+  };
   let world: SimWorld;
   try {
     const ports = new Map<string, LinkPort<RobotToWorld, WorldToRobot>>();
     for (const [id, port] of Object.entries(robotPorts))
       ports.set(id, port as unknown as LinkPort<RobotToWorld, WorldToRobot>);
     world = new SimWorld(data.scenario, data.boards, ports, data.scenarioFile, data.ptys);
+    built = world;
   } catch (error) {
     parent.postMessage({ t: 'failed', message: error instanceof Error ? error.message : String(error) });
     return;
@@ -88,6 +105,7 @@ export async function runWorldWorker(
     return atS !== null && world.nowUs() >= atS * 1e6 + (endAfterGoalsUs ?? 0);
   };
   while (world.nowUs() < endUs && !stopRequested && !goalsAllReached()) {
+    await runDueRuntimeFaults(world);
     await runDueScript(world.nowUs());
     await runDueSystemFaults();
     await world.runQuantum(Math.min(quantumUs, endUs - world.nowUs()));

@@ -49,6 +49,12 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
   }
 }
 
+/** The status's swept area (messages/runtime-status.ts `SweptAreaStatus`), as far as the test reads it. */
+interface SweptArea {
+  stampUs: number;
+  polygons: Array<Array<{ xM: number; yM: number }>>;
+}
+
 /** What the page says it drew last (`window.spinalView.drawn`). */
 interface Drawn {
   mapVersion: number | null;
@@ -56,6 +62,8 @@ interface Drawn {
   scanStampUs?: number;
   pathPoints: number;
   swept: boolean;
+  sweptPolygons?: number;
+  sweptStampUs?: number;
   footprint: boolean;
   pose: { xM: number; yM: number } | null;
 }
@@ -116,6 +124,21 @@ describe.skipIf(!haveChromium && !inCi)('the debug port page against a running s
         const d = await drawnOf(page);
         return d && d.mapVersion !== null && d.pathPoints > 0 && d.scanPoints > 50 && d.pose && d.swept ? d : undefined;
       });
+      // The swept area drawn is the one the reflex reports in the status, labelled as such.
+      await waitFor('the swept area of the status drawn', async () => {
+        const v = await page.evaluate<{ drawn: Drawn; status: { sweptArea: SweptArea | null } }>(
+          '({ drawn: window.spinalView.drawn, status: window.spinalView.status })',
+        );
+        const area = v.status.sweptArea;
+        return area &&
+          area.polygons.length > 0 &&
+          v.drawn.sweptStampUs === area.stampUs &&
+          v.drawn.sweptPolygons === area.polygons.length
+          ? true
+          : undefined;
+      });
+      expect(await page.textContent('#swept-note')).toMatch(/swept area checked by the reflex: .* m\/s/);
+      await page.locator('#map').screenshot({ path: join(ARTIFACTS, 'map-driving.png') });
       const pixelsBefore = await page.evaluate<string>("document.getElementById('map').toDataURL()");
       const later = await waitFor('the robot to move on the map', async () => {
         const d = await drawnOf(page);

@@ -17,6 +17,7 @@ export class VirtualClock implements Clock {
   private now: number;
   private nextId = 1;
   private timers: Timer[] = [];
+  private firing = false;
 
   constructor(startUs = 0) {
     this.now = startUs;
@@ -28,11 +29,11 @@ export class VirtualClock implements Clock {
 
   every(periodUs: number, fn: () => void): Cancel {
     if (!(periodUs > 0)) throw new RangeError(`every(): periodUs must be > 0, got ${periodUs}`);
-    return this.schedule(this.now + periodUs, periodUs, fn);
+    return this.schedule(this.nowUs() + periodUs, periodUs, fn);
   }
 
   after(delayUs: number, fn: () => void): Cancel {
-    return this.schedule(this.now + Math.max(0, delayUs), 0, fn);
+    return this.schedule(this.nowUs() + Math.max(0, delayUs), 0, fn);
   }
 
   /** The due time of the earliest pending timer, or `Infinity` when none is pending. */
@@ -44,17 +45,31 @@ export class VirtualClock implements Clock {
 
   /** Moves time forward to `targetUs`, firing every timer due on the way. Never moves backwards. */
   advanceTo(targetUs: number): void {
-    for (;;) {
-      const timer = this.earliestDue(targetUs);
-      if (!timer) break;
-      this.now = Math.max(this.now, timer.dueUs);
-      if (timer.periodUs > 0) timer.dueUs += timer.periodUs;
-      else timer.cancelled = true;
-      timer.fn();
+    this.firing = true;
+    try {
+      for (;;) {
+        const timer = this.earliestDue(targetUs);
+        if (!timer) break;
+        this.now = Math.max(this.now, timer.dueUs);
+        if (timer.periodUs > 0) timer.dueUs += timer.periodUs;
+        else timer.cancelled = true;
+        timer.fn();
+      }
+    } finally {
+      this.firing = false;
     }
     this.timers = this.timers.filter((t) => !t.cancelled);
     if (targetUs > this.now) this.now = targetUs;
+    this.timersChanged();
   }
+
+  /** Whether a timer is running now (from {@link advanceTo}). */
+  protected isFiring(): boolean {
+    return this.firing;
+  }
+
+  /** Called after the pending timers changed (one scheduled, or some fired). */
+  protected timersChanged(): void {}
 
   advanceBy(deltaUs: number): void {
     this.advanceTo(this.now + deltaUs);
@@ -72,8 +87,11 @@ export class VirtualClock implements Clock {
   private schedule(dueUs: number, periodUs: number, fn: () => void): Cancel {
     const timer: Timer = { id: this.nextId++, dueUs, periodUs, fn, cancelled: false };
     this.timers.push(timer);
+    this.timersChanged();
     return () => {
+      if (timer.cancelled) return;
       timer.cancelled = true;
+      this.timersChanged();
     };
   }
 }

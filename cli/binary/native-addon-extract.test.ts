@@ -14,7 +14,7 @@ describe('extractNativeAddon', () => {
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 1, maxLength: 4096 }), (bytes) => {
         const dir = join(mkdtempSync(join(tmpdir(), 'spinal-addon-')), 'cache');
-        const addon = { name: 'i2c', bytes, sha256: sha256(bytes) };
+        const addon = { name: 'i2c', bytes: () => bytes, sha256: sha256(bytes) };
         const first = extractNativeAddon(addon, dir);
         const second = extractNativeAddon(addon, dir);
         expect(second).toBe(first);
@@ -29,17 +29,28 @@ describe('extractNativeAddon', () => {
   it('GIVEN a damaged file in the cache WHEN extracted THEN it is written again', () => {
     const dir = mkdtempSync(join(tmpdir(), 'spinal-addon-'));
     const bytes = new Uint8Array([1, 2, 3, 4]);
-    const file = extractNativeAddon({ name: 'epoll', bytes, sha256: sha256(bytes) }, dir);
+    const file = extractNativeAddon({ name: 'epoll', bytes: () => bytes, sha256: sha256(bytes) }, dir);
     writeFileSync(file, 'truncated');
-    extractNativeAddon({ name: 'epoll', bytes, sha256: sha256(bytes) }, dir);
+    extractNativeAddon({ name: 'epoll', bytes: () => bytes, sha256: sha256(bytes) }, dir);
     expect(new Uint8Array(readFileSync(file))).toEqual(bytes);
+  });
+
+  it('GIVEN a good copy in the cache WHEN extracted again THEN the embedded bytes are not read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spinal-addon-'));
+    const bytes = new Uint8Array([7, 8, 9]);
+    let reads = 0;
+    const addon = { name: 'i2c', bytes: () => (reads++, bytes), sha256: sha256(bytes) };
+    const file = extractNativeAddon(addon, dir);
+    expect(reads).toBe(1);
+    expect(extractNativeAddon(addon, dir)).toBe(file);
+    expect(reads).toBe(1);
   });
 
   it('GIVEN embedded bytes that do not match the manifest WHEN extracted THEN it refuses', () => {
     const dir = mkdtempSync(join(tmpdir(), 'spinal-addon-'));
-    expect(() => extractNativeAddon({ name: 'serialport', bytes: new Uint8Array([9]), sha256: '00' }, dir)).toThrow(
-      /damaged/,
-    );
+    expect(() =>
+      extractNativeAddon({ name: 'serialport', bytes: () => new Uint8Array([9]), sha256: '00' }, dir),
+    ).toThrow(/damaged/);
   });
 
   it('GIVEN a cache directory that cannot be created WHEN extracted THEN a NativeAddonCacheError names it', () => {
@@ -47,8 +58,10 @@ describe('extractNativeAddon', () => {
     writeFileSync(join(base, 'a-file'), '');
     const bytes = new Uint8Array([5]);
     const dir = join(base, 'a-file', 'cache');
-    expect(() => extractNativeAddon({ name: 'i2c', bytes, sha256: sha256(bytes) }, dir)).toThrow(NativeAddonCacheError);
-    expect(() => extractNativeAddon({ name: 'i2c', bytes, sha256: sha256(bytes) }, dir)).toThrow(dir);
+    expect(() => extractNativeAddon({ name: 'i2c', bytes: () => bytes, sha256: sha256(bytes) }, dir)).toThrow(
+      NativeAddonCacheError,
+    );
+    expect(() => extractNativeAddon({ name: 'i2c', bytes: () => bytes, sha256: sha256(bytes) }, dir)).toThrow(dir);
   });
 });
 

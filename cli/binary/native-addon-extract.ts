@@ -6,7 +6,11 @@ import { NativeAddonCacheError } from './native-addon-cache.js';
 /** One embedded addon binary and the SHA-256 the build recorded for it. */
 export interface EmbeddedAddon {
   name: string;
-  bytes: Uint8Array;
+  /**
+   * The binary's bytes, read only when the cache has no good copy: at every later start the
+   * executable's pages that hold them are never touched, so they take no resident memory.
+   */
+  bytes: () => Uint8Array;
   /** Hex SHA-256 from the executable's manifest. */
   sha256: string;
 }
@@ -17,20 +21,22 @@ function sha256(bytes: Uint8Array): string {
 
 /**
  * Puts an embedded addon in the cache directory once and returns its file: `<dir>/<name>-<sha256
- * prefix>.node`. A file already there is used only when its hash matches; a missing or damaged one
- * is (re)written through a temporary file and a rename, so a crash never leaves half a binary.
+ * prefix>.node`. A file already there is used only when its hash matches the manifest; a missing or
+ * damaged one is (re)written through a temporary file and a rename, so a crash never leaves half a
+ * binary.
  * Throws a {@link NativeAddonCacheError} naming the directory when it cannot be written, and an
  * Error when the embedded bytes do not match the manifest (a damaged executable).
  */
 export function extractNativeAddon(addon: EmbeddedAddon, dir: string): string {
-  if (sha256(addon.bytes) !== addon.sha256)
-    throw new Error(`the native addon ${addon.name} inside this executable is damaged (SHA-256 mismatch)`);
   const file = join(dir, `${addon.name}-${addon.sha256.slice(0, 16)}.node`);
   if (hashOf(file) === addon.sha256) return file;
+  const bytes = addon.bytes();
+  if (sha256(bytes) !== addon.sha256)
+    throw new Error(`the native addon ${addon.name} inside this executable is damaged (SHA-256 mismatch)`);
   try {
     mkdirSync(dir, { recursive: true, mode: 0o755 });
     const partial = `${file}.${process.pid}.tmp`;
-    writeFileSync(partial, addon.bytes, { mode: 0o755 });
+    writeFileSync(partial, bytes, { mode: 0o755 });
     renameSync(partial, file);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

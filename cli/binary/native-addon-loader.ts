@@ -1,4 +1,4 @@
-import { getAsset, isSea } from 'node:sea';
+import { getAsset, getRawAsset, isSea } from 'node:sea';
 import { VERSION } from '../embedded-assets.generated.js';
 import { nativeAddonCacheDir } from './native-addon-cache.js';
 import { extractNativeAddon } from './native-addon-extract.js';
@@ -16,7 +16,7 @@ const loaded = new Map<string, unknown>();
 
 /**
  * Loads a native addon carried inside the single executable: extracted once to the cache directory
- * (`<cache>/<version>/`), checked against its SHA-256, then opened. The bundle of the executable
+ * (`<cache>/<version>/`), checked against its SHA-256, then opened; once there, it is read from the cache alone. The bundle of the executable
  * routes the packages' own loaders (`bindings`, `node-gyp-build`) here.
  */
 export function loadNativeAddon(name: string, assets: NativeAddonAssets): unknown {
@@ -26,7 +26,8 @@ export function loadNativeAddon(name: string, assets: NativeAddonAssets): unknow
   manifest ??= JSON.parse(getAsset(assets.manifest, 'utf8')) as Record<string, string>;
   const sha256 = manifest[name];
   if (sha256 === undefined) throw new Error(`the native addon ${name} is not inside this executable`);
-  const bytes = new Uint8Array(getAsset(assets.binary));
+  // The raw asset is a view of the executable's own pages (read-only, not copied).
+  const bytes = (): Uint8Array => new Uint8Array(getRawAsset(assets.binary) as ArrayBuffer);
   const file = extractNativeAddon({ name, bytes, sha256 }, `${nativeAddonCacheDir()}/${VERSION}`);
   const module = { exports: {} as unknown };
   process.dlopen(module, file);

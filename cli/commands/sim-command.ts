@@ -42,6 +42,8 @@ import { sanitizeExternalText } from '../../messages/external-text.js';
 import { formatStatusLine } from '../status-line.js';
 import { startThread } from '../thread-launcher.js';
 import { startSimRobots } from '../sim-robot/fleet-start.js';
+import { needsProcessSupervisor, RuntimeFaultDriver } from '../sim-robot/runtime-fault-driver.js';
+import { restartableLedger } from '../sim-robot/restartable-ledger.js';
 import type { SimRobot } from '../sim-robot/sim-robot.js';
 import { EXIT_OK, EXIT_RUNTIME_FAILURE, UsageError } from '../usage-error.js';
 
@@ -167,22 +169,31 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
   // All at once: each joins the lock step before its devices start, and the world's first tick
   // waits for every robot, so that every start-up happens at sim time 0. With --robot-processes,
   // a fleet's robots each run in a process of their own.
+  // A robot whose process the scenario kills runs in a process of its own under a process
+  // supervisor, on a ledger in a file (one in memory would go with the process).
+  const supervised = new Set(robots.filter((r) => needsProcessSupervisor(r.spec)).map((r) => r.spec.id));
   let runtimes: SimRobot[];
   let faults: RunFaultTargets | null = null;
   try {
     faults = await startFaultTargets(boards, supervisor, broker, scenario.seed);
     const targets = faults;
     runtimes = await startSimRobots(
-      robots.map((robot) => ({
-        robot: simRobotSpec(
+      robots.map((robot) => {
+        const spec = simRobotSpec(
           { ...robot, ptys: robot.ptys ? mappedPtys(robot.ptys) : null },
           targets.uplinkTarget(robot.spec.id) ?? supervisor?.address ?? null,
           meshOff ? 'off' : (targets.brokerUrl ?? broker?.url ?? null),
-        ),
-        port: robot.robotPort,
-      })),
+        );
+        return {
+          robot: supervised.has(robot.spec.id)
+            ? { ...spec, ledger: restartableLedger(spec.ledger, robot.spec.id) }
+            : spec,
+          port: robot.robotPort,
+        };
+      }),
       scenario.seed + 1,
       options.robotProcesses === true,
+      supervised,
     );
   } catch (error) {
     await faults?.close();
@@ -204,6 +215,7 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
   runtimes.forEach((runtime, i) => runtime.onEvent((event) => committed.get(robots[i]!.spec.id)?.push(event.seq)));
   const missions = runtimes.map((runtime) => recordMissions(runtime));
   const byId = new Map(robots.map((robot, i) => [robot.spec.id, runtimes[i]!]));
+  const runtimeFaults = new RuntimeFaultDriver(byId, world, options.out);
   const stopAll = async (): Promise<void> => {
     await Promise.all(runtimes.map((runtime) => runtime.stop()));
     await world.terminate();
@@ -263,6 +275,12 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
   let lastLineMs = 0;
   const outcome = await new Promise<WorldToMain>((resolve) => {
     world.on('message', (message: WorldToMain) => {
+      if (message.t === 'runtime-fault') {
+        void runtimeFaults
+          .apply(message.phase, message.simTimeUs, message.pose)
+          .then(() => world.postMessage({ t: 'script-done', seq: message.seq } satisfies MainToWorld));
+        return;
+      }
       if (message.t === 'script') {
         const runtime = byId.get(message.robotId);
         const label = robots.length > 1 ? message.robotId : null;
@@ -318,6 +336,7 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
   process.removeListener('SIGTERM', stopWorld);
   if (live && options.out.isTTY) options.out.write('\n');
 
+  await runtimeFaults.settled();
   await Promise.all(runtimes.map((runtime) => runtime.settle()));
   const outcomes = runtimes.map((runtime, i) => {
     const readiness = runtime.readiness();
@@ -342,7 +361,7 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
   const cutShort = options.headless && interrupted !== null;
   const report = buildSimReport(
     scenario.name,
-    outcome,
+    { ...outcome, faults: [...outcome.faults, ...runtimeFaults.report()] },
     outcomes,
     eventsLost,
     cutShort

@@ -11,14 +11,18 @@ import { lidarPointsBuffers, type LidarPoints } from '../../messages/lidar-point
 import type { RuntimeEventBody } from '../../messages/runtime-event.js';
 import type { CommittedMessage } from '../../comms/comms-thread-protocol.js';
 import type { ConfigUpdateAnswer, ConfigUpdateRequest } from '../../comms/config-channel.js';
+import type { Pose2D } from '../../messages/geometry.js';
 import type { RuntimeStatus } from '../../messages/runtime-status.js';
 import type { Cancel, Clock } from '../../time/clock.js';
+import type { LockstepCell } from '../../time/lockstep-cell.js';
 import { CommsLockstep } from '../comms-lockstep.js';
 
 const log = createDebug('spinal:runtime:comms');
 
 /** How often the status snapshot goes to the comms thread, microseconds of the robot's clock. */
 const STATUS_PERIOD_US = 200_000;
+/** How often the pose goes to the comms thread while the Foxglove server is on, microseconds (20 Hz: above the mesh's 10 Hz state). */
+const POSE_PERIOD_US = 50_000;
 /** How long a stopping comms thread gets to close its port before it is terminated, ms. */
 const STOP_GRACE_MS = 1_000;
 
@@ -26,9 +30,9 @@ export type DebugPortResult = { ok: true } | { ok: false; message: string };
 
 /**
  * The main thread's side of the comms worker (the debug port): sends it the status a few times a
- * second, every event and each lidar revolution; answers its operator commands and applies the
- * supervisor's config updates it relays (answering once they are in force); learns where the
- * port is bound, or why it is not. What comms receives from the cortex never passes here.
+ * second (and, for Foxglove, the pose 20 times a second), every event and each lidar revolution;
+ * answers its operator commands and applies the supervisor's config updates it relays (answering
+ * once they are in force); learns where the port is bound, or why it is not. What comms receives from the cortex never passes here.
  */
 export class CommsLink {
   private address: string | null = null;
@@ -39,18 +43,20 @@ export class CommsLink {
   private readonly publishStatus: () => void;
   private dropped = 0;
 
-  /** Under the simulator (`lockstep`), the comms thread runs on the robot's clock and takes part in the lock step. */
+  /** Under the simulator (`lockstepCell`), the comms thread runs on the robot's clock and takes part in the lock step. */
   constructor(
     private readonly worker: Worker,
     clock: Clock,
-    lockstep: boolean,
+    lockstepCell: LockstepCell | null,
     operate: (command: OperatorCommand) => OperatorResult,
     snapshot: () => { status: RuntimeStatus; ready: boolean; reason: string },
     private readonly committed: (message: CommittedMessage) => void,
     private readonly configure: (update: ConfigUpdateRequest) => ConfigUpdateAnswer,
+    /** The world pose now, posted every {@link POSE_PERIOD_US} on its own (null: not posted apart from the status). */
+    pose: (() => Pose2D | null) | null = null,
   ) {
     this.settled = new Promise((resolve) => (this.settle = resolve));
-    this.lockstep = lockstep ? new CommsLockstep((message) => this.post(message)) : null;
+    this.lockstep = lockstepCell ? new CommsLockstep((message) => this.post(message), lockstepCell) : null;
     this.publishStatus = () => {
       const { status, ready, reason } = snapshot();
       this.post({ t: 'status', status });
@@ -68,7 +74,17 @@ export class CommsLink {
       log('comms thread failed: %O', error);
       this.settle({ ok: false, message: `the comms thread failed: ${error.message}` });
     });
-    this.cancelStatus = clock.every(STATUS_PERIOD_US, this.publishStatus);
+    const cancelStatus = clock.every(STATUS_PERIOD_US, this.publishStatus);
+    const cancelPose = pose
+      ? clock.every(POSE_PERIOD_US, () => {
+          const now = pose();
+          if (now) this.post({ t: 'pose', pose: now, stampUs: clock.nowUs() });
+        })
+      : () => undefined;
+    this.cancelStatus = () => {
+      cancelStatus();
+      cancelPose();
+    };
   }
 
   /** A lock-step tick relayed to the comms thread; resolves once it has run what is due (at once when nothing is). */

@@ -1,6 +1,7 @@
 import type { OccupancyGridMessage } from '../../messages/occupancy-grid.js';
 import type { LedgerSettings } from '../../comms/ledger/ledger-settings.js';
 import type { UpgradeEventBody } from '../../comms/ledger/upgrade-import.js';
+import type { SimulatedFaultCells } from '../../comms/comms-thread-protocol.js';
 import type { BoardConfig } from '../../config/board-schema.js';
 import type { ParamValues } from '../../config/params.js';
 import type { TransportBackends } from '../../hal/registry.js';
@@ -35,4 +36,6 @@ export interface RobotRuntimeOptions {
   ledger?: LedgerSettings;
   /** The upgrade journal's entries (an installed robot's): the ledger takes in those it does not hold yet. */
   upgrades?: readonly UpgradeEventBody[];
+  /** Under the simulator: the cells its clock-jump and disk-full faults go through (left out: none). */
+  simulatedFaults?: SimulatedFaultCells;
 }

@@ -85,6 +85,7 @@ export class StatusSnapshot {
       }),
       ...(o.config ? { config: o.config() } : {}),
       ...(o.site ? { site: o.site } : {}),
+      sweptArea: reflex.sweptArea(),
     };
   }
 

@@ -1,7 +1,7 @@
 import { ConfigError } from '../../config/config-error.js';
 import type { ParamValues } from '../../config/params.js';
 import { MESH_TOPIC_KINDS, meshFilter, meshTopic, type MeshTopicKind } from '../../comms/mesh/mesh-topics.js';
-import { isDeviceFault, type ScenarioRobot } from '../../simulator/scenario.js';
+import { isSystemFault, type ScenarioRobot } from '../../simulator/scenario.js';
 import { DEFAULT_ROGUE_MESSAGES_PER_S, type SystemFaultTarget } from '../../simulator/faults/system-fault-schema.js';
 import { TcpFaultProxy } from '../../simulator/faults/tcp-fault-proxy.js';
 import { RogueMeshPeer } from '../../simulator/faults/rogue-mesh-peer.js';
@@ -26,7 +26,7 @@ export function hasFaultOn(robots: readonly FaultedRobot[], target: SystemFaultT
 function* systemFaults(robots: readonly FaultedRobot[]) {
   for (const robot of robots) {
     for (const [i, fault] of robot.spec.faults.entries()) {
-      if (!isDeviceFault(fault)) yield { robot, fault, at: `robots[${robot.index}].faults[${i}].device` };
+      if (isSystemFault(fault)) yield { robot, fault, at: `robots[${robot.index}].faults[${i}].device` };
     }
   }
 }

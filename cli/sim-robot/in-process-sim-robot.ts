@@ -11,6 +11,8 @@ import { RobotRuntime } from '../robot-runtime.js';
 import type { DebugPortResult } from '../runtime/comms-link.js';
 import { recordReportedPoses } from './reported-poses.js';
 import type { SimRobot } from './sim-robot.js';
+import { applyCellFault, type CellFault } from './fault-cells.js';
+import type { SimulatedFaultCells } from '../../comms/comms-thread-protocol.js';
 import { simRobotRuntimeOptions, type SimRobotSpec } from './sim-robot-spec.js';
 
 /** A scenario robot whose runtime runs on the simulator's main thread, linked to the world over `port`. */
@@ -18,7 +20,10 @@ export class InProcessSimRobot implements SimRobot {
   readonly id: string;
   private readonly poses: Map<number, Pose2D>;
 
-  private constructor(private readonly runtime: RobotRuntime) {
+  private constructor(
+    private readonly runtime: RobotRuntime,
+    private readonly cells: SimulatedFaultCells | undefined,
+  ) {
     this.id = runtime.status().robotId;
     this.poses = recordReportedPoses(runtime);
   }
@@ -27,7 +32,10 @@ export class InProcessSimRobot implements SimRobot {
   static async start(spec: SimRobotSpec, port: LinkPort<WorldToRobot, RobotToWorld>): Promise<InProcessSimRobot> {
     const clock = new VirtualClock(0);
     const link = new SimLinkClient(port, clock, { waitForTickHandler: true });
-    return new InProcessSimRobot(await RobotRuntime.start(simRobotRuntimeOptions(spec, clock, link)));
+    return new InProcessSimRobot(
+      await RobotRuntime.start(simRobotRuntimeOptions(spec, clock, link)),
+      spec.simulatedFaults,
+    );
   }
 
   onEvent(listener: (event: RuntimeEvent) => void): void {
@@ -56,6 +64,10 @@ export class InProcessSimRobot implements SimRobot {
 
   stallCortex(durationUs: number): void {
     this.runtime.stallCortex(durationUs);
+  }
+
+  throwCellFault(fault: CellFault): void {
+    if (this.cells) applyCellFault(this.cells, fault);
   }
 
   settle(): Promise<void> {

@@ -9,6 +9,7 @@ import { RobotRuntime } from '../robot-runtime.js';
 import { recordReportedPoses } from './reported-poses.js';
 import type { RobotProcessToSim, SimToRobotProcess } from './robot-process-protocol.js';
 import { simRobotRuntimeOptions } from './sim-robot-spec.js';
+import { applyCellFault, newFaultCells } from './fault-cells.js';
 
 const log = createDebug('spinal:sim:robot-process');
 
@@ -36,20 +37,28 @@ function runRobotProcess(channel: IpcChannel & NodeJS.Process): void {
   const link = new SimLinkClient(new IpcLinkPort<WorldToRobot, RobotToWorld>(channel), clock, {
     waitForTickHandler: true,
   });
+  // The process's own fault cells (shared memory does not cross processes): set on `cell-fault`.
+  const cells = newFaultCells();
   let runtime: RobotRuntime | null = null;
   let poses: ReturnType<typeof recordReportedPoses> = new Map();
   channel.on('message', (raw: unknown) => {
     const message = raw as SimToRobotProcess;
     if (typeof message !== 'object' || message === null) return;
     switch (message.t) {
-      case 'start':
+      case 'start': {
         useBackoffRandom(seededRandom(message.backoffSeed));
-        RobotRuntime.start(simRobotRuntimeOptions(message.robot, clock, link)).then(
+        // A restart: the runtime starts at the sim time of its start, with its body where the world holds it.
+        if (message.restart) clock.advanceTo(message.restart.startUs);
+        const options = simRobotRuntimeOptions({ ...message.robot, simulatedFaults: cells }, clock, link);
+        if (message.restart && options.assignment) {
+          options.assignment = { ...options.assignment, initialPose: message.restart.pose };
+        }
+        RobotRuntime.start(options).then(
           (started) => {
             runtime = started;
             poses = recordReportedPoses(started);
             started.onEvent((event) => send({ t: 'event', event }));
-            send({ t: 'started', pid: process.pid, status: started.status() });
+            send({ t: 'started', pid: process.pid, status: started.status(), atUs: clock.nowUs() });
             void started
               .debugPortResult()
               .then((result) => send({ t: 'debug-port', result, address: started.debugPortAddress() }));
@@ -61,6 +70,10 @@ function runRobotProcess(channel: IpcChannel & NodeJS.Process): void {
             channel.disconnect();
           },
         );
+        return;
+      }
+      case 'cell-fault':
+        applyCellFault(cells, message.fault);
         return;
       case 'operate':
         if (runtime) send({ t: 'operated', id: message.id, result: runtime.operate(message.command) });

@@ -8,6 +8,13 @@ import type { RuntimeStatus } from '../../messages/runtime-status.js';
 import type { ReflexTrip } from '../../reflex/reflex-loop.js';
 import type { DebugPortResult } from '../runtime/comms-link.js';
 import type { SimRobotSpec } from './sim-robot-spec.js';
+import type { CellFault } from './fault-cells.js';
+
+/** A robot process started again after its predecessor was killed: at this sim time, the body where the world holds it. */
+export interface RobotRestart {
+  startUs: number;
+  pose: Pose2D;
+}
 
 /**
  * The IPC channel between `spinal sim` and one robot process (`serialization: 'advanced'`). The
@@ -18,7 +25,9 @@ import type { SimRobotSpec } from './sim-robot-spec.js';
 export type SimToRobotProcess =
   | IpcLinkEnvelope<WorldToRobot>
   /** `backoffSeed`: the seed of the robot's reconnection jitter, so that a run repeats. */
-  | { t: 'start'; robot: SimRobotSpec; backoffSeed: number }
+  | { t: 'start'; robot: SimRobotSpec; backoffSeed: number; restart?: RobotRestart }
+  /** One of the runtime faults thrown through the process's own fault cells. */
+  | { t: 'cell-fault'; fault: CellFault }
   | { t: 'operate'; id: number; command: OperatorCommand }
   | { t: 'stall-cortex'; durationUs: number }
   | { t: 'settle' }
@@ -35,7 +44,7 @@ export interface RobotProcessOutcome {
 export type RobotProcessToSim =
   | IpcLinkEnvelope<RobotToWorld>
   /** The runtime is up (its devices started): its status then, and the process it runs in. */
-  | { t: 'started'; pid: number; status: RuntimeStatus }
+  | { t: 'started'; pid: number; status: RuntimeStatus; atUs: number }
   | { t: 'start-failed'; message: string }
   | { t: 'debug-port'; result: DebugPortResult; address: string | null }
   | { t: 'event'; event: RuntimeEvent }

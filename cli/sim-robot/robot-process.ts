@@ -11,7 +11,13 @@ import type { RuntimeEvent } from '../../messages/runtime-event.js';
 import type { RuntimeStatus } from '../../messages/runtime-status.js';
 import type { ReflexTrip } from '../../reflex/reflex-loop.js';
 import type { DebugPortResult } from '../runtime/comms-link.js';
-import type { RobotProcessOutcome, RobotProcessToSim, SimToRobotProcess } from './robot-process-protocol.js';
+import type {
+  RobotProcessOutcome,
+  RobotProcessToSim,
+  RobotRestart,
+  SimToRobotProcess,
+} from './robot-process-protocol.js';
+import type { CellFault } from './fault-cells.js';
 import type { SimRobot } from './sim-robot.js';
 import type { SimRobotSpec } from './sim-robot-spec.js';
 
@@ -55,12 +61,16 @@ export class RobotProcess implements SimRobot {
   private stopping = false;
   private exited: Promise<void>;
 
+  /** The robot's clock when its runtime was up, microseconds (sim time). */
+  readonly startedAtUs: number;
+
   private constructor(
     readonly id: string,
     private readonly child: ChildProcess,
-    started: { pid: number; status: RuntimeStatus },
+    started: { pid: number; status: RuntimeStatus; atUs: number },
   ) {
     this.lastStatus = started.status;
+    this.startedAtUs = started.atUs;
     this.portResult = new Promise((resolve) => (this.resolvePort = resolve));
     this.exited = new Promise((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) resolve();
@@ -83,7 +93,13 @@ export class RobotProcess implements SimRobot {
    * Forks the robot's process and starts its runtime there. Rejects, naming the robot, when the
    * runtime cannot start or the process dies first.
    */
-  static start(entry: string, robot: SimRobotSpec, worldLink: MessagePort, backoffSeed: number): Promise<RobotProcess> {
+  static start(
+    entry: string,
+    robot: SimRobotSpec,
+    worldLink: MessagePort,
+    backoffSeed: number,
+    restart?: RobotRestart,
+  ): Promise<RobotProcess> {
     const id = robot.spec.id;
     const child = fork(entry, [], {
       serialization: 'advanced',
@@ -92,7 +108,10 @@ export class RobotProcess implements SimRobot {
     });
     const send = (message: SimToRobotProcess): void => void child.send(message, () => undefined);
     const childLink = new IpcLinkPort<unknown, unknown>(child);
-    worldLink.on('message', (message: unknown) => childLink.postMessage(message));
+    const relay = (message: unknown): void => childLink.postMessage(message);
+    worldLink.on('message', relay);
+    // A successor relays the same link: this one lets go of it when its process is gone.
+    child.once('exit', () => worldLink.off('message', relay));
     childLink.on('message', (message) => worldLink.postMessage(message));
     child.on('error', (error) => log('robot %s: %O', id, error));
     return new Promise<RobotProcess>((resolve, reject) => {
@@ -116,7 +135,7 @@ export class RobotProcess implements SimRobot {
       };
       child.once('exit', onExit);
       child.on('message', onMessage);
-      send({ t: 'start', robot, backoffSeed });
+      send({ t: 'start', robot, backoffSeed, ...(restart ? { restart } : {}) });
     });
   }
 
@@ -196,6 +215,28 @@ export class RobotProcess implements SimRobot {
   kill(): void {
     this.stopping = true;
     this.child.kill('SIGKILL');
+  }
+
+  /** Kills the process with SIGKILL (a `kill` fault) and resolves once it is gone; that is not reported as lost. */
+  async killNow(): Promise<void> {
+    this.stopping = true;
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    await this.exited;
+  }
+
+  /** The process is to die by itself (a `power-loss` fault): that is not reported as lost; resolves when it is gone. */
+  expectDeath(): Promise<void> {
+    this.stopping = true;
+    return this.exited;
+  }
+
+  /** Whether the process is gone. */
+  get gone(): boolean {
+    return this.child.exitCode !== null || this.child.signalCode !== null;
+  }
+
+  throwCellFault(fault: CellFault): void {
+    this.send({ t: 'cell-fault', fault });
   }
 
   private send(message: SimToRobotProcess): void {

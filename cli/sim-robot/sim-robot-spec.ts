@@ -1,4 +1,5 @@
 import type { LedgerSettings } from '../../comms/ledger/ledger-settings.js';
+import type { SimulatedFaultCells } from '../../comms/comms-thread-protocol.js';
 import { ledgerSettingsFromParams } from '../../comms/ledger/ledger-settings.js';
 import type { ParamValues } from '../../config/params.js';
 import { SimGpioBackend } from '../../hal/transport/gpio/sim-gpio-backend.js';
@@ -35,6 +36,8 @@ export interface SimRobotSpec {
   map: OccupancyGridMessage | null;
   /** `--pty`: serial device path -> the pseudo-terminal the robot reads through the serialport binding. */
   ptys: Record<string, MappedSerialPort> | null;
+  /** The cells the simulator throws the robot's clock-jump and disk-full faults through (shared memory: a robot on the simulator's main thread only). */
+  simulatedFaults?: SimulatedFaultCells;
 }
 
 /**
@@ -45,7 +48,7 @@ export interface SimRobotSpec {
  * every robot, `off` for a robot alone (no one to talk to), null: as its parameters say.
  */
 export function simRobotSpec(
-  robot: Omit<SimRobotSpec, 'ledger'>,
+  robot: Omit<SimRobotSpec, 'ledger' | 'simulatedFaults'>,
   supervisor: string | null,
   broker: string | null,
 ): SimRobotSpec {
@@ -99,5 +102,6 @@ export function simRobotRuntimeOptions(
     map: robot.map,
     geofence: spec.geofence?.map(([xM, yM]) => ({ xM, yM })) ?? null,
     dock: spec.dock ?? null,
+    ...(robot.simulatedFaults ? { simulatedFaults: robot.simulatedFaults } : {}),
   };
 }

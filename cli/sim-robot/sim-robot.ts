@@ -5,6 +5,7 @@ import type { RuntimeEvent } from '../../messages/runtime-event.js';
 import type { RuntimeStatus } from '../../messages/runtime-status.js';
 import type { ReflexTrip } from '../../reflex/reflex-loop.js';
 import type { DebugPortResult } from '../runtime/comms-link.js';
+import type { CellFault } from './fault-cells.js';
 
 /**
  * One scenario robot as `spinal sim` drives it, wherever its runtime runs: on the simulator's own
@@ -24,6 +25,8 @@ export interface SimRobot {
   operate(command: OperatorCommand): Promise<OperatorResult>;
   /** Blocks the planner thread for `durationUs` of clock time; in force before the world's next tick. */
   stallCortex(durationUs: number): void;
+  /** Sets one of the runtime faults thrown through the robot's fault cells (its wall clock, its disk, its power). */
+  throwCellFault(fault: CellFault): void;
   /** Fetches what the report takes from the robot at the end of the run (see the getters below). */
   settle(): Promise<void>;
   /** As of {@link settle}: */

@@ -8,6 +8,13 @@ import type { FoxgloveSettings } from '../../comms/foxglove/foxglove-settings.js
 import { VERSION } from '../embedded-assets.generated.js';
 import { lowerThreadPriority } from './background-priority.js';
 import { peerPort } from './peer-port.js';
+import type { SimulatedFaultCells } from '../../comms/comms-thread-protocol.js';
+
+function isSimulatedFaultCells(value: unknown): value is SimulatedFaultCells {
+  if (typeof value !== 'object' || value === null) return false;
+  const cells = value as Record<string, unknown>;
+  return ['wallClockStep', 'disk', 'powerLoss'].every((key) => cells[key] instanceof SharedArrayBuffer);
+}
 
 // Entry of the comms thread (debug port, ledger, mesh, uplink): it loads the comms code and nothing else.
 if (parentPort) {
@@ -22,6 +29,7 @@ if (parentPort) {
       allowedHosts: Array.isArray(data.allowedHosts) ? data.allowedHosts.map(String) : [],
       clock: data.clock === 'virtual' ? 'virtual' : 'real',
       startUs: typeof data.startUs === 'number' ? data.startUs : 0,
+      ...(data.lockstepCell instanceof SharedArrayBuffer ? { lockstepCell: data.lockstepCell } : {}),
       ...(data.ledger ? { ledger: data.ledger as LedgerSettings } : {}),
       ...(typeof data.bootId === 'string' ? { bootId: data.bootId } : {}),
       ...(data.uplink ? { uplink: data.uplink as UplinkSettings } : {}),
@@ -29,6 +37,7 @@ if (parentPort) {
       ...(data.foxglove ? { foxglove: data.foxglove as FoxgloveSettings } : {}),
       version: VERSION,
       upgrades: Array.isArray(data.upgrades) ? data.upgrades.filter(isUpgradeEventBody) : [],
+      ...(isSimulatedFaultCells(data.simulatedFaults) ? { simulatedFaults: data.simulatedFaults } : {}),
     },
     undefined,
     peerPort(data) as CortexChannel | null,

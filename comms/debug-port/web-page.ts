@@ -5,7 +5,7 @@ import type { Route } from './routes.js';
  * no external resources, no framework. It polls `GET /api/v1/status` every {@link STATUS_POLL_MS},
  * the scan every {@link SCAN_POLL_MS}, the map as versioned deltas (`GET /api/v1/map?since=V`) every
  * {@link MAP_POLL_MS} and the events every {@link EVENTS_POLL_MS}, and follows `GET /api/v1/logs`.
- * It draws the map on a canvas (grid, geofence, path, peers, scan, the swept area the reflex checks,
+ * It draws the map on a canvas (grid, geofence, path, peers, scan, the swept area the reflex checked (as it reports it),
  * the footprint and pose with its localisation quality) at most every {@link DRAW_MIN_MS}, and the
  * last trip's black box as a plot. What it drew is kept in `window.spinalView` for tests and tools.
  *
@@ -327,24 +327,24 @@ let zoomM = 8;
 $('zoom-in').addEventListener('click', () => { zoomM = Math.max(2, zoomM / 1.5); drawSoon(); });
 $('zoom-out').addEventListener('click', () => { zoomM = Math.min(80, zoomM * 1.5); drawSoon(); });
 
-// The footprint swept along (v, w) for the stopping distance: what the reflex's swept-area check covers.
-function sweptPoses(pose, s) {
-  const site = s.site;
-  const v = s.speed.vMps, w = s.speed.wRadps;
-  const a = (s.reflex.braking && s.reflex.braking.usedMps2) || 1;
-  const margin = (s.config && s.config.tunable['reflex.stopMarginM']) || 0;
-  const dist = (v * v) / (2 * a) + Math.abs(v) * site.reactionLatencyMs / 1000 + margin;
-  const out = [];
-  const steps = 12;
-  let x = pose.xM, y = pose.yM, yaw = pose.yawRad;
-  const dir = v < 0 ? -1 : 1;
-  const dt = Math.abs(v) > 1e-3 ? dist / Math.abs(v) / steps : 0;
-  for (let i = 0; i <= steps; i++) {
-    out.push({ xM: x, yM: y, yawRad: yaw });
-    if (dt === 0) { x += (dir * Math.cos(yaw) * dist) / steps; y += (dir * Math.sin(yaw) * dist) / steps; continue; }
-    x += v * Math.cos(yaw) * dt; y += v * Math.sin(yaw) * dt; yaw += w * dt;
+// The area the reflex's swept-area check looked at for the command in force at its latest evaluation
+// (the status's sweptArea: convex polygons in the robot frame where the robot stood then), filled as one path.
+function drawSweptArea(ctx, area, at) {
+  ctx.save(); ctx.translate(at.xM, at.yM); ctx.rotate(at.yawRad);
+  ctx.beginPath();
+  for (const polygon of area.polygons) {
+    if (polygon.length < 3) continue;
+    ctx.moveTo(polygon[0].xM, polygon[0].yM);
+    for (const p of polygon.slice(1)) ctx.lineTo(p.xM, p.yM);
+    ctx.closePath();
   }
-  return { poses: out, distM: dist };
+  ctx.fillStyle = '#fdd83566'; ctx.fill('nonzero');
+  ctx.restore();
+}
+function sweptNote(area) {
+  if (!area) return 'swept area: none checked (no command moving the robot)';
+  return 'swept area checked by the reflex: ' + (area.kind === 'corridor' ? 'straight corridor' : 'path of the grown footprint') +
+    ', look-ahead ' + fixed(area.lookAheadM, 2) + ' m of wheel travel, for ' + fixed(area.vMps, 2) + ' m/s, ' + fixed(area.wRadps, 2) + ' rad/s';
 }
 
 function drawMap() {
@@ -401,13 +401,16 @@ function drawMap() {
     else { ctx.strokeStyle = colour; ctx.lineWidth = 2 * px; ctx.strokeRect(-halfL, -halfW, 2 * halfL, 2 * halfW); }
     ctx.restore();
   };
-  if (pose && s.site) {
-    const fp = s.site.footprint;
-    const swept = sweptPoses(pose, s);
-    for (const p of swept.poses) box(p, fp.lengthM / 2 + s.site.sideMarginM, fp.widthM / 2 + s.site.sideMarginM, '#fdd83522', true);
+  const area = s ? s.sweptArea || null : null;
+  const areaAt = area && (area.pose || pose);
+  if (area && areaAt && area.polygons.length > 0) {
+    drawSweptArea(ctx, area, areaAt);
     drawn.swept = true;
-    drawn.sweptDistM = swept.distM;
+    drawn.sweptPolygons = area.polygons.length;
+    drawn.sweptStampUs = area.stampUs;
+    drawn.sweptKind = area.kind;
   }
+  if (s) setText('swept-note', sweptNote(area));
   if (pose && view.scan) {
     const c = Math.cos(pose.yawRad), sn = Math.sin(pose.yawRad);
     ctx.fillStyle = '#e53935';
@@ -627,8 +630,9 @@ const BODY = `
     <canvas id="map" aria-label="map around the robot"></canvas>
     <div class="legend"><span id="loc">-</span>. Grid: black occupied, white free, clear unknown; blue path; red dots the
     latest lidar scan; green box the footprint (ring: pose uncertainty, wider as the scan match is worse); yellow the
-    area the reflex's swept-area check covers (footprint plus side margin, along the current motion for the stopping
-    distance); orange dashes the geofence; purple the peers.
+    swept area the reflex checked at its latest evaluation, as the reflex itself reports it (the footprint grown by the
+    stop and side margins along the command's look-ahead: an obstacle there slows or stops the robot); orange dashes the
+    geofence; purple the peers. <span id="swept-note"></span>
     <button id="zoom-in" type="button">+</button> <button id="zoom-out" type="button">-</button> <span id="map-note"></span></div>
   </section>
   <section><h2>Robot <span class="age" id="age-status">-</span></h2><dl>

@@ -77,6 +77,7 @@ export const FOXGLOVE_CHANNELS = {
   map: standard('/map', 'Grid'),
   path: standard('/path', 'PosesInFrame'),
   footprint: standard('/footprint', 'SceneUpdate'),
+  sweptArea: standard('/reflex/swept_area', 'SceneUpdate'),
   reflex: own('/reflex/state', REFLEX_STATE_SCHEMA),
   log: standard('/events', 'Log'),
   event: own('/ledger/events', LEDGER_EVENT_SCHEMA),

@@ -1,7 +1,7 @@
 import type { Point2D, Pose2D } from '../../messages/geometry.js';
 import type { LidarPoints } from '../../messages/lidar-points.js';
 import type { OccupancyGridMessage } from '../../messages/occupancy-grid.js';
-import type { RuntimeStatus } from '../../messages/runtime-status.js';
+import type { RuntimeStatus, SweptAreaStatus } from '../../messages/runtime-status.js';
 import { describeEvent, type BlackBoxEntry, type RuntimeEvent } from '../../messages/runtime-event.js';
 import { ROBOT_FRAME, WORLD_FRAME } from './foxglove-channels.js';
 
@@ -167,6 +167,74 @@ export function footprintMessage(footprint: { lengthM: number; widthM: number },
       },
     ],
   };
+}
+
+/** An empty `foxglove.SceneEntity` of `id` in `frameId` at `stampUs`, for a builder to fill. */
+function sceneEntity(id: string, frameId: string, frameLocked: boolean, stampUs: number) {
+  return {
+    timestamp: foxgloveTime(stampUs),
+    frame_id: frameId,
+    id,
+    lifetime: { sec: 0, nsec: 0 },
+    frame_locked: frameLocked,
+    metadata: [] as Array<{ key: string; value: string }>,
+    arrows: [],
+    cubes: [],
+    spheres: [],
+    cylinders: [],
+    lines: [] as object[],
+    triangles: [] as object[],
+    texts: [] as object[],
+    models: [],
+  };
+}
+
+/** `foxglove.LinePrimitive` type LINE_LOOP. */
+const LINE_LOOP = 1;
+/** `foxglove.SceneEntityDeletion` type MATCHING_ID. */
+const DELETE_MATCHING_ID = 0;
+
+/**
+ * The area the reflex's swept-area check looked at (the status's `sweptArea`) as a
+ * `foxglove.SceneUpdate`: entity `swept-area`, each convex polygon filled (a triangle fan) and
+ * outlined, placed in `map` at the robot's pose of the check (in `base_link`, following the
+ * robot, while that pose is unknown); null (no command being checked) deletes the entity.
+ */
+export function sweptAreaMessage(area: SweptAreaStatus | null, stampUs: number): object {
+  if (!area) {
+    return {
+      deletions: [{ timestamp: foxgloveTime(stampUs), type: DELETE_MATCHING_ID, id: 'swept-area' }],
+      entities: [],
+    };
+  }
+  const placed = area.pose ?? { xM: 0, yM: 0, yawRad: 0 };
+  const pose = pose3(placed);
+  const entity = sceneEntity('swept-area', area.pose ? WORLD_FRAME : ROBOT_FRAME, !area.pose, area.stampUs);
+  const point = (p: Point2D) => ({ x: p.xM, y: p.yM, z: 0 });
+  for (const polygon of area.polygons) {
+    if (polygon.length < 3) continue;
+    const fan: Array<{ x: number; y: number; z: number }> = [];
+    for (let i = 1; i + 1 < polygon.length; i++)
+      fan.push(point(polygon[0]!), point(polygon[i]!), point(polygon[i + 1]!));
+    entity.triangles.push({ pose, points: fan, color: { r: 1, g: 0.85, b: 0.2, a: 0.25 }, colors: [], indices: [] });
+    entity.lines.push({
+      type: LINE_LOOP,
+      pose,
+      thickness: 0.01,
+      scale_invariant: false,
+      points: polygon.map(point),
+      color: { r: 0.95, g: 0.7, b: 0.1, a: 0.9 },
+      colors: [],
+      indices: [],
+    });
+  }
+  entity.metadata.push(
+    { key: 'kind', value: area.kind },
+    { key: 'v_mps', value: String(area.vMps) },
+    { key: 'w_radps', value: String(area.wRadps) },
+    { key: 'look_ahead_m', value: String(area.lookAheadM) },
+  );
+  return { deletions: [], entities: [entity] };
 }
 
 /** The reflex's state with the robot's speed and nearest obstacle (`spinal.ReflexState`). */

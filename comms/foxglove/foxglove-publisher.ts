@@ -1,3 +1,4 @@
+import type { Pose2D } from '../../messages/geometry.js';
 import type { NavigationStatus } from '../../messages/cortex-comms-protocol.js';
 import type { LidarPoints } from '../../messages/lidar-points.js';
 import type { OccupancyGridMessage } from '../../messages/occupancy-grid.js';
@@ -13,6 +14,7 @@ import {
   pathMessage,
   poseMessage,
   reflexStateMessage,
+  sweptAreaMessage,
   transformMessage,
 } from './foxglove-messages.js';
 import type { FoxgloveSink } from './foxglove-server.js';
@@ -20,7 +22,8 @@ import type { FoxgloveSink } from './foxglove-server.js';
 /** Least time between two messages of a topic, microseconds of the robot's clock. */
 const MIN_PERIOD_US: Partial<Record<FoxgloveChannelRole, number>> = {
   scan: 50_000, // each revolution, up to 20 Hz
-  pose: 100_000, // 10 Hz
+  pose: 40_000, // the pose stream's 20 Hz, at most 25 Hz
+  tf: 40_000,
   map: 1_000_000, // on change, at most 1 Hz
   path: 500_000, // on change, at most 2 Hz
   footprint: 1_000_000,
@@ -29,7 +32,7 @@ const MIN_PERIOD_US: Partial<Record<FoxgloveChannelRole, number>> = {
 const MAP_REPEAT_US = 10_000_000;
 
 /**
- * Turns what the comms thread hears (status snapshots, lidar revolutions, the cortex's map and
+ * Turns what the comms thread hears (status snapshots, the pose stream, lidar revolutions, the cortex's map and
  * navigation, committed events) into Foxglove messages, throttled per topic on the robot's clock,
  * built only for topics someone subscribes to. A change held back by the throttle goes out with
  * the next status snapshot once its topic is due.
@@ -61,15 +64,19 @@ export class FoxglovePublisher {
 
   status(status: RuntimeStatus, nowUs: number): void {
     this.nowUs = nowUs;
-    if (status.pose && this.due('pose', nowUs)) {
-      this.emit('pose', nowUs, poseMessage(status.pose, nowUs));
-    }
-    if (status.pose && this.sink.wanted('tf')) this.emit('tf', nowUs, transformMessage(status.pose, nowUs));
     if (this.sink.wanted('reflex')) this.emit('reflex', nowUs, reflexStateMessage(status, nowUs));
+    if (this.sink.wanted('sweptArea')) this.emit('sweptArea', nowUs, sweptAreaMessage(status.sweptArea ?? null, nowUs));
     if (this.footprint && this.due('footprint', nowUs)) {
       this.emit('footprint', nowUs, footprintMessage(this.footprint, nowUs));
     }
     this.flush(nowUs);
+  }
+
+  /** The robot's world pose at `stampUs` (the pose stream, faster than the status): `/pose` and `/tf`. */
+  pose(pose: Pose2D, stampUs: number): void {
+    this.nowUs = stampUs;
+    if (this.due('pose', stampUs)) this.emit('pose', stampUs, poseMessage(pose, stampUs));
+    if (this.due('tf', stampUs)) this.emit('tf', stampUs, transformMessage(pose, stampUs));
   }
 
   scan(scan: LidarPoints): void {

@@ -1,13 +1,16 @@
 import createDebug from 'debug';
 import type { RuntimeEvent } from '../../messages/runtime-event.js';
 import type { EventPages } from '../debug-port/event-store.js';
-import type { AppendOutcome, Ledger, LedgerInput } from './ledger.js';
+import type { Ledger, LedgerInput } from './ledger.js';
 import type { LedgerSettings } from './ledger-settings.js';
+import { HeldEvents, type HeldEvent } from './held-events.js';
 
 const log = createDebug('spinal:comms:ledger');
 
 /** How often droppable events past their age are looked for, ms of wall time. */
 const EXPIRE_PERIOD_MS = 60_000;
+/** How often the disk is looked at again while events wait in memory for room, ms of wall time. */
+const HELD_RETRY_PERIOD_MS = 1_000;
 
 /** What one commit reported: each request's sequence or why it was refused, and the ledger's own events. */
 export interface CommitReport {
@@ -21,22 +24,33 @@ export interface CommitReport {
  * The ledger's writing side in the thread that owns it: requests are queued and committed
  * together once the thread's current burst of messages is handled (at most `maxBatch` a
  * transaction), and only then reported, each with its sequence. With the `interval` durability
- * policy it syncs the ledger every interval; it expires old events once a minute.
+ * policy it syncs the ledger every interval; it expires old events once a minute. What a full disk
+ * refuses waits in memory ({@link HeldEvents}, bounded) and is written, before anything newer, as
+ * soon as the disk has room again: it is reported committed then, with its sequence.
  */
 export class LedgerWriter implements EventPages {
-  private queue: Array<{ id: number; input: LedgerInput }> = [];
+  private queue: HeldEvent[] = [];
   private scheduled = false;
   private readonly timers: NodeJS.Timeout[] = [];
+  private readonly held = new HeldEvents();
 
   constructor(
     readonly ledger: Ledger,
     private readonly settings: Pick<LedgerSettings, 'durability' | 'maxBatch'>,
     private readonly report: (report: CommitReport) => void,
+    /** The robot's clock, microseconds: stamps the ledger's own notices when no event is being written. */
+    private readonly nowUs: () => number = () => 0,
   ) {
     if (settings.durability.kind === 'interval') {
       this.timers.push(setInterval(() => ledger.sync(), settings.durability.intervalMs).unref());
     }
     this.timers.push(setInterval(() => ledger.expire(), EXPIRE_PERIOD_MS).unref());
+    this.timers.push(setInterval(() => this.held.size > 0 && this.flush(), HELD_RETRY_PERIOD_MS).unref());
+  }
+
+  /** Events waiting in memory for room on the disk, and those that had to go from memory (lost). */
+  heldStats(): { held: number; lost: number } {
+    return { held: this.held.size, lost: this.held.lost };
   }
 
   /** Queues one event; `id` is the requester's, repeated in the report. */
@@ -58,20 +72,47 @@ export class LedgerWriter implements EventPages {
   appendOwn(inputs: readonly LedgerInput[]): void {
     this.flush();
     if (inputs.length === 0) return;
-    const outcome = this.ledger.append(inputs);
-    const written = outcome.results.flatMap((result) => (result.ok ? [result.event] : []));
-    for (const result of outcome.results) if (!result.ok) log('own event not written: %s', result.reason);
-    const events = [...outcome.notices, ...written].sort((a, b) => a.seq - b.seq);
-    this.report({ committed: [], refused: [], events });
+    this.commitBatch(inputs.map((input) => ({ id: null, input })));
   }
 
   /** Commits everything queued, batch by batch, reporting each batch once it is committed. */
   flush(): void {
     this.scheduled = false;
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.settings.maxBatch);
-      this.report(reportOf(batch, this.ledger.append(batch.map((entry) => entry.input))));
-    }
+    if (this.held.size > 0) this.takeBackHeld();
+    while (this.queue.length > 0) this.commitBatch(this.queue.splice(0, this.settings.maxBatch));
+  }
+
+  /** Once the disk has room again (the ledger looks when asked to write), the held events go first in the queue. */
+  private takeBackHeld(): void {
+    if (this.ledger.keepsSafetyOnly) this.commitBatch([]);
+    if (this.ledger.keepsSafetyOnly) return;
+    const held = this.held.takeAll();
+    log('the disk has room again: %d held events written', held.length);
+    this.queue = [...held, ...this.queue];
+  }
+
+  /** Commits one batch and reports it; what the full disk refused is held, not reported refused. */
+  private commitBatch(batch: HeldEvent[]): void {
+    const outcome = this.ledger.append(
+      batch.map((entry) => entry.input),
+      this.nowUs(),
+    );
+    const report: CommitReport = { committed: [], refused: [], events: [...outcome.notices] };
+    outcome.results.forEach((result, i) => {
+      const entry = batch[i]!;
+      if (result.ok) {
+        if (entry.id !== null) report.committed.push({ id: entry.id, seq: result.event.seq });
+        report.events.push(result.event);
+      } else if (result.diskFull) {
+        this.held.hold(entry);
+      } else if (entry.id !== null) {
+        report.refused.push({ id: entry.id, reason: result.reason });
+      } else {
+        log('own event not written: %s', result.reason);
+      }
+    });
+    report.events.sort((a, b) => a.seq - b.seq);
+    if (batch.length > 0 || report.events.length > 0) this.report(report);
   }
 
   since(after: number, limit: number): { events: RuntimeEvent[]; firstSeq: number | null; lastSeq: number | null } {
@@ -90,19 +131,4 @@ export class LedgerWriter implements EventPages {
     }
     this.ledger.close();
   }
-}
-
-function reportOf(batch: Array<{ id: number }>, outcome: AppendOutcome): CommitReport {
-  const report: CommitReport = { committed: [], refused: [], events: [...outcome.notices] };
-  outcome.results.forEach((result, i) => {
-    const id = batch[i]!.id;
-    if (result.ok) {
-      report.committed.push({ id, seq: result.event.seq });
-      report.events.push(result.event);
-    } else {
-      report.refused.push({ id, reason: result.reason });
-    }
-  });
-  report.events.sort((a, b) => a.seq - b.seq);
-  return report;
 }

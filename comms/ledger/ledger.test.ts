@@ -131,7 +131,7 @@ describe('Ledger', () => {
     ledger.db.pragma(`max_page_count = ${pages}`);
     let full = ledger.append([telemetry(9_999)]);
     for (let i = 0; full.results[0]?.ok && i < 200; i++) full = ledger.append([telemetry(10_000 + i)]);
-    expect(full.results[0]).toEqual({ ok: false, reason: 'disk full: only safety events are kept' });
+    expect(full.results[0]).toEqual({ ok: false, reason: 'disk full: only safety events are kept', diskFull: true });
     expect(full.notices.map((e) => e.kind === 'ledger-notice' && e.notice)).toEqual(['disk-full']);
     const during = ledger.append([trip('during'), health('failed')]);
     expect(during.results[0]?.ok).toBe(true);

@@ -20,7 +20,7 @@ export interface LedgerInput {
 /** What became of one {@link Ledger.append}: the committed events (numbered), in input order, and those refused. */
 export interface AppendOutcome {
   /** Per input, its committed event or the reason it was not written. */
-  results: Array<{ ok: true; event: RuntimeEvent } | { ok: false; reason: string }>;
+  results: Array<{ ok: true; event: RuntimeEvent } | { ok: false; reason: string; diskFull?: true }>;
   /** Events the ledger wrote about itself in the same commit (a full disk, a cap it cannot meet). */
   notices: RuntimeEvent[];
 }
@@ -59,6 +59,16 @@ export interface LedgerEnvironment {
   nowWallMs(): number;
   /** Bytes free for the ledger's file system. */
   freeDiskBytes(): number;
+  /**
+   * Whether the disk refuses every write now, as ENOSPC would (a simulated full disk); left out,
+   * the ledger learns of a full disk only from SQLite's SQLITE_FULL.
+   */
+  refusesWrites?(): boolean;
+  /**
+   * Called inside each transaction after its rows are written and before it commits, with the
+   * last sequence written (the power-loss fault's hook, `power-loss-hook.ts`); left out: nothing.
+   */
+  beforeCommit?(lastSeq: number): void;
 }
 
 function realEnvironment(path: string): LedgerEnvironment {
@@ -118,9 +128,10 @@ export class Ledger {
    * Writes `inputs` in one transaction and returns them numbered. When the disk is full, only the
    * safety events are written (with a `disk-full` notice when it fills up, `disk-ok` once the file
    * system has room again); the others are refused with the reason. Never throws for a full disk.
+   * `nowUs` (robot clock) stamps those notices when `inputs` is empty.
    */
-  append(inputs: readonly LedgerInput[]): AppendOutcome {
-    const atUs = inputs[0]?.atUs ?? 0;
+  append(inputs: readonly LedgerInput[], nowUs?: number): AppendOutcome {
+    const atUs = inputs[0]?.atUs ?? nowUs ?? 0;
     const notices: LedgerInput[] = [];
     if (this.diskFull && this.env.freeDiskBytes() >= 2 * Math.max(this.settings.reserveBytes, MIN_ROOM_BYTES)) {
       this.diskFull = false;
@@ -128,21 +139,20 @@ export class Ledger {
       notices.push(this.notice('disk-ok', 'there is room on the disk again', atUs));
     }
     if (this.diskFull) return this.appendSafetyOnly(inputs, []);
+    if (this.env.refusesWrites?.() === true) return this.fillUp(inputs, atUs);
     try {
       const outcome = this.commit(inputs, notices);
       this.trim(atUs);
       return outcome;
     } catch (error) {
       if (!isDiskFull(error)) throw error;
-      this.diskFull = true;
-      this.reserve.release();
-      const freed = freeBytes(this.db, Math.max(this.settings.reserveBytes, MIN_ROOM_BYTES));
-      this.payloadBytes -= freed.freedBytes;
-      this.dropped += freed.dropped;
-      log('disk full: only safety events are kept (%d older events dropped)', freed.dropped);
-      const detail = `${DISK_FULL_REASON}; ${freed.dropped} older telemetry and health events dropped`;
-      return this.appendSafetyOnly(inputs, [this.notice('disk-full', detail, atUs)]);
+      return this.fillUp(inputs, atUs);
     }
+  }
+
+  /** Whether the ledger keeps only safety events now (the disk filled up and has not had room again since). */
+  get keepsSafetyOnly(): boolean {
+    return this.diskFull;
   }
 
   /** Committed events with `seq > after`, in order, at most `limit`. */
@@ -212,6 +222,8 @@ export class Ledger {
       const wallMs = this.env.nowWallMs();
       const written = notices.map((input) => this.write(input, wallMs));
       const results = inputs.map((input) => ({ ok: true as const, event: this.write(input, wallMs) }));
+      const last = results.at(-1)?.event.seq ?? written.at(-1)?.seq;
+      if (last !== undefined) this.env.beforeCommit?.(last);
       return { results, notices: written };
     })();
   }
@@ -225,6 +237,18 @@ export class Ledger {
     return { ...input.body, seq: Number(info.lastInsertRowid), atUs: input.atUs } as RuntimeEvent;
   }
 
+  /** The disk filled up: the reserve goes, the oldest droppable events make room, and `inputs` are written safety first. */
+  private fillUp(inputs: readonly LedgerInput[], atUs: number): AppendOutcome {
+    this.diskFull = true;
+    this.reserve.release();
+    const freed = freeBytes(this.db, Math.max(this.settings.reserveBytes, MIN_ROOM_BYTES));
+    this.payloadBytes -= freed.freedBytes;
+    this.dropped += freed.dropped;
+    log('disk full: only safety events are kept (%d older events dropped)', freed.dropped);
+    const detail = `${DISK_FULL_REASON}; ${freed.dropped} older telemetry and health events dropped`;
+    return this.appendSafetyOnly(inputs, [this.notice('disk-full', detail, atUs)]);
+  }
+
   private appendSafetyOnly(inputs: readonly LedgerInput[], notices: LedgerInput[]): AppendOutcome {
     const keep = inputs.filter((input) => DISK_FULL_CLASSES.includes(priorityClassOf(input.body.kind)));
     let written: AppendOutcome = { results: [], notices: [] };
@@ -234,7 +258,9 @@ export class Ledger {
       if (!isDiskFull(error)) throw error;
     }
     const committed = new Map(keep.map((input, i) => [input, written.results[i]]));
-    const results = inputs.map((input) => committed.get(input) ?? { ok: false as const, reason: DISK_FULL_REASON });
+    const results = inputs.map(
+      (input) => committed.get(input) ?? { ok: false as const, reason: DISK_FULL_REASON, diskFull: true as const },
+    );
     this.refused += results.filter((result) => !result.ok).length;
     return { results, notices: written.notices };
   }

@@ -1,5 +1,5 @@
 import type { SimFaultReport } from '../report.js';
-import { isDeviceFault, type ScenarioRobot } from '../scenario.js';
+import { isSystemFault, type ScenarioRobot } from '../scenario.js';
 import { FaultTrigger, type FaultObservation } from './fault-trigger.js';
 import type { SystemFault } from './system-fault-schema.js';
 
@@ -31,7 +31,7 @@ export class SystemFaultSchedule {
   constructor(robots: readonly ScenarioRobot[]) {
     for (const robot of robots) {
       robot.faults.forEach((fault, index) => {
-        if (isDeviceFault(fault)) return;
+        if (!isSystemFault(fault)) return;
         this.scheduled.push({
           robotId: robot.id,
           index,
