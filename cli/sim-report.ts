@@ -1,7 +1,13 @@
 import type { Pose2D } from '../messages/geometry.js';
 import { poseErrors } from '../simulator/world/pose-truth-trace.js';
 import type { ReflexTrip } from '../reflex/reflex-loop.js';
-import { roundReport, type SimFaultReport, type SimReport, type SimRobotReport } from '../simulator/report.js';
+import {
+  roundReport,
+  type SimEventDelivery,
+  type SimFaultReport,
+  type SimReport,
+  type SimRobotReport,
+} from '../simulator/report.js';
 import type { WorldRobotState } from '../simulator/world-thread-protocol.js';
 
 /** A mission of the run as it last stood: its id, kind, state, why, and when it got there (sim seconds). */
@@ -49,6 +55,8 @@ export interface SimRunReport extends SimReport {
   incompleteReason: string | null;
   /** The picture of the run (`--plot FILE.svg`) as written; null without one. */
   plot: string | null;
+  /** What the sim's own supervisor holds of each robot's events (absent with an external supervisor). */
+  eventDelivery?: SimEventDelivery[];
 }
 
 /**

@@ -9,8 +9,8 @@ import {
   type RobotLinkServer,
   type SerialWireFault,
 } from './robot-link-server.js';
-import type { ScenarioFault } from './scenario.js';
-import { isRuntimeFault, type RuntimeFault } from './faults/runtime-fault-schema.js';
+import { isDeviceFault, type ScenarioFault, type ScenarioFaultEntry } from './scenario.js';
+import { FaultTrigger, NO_OBSERVATION, type FaultObservation } from './faults/fault-trigger.js';
 
 const log = createDebug('spinal:sim:faults');
 
@@ -41,46 +41,34 @@ function isPressable(device: SimDevice): device is SimDevice & Pressable {
 interface ScheduledFault {
   spec: ScenarioFault;
   device: SimDevice;
-  startUs: number;
-  endUs: number;
+  trigger: FaultTrigger;
   active: boolean;
-  report: SimFaultReport;
 }
 
 /**
- * Throws a scenario's faults on one robot's devices at their times and clears them: wire faults
- * (unplug, garbage, corruption, NACK, EIO, latency) through the robot's link, model faults (stuck,
- * press) on the model. Keeps the report's `faults` list.
+ * Throws a scenario's faults on one robot's devices at their times (or conditions) and clears them:
+ * wire faults (unplug, garbage, corruption, NACK, EIO, latency) through the robot's link, model
+ * faults (stuck, press) on the model. Keeps the report's `faults` list. Entries on targets other
+ * than devices (`faults/system-fault-schema.ts`, `faults/runtime-fault-schema.ts`) are not its
+ * business and are skipped.
  */
 export class FaultInjector {
-  private readonly scheduled: ScheduledFault[];
+  private readonly scheduled: ScheduledFault[] = [];
 
-  /** `faults`: the robot's whole schedule; the runtime's own faults in it are left to `faults/runtime-faults.ts`. */
   constructor(
-    faults: ReadonlyArray<ScenarioFault | RuntimeFault>,
+    faults: readonly ScenarioFaultEntry[],
     private readonly link: RobotLinkServer,
     models: ReadonlyMap<string, SimDevice>,
     scenarioFile: string,
     robotIndex: number,
   ) {
-    this.scheduled = faults.flatMap((spec, i) => {
-      if (isRuntimeFault(spec)) return [];
+    faults.forEach((spec, i) => {
+      if (!isDeviceFault(spec)) return;
       const at = `robots[${robotIndex}].faults[${i}]`;
       const device = models.get(spec.device);
       if (!device) throw new ConfigError(scenarioFile, `${at}.device`, `the robot has no device "${spec.device}"`);
       checkApplicable(spec, device, scenarioFile, at);
-      const startUs = spec.atS * 1e6;
-      const endUs = spec.durationS === undefined ? Infinity : startUs + spec.durationS * 1e6;
-      return [
-        {
-          spec,
-          device,
-          startUs,
-          endUs,
-          active: false,
-          report: { device: spec.device, kind: spec.kind, atS: spec.atS, clearedAtS: null },
-        },
-      ];
+      this.scheduled.push({ spec, device, trigger: new FaultTrigger(spec, spec.device, spec.kind), active: false });
     });
   }
 
@@ -89,15 +77,15 @@ export class FaultInjector {
     return new Set(this.scheduled.filter((f) => f.active && f.spec.kind === 'jam').map((f) => f.spec.device));
   }
 
-  /** Applies the faults that start or end by `nowUs`. */
-  update(nowUs: number): void {
+  /** Applies the faults that start or end by `nowUs`, with the robot as `seen` now (for conditions). */
+  update(nowUs: number, seen: FaultObservation = NO_OBSERVATION): void {
     let changed = false;
     for (const fault of this.scheduled) {
-      const shouldBeActive = nowUs >= fault.startUs && nowUs < fault.endUs;
+      fault.trigger.update(nowUs, seen);
+      const shouldBeActive = fault.trigger.active;
       if (shouldBeActive === fault.active) continue;
       fault.active = shouldBeActive;
       changed = true;
-      if (!shouldBeActive) fault.report.clearedAtS = nowUs / 1e6;
       log('%s %s on %s at %d us', shouldBeActive ? 'start' : 'clear', fault.spec.kind, fault.spec.device, nowUs);
       if (fault.spec.kind === 'stuck' && isStuckable(fault.device)) fault.device.setStuck(shouldBeActive);
       if (fault.spec.kind === 'sag' && isSaggable(fault.device)) {
@@ -111,8 +99,9 @@ export class FaultInjector {
     if (changed) this.applyWireFaults();
   }
 
+  /** The faults thrown so far (one not yet begun is not listed). */
   report(): SimFaultReport[] {
-    return this.scheduled.map((f) => ({ ...f.report }));
+    return this.scheduled.flatMap((f) => f.trigger.report() ?? []);
   }
 
   /** Combines the active wire faults per device and hands them to the link. */
@@ -148,13 +137,13 @@ export class FaultInjector {
 
 /** Checks a robot's faults against its simulated hardware without running anything (ConfigError on a bad one). */
 export function checkFaults(
-  faults: ReadonlyArray<ScenarioFault | RuntimeFault>,
+  faults: readonly ScenarioFaultEntry[],
   models: ReadonlyMap<string, SimDevice>,
   file: string,
   robotIndex: number,
 ): void {
   faults.forEach((spec, i) => {
-    if (isRuntimeFault(spec)) return;
+    if (!isDeviceFault(spec)) return;
     const at = `robots[${robotIndex}].faults[${i}]`;
     const device = models.get(spec.device);
     if (!device) throw new ConfigError(file, `${at}.device`, `the robot has no device "${spec.device}"`);

@@ -70,6 +70,26 @@ export interface SimFaultReport {
   clearedAtS: number | null;
 }
 
+/**
+ * What the sim's supervisor holds of one robot's events at the end of a run: the check that a
+ * fault on the way (an uplink cut, a supervisor restart) lost nothing and left no gap.
+ */
+export interface SimEventDelivery {
+  robotId: string;
+  /** Events the robot committed to its ledger during the run. */
+  committed: number;
+  /** Distinct sequence numbers the supervisor's store holds for it. */
+  held: number;
+  /** The first committed sequence number (null: none). */
+  firstSeq: number | null;
+  /** The last sequence number the store holds (null: none). */
+  lastSeq: number | null;
+  /** Every committed event is held, and every sequence from `firstSeq` to `lastSeq` is. */
+  gapFree: boolean;
+  /** Committed sequences the store lacks (the first few). */
+  missingSeqs: number[];
+}
+
 export interface SimReport {
   scenario: string;
   /** Sim time covered, seconds. */

@@ -19,7 +19,14 @@ import {
 } from './world/geometry.js';
 import { imperfectionsSchema } from './imperfections.js';
 import { batterySpecSchema } from './scenario-battery.js';
-import { namesRuntimeFault, runtimeFaultSchema, type RuntimeFault } from './faults/runtime-fault-schema.js';
+import { checkFaultTiming, faultTimingShape } from './faults/fault-trigger.js';
+import { isSystemFaultTarget, SYSTEM_FAULT_SCHEMAS, type SystemFault } from './faults/system-fault-schema.js';
+import {
+  isRuntimeFault,
+  namesRuntimeFault,
+  runtimeFaultSchema,
+  type RuntimeFault,
+} from './faults/runtime-fault-schema.js';
 
 /**
  * A simulator scenario (`simulator/scenarios/*.yaml`): the world (walls, obstacles and movers), the robots
@@ -235,10 +242,8 @@ const faultSchema = z
     /** Id of the device in the robot's board config. */
     device: idSchema,
     kind: z.enum(FAULT_KINDS),
-    /** Sim time the fault starts, seconds. */
-    atS: z.number().finite().min(0),
-    /** How long it lasts, seconds; left out, it never clears. */
-    durationS: z.number().finite().positive().optional(),
+    /** `atS` (sim time it starts, seconds) or `when` (a condition), and `durationS` (left out: never clears). */
+    ...faultTimingShape,
     /** corrupt: share of serial chunks with a flipped byte; nack/eio: share of I2C transactions that fail (0..1, default 1). */
     rate: z.number().min(0).max(1).default(1),
     /** garbage: random bytes per second injected into a serial stream (default 2000). */
@@ -248,7 +253,8 @@ const faultSchema = z
     /** sag: how fast a battery monitor's battery voltage falls, volts per second (default 0.25). */
     voltsPerS: z.number().positive().default(0.25),
   })
-  .strict();
+  .strict()
+  .superRefine(checkFaultTiming);
 
 /** What an operator or the world does to the robot during a run (not a device fault). */
 export const SCRIPT_ACTIONS = [
@@ -295,16 +301,37 @@ const scriptStepSchema = z
 
 export type ScenarioScriptStep = z.output<typeof scriptStepSchema>;
 
+/** A fault on one of the robot's devices. */
 export type ScenarioFault = z.output<typeof faultSchema>;
 
 /**
- * One entry of a robot's `faults:`: a device's fault, or the runtime's own (`device` `process`,
- * `clock` or `disk`, see `faults/runtime-fault-schema.ts`), each checked by its own schema.
+ * One entry of a robot's `faults:`: on a device, on a target around it (`uplink`, `supervisor`,
+ * `broker`, `mesh`: `faults/system-fault-schema.ts`), or on its runtime (`process`, `clock`,
+ * `disk`: `faults/runtime-fault-schema.ts`).
  */
-const faultEntrySchema = z.unknown().transform((entry, ctx): ScenarioFault | RuntimeFault => {
-  const parsed = namesRuntimeFault(entry) ? runtimeFaultSchema.safeParse(entry) : faultSchema.safeParse(entry);
-  if (parsed.success) return parsed.data;
-  for (const issue of parsed.error.issues) ctx.addIssue(issue as z.IssueData);
+export type ScenarioFaultEntry = ScenarioFault | SystemFault | RuntimeFault;
+
+/** Whether a `faults:` entry is on a target around the robot (its uplink, supervisor, broker or mesh). */
+export function isSystemFault(fault: ScenarioFaultEntry): fault is SystemFault {
+  return isSystemFaultTarget(fault.device);
+}
+
+/** Whether a `faults:` entry is on a board device. */
+export function isDeviceFault(fault: ScenarioFaultEntry): fault is ScenarioFault {
+  return !isSystemFault(fault) && !isRuntimeFault(fault);
+}
+
+/** A `faults:` entry, read by its target's schema when `device` names one, as a device fault otherwise. */
+const faultEntrySchema = z.unknown().transform((value, ctx): ScenarioFaultEntry => {
+  const device = typeof value === 'object' && value !== null ? (value as { device?: unknown }).device : undefined;
+  const schema = isSystemFaultTarget(device)
+    ? SYSTEM_FAULT_SCHEMAS[device]
+    : namesRuntimeFault(value)
+      ? runtimeFaultSchema
+      : faultSchema;
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) ctx.addIssue(issue as z.IssueData);
   return z.NEVER;
 });
 
@@ -333,7 +360,7 @@ const robotSchema = z
     board: boardRefSchema.default(DEFAULT_SCENARIO_BOARD),
     start: z.object({ xM: metres, yM: metres, yawDeg: degrees.default(0) }).strict(),
     mission: missionSchema,
-    /** Faults thrown on this robot's devices, and on its runtime (process, clock, disk), during the run. */
+    /** Faults thrown on this robot's devices, its uplink, supervisor, broker and mesh, and its runtime (process, clock, disk), during the run. */
     faults: z.array(faultEntrySchema).default([]),
     /** Operator actions and thread stalls during the run, in time order. */
     script: z.array(scriptStepSchema).default([]),

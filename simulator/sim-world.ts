@@ -5,6 +5,7 @@ import type { Mission } from '../messages/mission.js';
 import { createSimHardware, type SimHardware } from './devices/builtin-sim-devices.js';
 import type { SimMotorOutputs, SimWorldView } from './devices/sim-device.js';
 import { FaultInjector } from './fault-injector.js';
+import type { FaultObservation } from './faults/fault-trigger.js';
 import { goalReachedByPose, type SimFaultReport } from './report.js';
 import { PtySerialBridge } from './pty-serial-bridge.js';
 import { RobotLinkServer } from './robot-link-server.js';
@@ -57,6 +58,8 @@ class SimRobot {
   goalReached = false;
   /** Sim time the true pose first reached the goal, seconds (null before). */
   goalReachedAtS: number | null = null;
+  /** The robot's own mission state as it last told the simulator (a fault's `when` may name it). */
+  missionState = 'idle';
   /** The robot's geofence, world frame (null: none), and the farthest its footprint has reached outside it, metres. */
   readonly geofence: Polygon | null;
   geofenceBreachMaxM = 0;
@@ -118,6 +121,15 @@ class SimRobot {
     this.coverage = area ? new SweptFootprintCoverage(new CoverageRaster(area)) : null;
     this.left = this.wheel(board.robot.drive.left, board.robot.drive.invertLeft);
     this.right = this.wheel(board.robot.drive.right, board.robot.drive.invertRight);
+  }
+
+  /** What a fault's `when` is judged on now. */
+  observation(): FaultObservation {
+    return {
+      goalReached: this.goalReached,
+      missionState: this.missionState,
+      distanceM: this.physics.distanceTravelledM(),
+    };
   }
 
   footprint(): Polygon {
@@ -248,7 +260,7 @@ export class SimWorld {
       this.simTimeUs += stepUs;
       this.map.moveTo(this.simTimeUs / 1e6);
       for (const robot of this.robots) {
-        robot.faults.update(this.simTimeUs);
+        robot.faults.update(this.simTimeUs, robot.observation());
         robot.applyMotorOutputs();
         robot.step(stepUs / 1e6);
       }
@@ -320,6 +332,17 @@ export class SimWorld {
     const goers = this.robots.filter((robot) => robot.mission.kind === 'goto');
     if (goers.length === 0 || goers.some((robot) => robot.goalReachedAtS === null)) return null;
     return Math.max(...goers.map((robot) => robot.goalReachedAtS ?? 0));
+  }
+
+  /** A robot's own mission state, as it reported it (for faults on a condition). */
+  setMissionState(robotId: string, state: string): void {
+    const robot = this.robots.find((r) => r.spec.id === robotId);
+    if (robot) robot.missionState = state;
+  }
+
+  /** Each robot's id with what a fault's `when` is judged on now. */
+  observations(): Array<{ robotId: string; seen: FaultObservation }> {
+    return this.robots.map((robot) => ({ robotId: robot.spec.id, seen: robot.observation() }));
   }
 
   /** Closes the pseudo-terminal bridges. */

@@ -4,6 +4,7 @@ import type { SimCollisionEvent, SimFaultReport } from './report.js';
 import type { TimedPose } from './world/pose-truth-trace.js';
 import type { TrajectoryPoint } from './world/trajectory-recorder.js';
 import type { Scenario, ScenarioScriptStep } from './scenario.js';
+import type { SystemFaultEdge } from './faults/system-fault-schedule.js';
 import type { RuntimeFaultPhase } from './faults/runtime-fault-timeline.js';
 
 /** What the world thread is started with (`workerData`); robot link ports are transferred alongside. */
@@ -26,7 +27,10 @@ export interface WorldWorkerData {
 /** Main → world. */
 export type MainToWorld =
   | { t: 'stop' }
+  /** A scripted action, or a system or runtime fault's beginning or clearing, has been carried out. */
   | { t: 'script-done'; seq: number }
+  /** A robot's own mission state changed (a fault's `when` may name it). */
+  | { t: 'mission-state'; robotId: string; state: string }
   /** A robot's runtime is gone (its process killed) or back (a new process starting): see `SimWorld.setRobotDown`. */
   | { t: 'robot-down'; robotId: string; down: boolean };
 
@@ -74,6 +78,8 @@ export type WorldToMain =
   | { t: 'failed'; message: string }
   /** A scripted action is due: the world waits for `script-done` before it goes on, so it happens at this sim time. */
   | { t: 'script'; seq: number; robotId: string; step: ScenarioScriptStep; simTimeUs: number }
+  /** A fault on the robots' surroundings begins or clears: the world waits for `script-done` likewise. */
+  | { t: 'system-fault'; seq: number; edge: SystemFaultEdge; simTimeUs: number }
   /**
    * A runtime fault (its process, clock or disk, `faults/runtime-fault-schema.ts`) begins or ends:
    * the main thread, which holds the robots' runtimes and processes, throws it and answers

@@ -2,6 +2,8 @@ import type { MessagePort } from 'node:worker_threads';
 import createDebug from 'debug';
 import type { LinkPort, RobotToWorld, WorldToRobot } from '../hal/transport/sim-link/protocol.js';
 import { SimWorld } from './sim-world.js';
+import { NO_OBSERVATION } from './faults/fault-trigger.js';
+import { SystemFaultSchedule } from './faults/system-fault-schedule.js';
 import type { MainToWorld, WorldToMain, WorldWorkerData } from './world-thread-protocol.js';
 import { runtimeFaultPhases } from './faults/runtime-fault-timeline.js';
 
@@ -26,10 +28,14 @@ export async function runWorldWorker(
   robotPorts: Record<string, MessagePort>,
 ): Promise<void> {
   let stopRequested = false;
+  /** Mission states told before the world exists, handed on to it at every quantum. */
+  const missionStates = new Map<string, string>();
+  const systemFaults = new SystemFaultSchedule(data.scenario.robots);
   const scriptWaiters = new Map<number, () => void>();
   let built: SimWorld | null = null;
   parent.on('message', (message) => {
     if (message.t === 'stop') stopRequested = true;
+    else if (message.t === 'mission-state') missionStates.set(message.robotId, message.state);
     else if (message.t === 'robot-down') built?.setRobotDown(message.robotId, message.down);
     else if (message.t === 'script-done') {
       scriptWaiters.get(message.seq)?.();
@@ -47,6 +53,18 @@ export async function runWorldWorker(
       const seq = ++scriptSeq;
       const done = new Promise<void>((resolve) => scriptWaiters.set(seq, resolve));
       parent.postMessage({ t: 'script', seq, robotId, step, simTimeUs: nowUs });
+      await done;
+    }
+  };
+  /** Hands every system fault beginning or clearing by now to the main thread and waits until each is done. */
+  const runDueSystemFaults = async (): Promise<void> => {
+    for (const [robotId, state] of missionStates) world.setMissionState(robotId, state);
+    const seen = new Map(world.observations().map((o) => [o.robotId, o.seen]));
+    const nowUs = world.nowUs();
+    for (const edge of systemFaults.due(nowUs, (robotId) => seen.get(robotId) ?? NO_OBSERVATION)) {
+      const seq = ++scriptSeq;
+      const done = new Promise<void>((resolve) => scriptWaiters.set(seq, resolve));
+      parent.postMessage({ t: 'system-fault', seq, edge, simTimeUs: nowUs });
       await done;
     }
   };
@@ -89,6 +107,7 @@ export async function runWorldWorker(
   while (world.nowUs() < endUs && !stopRequested && !goalsAllReached()) {
     await runDueRuntimeFaults(world);
     await runDueScript(world.nowUs());
+    await runDueSystemFaults();
     await world.runQuantum(Math.min(quantumUs, endUs - world.nowUs()));
     const nowMs = performance.now();
     if (nowMs - lastProgressMs >= PROGRESS_PERIOD_MS) {
@@ -115,7 +134,7 @@ export async function runWorldWorker(
     simTimeS: world.nowUs() / 1e6,
     wallTimeS: wallTimeS(),
     robots: world.robotStates(true),
-    faults: world.faultReports(),
+    faults: [...world.faultReports(), ...systemFaults.report()],
     linkErrors: world.linkErrors(),
   });
 }

@@ -9,9 +9,10 @@ import { runCli } from './harness/run-cli.js';
 /**
  * Fields added beside BRIEF §5's: completeness, readiness and each mission's end; the brief's pose
  * errors, which arrived with localisation; a coverage area's coverage (null without one); and the
- * path of the run's picture (`--plot`, null without one).
+ * path of the run's picture (`--plot`, null without one); what the sim's supervisor holds of each
+ * robot's events (`eventDelivery`).
  */
-const ADDED_REPORT_KEYS = ['complete', 'incompleteReason', 'plot'];
+const ADDED_REPORT_KEYS = ['complete', 'incompleteReason', 'plot', 'eventDelivery'];
 const ADDED_ROBOT_KEYS = ['everReady', 'notReadyReason', 'missions', 'poseErrorMaxM', 'poseErrorFinalM', 'coveragePct'];
 
 async function simulate(args: string[]): Promise<SimReport> {

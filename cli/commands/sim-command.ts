@@ -10,6 +10,12 @@ import { resolveParams } from '../../config/param-values.js';
 import { mappedPtys, simRobotSpec } from '../sim-robot/sim-robot-spec.js';
 import { EmbeddedSupervisor } from '../sim-supervisor.js';
 import { FleetBroker } from '../fleet-broker.js';
+import {
+  checkSystemFaults,
+  hasFaultOn,
+  startFaultTargets,
+  type RunFaultTargets,
+} from '../sim-faults/system-fault-targets.js';
 import { createSimHardware } from '../../simulator/devices/builtin-sim-devices.js';
 import { checkFaults } from '../../simulator/fault-injector.js';
 import {
@@ -98,6 +104,7 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
     return { index, spec, board, params, map: resolvePriorMap(params, board, { map: spec.map, file: scenarioFile }) };
   });
   const first = boards[0]!;
+  checkSystemFaults(boards, scenarioFile);
   // Bytes through pseudo-terminals flow in real time, outside the lock step: keep the clock real by default.
   const speed = options.speed ?? (options.headless && !options.pty ? 0 : 1);
   const durationS = options.durationS ?? (options.headless ? scenario.durationS : Infinity);
@@ -155,8 +162,10 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
   // One broker for the fleet when the scenario names none: each robot's mesh meets its peers there.
   // A robot alone with no broker named has no one to talk to: its mesh stays off.
   const ownBroker = first.params['mesh.enabled'] && first.params['mesh.broker'] === '';
-  const broker = ownBroker && robots.length > 1 ? await FleetBroker.start() : null;
-  const meshOff = ownBroker && robots.length === 1;
+  // A robot alone has one too when a fault takes the broker down or a rogue peer joins its mesh.
+  const brokerFaulted = hasFaultOn(boards, 'broker') || hasFaultOn(boards, 'mesh');
+  const broker = ownBroker && (robots.length > 1 || brokerFaulted) ? await FleetBroker.start() : null;
+  const meshOff = ownBroker && broker === null;
   // All at once: each joins the lock step before its devices start, and the world's first tick
   // waits for every robot, so that every start-up happens at sim time 0. With --robot-processes,
   // a fleet's robots each run in a process of their own.
@@ -164,13 +173,16 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
   // supervisor, on a ledger in a file (one in memory would go with the process).
   const supervised = new Set(robots.filter((r) => needsProcessSupervisor(r.spec)).map((r) => r.spec.id));
   let runtimes: SimRobot[];
+  let faults: RunFaultTargets | null = null;
   try {
+    faults = await startFaultTargets(boards, supervisor, broker, scenario.seed);
+    const targets = faults;
     runtimes = await startSimRobots(
       robots.map((robot) => {
         const spec = simRobotSpec(
           { ...robot, ptys: robot.ptys ? mappedPtys(robot.ptys) : null },
-          supervisor?.address ?? null,
-          meshOff ? 'off' : (broker?.url ?? null),
+          targets.uplinkTarget(robot.spec.id) ?? supervisor?.address ?? null,
+          meshOff ? 'off' : (targets.brokerUrl ?? broker?.url ?? null),
         );
         return {
           robot: supervised.has(robot.spec.id)
@@ -184,12 +196,21 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
       supervised,
     );
   } catch (error) {
+    await faults?.close();
     await world.terminate();
     await supervisor?.stop();
     await broker?.close();
     closePtys();
     throw error;
   }
+  // A fault's `when` may name a robot's mission state: the world hears of every change.
+  runtimes.forEach((runtime, i) =>
+    runtime.onEvent((event) => {
+      if (event.kind !== 'mission') return;
+      world.postMessage({ t: 'mission-state', robotId: robots[i]!.spec.id, state: event.state } satisfies MainToWorld);
+    }),
+  );
+  const runFaults = faults!;
   const committed = new Map(robots.map((robot) => [robot.spec.id, [] as number[]]));
   runtimes.forEach((runtime, i) => runtime.onEvent((event) => committed.get(robots[i]!.spec.id)?.push(event.seq)));
   const missions = runtimes.map((runtime) => recordMissions(runtime));
@@ -198,6 +219,7 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
   const stopAll = async (): Promise<void> => {
     await Promise.all(runtimes.map((runtime) => runtime.stop()));
     await world.terminate();
+    await runFaults.close();
     await supervisor?.stop();
     await broker?.close();
     closePtys();
@@ -268,6 +290,21 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
         void done.then(() => world.postMessage({ t: 'script-done', seq: message.seq } satisfies MainToWorld));
         return;
       }
+      if (message.t === 'system-fault') {
+        const { edge } = message;
+        const at = `${robots.length > 1 ? `${edge.robotId} ` : ''}[${(message.simTimeUs / 1e6).toFixed(3)} s]`;
+        void runFaults.runner
+          .apply(edge)
+          .then(
+            (done) => options.out.write(`${at} fault: ${edge.fault.device} ${edge.fault.kind} ${edge.edge}: ${done}\n`),
+            (error: unknown) =>
+              options.out.write(
+                `${at} fault: ${edge.fault.device} ${edge.fault.kind} ${edge.edge} failed: ${String(error)}\n`,
+              ),
+          )
+          .then(() => world.postMessage({ t: 'script-done', seq: message.seq } satisfies MainToWorld));
+        return;
+      }
       if (message.t !== 'progress') {
         resolve(message);
         return;
@@ -314,6 +351,7 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
     };
   });
   const eventsLost = (await supervisor?.eventsLost(committed)) ?? 0;
+  const eventDelivery = (await supervisor?.delivery(committed)) ?? null;
   await stopAll();
   if (outcome.t !== 'finished') {
     options.out.write(`spinal sim: the simulation failed: ${outcome.t === 'failed' ? outcome.message : 'no result'}\n`);
@@ -333,6 +371,7 @@ export async function runSimCommand(options: SimOptions): Promise<number> {
         }
       : { complete: true, reason: null },
   );
+  if (eventDelivery) report.eventDelivery = eventDelivery;
   const believed = new Map(outcomes.map((robot) => [robot.id, believedTrajectoryOf(robot.reportedPoses)]));
   const plotFailure = options.plot
     ? writeRunPlot(
