@@ -52,7 +52,10 @@ describe('runtime faults in the scenario schedule', () => {
     const firstStart = rows.find((row) => row.event.kind === 'mission' && row.event.state === 'active');
     const firstEnd = rows.find((row) => row.event.kind === 'mission' && row.event.state === 'succeeded');
     const secondEnd = missionRow(rows, 'back', 'succeeded');
-    expect(firstStart && firstEnd && secondEnd, JSON.stringify(rows.map((r) => r.event))).toBeTruthy();
+    const ledgerText = JSON.stringify(rows.map((r) => r.event));
+    expect(firstStart, ledgerText).toBeDefined();
+    expect(firstEnd, ledgerText).toBeDefined();
+    expect(secondEnd, ledgerText).toBeDefined();
     // Before the jump, within it, after it: wall time leaps an hour ahead, then comes back.
     expect(firstStart!.event.atUs).toBeLessThan(2e6);
     expect(firstEnd!.event.atUs).toBeGreaterThan(2e6);
@@ -77,7 +80,9 @@ describe('runtime faults in the scenario schedule', () => {
       rows.find((row) => row.event.kind === 'ledger-notice' && row.event.notice === which);
     const full = notice('disk-full');
     const ok = notice('disk-ok');
-    expect(full && ok, JSON.stringify(rows.map((r) => r.event))).toBeTruthy();
+    const ledgerText = JSON.stringify(rows.map((r) => r.event));
+    expect(full, ledgerText).toBeDefined();
+    expect(ok, ledgerText).toBeDefined();
     expect(ok!.event.seq).toBeGreaterThan(full!.event.seq);
     expect(ok!.event.atUs).toBeGreaterThanOrEqual(8e6);
     // Making room deleted the oldest committed health events (retention's order), and said how many;
