@@ -55,7 +55,17 @@ export const MISSION_KINDS = Object.freeze(['goto', 'drive', 'patrol', 'survey',
  * Where a mission is in its life (see `cortex/missions/mission-lifecycle.ts` for the transitions);
  * `idle` is the executor's state with no mission at all.
  */
-export type MissionState = 'idle' | 'queued' | 'active' | 'held' | 'preempted' | 'succeeded' | 'failed' | 'aborted';
+export const MISSION_STATES = Object.freeze([
+  'idle',
+  'queued',
+  'active',
+  'held',
+  'preempted',
+  'succeeded',
+  'failed',
+  'aborted',
+] as const);
+export type MissionState = (typeof MISSION_STATES)[number];
 
 /** The states a mission never leaves. */
 export const FINAL_MISSION_STATES: ReadonlySet<MissionState> = new Set(['succeeded', 'failed', 'aborted']);

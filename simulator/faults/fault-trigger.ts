@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MISSION_STATES, type MissionState } from '../../messages/mission.js';
 import type { SimFaultReport } from '../report.js';
 
 /**
@@ -7,32 +8,19 @@ import type { SimFaultReport } from '../report.js';
  * kind of fault a scenario schedules, on a device or on the robot's surroundings.
  */
 
-/** The robot's mission states a `when: {missionState}` may name (`messages/mission.ts`). */
-export const WHEN_MISSION_STATES = [
-  'idle',
-  'queued',
-  'active',
-  'held',
-  'preempted',
-  'succeeded',
-  'failed',
-  'aborted',
-] as const;
-
 /**
  * A condition on the robot a fault is listed under; exactly one of:
  * `goalReached: true` (its true pose reached its `goto` goal), `missionState: <state>` (the robot's
  * own mission state), `distanceM: {gte: N}` (it has driven at least N metres, the simulator's truth).
  */
-export type FaultCondition =
-  { goalReached: true } | { missionState: (typeof WHEN_MISSION_STATES)[number] } | { distanceM: { gte: number } };
+export type FaultCondition = { goalReached: true } | { missionState: MissionState } | { distanceM: { gte: number } };
 
 const CONDITION_KEYS = ['goalReached', 'missionState', 'distanceM'] as const;
 
 export const faultConditionSchema = z
   .object({
     goalReached: z.literal(true, { errorMap: () => ({ message: 'must be true' }) }).optional(),
-    missionState: z.enum(WHEN_MISSION_STATES).optional(),
+    missionState: z.enum(MISSION_STATES).optional(),
     distanceM: z
       .object({ gte: z.number().finite().min(0) })
       .strict()

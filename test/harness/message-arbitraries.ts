@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import type { Point2D, Pose2D } from '../../messages/geometry.js';
-import type { Mission, MissionAssignment, MissionState } from '../../messages/mission.js';
+import { MISSION_STATES, type Mission, type MissionAssignment, type MissionState } from '../../messages/mission.js';
 import type { BlackBoxEntry, Requester, RuntimeEvent, RuntimeEventBody } from '../../messages/runtime-event.js';
 
 const withoutNegativeZero = (value: number): number => (value === 0 ? 0 : value);
@@ -53,16 +53,7 @@ export const mission: fc.Arbitrary<Mission> = fc.oneof(
   fc.record({ kind: fc.constant('return-to-base' as const), toleranceM: tolerance }),
 );
 
-export const missionState: fc.Arbitrary<MissionState> = fc.constantFrom(
-  'idle',
-  'queued',
-  'active',
-  'held',
-  'preempted',
-  'succeeded',
-  'failed',
-  'aborted',
-);
+export const missionState: fc.Arbitrary<MissionState> = fc.constantFrom(...MISSION_STATES);
 
 export const missionAssignment: fc.Arbitrary<MissionAssignment> = fc.record({ mission, initialPose: pose2D });
 
